@@ -1,0 +1,92 @@
+package org.roster.api.rest;
+
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.roster.hr.HrRecords;
+import org.roster.hr.StoredWorker;
+import org.roster.hr.Worker;
+import org.roster.lifecycle.Identity;
+import org.roster.lifecycle.Lifecycle;
+import org.roster.lifecycle.LifecycleState;
+import org.roster.lifecycle.Transition;
+import org.roster.plan.AccountSnapshot;
+import org.roster.plan.DesiredAccess;
+import org.roster.policy.Grant;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.Provisioning;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/identities}: every identity's lifecycle state, access and history. */
+@RestController
+@RequestMapping("/api/v1/identities")
+class IdentitiesController {
+
+    private static final int OPERATIONS_SHOWN = 200;
+
+    private final Lifecycle lifecycle;
+    private final HrRecords hr;
+    private final DesiredAccess desired;
+    private final Provisioning provisioning;
+
+    IdentitiesController(Lifecycle lifecycle, HrRecords hr, DesiredAccess desired, Provisioning provisioning) {
+        this.lifecycle = lifecycle;
+        this.hr = hr;
+        this.desired = desired;
+        this.provisioning = provisioning;
+    }
+
+    /** One line of the identity list. */
+    record Summary(String employeeNumber, String userName, @Nullable String displayName, LifecycleState state,
+                   int epoch, Instant updated) {
+    }
+
+    /** One target's account: as acknowledged, and how many operations are still on their way. */
+    record Account(String target, boolean enabled, List<String> entitlements, java.util.Map<String, String> attributes,
+                   long pendingOperations) {
+    }
+
+    record Detail(String employeeNumber, LifecycleState state, int epoch, Worker worker, List<Grant> desiredEntitlements,
+                  List<Account> accounts, List<Transition> history, List<OutboxEntry> operations) {
+    }
+
+    @GetMapping
+    @Operation(summary = "List identities, optionally only those in one lifecycle state")
+    Paged<Summary> list(@RequestParam(required = false) @Nullable LifecycleState state,
+                        @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size);
+        List<Summary> items = lifecycle.list(state, p.offset(), p.size()).stream().map(this::summary).toList();
+        return new Paged<>(items, p.page(), p.size(), lifecycle.count(state));
+    }
+
+    @GetMapping("/{employeeNumber}")
+    @Operation(summary = "One identity: state, desired entitlements, accounts per target, history")
+    Detail get(@PathVariable String employeeNumber) {
+        Identity identity = lifecycle.find(employeeNumber).orElseThrow(() -> new NotFound("identity", employeeNumber));
+        Worker worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker)
+            .orElseThrow(() -> new NotFound("identity", employeeNumber));
+        List<OutboxEntry> operations = provisioning.operations(employeeNumber, OPERATIONS_SHOWN);
+        List<Account> accounts = provisioning.acknowledgedAccounts(employeeNumber).stream()
+            .map(a -> account(a, operations)).toList();
+        return new Detail(employeeNumber, identity.state(), identity.epoch(), worker,
+            desired.of(worker, identity.state()), accounts, lifecycle.history(employeeNumber), operations);
+    }
+
+    private Summary summary(Identity i) {
+        Worker w = hr.findByEmployeeNumber(i.employeeNumber()).map(StoredWorker::worker).orElse(null);
+        return new Summary(i.employeeNumber(), w == null ? "" : w.userName(), w == null ? null : w.displayName(),
+            i.state(), i.epoch(), i.updated());
+    }
+
+    private static Account account(AccountSnapshot a, List<OutboxEntry> operations) {
+        long pending = operations.stream()
+            .filter(o -> o.status() == OutboxEntry.Status.PENDING && o.operation().target().equals(a.target()))
+            .count();
+        return new Account(a.target(), a.enabled(), a.entitlements().stream().sorted().toList(), a.attributes(), pending);
+    }
+}

@@ -1,0 +1,104 @@
+package org.roster.api.scim;
+
+import com.unboundid.scim2.common.GenericScimResource;
+import com.unboundid.scim2.common.exceptions.BadRequestException;
+import com.unboundid.scim2.common.exceptions.ResourceNotFoundException;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.filters.Filter;
+import com.unboundid.scim2.common.messages.ListResponse;
+import com.unboundid.scim2.common.messages.PatchRequest;
+import java.net.URI;
+import java.security.Principal;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.roster.hr.HrRecords;
+import org.roster.hr.ScimWorkers;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /scim/v2/Users}: where HR systems push workers (RFC 7644 §3). */
+@RestController
+@RequestMapping("/scim/v2/Users")
+class ScimUsersController {
+
+    /** Largest page a list returns, as ServiceProviderConfig's filter.maxResults says. */
+    static final int MAX_RESULTS = 200;
+
+    private final ScimWorkers workers;
+
+    ScimUsersController(ScimWorkers workers) {
+        this.workers = workers;
+    }
+
+    @PostMapping
+    ResponseEntity<String> create(@RequestBody(required = false) String body, Principal principal) throws ScimException {
+        HrRecords.Result result = workers.create(ScimJson.parse(body), principal.getName());
+        return written(HttpStatus.CREATED, result);
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<String> get(@PathVariable String id) throws ScimException {
+        ObjectNode user = workers.get(id, ScimJson.baseUri()).orElseThrow(() -> notFound(id));
+        return ResponseEntity.ok().contentType(ScimJson.SCIM).eTag(user.path("meta").path("version").stringValue())
+            .body(ScimJson.write(user));
+    }
+
+    @GetMapping
+    ResponseEntity<String> list(@RequestParam(required = false) @Nullable String filter,
+                                @RequestParam(defaultValue = "1") int startIndex,
+                                @RequestParam(defaultValue = "100") int count) throws ScimException {
+        Filter parsed = filter == null || filter.isBlank() ? null : Filter.fromString(filter);
+        ScimWorkers.Page page = workers.list(parsed, startIndex, Math.min(Math.max(count, 0), MAX_RESULTS),
+            ScimJson.baseUri());
+        List<GenericScimResource> resources = page.resources().stream().map(GenericScimResource::new).toList();
+        return ScimJson.respond(HttpStatus.OK,
+            new ListResponse<>(page.totalResults(), resources, page.startIndex(), resources.size()));
+    }
+
+    @PutMapping("/{id}")
+    ResponseEntity<String> replace(@PathVariable String id, @RequestBody(required = false) String body,
+                                   Principal principal) throws ScimException {
+        return written(HttpStatus.OK, workers.replace(id, ScimJson.parse(body), principal.getName()));
+    }
+
+    @PatchMapping("/{id}")
+    ResponseEntity<String> patch(@PathVariable String id, @RequestBody(required = false) String body,
+                                 Principal principal) throws ScimException {
+        PatchRequest patch = ScimJson.parse(body, PatchRequest.class);
+        if (patch.getOperations() == null || patch.getOperations().isEmpty()) {
+            throw BadRequestException.invalidSyntax("Operations: at least one operation is required");
+        }
+        return written(HttpStatus.OK, workers.patch(id, patch, ScimJson.baseUri(), principal.getName()));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(@PathVariable String id, Principal principal) {
+        workers.delete(id, principal.getName());
+        return ResponseEntity.noContent().build();
+    }
+
+    private ResponseEntity<String> written(HttpStatus status, HrRecords.Result result) {
+        String base = ScimJson.baseUri();
+        URI location = URI.create(base + "/Users/" + result.stored().id());
+        String version = "W/\"" + result.stored().version() + "\"";
+        return ResponseEntity.status(status).contentType(ScimJson.SCIM)
+            .header(HttpHeaders.LOCATION, location.toString()).eTag(version)
+            .body(ScimJson.write(workers.toScim(result.stored(), base)));
+    }
+
+    private static ResourceNotFoundException notFound(String id) {
+        return new ResourceNotFoundException("no User with id " + id);
+    }
+}

@@ -1,0 +1,34 @@
+package org.roster.api.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Every endpoint needs a bearer token except the liveness/readiness health check. Stateless: no
+ * session, no cookie, so no CSRF surface.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens) throws Exception {
+        ErrorResponses errors = new ErrorResponses();
+        http.csrf(c -> c.disable())
+            .httpBasic(b -> b.disable())
+            .formLogin(f -> f.disable())
+            .logout(l -> l.disable())
+            .requestCache(r -> r.disable())
+            .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .authorizeHttpRequests(a -> a
+                .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                .requestMatchers("/error").permitAll()
+                .anyRequest().hasRole("ADMIN"))
+            .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+            .addFilterBefore(new BearerTokenFilter(tokens, errors), AnonymousAuthenticationFilter.class);
+        return http.build();
+    }
+}

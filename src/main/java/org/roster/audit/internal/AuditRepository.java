@@ -1,0 +1,50 @@
+package org.roster.audit.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditRecord;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** JDBC access to {@code audit_record}: insert and read, nothing else. */
+@Repository
+public class AuditRepository {
+
+    private final JdbcClient jdbc;
+
+    public AuditRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(Instant at, AuditEntry e) {
+        jdbc.sql("""
+                insert into audit_record (recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+            .params(Timestamp.from(at), e.identity(), e.kind(), e.stage().name(), e.actor(), e.target(),
+                truncate(e.detail(), 4000), e.correlationId())
+            .update();
+    }
+
+    public List<AuditRecord> findByIdentity(String identity, int offset, int limit) {
+        return jdbc.sql("""
+                select seq, recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id
+                from audit_record where identity_key = ? order by seq limit ? offset ?""")
+            .params(identity, limit, offset)
+            .query((rs, n) -> new AuditRecord(rs.getLong("seq"), rs.getTimestamp("recorded_at").toInstant(),
+                new AuditEntry(rs.getString("identity_key"), rs.getString("kind"),
+                    AuditEntry.Stage.valueOf(rs.getString("stage")), rs.getString("actor"), rs.getString("target"),
+                    rs.getString("detail"), rs.getString("correlation_id"))))
+            .list();
+    }
+
+    public long countByIdentity(String identity) {
+        return jdbc.sql("select count(*) from audit_record where identity_key = ?").param(identity)
+            .query(Long.class).single();
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

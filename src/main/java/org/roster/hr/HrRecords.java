@@ -1,0 +1,137 @@
+package org.roster.hr;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditLog;
+import org.roster.hr.internal.WorkerRepository;
+import org.roster.hr.internal.WorkerValidator;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The HR module's facade: accepts worker records from any source, validates them, keeps the current
+ * record and the HR event log, and publishes {@link WorkerChanged}. Each call is one transaction
+ * that includes everything downstream stages do synchronously with the event (lifecycle, planning,
+ * the outbox), so a change is applied whole or not at all.
+ */
+@Service
+public final class HrRecords {
+
+    private final WorkerRepository repository;
+    private final ApplicationEventPublisher events;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public HrRecords(WorkerRepository repository, ApplicationEventPublisher events, AuditLog audit,
+                     TransactionTemplate tx, Clock clock) {
+        this.repository = repository;
+        this.events = events;
+        this.audit = audit;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** A change as recorded: the stored worker, and whether it changed anything. */
+    public record Result(StoredWorker stored, boolean changed) {
+    }
+
+    /** Accepts a new worker. Fails with {@link HrConflictException} if the employee number or userName is taken. */
+    public Result create(Worker worker, String source, String actor) {
+        return inTransaction(() -> {
+            WorkerValidator.validate(worker);
+            if (repository.findByEmployeeNumber(worker.employeeNumber()).isPresent()) {
+                throw new HrConflictException("employeeNumber",
+                    "a worker with employee number " + worker.employeeNumber() + " exists");
+            }
+            checkUserNameFree(worker);
+            checkManagerKnown(worker);
+            Instant now = clock.instant();
+            StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
+            repository.insert(stored);
+            record(null, worker, "CREATE", source, actor, now);
+            return new Result(stored, true);
+        });
+    }
+
+    /**
+     * Replaces the record of an existing worker with a complete new one. A record equal to the
+     * stored one changes nothing and emits no event, so a retried request has no second effect.
+     */
+    public Result replace(String id, Worker worker, String source, String actor) {
+        return inTransaction(() -> {
+            StoredWorker current = repository.findById(id).orElseThrow(() -> new HrNotFoundException(id));
+            if (!current.worker().employeeNumber().equals(worker.employeeNumber())) {
+                throw new HrValidationException("employeeNumber",
+                    "is immutable: the worker is " + current.worker().employeeNumber());
+            }
+            WorkerValidator.validate(worker);
+            if (current.worker().equals(worker)) {
+                return new Result(current, false);
+            }
+            checkUserNameFree(worker);
+            checkManagerKnown(worker);
+            Instant now = clock.instant();
+            StoredWorker next = new StoredWorker(id, current.version() + 1, current.created(), now, worker);
+            if (!repository.update(next, current.version())) {
+                throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
+            }
+            record(current.worker(), worker, "REPLACE", source, actor, now);
+            return new Result(next, true);
+        });
+    }
+
+    public Optional<StoredWorker> find(String id) {
+        return repository.findById(id);
+    }
+
+    public Optional<StoredWorker> findByEmployeeNumber(String employeeNumber) {
+        return repository.findByEmployeeNumber(employeeNumber);
+    }
+
+    public List<StoredWorker> list(int offset, int limit) {
+        return repository.list(offset, limit);
+    }
+
+    public long count() {
+        return repository.count();
+    }
+
+    private void checkUserNameFree(Worker worker) {
+        repository.employeeNumberOfUserName(worker.userName())
+            .filter(holder -> !holder.equals(worker.employeeNumber()))
+            .ifPresent(holder -> {
+                throw new HrConflictException("userName", "'" + worker.userName() + "' is already taken");
+            });
+    }
+
+    private void checkManagerKnown(Worker worker) {
+        String manager = worker.managerEmployeeNumber();
+        if (manager != null && repository.findByEmployeeNumber(manager).isEmpty()) {
+            throw new HrValidationException("manager", "no worker with employee number " + manager);
+        }
+    }
+
+    private void record(@Nullable Worker previous, Worker current, String kind, String source, String actor,
+                        Instant receivedAt) {
+        String eventId = UUID.randomUUID().toString();
+        repository.appendEvent(eventId, current.employeeNumber(), source, kind, receivedAt, current);
+        audit.append(new AuditEntry(current.employeeNumber(), "HR_EVENT", AuditEntry.Stage.REQUEST, actor, null,
+            kind.toLowerCase(java.util.Locale.ROOT) + " from source " + source, eventId));
+        events.publishEvent(new WorkerChanged(eventId, source, actor, previous, current, receivedAt));
+    }
+
+    private <T> T inTransaction(java.util.function.Supplier<T> work) {
+        T result = tx.execute(status -> work.get());
+        if (result == null) {
+            throw new IllegalStateException("transaction returned nothing");
+        }
+        return result;
+    }
+}

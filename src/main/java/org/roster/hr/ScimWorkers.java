@@ -1,0 +1,125 @@
+package org.roster.hr;
+
+import com.unboundid.scim2.common.GenericScimResource;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.filters.Filter;
+import com.unboundid.scim2.common.messages.PatchRequest;
+import com.unboundid.scim2.common.utils.FilterEvaluator;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.roster.hr.internal.ScimWorkerMapping;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * SCIM 2.0 inbound for HR systems: SCIM Users in, {@link Worker} changes out, through
+ * {@link HrRecords}. Validation failures are {@link HrValidationException}s whose field is the SCIM
+ * attribute path; protocol errors (a bad PATCH path, a bad filter) are the SCIM SDK's
+ * {@link ScimException}s.
+ */
+@Service
+public final class ScimWorkers {
+
+    /** The source name SCIM pushes are recorded under. */
+    public static final String SOURCE = "scim";
+
+    private final HrRecords records;
+    private final Clock clock;
+
+    public ScimWorkers(HrRecords records, Clock clock) {
+        this.records = records;
+        this.clock = clock;
+    }
+
+    /** One page of a list: the total before paging, and the resources on the page. */
+    public record Page(int totalResults, int startIndex, List<ObjectNode> resources) {
+    }
+
+    public HrRecords.Result create(JsonNode user, String actor) {
+        return withScimPaths(() -> records.create(toWorker(user), SOURCE, actor));
+    }
+
+    public HrRecords.Result replace(String id, JsonNode user, String actor) {
+        return withScimPaths(() -> records.replace(id, toWorker(user), SOURCE, actor));
+    }
+
+    public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor) throws ScimException {
+        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        GenericScimResource resource = new GenericScimResource(toScim(current, baseUri));
+        patch.apply(resource);
+        ObjectNode patched = resource.getObjectNode();
+        patched.remove("meta");
+        return replace(id, patched, actor);
+    }
+
+    /** HR deleting a worker means the worker left: Roster terminates (today, if HR gave no end date) and keeps the history. */
+    public HrRecords.Result delete(String id, String actor) {
+        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        Worker w = current.worker();
+        LocalDate end = w.endDate() != null ? w.endDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Worker terminated = new Worker(w.employeeNumber(), w.userName(), w.givenName(), w.familyName(),
+            w.displayName(), w.email(), w.title(), w.department(), w.costCenter(), w.managerEmployeeNumber(),
+            w.workerType(), EmploymentStatus.TERMINATED, w.startDate(), end, false);
+        return records.replace(id, terminated, SOURCE, actor);
+    }
+
+    public Optional<ObjectNode> get(String id, String baseUri) {
+        return records.find(id).map(s -> toScim(s, baseUri));
+    }
+
+    /**
+     * Lists users matching a filter. Evaluates the filter over the SCIM representation, so every
+     * attribute (core and extension) and every operator the SDK knows is filterable.
+     */
+    public Page list(@Nullable Filter filter, int startIndex, int count, String baseUri) throws ScimException {
+        List<ObjectNode> matching = new ArrayList<>();
+        int batch = 500;
+        for (int offset = 0; ; offset += batch) {
+            List<StoredWorker> page = records.list(offset, batch);
+            for (StoredWorker s : page) {
+                ObjectNode node = toScim(s, baseUri);
+                if (filter == null || FilterEvaluator.evaluate(filter, node)) {
+                    matching.add(node);
+                }
+            }
+            if (page.size() < batch) {
+                break;
+            }
+        }
+        int from = Math.min(Math.max(startIndex, 1) - 1, matching.size());
+        int to = Math.min(from + Math.max(count, 0), matching.size());
+        return new Page(matching.size(), from + 1, List.copyOf(matching.subList(from, to)));
+    }
+
+    public ObjectNode toScim(StoredWorker stored, String baseUri) {
+        return ScimWorkerMapping.toScim(stored, baseUri + "/Users/" + stored.id(),
+            employeeNumber -> records.findByEmployeeNumber(employeeNumber).map(StoredWorker::id));
+    }
+
+    private Worker toWorker(JsonNode user) {
+        return ScimWorkerMapping.fromScim(user, this::resolveManager);
+    }
+
+    /** A manager reference is the manager's SCIM id (RFC 7643) or, as Entra's inbound API sends it, their employee number. */
+    private Optional<String> resolveManager(String reference) {
+        return records.find(reference).or(() -> records.findByEmployeeNumber(reference))
+            .map(s -> s.worker().employeeNumber());
+    }
+
+    private static <T> T withScimPaths(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (HrConflictException e) {
+            throw new HrConflictException(ScimWorkerMapping.scimPath(e.field()), e.reason());
+        } catch (HrValidationException e) {
+            throw new HrValidationException(ScimWorkerMapping.scimPath(e.field()), e.reason());
+        }
+    }
+}

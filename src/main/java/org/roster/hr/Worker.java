@@ -1,0 +1,72 @@
+package org.roster.hr;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The canonical HR record of one worker, whatever source it came from. The employee number is the
+ * identity key: it never changes for a worker, and every later stage refers to the worker by it.
+ *
+ * @param managerEmployeeNumber the employee number of the worker's manager, already resolved
+ * @param active HR's own "can work" flag; {@code false} is treated like a termination
+ */
+public record Worker(
+        String employeeNumber,
+        String userName,
+        @Nullable String givenName,
+        @Nullable String familyName,
+        @Nullable String displayName,
+        @Nullable String email,
+        @Nullable String title,
+        @Nullable String department,
+        @Nullable String costCenter,
+        @Nullable String managerEmployeeNumber,
+        WorkerType workerType,
+        EmploymentStatus employmentStatus,
+        @Nullable LocalDate startDate,
+        @Nullable LocalDate endDate,
+        boolean active) {
+
+    public Worker {
+        Objects.requireNonNull(employeeNumber, "employeeNumber");
+        Objects.requireNonNull(userName, "userName");
+        Objects.requireNonNull(workerType, "workerType");
+        Objects.requireNonNull(employmentStatus, "employmentStatus");
+    }
+
+    /** True when HR says this worker no longer works here. */
+    public boolean terminated() {
+        return employmentStatus == EmploymentStatus.TERMINATED || !active;
+    }
+
+    /**
+     * The attributes policy conditions see, as {@code worker.NAME} in CEL. Every key is always
+     * present (absent values are empty strings) so that a rule never fails on a missing key.
+     */
+    public Map<String, Object> attributes() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("employeeNumber", employeeNumber);
+        a.put("userName", userName);
+        a.put("givenName", orEmpty(givenName));
+        a.put("familyName", orEmpty(familyName));
+        a.put("displayName", orEmpty(displayName));
+        a.put("email", orEmpty(email));
+        a.put("title", orEmpty(title));
+        a.put("department", orEmpty(department));
+        a.put("costCenter", orEmpty(costCenter));
+        a.put("manager", orEmpty(managerEmployeeNumber));
+        a.put("workerType", workerType.wire());
+        a.put("employmentStatus", employmentStatus.wire());
+        a.put("startDate", startDate == null ? "" : startDate.toString());
+        a.put("endDate", endDate == null ? "" : endDate.toString());
+        a.put("active", active);
+        return a;
+    }
+
+    private static String orEmpty(@Nullable String s) {
+        return s == null ? "" : s;
+    }
+}

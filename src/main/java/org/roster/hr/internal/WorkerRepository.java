@@ -1,0 +1,88 @@
+package org.roster.hr.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.roster.hr.StoredWorker;
+import org.roster.hr.Worker;
+import org.roster.store.JsonColumns;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** JDBC access to {@code hr_worker} (current records) and {@code hr_event} (the append-only HR log). */
+@Repository
+public class WorkerRepository {
+
+    private static final String COLUMNS = "scim_id, version, created_at, updated_at, record";
+
+    private final JdbcClient jdbc;
+
+    public WorkerRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<StoredWorker> findById(String id) {
+        return jdbc.sql("select " + COLUMNS + " from hr_worker where scim_id = ?").param(id)
+            .query(WorkerRepository::map).optional();
+    }
+
+    public Optional<StoredWorker> findByEmployeeNumber(String employeeNumber) {
+        return jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number = ?").param(employeeNumber)
+            .query(WorkerRepository::map).optional();
+    }
+
+    /** The employee number holding this userName (compared case-insensitively, as SCIM requires). */
+    public Optional<String> employeeNumberOfUserName(String userName) {
+        return jdbc.sql("select employee_number from hr_worker where user_name_key = ?")
+            .param(userName.toLowerCase(Locale.ROOT)).query(String.class).optional();
+    }
+
+    public List<StoredWorker> list(int offset, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from hr_worker order by employee_number limit ? offset ?")
+            .params(limit, offset).query(WorkerRepository::map).list();
+    }
+
+    public long count() {
+        return jdbc.sql("select count(*) from hr_worker").query(Long.class).single();
+    }
+
+    public void insert(StoredWorker s) {
+        jdbc.sql("""
+                insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version, created_at, updated_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+            .params(s.worker().employeeNumber(), s.id(), s.worker().userName(),
+                s.worker().userName().toLowerCase(Locale.ROOT), JsonColumns.write(s.worker()), s.version(),
+                Timestamp.from(s.created()), Timestamp.from(s.lastModified()))
+            .update();
+    }
+
+    /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
+    public boolean update(StoredWorker s, long expectedVersion) {
+        return jdbc.sql("""
+                update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?
+                where employee_number = ? and version = ?""")
+            .params(s.worker().userName(), s.worker().userName().toLowerCase(Locale.ROOT),
+                JsonColumns.write(s.worker()), s.version(), Timestamp.from(s.lastModified()),
+                s.worker().employeeNumber(), expectedVersion)
+            .update() == 1;
+    }
+
+    public void appendEvent(String eventId, String employeeNumber, String source, String changeKind,
+                            Instant receivedAt, Worker record) {
+        jdbc.sql("""
+                insert into hr_event (id, employee_number, source, change_kind, received_at, record)
+                values (?, ?, ?, ?, ?, ?)""")
+            .params(eventId, employeeNumber, source, changeKind, Timestamp.from(receivedAt), JsonColumns.write(record))
+            .update();
+    }
+
+    private static StoredWorker map(ResultSet rs, int row) throws SQLException {
+        return new StoredWorker(rs.getString("scim_id"), rs.getLong("version"),
+            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
+            JsonColumns.read(rs.getString("record"), Worker.class));
+    }
+}

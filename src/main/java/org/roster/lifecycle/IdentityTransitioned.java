@@ -1,0 +1,24 @@
+package org.roster.lifecycle;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.roster.hr.Worker;
+
+/**
+ * Published inside the accepting transaction when an HR change moved an identity through its
+ * lifecycle (or changed its attributes). Serialisable, so a queue can sit here later.
+ *
+ * @param from the state before, {@code null} for a new identity
+ * @param epoch the employment epoch: 1 for the first employment, +1 at each rehire
+ * @param changes human-readable changes, e.g. {@code department: Sales -> Engineering}
+ * @param receivedAt when the HR change was received
+ */
+public record IdentityTransitioned(String employeeNumber, TransitionKind kind, @Nullable LifecycleState from,
+                                   LifecycleState to, int epoch, Worker worker, List<String> changes,
+                                   String hrEventId, Instant receivedAt) {
+
+    public IdentityTransitioned {
+        changes = List.copyOf(changes);
+    }
+}

@@ -1,0 +1,91 @@
+package org.roster.lifecycle.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.roster.lifecycle.Identity;
+import org.roster.lifecycle.LifecycleState;
+import org.roster.lifecycle.Transition;
+import org.roster.lifecycle.TransitionKind;
+import org.roster.store.JsonColumns;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+
+/** JDBC access to {@code identity} and {@code lifecycle_event}. */
+@Repository
+public class IdentityRepository {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+
+    public IdentityRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Identity> find(String employeeNumber) {
+        return jdbc.sql("select * from identity where employee_number = ?").param(employeeNumber)
+            .query(IdentityRepository::map).optional();
+    }
+
+    public List<Identity> list(@Nullable LifecycleState state, int offset, int limit) {
+        if (state == null) {
+            return jdbc.sql("select * from identity order by employee_number limit ? offset ?")
+                .params(limit, offset).query(IdentityRepository::map).list();
+        }
+        return jdbc.sql("select * from identity where state = ? order by employee_number limit ? offset ?")
+            .params(state.name(), limit, offset).query(IdentityRepository::map).list();
+    }
+
+    public long count(@Nullable LifecycleState state) {
+        if (state == null) {
+            return jdbc.sql("select count(*) from identity").query(Long.class).single();
+        }
+        return jdbc.sql("select count(*) from identity where state = ?").param(state.name()).query(Long.class).single();
+    }
+
+    public void insert(Identity i) {
+        jdbc.sql("insert into identity (employee_number, state, epoch, created_at, updated_at) values (?, ?, ?, ?, ?)")
+            .params(i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()),
+                Timestamp.from(i.updated()))
+            .update();
+    }
+
+    public void update(Identity i) {
+        jdbc.sql("update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?")
+            .params(i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber())
+            .update();
+    }
+
+    public void appendTransition(String employeeNumber, TransitionKind kind, @Nullable LifecycleState from,
+                                 LifecycleState to, List<String> changes, String hrEventId, Instant at) {
+        jdbc.sql("""
+                insert into lifecycle_event (employee_number, kind, from_state, to_state, changes, hr_event_id, occurred_at)
+                values (?, ?, ?, ?, ?, ?, ?)""")
+            .params(employeeNumber, kind.name(), from == null ? null : from.name(), to.name(),
+                JsonColumns.write(changes), hrEventId, Timestamp.from(at))
+            .update();
+    }
+
+    public List<Transition> transitions(String employeeNumber) {
+        return jdbc.sql("select * from lifecycle_event where employee_number = ? order by seq").param(employeeNumber)
+            .query((rs, n) -> {
+                String from = rs.getString("from_state");
+                return new Transition(rs.getLong("seq"), TransitionKind.valueOf(rs.getString("kind")),
+                    from == null ? null : LifecycleState.valueOf(from), LifecycleState.valueOf(rs.getString("to_state")),
+                    JsonColumns.read(rs.getString("changes"), STRINGS), rs.getString("hr_event_id"),
+                    rs.getTimestamp("occurred_at").toInstant());
+            }).list();
+    }
+
+    private static Identity map(ResultSet rs, int row) throws SQLException {
+        return new Identity(rs.getString("employee_number"), LifecycleState.valueOf(rs.getString("state")),
+            rs.getInt("epoch"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,17 @@
+package org.roster.plan;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The planner's view of actual state, implemented by provisioning (which alone talks to targets).
+ * Declared here so that planning depends on no connector.
+ */
+public interface KnownAccounts {
+
+    /** The names of the configured targets. */
+    Set<String> targets();
+
+    /** Every account the identity has or is about to have, one per target. */
+    List<AccountSnapshot> forIdentity(String identity);
+}

@@ -1,0 +1,19 @@
+package org.roster.plan;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The ordered operations that bring one identity's accounts to the state policy wants. Immutable;
+ * published as an event inside the HR change's transaction, executed later by provisioning.
+ *
+ * @param correlationId the HR event that caused the plan
+ * @param receivedAt when that HR event arrived: the origin of propagation latency
+ */
+public record Plan(String identity, String correlationId, Instant receivedAt, Instant plannedAt,
+                   String policyVersion, List<Operation> operations) {
+
+    public Plan {
+        operations = List.copyOf(operations);
+    }
+}

@@ -1,0 +1,96 @@
+package org.roster.provisioning;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.roster.plan.AccountSnapshot;
+import org.roster.plan.KnownAccounts;
+import org.roster.plan.Plan;
+import org.roster.provisioning.internal.AccountProjection;
+import org.roster.provisioning.internal.AccountRepository;
+import org.roster.provisioning.internal.Connectors;
+import org.roster.provisioning.internal.Dispatcher;
+import org.roster.provisioning.internal.OutboxRepository;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The provisioning module's facade. Stores every plan's operations in the durable outbox, in the
+ * transaction of the HR change that caused them, and wakes the dispatcher once that transaction
+ * commits. Answers the planner's question "what does this identity have?" with the acknowledged
+ * state of each account plus the operations still queued for it.
+ */
+@Service
+public final class Provisioning implements KnownAccounts {
+
+    private final OutboxRepository outbox;
+    private final AccountRepository accounts;
+    private final Connectors connectors;
+    private final Dispatcher dispatcher;
+
+    public Provisioning(OutboxRepository outbox, AccountRepository accounts, Connectors connectors,
+                        Dispatcher dispatcher) {
+        this.outbox = outbox;
+        this.accounts = accounts;
+        this.connectors = connectors;
+        this.dispatcher = dispatcher;
+    }
+
+    @EventListener
+    void on(Plan plan) {
+        if (plan.operations().isEmpty()) {
+            return;
+        }
+        outbox.insert(plan);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    dispatcher.wake();
+                }
+            });
+        } else {
+            dispatcher.wake();
+        }
+    }
+
+    @Override
+    public Set<String> targets() {
+        return connectors.names();
+    }
+
+    @Override
+    public List<AccountSnapshot> forIdentity(String identity) {
+        Set<String> targets = new TreeSet<>();
+        accounts.forIdentity(identity).forEach(a -> targets.add(a.target()));
+        targets.addAll(connectors.names());
+        List<AccountSnapshot> result = new ArrayList<>();
+        for (String target : targets) {
+            AccountSnapshot projected = accounts.find(target, identity).orElse(null);
+            for (OutboxEntry pending : outbox.pending(target, identity)) {
+                projected = AccountProjection.apply(projected, pending.operation());
+            }
+            if (projected != null) {
+                result.add(projected);
+            }
+        }
+        return result;
+    }
+
+    /** Accounts as their targets acknowledged them (queued operations not applied). */
+    public List<AccountSnapshot> acknowledgedAccounts(String identity) {
+        return accounts.forIdentity(identity);
+    }
+
+    /** The identity's operations, newest first. */
+    public List<OutboxEntry> operations(String identity, int limit) {
+        return outbox.forIdentity(identity, limit);
+    }
+
+    public long count(OutboxEntry.Status status) {
+        return outbox.countByStatus(status);
+    }
+}

@@ -1,0 +1,65 @@
+package org.roster.provisioning.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.roster.plan.AccountSnapshot;
+import org.roster.store.JsonColumns;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+
+/** JDBC access to {@code target_account}: the acknowledged state of each account. */
+@Repository
+public class AccountRepository {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<Set<String>> STRING_SET = new TypeReference<>() {
+    };
+
+    private final JdbcClient jdbc;
+
+    public AccountRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<AccountSnapshot> find(String target, String identity) {
+        return jdbc.sql("select * from target_account where target = ? and identity_key = ?")
+            .params(target, identity).query(AccountRepository::map).optional();
+    }
+
+    public List<AccountSnapshot> forIdentity(String identity) {
+        return jdbc.sql("select * from target_account where identity_key = ? order by target")
+            .param(identity).query(AccountRepository::map).list();
+    }
+
+    /** Stores the account's state, replacing what was there (update first, insert if there was nothing). */
+    public void save(AccountSnapshot a, Instant at) {
+        int updated = jdbc.sql("""
+                update target_account set enabled = ?, attributes = ?, entitlements = ?, updated_at = ?
+                where target = ? and identity_key = ?""")
+            .params(a.enabled(), JsonColumns.write(a.attributes()), JsonColumns.write(a.entitlements()),
+                Timestamp.from(at), a.target(), a.identity())
+            .update();
+        if (updated == 0) {
+            jdbc.sql("""
+                    insert into target_account (target, identity_key, enabled, attributes, entitlements, updated_at)
+                    values (?, ?, ?, ?, ?, ?)""")
+                .params(a.target(), a.identity(), a.enabled(), JsonColumns.write(a.attributes()),
+                    JsonColumns.write(a.entitlements()), Timestamp.from(at))
+                .update();
+        }
+    }
+
+    private static AccountSnapshot map(ResultSet rs, int row) throws SQLException {
+        return new AccountSnapshot(rs.getString("target"), rs.getString("identity_key"), rs.getBoolean("enabled"),
+            JsonColumns.read(rs.getString("attributes"), STRING_MAP),
+            new java.util.TreeSet<>(JsonColumns.read(rs.getString("entitlements"), STRING_SET)));
+    }
+}

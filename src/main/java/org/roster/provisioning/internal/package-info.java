@@ -1,0 +1,7 @@
+/**
+ * Outbox, dispatcher and account-state persistence.
+ */
+@NullMarked
+package org.roster.provisioning.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,82 @@
+package org.roster.provisioning.ldap;
+
+import com.unboundid.ldap.listener.InMemoryDirectoryServer;
+import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
+import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.schema.Schema;
+import com.unboundid.ldif.LDIFException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * UnboundID's in-memory LDAP server on a loopback port: the quick start's demo directory. Its schema
+ * is the standard one plus OpenLDAP ppolicy's {@code pwdAccountLockedTime}, so it takes the same
+ * disable as a real OpenLDAP.
+ */
+public final class EmbeddedDirectory implements AutoCloseable {
+
+    public static final String ADMIN_DN = "cn=admin";
+
+    private final InMemoryDirectoryServer server;
+
+    private EmbeddedDirectory(InMemoryDirectoryServer server) {
+        this.server = server;
+    }
+
+    /** Starts a directory holding {@code baseDn}, {@code ou=people} and {@code ou=groups} under it. */
+    public static EmbeddedDirectory start(String baseDn, int port, String adminPassword) {
+        try {
+            InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(baseDn);
+            config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap",
+                loopback(), port, null));
+            config.addAdditionalBindCredentials(ADMIN_DN, adminPassword);
+            config.setSchema(schema());
+            InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
+            server.startListening();
+            String rdnValue = baseDn.split(",")[0].split("=", 2)[1];
+            server.add(new Entry("dn: " + baseDn, "objectClass: top", "objectClass: domain", "dc: " + rdnValue));
+            server.add(new Entry("dn: ou=people," + baseDn, "objectClass: organizationalUnit", "ou: people"));
+            server.add(new Entry("dn: ou=groups," + baseDn, "objectClass: organizationalUnit", "ou: groups"));
+            return new EmbeddedDirectory(server);
+        } catch (LDAPException | LDIFException e) {
+            throw new IllegalStateException("cannot start the embedded directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** The standard schema plus {@code pwdAccountLockedTime}. */
+    public static Schema schema() throws LDIFException, LDAPException {
+        Schema extra = new Schema(new Entry("dn: cn=schema",
+            "objectClass: subschema",
+            "attributeTypes: ( 1.3.6.1.4.1.42.2.27.8.1.17 NAME 'pwdAccountLockedTime' "
+                + "EQUALITY generalizedTimeMatch ORDERING generalizedTimeOrderingMatch "
+                + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.24 SINGLE-VALUE USAGE directoryOperation )"));
+        return Schema.mergeSchemas(Schema.getDefaultStandardSchema(), extra);
+    }
+
+    public String url() {
+        return "ldap://127.0.0.1:" + server.getListenPort();
+    }
+
+    public int port() {
+        return server.getListenPort();
+    }
+
+    public InMemoryDirectoryServer server() {
+        return server;
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByName("127.0.0.1");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("127.0.0.1 is always an address", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutDown(true);
+    }
+}

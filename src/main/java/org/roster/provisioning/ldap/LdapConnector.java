@@ -1,0 +1,352 @@
+package org.roster.provisioning.ldap;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.DN;
+import com.unboundid.ldap.sdk.Filter;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.RDN;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResult;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.roster.provisioning.Connector;
+import org.roster.provisioning.ConnectorException;
+import org.roster.provisioning.CreateOp;
+import org.roster.provisioning.EnableOp;
+import org.roster.provisioning.EntitlementOp;
+import org.roster.provisioning.ReadOp;
+import org.roster.provisioning.RetryableConnectorException;
+import org.roster.provisioning.TargetAccount;
+import org.roster.provisioning.UpdateOp;
+
+/**
+ * Accounts as {@code inetOrgPerson} entries under the people DN, named {@code uid=<userName>} and
+ * found by {@code employeeNumber} (so a renamed entry is still found); entitlements as
+ * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
+ */
+public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp {
+
+    /** Neutral account attribute → LDAP attribute. */
+    private static final Map<String, String> ATTRIBUTES = Map.of(
+        "userName", "uid",
+        "employeeNumber", "employeeNumber",
+        "givenName", "givenName",
+        "familyName", "sn",
+        "displayName", "displayName",
+        "email", "mail",
+        "title", "title",
+        "department", "departmentNumber");
+
+    private final String name;
+    private final LdapSettings settings;
+    private final LDAPConnectionPool pool;
+    private final @Nullable AutoCloseable owned;
+
+    /**
+     * @param owned something this connector closes with itself (the embedded directory), or null
+     */
+    public LdapConnector(String name, LdapSettings settings, LDAPConnectionPool pool, @Nullable AutoCloseable owned) {
+        this.name = name;
+        this.settings = settings;
+        this.pool = pool;
+        this.owned = owned;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.READ);
+    }
+
+    @Override
+    public void create(String identity, Map<String, String> attributes) throws ConnectorException {
+        String userName = attributes.get("userName");
+        if (userName == null) {
+            throw new ConnectorException("create " + identity + ": no userName");
+        }
+        Optional<SearchResultEntry> existing = find(identity);
+        if (existing.isPresent()) {
+            // Adopt: the account exists (a retried create, or made by hand); bring it to what HR says.
+            update(identity, attributes);
+            enable(identity);
+            return;
+        }
+        String dn = new DN(new RDN("uid", userName), dn(settings.peopleDn())).toString();
+        List<Attribute> attrs = new ArrayList<>();
+        attrs.add(new Attribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson"));
+        attributes.forEach((k, v) -> {
+            String ldapName = ATTRIBUTES.get(k);
+            if (ldapName != null && !v.isEmpty()) {
+                attrs.add(new Attribute(ldapName, v));
+            }
+        });
+        attrs.add(new Attribute("cn", commonName(attributes)));
+        if (!attributes.containsKey("familyName")) {
+            attrs.add(new Attribute("sn", userName));
+        }
+        try {
+            pool.add(dn, attrs);
+        } catch (LDAPException e) {
+            throw translate("create " + dn, e);
+        }
+    }
+
+    @Override
+    public void update(String identity, Map<String, String> changes) throws ConnectorException {
+        String dn = requireDn(identity);
+        List<Modification> mods = new ArrayList<>();
+        changes.forEach((k, v) -> {
+            String ldapName = ATTRIBUTES.get(k);
+            // uid is the RDN: renaming an account is a modify DN, which arrives with account renames.
+            if (ldapName == null || ldapName.equals("uid")) {
+                return;
+            }
+            if (v.isEmpty()) {
+                if (!ldapName.equals("sn")) {
+                    mods.add(new Modification(ModificationType.REPLACE, ldapName));
+                }
+            } else {
+                mods.add(new Modification(ModificationType.REPLACE, ldapName, v));
+            }
+        });
+        if (changes.containsKey("displayName") || changes.containsKey("givenName") || changes.containsKey("familyName")) {
+            SearchResultEntry entry = find(identity).orElseThrow();
+            Map<String, String> merged = new LinkedHashMap<>();
+            merged.put("userName", entry.getAttributeValue("uid"));
+            merged.put("givenName", entry.getAttributeValue("givenName"));
+            merged.put("familyName", entry.getAttributeValue("sn"));
+            merged.put("displayName", entry.getAttributeValue("displayName"));
+            changes.forEach((k, v) -> merged.put(k, v.isEmpty() ? null : v));
+            mods.add(new Modification(ModificationType.REPLACE, "cn", commonName(merged)));
+        }
+        modify(dn, mods);
+    }
+
+    @Override
+    public void enable(String identity) throws ConnectorException {
+        String dn = requireDn(identity);
+        LdapSettings.Disable d = settings.disable();
+        if (d.enabledValue() == null) {
+            try {
+                pool.modify(dn, new Modification(ModificationType.DELETE, d.attribute()));
+            } catch (LDAPException e) {
+                if (e.getResultCode() != ResultCode.NO_SUCH_ATTRIBUTE) {
+                    throw translate("enable " + dn, e);
+                }
+            }
+        } else {
+            modify(dn, List.of(new Modification(ModificationType.REPLACE, d.attribute(), d.enabledValue())));
+        }
+    }
+
+    @Override
+    public void disable(String identity) throws ConnectorException {
+        Optional<SearchResultEntry> entry = find(identity);
+        if (entry.isEmpty()) {
+            return; // nothing to disable is a disabled account
+        }
+        LdapSettings.Disable d = settings.disable();
+        modify(entry.get().getDN(), List.of(new Modification(ModificationType.REPLACE, d.attribute(), d.disabledValue())));
+    }
+
+    @Override
+    public void addEntitlement(String identity, String entitlement) throws ConnectorException {
+        String member = requireDn(identity);
+        String group = groupDn(entitlement);
+        try {
+            pool.modify(group, new Modification(ModificationType.ADD, "member", member));
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
+                return;
+            }
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT && settings.createGroups()) {
+                createGroup(group, entitlement, member);
+                return;
+            }
+            throw translate("add " + member + " to " + group, e);
+        }
+        removeQuietly(group, settings.emptyGroupMember());
+    }
+
+    @Override
+    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+        Optional<SearchResultEntry> entry = find(identity);
+        if (entry.isEmpty()) {
+            return;
+        }
+        String member = entry.get().getDN();
+        String group = groupDn(entitlement);
+        try {
+            pool.modify(group, new Modification(ModificationType.DELETE, "member", member));
+        } catch (LDAPException e) {
+            ResultCode rc = e.getResultCode();
+            if (rc == ResultCode.NO_SUCH_ATTRIBUTE || rc == ResultCode.NO_SUCH_OBJECT) {
+                return;
+            }
+            if (rc == ResultCode.OBJECT_CLASS_VIOLATION) {
+                // The last member: groupOfNames needs one, so a placeholder takes its place.
+                modify(group, List.of(new Modification(ModificationType.REPLACE, "member", settings.emptyGroupMember())));
+                return;
+            }
+            throw translate("remove " + member + " from " + group, e);
+        }
+    }
+
+    @Override
+    public Optional<TargetAccount> read(String identity) throws ConnectorException {
+        Optional<SearchResultEntry> entry = find(identity);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        SearchResultEntry e = entry.get();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Attribute a : e.getAttributes()) {
+            if (!a.getName().equalsIgnoreCase("objectClass")) {
+                attributes.put(a.getName(), a.getValue());
+            }
+        }
+        Set<String> groups = new TreeSet<>();
+        try {
+            SearchResult result = pool.search(settings.groupsDn(), SearchScope.SUB,
+                Filter.createEqualityFilter("member", e.getDN()), "cn");
+            result.getSearchEntries().forEach(g -> groups.add(g.getAttributeValue("cn")));
+        } catch (LDAPException ex) {
+            throw translate("read groups of " + e.getDN(), ex);
+        }
+        return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes, groups));
+    }
+
+    private boolean isDisabled(SearchResultEntry e) {
+        String value = e.getAttributeValue(settings.disable().attribute());
+        return value != null && value.equalsIgnoreCase(settings.disable().disabledValue());
+    }
+
+    private Optional<SearchResultEntry> find(String identity) throws ConnectorException {
+        try {
+            SearchResult result = pool.search(settings.peopleDn(), SearchScope.SUB,
+                Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
+                    Filter.createEqualityFilter("employeeNumber", identity)),
+                "*", settings.disable().attribute());
+            if (result.getEntryCount() > 1) {
+                throw new ConnectorException(result.getEntryCount() + " entries under " + settings.peopleDn()
+                    + " have employeeNumber " + identity);
+            }
+            return result.getSearchEntries().stream().findFirst();
+        } catch (LDAPException e) {
+            throw translate("find employeeNumber " + identity, e);
+        }
+    }
+
+    private String requireDn(String identity) throws ConnectorException {
+        return find(identity).map(SearchResultEntry::getDN)
+            .orElseThrow(() -> new ConnectorException("no account with employeeNumber " + identity
+                + " under " + settings.peopleDn()));
+    }
+
+    private void createGroup(String group, String entitlement, String member) throws ConnectorException {
+        try {
+            pool.add(group, List.of(new Attribute("objectClass", "top", "groupOfNames"),
+                new Attribute("cn", entitlement), new Attribute("member", member)));
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
+                addEntitlementRetry(group, member);
+                return;
+            }
+            throw translate("create group " + group, e);
+        }
+    }
+
+    private void addEntitlementRetry(String group, String member) throws ConnectorException {
+        try {
+            pool.modify(group, new Modification(ModificationType.ADD, "member", member));
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
+                throw translate("add " + member + " to " + group, e);
+            }
+        }
+    }
+
+    private void removeQuietly(String group, String member) {
+        try {
+            pool.modify(group, new Modification(ModificationType.DELETE, "member", member));
+        } catch (LDAPException ignored) {
+            // The placeholder is usually not there; anything else shows on the next reconciliation.
+        }
+    }
+
+    private void modify(String dn, List<Modification> mods) throws ConnectorException {
+        if (mods.isEmpty()) {
+            return;
+        }
+        try {
+            pool.modify(dn, mods);
+        } catch (LDAPException e) {
+            throw translate("modify " + dn, e);
+        }
+    }
+
+    private String groupDn(String entitlement) throws ConnectorException {
+        try {
+            return new DN(new RDN("cn", entitlement), new DN(settings.groupsDn())).toString();
+        } catch (LDAPException e) {
+            throw new ConnectorException("groups DN " + settings.groupsDn() + " is not a DN", e);
+        }
+    }
+
+    private static DN dn(String value) throws ConnectorException {
+        try {
+            return new DN(value);
+        } catch (LDAPException e) {
+            throw new ConnectorException("'" + value + "' is not a DN", e);
+        }
+    }
+
+    private static String commonName(Map<String, String> a) {
+        String display = a.get("displayName");
+        if (display != null && !display.isEmpty()) {
+            return display;
+        }
+        String given = a.getOrDefault("givenName", "");
+        String family = a.getOrDefault("familyName", "");
+        String full = ((given == null ? "" : given) + " " + (family == null ? "" : family)).trim();
+        return full.isEmpty() ? a.get("userName") : full;
+    }
+
+    /** Connection trouble and a busy server are worth retrying; anything the server refused on its merits is not. */
+    private static ConnectorException translate(String what, LDAPException e) {
+        ResultCode rc = e.getResultCode();
+        String message = what + ": " + rc + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
+        if (!rc.isConnectionUsable() || rc == ResultCode.BUSY || rc == ResultCode.UNAVAILABLE
+            || rc == ResultCode.TIME_LIMIT_EXCEEDED || rc == ResultCode.TIMEOUT) {
+            return new RetryableConnectorException(message, e);
+        }
+        return new ConnectorException(message, e);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.roster.provisioning.ldap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code ldap:} settings of an LDAP target. Defaults are documented in {@code docs/configuration.md}.
+ *
+ * @param url {@code ldap://host:port} or {@code ldaps://host:port}; ignored when {@code embedded}
+ * @param bindDn the DN Roster binds as; give it write access to the people and groups subtrees only
+ * @param bindPassword a {@code ${ENV_VAR}} reference, never a literal
+ * @param baseDn the directory's base DN
+ * @param peopleDn where accounts are created (default {@code ou=people,<baseDn>})
+ * @param groupsDn where groups live (default {@code ou=groups,<baseDn>})
+ * @param disable how an account is disabled (default: set {@code pwdAccountLockedTime} to
+ *     {@code 000001010000Z}, OpenLDAP's ppolicy permanent lock; remove it to enable)
+ * @param createGroups create a group on first grant if it does not exist (default true)
+ * @param emptyGroupMember the member a {@code groupOfNames} keeps when its last real member is removed,
+ *     since the schema requires one (default {@code cn=nobody})
+ * @param poolSize connections kept open (default 4)
+ * @param embedded start an in-memory directory inside Roster (demo and tests only)
+ * @param embeddedPort the port of the embedded directory; 0 picks a free one (default 0)
+ */
+public record LdapSettings(@Nullable String url, @Nullable String bindDn, @Nullable String bindPassword,
+                           String baseDn, @Nullable String peopleDn, @Nullable String groupsDn,
+                           @Nullable Disable disable, @Nullable Boolean createGroups,
+                           @Nullable String emptyGroupMember, @Nullable Integer poolSize,
+                           @Nullable Boolean embedded, @Nullable Integer embeddedPort) {
+
+    public LdapSettings {
+        if (baseDn == null || baseDn.isBlank()) {
+            throw new IllegalArgumentException("ldap.base-dn is required");
+        }
+        peopleDn = peopleDn == null ? "ou=people," + baseDn : peopleDn;
+        groupsDn = groupsDn == null ? "ou=groups," + baseDn : groupsDn;
+        disable = disable == null ? new Disable("pwdAccountLockedTime", "000001010000Z", null) : disable;
+        createGroups = createGroups == null || createGroups;
+        emptyGroupMember = emptyGroupMember == null ? "cn=nobody" : emptyGroupMember;
+        poolSize = poolSize == null ? 4 : poolSize;
+        embedded = embedded != null && embedded;
+        embeddedPort = embeddedPort == null ? 0 : embeddedPort;
+        if (!embedded && (url == null || url.isBlank())) {
+            throw new IllegalArgumentException("ldap.url is required unless ldap.embedded is true");
+        }
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("ldap.pool-size must be at least 1");
+        }
+    }
+
+    /**
+     * How to disable an account: set {@code attribute} to {@code disabledValue}; enabling sets
+     * {@code enabledValue}, or removes the attribute if it is absent. Examples: OpenLDAP
+     * {@code pwdAccountLockedTime}/{@code 000001010000Z}; 389-DS {@code nsAccountLock}/{@code TRUE};
+     * Active Directory {@code userAccountControl}/{@code 514}/{@code 512}.
+     */
+    public record Disable(String attribute, String disabledValue, @Nullable String enabledValue) {
+    }
+}

@@ -1,0 +1,128 @@
+package org.roster.provisioning.memory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.roster.provisioning.Connector;
+import org.roster.provisioning.ConnectorException;
+import org.roster.provisioning.CreateOp;
+import org.roster.provisioning.EnableOp;
+import org.roster.provisioning.EntitlementOp;
+import org.roster.provisioning.ReadOp;
+import org.roster.provisioning.RetryableConnectorException;
+import org.roster.provisioning.TargetAccount;
+import org.roster.provisioning.UpdateOp;
+
+/**
+ * A target that keeps accounts in memory: the fake for unit tests of everything above the SPI, and
+ * a sink for trying policies. Can be told to be unreachable, to exercise retries.
+ */
+public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp {
+
+    private final String name;
+    private final Map<String, TargetAccount> accounts = new ConcurrentHashMap<>();
+    private volatile boolean unreachable;
+
+    public InMemoryConnector(String name) {
+        this.name = name;
+    }
+
+    /** While true, every operation fails as a retryable outage. */
+    public void setUnreachable(boolean unreachable) {
+        this.unreachable = unreachable;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.READ);
+    }
+
+    @Override
+    public void create(String identity, Map<String, String> attributes) throws ConnectorException {
+        check();
+        accounts.merge(identity, new TargetAccount(identity, true, attributes, Set.of()),
+            (old, fresh) -> new TargetAccount(identity, true, merge(old.attributes(), attributes), old.entitlements()));
+    }
+
+    @Override
+    public void update(String identity, Map<String, String> changes) throws ConnectorException {
+        TargetAccount a = require(identity);
+        accounts.put(identity, new TargetAccount(identity, a.enabled(), merge(a.attributes(), changes), a.entitlements()));
+    }
+
+    @Override
+    public void enable(String identity) throws ConnectorException {
+        TargetAccount a = require(identity);
+        accounts.put(identity, new TargetAccount(identity, true, a.attributes(), a.entitlements()));
+    }
+
+    @Override
+    public void disable(String identity) throws ConnectorException {
+        check();
+        accounts.computeIfPresent(identity, (k, a) -> new TargetAccount(k, false, a.attributes(), a.entitlements()));
+    }
+
+    @Override
+    public void addEntitlement(String identity, String entitlement) throws ConnectorException {
+        TargetAccount a = require(identity);
+        Set<String> e = new TreeSet<>(a.entitlements());
+        e.add(entitlement);
+        accounts.put(identity, new TargetAccount(identity, a.enabled(), a.attributes(), e));
+    }
+
+    @Override
+    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+        check();
+        accounts.computeIfPresent(identity, (k, a) -> {
+            Set<String> e = new TreeSet<>(a.entitlements());
+            e.remove(entitlement);
+            return new TargetAccount(k, a.enabled(), a.attributes(), e);
+        });
+    }
+
+    @Override
+    public Optional<TargetAccount> read(String identity) throws ConnectorException {
+        check();
+        return Optional.ofNullable(accounts.get(identity));
+    }
+
+    @Override
+    public void close() {
+        accounts.clear();
+    }
+
+    private TargetAccount require(String identity) throws ConnectorException {
+        check();
+        TargetAccount a = accounts.get(identity);
+        if (a == null) {
+            throw new ConnectorException("no account for " + identity);
+        }
+        return a;
+    }
+
+    private void check() throws RetryableConnectorException {
+        if (unreachable) {
+            throw new RetryableConnectorException("target " + name + " is unreachable");
+        }
+    }
+
+    private static Map<String, String> merge(Map<String, String> base, Map<String, String> changes) {
+        Map<String, String> m = new LinkedHashMap<>(base);
+        changes.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                m.remove(k);
+            } else {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+}
