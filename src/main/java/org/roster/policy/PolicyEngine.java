@@ -90,7 +90,12 @@ public final class PolicyEngine {
         Map<String, Object> vars = Map.of("worker", worker, "state", state);
         List<Grant> grants = new ArrayList<>();
         for (CompiledRule rule : rules) {
-            if (!Boolean.TRUE.equals(run(rule.name(), rule.condition(), vars))) {
+            Object matched = run(rule.name(), rule.condition(), vars);
+            if (!(matched instanceof Boolean)) {
+                throw new PolicyException("policy rule '" + rule.name() + "': the condition must be boolean, got "
+                    + matched);
+            }
+            if (!(Boolean) matched) {
                 continue;
             }
             for (CompiledGrant g : rule.grants()) {

@@ -45,13 +45,15 @@ public final class EmbeddedDirectory implements AutoCloseable {
         }
     }
 
-    /** The standard schema plus {@code pwdAccountLockedTime}. */
+    /**
+     * The standard schema plus {@code pwdAccountLockedTime}. Declared as a string, not a generalized
+     * time as in OpenLDAP: the SDK's time parser refuses ppolicy's "locked forever" value {@code 000001010000Z}.
+     */
     public static Schema schema() throws LDIFException, LDAPException {
         Schema extra = new Schema(new Entry("dn: cn=schema",
             "objectClass: subschema",
             "attributeTypes: ( 1.3.6.1.4.1.42.2.27.8.1.17 NAME 'pwdAccountLockedTime' "
-                + "EQUALITY generalizedTimeMatch ORDERING generalizedTimeOrderingMatch "
-                + "SYNTAX 1.3.6.1.4.1.1466.115.121.1.24 SINGLE-VALUE USAGE directoryOperation )"));
+                + "EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE USAGE directoryOperation )"));
         return Schema.mergeSchemas(Schema.getDefaultStandardSchema(), extra);
     }
 

@@ -1,0 +1,106 @@
+package org.roster.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.roster.support.TestWorkers.worker;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.WorkerType;
+
+class PolicyEngineTests {
+
+    private static PolicySettings.Rule rule(String name, String when, PolicySettings.Grant... grants) {
+        return new PolicySettings.Rule(name, when, List.of(grants));
+    }
+
+    private static PolicySettings.Grant group(String target, String entitlement) {
+        return new PolicySettings.Grant(target, entitlement, null);
+    }
+
+    @Test
+    void matchingRulesGrantTheUnionOfTheirEntitlementsWithTheirNames() {
+        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+            rule("employees", "worker.workerType == 'employee'", group("dir", "employees")),
+            rule("contractors", "worker.workerType == 'contractor'", group("dir", "contractors")),
+            rule("dept", "worker.department != ''", new PolicySettings.Grant("dir", null,
+                "'dept-' + worker.department.lowerAscii()")))));
+
+        PolicyDecision decision = engine.evaluate(worker().department("Finance").build().attributes(), "ACTIVE");
+
+        assertThat(decision.grants()).containsExactly(
+            new Grant("dir", "employees", "employees"),
+            new Grant("dir", "dept-finance", "dept"));
+        assertThat(decision.policyVersion()).isEqualTo(engine.version()).hasSize(12);
+    }
+
+    @Test
+    void expressionMayReturnAListAndEmptyStringsAreDropped() {
+        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+            rule("many", "true", new PolicySettings.Grant("dir", null, "['a', worker.costCenter, '']")))));
+
+        assertThat(engine.evaluate(worker().costCenter("CC-9").build().attributes(), "ACTIVE").grants())
+            .extracting(Grant::entitlement).containsExactly("a", "CC-9");
+    }
+
+    @Test
+    void lifecycleStateIsVisibleToConditions() {
+        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+            rule("only-active", "state == 'ACTIVE'", group("dir", "vpn")))));
+
+        assertThat(engine.evaluate(worker().build().attributes(), "ACTIVE").grants()).hasSize(1);
+        assertThat(engine.evaluate(worker().build().attributes(), "ON_LEAVE").grants()).isEmpty();
+    }
+
+    @Test
+    void ruleThatDoesNotCompileIsRefusedWithItsNameExpressionAndCompilerMessage() {
+        PolicySettings settings = new PolicySettings(List.of(
+            rule("broken-rule", "worker.department == ", group("dir", "x"))));
+
+        assertThatThrownBy(() -> new PolicyEngine(settings))
+            .isInstanceOf(PolicyException.class)
+            .hasMessageContaining("broken-rule")
+            .hasMessageContaining("worker.department == ")
+            .hasMessageContaining("does not compile");
+    }
+
+    @Test
+    void conditionThatIsNotBooleanIsRefused() {
+        PolicySettings settings = new PolicySettings(List.of(rule("not-bool", "'always'", group("dir", "x"))));
+
+        assertThatThrownBy(() -> new PolicyEngine(settings)).hasMessageContaining("not-bool");
+    }
+
+    @Test
+    void conditionOnAnAttributeThatIsNotBooleanFailsAtEvaluationNamingTheRule() {
+        // worker attributes are dynamically typed, so only evaluation can tell
+        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+            rule("dyn-not-bool", "worker.department", group("dir", "x")))));
+
+        assertThatThrownBy(() -> engine.evaluate(worker().build().attributes(), "ACTIVE"))
+            .isInstanceOf(PolicyException.class).hasMessageContaining("dyn-not-bool").hasMessageContaining("boolean");
+    }
+
+    @Test
+    void unknownVariableIsRefused() {
+        PolicySettings settings = new PolicySettings(List.of(rule("typo", "wrker.department == 'x'", group("dir", "x"))));
+
+        assertThatThrownBy(() -> new PolicyEngine(settings)).hasMessageContaining("typo").hasMessageContaining("wrker");
+    }
+
+    @Test
+    void duplicateRuleNamesAreRefused() {
+        PolicySettings settings = new PolicySettings(List.of(rule("same", "true"), rule("same", "false")));
+
+        assertThatThrownBy(() -> new PolicyEngine(settings)).hasMessageContaining("'same'").hasMessageContaining("twice");
+    }
+
+    @Test
+    void expressionReturningANumberFailsNamingTheRule() {
+        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+            rule("numeric", "true", new PolicySettings.Grant("dir", null, "42")))));
+
+        assertThatThrownBy(() -> engine.evaluate(worker().type(WorkerType.INTERN).build().attributes(), "ACTIVE"))
+            .isInstanceOf(PolicyException.class).hasMessageContaining("numeric");
+    }
+}

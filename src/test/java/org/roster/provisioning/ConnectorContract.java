@@ -1,0 +1,128 @@
+package org.roster.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every connector passes: idempotent operations, reads that show what was done. A
+ * connector's test class extends this and supplies a connector on its real target.
+ */
+public abstract class ConnectorContract {
+
+    protected Connector connector;
+    protected String identity;
+    protected String userName;
+
+    protected abstract Connector newConnector() throws Exception;
+
+    @BeforeEach
+    void setUpConnector() throws Exception {
+        connector = newConnector();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        identity = "T" + suffix;
+        userName = "user-" + suffix;
+    }
+
+    @AfterEach
+    void closeConnector() {
+        connector.close();
+    }
+
+    protected Map<String, String> attributes() {
+        return Map.of("userName", userName, "employeeNumber", identity, "givenName", "Test", "familyName", "Person",
+            "email", userName + "@example.com", "department", "Engineering");
+    }
+
+    private TargetAccount read() throws ConnectorException {
+        return ((ReadOp) connector).read(identity).orElseThrow();
+    }
+
+    @Test
+    void createdAccountReadsBackEnabledWithItsAttributes() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+
+        TargetAccount account = read();
+        assertThat(account.enabled()).isTrue();
+        assertThat(account.attributes().values()).contains(userName + "@example.com", identity);
+        assertThat(account.entitlements()).isEmpty();
+    }
+
+    @Test
+    void createOfAnExistingAccountAdoptsIt() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+        ((EnableOp) connector).disable(identity);
+
+        ((CreateOp) connector).create(identity, attributes());
+
+        assertThat(read().enabled()).isTrue();
+    }
+
+    @Test
+    void entitlementsAreAddedAndRemovedIdempotently() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+        EntitlementOp ents = (EntitlementOp) connector;
+
+        ents.addEntitlement(identity, "contract-a");
+        ents.addEntitlement(identity, "contract-a");
+        ents.addEntitlement(identity, "contract-b");
+        assertThat(read().entitlements()).containsExactlyInAnyOrder("contract-a", "contract-b");
+
+        ents.removeEntitlement(identity, "contract-a");
+        ents.removeEntitlement(identity, "contract-a");
+        ents.removeEntitlement(identity, "never-granted");
+        assertThat(read().entitlements()).containsExactly("contract-b");
+    }
+
+    @Test
+    void removingTheLastMemberLeavesAnEmptyEntitlement() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+        String solo = "solo-" + identity;
+        ((EntitlementOp) connector).addEntitlement(identity, solo);
+
+        ((EntitlementOp) connector).removeEntitlement(identity, solo);
+
+        assertThat(read().entitlements()).doesNotContain(solo);
+    }
+
+    @Test
+    void disabledAccountReadsBackDisabledAndCanBeEnabledAgain() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+
+        ((EnableOp) connector).disable(identity);
+        ((EnableOp) connector).disable(identity);
+        assertThat(read().enabled()).isFalse();
+
+        ((EnableOp) connector).enable(identity);
+        assertThat(read().enabled()).isTrue();
+    }
+
+    @Test
+    void disablingAnAccountThatDoesNotExistSucceeds() throws Exception {
+        ((EnableOp) connector).disable(identity);
+
+        assertThat(((ReadOp) connector).read(identity)).isEmpty();
+    }
+
+    @Test
+    void updateChangesOnlyTheGivenAttributes() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+
+        ((UpdateOp) connector).update(identity, Map.of("department", "Finance"));
+
+        assertThat(read().attributes().values()).contains("Finance", userName + "@example.com")
+            .doesNotContain("Engineering");
+    }
+
+    @Test
+    void entitlementForAnAccountThatDoesNotExistIsRefused() {
+        assertThatThrownBy(() -> ((EntitlementOp) connector).addEntitlement(identity, "x"))
+            .isInstanceOf(ConnectorException.class)
+            .isNotInstanceOf(RetryableConnectorException.class);
+    }
+}

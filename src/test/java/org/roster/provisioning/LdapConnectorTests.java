@@ -1,0 +1,107 @@
+package org.roster.provisioning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.Modification;
+import com.unboundid.ldap.sdk.ModificationType;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.roster.provisioning.ldap.LdapConnectorFactory;
+import org.roster.provisioning.ldap.LdapSettings;
+import org.roster.support.InMemoryDirectory;
+import org.roster.support.Slapd;
+import org.roster.support.TestDirectory;
+
+/** The connector contract on two real LDAP servers, plus what only a real OpenLDAP can show. */
+class LdapConnectorTests {
+
+    static Connector connect(TestDirectory d, LdapSettings.Disable disable) {
+        return new LdapConnectorFactory().create(new TargetSettings("directory", "ldap",
+            new LdapSettings(d.url(), d.bindDn(), d.bindPassword(), d.baseDn(), null, null, disable, null, null, 2,
+                null, null)));
+    }
+
+    @Nested
+    class OnUnboundIdInMemory extends ConnectorContract {
+        @Override
+        protected Connector newConnector() {
+            return connect(InMemoryDirectory.shared(), null);
+        }
+    }
+
+    @Nested
+    class OnOpenLdap extends ConnectorContract {
+        @Override
+        protected Connector newConnector() {
+            return connect(Slapd.shared(), null);
+        }
+
+        @Test
+        void disabledAccountCannotBindAnyMore() throws Exception {
+            Slapd slapd = Slapd.shared();
+            ((CreateOp) connector).create(identity, attributes());
+            SearchResultEntry entry = slapd.person(identity);
+            try (LDAPConnection admin = slapd.connect()) {
+                admin.modify(entry.getDN(), new Modification(ModificationType.REPLACE, "userPassword", "user-secret-1"));
+            }
+            try (LDAPConnection user = new LDAPConnection("127.0.0.1", java.net.URI.create(slapd.url()).getPort())) {
+                user.bind(entry.getDN(), "user-secret-1");
+            }
+
+            ((EnableOp) connector).disable(identity);
+
+            assertThat(slapd.person(identity).getAttributeValue("pwdAccountLockedTime")).isEqualTo("000001010000Z");
+            try (LDAPConnection user = new LDAPConnection("127.0.0.1", java.net.URI.create(slapd.url()).getPort())) {
+                assertThatThrownBy(() -> user.bind(entry.getDN(), "user-secret-1"))
+                    .isInstanceOfSatisfying(LDAPException.class,
+                        e -> assertThat(e.getResultCode()).isEqualTo(ResultCode.INVALID_CREDENTIALS));
+            }
+        }
+
+        @Test
+        void disableAttributeIsConfigurable() throws Exception {
+            // description stands in for AD's userAccountControl / 389-DS nsAccountLock, which OpenLDAP's schema lacks
+            try (Connector c = connect(Slapd.shared(), new LdapSettings.Disable("description", "disabled", "enabled"))) {
+                ((CreateOp) c).create(identity, attributes());
+                ((EnableOp) c).disable(identity);
+                assertThat(Slapd.shared().person(identity).getAttributeValue("description")).isEqualTo("disabled");
+                assertThat(((ReadOp) c).read(identity).orElseThrow().enabled()).isFalse();
+                ((EnableOp) c).enable(identity);
+                assertThat(Slapd.shared().person(identity).getAttributeValue("description")).isEqualTo("enabled");
+            }
+        }
+
+        @Test
+        void groupsAreRealGroupOfNamesEntries() throws Exception {
+            ((CreateOp) connector).create(identity, attributes());
+            ((EntitlementOp) connector).addEntitlement(identity, "real-group-" + identity);
+
+            SearchResultEntry person = Slapd.shared().person(identity);
+            assertThat(Slapd.shared().groupsOf(person.getDN())).containsExactly("real-group-" + identity);
+        }
+    }
+
+    @Test
+    void unreachableDirectoryFailsAtStartWithTheTargetNamed() {
+        LdapSettings settings = new LdapSettings("ldap://127.0.0.1:1", "cn=x", "y", "dc=example,dc=com", null, null,
+            null, null, null, 1, null, null);
+        assertThatThrownBy(() -> new LdapConnectorFactory().create(new TargetSettings("hr-dir", "ldap", settings)))
+            .hasMessageContaining("hr-dir").hasMessageContaining("ldap://127.0.0.1:1");
+    }
+
+    @Test
+    void settingsDefaultToOpenLdapLockAndStandardSubtrees() {
+        LdapSettings s = new LdapSettings("ldap://h:389", null, null, "dc=x", null, null, null, null, null, null,
+            null, null);
+        assertThat(s.peopleDn()).isEqualTo("ou=people,dc=x");
+        assertThat(s.groupsDn()).isEqualTo("ou=groups,dc=x");
+        assertThat(s.disable()).isEqualTo(new LdapSettings.Disable("pwdAccountLockedTime", "000001010000Z", null));
+        assertThat(Map.of("pool", s.poolSize())).containsEntry("pool", 4);
+    }
+}
