@@ -1,0 +1,174 @@
+package org.roster.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.roster.support.TestWorkers.worker;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.internal.AuditRepository;
+import org.roster.hr.StoredWorker;
+import org.roster.hr.internal.WorkerRepository;
+import org.roster.lifecycle.Identity;
+import org.roster.lifecycle.LifecycleState;
+import org.roster.lifecycle.TransitionKind;
+import org.roster.lifecycle.internal.IdentityRepository;
+import org.roster.plan.AccountSnapshot;
+import org.roster.plan.Operation;
+import org.roster.plan.OperationKind;
+import org.roster.plan.Plan;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.internal.AccountRepository;
+import org.roster.provisioning.internal.OutboxRepository;
+import org.roster.support.Databases;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Every module's repository on both stores: the embedded H2 and a real PostgreSQL. */
+class RepositoryTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static JdbcClient jdbc(Databases.Kind kind) {
+        return JdbcClient.create(Databases.fresh(kind));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void workersAreFoundByIdEmployeeNumberAndUserNameIgnoringCase(Databases.Kind kind) {
+        WorkerRepository repo = new WorkerRepository(jdbc(kind));
+        StoredWorker stored = new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").userName("Ada.L").build());
+
+        repo.insert(stored);
+
+        assertThat(repo.findById("id-1")).contains(stored);
+        assertThat(repo.findByEmployeeNumber("E1")).contains(stored);
+        assertThat(repo.employeeNumberOfUserName("ada.l")).contains("E1");
+        assertThat(repo.count()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void updateAtAStaleVersionChangesNothing(Databases.Kind kind) {
+        WorkerRepository repo = new WorkerRepository(jdbc(kind));
+        StoredWorker v1 = new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").build());
+        repo.insert(v1);
+        StoredWorker v2 = new StoredWorker("id-1", 2, T0, T0.plusSeconds(1), worker().employeeNumber("E1").title("Lead").build());
+
+        assertThat(repo.update(v2, 1)).isTrue();
+        assertThat(repo.update(new StoredWorker("id-1", 2, T0, T0, worker().employeeNumber("E1").title("X").build()), 1))
+            .isFalse();
+        assertThat(repo.findById("id-1").orElseThrow().worker().title()).isEqualTo("Lead");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void userNamesAreUniqueIgnoringCase(Databases.Kind kind) {
+        WorkerRepository repo = new WorkerRepository(jdbc(kind));
+        repo.insert(new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").userName("ada").build()));
+
+        assertThatThrownBy(() -> repo.insert(
+            new StoredWorker("id-2", 1, T0, T0, worker().employeeNumber("E2").userName("ADA").build())))
+            .isInstanceOf(DuplicateKeyException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void identitiesAreListedByStateAndPagedAndTransitionsKeepTheirChanges(Databases.Kind kind) {
+        IdentityRepository repo = new IdentityRepository(jdbc(kind));
+        for (int i = 0; i < 5; i++) {
+            repo.insert(new Identity("E" + i, i < 3 ? LifecycleState.ACTIVE : LifecycleState.TERMINATED, 1, T0, T0));
+        }
+        repo.appendTransition("E1", TransitionKind.MOVER, LifecycleState.ACTIVE, LifecycleState.ACTIVE,
+            List.of("department: A -> B"), "evt-1", T0);
+
+        assertThat(repo.count(LifecycleState.ACTIVE)).isEqualTo(3);
+        assertThat(repo.list(LifecycleState.ACTIVE, 1, 10)).extracting(Identity::employeeNumber).containsExactly("E1", "E2");
+        assertThat(repo.list(null, 0, 2)).extracting(Identity::employeeNumber).containsExactly("E0", "E1");
+        assertThat(repo.transitions("E1")).singleElement().satisfies(t -> {
+            assertThat(t.kind()).isEqualTo(TransitionKind.MOVER);
+            assertThat(t.changes()).containsExactly("department: A -> B");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void outboxServesPriorityFirstAndOneOperationPerIdentityAtATime(Databases.Kind kind) {
+        OutboxRepository outbox = new OutboxRepository(jdbc(kind));
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
+        outbox.insert(plan("B", op("B", OperationKind.DISABLE, true)));
+
+        List<OutboxEntry> batch = outbox.nextBatch(T0, 10);
+
+        assertThat(batch).extracting(e -> e.operation().identity() + ":" + e.operation().kind())
+            .containsExactly("B:DISABLE", "A:CREATE");
+        assertThat(batch.get(0).hrReceivedAt()).isEqualTo(T0);
+
+        long createA = batch.get(1).id();
+        outbox.markSent(createA, T0);
+        outbox.markDone(createA, T0.plusMillis(5));
+        outbox.markRetry(batch.get(0).id(), T0.plusSeconds(30), "busy");
+
+        assertThat(outbox.nextBatch(T0, 10)).extracting(e -> e.operation().kind())
+            .containsExactly(OperationKind.ADD_ENTITLEMENT);
+        assertThat(outbox.nextDue()).contains(T0);
+        assertThat(outbox.forIdentity("A", 10)).first().satisfies(e -> assertThat(e.status()).isEqualTo(OutboxEntry.Status.PENDING));
+        assertThat(outbox.forIdentity("A", 10).get(1).ackedAt()).isEqualTo(T0.plusMillis(5));
+        assertThat(outbox.forIdentity("A", 10).get(1).attempts()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void deadOperationsLeaveTheQueue(Databases.Kind kind) {
+        OutboxRepository outbox = new OutboxRepository(jdbc(kind));
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false)));
+        long id = outbox.nextBatch(T0, 1).get(0).id();
+
+        outbox.markDead(id, "refused");
+
+        assertThat(outbox.nextBatch(T0.plus(1, ChronoUnit.DAYS), 10)).isEmpty();
+        assertThat(outbox.countByStatus(OutboxEntry.Status.DEAD)).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void accountStateIsInsertedThenReplaced(Databases.Kind kind) {
+        AccountRepository accounts = new AccountRepository(jdbc(kind));
+        accounts.save(new AccountSnapshot("dir", "A", true, Map.of("userName", "a"), Set.of("x")), T0);
+        accounts.save(new AccountSnapshot("dir", "A", false, Map.of("userName", "a"), Set.of()), T0);
+
+        assertThat(accounts.find("dir", "A")).hasValueSatisfying(a -> {
+            assertThat(a.enabled()).isFalse();
+            assertThat(a.entitlements()).isEmpty();
+        });
+        assertThat(accounts.forIdentity("A")).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void auditRecordsComeBackInOrderForTheirIdentity(Databases.Kind kind) {
+        AuditRepository audit = new AuditRepository(jdbc(kind));
+        audit.insert(T0, new AuditEntry("A", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e1"));
+        audit.insert(T0, new AuditEntry("B", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e2"));
+        audit.insert(T0, new AuditEntry("A", "PLANNED", AuditEntry.Stage.DECISION, "roster", "dir", "x".repeat(5000), "e1"));
+
+        assertThat(audit.findByIdentity("A", 0, 10)).extracting(r -> r.entry().kind()).containsExactly("HR_EVENT", "PLANNED");
+        assertThat(audit.findByIdentity("A", 0, 10).get(1).entry().detail()).hasSize(4000);
+        assertThat(audit.countByIdentity("A")).isEqualTo(2);
+    }
+
+    private static Operation op(String identity, OperationKind kind, boolean priority) {
+        return new Operation("dir", identity, kind, Map.of("userName", identity.toLowerCase(java.util.Locale.ROOT)),
+            kind == OperationKind.ADD_ENTITLEMENT ? "staff" : null, "test", priority);
+    }
+
+    private static Plan plan(String identity, Operation... ops) {
+        return new Plan(identity, "evt-" + identity, T0, T0, "v1", List.of(ops));
+    }
+}

@@ -1,0 +1,79 @@
+package org.roster.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * Fresh, migrated databases for store tests: an H2 in PostgreSQL mode (the embedded default) and a
+ * real PostgreSQL 17 (the production store) started once per test JVM.
+ */
+public final class Databases {
+
+    private static EmbeddedPostgres postgres;
+
+    private Databases() {
+    }
+
+    public enum Kind { H2, POSTGRESQL }
+
+    /** A new empty database of this kind with Roster's migrations applied. */
+    public static DataSource fresh(Kind kind) {
+        DataSource ds = kind == Kind.H2 ? h2() : postgresDatabase();
+        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        return ds;
+    }
+
+    /** The JDBC URL of a new empty PostgreSQL database (not migrated), for whole-application tests. */
+    public static String freshPostgresUrl() {
+        String name = createPostgresDatabase();
+        return postgres().getJdbcUrl("postgres", name);
+    }
+
+    private static DataSource h2() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        ds.setUser("sa");
+        return ds;
+    }
+
+    private static DataSource postgresDatabase() {
+        return postgres().getDatabase("postgres", createPostgresDatabase());
+    }
+
+    private static String createPostgresDatabase() {
+        String name = "roster_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name, e);
+        }
+        return name;
+    }
+
+    private static synchronized EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(new File("target/epg")).start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the embedded PostgreSQL", e);
+            }
+            EmbeddedPostgres started = postgres;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException ignored) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return postgres;
+    }
+}
