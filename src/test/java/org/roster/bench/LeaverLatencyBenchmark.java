@@ -1,0 +1,149 @@
+package org.roster.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.ScimSchemas;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.Provisioning;
+import org.roster.support.Api;
+import org.roster.support.Databases;
+import org.roster.support.Slapd;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Time from an HR system's SCIM termination request to the account being disabled in a real
+ * OpenLDAP, one leaver at a time, as a person checking the directory would see it. Not part of the
+ * test suite: run with {@code mvn -B test -Pbenchmark} (see docs/benchmarks.md). Roster runs with
+ * its embedded defaults (H2 file store) except for the directory.
+ */
+@Tag("benchmark")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + LeaverLatencyBenchmark.TOKEN,
+    "logging.level.root=WARN"})
+class LeaverLatencyBenchmark {
+
+    static final String TOKEN = "bench-token-0123456789abcdef";
+    private static final int LEAVERS = Integer.getInteger("bench.leavers", 1000);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 100);
+    /** {@code h2} (the embedded default, a file) or {@code postgresql} (embedded PostgreSQL 17). */
+    private static final String STORE = System.getProperty("bench.store", "h2");
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Provisioning provisioning;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry r) throws IOException {
+        Slapd d = Slapd.shared();
+        if (STORE.equals("postgresql")) {
+            String url = Databases.freshPostgresUrl();
+            r.add("roster.store.url", () -> url);
+            r.add("roster.store.username", () -> "postgres");
+        } else {
+            Files.createDirectories(Path.of("target"));
+            Path store = Files.createTempDirectory(Path.of("target"), "bench-store");
+            r.add("roster.store.url", () -> "jdbc:h2:file:" + store.toAbsolutePath()
+                + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        }
+        r.add("roster.provisioning.targets[0].name", () -> "directory");
+        r.add("roster.provisioning.targets[0].type", () -> "ldap");
+        r.add("roster.provisioning.targets[0].ldap.url", d::url);
+        r.add("roster.provisioning.targets[0].ldap.bind-dn", d::bindDn);
+        r.add("roster.provisioning.targets[0].ldap.bind-password", d::bindPassword);
+        r.add("roster.provisioning.targets[0].ldap.base-dn", d::baseDn);
+    }
+
+    @Test
+    void leaverLatency() throws Exception {
+        Api api = new Api("http://127.0.0.1:" + port, TOKEN);
+        int total = WARMUP + LEAVERS;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            String en = "B" + i;
+            Api.Response r = api.send("POST", "/scim/v2/Users", "application/scim+json", user(en));
+            assertThat(r.status()).as(r.body()).isEqualTo(201);
+            ids.add(r.json().path("id").stringValue());
+        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+            .until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+
+        List<Double> requestMs = new ArrayList<>();
+        List<Double> visibleMs = new ArrayList<>();
+        try (LDAPConnection ldap = Slapd.shared().connect()) {
+            for (int i = 0; i < total; i++) {
+                String dn = "uid=b" + i + ",ou=people," + Slapd.BASE_DN;
+                long t0 = System.nanoTime();
+                Api.Response r = api.send("PATCH", "/scim/v2/Users/" + ids.get(i), "application/scim+json", """
+                    {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                     "Operations": [{"op": "replace", "path": "%s:employmentStatus", "value": "terminated"}]}
+                    """.formatted(ScimSchemas.WORKER));
+                long t1 = System.nanoTime();
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                while (!locked(ldap, dn)) {
+                    LockSupport.parkNanos(100_000);
+                }
+                long t2 = System.nanoTime();
+                if (i >= WARMUP) {
+                    requestMs.add((t1 - t0) / 1e6);
+                    visibleMs.add((t2 - t0) / 1e6);
+                }
+            }
+        }
+        String report = String.format(Locale.ROOT, """
+            leaver latency, SCIM PATCH (employmentStatus=terminated) -> pwdAccountLockedTime visible in OpenLDAP
+            date %s, store %s, %d leavers after %d warm-up, %d cores
+              SCIM response:      p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms
+              disabled in LDAP:   p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms
+            """, Instant.now(), STORE, LEAVERS, WARMUP, Runtime.getRuntime().availableProcessors(),
+            pct(requestMs, 50), pct(requestMs, 95), pct(requestMs, 99), pct(requestMs, 100),
+            pct(visibleMs, 50), pct(visibleMs, 95), pct(visibleMs, 99), pct(visibleMs, 100));
+        System.out.println(report);
+        Files.createDirectories(Path.of("target/benchmarks"));
+        Files.writeString(Path.of("target/benchmarks/leaver-latency-" + STORE + ".txt"), report);
+    }
+
+    private static boolean locked(LDAPConnection ldap, String dn) throws Exception {
+        SearchResultEntry e = ldap.getEntry(dn, "pwdAccountLockedTime");
+        return e != null && e.hasAttribute("pwdAccountLockedTime");
+    }
+
+    private static double pct(List<Double> values, int p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    private static String user(String en) {
+        return """
+            {"schemas": ["%s", "%s", "%s"], "userName": "%s",
+             "name": {"givenName": "Bench", "familyName": "%s"},
+             "emails": [{"value": "%s@example.com", "primary": true}],
+             "%s": {"employeeNumber": "%s", "department": "Engineering"},
+             "%s": {"workerType": "employee", "startDate": "2024-01-08"}}
+            """.formatted(ScimSchemas.USER, ScimSchemas.ENTERPRISE_USER, ScimSchemas.WORKER,
+            en.toLowerCase(Locale.ROOT), en, en.toLowerCase(Locale.ROOT), ScimSchemas.ENTERPRISE_USER, en,
+            ScimSchemas.WORKER);
+    }
+}
