@@ -237,6 +237,15 @@ class ScimServiceTests {
     }
 
     @Test
+    void apiTokensAreStoredOnlyAsHashes(@org.springframework.beans.factory.annotation.Autowired
+                                        org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        java.util.List<String> stored = jdbc.sql("select token_hash from api_token").query(String.class).list();
+        assertThat(stored).hasSize(1).allSatisfy(h -> assertThat(h).hasSize(64).doesNotContain(TOKEN));
+        assertThat(jdbc.sql("select count(*) from api_token where token_hash = ? or name = ?")
+            .params(TOKEN, TOKEN).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void healthIsOpenButMetricsNeedAToken() {
         Api anonymous = new Api("http://127.0.0.1:" + port, null);
         assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);

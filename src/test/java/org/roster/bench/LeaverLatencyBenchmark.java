@@ -23,6 +23,7 @@ import org.roster.provisioning.Provisioning;
 import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.Slapd;
+import org.roster.support.TestTargets;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -66,12 +67,7 @@ class LeaverLatencyBenchmark {
             r.add("roster.store.url", () -> "jdbc:h2:file:" + store.toAbsolutePath()
                 + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
         }
-        r.add("roster.provisioning.targets[0].name", () -> "directory");
-        r.add("roster.provisioning.targets[0].type", () -> "ldap");
-        r.add("roster.provisioning.targets[0].ldap.url", d::url);
-        r.add("roster.provisioning.targets[0].ldap.bind-dn", d::bindDn);
-        r.add("roster.provisioning.targets[0].ldap.bind-password", d::bindPassword);
-        r.add("roster.provisioning.targets[0].ldap.base-dn", d::baseDn);
+        TestTargets.ldapDirectory(r, d);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.roster.hr.ScimSchemas;
 import org.roster.support.Api;
 import org.roster.support.ScimClients;
 import org.roster.support.TestDirectory;
+import org.roster.support.TestTargets;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -48,12 +49,7 @@ abstract class SpineEndToEndTests {
         r.add("roster.store.url", () -> storeUrl);
         r.add("roster.store.username", () -> storeUser);
         r.add("roster.store.password", () -> "");
-        r.add("roster.provisioning.targets[0].name", () -> "directory");
-        r.add("roster.provisioning.targets[0].type", () -> "ldap");
-        r.add("roster.provisioning.targets[0].ldap.url", d::url);
-        r.add("roster.provisioning.targets[0].ldap.bind-dn", d::bindDn);
-        r.add("roster.provisioning.targets[0].ldap.bind-password", d::bindPassword);
-        r.add("roster.provisioning.targets[0].ldap.base-dn", d::baseDn);
+        TestTargets.ldapDirectory(r, d);
     }
 
     @BeforeEach
