@@ -64,10 +64,7 @@ public final class ScimWorkers {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
         Worker w = current.worker();
         LocalDate end = w.endDate() != null ? w.endDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        Worker terminated = new Worker(w.employeeNumber(), w.userName(), w.givenName(), w.familyName(),
-            w.displayName(), w.email(), w.title(), w.department(), w.costCenter(), w.managerEmployeeNumber(),
-            w.workerType(), EmploymentStatus.TERMINATED, w.startDate(), end, false);
-        return records.replace(id, terminated, SOURCE, actor);
+        return records.replace(id, w.terminatedOn(end), SOURCE, actor);
     }
 
     public Optional<ObjectNode> get(String id, String baseUri) {

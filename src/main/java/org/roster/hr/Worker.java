@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
  * identity key: it never changes for a worker, and every later stage refers to the worker by it.
  *
  * @param managerEmployeeNumber the employee number of the worker's manager, already resolved
- * @param active HR's own "can work" flag; {@code false} is treated like a termination
+ * @param active HR's own "can work" flag; {@code false} is an immediate termination
+ * @param location the work location (site, office)
+ * @param timeZone the IANA zone HR dates are in (e.g. {@code Europe/Paris}); the configured default when absent
+ * @param terminationReason why employment ends; some reasons are configured to act immediately
  */
 public record Worker(
         String employeeNumber,
@@ -28,7 +31,10 @@ public record Worker(
         EmploymentStatus employmentStatus,
         @Nullable LocalDate startDate,
         @Nullable LocalDate endDate,
-        boolean active) {
+        boolean active,
+        @Nullable String location,
+        @Nullable String timeZone,
+        @Nullable String terminationReason) {
 
     public Worker {
         Objects.requireNonNull(employeeNumber, "employeeNumber");
@@ -37,9 +43,16 @@ public record Worker(
         Objects.requireNonNull(employmentStatus, "employmentStatus");
     }
 
-    /** True when HR says this worker no longer works here. */
+    /** True when HR says this worker's employment ends (now, or at the end date). */
     public boolean terminated() {
         return employmentStatus == EmploymentStatus.TERMINATED || !active;
+    }
+
+    /** The same worker, terminated with this last day of work. */
+    public Worker terminatedOn(LocalDate lastDay) {
+        return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
+            costCenter, managerEmployeeNumber, workerType, EmploymentStatus.TERMINATED, startDate, lastDay, false,
+            location, timeZone, terminationReason);
     }
 
     /**
@@ -63,6 +76,8 @@ public record Worker(
         a.put("startDate", startDate == null ? "" : startDate.toString());
         a.put("endDate", endDate == null ? "" : endDate.toString());
         a.put("active", active);
+        a.put("location", orEmpty(location));
+        a.put("terminationReason", orEmpty(terminationReason));
         return a;
     }
 

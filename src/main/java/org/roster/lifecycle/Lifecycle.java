@@ -1,35 +1,55 @@
 package org.roster.lifecycle;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
+import org.roster.hr.HrRecords;
+import org.roster.hr.StoredWorker;
+import org.roster.hr.Worker;
 import org.roster.hr.WorkerChanged;
 import org.roster.lifecycle.internal.IdentityRepository;
+import org.roster.lifecycle.internal.LifecycleScheduler;
+import org.roster.lifecycle.internal.ScheduleRepository;
+import org.roster.store.AfterCommit;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
- * The lifecycle module's facade: turns each accepted HR change into a transition of the identity's
- * state machine, stores it, audits it and publishes {@link IdentityTransitioned}. Runs in the HR
- * change's transaction.
+ * The lifecycle module's facade: turns each accepted HR change, and each effective date as it
+ * arrives, into a transition of the identity's state machine; stores it, audits it and publishes
+ * {@link IdentityTransitioned}. Changes that take effect later are scheduled in the store, so they
+ * survive restarts. Runs in the transaction of the change that caused it.
  */
 @Service
 public final class Lifecycle {
 
+    /** Below this, a termination acted on after its effective time is on time (clock skew, queueing). */
+    private static final Duration LATE_TOLERANCE = Duration.ofSeconds(1);
+
     private final IdentityRepository repository;
+    private final ScheduleRepository schedule;
+    private final LifecycleScheduler scheduler;
+    private final HrRecords hr;
+    private final EffectiveDates dates;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Clock clock;
 
-    public Lifecycle(IdentityRepository repository, ApplicationEventPublisher events, AuditLog audit, Clock clock) {
+    public Lifecycle(IdentityRepository repository, ScheduleRepository schedule, LifecycleScheduler scheduler,
+                     HrRecords hr, LifecycleSettings settings, ApplicationEventPublisher events, AuditLog audit,
+                     Clock clock) {
         this.repository = repository;
+        this.schedule = schedule;
+        this.scheduler = scheduler;
+        this.hr = hr;
+        this.dates = new EffectiveDates(settings);
         this.events = events;
         this.audit = audit;
         this.clock = clock;
@@ -37,31 +57,95 @@ public final class Lifecycle {
 
     @EventListener
     void on(WorkerChanged change) {
-        String id = change.current().employeeNumber();
+        transition(change.previous(), change.current(), change.hrEventId(), change.receivedAt(), change.actor());
+    }
+
+    /**
+     * An effective date came: re-evaluates the identity against its current HR record. Called by the
+     * scheduler, in its own transaction.
+     */
+    public void effectiveDateReached(String employeeNumber, Instant dueAt, String hrEventId) {
+        schedule.clear(employeeNumber);
+        Optional<Worker> worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker);
+        worker.ifPresent(w -> transition(w, w, hrEventId, dueAt, "schedule"));
+    }
+
+    private void transition(@Nullable Worker previous, Worker current, String hrEventId, Instant receivedAt,
+                            String actor) {
+        String id = current.employeeNumber();
+        Instant now = clock.instant();
         Optional<Identity> existing = repository.find(id);
         @Nullable LifecycleState from = existing.map(Identity::state).orElse(null);
-        // Effective dates are read as UTC calendar days for now; per-record time zones come with scheduled transitions.
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        TransitionClassifier.Outcome outcome =
-            TransitionClassifier.classify(change.previous(), from, change.current(), today);
-        Instant now = clock.instant();
+        LifecycleState to = dates.stateAt(current, now);
+        Optional<TransitionClassifier.Outcome> classified = TransitionClassifier.classify(previous, from, current, to);
+        reschedule(current, now, hrEventId);
+        if (classified.isEmpty()) {
+            return;
+        }
+        TransitionClassifier.Outcome outcome = classified.get();
         int epoch = existing.map(Identity::epoch).orElse(1) + (outcome.kind() == TransitionKind.REHIRE ? 1 : 0);
         if (existing.isEmpty()) {
-            repository.insert(new Identity(id, outcome.to(), epoch, now, now));
+            repository.insert(new Identity(id, to, epoch, now, now));
         } else {
-            repository.update(new Identity(id, outcome.to(), epoch, existing.get().created(), now));
+            repository.update(new Identity(id, to, epoch, existing.get().created(), now));
         }
-        repository.appendTransition(id, outcome.kind(), from, outcome.to(), outcome.changes(), change.hrEventId(), now);
-        audit.append(new AuditEntry(id, "TRANSITION", AuditEntry.Stage.DECISION, "roster", null,
-            outcome.kind() + ": " + (from == null ? "new" : from) + " -> " + outcome.to()
-                + (outcome.changes().isEmpty() ? "" : " (" + String.join("; ", outcome.changes()) + ")"),
-            change.hrEventId()));
-        events.publishEvent(new IdentityTransitioned(id, outcome.kind(), from, outcome.to(), epoch, change.current(),
-            outcome.changes(), change.hrEventId(), change.receivedAt()));
+        Instant effective = effectiveAt(outcome.kind(), current, receivedAt);
+        Duration late = outcome.kind() == TransitionKind.LEAVER && now.isAfter(effective.plus(LATE_TOLERANCE))
+            ? Duration.between(effective, now) : null;
+        List<String> changes = new ArrayList<>(outcome.changes());
+        if (late != null) {
+            changes.add("late: effective " + effective + ", acted on " + human(late) + " later");
+        }
+        Transition t = new Transition(0, outcome.kind(), from, to, changes, hrEventId, effective, now, late);
+        repository.appendTransition(id, t);
+        audit.append(new AuditEntry(id, "TRANSITION", AuditEntry.Stage.DECISION, actor, null,
+            outcome.kind() + ": " + (from == null ? "new" : from) + " -> " + to
+                + (changes.isEmpty() ? "" : " (" + String.join("; ", changes) + ")"),
+            hrEventId));
+        events.publishEvent(new IdentityTransitioned(id, outcome.kind(), from, to, epoch, current, changes, hrEventId,
+            receivedAt));
+    }
+
+    /** When the transition took effect by HR's dates: a termination's end, a start, or when HR's change arrived. */
+    private Instant effectiveAt(TransitionKind kind, Worker w, Instant receivedAt) {
+        if (kind == TransitionKind.LEAVER) {
+            Instant end = dates.accessEnd(w);
+            return end == null || end.equals(Instant.MIN) ? receivedAt : end;
+        }
+        if (kind == TransitionKind.JOINER || kind == TransitionKind.REHIRE) {
+            Instant start = dates.accessStart(w);
+            return start == null || start.isBefore(receivedAt) ? receivedAt : start;
+        }
+        return receivedAt;
+    }
+
+    private void reschedule(Worker w, Instant now, String hrEventId) {
+        Optional<Instant> next = dates.nextChange(w, now);
+        if (next.isPresent()) {
+            schedule.set(w.employeeNumber(), next.get(), hrEventId);
+            AfterCommit.run(scheduler::wake);
+        } else {
+            schedule.clear(w.employeeNumber());
+        }
+    }
+
+    private static String human(Duration d) {
+        if (d.toDays() > 0) {
+            return d.toDays() + "d " + d.toHoursPart() + "h";
+        }
+        if (d.toHours() > 0) {
+            return d.toHours() + "h " + d.toMinutesPart() + "m";
+        }
+        return d.toMinutes() > 0 ? d.toMinutes() + "m " + d.toSecondsPart() + "s" : d.toSeconds() + "s";
     }
 
     public Optional<Identity> find(String employeeNumber) {
         return repository.find(employeeNumber);
+    }
+
+    /** The next time-based change scheduled for the identity, if any. */
+    public Optional<Instant> scheduledChange(String employeeNumber) {
+        return schedule.find(employeeNumber).map(ScheduleRepository.Due::dueAt);
     }
 
     public List<Identity> list(@Nullable LifecycleState state, int offset, int limit) {

@@ -1,12 +1,11 @@
 package org.roster.lifecycle;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.roster.hr.EmploymentStatus;
 import org.roster.hr.Worker;
 
 /** Pure classification of an HR change into a lifecycle transition. */
@@ -18,7 +17,8 @@ public final class TransitionClassifier {
         new Field("costCenter", Worker::costCenter),
         new Field("manager", Worker::managerEmployeeNumber),
         new Field("title", Worker::title),
-        new Field("workerType", w -> w.workerType().wire()));
+        new Field("workerType", w -> w.workerType().wire()),
+        new Field("location", Worker::location));
 
     private static final List<Field> PERSONAL = List.of(
         new Field("userName", Worker::userName),
@@ -29,7 +29,9 @@ public final class TransitionClassifier {
         new Field("startDate", w -> w.startDate() == null ? null : w.startDate().toString()),
         new Field("endDate", w -> w.endDate() == null ? null : w.endDate().toString()),
         new Field("employmentStatus", w -> w.employmentStatus().wire()),
-        new Field("active", w -> Boolean.toString(w.active())));
+        new Field("active", w -> Boolean.toString(w.active())),
+        new Field("timeZone", Worker::timeZone),
+        new Field("terminationReason", Worker::terminationReason));
 
     private record Field(String name, Function<Worker, @Nullable String> read) {
     }
@@ -41,20 +43,16 @@ public final class TransitionClassifier {
     private TransitionClassifier() {
     }
 
-    /** The state HR's record implies on {@code today}. */
-    public static LifecycleState stateOf(Worker w, LocalDate today) {
-        if (w.terminated()) {
-            return LifecycleState.TERMINATED;
-        }
-        if (w.startDate() != null && w.startDate().isAfter(today)) {
-            return LifecycleState.PRE_HIRE;
-        }
-        return w.employmentStatus() == EmploymentStatus.LEAVE ? LifecycleState.ON_LEAVE : LifecycleState.ACTIVE;
-    }
-
-    public static Outcome classify(@Nullable Worker previous, @Nullable LifecycleState from, Worker current,
-                                   LocalDate today) {
-        LifecycleState to = stateOf(current, today);
+    /**
+     * Classifies a change of HR record and state. Empty when nothing changed at all (a re-evaluation
+     * that found the same state, an identical record).
+     *
+     * @param previous the record before, {@code null} for a new worker
+     * @param from the state before, {@code null} for a new identity
+     * @param to the state the current record implies now
+     */
+    public static Optional<Outcome> classify(@Nullable Worker previous, @Nullable LifecycleState from, Worker current,
+                                             LifecycleState to) {
         List<String> positionChanges = previous == null ? List.of() : diff(POSITION, previous, current);
         List<String> changes = new ArrayList<>(positionChanges);
         if (previous != null) {
@@ -69,18 +67,26 @@ public final class TransitionClassifier {
             };
         } else if (from == LifecycleState.TERMINATED && to != LifecycleState.TERMINATED) {
             kind = TransitionKind.REHIRE;
-        } else if (to == LifecycleState.TERMINATED) {
-            kind = from == LifecycleState.TERMINATED ? TransitionKind.UPDATE : TransitionKind.LEAVER;
+        } else if (to == LifecycleState.TERMINATED && from != LifecycleState.TERMINATED) {
+            kind = TransitionKind.LEAVER;
         } else if (from == LifecycleState.PRE_HIRE && to != LifecycleState.PRE_HIRE) {
             kind = TransitionKind.JOINER;
+        } else if (from != LifecycleState.PRE_HIRE && to == LifecycleState.PRE_HIRE) {
+            kind = TransitionKind.PRE_HIRE;
         } else if (from != LifecycleState.ON_LEAVE && to == LifecycleState.ON_LEAVE) {
             kind = TransitionKind.LEAVE_START;
         } else if (from == LifecycleState.ON_LEAVE && to == LifecycleState.ACTIVE) {
             kind = TransitionKind.LEAVE_RETURN;
+        } else if (previous != null && previous.workerType() != current.workerType()) {
+            kind = TransitionKind.CONVERSION;
+        } else if (!positionChanges.isEmpty()) {
+            kind = TransitionKind.MOVER;
+        } else if (!changes.isEmpty()) {
+            kind = TransitionKind.UPDATE;
         } else {
-            kind = positionChanges.isEmpty() ? TransitionKind.UPDATE : TransitionKind.MOVER;
+            return Optional.empty();
         }
-        return new Outcome(kind, to, changes);
+        return Optional.of(new Outcome(kind, to, changes));
     }
 
     private static List<String> diff(List<Field> fields, Worker before, Worker after) {

@@ -6,8 +6,10 @@ public enum TransitionKind {
     PRE_HIRE,
     /** A worker starts (new and active, or a pre-hire whose start date came). */
     JOINER,
-    /** Department, cost centre, manager, job title or worker type changed. */
+    /** Department, cost centre, manager, job title or location changed. */
     MOVER,
+    /** The worker type changed: contractor to employee, or back. Access is recomputed as for a mover. */
+    CONVERSION,
     /** Other attributes changed (name, email); no change of position. */
     UPDATE,
     LEAVE_START,

@@ -21,7 +21,11 @@ public final class Planner {
     private Planner() {
     }
 
-    /** The access an identity should have on one target. {@code enabled == false} means: no access at all. */
+    /**
+     * The access an identity should have on one target. {@code enabled == false} is a suspension:
+     * the account, if there is one, is disabled and keeps its entitlements. A target with no
+     * {@code Desired} at all gets every access revoked.
+     */
     public record Desired(String target, boolean enabled, Map<String, String> attributes,
                           Map<String, String> entitlements) {
         public Desired {
@@ -52,6 +56,11 @@ public final class Planner {
             AccountSnapshot k = have.get(target);
             if (d != null && d.enabled()) {
                 grant(identity, d, k, context, revoke, routine);
+            } else if (d != null) {
+                if (k != null && k.enabled()) {
+                    revoke.add(new Operation(target, identity, OperationKind.DISABLE, Map.of(), null,
+                        context + ": suspended, entitlements kept", revocation));
+                }
             } else if (k != null) {
                 if (k.enabled()) {
                     revoke.add(new Operation(target, identity, OperationKind.DISABLE, Map.of(), null,

@@ -14,6 +14,7 @@ import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.Worker;
 import org.roster.lifecycle.IdentityTransitioned;
+import org.roster.lifecycle.LifecycleState;
 import org.roster.lifecycle.TransitionKind;
 import org.roster.policy.Grant;
 import org.roster.policy.PolicyDecision;
@@ -78,9 +79,11 @@ public final class PlanningStage {
                 }
             }
             Map<String, String> attrs = accountAttributes(t.worker());
-            byTarget.forEach((target, ents) -> desired.add(new Planner.Desired(target, true, attrs, ents)));
+            boolean suspended = t.to() == LifecycleState.ON_LEAVE && policy.suspendsOnLeave();
+            byTarget.forEach((target, ents) -> desired.add(new Planner.Desired(target, !suspended, attrs, ents)));
         }
-        String context = t.kind() + (t.changes().isEmpty() || t.kind() != TransitionKind.MOVER
+        String context = t.kind() + (t.changes().isEmpty()
+            || (t.kind() != TransitionKind.MOVER && t.kind() != TransitionKind.CONVERSION)
             ? "" : " (" + String.join("; ", t.changes()) + ")");
         return Planner.plan(t.employeeNumber(), desired, accounts.forIdentity(t.employeeNumber()), context,
             t.kind() == TransitionKind.LEAVER, t.hrEventId(), t.receivedAt(), clock.instant(), version);

@@ -36,6 +36,7 @@ public final class PolicyEngine {
     private final List<CompiledRule> rules;
     private final Set<String> targets;
     private final String version;
+    private final PolicySettings.LeaveOfAbsence leaveOfAbsence;
 
     public PolicyEngine(PolicySettings settings) {
         List<CompiledRule> compiled = new ArrayList<>();
@@ -69,6 +70,12 @@ public final class PolicyEngine {
         this.rules = List.copyOf(compiled);
         this.targets = Set.copyOf(referenced);
         this.version = fingerprint(settings);
+        this.leaveOfAbsence = settings.leaveOfAbsence();
+    }
+
+    /** Whether a leave of absence suspends access (accounts disabled, entitlements kept). */
+    public boolean suspendsOnLeave() {
+        return leaveOfAbsence == PolicySettings.LeaveOfAbsence.SUSPEND;
     }
 
     /** A short fingerprint of the rules; every decision records it. */

@@ -9,12 +9,26 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param rules birthright rules, evaluated independently; an identity receives the union of what
  *     every matching rule grants
+ * @param leaveOfAbsence what a leave of absence does to access (default {@code suspend})
  */
 @ConfigurationProperties("roster.policy")
-public record PolicySettings(@Nullable List<Rule> rules) {
+public record PolicySettings(@Nullable List<Rule> rules, @Nullable LeaveOfAbsence leaveOfAbsence) {
 
     public PolicySettings {
         rules = rules == null ? List.of() : List.copyOf(rules);
+        leaveOfAbsence = leaveOfAbsence == null ? LeaveOfAbsence.SUSPEND : leaveOfAbsence;
+    }
+
+    public PolicySettings(@Nullable List<Rule> rules) {
+        this(rules, null);
+    }
+
+    /** What a leave of absence does to access. */
+    public enum LeaveOfAbsence {
+        /** Accounts are disabled and keep their entitlements; the return enables them again (default). */
+        SUSPEND,
+        /** Access stays as it is. */
+        KEEP
     }
 
     /**

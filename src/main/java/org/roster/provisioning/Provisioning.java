@@ -12,10 +12,9 @@ import org.roster.provisioning.internal.AccountRepository;
 import org.roster.provisioning.internal.Connectors;
 import org.roster.provisioning.internal.Dispatcher;
 import org.roster.provisioning.internal.OutboxRepository;
+import org.roster.store.AfterCommit;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The provisioning module's facade. Stores every plan's operations in the durable outbox, in the
@@ -45,16 +44,7 @@ public final class Provisioning implements KnownAccounts {
             return;
         }
         outbox.insert(plan);
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    dispatcher.wake();
-                }
-            });
-        } else {
-            dispatcher.wake();
-        }
+        AfterCommit.run(dispatcher::wake);
     }
 
     @Override

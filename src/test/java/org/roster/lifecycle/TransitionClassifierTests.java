@@ -13,17 +13,27 @@ import org.roster.support.TestWorkers;
 class TransitionClassifierTests {
 
     private static final LocalDate TODAY = LocalDate.of(2026, 11, 23);
+    private static final EffectiveDates DATES = new EffectiveDates(LifecycleSettings.defaults());
+
+    /** Classifies as Lifecycle does: the new state is what the record implies at noon UTC today. */
+    private static TransitionClassifier.Outcome classify(Worker before, LifecycleState from, Worker after, LocalDate today) {
+        LifecycleState to = DATES.stateAt(after, today.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC));
+        return TransitionClassifier.classify(before, from, after, to).orElseThrow();
+    }
 
     @Test
     void newWorkerWhoseStartDateHasComeIsJoiner() {
-        var outcome = TransitionClassifier.classify(null, null, worker().start(TODAY).build(), TODAY);
+        var outcome = TransitionClassifier.classify(null, null, worker().start(TODAY).build(), LifecycleState.ACTIVE)
+            .orElseThrow();
         assertThat(outcome.kind()).isEqualTo(TransitionKind.JOINER);
         assertThat(outcome.to()).isEqualTo(LifecycleState.ACTIVE);
     }
 
     @Test
     void newWorkerWithFutureStartDateIsPreHire() {
-        var outcome = TransitionClassifier.classify(null, null, worker().start(TODAY.plusDays(1)).build(), TODAY);
+        Worker w = worker().start(TODAY.plusDays(1)).build();
+        var outcome = TransitionClassifier.classify(null, null, w,
+            DATES.stateAt(w, TODAY.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC))).orElseThrow();
         assertThat(outcome.kind()).isEqualTo(TransitionKind.PRE_HIRE);
         assertThat(outcome.to()).isEqualTo(LifecycleState.PRE_HIRE);
     }
@@ -32,33 +42,47 @@ class TransitionClassifierTests {
     void departmentChangeIsMoverAndNamesTheChange() {
         Worker before = worker().department("Sales").build();
         Worker after = TestWorkers.from(before).department("Engineering").build();
-        var outcome = TransitionClassifier.classify(before, LifecycleState.ACTIVE, after, TODAY);
+        var outcome = classify(before, LifecycleState.ACTIVE, after, TODAY);
         assertThat(outcome.kind()).isEqualTo(TransitionKind.MOVER);
         assertThat(outcome.changes()).containsExactly("department: Sales -> Engineering");
     }
 
     @Test
-    void workerTypeChangeIsMover() {
+    void contractorBecomingEmployeeIsConversion() {
         Worker before = worker().type(WorkerType.CONTRACTOR).build();
         Worker after = TestWorkers.from(before).type(WorkerType.EMPLOYEE).build();
-        assertThat(TransitionClassifier.classify(before, LifecycleState.ACTIVE, after, TODAY).kind())
-            .isEqualTo(TransitionKind.MOVER);
+        var outcome = classify(before, LifecycleState.ACTIVE, after, TODAY);
+        assertThat(outcome.kind()).isEqualTo(TransitionKind.CONVERSION);
+        assertThat(outcome.changes()).containsExactly("workerType: contractor -> employee");
+    }
+
+    @Test
+    void nothingChangedIsNoTransition() {
+        Worker w = worker().build();
+        assertThat(TransitionClassifier.classify(w, LifecycleState.ACTIVE, w, LifecycleState.ACTIVE)).isEmpty();
+    }
+
+    @Test
+    void locationChangeIsMover() {
+        Worker before = worker().location("Paris").build();
+        Worker after = TestWorkers.from(before).location("Berlin").build();
+        assertThat(classify(before, LifecycleState.ACTIVE, after, TODAY).kind()).isEqualTo(TransitionKind.MOVER);
     }
 
     @Test
     void emailChangeIsUpdateNotMover() {
         Worker before = worker().build();
         Worker after = TestWorkers.from(before).email("ada.l@example.com").build();
-        var outcome = TransitionClassifier.classify(before, LifecycleState.ACTIVE, after, TODAY);
+        var outcome = classify(before, LifecycleState.ACTIVE, after, TODAY);
         assertThat(outcome.kind()).isEqualTo(TransitionKind.UPDATE);
         assertThat(outcome.changes()).containsExactly("email: ada@example.com -> ada.l@example.com");
     }
 
     @Test
-    void terminatedStatusIsLeaver() {
+    void terminatedStatusWithoutEndDateIsLeaverAtOnce() {
         Worker before = worker().build();
         Worker after = TestWorkers.from(before).status(EmploymentStatus.TERMINATED).build();
-        var outcome = TransitionClassifier.classify(before, LifecycleState.ACTIVE, after, TODAY);
+        var outcome = classify(before, LifecycleState.ACTIVE, after, TODAY);
         assertThat(outcome.kind()).isEqualTo(TransitionKind.LEAVER);
         assertThat(outcome.to()).isEqualTo(LifecycleState.TERMINATED);
     }
@@ -67,7 +91,7 @@ class TransitionClassifierTests {
     void activeFalseIsLeaverEvenWithActiveStatus() {
         Worker before = worker().build();
         Worker after = TestWorkers.from(before).active(false).build();
-        assertThat(TransitionClassifier.classify(before, LifecycleState.ACTIVE, after, TODAY).kind())
+        assertThat(classify(before, LifecycleState.ACTIVE, after, TODAY).kind())
             .isEqualTo(TransitionKind.LEAVER);
     }
 
@@ -75,7 +99,7 @@ class TransitionClassifierTests {
     void terminatedWorkerReturningIsRehire() {
         Worker before = worker().status(EmploymentStatus.TERMINATED).build();
         Worker after = TestWorkers.from(before).status(EmploymentStatus.ACTIVE).build();
-        assertThat(TransitionClassifier.classify(before, LifecycleState.TERMINATED, after, TODAY).kind())
+        assertThat(classify(before, LifecycleState.TERMINATED, after, TODAY).kind())
             .isEqualTo(TransitionKind.REHIRE);
     }
 
@@ -83,16 +107,16 @@ class TransitionClassifierTests {
     void leaveStatusStartsAndEndsLeaveOfAbsence() {
         Worker working = worker().build();
         Worker onLeave = TestWorkers.from(working).status(EmploymentStatus.LEAVE).build();
-        assertThat(TransitionClassifier.classify(working, LifecycleState.ACTIVE, onLeave, TODAY).kind())
+        assertThat(classify(working, LifecycleState.ACTIVE, onLeave, TODAY).kind())
             .isEqualTo(TransitionKind.LEAVE_START);
-        assertThat(TransitionClassifier.classify(onLeave, LifecycleState.ON_LEAVE, working, TODAY).kind())
+        assertThat(classify(onLeave, LifecycleState.ON_LEAVE, working, TODAY).kind())
             .isEqualTo(TransitionKind.LEAVE_RETURN);
     }
 
     @Test
     void preHireWhoseStartDateCameIsJoiner() {
         Worker w = worker().start(TODAY).build();
-        assertThat(TransitionClassifier.classify(w, LifecycleState.PRE_HIRE, w, TODAY).kind())
+        assertThat(classify(w, LifecycleState.PRE_HIRE, w, TODAY).kind())
             .isEqualTo(TransitionKind.JOINER);
     }
 }

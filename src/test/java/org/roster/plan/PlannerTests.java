@@ -97,4 +97,20 @@ class PlannerTests {
     void alreadyDisabledLeaverWithoutEntitlementsNeedsNothing() {
         assertThat(plan(List.of(), List.of(has(false)), true).operations()).isEmpty();
     }
+
+    @Test
+    void suspensionDisablesAndKeepsEntitlements() {
+        Planner.Desired suspended = new Planner.Desired("dir", false, ATTRS, Map.of("staff", "rule-staff"));
+
+        Plan plan = plan(List.of(suspended), List.of(has(true, "staff")), false);
+
+        assertThat(plan.operations()).extracting(Operation::describe).containsExactly("DISABLE dir");
+    }
+
+    @Test
+    void suspendedWorkerWithoutAccountGetsNone() {
+        Planner.Desired suspended = new Planner.Desired("dir", false, ATTRS, Map.of("staff", "rule-staff"));
+
+        assertThat(plan(List.of(suspended), List.of(), false).operations()).isEmpty();
+    }
 }

@@ -17,6 +17,7 @@ import org.roster.hr.StoredWorker;
 import org.roster.hr.internal.WorkerRepository;
 import org.roster.lifecycle.Identity;
 import org.roster.lifecycle.LifecycleState;
+import org.roster.lifecycle.Transition;
 import org.roster.lifecycle.TransitionKind;
 import org.roster.lifecycle.internal.IdentityRepository;
 import org.roster.plan.AccountSnapshot;
@@ -85,8 +86,8 @@ class RepositoryTests {
         for (int i = 0; i < 5; i++) {
             repo.insert(new Identity("E" + i, i < 3 ? LifecycleState.ACTIVE : LifecycleState.TERMINATED, 1, T0, T0));
         }
-        repo.appendTransition("E1", TransitionKind.MOVER, LifecycleState.ACTIVE, LifecycleState.ACTIVE,
-            List.of("department: A -> B"), "evt-1", T0);
+        repo.appendTransition("E1", new Transition(0, TransitionKind.MOVER, LifecycleState.ACTIVE, LifecycleState.ACTIVE,
+            List.of("department: A -> B"), "evt-1", T0.minusSeconds(60), T0, java.time.Duration.ofSeconds(60)));
 
         assertThat(repo.count(LifecycleState.ACTIVE)).isEqualTo(3);
         assertThat(repo.list(LifecycleState.ACTIVE, 1, 10)).extracting(Identity::employeeNumber).containsExactly("E1", "E2");
@@ -94,6 +95,8 @@ class RepositoryTests {
         assertThat(repo.transitions("E1")).singleElement().satisfies(t -> {
             assertThat(t.kind()).isEqualTo(TransitionKind.MOVER);
             assertThat(t.changes()).containsExactly("department: A -> B");
+            assertThat(t.effectiveAt()).isEqualTo(T0.minusSeconds(60));
+            assertThat(t.late()).isEqualTo(java.time.Duration.ofSeconds(60));
         });
     }
 

@@ -23,6 +23,9 @@ public final class TestWorkers {
     private @Nullable LocalDate start = LocalDate.of(2020, 1, 6);
     private @Nullable LocalDate end;
     private boolean active = true;
+    private @Nullable String location;
+    private @Nullable String timeZone;
+    private @Nullable String terminationReason;
 
     private TestWorkers() {
     }
@@ -47,6 +50,9 @@ public final class TestWorkers {
         b.start = w.startDate();
         b.end = w.endDate();
         b.active = w.active();
+        b.location = w.location();
+        b.timeZone = w.timeZone();
+        b.terminationReason = w.terminationReason();
         return b;
     }
 
@@ -63,9 +69,12 @@ public final class TestWorkers {
     public TestWorkers end(@Nullable LocalDate v) { end = v; return this; }
     public TestWorkers active(boolean v) { active = v; return this; }
     public TestWorkers givenName(@Nullable String v) { givenName = v; return this; }
+    public TestWorkers location(@Nullable String v) { location = v; return this; }
+    public TestWorkers timeZone(@Nullable String v) { timeZone = v; return this; }
+    public TestWorkers terminationReason(@Nullable String v) { terminationReason = v; return this; }
 
     public Worker build() {
         return new Worker(employeeNumber, userName, givenName, familyName, null, email, title, department, costCenter,
-            manager, type, status, start, end, active);
+            manager, type, status, start, end, active, location, timeZone, terminationReason);
     }
 }

@@ -115,7 +115,10 @@ class ScimDiscoveryController {
                 "employee", "contractor", "intern"),
             string("employmentStatus", "active, leave or terminated (default active)", "active", "leave", "terminated"),
             string("startDate", "First day of work, YYYY-MM-DD"),
-            string("endDate", "Last day of work, YYYY-MM-DD")));
+            string("endDate", "Last day of work, YYYY-MM-DD; access ends at the end of that day in timeZone"),
+            string("location", "Work location"),
+            string("timeZone", "IANA time zone the dates are in, e.g. Europe/Paris (default: roster.lifecycle.default-time-zone)"),
+            string("terminationReason", "Why employment ends; reasons listed in roster.lifecycle.immediate-termination-reasons act at once")));
     }
 
     private static AttributeDefinition string(String name, String description, String... canonical) {

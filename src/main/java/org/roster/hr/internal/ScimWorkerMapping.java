@@ -5,7 +5,9 @@ import static org.roster.hr.ScimSchemas.USER;
 import static org.roster.hr.ScimSchemas.USER_SCHEMAS;
 import static org.roster.hr.ScimSchemas.WORKER;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -44,7 +46,10 @@ public final class ScimWorkerMapping {
         Map.entry("workerType", WORKER + ":workerType"),
         Map.entry("employmentStatus", WORKER + ":employmentStatus"),
         Map.entry("startDate", WORKER + ":startDate"),
-        Map.entry("endDate", WORKER + ":endDate"));
+        Map.entry("endDate", WORKER + ":endDate"),
+        Map.entry("location", WORKER + ":location"),
+        Map.entry("timeZone", WORKER + ":timeZone"),
+        Map.entry("terminationReason", WORKER + ":terminationReason"));
 
     private ScimWorkerMapping() {
     }
@@ -107,7 +112,10 @@ public final class ScimWorkerMapping {
                     + "' (expected active, leave or terminated)")),
             date(worker, "startDate"),
             date(worker, "endDate"),
-            !active.isBoolean() || active.booleanValue());
+            !active.isBoolean() || active.booleanValue(),
+            string(worker, "location", scimPath("location")),
+            zone(worker),
+            string(worker, "terminationReason", scimPath("terminationReason")));
     }
 
     /** Writes a stored worker as a SCIM User; {@code idOfEmployee} finds the manager's SCIM id. */
@@ -144,6 +152,9 @@ public final class ScimWorkerMapping {
         ext.put("employmentStatus", w.employmentStatus().wire());
         putIfPresent(ext, "startDate", w.startDate() == null ? null : w.startDate().toString());
         putIfPresent(ext, "endDate", w.endDate() == null ? null : w.endDate().toString());
+        putIfPresent(ext, "location", w.location());
+        putIfPresent(ext, "timeZone", w.timeZone());
+        putIfPresent(ext, "terminationReason", w.terminationReason());
         ObjectNode meta = user.putObject("meta");
         meta.put("resourceType", "User");
         meta.put("created", stored.created().toString());
@@ -211,6 +222,19 @@ public final class ScimWorkerMapping {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw new HrValidationException(path, "'" + value + "' is not a date (expected YYYY-MM-DD)");
+        }
+    }
+
+    private static @Nullable String zone(JsonNode worker) {
+        String path = scimPath("timeZone");
+        String value = string(worker, "timeZone", path);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return ZoneId.of(value).getId();
+        } catch (DateTimeException e) {
+            throw new HrValidationException(path, "'" + value + "' is not a time zone (expected an IANA name such as Europe/Paris)");
         }
     }
 

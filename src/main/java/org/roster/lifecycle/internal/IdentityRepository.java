@@ -3,6 +3,7 @@ package org.roster.lifecycle.internal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -63,13 +64,15 @@ public class IdentityRepository {
             .update();
     }
 
-    public void appendTransition(String employeeNumber, TransitionKind kind, @Nullable LifecycleState from,
-                                 LifecycleState to, List<String> changes, String hrEventId, Instant at) {
+    public void appendTransition(String employeeNumber, Transition t) {
         jdbc.sql("""
-                insert into lifecycle_event (employee_number, kind, from_state, to_state, changes, hr_event_id, occurred_at)
-                values (?, ?, ?, ?, ?, ?, ?)""")
-            .params(employeeNumber, kind.name(), from == null ? null : from.name(), to.name(),
-                JsonColumns.write(changes), hrEventId, Timestamp.from(at))
+                insert into lifecycle_event (employee_number, kind, from_state, to_state, changes, hr_event_id,
+                    effective_at, occurred_at, late_ms)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+            .params(employeeNumber, t.kind().name(), t.from() == null ? null : t.from().name(), t.to().name(),
+                JsonColumns.write(t.changes()), t.hrEventId(),
+                t.effectiveAt() == null ? null : Timestamp.from(t.effectiveAt()), Timestamp.from(t.occurredAt()),
+                t.late() == null ? null : t.late().toMillis())
             .update();
     }
 
@@ -77,10 +80,13 @@ public class IdentityRepository {
         return jdbc.sql("select * from lifecycle_event where employee_number = ? order by seq").param(employeeNumber)
             .query((rs, n) -> {
                 String from = rs.getString("from_state");
+                Timestamp effective = rs.getTimestamp("effective_at");
+                long late = rs.getLong("late_ms");
+                Duration lateBy = rs.wasNull() ? null : Duration.ofMillis(late);
                 return new Transition(rs.getLong("seq"), TransitionKind.valueOf(rs.getString("kind")),
                     from == null ? null : LifecycleState.valueOf(from), LifecycleState.valueOf(rs.getString("to_state")),
                     JsonColumns.read(rs.getString("changes"), STRINGS), rs.getString("hr_event_id"),
-                    rs.getTimestamp("occurred_at").toInstant());
+                    effective == null ? null : effective.toInstant(), rs.getTimestamp("occurred_at").toInstant(), lateBy);
             }).list();
     }
 

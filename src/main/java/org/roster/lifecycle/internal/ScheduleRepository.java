@@ -1,0 +1,51 @@
+package org.roster.lifecycle.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** JDBC access to {@code lifecycle_schedule}: at most one pending time-based change per identity. */
+@Repository
+public class ScheduleRepository {
+
+    /** A change due for an identity, caused by an HR event. */
+    public record Due(String employeeNumber, Instant dueAt, String hrEventId) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public ScheduleRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void set(String employeeNumber, Instant dueAt, String hrEventId) {
+        clear(employeeNumber);
+        jdbc.sql("insert into lifecycle_schedule (employee_number, due_at, hr_event_id) values (?, ?, ?)")
+            .params(employeeNumber, Timestamp.from(dueAt), hrEventId).update();
+    }
+
+    public void clear(String employeeNumber) {
+        jdbc.sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
+    }
+
+    public Optional<Due> find(String employeeNumber) {
+        return jdbc.sql("select * from lifecycle_schedule where employee_number = ?").param(employeeNumber)
+            .query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
+                rs.getString("hr_event_id"))).optional();
+    }
+
+    public List<Due> dueBy(Instant now, int limit) {
+        return jdbc.sql("select * from lifecycle_schedule where due_at <= ? order by due_at limit ?")
+            .params(Timestamp.from(now), limit)
+            .query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
+                rs.getString("hr_event_id"))).list();
+    }
+
+    public Optional<Instant> nextDue() {
+        return jdbc.sql("select min(due_at) from lifecycle_schedule").query((rs, n) -> rs.getTimestamp(1))
+            .optional().map(Timestamp::toInstant);
+    }
+}
