@@ -19,10 +19,6 @@ public record PolicySettings(@Nullable List<Rule> rules, @Nullable LeaveOfAbsenc
         leaveOfAbsence = leaveOfAbsence == null ? LeaveOfAbsence.SUSPEND : leaveOfAbsence;
     }
 
-    public PolicySettings(@Nullable List<Rule> rules) {
-        this(rules, null);
-    }
-
     /** What a leave of absence does to access. */
     public enum LeaveOfAbsence {
         /** Accounts are disabled and keep their entitlements; the return enables them again (default). */

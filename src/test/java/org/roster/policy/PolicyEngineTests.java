@@ -10,6 +10,10 @@ import org.roster.hr.WorkerType;
 
 class PolicyEngineTests {
 
+    private static PolicySettings settings(List<PolicySettings.Rule> rules) {
+        return new PolicySettings(rules, null);
+    }
+
     private static PolicySettings.Rule rule(String name, String when, PolicySettings.Grant... grants) {
         return new PolicySettings.Rule(name, when, List.of(grants));
     }
@@ -20,7 +24,7 @@ class PolicyEngineTests {
 
     @Test
     void matchingRulesGrantTheUnionOfTheirEntitlementsWithTheirNames() {
-        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+        PolicyEngine engine = new PolicyEngine(settings(List.of(
             rule("employees", "worker.workerType == 'employee'", group("dir", "employees")),
             rule("contractors", "worker.workerType == 'contractor'", group("dir", "contractors")),
             rule("dept", "worker.department != ''", new PolicySettings.Grant("dir", null,
@@ -36,7 +40,7 @@ class PolicyEngineTests {
 
     @Test
     void expressionMayReturnAListAndEmptyStringsAreDropped() {
-        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+        PolicyEngine engine = new PolicyEngine(settings(List.of(
             rule("many", "true", new PolicySettings.Grant("dir", null, "['a', worker.costCenter, '']")))));
 
         assertThat(engine.evaluate(worker().costCenter("CC-9").build().attributes(), "ACTIVE").grants())
@@ -45,7 +49,7 @@ class PolicyEngineTests {
 
     @Test
     void lifecycleStateIsVisibleToConditions() {
-        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+        PolicyEngine engine = new PolicyEngine(settings(List.of(
             rule("only-active", "state == 'ACTIVE'", group("dir", "vpn")))));
 
         assertThat(engine.evaluate(worker().build().attributes(), "ACTIVE").grants()).hasSize(1);
@@ -54,7 +58,7 @@ class PolicyEngineTests {
 
     @Test
     void ruleThatDoesNotCompileIsRefusedWithItsNameExpressionAndCompilerMessage() {
-        PolicySettings settings = new PolicySettings(List.of(
+        PolicySettings settings = settings(List.of(
             rule("broken-rule", "worker.department == ", group("dir", "x"))));
 
         assertThatThrownBy(() -> new PolicyEngine(settings))
@@ -66,7 +70,7 @@ class PolicyEngineTests {
 
     @Test
     void conditionThatIsNotBooleanIsRefused() {
-        PolicySettings settings = new PolicySettings(List.of(rule("not-bool", "'always'", group("dir", "x"))));
+        PolicySettings settings = settings(List.of(rule("not-bool", "'always'", group("dir", "x"))));
 
         assertThatThrownBy(() -> new PolicyEngine(settings)).hasMessageContaining("not-bool");
     }
@@ -74,7 +78,7 @@ class PolicyEngineTests {
     @Test
     void conditionOnAnAttributeThatIsNotBooleanFailsAtEvaluationNamingTheRule() {
         // worker attributes are dynamically typed, so only evaluation can tell
-        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+        PolicyEngine engine = new PolicyEngine(settings(List.of(
             rule("dyn-not-bool", "worker.department", group("dir", "x")))));
 
         assertThatThrownBy(() -> engine.evaluate(worker().build().attributes(), "ACTIVE"))
@@ -83,21 +87,21 @@ class PolicyEngineTests {
 
     @Test
     void unknownVariableIsRefused() {
-        PolicySettings settings = new PolicySettings(List.of(rule("typo", "wrker.department == 'x'", group("dir", "x"))));
+        PolicySettings settings = settings(List.of(rule("typo", "wrker.department == 'x'", group("dir", "x"))));
 
         assertThatThrownBy(() -> new PolicyEngine(settings)).hasMessageContaining("typo").hasMessageContaining("wrker");
     }
 
     @Test
     void duplicateRuleNamesAreRefused() {
-        PolicySettings settings = new PolicySettings(List.of(rule("same", "true"), rule("same", "false")));
+        PolicySettings settings = settings(List.of(rule("same", "true"), rule("same", "false")));
 
         assertThatThrownBy(() -> new PolicyEngine(settings)).hasMessageContaining("'same'").hasMessageContaining("twice");
     }
 
     @Test
     void expressionReturningANumberFailsNamingTheRule() {
-        PolicyEngine engine = new PolicyEngine(new PolicySettings(List.of(
+        PolicyEngine engine = new PolicyEngine(settings(List.of(
             rule("numeric", "true", new PolicySettings.Grant("dir", null, "42")))));
 
         assertThatThrownBy(() -> engine.evaluate(worker().type(WorkerType.INTERN).build().attributes(), "ACTIVE"))
