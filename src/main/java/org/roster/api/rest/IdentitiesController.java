@@ -51,8 +51,9 @@ class IdentitiesController {
                    long pendingOperations) {
     }
 
-    record Detail(String employeeNumber, LifecycleState state, int epoch, Worker worker, List<Grant> desiredEntitlements,
-                  List<Account> accounts, List<Transition> history, List<OutboxEntry> operations) {
+    record Detail(String employeeNumber, LifecycleState state, int epoch, @Nullable Instant scheduledChange,
+                  Worker worker, List<Grant> desiredEntitlements, List<Account> accounts, List<Transition> history,
+                  List<OutboxEntry> operations) {
     }
 
     @GetMapping
@@ -73,7 +74,8 @@ class IdentitiesController {
         List<OutboxEntry> operations = provisioning.operations(employeeNumber, OPERATIONS_SHOWN);
         List<Account> accounts = provisioning.acknowledgedAccounts(employeeNumber).stream()
             .map(a -> account(a, operations)).toList();
-        return new Detail(employeeNumber, identity.state(), identity.epoch(), worker,
+        return new Detail(employeeNumber, identity.state(), identity.epoch(),
+            lifecycle.scheduledChange(employeeNumber).orElse(null), worker,
             desired.of(worker, identity.state()), accounts, lifecycle.history(employeeNumber), operations);
     }
 
