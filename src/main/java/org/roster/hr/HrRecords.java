@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
+import org.roster.hr.internal.ReferenceRepository;
 import org.roster.hr.internal.WorkerRepository;
 import org.roster.hr.internal.WorkerValidator;
 import org.springframework.context.ApplicationEventPublisher;
@@ -23,15 +24,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public final class HrRecords {
 
+    /** How far up a management chain a cycle is looked for. */
+    private static final int MAX_MANAGER_DEPTH = 50;
+
     private final WorkerRepository repository;
+    private final ReferenceRepository references;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public HrRecords(WorkerRepository repository, ApplicationEventPublisher events, AuditLog audit,
-                     TransactionTemplate tx, Clock clock) {
+    public HrRecords(WorkerRepository repository, ReferenceRepository references, ApplicationEventPublisher events,
+                     AuditLog audit, TransactionTemplate tx, Clock clock) {
         this.repository = repository;
+        this.references = references;
         this.events = events;
         this.audit = audit;
         this.tx = tx;
@@ -51,10 +57,11 @@ public final class HrRecords {
                     "a worker with employee number " + worker.employeeNumber() + " exists");
             }
             checkUserNameFree(worker);
-            checkManagerKnown(worker);
             Instant now = clock.instant();
+            checkManager(worker, now, actor);
             StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
             repository.insert(stored);
+            resolveReferencesTo(worker, actor);
             record(null, worker, "CREATE", source, actor, now);
             return new Result(stored, true);
         });
@@ -76,8 +83,8 @@ public final class HrRecords {
                 return new Result(current, false);
             }
             checkUserNameFree(worker);
-            checkManagerKnown(worker);
             Instant now = clock.instant();
+            checkManager(worker, now, actor);
             StoredWorker next = new StoredWorker(id, current.version() + 1, current.created(), now, worker);
             if (!repository.update(next, current.version())) {
                 throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
@@ -111,11 +118,50 @@ public final class HrRecords {
             });
     }
 
-    private void checkManagerKnown(Worker worker) {
+    /**
+     * A manager Roster knows is checked for a cycle; one it does not know yet is kept, recorded as a
+     * pending reference, and resolved when that worker arrives.
+     */
+    private void checkManager(Worker worker, Instant now, String actor) {
         String manager = worker.managerEmployeeNumber();
-        if (manager != null && repository.findByEmployeeNumber(manager).isEmpty()) {
-            throw new HrValidationException("manager", "no worker with employee number " + manager);
+        if (manager == null) {
+            references.clear(worker.employeeNumber(), "manager");
+            return;
         }
+        if (repository.findByEmployeeNumber(manager).isEmpty()) {
+            if (references.record(worker.employeeNumber(), "manager", manager, now)) {
+                audit.append(new AuditEntry(worker.employeeNumber(), "REFERENCE_PENDING", AuditEntry.Stage.REQUEST,
+                    actor, null, "manager " + manager + " is not known yet; kept and resolved when they arrive", null));
+            }
+            return;
+        }
+        references.clear(worker.employeeNumber(), "manager");
+        List<String> chain = new java.util.ArrayList<>(List.of(worker.employeeNumber()));
+        String next = manager;
+        while (next != null && chain.size() <= MAX_MANAGER_DEPTH) {
+            chain.add(next);
+            if (next.equals(worker.employeeNumber())) {
+                throw new HrValidationException("manager", "a reference cycle in managers: " + String.join(" -> ", chain));
+            }
+            next = repository.findByEmployeeNumber(next).map(s -> s.worker().managerEmployeeNumber()).orElse(null);
+        }
+    }
+
+    /** Workers who named this new worker as their manager before they arrived. */
+    private void resolveReferencesTo(Worker arrived, String actor) {
+        for (String waiting : references.resolve("manager", arrived.employeeNumber())) {
+            audit.append(new AuditEntry(waiting, "REFERENCE_RESOLVED", AuditEntry.Stage.REQUEST, actor, null,
+                "manager " + arrived.employeeNumber() + " arrived", null));
+        }
+    }
+
+    public long countPendingReferences() {
+        return references.count();
+    }
+
+    /** References to workers not known yet, oldest first. */
+    public List<PendingReference> pendingReferences(int offset, int limit) {
+        return references.list(offset, limit);
     }
 
     private void record(@Nullable Worker previous, Worker current, String kind, String source, String actor,

@@ -109,12 +109,37 @@ class ScimServiceTests {
     }
 
     @Test
-    void managerReferenceToNobodyIsRefused() {
-        long before = users();
+    void managerWhoArrivesLaterIsPendingThenResolved() {
         String body = validUser("S5", "s5").replace("\"department\": \"Engineering\"",
-            "\"department\": \"Engineering\", \"manager\": {\"value\": \"GHOST-7\"}");
-        assertScimError(post(body), 400, "manager.value", "GHOST-7");
-        assertThat(users()).isEqualTo(before);
+            "\"department\": \"Engineering\", \"manager\": {\"value\": \"LATE-7\"}");
+        assertThat(post(body).status()).isEqualTo(201);
+        assertThat(api.get("/api/v1/hr/pending-references").json().path("items").toString())
+            .contains("\"employeeNumber\":\"S5\"").contains("\"reference\":\"LATE-7\"");
+        assertThat(api.get("/api/v1/identities/S5").json().path("worker").path("managerEmployeeNumber").stringValue())
+            .isEqualTo("LATE-7");
+
+        assertThat(post(validUser("LATE-7", "late7")).status()).isEqualTo(201);
+
+        assertThat(api.get("/api/v1/hr/pending-references").json().path("items").toString()).doesNotContain("LATE-7");
+        assertThat(api.get("/api/v1/audit?identity=S5").json().path("items").toString())
+            .contains("REFERENCE_PENDING").contains("REFERENCE_RESOLVED");
+    }
+
+    @Test
+    void managerCycleIsRefusedNamingTheChain() {
+        assertThat(post(validUser("CY1", "cy1")).status()).isEqualTo(201);
+        String second = validUser("CY2", "cy2").replace("\"department\": \"Engineering\"",
+            "\"department\": \"Engineering\", \"manager\": {\"value\": \"CY1\"}");
+        assertThat(post(second).status()).isEqualTo(201);
+        String id = api.get("/scim/v2/Users?filter=userName%20eq%20%22cy1%22").json().path("Resources").path(0)
+            .path("id").stringValue();
+
+        Api.Response r = api.send("PATCH", "/scim/v2/Users/" + id, "application/scim+json", """
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "replace", "path": "%s:manager.value", "value": "CY2"}]}
+            """.formatted(ScimSchemas.ENTERPRISE_USER));
+
+        assertScimError(r, 400, "manager", "CY1 -> CY2 -> CY1");
     }
 
     @Test
@@ -216,7 +241,8 @@ class ScimServiceTests {
             .containsExactly(ScimSchemas.USER, ScimSchemas.ENTERPRISE_USER, ScimSchemas.WORKER);
         SchemaResource worker = scim.getSchema(ScimSchemas.WORKER);
         assertThat(worker.getAttributes()).extracting(a -> a.getName())
-            .containsExactly("workerType", "employmentStatus", "startDate", "endDate");
+            .containsExactly("workerType", "employmentStatus", "startDate", "endDate", "location", "timeZone",
+                "terminationReason");
     }
 
     @Test

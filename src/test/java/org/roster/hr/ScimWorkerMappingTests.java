@@ -94,11 +94,10 @@ class ScimWorkerMappingTests {
     }
 
     @Test
-    void managerReferenceToNobodyIsRefused() {
+    void managerReferenceToNobodyKnownYetIsKeptAsAnEmployeeNumber() {
         ObjectNode u = user();
-        ((ObjectNode) u.get(ScimSchemas.ENTERPRISE_USER)).putObject("manager").put("value", "NOBODY");
-        assertThatThrownBy(() -> read(u)).hasMessageContaining("NOBODY")
-            .extracting("field").isEqualTo(ScimSchemas.ENTERPRISE_USER + ":manager.value");
+        ((ObjectNode) u.get(ScimSchemas.ENTERPRISE_USER)).putObject("manager").put("value", "LATER-1");
+        assertThat(read(u).managerEmployeeNumber()).isEqualTo("LATER-1");
     }
 
     @Test

@@ -62,7 +62,8 @@ public final class ScimWorkerMapping {
      * Reads a SCIM User into a worker.
      *
      * @param managerResolver turns a {@code manager.value} (a SCIM id or an employee number) into the
-     *     manager's employee number, or empty if no such worker exists
+     *     manager's employee number, or empty if no such worker exists yet (the value is then kept as
+     *     the employee number of a manager still to arrive)
      */
     public static Worker fromScim(JsonNode user, Function<String, Optional<String>> managerResolver) {
         if (!user.isObject()) {
@@ -84,8 +85,8 @@ public final class ScimWorkerMapping {
         String managerRef = string(enterprise.path("manager"), "value", scimPath("manager"));
         String manager = null;
         if (managerRef != null && !managerRef.isBlank()) {
-            manager = managerResolver.apply(managerRef).orElseThrow(() -> new HrValidationException(
-                scimPath("manager"), "no worker with id or employee number '" + managerRef + "'"));
+            // A reference to nobody known yet is kept as an employee number and reported as pending.
+            manager = managerResolver.apply(managerRef).orElse(managerRef.trim());
         }
         String type = string(worker, "workerType", scimPath("workerType"));
         String status = string(worker, "employmentStatus", scimPath("employmentStatus"));

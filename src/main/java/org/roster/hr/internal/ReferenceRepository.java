@@ -1,0 +1,57 @@
+package org.roster.hr.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.roster.hr.PendingReference;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** JDBC access to {@code hr_pending_reference}. */
+@Repository
+public class ReferenceRepository {
+
+    private final JdbcClient jdbc;
+
+    public ReferenceRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Records a pending reference; false if this very reference was already pending. */
+    public boolean record(String employeeNumber, String field, String reference, Instant since) {
+        String existing = jdbc.sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
+            .params(employeeNumber, field).query(String.class).optional().orElse(null);
+        if (reference.equals(existing)) {
+            return false;
+        }
+        clear(employeeNumber, field);
+        jdbc.sql("insert into hr_pending_reference (employee_number, field, reference, since) values (?, ?, ?, ?)")
+            .params(employeeNumber, field, reference, Timestamp.from(since)).update();
+        return true;
+    }
+
+    public void clear(String employeeNumber, String field) {
+        jdbc.sql("delete from hr_pending_reference where employee_number = ? and field = ?")
+            .params(employeeNumber, field).update();
+    }
+
+    /** Removes and returns the workers whose {@code field} was waiting for {@code reference}. */
+    public List<String> resolve(String field, String reference) {
+        List<String> waiting = jdbc.sql("select employee_number from hr_pending_reference where field = ? and reference = ?")
+            .params(field, reference).query(String.class).list();
+        jdbc.sql("delete from hr_pending_reference where field = ? and reference = ?").params(field, reference).update();
+        return waiting;
+    }
+
+    public long count() {
+        return jdbc.sql("select count(*) from hr_pending_reference").query(Long.class).single();
+    }
+
+    public List<PendingReference> list(int offset, int limit) {
+        return jdbc.sql("select * from hr_pending_reference order by since, employee_number limit ? offset ?")
+            .params(limit, offset)
+            .query((rs, n) -> new PendingReference(rs.getString("employee_number"), rs.getString("field"),
+                rs.getString("reference"), rs.getTimestamp("since").toInstant()))
+            .list();
+    }
+}
