@@ -1,9 +1,13 @@
 package org.roster.hr;
 
-/** No worker with the given id. */
+/** No worker (or other HR record) with the given id. */
 public class HrNotFoundException extends RuntimeException {
 
     public HrNotFoundException(String id) {
-        super("no worker with id " + id);
+        this("worker with id", id);
+    }
+
+    public HrNotFoundException(String what, String id) {
+        super("no " + what + " " + id);
     }
 }

@@ -94,6 +94,21 @@ public final class HrRecords {
         });
     }
 
+    /**
+     * Applies field changes to a worker, creating it if it is new. Absent fields stay as they are
+     * (see {@link org.roster.hr.internal.WorkerFields}); a source that sends partial records never
+     * clears a field by omission.
+     */
+    public Result upsert(String employeeNumber, java.util.Map<String, tools.jackson.databind.JsonNode> changes,
+                         String source, String actor) {
+        return inTransaction(() -> {
+            Optional<StoredWorker> current = repository.findByEmployeeNumber(employeeNumber);
+            Worker next = org.roster.hr.internal.WorkerFields.apply(current.map(StoredWorker::worker).orElse(null),
+                employeeNumber, changes);
+            return current.isEmpty() ? create(next, source, actor) : replace(current.get().id(), next, source, actor);
+        });
+    }
+
     public Optional<StoredWorker> find(String id) {
         return repository.findById(id);
     }

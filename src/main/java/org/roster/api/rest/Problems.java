@@ -1,5 +1,6 @@
 package org.roster.api.rest;
 
+import org.roster.hr.HrAuthenticationException;
 import org.roster.hr.HrConflictException;
 import org.roster.hr.HrNotFoundException;
 import org.roster.hr.HrValidationException;
@@ -18,6 +19,11 @@ class Problems {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage(), e.parameter());
     }
 
+    @ExceptionHandler(org.springframework.web.bind.MissingServletRequestParameterException.class)
+    ProblemDetail missing(org.springframework.web.bind.MissingServletRequestParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, e.getParameterName() + ": is required", e.getParameterName());
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(HttpStatus.BAD_REQUEST, e.getName() + ": '" + e.getValue() + "' is not a valid value", e.getName());
@@ -31,6 +37,26 @@ class Problems {
     @ExceptionHandler(HrConflictException.class)
     ProblemDetail conflict(HrConflictException e) {
         return problem(HttpStatus.CONFLICT, e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(org.roster.api.security.RequestTooLargeException.class)
+    ProblemDetail tooLarge(org.roster.api.security.RequestTooLargeException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
+    }
+
+    @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(org.springframework.http.converter.HttpMessageNotReadableException e) {
+        if (org.roster.api.security.RequestTooLargeException.causes(e)) {
+            return ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, e.getMostSpecificCause().getMessage());
+        }
+        return problem(HttpStatus.BAD_REQUEST, "the request body is not valid JSON", "body");
+    }
+
+    @ExceptionHandler(HrAuthenticationException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> unauthenticated(HrAuthenticationException e) {
+        return org.springframework.http.ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+            .header("WWW-Authenticate", "HMAC-SHA256 realm=\"roster\"")
+            .body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, e.getMessage()));
     }
 
     @ExceptionHandler(HrValidationException.class)

@@ -54,6 +54,9 @@ class ScimErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<String> unreadable(HttpMessageNotReadableException e) {
+        if (org.roster.api.security.RequestTooLargeException.causes(e)) {
+            return respond(error(HttpStatus.PAYLOAD_TOO_LARGE, null, e.getMostSpecificCause().getMessage()));
+        }
         return respond(error(HttpStatus.BAD_REQUEST, "invalidSyntax", "the request body cannot be read"));
     }
 

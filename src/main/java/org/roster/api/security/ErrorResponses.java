@@ -38,7 +38,7 @@ final class ErrorResponses implements AuthenticationEntryPoint, AccessDeniedHand
         write(request, response, HttpStatus.FORBIDDEN, "this token may not do that");
     }
 
-    private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
                               String detail) throws IOException {
         response.setStatus(status.value());
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

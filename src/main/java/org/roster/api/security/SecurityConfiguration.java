@@ -15,7 +15,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, org.roster.api.ApiSettings settings) throws Exception {
         ErrorResponses errors = new ErrorResponses();
         http.csrf(c -> c.disable())
             .httpBasic(b -> b.disable())
@@ -25,10 +25,13 @@ class SecurityConfiguration {
             .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .authorizeHttpRequests(a -> a
                 .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                // signed by the HR source's HMAC instead of a bearer token; verified by WebhookEvents
+                .requestMatchers(org.springframework.http.HttpMethod.POST, "/api/v1/hr/events").permitAll()
                 .requestMatchers("/error").permitAll()
                 .anyRequest().hasRole("ADMIN"))
             .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-            .addFilterBefore(new BearerTokenFilter(tokens, errors), AnonymousAuthenticationFilter.class);
+            .addFilterBefore(new BearerTokenFilter(tokens, errors), AnonymousAuthenticationFilter.class)
+            .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes()), BearerTokenFilter.class);
         return http.build();
     }
 }
