@@ -2,6 +2,7 @@ package org.roster.hr;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,9 +33,35 @@ public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duratio
      * One source.
      *
      * @param name unique; recorded with every HR event it delivers
-     * @param type {@code webhook}
+     * @param type {@code webhook} or {@code snapshot}
      * @param secret the shared HMAC secret of a webhook source: a {@code ${ENV_VAR}} reference
+     * @param mapping for a snapshot: worker field to column (or JSON key); a field not listed is read
+     *     from the column of its own name
+     * @param disappeared for a snapshot: what a worker missing from a new snapshot means:
+     *     {@code report} (default) or {@code terminate}
+     * @param maxDisappearedPercent for a snapshot with {@code disappeared: terminate}: above this share
+     *     of the previous snapshot, nobody is terminated and all are reported (default 5)
      */
-    public record Source(String name, String type, @Nullable String secret) {
+    public record Source(String name, String type, @Nullable String secret, @Nullable Map<String, String> mapping,
+                         @Nullable Disappeared disappeared, @Nullable Double maxDisappearedPercent) {
+
+        public Source {
+            mapping = mapping == null ? Map.of() : Map.copyOf(mapping);
+            disappeared = disappeared == null ? Disappeared.REPORT : disappeared;
+            maxDisappearedPercent = maxDisappearedPercent == null ? 5.0 : maxDisappearedPercent;
+        }
+
+        /** The column a worker field is read from. */
+        public String column(String field) {
+            return mapping.getOrDefault(field, field);
+        }
+    }
+
+    /** What a worker missing from a new snapshot means. */
+    public enum Disappeared {
+        /** Listed in the import's result and audited; nothing changes (default). */
+        REPORT,
+        /** Terminated, unless more disappeared than {@code max-disappeared-percent}: then only reported. */
+        TERMINATE
     }
 }

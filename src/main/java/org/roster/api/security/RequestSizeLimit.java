@@ -17,15 +17,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class RequestSizeLimit extends OncePerRequestFilter {
 
-    private final long limit;
+    private final long defaultLimit;
+    private final long snapshotLimit;
 
-    RequestSizeLimit(long limit) {
-        this.limit = limit;
+    RequestSizeLimit(long defaultLimit, long snapshotLimit) {
+        this.defaultLimit = defaultLimit;
+        this.snapshotLimit = snapshotLimit;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = request.getRequestURI().equals(request.getContextPath() + org.roster.api.ApiSettings.SNAPSHOT_PATH)
+            ? snapshotLimit : defaultLimit;
         if (request.getContentLengthLong() > limit) {
             ErrorResponses.write(request, response, HttpStatus.PAYLOAD_TOO_LARGE,
                 "the request body is " + request.getContentLengthLong() + " bytes; at most " + limit + " are accepted");

@@ -31,7 +31,8 @@ class SecurityConfiguration {
                 .anyRequest().hasRole("ADMIN"))
             .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
             .addFilterBefore(new BearerTokenFilter(tokens, errors), AnonymousAuthenticationFilter.class)
-            .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes()), BearerTokenFilter.class);
+            .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes(),
+                settings.maxSnapshotSize().toBytes()), BearerTokenFilter.class);
         return http.build();
     }
 }

@@ -1,0 +1,309 @@
+package org.roster.hr;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditLog;
+import org.roster.hr.internal.QuarantineRepository;
+import org.roster.hr.internal.SnapshotRepository;
+import org.roster.hr.internal.SnapshotRows;
+import org.roster.hr.internal.WorkerFields;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Full HR exports (CSV, a JSON array, JSON Lines), read as a stream in batches so that a file of
+ * any size takes bounded memory. Each row is compared with the same worker's row in the last
+ * accepted snapshot of the source: only new and changed rows become HR changes. A row that fails
+ * validation is quarantined and the rest proceeds. Workers missing from the new snapshot are
+ * reported, or terminated if the source says so and they are few enough. Importing the same file
+ * again changes nothing, and the result says which earlier import it repeats.
+ */
+@Service
+public final class SnapshotImport {
+
+    private static final int BATCH = 500;
+    private static final int SAMPLE = 100;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HrSourceSettings settings;
+    private final HrRecords records;
+    private final SnapshotRepository snapshots;
+    private final QuarantineRepository quarantine;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
+    private final TransactionTemplate savepoint;
+    private final Clock clock;
+
+    public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
+                          QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
+                          Clock clock) {
+        this.settings = settings;
+        this.records = records;
+        this.snapshots = snapshots;
+        this.quarantine = quarantine;
+        this.audit = audit;
+        this.tx = new TransactionTemplate(transactions);
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.clock = clock;
+    }
+
+    /** What an import did. */
+    public record Summary(String snapshotId, String source, long rows, long created, long changed, long unchanged,
+                          long quarantined, long disappeared, long terminated, List<String> disappearedSample,
+                          @Nullable String repeats, String digest, Duration elapsed) {
+    }
+
+    /** Reports progress every {@link #BATCH} rows (the CLI draws a bar from it). */
+    public interface Progress {
+        void rows(long read);
+    }
+
+    public Summary importSnapshot(String sourceName, InputStream body, SnapshotFormat format, String actor,
+                                  @Nullable Progress progress) {
+        HrSourceSettings.Source source = settings.source(sourceName)
+            .filter(s -> "snapshot".equals(s.type()))
+            .orElseThrow(() -> new HrValidationException("source", "no snapshot source named '" + sourceName + "'"));
+        Instant started = clock.instant();
+        String id = UUID.randomUUID().toString();
+        snapshots.start(id, source.name(), started);
+        MessageDigest sha = sha256();
+        Counts counts = new Counts();
+        try (DigestInputStream in = new DigestInputStream(body, sha);
+             SnapshotRows rows = SnapshotRows.open(in, format)) {
+            List<Row> batch = new ArrayList<>(BATCH);
+            while (rows.hasNext()) {
+                batch.add(new Row(rows.row() + 1, rows.next()));
+                if (batch.size() == BATCH) {
+                    process(source, id, batch, counts, actor);
+                    batch.clear();
+                    if (progress != null) {
+                        progress.rows(counts.rows);
+                    }
+                }
+            }
+            process(source, id, batch, counts, actor);
+            in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file
+        } catch (IOException e) {
+            throw new HrValidationException("body", "cannot be read: " + e.getMessage());
+        } catch (HrValidationException e) {
+            snapshots.finish(id, "", clock.instant(), "incomplete after " + counts.rows + " rows: " + e.getMessage());
+            throw new HrValidationException(e.field(), e.reason() + " (" + counts.rows + " rows before it were applied;"
+                + " workers missing from this snapshot were not evaluated)");
+        }
+        if (progress != null) {
+            progress.rows(counts.rows);
+        }
+        String digest = HexFormat.of().formatHex(sha.digest());
+        List<String> sample = new ArrayList<>();
+        if (snapshots.hadEarlier(source.name(), id)) {
+            disappeared(source, id, counts, sample, actor);
+        }
+        String repeats = snapshots.sameContent(source.name(), digest, id).orElse(null);
+        Summary summary = new Summary(id, source.name(), counts.rows, counts.created, counts.changed, counts.unchanged,
+            counts.quarantined, counts.disappeared, counts.terminated, sample, repeats, digest,
+            Duration.between(started, clock.instant()));
+        String text = summary.rows() + " rows: " + summary.created() + " new, " + summary.changed() + " changed, "
+            + summary.unchanged() + " unchanged, " + summary.quarantined() + " quarantined, " + summary.disappeared()
+            + " missing, " + summary.terminated() + " terminated" + (repeats == null ? "" : "; same content as " + repeats);
+        snapshots.finish(id, digest, clock.instant(), text);
+        audit.append(new AuditEntry(null, "SNAPSHOT_IMPORTED", AuditEntry.Stage.REQUEST, actor, null,
+            "snapshot " + id + " of " + source.name() + ": " + text, id));
+        return summary;
+    }
+
+    private record Row(long number, Map<String, JsonNode> columns) {
+    }
+
+    private static final class Counts {
+        long rows;
+        long created;
+        long changed;
+        long unchanged;
+        long quarantined;
+        long disappeared;
+        long terminated;
+    }
+
+    private void process(HrSourceSettings.Source source, String snapshotId, List<Row> batch, Counts counts,
+                         String actor) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Map<String, JsonNode>> mapped = new ArrayList<>(batch.size());
+        Set<String> keys = new HashSet<>();
+        for (Row row : batch) {
+            Map<String, JsonNode> fields = map(source, row.columns());
+            mapped.add(fields);
+            String en = employeeNumber(fields);
+            if (en != null) {
+                keys.add(en);
+            }
+        }
+        Map<String, SnapshotRepository.Row> stored = snapshots.rows(source.name(), keys);
+        tx.executeWithoutResult(status -> {
+            Set<String> seen = new HashSet<>();
+            List<String> unchanged = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                counts.rows++;
+                Row row = batch.get(i);
+                Map<String, JsonNode> fields = mapped.get(i);
+                String en = employeeNumber(fields);
+                String eventId = "snapshot-" + snapshotId + "-row-" + row.number();
+                if (en == null) {
+                    hold(source, eventId, null, fields, new HrValidationException(source.column("employeeNumber"),
+                        "is required (row " + row.number() + ")"), actor, counts);
+                    continue;
+                }
+                SnapshotRepository.Row before = stored.get(en);
+                if (!seen.add(en) || (before != null && before.seenIn().equals(snapshotId))) {
+                    hold(source, eventId, en, fields, new HrValidationException(source.column("employeeNumber"),
+                        en + " appears twice in the snapshot (row " + row.number() + ")"), actor, counts);
+                    continue;
+                }
+                String hash = hash(fields);
+                if (before != null && before.hash().equals(hash)) {
+                    unchanged.add(en);
+                    counts.unchanged++;
+                    continue;
+                }
+                try {
+                    HrRecords.Result r = savepoint.execute(s -> {
+                        HrRecords.Result result = records.upsert(en, fields, source.name(), actor);
+                        snapshots.save(source.name(), en, hash, snapshotId, before != null);
+                        return result;
+                    });
+                    if (r == null || !r.changed()) {
+                        counts.unchanged++;
+                    } else if (r.stored().version() == 1) {
+                        counts.created++;
+                    } else {
+                        counts.changed++;
+                    }
+                } catch (HrValidationException e) {
+                    hold(source, eventId, en, fields, new HrValidationException(source.column(e.field()),
+                        e.reason() + " (row " + row.number() + ")"), actor, counts);
+                }
+            }
+            snapshots.markSeen(source.name(), unchanged, snapshotId);
+        });
+    }
+
+    private void hold(HrSourceSettings.Source source, String eventId, @Nullable String en, Map<String, JsonNode> fields,
+                      HrValidationException e, String actor, Counts counts) {
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("eventId", eventId);
+        if (en != null) {
+            event.put("employeeNumber", en);
+        }
+        ObjectNode changes = event.putObject("changes");
+        fields.forEach(changes::set);
+        quarantine.insert(new QuarantinedRecord(UUID.randomUUID().toString(), source.name(), eventId, en,
+            JSON.writeValueAsString(event), e.field(), e.reason(), QuarantinedRecord.Status.OPEN, clock.instant(), null,
+            null));
+        audit.append(new AuditEntry(en, "QUARANTINED", AuditEntry.Stage.REQUEST, actor, null,
+            "snapshot row from " + source.name() + " quarantined: " + e.getMessage(), null));
+        counts.quarantined++;
+    }
+
+    private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
+                             String actor) {
+        long missing = snapshots.countNotSeen(source.name(), snapshotId);
+        counts.disappeared = missing;
+        if (missing == 0) {
+            return;
+        }
+        long previous = snapshots.countRows(source.name());
+        double percent = 100.0 * missing / Math.max(1, previous);
+        boolean terminate = source.disappeared() == HrSourceSettings.Disappeared.TERMINATE
+            && percent <= source.maxDisappearedPercent();
+        String why = source.disappeared() == HrSourceSettings.Disappeared.REPORT
+            ? "reported only (disappeared: report)"
+            : terminate ? "terminated (disappeared: terminate)"
+            : String.format(java.util.Locale.ROOT, "not terminated: %.1f%% of the source disappeared, above the %.1f%% limit",
+                percent, source.maxDisappearedPercent());
+        String after = "";
+        List<String> page;
+        do {
+            page = snapshots.notSeen(source.name(), snapshotId, after, BATCH);
+            for (String en : page) {
+                if (sample.size() < SAMPLE) {
+                    sample.add(en);
+                }
+                tx.executeWithoutResult(s -> {
+                    if (terminate) {
+                        records.upsert(en, Map.of("employmentStatus", JsonNodeFactory.instance.stringNode("terminated"),
+                            "terminationReason", JsonNodeFactory.instance.stringNode("missing from HR snapshot")),
+                            source.name(), actor);
+                        snapshots.delete(source.name(), en);
+                    }
+                    audit.append(new AuditEntry(en, "SNAPSHOT_MISSING", AuditEntry.Stage.REQUEST, actor, null,
+                        "missing from snapshot " + snapshotId + " of " + source.name() + ": " + why, snapshotId));
+                });
+                if (terminate) {
+                    counts.terminated++;
+                }
+            }
+            after = page.isEmpty() ? after : page.get(page.size() - 1);
+        } while (page.size() == BATCH);
+    }
+
+    private static Map<String, JsonNode> map(HrSourceSettings.Source source, Map<String, JsonNode> columns) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        for (String field : WorkerFields.NAMES) {
+            String column = source.column(field);
+            if (columns.containsKey(column)) {
+                fields.put(field, columns.get(column));
+            }
+        }
+        return fields;
+    }
+
+    private static @Nullable String employeeNumber(Map<String, JsonNode> fields) {
+        JsonNode v = fields.get("employeeNumber");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String s = v.asString().trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String hash(Map<String, JsonNode> fields) {
+        StringBuilder canonical = new StringBuilder();
+        new TreeMap<>(fields).forEach((k, v) -> canonical.append(k).append('=')
+            .append(v == null || v.isNull() ? "" : v.asString()).append('\n'));
+        return HexFormat.of().formatHex(sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

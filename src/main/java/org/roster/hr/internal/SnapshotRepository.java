@@ -1,0 +1,104 @@
+package org.roster.hr.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** JDBC access to {@code hr_snapshot} and {@code hr_snapshot_row}. */
+@Repository
+public class SnapshotRepository {
+
+    /** A stored row: its hash, and the snapshot it was last seen in. */
+    public record Row(String hash, String seenIn) {
+    }
+
+    private final JdbcClient jdbc;
+
+    public SnapshotRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void start(String id, String source, Instant at) {
+        jdbc.sql("insert into hr_snapshot (id, source, started_at) values (?, ?, ?)")
+            .params(id, source, Timestamp.from(at)).update();
+    }
+
+    public void finish(String id, String digest, Instant at, String summary) {
+        jdbc.sql("update hr_snapshot set digest = ?, finished_at = ?, summary = ? where id = ?")
+            .params(digest, Timestamp.from(at), summary, id).update();
+    }
+
+    /** An earlier finished snapshot of the same source with the same content. */
+    public Optional<String> sameContent(String source, String digest, String except) {
+        return jdbc.sql("select id from hr_snapshot where source = ? and digest = ? and id <> ? order by seq limit 1")
+            .params(source, digest, except).query(String.class).optional();
+    }
+
+    /** Whether the source had any snapshot finished before this one. */
+    public boolean hadEarlier(String source, String except) {
+        return jdbc.sql("select count(*) from hr_snapshot where source = ? and finished_at is not null and id <> ?")
+            .params(source, except).query(Long.class).single() > 0;
+    }
+
+    public Map<String, Row> rows(String source, Collection<String> employeeNumbers) {
+        Map<String, Row> found = new HashMap<>();
+        if (employeeNumbers.isEmpty()) {
+            return found;
+        }
+        jdbc.sql("select employee_number, row_hash, seen_in from hr_snapshot_row where source = :source and employee_number in (:ids)")
+            .paramSource(new MapSqlParameterSource().addValue("source", source).addValue("ids", employeeNumbers))
+            .query(rs -> {
+                found.put(rs.getString(1), new Row(rs.getString(2), rs.getString(3)));
+            });
+        return found;
+    }
+
+    public void save(String source, String employeeNumber, String hash, String seenIn, boolean exists) {
+        if (exists) {
+            jdbc.sql("update hr_snapshot_row set row_hash = ?, seen_in = ? where source = ? and employee_number = ?")
+                .params(hash, seenIn, source, employeeNumber).update();
+        } else {
+            jdbc.sql("insert into hr_snapshot_row (source, employee_number, row_hash, seen_in) values (?, ?, ?, ?)")
+                .params(source, employeeNumber, hash, seenIn).update();
+        }
+    }
+
+    public void markSeen(String source, Collection<String> employeeNumbers, String seenIn) {
+        if (employeeNumbers.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update hr_snapshot_row set seen_in = :seen where source = :source and employee_number in (:ids)")
+            .paramSource(new MapSqlParameterSource().addValue("seen", seenIn).addValue("source", source)
+                .addValue("ids", employeeNumbers))
+            .update();
+    }
+
+    public long countRows(String source) {
+        return jdbc.sql("select count(*) from hr_snapshot_row where source = ?").param(source).query(Long.class).single();
+    }
+
+    /** Workers of the source not seen in this snapshot, a page at a time. */
+    public List<String> notSeen(String source, String seenIn, String after, int limit) {
+        return jdbc.sql("""
+                select employee_number from hr_snapshot_row where source = ? and seen_in <> ? and employee_number > ?
+                order by employee_number limit ?""")
+            .params(source, seenIn, after, limit).query(String.class).list();
+    }
+
+    public long countNotSeen(String source, String seenIn) {
+        return jdbc.sql("select count(*) from hr_snapshot_row where source = ? and seen_in <> ?")
+            .params(source, seenIn).query(Long.class).single();
+    }
+
+    public void delete(String source, String employeeNumber) {
+        jdbc.sql("delete from hr_snapshot_row where source = ? and employee_number = ?")
+            .params(source, employeeNumber).update();
+    }
+}

@@ -1,0 +1,199 @@
+package org.roster.hr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/** Full HR exports: diffed against the last one, bad rows quarantined, missing workers reported or terminated. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + SnapshotImportTests.TOKEN,
+    "roster.store.url=jdbc:h2:mem:snapshots;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.hr.sources[0].name=sap",
+    "roster.hr.sources[0].type=snapshot",
+    "roster.hr.sources[0].mapping.employeeNumber=PERNR",
+    "roster.hr.sources[0].mapping.userName=USERID",
+    "roster.hr.sources[0].mapping.department=ORGEH",
+    "roster.hr.sources[0].mapping.endDate=ENDDA",
+    "roster.hr.sources[1].name=feed",
+    "roster.hr.sources[1].type=snapshot",
+    "roster.hr.sources[1].disappeared=terminate",
+    "roster.hr.sources[1].max-disappeared-percent=30"})
+class SnapshotImportTests {
+
+    static final String TOKEN = "snapshot-token-0123456789abcdef";
+
+    @LocalServerPort
+    int port;
+    private Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api("http://127.0.0.1:" + port, TOKEN);
+    }
+
+    private JsonNode upload(String source, String contentType, String body) {
+        Api.Response r = api.send("POST", "/api/v1/hr/snapshots?source=" + source, contentType, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static String prefix() {
+        return "S" + UUID.randomUUID().toString().substring(0, 5).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String csv(String p, String... rows) {
+        StringBuilder b = new StringBuilder("PERNR,USERID,ORGEH,ENDDA\n");
+        for (String row : rows) {
+            b.append(row.replace("$", p)).append('\n');
+        }
+        return b.toString();
+    }
+
+    private String state(String en) {
+        return api.get("/api/v1/identities/" + en).json().path("state").stringValue();
+    }
+
+    @Test
+    void csvImportCreatesWorkersAndTheSameFileAgainChangesNothing() {
+        String p = prefix();
+        String file = csv(p, "$1,$u1,Sales,", "$2,$u2,Finance,", "$3,$u3,Sales,2027-06-30");
+
+        JsonNode first = upload("sap", "text/csv", file);
+        JsonNode second = upload("sap", "text/csv", file);
+
+        assertThat(first.path("rows").asLong()).isEqualTo(3);
+        assertThat(first.path("created").asLong()).isEqualTo(3);
+        assertThat(state(p + "1")).isEqualTo("ACTIVE");
+        assertThat(api.get("/api/v1/identities/" + p + "3").json().path("worker").path("endDate").stringValue())
+            .isEqualTo("2027-06-30");
+        assertThat(second.path("created").asLong() + second.path("changed").asLong()).isZero();
+        assertThat(second.path("unchanged").asLong()).isEqualTo(3);
+        assertThat(second.path("repeats").stringValue()).isEqualTo(first.path("snapshotId").stringValue());
+    }
+
+    @Test
+    void onlyChangedRowsBecomeChangesAndMissingWorkersAreReportedNotTerminated() {
+        String p = prefix();
+        upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,", "$3,$u3,Sales,"));
+
+        JsonNode next = upload("sap", "text/csv", csv(p, "$1,$u1,Finance,", "$2,$u2,Sales,"));
+
+        assertThat(next.path("changed").asLong()).isEqualTo(1);
+        assertThat(next.path("unchanged").asLong()).isEqualTo(1);
+        assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").toString())
+            .contains("department: Sales -> Finance");
+        assertThat(next.path("disappeared").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(next.path("disappearedSample").toString()).contains(p + "3");
+        assertThat(next.path("terminated").asLong()).isZero();
+        assertThat(state(p + "3")).isEqualTo("ACTIVE");
+        assertThat(api.get("/api/v1/audit?identity=" + p + "3").json().toString()).contains("SNAPSHOT_MISSING")
+            .contains("reported only");
+    }
+
+    @Test
+    void badRowIsQuarantinedNamingTheColumnAndRowWhileTheRestProceeds() {
+        String p = prefix();
+
+        JsonNode result = upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,30.06.2027", "$3,$u3,Sales,"));
+
+        assertThat(result.path("created").asLong()).isEqualTo(2);
+        assertThat(result.path("quarantined").asLong()).isEqualTo(1);
+        assertThat(api.get("/api/v1/identities/" + p + "2").status()).isEqualTo(404);
+        JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
+        JsonNode mine = null;
+        for (JsonNode q : held) {
+            if ((p + "2").equals(q.path("employeeNumber").stringValue())) {
+                mine = q;
+            }
+        }
+        assertThat(mine).isNotNull();
+        assertThat(mine.path("field").stringValue()).isEqualTo("ENDDA");
+        assertThat(mine.path("reason").stringValue()).contains("30.06.2027").contains("row 2");
+
+        Api.Response released = api.send("POST", "/api/v1/quarantine/" + mine.path("id").stringValue() + "/release",
+            "application/json", "{\"eventId\": \"fix-" + p + "\", \"employeeNumber\": \"" + p + "2\", \"changes\":"
+                + " {\"userName\": \"" + p + "u2\", \"department\": \"Sales\", \"endDate\": \"2027-06-30\"}}");
+        assertThat(released.status()).as(released.body()).isEqualTo(200);
+        assertThat(state(p + "2")).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void duplicateEmployeeNumberInOneSnapshotIsQuarantined() {
+        String p = prefix();
+
+        JsonNode result = upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$1,$other,Finance,"));
+
+        assertThat(result.path("created").asLong()).isEqualTo(1);
+        assertThat(result.path("quarantined").asLong()).isEqualTo(1);
+        assertThat(api.get("/api/v1/identities/" + p + "1").json().path("worker").path("department").stringValue())
+            .isEqualTo("Sales");
+    }
+
+    @Test
+    void jsonArrayAndJsonLinesAreReadToo() {
+        String p = prefix();
+        String array = "[{\"employeeNumber\": \"" + p + "1\", \"userName\": \"" + p + "a\", \"workerType\": \"contractor\","
+            + " \"active\": true}, {\"employeeNumber\": \"" + p + "2\", \"userName\": \"" + p + "b\"}]";
+        String lines = "{\"employeeNumber\": \"" + p + "3\", \"userName\": \"" + p + "c\"}\n"
+            + "{\"employeeNumber\": \"" + p + "4\", \"userName\": \"" + p + "d\"}\n";
+
+        assertThat(upload("feed", "application/json", array).path("created").asLong()).isEqualTo(2);
+        assertThat(upload("feed", "application/x-ndjson", lines).path("created").asLong()).isEqualTo(2);
+        assertThat(api.get("/api/v1/identities/" + p + "1").json().path("worker").path("workerType").stringValue())
+            .isEqualTo("CONTRACTOR");
+    }
+
+    @Test
+    void terminateModeTerminatesAFewMissingWorkersButNotAMassDisappearance() {
+        // a source of its own, so other tests' rows do not count
+        String p = prefix();
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            all.append("{\"employeeNumber\": \"").append(p).append(i).append("\", \"userName\": \"").append(p)
+                .append("n").append(i).append("\"}\n");
+        }
+        api.send("POST", "/api/v1/hr/snapshots?source=feed", "application/x-ndjson", all.toString());
+        String withoutOne = all.toString().replace("{\"employeeNumber\": \"" + p + "9\", \"userName\": \"" + p + "n9\"}\n", "");
+
+        JsonNode one = upload("feed", "application/x-ndjson", withoutOne);
+        assertThat(one.path("disappearedSample").toString()).contains(p + "9");
+        assertThat(state(p + "9")).isEqualTo("TERMINATED");
+
+        JsonNode many = upload("feed", "application/x-ndjson", "{\"employeeNumber\": \"" + p + "0\", \"userName\": \""
+            + p + "n0\"}\n");
+        assertThat(many.path("terminated").asLong()).isZero();
+        assertThat(state(p + "5")).isEqualTo("ACTIVE");
+        assertThat(api.get("/api/v1/audit?identity=" + p + "5").json().toString()).contains("above the 30.0% limit");
+    }
+
+    @Test
+    void unreadableFileStopsWithTheRowAndDoesNotEvaluateDisappearances() {
+        String p = prefix();
+        upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,"));
+
+        Api.Response r = api.send("POST", "/api/v1/hr/snapshots?source=sap", "text/csv",
+            csv(p, "$1,$u1,Finance,") + "\"unterminated,quote\n");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("detail").stringValue()).contains("row 2").contains("were not evaluated");
+        assertThat(state(p + "2")).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void unknownFormatAndSourceAreNamed() {
+        Api.Response format = api.send("POST", "/api/v1/hr/snapshots?source=sap", "application/xml", "<x/>");
+        assertThat(format.status()).isEqualTo(400);
+        assertThat(format.json().path("field").stringValue()).isEqualTo("Content-Type");
+        Api.Response source = api.send("POST", "/api/v1/hr/snapshots?source=nope", "text/csv", "a\n1\n");
+        assertThat(source.json().path("field").stringValue()).isEqualTo("source");
+    }
+}
