@@ -1,6 +1,7 @@
 package org.roster;
 
 import java.time.Clock;
+import org.roster.cli.Cli;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,6 +13,9 @@ import org.springframework.context.annotation.Bean;
 public class RosterApplication {
 
     public static void main(String[] args) {
+        if (Cli.handles(args)) {
+            System.exit(Cli.run(args, System.out, System.err));
+        }
         SpringApplication.run(RosterApplication.class, args);
     }
 
