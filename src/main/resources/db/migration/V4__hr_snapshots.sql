@@ -15,6 +15,7 @@ create table hr_snapshot_row (
     employee_number varchar(64)  not null,
     row_hash        varchar(64)  not null,
     seen_in         varchar(64)  not null,
-    primary key (source, employee_number)
+    -- employee number first: rows are looked up a batch at a time with "employee_number in (...)"
+    primary key (employee_number, source)
 );
 create index hr_snapshot_row_seen on hr_snapshot_row (source, seen_in);

@@ -94,7 +94,12 @@ public final class SnapshotImport {
         MessageDigest sha = sha256();
         Counts counts = new Counts();
         try (DigestInputStream in = new DigestInputStream(body, sha);
-             SnapshotRows rows = SnapshotRows.open(in, format)) {
+             SnapshotRows rows = SnapshotRows.open(new java.io.FilterInputStream(in) {
+                 @Override
+                 public void close() {
+                     // the parser closes its source at the end; the digest still needs the rest of the file
+                 }
+             }, format)) {
             List<Row> batch = new ArrayList<>(BATCH);
             while (rows.hasNext()) {
                 batch.add(new Row(rows.row() + 1, rows.next()));

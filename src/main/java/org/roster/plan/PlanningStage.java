@@ -56,9 +56,14 @@ public final class PlanningStage {
     @EventListener
     void on(IdentityTransitioned t) {
         Plan plan = plan(t);
-        for (Operation op : plan.operations()) {
-            audit.append(new AuditEntry(t.employeeNumber(), "PLANNED", AuditEntry.Stage.DECISION, "roster", op.target(),
-                op.describe() + ": " + op.reason(), t.hrEventId()));
+        if (!plan.operations().isEmpty()) {
+            // One record per plan, listing every operation in order with its reason.
+            audit.append(new AuditEntry(t.employeeNumber(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
+                plan.operations().stream().map(Operation::target).distinct().count() == 1
+                    ? plan.operations().get(0).target() : null,
+                plan.operations().size() + " operation(s): " + plan.operations().stream()
+                    .map(op -> op.describe() + " (" + op.reason() + ")").collect(Collectors.joining("; ")),
+                t.hrEventId()));
         }
         events.publishEvent(plan);
     }

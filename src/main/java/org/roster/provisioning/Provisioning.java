@@ -1,9 +1,9 @@
 package org.roster.provisioning;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
-import java.util.TreeSet;
 import org.roster.plan.AccountSnapshot;
 import org.roster.plan.KnownAccounts;
 import org.roster.plan.Plan;
@@ -54,20 +54,18 @@ public final class Provisioning implements KnownAccounts {
 
     @Override
     public List<AccountSnapshot> forIdentity(String identity) {
-        Set<String> targets = new TreeSet<>();
-        accounts.forIdentity(identity).forEach(a -> targets.add(a.target()));
-        targets.addAll(connectors.names());
-        List<AccountSnapshot> result = new ArrayList<>();
-        for (String target : targets) {
-            AccountSnapshot projected = accounts.find(target, identity).orElse(null);
-            for (OutboxEntry pending : outbox.pending(target, identity)) {
-                projected = AccountProjection.apply(projected, pending.operation());
-            }
-            if (projected != null) {
-                result.add(projected);
+        Map<String, AccountSnapshot> projected = new TreeMap<>();
+        accounts.forIdentity(identity).forEach(a -> projected.put(a.target(), a));
+        for (OutboxEntry pending : outbox.pending(identity)) {
+            String target = pending.operation().target();
+            AccountSnapshot after = AccountProjection.apply(projected.get(target), pending.operation());
+            if (after == null) {
+                projected.remove(target);
+            } else {
+                projected.put(target, after);
             }
         }
-        return result;
+        return List.copyOf(projected.values());
     }
 
     /** Accounts as their targets acknowledged them (queued operations not applied). */

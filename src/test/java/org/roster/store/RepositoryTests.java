@@ -36,8 +36,17 @@ class RepositoryTests {
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
+    private static final java.util.Map<JdbcClient, javax.sql.DataSource> SOURCES = new java.util.IdentityHashMap<>();
+
     private static JdbcClient jdbc(Databases.Kind kind) {
-        return JdbcClient.create(Databases.fresh(kind));
+        javax.sql.DataSource ds = Databases.fresh(kind);
+        JdbcClient client = JdbcClient.create(ds);
+        SOURCES.put(client, ds);
+        return client;
+    }
+
+    private static org.springframework.jdbc.core.JdbcTemplate jdbcTemplate(JdbcClient client) {
+        return new org.springframework.jdbc.core.JdbcTemplate(SOURCES.get(client));
     }
 
     @ParameterizedTest
@@ -103,7 +112,8 @@ class RepositoryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void outboxServesPriorityFirstAndOneOperationPerIdentityAtATime(Databases.Kind kind) {
-        OutboxRepository outbox = new OutboxRepository(jdbc(kind));
+        JdbcClient jdbc = jdbc(kind);
+        OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         outbox.insert(plan("B", op("B", OperationKind.DISABLE, true)));
 
@@ -121,6 +131,7 @@ class RepositoryTests {
         assertThat(outbox.nextBatch(T0, 10)).extracting(e -> e.operation().kind())
             .containsExactly(OperationKind.ADD_ENTITLEMENT);
         assertThat(outbox.nextDue()).contains(T0);
+        assertThat(outbox.pending("A")).extracting(e -> e.operation().kind()).containsExactly(OperationKind.ADD_ENTITLEMENT);
         assertThat(outbox.forIdentity("A", 10)).first().satisfies(e -> assertThat(e.status()).isEqualTo(OutboxEntry.Status.PENDING));
         assertThat(outbox.forIdentity("A", 10).get(1).ackedAt()).isEqualTo(T0.plusMillis(5));
         assertThat(outbox.forIdentity("A", 10).get(1).attempts()).isEqualTo(1);
@@ -129,7 +140,8 @@ class RepositoryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void deadOperationsLeaveTheQueue(Databases.Kind kind) {
-        OutboxRepository outbox = new OutboxRepository(jdbc(kind));
+        JdbcClient jdbc = jdbc(kind);
+        OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false)));
         long id = outbox.nextBatch(T0, 1).get(0).id();
 

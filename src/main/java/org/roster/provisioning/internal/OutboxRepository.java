@@ -25,22 +25,31 @@ public class OutboxRepository {
     };
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
 
-    public OutboxRepository(JdbcClient jdbc) {
+    public OutboxRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     public void insert(Plan plan) {
+        List<Object[]> rows = new java.util.ArrayList<>(plan.operations().size());
         for (Operation op : plan.operations()) {
-            jdbc.sql("""
-                    insert into outbox (target, identity_key, kind, entitlement, attributes, reason, priority, status,
-                        attempts, correlation_id, hr_received_at, planned_at, next_attempt_at)
-                    values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""")
-                .params(op.target(), op.identity(), op.kind().name(), op.entitlement(), JsonColumns.write(op.attributes()),
-                    truncate(op.reason(), 1000), op.priority() ? 1 : 0, plan.correlationId(),
-                    Timestamp.from(plan.receivedAt()), Timestamp.from(plan.plannedAt()), Timestamp.from(plan.plannedAt()))
-                .update();
+            rows.add(new Object[] {op.target(), op.identity(), op.kind().name(), op.entitlement(),
+                JsonColumns.write(op.attributes()), truncate(op.reason(), 1000), op.priority() ? 1 : 0,
+                plan.correlationId(), Timestamp.from(plan.receivedAt()), Timestamp.from(plan.plannedAt()),
+                Timestamp.from(plan.plannedAt())});
         }
+        batch.batchUpdate("""
+                insert into outbox (target, identity_key, kind, entitlement, attributes, reason, priority, status,
+                    attempts, correlation_id, hr_received_at, planned_at, next_attempt_at)
+                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""", rows);
+    }
+
+    /** Every unfinished operation of an identity, on every target, in order. */
+    public List<OutboxEntry> pending(String identity) {
+        return jdbc.sql("select * from outbox where status = 'PENDING' and identity_key = ? order by id")
+            .param(identity).query(OutboxRepository::map).list();
     }
 
     /**
@@ -61,11 +70,6 @@ public class OutboxRepository {
     public Optional<Instant> nextDue() {
         return jdbc.sql("select min(next_attempt_at) from outbox where status = 'PENDING'")
             .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
-    }
-
-    public List<OutboxEntry> pending(String target, String identity) {
-        return jdbc.sql("select * from outbox where status = 'PENDING' and target = ? and identity_key = ? order by id")
-            .params(target, identity).query(OutboxRepository::map).list();
     }
 
     public List<OutboxEntry> forIdentity(String identity, int limit) {

@@ -1,0 +1,110 @@
+package org.roster.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.SnapshotFormat;
+import org.roster.hr.SnapshotImport;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Imports a generated CSV snapshot of {@code bench.rows} workers (default 1 000 000), then a second
+ * snapshot of the same workers with 1 % of rows changed, and reports the time and the peak heap of
+ * each. The target is in memory: this measures ingest, lifecycle, policy, planning and the outbox,
+ * not a directory. Run with {@code mvn -B test -Pbenchmark -Dtest=SnapshotImportBenchmark}.
+ */
+@Tag("benchmark")
+@SpringBootTest(properties = {
+    "roster.demo.enabled=false",
+    "logging.level.root=WARN",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.hr.sources[0].name=export",
+    "roster.hr.sources[0].type=snapshot"})
+class SnapshotImportBenchmark {
+
+    private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+
+    @Autowired
+    SnapshotImport snapshots;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry r) throws IOException {
+        Files.createDirectories(Path.of("target"));
+        Path store = Files.createTempDirectory(Path.of("target"), "bench-snapshot-store");
+        r.add("roster.store.url", () -> "jdbc:h2:file:" + store.toAbsolutePath()
+            + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+    }
+
+    @Test
+    void importAndReimportWithOnePercentChanged() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target/benchmarks"));
+        Path first = dir.resolve("snapshot-1.csv");
+        Path second = dir.resolve("snapshot-2.csv");
+        write(first, -1);
+        write(second, 100);
+
+        Phase a = run(first);
+        Phase b = run(second);
+
+        assertThat(a.summary().created()).isEqualTo(ROWS);
+        assertThat(b.summary().changed()).isEqualTo(ROWS / 100);
+        String report = String.format(Locale.ROOT, """
+            snapshot import, CSV, %d rows, H2 file store, in-memory target; date %s, %d cores, max heap %d MB
+              first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
+              second, 1%% rows changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
+            """, ROWS, Instant.now(), Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory() >> 20,
+            a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
+            b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged());
+        System.out.println(report);
+        Files.writeString(dir.resolve("snapshot-import-" + ROWS + ".txt"), report);
+    }
+
+    private record Phase(SnapshotImport.Summary summary, double seconds, long peakHeapMb) {
+    }
+
+    private Phase run(Path file) throws IOException {
+        System.gc();
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        long t0 = System.nanoTime();
+        SnapshotImport.Summary s;
+        try (InputStream in = Files.newInputStream(file)) {
+            s = snapshots.importSnapshot("export", in, SnapshotFormat.CSV, "benchmark", null);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        return new Phase(s, seconds, peak >> 20);
+    }
+
+    /** Writes the snapshot; with {@code changeEvery > 0}, every that-many-th row has another department. */
+    private static void write(Path file, int changeEvery) throws IOException {
+        String[] departments = {"Engineering", "Sales", "Finance", "Legal", "Support", "Marketing"};
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate\n");
+            for (int i = 0; i < ROWS; i++) {
+                String dept = departments[i % departments.length];
+                if (changeEvery > 0 && i % changeEvery == 0) {
+                    dept = departments[(i + 1) % departments.length];
+                }
+                w.write("B" + i + ",bench" + i + ",Given" + i + ",Family" + i + ",bench" + i + "@example.com," + dept
+                    + ",CC-" + (i % 50) + "," + (i % 10 == 0 ? "contractor" : "employee") + ",2020-01-06\n");
+            }
+        }
+    }
+}
