@@ -72,8 +72,20 @@ public final class HrRecords {
      * stored one changes nothing and emits no event, so a retried request has no second effect.
      */
     public Result replace(String id, Worker worker, String source, String actor) {
+        return replace(id, worker, source, actor, null);
+    }
+
+    /**
+     * As {@link #replace(String, Worker, String, String)}, only if the worker is still at
+     * {@code expectedVersion} (when given); otherwise {@link HrPreconditionFailedException}.
+     */
+    public Result replace(String id, Worker worker, String source, String actor, @Nullable Long expectedVersion) {
         return inTransaction(() -> {
             StoredWorker current = repository.findById(id).orElseThrow(() -> new HrNotFoundException(id));
+            if (expectedVersion != null && current.version() != expectedVersion) {
+                throw new HrPreconditionFailedException("the worker is at version " + current.version() + ", not "
+                    + expectedVersion + ": it changed since it was read");
+            }
             if (!current.worker().employeeNumber().equals(worker.employeeNumber())) {
                 throw new HrValidationException("employeeNumber",
                     "is immutable: the worker is " + current.worker().employeeNumber());

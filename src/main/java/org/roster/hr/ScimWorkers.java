@@ -46,25 +46,58 @@ public final class ScimWorkers {
         return withScimPaths(() -> records.create(toWorker(user), SOURCE, actor));
     }
 
-    public HrRecords.Result replace(String id, JsonNode user, String actor) {
-        return withScimPaths(() -> records.replace(id, toWorker(user), SOURCE, actor));
+    /**
+     * @param ifMatch the SCIM {@code If-Match} header, if any: the change applies only to the version it names
+     */
+    public HrRecords.Result replace(String id, JsonNode user, String actor, @Nullable String ifMatch) {
+        Long expected = expectedVersion(id, ifMatch);
+        return withScimPaths(() -> records.replace(id, toWorker(user), SOURCE, actor, expected));
     }
 
-    public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor) throws ScimException {
+    public HrRecords.Result replace(String id, JsonNode user, String actor) {
+        return replace(id, user, actor, null);
+    }
+
+    public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor, @Nullable String ifMatch)
+            throws ScimException {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        Long expected = expectedVersion(id, ifMatch);
         GenericScimResource resource = new GenericScimResource(toScim(current, baseUri));
         patch.apply(resource);
         ObjectNode patched = resource.getObjectNode();
         patched.remove("meta");
-        return replace(id, patched, actor);
+        return withScimPaths(() -> records.replace(id, toWorker(patched), SOURCE, actor, expected));
+    }
+
+    /**
+     * The version an {@code If-Match} header allows a change to: {@code null} for none or {@code *};
+     * for a list of entity tags, the current version if it is among them (else the change fails).
+     */
+    private @Nullable Long expectedVersion(String id, @Nullable String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        for (String tag : ifMatch.split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("\"" + current.version() + "\"")) {
+                return current.version();
+            }
+        }
+        throw new HrPreconditionFailedException("If-Match " + ifMatch.trim() + " does not name the current version W/\""
+            + current.version() + "\"");
     }
 
     /** HR deleting a worker means the worker left: Roster terminates (today, if HR gave no end date) and keeps the history. */
-    public HrRecords.Result delete(String id, String actor) {
+    public HrRecords.Result delete(String id, String actor, @Nullable String ifMatch) {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        Long expected = expectedVersion(id, ifMatch);
         Worker w = current.worker();
         LocalDate end = w.endDate() != null ? w.endDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        return records.replace(id, w.terminatedOn(end), SOURCE, actor);
+        return records.replace(id, w.terminatedOn(end), SOURCE, actor, expected);
     }
 
     public Optional<ObjectNode> get(String id, String baseUri) {
@@ -76,6 +109,35 @@ public final class ScimWorkers {
      * attribute (core and extension) and every operator the SDK knows is filterable.
      */
     public Page list(@Nullable Filter filter, int startIndex, int count, String baseUri) throws ScimException {
+        return list(filter, null, true, startIndex, count, baseUri);
+    }
+
+    /**
+     * Lists users matching a filter, sorted by an attribute path when one is given (values compared
+     * ignoring case; resources without the attribute last, as RFC 7644 §3.4.2.3 asks).
+     */
+    public Page list(@Nullable Filter filter, @Nullable String sortBy, boolean ascending, int startIndex, int count,
+                     String baseUri) throws ScimException {
+        Page unsorted = listUnsorted(filter, baseUri);
+        List<ObjectNode> matching = new ArrayList<>(unsorted.resources());
+        if (sortBy != null && !sortBy.isBlank()) {
+            com.unboundid.scim2.common.Path path = com.unboundid.scim2.common.Path.fromString(sortBy);
+            java.util.Map<ObjectNode, String> keys = new java.util.IdentityHashMap<>();
+            for (ObjectNode node : matching) {
+                JsonNode v = new GenericScimResource(node).getValue(path);
+                keys.put(node, v == null || v.isMissingNode() || v.isNull() ? null
+                    : (v.isArray() && !v.isEmpty() ? v.get(0) : v).asString().toLowerCase(java.util.Locale.ROOT));
+            }
+            java.util.Comparator<String> order = ascending ? java.util.Comparator.naturalOrder()
+                : java.util.Comparator.<String>naturalOrder().reversed();
+            matching.sort(java.util.Comparator.comparing(keys::get, java.util.Comparator.nullsLast(order)));
+        }
+        int from = Math.min(Math.max(startIndex, 1) - 1, matching.size());
+        int to = Math.min(from + Math.max(count, 0), matching.size());
+        return new Page(matching.size(), from + 1, List.copyOf(matching.subList(from, to)));
+    }
+
+    private Page listUnsorted(@Nullable Filter filter, String baseUri) throws ScimException {
         List<ObjectNode> matching = new ArrayList<>();
         int batch = 500;
         for (int offset = 0; ; offset += batch) {
@@ -90,9 +152,7 @@ public final class ScimWorkers {
                 break;
             }
         }
-        int from = Math.min(Math.max(startIndex, 1) - 1, matching.size());
-        int to = Math.min(from + Math.max(count, 0), matching.size());
-        return new Page(matching.size(), from + 1, List.copyOf(matching.subList(from, to)));
+        return new Page(matching.size(), 1, matching);
     }
 
     public ObjectNode toScim(StoredWorker stored, String baseUri) {

@@ -31,9 +31,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * SCIM discovery (RFC 7644 §4): says exactly what this service does. Users only (no Groups, no
- * Bulk yet); PATCH and filtering yes; sorting, ETag preconditions and password change no. The
- * schemas list only the attributes Roster keeps.
+ * SCIM discovery (RFC 7644 §4): says exactly what this service does. Users only (no Groups); PATCH,
+ * filtering, sorting, Bulk and ETag preconditions yes; password change no. The schemas list only
+ * the attributes Roster keeps.
  */
 @RestController
 class ScimDiscoveryController {
@@ -57,11 +57,11 @@ class ScimDiscoveryController {
         var config = new com.unboundid.scim2.common.types.ServiceProviderConfigResource(
             null,
             new PatchConfig(true),
-            new BulkConfig(false, 0, 0),
+            new BulkConfig(true, ScimBulkController.MAX_OPERATIONS, ScimBulkController.MAX_PAYLOAD),
             new FilterConfig(true, ScimUsersController.MAX_RESULTS),
             new ChangePasswordConfig(false),
-            new SortConfig(false),
-            new ETagConfig(false),
+            new SortConfig(true),
+            new ETagConfig(true),
             List.of(new AuthenticationScheme("OAuth Bearer Token",
                 "An API token sent as Authorization: Bearer <token>",
                 URI.create("https://www.rfc-editor.org/rfc/rfc6750"), null, "oauthbearertoken", true)));

@@ -42,6 +42,11 @@ class ScimErrors {
         return respond(error(HttpStatus.BAD_REQUEST, type, e.getMessage()));
     }
 
+    @ExceptionHandler(org.roster.hr.HrPreconditionFailedException.class)
+    ResponseEntity<String> precondition(org.roster.hr.HrPreconditionFailedException e) {
+        return respond(error(HttpStatus.PRECONDITION_FAILED, null, e.getMessage()));
+    }
+
     @ExceptionHandler(HrNotFoundException.class)
     ResponseEntity<String> notFound(HrNotFoundException e) {
         return respond(error(HttpStatus.NOT_FOUND, null, e.getMessage()));

@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,19 +50,30 @@ class ScimUsersController {
     }
 
     @GetMapping("/{id}")
-    ResponseEntity<String> get(@PathVariable String id) throws ScimException {
+    ResponseEntity<String> get(@PathVariable String id,
+                               @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch)
+            throws ScimException {
         ObjectNode user = workers.get(id, ScimJson.baseUri()).orElseThrow(() -> notFound(id));
-        return ResponseEntity.ok().contentType(ScimJson.SCIM).eTag(user.path("meta").path("version").stringValue())
-            .body(ScimJson.write(user));
+        String version = user.path("meta").path("version").stringValue();
+        if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || List.of(ifNoneMatch.split(",")).stream()
+            .map(String::trim).anyMatch(version::equals))) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(version).build();
+        }
+        return ResponseEntity.ok().contentType(ScimJson.SCIM).eTag(version).body(ScimJson.write(user));
     }
 
     @GetMapping
     ResponseEntity<String> list(@RequestParam(required = false) @Nullable String filter,
+                                @RequestParam(required = false) @Nullable String sortBy,
+                                @RequestParam(defaultValue = "ascending") String sortOrder,
                                 @RequestParam(defaultValue = "1") int startIndex,
                                 @RequestParam(defaultValue = "100") int count) throws ScimException {
         Filter parsed = filter == null || filter.isBlank() ? null : Filter.fromString(filter);
-        ScimWorkers.Page page = workers.list(parsed, startIndex, Math.min(Math.max(count, 0), MAX_RESULTS),
-            ScimJson.baseUri());
+        if (!sortOrder.equals("ascending") && !sortOrder.equals("descending")) {
+            throw BadRequestException.invalidValue("sortOrder: must be ascending or descending");
+        }
+        ScimWorkers.Page page = workers.list(parsed, sortBy, sortOrder.equals("ascending"), startIndex,
+            Math.min(Math.max(count, 0), MAX_RESULTS), ScimJson.baseUri());
         List<GenericScimResource> resources = page.resources().stream().map(GenericScimResource::new).toList();
         return ScimJson.respond(HttpStatus.OK,
             new ListResponse<>(page.totalResults(), resources, page.startIndex(), resources.size()));
@@ -69,23 +81,27 @@ class ScimUsersController {
 
     @PutMapping("/{id}")
     ResponseEntity<String> replace(@PathVariable String id, @RequestBody(required = false) String body,
+                                   @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
                                    Principal principal) throws ScimException {
-        return written(HttpStatus.OK, workers.replace(id, ScimJson.parse(body), principal.getName()));
+        return written(HttpStatus.OK, workers.replace(id, ScimJson.parse(body), principal.getName(), ifMatch));
     }
 
     @PatchMapping("/{id}")
     ResponseEntity<String> patch(@PathVariable String id, @RequestBody(required = false) String body,
+                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
                                  Principal principal) throws ScimException {
         PatchRequest patch = ScimJson.parse(body, PatchRequest.class);
         if (patch.getOperations() == null || patch.getOperations().isEmpty()) {
             throw BadRequestException.invalidSyntax("Operations: at least one operation is required");
         }
-        return written(HttpStatus.OK, workers.patch(id, patch, ScimJson.baseUri(), principal.getName()));
+        return written(HttpStatus.OK, workers.patch(id, patch, ScimJson.baseUri(), principal.getName(), ifMatch));
     }
 
     @DeleteMapping("/{id}")
-    ResponseEntity<Void> delete(@PathVariable String id, Principal principal) {
-        workers.delete(id, principal.getName());
+    ResponseEntity<Void> delete(@PathVariable String id,
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
+                                Principal principal) {
+        workers.delete(id, principal.getName(), ifMatch);
         return ResponseEntity.noContent().build();
     }
 
