@@ -227,9 +227,11 @@ class ScimServiceTests {
         ServiceProviderConfigResource config = scim.getServiceProviderConfig();
         assertThat(config.getPatch().isSupported()).isTrue();
         assertThat(config.getFilter().isSupported()).isTrue();
-        assertThat(config.getBulk().isSupported()).isFalse();
-        assertThat(config.getSort().isSupported()).isFalse();
-        assertThat(config.getEtag().isSupported()).isFalse();
+        assertThat(config.getBulk().isSupported()).isTrue();
+        assertThat(config.getBulk().getMaxOperations()).isEqualTo(100);
+        assertThat(config.getSort().isSupported()).isTrue();
+        assertThat(config.getEtag().isSupported()).isTrue();
+        assertThat(config.getChangePassword().isSupported()).isFalse();
         assertThat(config.getAuthenticationSchemes()).singleElement()
             .satisfies(s -> assertThat(s.getType()).isEqualTo("oauthbearertoken"));
 
