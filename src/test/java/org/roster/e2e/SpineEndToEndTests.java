@@ -31,7 +31,9 @@ import tools.jackson.databind.node.StringNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
     "ROSTER_BOOTSTRAP_TOKEN=" + SpineEndToEndTests.TOKEN,
-    "roster.provisioning.initial-backoff=100ms"})
+    "roster.provisioning.initial-backoff=100ms",
+    "roster.hr.sources[0].name=hr-export",
+    "roster.hr.sources[0].type=snapshot"})
 abstract class SpineEndToEndTests {
 
     static final String TOKEN = "e2e-token-0123456789abcdef";
@@ -200,6 +202,28 @@ abstract class SpineEndToEndTests {
         assertThat(audit.path("items").path(0).path("entry").path("actor").stringValue()).isEqualTo("bootstrap");
         String correlation = audit.path("items").path(0).path("entry").path("correlationId").stringValue();
         assertThat(kinds(audit.path("items"), "entry", "correlationId")).containsOnly(correlation);
+    }
+
+    @Test
+    void csvRowThatTerminatesAWorkerDisablesTheDirectoryAccount() throws Exception {
+        // Apache Syncope 2.1, given this row, suspended the user internally and left the LDAP account enabled.
+        String a = newEmployeeNumber();
+        String b = newEmployeeNumber();
+        String header = "employeeNumber,userName,department,employmentStatus\n";
+        Api.Response first = api.send("POST", "/api/v1/hr/snapshots?source=hr-export", "text/csv", header
+            + a + ",csv-" + a.toLowerCase(java.util.Locale.ROOT) + ",Support,active\n"
+            + b + ",csv-" + b.toLowerCase(java.util.Locale.ROOT) + ",Support,active\n");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        awaitGroups(a, "dept-support", "employees");
+        awaitGroups(b, "dept-support", "employees");
+
+        Api.Response second = api.send("POST", "/api/v1/hr/snapshots?source=hr-export", "text/csv", header
+            + a + ",csv-" + a.toLowerCase(java.util.Locale.ROOT) + ",Support,terminated\n"
+            + b + ",csv-" + b.toLowerCase(java.util.Locale.ROOT) + ",Support,active\n");
+
+        assertThat(second.json().path("changed").asLong()).isEqualTo(1);
+        assertThat(awaitGroups(a).getAttributeValue("pwdAccountLockedTime")).isEqualTo("000001010000Z");
+        assertThat(directory().person(b).getAttributeValue("pwdAccountLockedTime")).isNull();
     }
 
     @Test
