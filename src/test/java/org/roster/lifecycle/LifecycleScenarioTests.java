@@ -275,6 +275,100 @@ class LifecycleScenarioTests {
             "ADD_ENTITLEMENT directory contractors");
     }
 
+    private org.roster.support.Api api() {
+        return new org.roster.support.Api("http://127.0.0.1:" + port, TOKEN);
+    }
+
+    private String sponsor(String department) throws Exception {
+        String id = newId();
+        push(id, department, "employee");
+        return id;
+    }
+
+    private String sponsored(String sponsor, LocalDate end) {
+        org.roster.support.Api.Response r = api().send("POST", "/api/v1/sponsored-identities", "application/json",
+            "{\"userName\": \"guest-" + UUID.randomUUID().toString().substring(0, 6) + "\", \"givenName\": \"Guest\","
+                + " \"sponsor\": \"" + sponsor + "\", \"endDate\": \"" + end + "\", \"department\": \"Audit\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().path("employeeNumber").stringValue();
+    }
+
+    @Test
+    void sponsoredIdentityGetsAccessThenEndsOnItsEndDate() throws Exception {
+        String sponsor = sponsor("Finance");
+        LocalDate end = today().plusDays(10);
+
+        String guest = sponsored(sponsor, end);
+
+        assertThat(state(guest)).isEqualTo(LifecycleState.ACTIVE);
+        assertThat(api().get("/api/v1/identities/" + guest).json().path("worker").path("managerEmployeeNumber")
+            .stringValue()).isEqualTo(sponsor);
+        assertThat(ops(guest)).containsExactly("CREATE directory", "ADD_ENTITLEMENT directory contractors",
+            "ADD_ENTITLEMENT directory dept-audit");
+
+        timePasses(end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(), guest, LifecycleState.TERMINATED);
+        assertThat(opsSince(guest, 3)).startsWith("DISABLE directory");
+    }
+
+    @Test
+    void sponsorLeavingSendsSponsoredIdentitiesToReviewAndTheyExpireAfterTheGracePeriod() throws Exception {
+        String sponsor = sponsor("Finance");
+        String guest = sponsored(sponsor, today().plusDays(60));
+        UserResource sponsorUser = scim.searchRequest("Users").filter("userName eq \"u" + sponsor.toLowerCase(java.util.Locale.ROOT)
+            + "\"").invoke(UserResource.class).getResources().get(0);
+
+        patchWorker(sponsorUser, "employmentStatus", "terminated");
+
+        var review = api().get("/api/v1/sponsored-identities/" + guest).json();
+        assertThat(review.path("status").stringValue()).isEqualTo("REVIEW");
+        assertThat(review.path("reviewReason").stringValue()).isEqualTo("sponsor " + sponsor + " left");
+        Instant deadline = Instant.parse(review.path("reviewDeadline").stringValue());
+        assertThat(deadline).isBetween(CLOCK.instant().plus(Duration.ofDays(7)), CLOCK.instant().plus(Duration.ofDays(8)));
+        assertThat(state(guest)).isEqualTo(LifecycleState.ACTIVE);
+        assertThat(api().get("/api/v1/sponsored-identities?status=REVIEW&size=500").json().toString()).contains(guest);
+
+        timePasses(deadline, guest, LifecycleState.TERMINATED);
+        assertThat(api().get("/api/v1/audit?identity=" + guest).json().toString()).contains("SPONSOR_REVIEW");
+    }
+
+    @Test
+    void takingOverASponsorshipRestoresItsEndDate() throws Exception {
+        String sponsor = sponsor("Finance");
+        LocalDate end = today().plusDays(60);
+        String guest = sponsored(sponsor, end);
+        UserResource sponsorUser = scim.searchRequest("Users").filter("userName eq \"u" + sponsor.toLowerCase(java.util.Locale.ROOT)
+            + "\"").invoke(UserResource.class).getResources().get(0);
+        scim.modifyRequest("Users", sponsorUser.getId())
+            .replaceValue(ScimSchemas.ENTERPRISE_USER + ":department", "Research").invoke(UserResource.class);
+        Instant deadline = Instant.parse(api().get("/api/v1/sponsored-identities/" + guest).json()
+            .path("reviewDeadline").stringValue());
+        String successor = sponsor("Finance");
+
+        var taken = api().send("POST", "/api/v1/sponsored-identities/" + guest + "/sponsor", "application/json",
+            "{\"sponsor\": \"" + successor + "\"}");
+
+        assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+        assertThat(taken.json().path("status").stringValue()).isEqualTo("ACTIVE");
+        assertThat(lifecycle.scheduledChange(guest)).contains(end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        CLOCK.set(deadline.plusSeconds(60));
+        scheduler.wake();
+        assertThat(state(guest)).isEqualTo(LifecycleState.ACTIVE);
+    }
+
+    @Test
+    void sponsorshipNeedsAnActiveHrSponsorAndABoundedEndDate() throws Exception {
+        String sponsor = sponsor("Finance");
+        var noSponsor = api().send("POST", "/api/v1/sponsored-identities", "application/json",
+            "{\"userName\": \"g-x\", \"sponsor\": \"NOBODY\", \"endDate\": \"" + today().plusDays(5) + "\"}");
+        var tooLong = api().send("POST", "/api/v1/sponsored-identities", "application/json",
+            "{\"userName\": \"g-y\", \"sponsor\": \"" + sponsor + "\", \"endDate\": \"" + today().plusYears(3) + "\"}");
+
+        assertThat(noSponsor.status()).isEqualTo(400);
+        assertThat(noSponsor.json().path("field").stringValue()).isEqualTo("sponsor");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("field").stringValue()).isEqualTo("endDate");
+    }
+
     @Test
     void everyPlannedOperationReachesTheTarget() {
         await().atMost(Duration.ofSeconds(10)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);

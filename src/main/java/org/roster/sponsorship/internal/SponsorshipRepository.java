@@ -1,0 +1,77 @@
+package org.roster.sponsorship.internal;
+
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.roster.sponsorship.Sponsorship;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** JDBC access to {@code sponsorship}. */
+@Repository
+public class SponsorshipRepository {
+
+    private final JdbcClient jdbc;
+
+    public SponsorshipRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(Sponsorship s) {
+        jdbc.sql("""
+                insert into sponsorship (employee_number, sponsor, end_date, status, review_reason, review_deadline,
+                    created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?)""")
+            .params(s.employeeNumber(), s.sponsor(), Date.valueOf(s.endDate()), s.status().name(), s.reviewReason(),
+                s.reviewDeadline() == null ? null : Timestamp.from(s.reviewDeadline()), Timestamp.from(s.createdAt()),
+                s.createdBy())
+            .update();
+    }
+
+    public void update(Sponsorship s) {
+        jdbc.sql("""
+                update sponsorship set sponsor = ?, end_date = ?, status = ?, review_reason = ?, review_deadline = ?
+                where employee_number = ?""")
+            .params(s.sponsor(), Date.valueOf(s.endDate()), s.status().name(), s.reviewReason(),
+                s.reviewDeadline() == null ? null : Timestamp.from(s.reviewDeadline()), s.employeeNumber())
+            .update();
+    }
+
+    public Optional<Sponsorship> find(String employeeNumber) {
+        return jdbc.sql("select * from sponsorship where employee_number = ?").param(employeeNumber)
+            .query(SponsorshipRepository::map).optional();
+    }
+
+    public List<Sponsorship> bySponsor(String sponsor) {
+        return jdbc.sql("select * from sponsorship where sponsor = ? order by employee_number").param(sponsor)
+            .query(SponsorshipRepository::map).list();
+    }
+
+    public List<Sponsorship> list(Sponsorship.@Nullable Status status, int offset, int limit) {
+        if (status == null) {
+            return jdbc.sql("select * from sponsorship order by employee_number limit ? offset ?")
+                .params(limit, offset).query(SponsorshipRepository::map).list();
+        }
+        return jdbc.sql("select * from sponsorship where status = ? order by employee_number limit ? offset ?")
+            .params(status.name(), limit, offset).query(SponsorshipRepository::map).list();
+    }
+
+    public long count(Sponsorship.@Nullable Status status) {
+        if (status == null) {
+            return jdbc.sql("select count(*) from sponsorship").query(Long.class).single();
+        }
+        return jdbc.sql("select count(*) from sponsorship where status = ?").param(status.name())
+            .query(Long.class).single();
+    }
+
+    private static Sponsorship map(ResultSet rs, int row) throws SQLException {
+        Timestamp deadline = rs.getTimestamp("review_deadline");
+        return new Sponsorship(rs.getString("employee_number"), rs.getString("sponsor"),
+            rs.getDate("end_date").toLocalDate(), Sponsorship.Status.valueOf(rs.getString("status")),
+            rs.getString("review_reason"), deadline == null ? null : deadline.toInstant(),
+            rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"));
+    }
+}

@@ -1,0 +1,5 @@
+/** Sponsorship persistence. */
+@NullMarked
+package org.roster.sponsorship.internal;
+
+import org.jspecify.annotations.NullMarked;
