@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.internal.ReferenceRepository;
+import org.roster.hr.internal.ReviewRepository;
 import org.roster.hr.internal.WorkerRepository;
 import org.roster.hr.internal.WorkerValidator;
 import org.springframework.context.ApplicationEventPublisher;
@@ -29,15 +30,17 @@ public final class HrRecords {
 
     private final WorkerRepository repository;
     private final ReferenceRepository references;
+    private final ReviewRepository reviews;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public HrRecords(WorkerRepository repository, ReferenceRepository references, ApplicationEventPublisher events,
-                     AuditLog audit, TransactionTemplate tx, Clock clock) {
+    public HrRecords(WorkerRepository repository, ReferenceRepository references, ReviewRepository reviews,
+                     ApplicationEventPublisher events, AuditLog audit, TransactionTemplate tx, Clock clock) {
         this.repository = repository;
         this.references = references;
+        this.reviews = reviews;
         this.events = events;
         this.audit = audit;
         this.tx = tx;
@@ -62,6 +65,7 @@ public final class HrRecords {
             StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
             repository.insert(stored);
             resolveReferencesTo(worker, actor);
+            reviewPossibleRehire(worker, now, actor);
             record(null, worker, "CREATE", source, actor, now);
             return new Result(stored, true);
         });
@@ -172,6 +176,53 @@ public final class HrRecords {
             }
             next = repository.findByEmployeeNumber(next).map(s -> s.worker().managerEmployeeNumber()).orElse(null);
         }
+    }
+
+    /**
+     * A new employee number whose personal details match another worker's is probably a returning
+     * worker: it is reported for review, on both identities, instead of becoming a silent duplicate.
+     */
+    private void reviewPossibleRehire(Worker worker, Instant now, String actor) {
+        if (worker.matchKey() == null) {
+            return;
+        }
+        for (String other : repository.employeeNumbersWithMatchKey(worker.matchKey(), worker.employeeNumber())) {
+            String detail = "new worker " + worker.employeeNumber() + " has the personal email and date of birth of "
+                + other + ": a rehire under a new employee number?";
+            reviews.insert(new HrReview(UUID.randomUUID().toString(), "REHIRE_MATCH", worker.employeeNumber(), other,
+                detail, HrReview.Status.OPEN, null, null, now, null, null));
+            for (String identity : List.of(worker.employeeNumber(), other)) {
+                audit.append(new AuditEntry(identity, "REHIRE_SUSPECTED", AuditEntry.Stage.REQUEST, actor, null, detail,
+                    null));
+            }
+        }
+    }
+
+    public List<HrReview> reviews(HrReview.@Nullable Status status, int offset, int limit) {
+        return reviews.list(status, offset, limit);
+    }
+
+    public long countReviews(HrReview.@Nullable Status status) {
+        return reviews.count(status);
+    }
+
+    /** Closes a review with a decision ({@code same-person} or {@code different-person}) and a note. */
+    public HrReview resolveReview(String id, String resolution, @Nullable String note, String actor) {
+        if (!List.of("same-person", "different-person").contains(resolution)) {
+            throw new HrValidationException("resolution", "must be same-person or different-person");
+        }
+        HrReview review = reviews.find(id).orElseThrow(() -> new HrNotFoundException("review", id));
+        return inTransaction(() -> {
+            if (!reviews.resolve(id, resolution, note, clock.instant(), actor)) {
+                throw new HrConflictException("status", "review " + id + " is already resolved");
+            }
+            for (String identity : List.of(review.employeeNumber(), review.related())) {
+                audit.append(new AuditEntry(identity, "REVIEW_RESOLVED", AuditEntry.Stage.REQUEST, actor, null,
+                    review.kind() + " " + review.employeeNumber() + "/" + review.related() + ": " + resolution
+                        + (note == null ? "" : " (" + note + ")"), null));
+            }
+            return reviews.find(id).orElseThrow();
+        });
     }
 
     /** Workers who named this new worker as their manager before they arrived. */

@@ -51,7 +51,7 @@ public final class ScimWorkers {
      */
     public HrRecords.Result replace(String id, JsonNode user, String actor, @Nullable String ifMatch) {
         Long expected = expectedVersion(id, ifMatch);
-        return withScimPaths(() -> records.replace(id, toWorker(user), SOURCE, actor, expected));
+        return withScimPaths(() -> records.replace(id, keepMatchKey(id, toWorker(user)), SOURCE, actor, expected));
     }
 
     public HrRecords.Result replace(String id, JsonNode user, String actor) {
@@ -66,7 +66,7 @@ public final class ScimWorkers {
         patch.apply(resource);
         ObjectNode patched = resource.getObjectNode();
         patched.remove("meta");
-        return withScimPaths(() -> records.replace(id, toWorker(patched), SOURCE, actor, expected));
+        return withScimPaths(() -> records.replace(id, keepMatchKey(id, toWorker(patched)), SOURCE, actor, expected));
     }
 
     /**
@@ -158,6 +158,14 @@ public final class ScimWorkers {
     public ObjectNode toScim(StoredWorker stored, String baseUri) {
         return ScimWorkerMapping.toScim(stored, baseUri + "/Users/" + stored.id(),
             employeeNumber -> records.findByEmployeeNumber(employeeNumber).map(StoredWorker::id));
+    }
+
+    /** Personal details are write-only: a record that does not repeat them keeps the match key it had. */
+    private Worker keepMatchKey(String id, Worker incoming) {
+        if (incoming.matchKey() != null) {
+            return incoming;
+        }
+        return records.find(id).map(s -> incoming.withMatchKey(s.worker().matchKey())).orElse(incoming);
     }
 
     private Worker toWorker(JsonNode user) {

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param location the work location (site, office)
  * @param timeZone the IANA zone HR dates are in (e.g. {@code Europe/Paris}); the configured default when absent
  * @param terminationReason why employment ends; some reasons are configured to act immediately
+ * @param matchKey a hash of personal details (personal email and date of birth) that stays the same
+ *     when a worker returns under a new employee number; the details themselves are not kept
  */
 public record Worker(
         String employeeNumber,
@@ -34,7 +36,8 @@ public record Worker(
         boolean active,
         @Nullable String location,
         @Nullable String timeZone,
-        @Nullable String terminationReason) {
+        @Nullable String terminationReason,
+        @Nullable String matchKey) {
 
     public Worker {
         Objects.requireNonNull(employeeNumber, "employeeNumber");
@@ -43,16 +46,48 @@ public record Worker(
         Objects.requireNonNull(employmentStatus, "employmentStatus");
     }
 
+    /**
+     * The match key of a person: SHA-256 of their personal email (trimmed, lower case) and date of
+     * birth; {@code null} unless both are known.
+     */
+    public static @Nullable String matchKeyOf(@Nullable String personalEmail, @Nullable LocalDate dateOfBirth) {
+        if (personalEmail == null || personalEmail.isBlank() || dateOfBirth == null) {
+            return null;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                (personalEmail.trim().toLowerCase(java.util.Locale.ROOT) + "|" + dateOfBirth)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
     /** True when HR says this worker's employment ends (now, or at the end date). */
     public boolean terminated() {
         return employmentStatus == EmploymentStatus.TERMINATED || !active;
+    }
+
+    /** The same worker without its match key: what the API shows. */
+    public Worker redacted() {
+        return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
+            costCenter, managerEmployeeNumber, workerType, employmentStatus, startDate, endDate, active, location,
+            timeZone, terminationReason, null);
+    }
+
+    /** The same worker with this match key. */
+    public Worker withMatchKey(@Nullable String key) {
+        return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
+            costCenter, managerEmployeeNumber, workerType, employmentStatus, startDate, endDate, active, location,
+            timeZone, terminationReason, key);
     }
 
     /** The same worker, terminated with this last day of work. */
     public Worker terminatedOn(LocalDate lastDay) {
         return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
             costCenter, managerEmployeeNumber, workerType, EmploymentStatus.TERMINATED, startDate, lastDay, false,
-            location, timeZone, terminationReason);
+            location, timeZone, terminationReason, matchKey);
     }
 
     /**

@@ -244,7 +244,7 @@ class ScimServiceTests {
         SchemaResource worker = scim.getSchema(ScimSchemas.WORKER);
         assertThat(worker.getAttributes()).extracting(a -> a.getName())
             .containsExactly("workerType", "employmentStatus", "startDate", "endDate", "location", "timeZone",
-                "terminationReason");
+                "terminationReason", "personalEmail", "dateOfBirth");
     }
 
     @Test
@@ -262,6 +262,42 @@ class ScimServiceTests {
         assertThat(api.get("/api/v1/identities?size=0").json().path("field").stringValue()).isEqualTo("size");
         assertThat(api.get("/api/v1/audit").json().path("field").stringValue()).isEqualTo("identity");
         assertThat(api.get("/api/v1/identities/NOBODY").status()).isEqualTo(404);
+    }
+
+    @Test
+    void returningWorkerUnderANewEmployeeNumberIsReportedForReviewNotSilentlyDuplicated() {
+        String personal = "\"personalEmail\": \"Jo.Returner@Mail.example\", \"dateOfBirth\": \"1990-04-01\", ";
+        assertThat(post(validUser("RH1", "jo.returner").replace("\"workerType\": \"employee\", ",
+            "\"workerType\": \"employee\", " + personal + "\"employmentStatus\": \"terminated\", ")).status())
+            .isEqualTo(201);
+
+        Api.Response back = post(validUser("RH2", "jo.returner2").replace("\"workerType\": \"employee\", ",
+            "\"workerType\": \"employee\", " + personal.replace("Jo.Returner@Mail.example", "jo.returner@mail.example ")));
+
+        assertThat(back.status()).isEqualTo(201);
+        assertThat(back.body()).doesNotContain("personalEmail").doesNotContain("1990-04-01");
+        JsonNode reviews = api.get("/api/v1/hr/reviews?status=OPEN").json().path("items");
+        JsonNode review = null;
+        for (JsonNode r : reviews) {
+            if ("RH2".equals(r.path("employeeNumber").stringValue())) {
+                review = r;
+            }
+        }
+        assertThat(review).isNotNull();
+        assertThat(review.path("kind").stringValue()).isEqualTo("REHIRE_MATCH");
+        assertThat(review.path("related").stringValue()).isEqualTo("RH1");
+        assertThat(api.get("/api/v1/audit?identity=RH1").json().toString()).contains("REHIRE_SUSPECTED");
+        assertThat(api.get("/api/v1/identities/RH2").json().path("worker").path("matchKey").isNull()).isTrue();
+
+        String id = review.path("id").stringValue();
+        Api.Response resolved = api.send("POST", "/api/v1/hr/reviews/" + id + "/resolve", "application/json",
+            "{\"resolution\": \"same-person\", \"note\": \"rehired after a year away\"}");
+        assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
+        assertThat(resolved.json().path("status").stringValue()).isEqualTo("RESOLVED");
+        assertThat(api.send("POST", "/api/v1/hr/reviews/" + id + "/resolve", "application/json",
+            "{\"resolution\": \"same-person\"}").status()).isEqualTo(409);
+        assertThat(api.send("POST", "/api/v1/hr/reviews/" + id + "/resolve", "application/json",
+            "{\"resolution\": \"maybe\"}").status()).isEqualTo(400);
     }
 
     @Test

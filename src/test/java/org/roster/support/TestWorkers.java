@@ -75,6 +75,6 @@ public final class TestWorkers {
 
     public Worker build() {
         return new Worker(employeeNumber, userName, givenName, familyName, null, email, title, department, costCenter,
-            manager, type, status, start, end, active, location, timeZone, terminationReason);
+            manager, type, status, start, end, active, location, timeZone, terminationReason, null);
     }
 }

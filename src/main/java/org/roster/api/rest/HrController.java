@@ -19,6 +19,27 @@ class HrController {
         this.hr = hr;
     }
 
+    /** A reviewer's decision. */
+    record Resolution(String resolution, @org.jspecify.annotations.Nullable String note) {
+    }
+
+    @GetMapping("/reviews")
+    @Operation(summary = "HR data to decide on, e.g. a new worker who looks like a returning one (REHIRE_MATCH)")
+    Paged<org.roster.hr.HrReview> reviews(@RequestParam(required = false) org.roster.hr.HrReview.@org.jspecify.annotations.Nullable Status status,
+                                          @RequestParam(defaultValue = "0") int page,
+                                          @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size);
+        return new Paged<>(hr.reviews(status, p.offset(), p.size()), p.page(), p.size(), hr.countReviews(status));
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/reviews/{id}/resolve")
+    @Operation(summary = "Close a review: same-person or different-person, with a note")
+    org.roster.hr.HrReview resolve(@org.springframework.web.bind.annotation.PathVariable String id,
+                                   @org.springframework.web.bind.annotation.RequestBody Resolution body,
+                                   java.security.Principal principal) {
+        return hr.resolveReview(id, body.resolution(), body.note(), principal.getName());
+    }
+
     @GetMapping("/pending-references")
     @Operation(summary = "References (managers) to workers Roster does not know yet, oldest first")
     Paged<PendingReference> pendingReferences(@RequestParam(defaultValue = "0") int page,

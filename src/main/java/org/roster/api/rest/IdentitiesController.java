@@ -69,7 +69,7 @@ class IdentitiesController {
     @Operation(summary = "One identity: state, desired entitlements, accounts per target, history")
     Detail get(@PathVariable String employeeNumber) {
         Identity identity = lifecycle.find(employeeNumber).orElseThrow(() -> new NotFound("identity", employeeNumber));
-        Worker worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker)
+        Worker worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker).map(Worker::redacted)
             .orElseThrow(() -> new NotFound("identity", employeeNumber));
         List<OutboxEntry> operations = provisioning.operations(employeeNumber, OPERATIONS_SHOWN);
         List<Account> accounts = provisioning.acknowledgedAccounts(employeeNumber).stream()

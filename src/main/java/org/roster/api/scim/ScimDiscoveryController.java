@@ -118,7 +118,17 @@ class ScimDiscoveryController {
             string("endDate", "Last day of work, YYYY-MM-DD; access ends at the end of that day in timeZone"),
             string("location", "Work location"),
             string("timeZone", "IANA time zone the dates are in, e.g. Europe/Paris (default: roster.lifecycle.default-time-zone)"),
-            string("terminationReason", "Why employment ends; reasons listed in roster.lifecycle.immediate-termination-reasons act at once")));
+            string("terminationReason", "Why employment ends; reasons listed in roster.lifecycle.immediate-termination-reasons act at once"),
+            writeOnly("personalEmail", "Private email; with dateOfBirth, recognises a returning worker under a new employee number. Only a hash is kept"),
+            writeOnly("dateOfBirth", "YYYY-MM-DD; with personalEmail, recognises a returning worker. Only a hash is kept")));
+    }
+
+    private static AttributeDefinition writeOnly(String name, String description) {
+        return new AttributeDefinition.Builder()
+            .setName(name).setType(AttributeDefinition.Type.STRING).setDescription(description)
+            .setMutability(AttributeDefinition.Mutability.WRITE_ONLY)
+            .setReturned(AttributeDefinition.Returned.NEVER)
+            .setUniqueness(AttributeDefinition.Uniqueness.NONE).build();
     }
 
     private static AttributeDefinition string(String name, String description, String... canonical) {

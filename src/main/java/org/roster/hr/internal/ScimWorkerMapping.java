@@ -49,7 +49,9 @@ public final class ScimWorkerMapping {
         Map.entry("endDate", WORKER + ":endDate"),
         Map.entry("location", WORKER + ":location"),
         Map.entry("timeZone", WORKER + ":timeZone"),
-        Map.entry("terminationReason", WORKER + ":terminationReason"));
+        Map.entry("terminationReason", WORKER + ":terminationReason"),
+        Map.entry("personalEmail", WORKER + ":personalEmail"),
+        Map.entry("dateOfBirth", WORKER + ":dateOfBirth"));
 
     private ScimWorkerMapping() {
     }
@@ -116,7 +118,8 @@ public final class ScimWorkerMapping {
             !active.isBoolean() || active.booleanValue(),
             string(worker, "location", scimPath("location")),
             zone(worker),
-            string(worker, "terminationReason", scimPath("terminationReason")));
+            string(worker, "terminationReason", scimPath("terminationReason")),
+            Worker.matchKeyOf(string(worker, "personalEmail", scimPath("personalEmail")), date(worker, "dateOfBirth")));
     }
 
     /** Writes a stored worker as a SCIM User; {@code idOfEmployee} finds the manager's SCIM id. */

@@ -22,7 +22,7 @@ public final class WorkerFields {
 
     public static final Set<String> NAMES = Set.of("employeeNumber", "userName", "givenName", "familyName",
         "displayName", "email", "title", "department", "costCenter", "manager", "workerType", "employmentStatus",
-        "startDate", "endDate", "active", "location", "timeZone", "terminationReason");
+        "startDate", "endDate", "active", "location", "timeZone", "terminationReason", "personalEmail", "dateOfBirth");
 
     private WorkerFields() {
     }
@@ -68,7 +68,8 @@ public final class WorkerFields {
             bool(changes, "active", base == null || base.active()),
             string(changes, "location", base == null ? null : base.location()),
             zone(changes, base == null ? null : base.timeZone()),
-            string(changes, "terminationReason", base == null ? null : base.terminationReason()));
+            string(changes, "terminationReason", base == null ? null : base.terminationReason()),
+            matchKey(changes, base == null ? null : base.matchKey()));
     }
 
     private static @Nullable String string(Map<String, JsonNode> changes, String field, @Nullable String current) {
@@ -113,6 +114,12 @@ public final class WorkerFields {
             return Boolean.parseBoolean(v.stringValue());
         }
         throw new HrValidationException(field, "must be true or false");
+    }
+
+    /** A new match key when both personal details are given; otherwise the one the worker had. */
+    private static @Nullable String matchKey(Map<String, JsonNode> changes, @Nullable String current) {
+        String key = Worker.matchKeyOf(string(changes, "personalEmail", null), date(changes, "dateOfBirth", null));
+        return key != null ? key : current;
     }
 
     private static @Nullable String zone(Map<String, JsonNode> changes, @Nullable String current) {

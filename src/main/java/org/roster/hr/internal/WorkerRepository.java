@@ -52,21 +52,28 @@ public class WorkerRepository {
 
     public void insert(StoredWorker s) {
         jdbc.sql("""
-                insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version, created_at, updated_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
+                insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version, created_at,
+                    updated_at, match_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
             .params(s.worker().employeeNumber(), s.id(), s.worker().userName(),
                 s.worker().userName().toLowerCase(Locale.ROOT), JsonColumns.write(s.worker()), s.version(),
-                Timestamp.from(s.created()), Timestamp.from(s.lastModified()))
+                Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey())
             .update();
+    }
+
+    /** Workers (other than {@code except}) whose personal details hash to this key. */
+    public List<String> employeeNumbersWithMatchKey(String key, String except) {
+        return jdbc.sql("select employee_number from hr_worker where match_key = ? and employee_number <> ? order by employee_number")
+            .params(key, except).query(String.class).list();
     }
 
     /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
     public boolean update(StoredWorker s, long expectedVersion) {
         return jdbc.sql("""
-                update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?
+                update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?
                 where employee_number = ? and version = ?""")
             .params(s.worker().userName(), s.worker().userName().toLowerCase(Locale.ROOT),
-                JsonColumns.write(s.worker()), s.version(), Timestamp.from(s.lastModified()),
+                JsonColumns.write(s.worker()), s.version(), Timestamp.from(s.lastModified()), s.worker().matchKey(),
                 s.worker().employeeNumber(), expectedVersion)
             .update() == 1;
     }
