@@ -7,7 +7,6 @@ import static org.roster.hr.ScimSchemas.WORKER;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -235,11 +234,7 @@ public final class ScimWorkerMapping {
         if (value == null) {
             return null;
         }
-        try {
-            return ZoneId.of(value).getId();
-        } catch (DateTimeException e) {
-            throw new HrValidationException(path, "'" + value + "' is not a time zone (expected an IANA name such as Europe/Paris)");
-        }
+        return WorkerFields.zoneId(path, value);
     }
 
     private static @Nullable String primaryEmail(JsonNode user) {

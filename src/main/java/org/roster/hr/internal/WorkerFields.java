@@ -127,10 +127,15 @@ public final class WorkerFields {
         if (value == null || !changes.containsKey("timeZone")) {
             return value;
         }
+        return zoneId("timeZone", value);
+    }
+
+    /** The canonical id of an IANA time zone, or a validation failure naming {@code field}. */
+    static String zoneId(String field, String value) {
         try {
             return ZoneId.of(value).getId();
         } catch (DateTimeException e) {
-            throw new HrValidationException("timeZone", "'" + value + "' is not a time zone (expected an IANA name such as Europe/Paris)");
+            throw new HrValidationException(field, "'" + value + "' is not a time zone (expected an IANA name such as Europe/Paris)");
         }
     }
 

@@ -6,9 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
@@ -23,9 +21,9 @@ import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.ProvisioningSettings;
 import org.roster.provisioning.RetryableConnectorException;
 import org.roster.provisioning.UpdateOp;
+import org.roster.runtime.WorkerLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -37,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * stored in one transaction.
  */
 @Component
-public class Dispatcher implements SmartLifecycle {
+public class Dispatcher extends WorkerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int BATCH = 50;
@@ -51,12 +49,10 @@ public class Dispatcher implements SmartLifecycle {
     private final Clock clock;
     private final ProvisioningSettings settings;
     private final MeterRegistry meters;
-    private final Semaphore signal = new Semaphore(0);
-    private volatile boolean running;
-    private @Nullable Thread worker;
 
     public Dispatcher(OutboxRepository outbox, AccountRepository accounts, Connectors connectors, AuditLog audit,
                       TransactionTemplate tx, Clock clock, ProvisioningSettings settings, MeterRegistry meters) {
+        super("roster-dispatcher");
         this.outbox = outbox;
         this.accounts = accounts;
         this.connectors = connectors;
@@ -67,68 +63,21 @@ public class Dispatcher implements SmartLifecycle {
         this.meters = meters;
     }
 
-    /** New work was committed. */
-    public void wake() {
-        if (signal.availablePermits() == 0) {
-            signal.release();
+    @Override
+    protected long pass() {
+        List<OutboxEntry> batch = outbox.nextBatch(clock.instant(), BATCH);
+        if (batch.isEmpty()) {
+            clearWakeUps();
+            // Checked again after clearing, so that a wake-up between the query and the clearing is not lost.
+            return outbox.nextBatch(clock.instant(), 1).isEmpty() ? waitMillis() : 0;
         }
-    }
-
-    @Override
-    public void start() {
-        running = true;
-        Thread t = new Thread(this::loop, "roster-dispatcher");
-        t.setDaemon(true);
-        worker = t;
-        t.start();
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        Thread t = worker;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (OutboxEntry entry : batch) {
+            if (stopping()) {
+                return 0;
             }
+            execute(entry);
         }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                List<OutboxEntry> batch = outbox.nextBatch(clock.instant(), BATCH);
-                if (batch.isEmpty()) {
-                    signal.drainPermits();
-                    // Re-check after draining so that a wake() between the query and the drain is not lost.
-                    if (outbox.nextBatch(clock.instant(), 1).isEmpty()) {
-                        signal.tryAcquire(waitMillis(), TimeUnit.MILLISECONDS);
-                    }
-                    continue;
-                }
-                for (OutboxEntry entry : batch) {
-                    if (!running) {
-                        return;
-                    }
-                    execute(entry);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // The store itself failed (e.g. the database restarted): wait a little and go on, losing nothing.
-                log.error("dispatcher pass failed; retrying in 1s", e);
-                sleepQuietly(1_000);
-            }
-        }
+        return 0;
     }
 
     private long waitMillis() {
@@ -227,13 +176,5 @@ public class Dispatcher implements SmartLifecycle {
         // Full jitter on the upper half: spreads retries of a burst without ever retrying at once.
         long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
         return Duration.ofMillis(jittered);
-    }
-
-    private static void sleepQuietly(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,0 +1,101 @@
+package org.roster.runtime;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A background thread that does a pass of work, then sleeps until {@link #wake()} or until the time
+ * its pass says the next work falls due: new work is picked up at once, never on a polling tick. A
+ * pass that fails (the store restarting) is retried a second later; nothing is lost, since the work
+ * itself is in the store.
+ */
+public abstract class WorkerLoop implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+
+    private final String name;
+    private final Semaphore signal = new Semaphore(0);
+    private volatile boolean running;
+    private @Nullable Thread worker;
+
+    protected WorkerLoop(String name) {
+        this.name = name;
+    }
+
+    /**
+     * Does what is due now.
+     *
+     * @return how long to sleep, in milliseconds, if nothing wakes the loop earlier; 0 to go on at once
+     */
+    protected abstract long pass() throws InterruptedException;
+
+    /** Work arrived, or may now be due earlier than the loop is waiting for. */
+    public void wake() {
+        if (signal.availablePermits() == 0) {
+            signal.release();
+        }
+    }
+
+    /** Clears pending wake-ups; the pass that follows sees everything they announced. */
+    protected void clearWakeUps() {
+        signal.drainPermits();
+    }
+
+    protected boolean stopping() {
+        return !running;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        Thread t = new Thread(this::loop, name);
+        t.setDaemon(true);
+        worker = t;
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = worker;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                long wait = pass();
+                if (wait > 0) {
+                    signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("{}: pass failed; retrying in 1s", name, e);
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
