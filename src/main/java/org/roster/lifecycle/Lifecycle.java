@@ -65,6 +65,9 @@ public final class Lifecycle {
      * scheduler, in its own transaction.
      */
     public void effectiveDateReached(String employeeNumber, Instant dueAt, String hrEventId) {
+        // Lock first, then read the HR record: an HR change committed meanwhile is then either seen here,
+        // or applied after this transition, from the state it leaves.
+        repository.findForUpdate(employeeNumber);
         schedule.clear(employeeNumber);
         Optional<Worker> worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker);
         worker.ifPresent(w -> transition(w, w, hrEventId, dueAt, "schedule"));
@@ -74,7 +77,7 @@ public final class Lifecycle {
                             String actor) {
         String id = current.employeeNumber();
         Instant now = clock.instant();
-        Optional<Identity> existing = repository.find(id);
+        Optional<Identity> existing = repository.findForUpdate(id);
         @Nullable LifecycleState from = existing.map(Identity::state).orElse(null);
         LifecycleState to = dates.stateAt(current, now);
         Optional<TransitionClassifier.Outcome> classified = TransitionClassifier.classify(previous, from, current, to);

@@ -35,6 +35,15 @@ public class IdentityRepository {
             .query(IdentityRepository::map).optional();
     }
 
+    /**
+     * Reads and locks the identity's row until the transaction ends, so that an HR change and an
+     * effective date arriving at once for the same identity are applied one after the other.
+     */
+    public Optional<Identity> findForUpdate(String employeeNumber) {
+        return jdbc.sql("select * from identity where employee_number = ? for update").param(employeeNumber)
+            .query(IdentityRepository::map).optional();
+    }
+
     public List<Identity> list(@Nullable LifecycleState state, int offset, int limit) {
         if (state == null) {
             return jdbc.sql("select * from identity order by employee_number limit ? offset ?")
