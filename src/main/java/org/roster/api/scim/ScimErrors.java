@@ -38,7 +38,10 @@ class ScimErrors {
 
     @ExceptionHandler(HrValidationException.class)
     ResponseEntity<String> invalid(HrValidationException e) {
-        String type = e.field().equals("schemas") || e.field().startsWith("urn:") ? "invalidSyntax" : "invalidValue";
+        // Syntax: the shape of the request (its schemas, an extension that is not one); value: an attribute's content.
+        boolean attribute = org.roster.hr.ScimSchemas.USER_SCHEMAS.stream().anyMatch(u -> e.field().startsWith(u + ":"));
+        String type = e.field().equals("schemas") || e.field().equals("body")
+            || (e.field().startsWith("urn:") && !attribute) ? "invalidSyntax" : "invalidValue";
         return respond(error(HttpStatus.BAD_REQUEST, type, e.getMessage()));
     }
 

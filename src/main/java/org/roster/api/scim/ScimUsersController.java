@@ -83,6 +83,7 @@ class ScimUsersController {
     ResponseEntity<String> replace(@PathVariable String id, @RequestBody(required = false) String body,
                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
                                    Principal principal) throws ScimException {
+        requireExisting(id);
         return written(HttpStatus.OK, workers.replace(id, ScimJson.parse(body), principal.getName(), ifMatch));
     }
 
@@ -90,6 +91,7 @@ class ScimUsersController {
     ResponseEntity<String> patch(@PathVariable String id, @RequestBody(required = false) String body,
                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
                                  Principal principal) throws ScimException {
+        requireExisting(id);
         PatchRequest patch = ScimJson.parse(body, PatchRequest.class);
         if (patch.getOperations() == null || patch.getOperations().isEmpty()) {
             throw BadRequestException.invalidSyntax("Operations: at least one operation is required");
@@ -112,6 +114,13 @@ class ScimUsersController {
         return ResponseEntity.status(status).contentType(ScimJson.SCIM)
             .header(HttpHeaders.LOCATION, location.toString()).eTag(version)
             .body(ScimJson.write(workers.toScim(result.stored(), base)));
+    }
+
+    /** An unknown resource is a 404 whatever the body holds (RFC 7644 §3.12): checked before the body is read. */
+    private void requireExisting(String id) throws ResourceNotFoundException {
+        if (workers.get(id, ScimJson.baseUri()).isEmpty()) {
+            throw notFound(id);
+        }
     }
 
     private static ResourceNotFoundException notFound(String id) {

@@ -76,8 +76,12 @@ public final class ScimWorkerMapping {
         JsonNode name = user.path("name");
 
         String employeeNumber = string(enterprise, "employeeNumber", scimPath("employeeNumber"));
+        if (employeeNumber == null) {
+            // Entra's API-driven inbound provisioning carries the HR key as externalId.
+            employeeNumber = string(user, "externalId", "externalId");
+        }
         if (employeeNumber == null || employeeNumber.isBlank()) {
-            throw new HrValidationException(scimPath("employeeNumber"), "is required");
+            throw new HrValidationException(scimPath("employeeNumber"), "is required (or externalId): the worker's HR key");
         }
         String userName = string(user, "userName", "userName");
         if (userName == null || userName.isBlank()) {
