@@ -71,6 +71,14 @@ class ScimWorkerMappingTests {
     }
 
     @Test
+    void externalIdStandsInForAMissingEmployeeNumber() {
+        ObjectNode u = user();
+        ((ObjectNode) u.get(ScimSchemas.ENTERPRISE_USER)).remove("employeeNumber");
+        u.put("externalId", "WD-42");
+        assertThat(read(u).employeeNumber()).isEqualTo("WD-42");
+    }
+
+    @Test
     void invalidDateIsNamedWithTheValue() {
         ObjectNode u = user();
         ((ObjectNode) u.get(ScimSchemas.WORKER)).put("startDate", "2026-13-01");
