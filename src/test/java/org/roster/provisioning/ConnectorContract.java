@@ -80,6 +80,30 @@ public abstract class ConnectorContract {
     }
 
     @Test
+    void manyAccountsAreAddedToAnEntitlementAtOnceAndUnknownOnesAreNamed() throws Exception {
+        if (!(connector instanceof EntitlementBatchOp batch)) {
+            return;
+        }
+        String other = identity + "b";
+        ((CreateOp) connector).create(identity, attributes());
+        java.util.Map<String, String> second = new java.util.HashMap<>(attributes());
+        second.put("userName", userName + "b");
+        second.put("employeeNumber", other);
+        ((CreateOp) connector).create(other, second);
+        String group = "bulk-" + identity;
+        ((EntitlementOp) connector).addEntitlement(identity, group);
+
+        java.util.Map<String, ConnectorException> failed =
+            batch.addEntitlementToAll(group, java.util.List.of(identity, other, "NOBODY-" + identity));
+
+        assertThat(failed).containsOnlyKeys("NOBODY-" + identity);
+        assertThat(read().entitlements()).contains(group);
+        assertThat(((ReadOp) connector).read(other).orElseThrow().entitlements()).contains(group);
+        assertThat(batch.addEntitlementToAll("fresh-" + identity, java.util.List.of(identity, other))).isEmpty();
+        assertThat(((ReadOp) connector).read(other).orElseThrow().entitlements()).contains("fresh-" + identity);
+    }
+
+    @Test
     void removingTheLastMemberLeavesAnEmptyEntitlement() throws Exception {
         ((CreateOp) connector).create(identity, attributes());
         String solo = "solo-" + identity;

@@ -5,17 +5,22 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.plan.AccountSnapshot;
 import org.roster.plan.Operation;
+import org.roster.plan.OperationKind;
 import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.CreateOp;
 import org.roster.provisioning.EnableOp;
+import org.roster.provisioning.EntitlementBatchOp;
 import org.roster.provisioning.EntitlementOp;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.ProvisioningSettings;
@@ -38,7 +43,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Dispatcher extends WorkerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-    private static final int BATCH = 50;
+    private static final int BATCH = 500;
     private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
 
     private final OutboxRepository outbox;
@@ -71,13 +76,115 @@ public class Dispatcher extends WorkerLoop {
             // Checked again after clearing, so that a wake-up between the query and the clearing is not lost.
             return outbox.nextBatch(clock.instant(), 1).isEmpty() ? waitMillis() : 0;
         }
+        outbox.markSent(batch.stream().map(OutboxEntry::id).toList(), clock.instant());
+        List<Acknowledged> acknowledged = new ArrayList<>();
+        // The batch holds at most one operation per identity and target (the oldest unfinished one), so
+        // each may go now, and entitlement additions to the same entitlement may go together.
+        Map<String, List<OutboxEntry>> additions = new LinkedHashMap<>();
         for (OutboxEntry entry : batch) {
             if (stopping()) {
-                return 0;
+                break;
             }
-            execute(entry);
+            Operation op = entry.operation();
+            if (op.kind() == OperationKind.ADD_ENTITLEMENT && op.entitlement() != null
+                && connectors.find(op.target()).filter(EntitlementBatchOp.class::isInstance).isPresent()) {
+                additions.computeIfAbsent(op.target() + "\u0000" + op.entitlement(), k -> new ArrayList<>()).add(entry);
+                continue;
+            }
+            send(entry).ifPresent(acknowledged::add);
+            if (op.priority()) {
+                // a revocation is recorded as soon as it is done, not after the routine work behind it
+                acknowledge(acknowledged);
+                acknowledged.clear();
+            }
         }
+        for (List<OutboxEntry> group : additions.values()) {
+            if (!stopping()) {
+                acknowledged.addAll(sendTogether(group));
+            }
+        }
+        acknowledge(acknowledged);
         return 0;
+    }
+
+    /** An operation the target acknowledged, and when. */
+    private record Acknowledged(OutboxEntry entry, Instant at) {
+    }
+
+    private java.util.Optional<Acknowledged> send(OutboxEntry entry) {
+        Operation op = entry.operation();
+        try {
+            send(op);
+            return java.util.Optional.of(new Acknowledged(entry, clock.instant()));
+        } catch (RetryableConnectorException e) {
+            failed(entry, e.getMessage(), entry.attempts() + 1 >= settings.maxAttempts());
+        } catch (ConnectorException e) {
+            failed(entry, e.getMessage(), true);
+        } catch (RuntimeException e) {
+            log.error("connector {} failed on operation {}", op.target(), entry.id(), e);
+            failed(entry, e.toString(), entry.attempts() + 1 >= settings.maxAttempts());
+        }
+        return java.util.Optional.empty();
+    }
+
+    private List<Acknowledged> sendTogether(List<OutboxEntry> group) {
+        if (group.size() == 1) {
+            return send(group.get(0)).map(List::of).orElse(List.of());
+        }
+        Operation first = group.get(0).operation();
+        EntitlementBatchOp connector = (EntitlementBatchOp) connectors.find(first.target()).orElseThrow();
+        Map<String, ConnectorException> failures;
+        try {
+            failures = connector.addEntitlementToAll(first.entitlement(),
+                group.stream().map(e -> e.operation().identity()).toList());
+        } catch (RuntimeException e) {
+            log.error("connector {} failed on a batch of {} additions", first.target(), group.size(), e);
+            failures = new LinkedHashMap<>();
+            for (OutboxEntry entry : group) {
+                failures.put(entry.operation().identity(), new RetryableConnectorException(e.toString(), e));
+            }
+        }
+        Instant at = clock.instant();
+        List<Acknowledged> acknowledged = new ArrayList<>();
+        for (OutboxEntry entry : group) {
+            ConnectorException failure = failures.get(entry.operation().identity());
+            if (failure == null) {
+                acknowledged.add(new Acknowledged(entry, at));
+            } else {
+                failed(entry, failure.getMessage(), !(failure instanceof RetryableConnectorException)
+                    || entry.attempts() + 1 >= settings.maxAttempts());
+            }
+        }
+        return acknowledged;
+    }
+
+    /** Records acknowledgements, the accounts' new state and their audit records, in one transaction. */
+    private void acknowledge(List<Acknowledged> acknowledged) {
+        if (acknowledged.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            for (Acknowledged a : acknowledged) {
+                Operation op = a.entry().operation();
+                outbox.markDone(a.entry().id(), a.at());
+                AccountSnapshot after = AccountProjection.apply(accounts.find(op.target(), op.identity()).orElse(null), op);
+                if (after != null) {
+                    accounts.save(after, a.at());
+                }
+                audit.append(new AuditEntry(op.identity(), "OPERATION_ACKED", AuditEntry.Stage.EXECUTION, "roster",
+                    op.target(), op.describe() + " acknowledged " + Duration.between(a.entry().hrReceivedAt(), a.at())
+                        .toMillis() + " ms after the HR change was received", a.entry().correlationId()));
+            }
+        });
+        for (Acknowledged a : acknowledged) {
+            Operation op = a.entry().operation();
+            Timer.builder("roster.propagation")
+                .description("Time from receiving an HR change to the target acknowledging an operation it caused")
+                .tag("target", op.target()).tag("kind", op.kind().name())
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(Duration.between(a.entry().hrReceivedAt(), a.at()));
+        }
     }
 
     private long waitMillis() {
@@ -86,42 +193,6 @@ public class Dispatcher extends WorkerLoop {
             .map(due -> Math.max(1, Duration.between(now, due).toMillis()))
             .map(ms -> Math.min(ms, IDLE_WAIT.toMillis()))
             .orElse(IDLE_WAIT.toMillis());
-    }
-
-    private void execute(OutboxEntry entry) {
-        Operation op = entry.operation();
-        Instant sent = clock.instant();
-        outbox.markSent(entry.id(), sent);
-        try {
-            send(op);
-        } catch (RetryableConnectorException e) {
-            failed(entry, e.getMessage(), entry.attempts() + 1 >= settings.maxAttempts());
-            return;
-        } catch (ConnectorException e) {
-            failed(entry, e.getMessage(), true);
-            return;
-        } catch (RuntimeException e) {
-            log.error("connector {} failed on operation {}", op.target(), entry.id(), e);
-            failed(entry, e.toString(), entry.attempts() + 1 >= settings.maxAttempts());
-            return;
-        }
-        Instant acked = clock.instant();
-        tx.executeWithoutResult(status -> {
-            outbox.markDone(entry.id(), acked);
-            AccountSnapshot after = AccountProjection.apply(accounts.find(op.target(), op.identity()).orElse(null), op);
-            if (after != null) {
-                accounts.save(after, acked);
-            }
-            audit.append(new AuditEntry(op.identity(), "OPERATION_ACKED", AuditEntry.Stage.EXECUTION, "roster",
-                op.target(), op.describe() + " acknowledged " + Duration.between(entry.hrReceivedAt(), acked).toMillis()
-                    + " ms after the HR change was received", entry.correlationId()));
-        });
-        Timer.builder("roster.propagation")
-            .description("Time from receiving an HR change to the target acknowledging an operation it caused")
-            .tag("target", op.target()).tag("kind", op.kind().name())
-            .publishPercentileHistogram()
-            .register(meters)
-            .record(Duration.between(entry.hrReceivedAt(), acked));
     }
 
     private void send(Operation op) throws ConnectorException {

@@ -82,8 +82,16 @@ public class OutboxRepository {
     }
 
     public void markSent(long id, Instant at) {
-        jdbc.sql("update outbox set sent_at = ?, attempts = attempts + 1 where id = ?")
-            .params(Timestamp.from(at), id).update();
+        markSent(List.of(id), at);
+    }
+
+    /** Marks operations handed to their connectors: one statement for a whole batch. */
+    public void markSent(List<Long> ids, Instant at) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update outbox set sent_at = :at, attempts = attempts + 1 where id in (:ids)")
+            .param("at", Timestamp.from(at)).param("ids", ids).update();
     }
 
     public void markDone(long id, Instant at) {

@@ -24,7 +24,7 @@ import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.CreateOp;
 import org.roster.provisioning.EnableOp;
-import org.roster.provisioning.EntitlementOp;
+import org.roster.provisioning.EntitlementBatchOp;
 import org.roster.provisioning.ReadOp;
 import org.roster.provisioning.RetryableConnectorException;
 import org.roster.provisioning.TargetAccount;
@@ -35,7 +35,7 @@ import org.roster.provisioning.UpdateOp;
  * found by {@code employeeNumber} (so a renamed entry is still found); entitlements as
  * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
  */
-public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp {
+public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp {
 
     /** Neutral account attribute → LDAP attribute. */
     private static final Map<String, String> ATTRIBUTES = Map.of(
@@ -181,6 +181,73 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             throw translate("add " + member + " to " + group, e);
         }
         removeQuietly(group, settings.emptyGroupMember());
+    }
+
+    /**
+     * One search finds every account, one modify adds them all to the group. If some are members
+     * already, or the group refuses the batch, each is added on its own, which is idempotent.
+     */
+    @Override
+    public Map<String, ConnectorException> addEntitlementToAll(String entitlement, List<String> identities) {
+        Map<String, ConnectorException> failed = new LinkedHashMap<>();
+        Map<String, String> dns = new LinkedHashMap<>();
+        try {
+            for (int from = 0; from < identities.size(); from += 100) {
+                List<String> chunk = identities.subList(from, Math.min(identities.size(), from + 100));
+                Filter[] any = chunk.stream().map(i -> Filter.createEqualityFilter("employeeNumber", i)).toArray(Filter[]::new);
+                SearchResult result = pool.search(settings.peopleDn(), SearchScope.SUB,
+                    Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
+                        Filter.createORFilter(any)), "employeeNumber");
+                result.getSearchEntries().forEach(e -> dns.put(e.getAttributeValue("employeeNumber"), e.getDN()));
+            }
+        } catch (LDAPException e) {
+            ConnectorException cause = translate("find the accounts to add to " + entitlement, e);
+            identities.forEach(i -> failed.put(i, cause));
+            return failed;
+        }
+        for (String identity : identities) {
+            if (!dns.containsKey(identity)) {
+                failed.put(identity, new ConnectorException("no account with employeeNumber " + identity
+                    + " under " + settings.peopleDn()));
+            }
+        }
+        if (dns.isEmpty()) {
+            return failed;
+        }
+        try {
+            String group = groupDn(entitlement);
+            try {
+                pool.modify(group, new Modification(ModificationType.ADD, "member", dns.values().toArray(String[]::new)));
+                removeQuietly(group, settings.emptyGroupMember());
+                return failed;
+            } catch (LDAPException e) {
+                if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT && settings.createGroups()) {
+                    List<Attribute> attrs = List.of(new Attribute("objectClass", "top", "groupOfNames"),
+                        new Attribute("cn", entitlement), new Attribute("member", dns.values()));
+                    try {
+                        pool.add(group, attrs);
+                        return failed;
+                    } catch (LDAPException ignored) {
+                        // created meanwhile, or refused: one by one below says which
+                    }
+                } else if (!e.getResultCode().isConnectionUsable()) {
+                    ConnectorException cause = translate("add members to " + group, e);
+                    dns.keySet().forEach(i -> failed.put(i, cause));
+                    return failed;
+                }
+            }
+        } catch (ConnectorException e) {
+            dns.keySet().forEach(i -> failed.put(i, e));
+            return failed;
+        }
+        for (String identity : dns.keySet()) {
+            try {
+                addEntitlement(identity, entitlement);
+            } catch (ConnectorException e) {
+                failed.put(identity, e);
+            }
+        }
+        return failed;
     }
 
     @Override

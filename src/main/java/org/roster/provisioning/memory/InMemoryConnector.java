@@ -10,7 +10,7 @@ import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.CreateOp;
 import org.roster.provisioning.EnableOp;
-import org.roster.provisioning.EntitlementOp;
+import org.roster.provisioning.EntitlementBatchOp;
 import org.roster.provisioning.ReadOp;
 import org.roster.provisioning.RetryableConnectorException;
 import org.roster.provisioning.TargetAccount;
@@ -20,7 +20,7 @@ import org.roster.provisioning.UpdateOp;
  * A target that keeps accounts in memory: the fake for unit tests of everything above the SPI, and
  * a sink for trying policies. Can be told to be unreachable, to exercise retries.
  */
-public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp {
+public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp {
 
     private final String name;
     private final Map<String, TargetAccount> accounts = new ConcurrentHashMap<>();
@@ -76,6 +76,19 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
         Set<String> e = new TreeSet<>(a.entitlements());
         e.add(entitlement);
         accounts.put(identity, new TargetAccount(identity, a.enabled(), a.attributes(), e));
+    }
+
+    @Override
+    public java.util.Map<String, ConnectorException> addEntitlementToAll(String entitlement, java.util.List<String> identities) {
+        java.util.Map<String, ConnectorException> failed = new java.util.LinkedHashMap<>();
+        for (String identity : identities) {
+            try {
+                addEntitlement(identity, entitlement);
+            } catch (ConnectorException e) {
+                failed.put(identity, e);
+            }
+        }
+        return failed;
     }
 
     @Override
