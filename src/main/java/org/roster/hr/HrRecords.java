@@ -61,7 +61,7 @@ public final class HrRecords {
             }
             checkUserNameFree(worker);
             Instant now = clock.instant();
-            checkManager(worker, now, actor);
+            checkManager(worker, now, actor, true);
             StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
             repository.insert(stored);
             resolveReferencesTo(worker, actor);
@@ -100,7 +100,7 @@ public final class HrRecords {
             }
             checkUserNameFree(worker);
             Instant now = clock.instant();
-            checkManager(worker, now, actor);
+            checkManager(worker, now, actor, false);
             StoredWorker next = new StoredWorker(id, current.version() + 1, current.created(), now, worker);
             if (!repository.update(next, current.version())) {
                 throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
@@ -151,12 +151,15 @@ public final class HrRecords {
 
     /**
      * A manager Roster knows is checked for a cycle; one it does not know yet is kept, recorded as a
-     * pending reference, and resolved when that worker arrives.
+     * pending reference, and resolved when that worker arrives. A new worker has no pending
+     * reference of its own to clear.
      */
-    private void checkManager(Worker worker, Instant now, String actor) {
+    private void checkManager(Worker worker, Instant now, String actor, boolean isNew) {
         String manager = worker.managerEmployeeNumber();
         if (manager == null) {
-            references.clear(worker.employeeNumber(), "manager");
+            if (!isNew) {
+                references.clear(worker.employeeNumber(), "manager");
+            }
             return;
         }
         if (repository.findByEmployeeNumber(manager).isEmpty()) {
@@ -166,7 +169,9 @@ public final class HrRecords {
             }
             return;
         }
-        references.clear(worker.employeeNumber(), "manager");
+        if (!isNew) {
+            references.clear(worker.employeeNumber(), "manager");
+        }
         List<String> chain = new java.util.ArrayList<>(List.of(worker.employeeNumber()));
         String next = manager;
         while (next != null && chain.size() <= MAX_MANAGER_DEPTH) {

@@ -81,7 +81,7 @@ public final class Lifecycle {
         @Nullable LifecycleState from = existing.map(Identity::state).orElse(null);
         LifecycleState to = dates.stateAt(current, now);
         Optional<TransitionClassifier.Outcome> classified = TransitionClassifier.classify(previous, from, current, to);
-        reschedule(current, now, hrEventId);
+        reschedule(current, now, hrEventId, existing.isPresent());
         if (classified.isEmpty()) {
             return;
         }
@@ -122,12 +122,13 @@ public final class Lifecycle {
         return receivedAt;
     }
 
-    private void reschedule(Worker w, Instant now, String hrEventId) {
+    /** A new identity has nothing scheduled yet, so there is nothing to clear. */
+    private void reschedule(Worker w, Instant now, String hrEventId, boolean existed) {
         Optional<Instant> next = dates.nextChange(w, now);
         if (next.isPresent()) {
-            schedule.set(w.employeeNumber(), next.get(), hrEventId);
+            schedule.set(w.employeeNumber(), next.get(), hrEventId, existed);
             AfterCommit.run(scheduler::wake);
-        } else {
+        } else if (existed) {
             schedule.clear(w.employeeNumber());
         }
     }

@@ -90,7 +90,9 @@ public final class PlanningStage {
         String context = t.kind() + (t.changes().isEmpty()
             || (t.kind() != TransitionKind.MOVER && t.kind() != TransitionKind.CONVERSION)
             ? "" : " (" + String.join("; ", t.changes()) + ")");
-        return Planner.plan(t.employeeNumber(), desired, accounts.forIdentity(t.employeeNumber()), context,
+        // A new identity has no account anywhere yet: nothing to read back.
+        List<AccountSnapshot> known = t.from() == null ? List.of() : accounts.forIdentity(t.employeeNumber());
+        return Planner.plan(t.employeeNumber(), desired, known, context,
             t.kind() == TransitionKind.LEAVER, t.hrEventId(), t.receivedAt(), clock.instant(), version);
     }
 

@@ -39,7 +39,9 @@ public class ReferenceRepository {
     public List<String> resolve(String field, String reference) {
         List<String> waiting = jdbc.sql("select employee_number from hr_pending_reference where field = ? and reference = ?")
             .params(field, reference).query(String.class).list();
-        jdbc.sql("delete from hr_pending_reference where field = ? and reference = ?").params(field, reference).update();
+        if (!waiting.isEmpty()) {
+            jdbc.sql("delete from hr_pending_reference where field = ? and reference = ?").params(field, reference).update();
+        }
         return waiting;
     }
 

@@ -21,8 +21,11 @@ public class ScheduleRepository {
         this.jdbc = jdbc;
     }
 
-    public void set(String employeeNumber, Instant dueAt, String hrEventId) {
-        clear(employeeNumber);
+    /** Schedules the identity's next change, replacing any earlier one ({@code existing}: there may be one). */
+    public void set(String employeeNumber, Instant dueAt, String hrEventId, boolean existing) {
+        if (existing) {
+            clear(employeeNumber);
+        }
         jdbc.sql("insert into lifecycle_schedule (employee_number, due_at, hr_event_id) values (?, ?, ?)")
             .params(employeeNumber, Timestamp.from(dueAt), hrEventId).update();
     }
