@@ -1,6 +1,7 @@
 package org.roster.hr;
 
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param terminationReason why employment ends; some reasons are configured to act immediately
  * @param matchKey a hash of personal details (personal email and date of birth) that stays the same
  *     when a worker returns under a new employee number; the details themselves are not kept
+ * @param endTime the time of day, in {@code timeZone}, at which access ends on the end date; the
+ *     end of that day when absent
  */
 public record Worker(
         String employeeNumber,
@@ -37,7 +40,8 @@ public record Worker(
         @Nullable String location,
         @Nullable String timeZone,
         @Nullable String terminationReason,
-        @Nullable String matchKey) {
+        @Nullable String matchKey,
+        @Nullable LocalTime endTime) {
 
     public Worker {
         Objects.requireNonNull(employeeNumber, "employeeNumber");
@@ -73,21 +77,21 @@ public record Worker(
     public Worker redacted() {
         return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
             costCenter, managerEmployeeNumber, workerType, employmentStatus, startDate, endDate, active, location,
-            timeZone, terminationReason, null);
+            timeZone, terminationReason, null, endTime);
     }
 
     /** The same worker with this match key. */
     public Worker withMatchKey(@Nullable String key) {
         return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
             costCenter, managerEmployeeNumber, workerType, employmentStatus, startDate, endDate, active, location,
-            timeZone, terminationReason, key);
+            timeZone, terminationReason, key, endTime);
     }
 
     /** The same worker, terminated with this last day of work. */
     public Worker terminatedOn(LocalDate lastDay) {
         return new Worker(employeeNumber, userName, givenName, familyName, displayName, email, title, department,
             costCenter, managerEmployeeNumber, workerType, EmploymentStatus.TERMINATED, startDate, lastDay, false,
-            location, timeZone, terminationReason, matchKey);
+            location, timeZone, terminationReason, matchKey, endTime);
     }
 
     /**
@@ -113,6 +117,7 @@ public record Worker(
         a.put("active", active);
         a.put("location", orEmpty(location));
         a.put("terminationReason", orEmpty(terminationReason));
+        a.put("endTime", endTime == null ? "" : endTime.toString());
         return a;
     }
 

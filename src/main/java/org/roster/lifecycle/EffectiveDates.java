@@ -14,8 +14,9 @@ import org.roster.hr.Worker;
  *
  * <ul>
  *   <li>Access starts at midnight of the start date in the worker's time zone, less the lead time.</li>
- *   <li>Access ends at the end of the end date (the last day of work) in that zone, whatever the
- *       employment status says: a contractor whose end date passes is a leaver at that instant.</li>
+ *   <li>Access ends at the end of the end date (the last day of work) in that zone, or at its end
+ *       time when HR gives one, whatever the employment status says: a contractor whose end date
+ *       passes is a leaver at that instant.</li>
  *   <li>A termination ends access at the end date when it is in the future; at once when there is no
  *       end date, when the reason is configured as immediate, or when HR's {@code active} flag is false.</li>
  * </ul>
@@ -58,6 +59,9 @@ public final class EffectiveDates {
         }
         if (w.endDate() == null) {
             return null;
+        }
+        if (w.endTime() != null) {
+            return w.endDate().atTime(w.endTime()).atZone(zoneOf(w)).toInstant();
         }
         return w.endDate().plusDays(1).atStartOfDay(zoneOf(w)).toInstant();
     }

@@ -31,7 +31,8 @@ public final class TransitionClassifier {
         new Field("employmentStatus", w -> w.employmentStatus().wire()),
         new Field("active", w -> Boolean.toString(w.active())),
         new Field("timeZone", Worker::timeZone),
-        new Field("terminationReason", Worker::terminationReason));
+        new Field("terminationReason", Worker::terminationReason),
+        new Field("endTime", w -> w.endTime() == null ? null : w.endTime().toString()));
 
     private record Field(String name, Function<Worker, @Nullable String> read) {
     }

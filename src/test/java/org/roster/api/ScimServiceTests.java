@@ -243,7 +243,7 @@ class ScimServiceTests {
             .containsExactly(ScimSchemas.USER, ScimSchemas.ENTERPRISE_USER, ScimSchemas.WORKER);
         SchemaResource worker = scim.getSchema(ScimSchemas.WORKER);
         assertThat(worker.getAttributes()).extracting(a -> a.getName())
-            .containsExactly("workerType", "employmentStatus", "startDate", "endDate", "location", "timeZone",
+            .containsExactly("workerType", "employmentStatus", "startDate", "endDate", "endTime", "location", "timeZone",
                 "terminationReason", "personalEmail", "dateOfBirth");
     }
 

@@ -22,7 +22,7 @@ class ScimWorkerMappingTests {
              "userName": "ada", "name": {"givenName": "Ada", "familyName": "Lovelace"},
              "emails": [{"value": "other@example.com"}, {"value": "ada@example.com", "primary": true}],
              "%s": {"employeeNumber": "E1", "department": "Engineering", "manager": {"value": "M1"}},
-             "%s": {"workerType": "contractor", "startDate": "2026-01-05", "endDate": "2026-12-31"}}
+             "%s": {"workerType": "contractor", "startDate": "2026-01-05", "endDate": "2026-12-31", "endTime": "17:30"}}
             """.formatted(ScimSchemas.USER, ScimSchemas.ENTERPRISE_USER, ScimSchemas.WORKER,
             ScimSchemas.ENTERPRISE_USER, ScimSchemas.WORKER));
     }
@@ -40,6 +40,7 @@ class ScimWorkerMappingTests {
         assertThat(w.workerType()).isEqualTo(WorkerType.CONTRACTOR);
         assertThat(w.employmentStatus()).isEqualTo(EmploymentStatus.ACTIVE);
         assertThat(w.endDate()).isEqualTo(LocalDate.of(2026, 12, 31));
+        assertThat(w.endTime()).isEqualTo(java.time.LocalTime.of(17, 30));
         assertThat(w.managerEmployeeNumber()).isEqualTo("M1");
         assertThat(w.active()).isTrue();
     }

@@ -31,6 +31,16 @@ class EffectiveDatesTests {
     }
 
     @Test
+    void terminationWithAnEndTimeEndsAtThatTimeInTheWorkersZone() {
+        Worker w = worker().status(EmploymentStatus.TERMINATED).end(LocalDate.of(2026, 11, 27))
+            .endTime(java.time.LocalTime.of(17, 30)).timeZone("Europe/Paris").build();
+
+        assertThat(dates.accessEnd(w)).isEqualTo(Instant.parse("2026-11-27T16:30:00Z"));
+        assertThat(dates.stateAt(w, Instant.parse("2026-11-27T16:29:59Z"))).isEqualTo(LifecycleState.ACTIVE);
+        assertThat(dates.stateAt(w, Instant.parse("2026-11-27T16:30:00Z"))).isEqualTo(LifecycleState.TERMINATED);
+    }
+
+    @Test
     void accessStartsAtMidnightLessTheLeadTime() {
         Worker w = worker().start(LocalDate.of(2026, 12, 1)).timeZone("Europe/Paris").build();
 

@@ -26,6 +26,7 @@ public final class TestWorkers {
     private @Nullable String location;
     private @Nullable String timeZone;
     private @Nullable String terminationReason;
+    private java.time.@Nullable LocalTime endTime;
 
     private TestWorkers() {
     }
@@ -53,6 +54,7 @@ public final class TestWorkers {
         b.location = w.location();
         b.timeZone = w.timeZone();
         b.terminationReason = w.terminationReason();
+        b.endTime = w.endTime();
         return b;
     }
 
@@ -72,9 +74,10 @@ public final class TestWorkers {
     public TestWorkers location(@Nullable String v) { location = v; return this; }
     public TestWorkers timeZone(@Nullable String v) { timeZone = v; return this; }
     public TestWorkers terminationReason(@Nullable String v) { terminationReason = v; return this; }
+    public TestWorkers endTime(java.time.@Nullable LocalTime v) { endTime = v; return this; }
 
     public Worker build() {
         return new Worker(employeeNumber, userName, givenName, familyName, null, email, title, department, costCenter,
-            manager, type, status, start, end, active, location, timeZone, terminationReason, null);
+            manager, type, status, start, end, active, location, timeZone, terminationReason, null, endTime);
     }
 }

@@ -116,6 +116,7 @@ class ScimDiscoveryController {
             string("employmentStatus", "active, leave or terminated (default active)", "active", "leave", "terminated"),
             string("startDate", "First day of work, YYYY-MM-DD"),
             string("endDate", "Last day of work, YYYY-MM-DD; access ends at the end of that day in timeZone"),
+            string("endTime", "HH:mm: when on the end date access ends, in timeZone (default: the end of the day)"),
             string("location", "Work location"),
             string("timeZone", "IANA time zone the dates are in, e.g. Europe/Paris (default: roster.lifecycle.default-time-zone)"),
             string("terminationReason", "Why employment ends; reasons listed in roster.lifecycle.immediate-termination-reasons act at once"),

@@ -50,7 +50,8 @@ public final class ScimWorkerMapping {
         Map.entry("timeZone", WORKER + ":timeZone"),
         Map.entry("terminationReason", WORKER + ":terminationReason"),
         Map.entry("personalEmail", WORKER + ":personalEmail"),
-        Map.entry("dateOfBirth", WORKER + ":dateOfBirth"));
+        Map.entry("dateOfBirth", WORKER + ":dateOfBirth"),
+        Map.entry("endTime", WORKER + ":endTime"));
 
     private ScimWorkerMapping() {
     }
@@ -122,7 +123,8 @@ public final class ScimWorkerMapping {
             string(worker, "location", scimPath("location")),
             zone(worker),
             string(worker, "terminationReason", scimPath("terminationReason")),
-            Worker.matchKeyOf(string(worker, "personalEmail", scimPath("personalEmail")), date(worker, "dateOfBirth")));
+            Worker.matchKeyOf(string(worker, "personalEmail", scimPath("personalEmail")), date(worker, "dateOfBirth")),
+            WorkerFields.time(scimPath("endTime"), string(worker, "endTime", scimPath("endTime"))));
     }
 
     /** Writes a stored worker as a SCIM User; {@code idOfEmployee} finds the manager's SCIM id. */
@@ -162,6 +164,7 @@ public final class ScimWorkerMapping {
         putIfPresent(ext, "location", w.location());
         putIfPresent(ext, "timeZone", w.timeZone());
         putIfPresent(ext, "terminationReason", w.terminationReason());
+        putIfPresent(ext, "endTime", w.endTime() == null ? null : w.endTime().toString());
         ObjectNode meta = user.putObject("meta");
         meta.put("resourceType", "User");
         meta.put("created", stored.created().toString());

@@ -22,7 +22,7 @@ public final class WorkerFields {
 
     public static final Set<String> NAMES = Set.of("employeeNumber", "userName", "givenName", "familyName",
         "displayName", "email", "title", "department", "costCenter", "manager", "workerType", "employmentStatus",
-        "startDate", "endDate", "active", "location", "timeZone", "terminationReason", "personalEmail", "dateOfBirth");
+        "startDate", "endDate", "active", "location", "timeZone", "terminationReason", "personalEmail", "dateOfBirth", "endTime");
 
     private WorkerFields() {
     }
@@ -69,7 +69,9 @@ public final class WorkerFields {
             string(changes, "location", base == null ? null : base.location()),
             zone(changes, base == null ? null : base.timeZone()),
             string(changes, "terminationReason", base == null ? null : base.terminationReason()),
-            matchKey(changes, base == null ? null : base.matchKey()));
+            matchKey(changes, base == null ? null : base.matchKey()),
+            changes.containsKey("endTime") ? time("endTime", string(changes, "endTime", null))
+                : base == null ? null : base.endTime());
     }
 
     private static @Nullable String string(Map<String, JsonNode> changes, String field, @Nullable String current) {
@@ -128,6 +130,18 @@ public final class WorkerFields {
             return value;
         }
         return zoneId("timeZone", value);
+    }
+
+    /** A time of day ({@code HH:mm}), or a validation failure naming {@code field}. */
+    static java.time.@Nullable LocalTime time(String field, @Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalTime.parse(value);
+        } catch (DateTimeException e) {
+            throw new HrValidationException(field, "'" + value + "' is not a time of day (expected HH:mm)");
+        }
     }
 
     /** The canonical id of an IANA time zone, or a validation failure naming {@code field}. */
