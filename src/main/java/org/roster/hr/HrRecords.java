@@ -31,13 +31,16 @@ public final class HrRecords {
     private final WorkerRepository repository;
     private final ReferenceRepository references;
     private final ReviewRepository reviews;
+    private final MatchKey matchKey;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final TransactionTemplate tx;
     private final Clock clock;
 
     public HrRecords(WorkerRepository repository, ReferenceRepository references, ReviewRepository reviews,
-                     ApplicationEventPublisher events, AuditLog audit, TransactionTemplate tx, Clock clock) {
+                     HrSourceSettings settings, ApplicationEventPublisher events, AuditLog audit, TransactionTemplate tx,
+                     Clock clock) {
+        this.matchKey = new MatchKey(settings.rehireMatch());
         this.repository = repository;
         this.references = references;
         this.reviews = reviews;
@@ -120,7 +123,7 @@ public final class HrRecords {
         return inTransaction(() -> {
             Optional<StoredWorker> current = repository.findByEmployeeNumber(employeeNumber);
             Worker next = org.roster.hr.internal.WorkerFields.apply(current.map(StoredWorker::worker).orElse(null),
-                employeeNumber, changes);
+                employeeNumber, changes, matchKey);
             return current.isEmpty() ? create(next, source, actor) : replace(current.get().id(), next, source, actor);
         });
     }
@@ -192,8 +195,8 @@ public final class HrRecords {
             return;
         }
         for (String other : repository.employeeNumbersWithMatchKey(worker.matchKey(), worker.employeeNumber())) {
-            String detail = "new worker " + worker.employeeNumber() + " has the personal email and date of birth of "
-                + other + ": a rehire under a new employee number?";
+            String detail = "new worker " + worker.employeeNumber() + " has the same " + String.join(", ", matchKey.fields())
+                + " as " + other + ": a rehire under a new employee number?";
             reviews.insert(new HrReview(UUID.randomUUID().toString(), "REHIRE_MATCH", worker.employeeNumber(), other,
                 detail, HrReview.Status.OPEN, null, null, now, null, null));
             for (String identity : List.of(worker.employeeNumber(), other)) {

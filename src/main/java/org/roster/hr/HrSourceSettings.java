@@ -14,13 +14,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param webhookTolerance how far a webhook's timestamp may be from Roster's clock (default 5m);
  *     older deliveries are refused as replays
  * @param maxEventsPerRequest most events in one webhook delivery (default 500)
+ * @param rehireMatch the personal details whose hash recognises a returning worker under a new
+ *     employee number (default personalEmail and dateOfBirth; see {@link MatchKey})
  */
 @ConfigurationProperties("roster.hr")
 public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duration webhookTolerance,
-                               @Nullable Integer maxEventsPerRequest) {
+                               @Nullable Integer maxEventsPerRequest, @Nullable List<String> rehireMatch) {
 
     public HrSourceSettings {
         sources = sources == null ? List.of() : List.copyOf(sources);
+        rehireMatch = rehireMatch == null ? MatchKey.DEFAULT : List.copyOf(rehireMatch);
         webhookTolerance = webhookTolerance == null ? Duration.ofMinutes(5) : webhookTolerance;
         maxEventsPerRequest = maxEventsPerRequest == null ? 500 : maxEventsPerRequest;
     }

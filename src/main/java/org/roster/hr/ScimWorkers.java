@@ -31,10 +31,12 @@ public final class ScimWorkers {
     public static final String SOURCE = "scim";
 
     private final HrRecords records;
+    private final MatchKey matchKey;
     private final Clock clock;
 
-    public ScimWorkers(HrRecords records, Clock clock) {
+    public ScimWorkers(HrRecords records, HrSourceSettings settings, Clock clock) {
         this.records = records;
+        this.matchKey = new MatchKey(settings.rehireMatch());
         this.clock = clock;
     }
 
@@ -169,7 +171,7 @@ public final class ScimWorkers {
     }
 
     private Worker toWorker(JsonNode user) {
-        return ScimWorkerMapping.fromScim(user, this::resolveManager);
+        return ScimWorkerMapping.fromScim(user, this::resolveManager, matchKey);
     }
 
     /** A manager reference is the manager's SCIM id (RFC 7643) or, as Entra's inbound API sends it, their employee number. */

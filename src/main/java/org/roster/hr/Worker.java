@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param location the work location (site, office)
  * @param timeZone the IANA zone HR dates are in (e.g. {@code Europe/Paris}); the configured default when absent
  * @param terminationReason why employment ends; some reasons are configured to act immediately
- * @param matchKey a hash of personal details (personal email and date of birth) that stays the same
- *     when a worker returns under a new employee number; the details themselves are not kept
+ * @param matchKey a hash of personal details ({@link MatchKey}) that stays the same when a worker
+ *     returns under a new employee number; the details themselves are not kept
  * @param endTime the time of day, in {@code timeZone}, at which access ends on the end date; the
  *     end of that day when absent
  */
@@ -48,24 +48,6 @@ public record Worker(
         Objects.requireNonNull(userName, "userName");
         Objects.requireNonNull(workerType, "workerType");
         Objects.requireNonNull(employmentStatus, "employmentStatus");
-    }
-
-    /**
-     * The match key of a person: SHA-256 of their personal email (trimmed, lower case) and date of
-     * birth; {@code null} unless both are known.
-     */
-    public static @Nullable String matchKeyOf(@Nullable String personalEmail, @Nullable LocalDate dateOfBirth) {
-        if (personalEmail == null || personalEmail.isBlank() || dateOfBirth == null) {
-            return null;
-        }
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
-                (personalEmail.trim().toLowerCase(java.util.Locale.ROOT) + "|" + dateOfBirth)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 
     /** True when HR says this worker's employment ends (now, or at the end date). */

@@ -244,7 +244,7 @@ class ScimServiceTests {
         SchemaResource worker = scim.getSchema(ScimSchemas.WORKER);
         assertThat(worker.getAttributes()).extracting(a -> a.getName())
             .containsExactly("workerType", "employmentStatus", "startDate", "endDate", "endTime", "location", "timeZone",
-                "terminationReason", "personalEmail", "dateOfBirth");
+                "terminationReason", "personalEmail", "dateOfBirth", "nationalId");
     }
 
     @Test

@@ -121,7 +121,8 @@ class ScimDiscoveryController {
             string("timeZone", "IANA time zone the dates are in, e.g. Europe/Paris (default: roster.lifecycle.default-time-zone)"),
             string("terminationReason", "Why employment ends; reasons listed in roster.lifecycle.immediate-termination-reasons act at once"),
             writeOnly("personalEmail", "Private email; with dateOfBirth, recognises a returning worker under a new employee number. Only a hash is kept"),
-            writeOnly("dateOfBirth", "YYYY-MM-DD; with personalEmail, recognises a returning worker. Only a hash is kept")));
+            writeOnly("dateOfBirth", "YYYY-MM-DD; with personalEmail, recognises a returning worker. Only a hash is kept"),
+            writeOnly("nationalId", "National identifier, if roster.hr.rehire-match uses it. Only a hash is kept")));
     }
 
     private static AttributeDefinition writeOnly(String name, String description) {

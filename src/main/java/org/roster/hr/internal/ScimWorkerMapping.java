@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.roster.hr.EmploymentStatus;
 import org.roster.hr.HrValidationException;
+import org.roster.hr.MatchKey;
 import org.roster.hr.StoredWorker;
 import org.roster.hr.Worker;
 import org.roster.hr.WorkerType;
@@ -51,6 +52,7 @@ public final class ScimWorkerMapping {
         Map.entry("terminationReason", WORKER + ":terminationReason"),
         Map.entry("personalEmail", WORKER + ":personalEmail"),
         Map.entry("dateOfBirth", WORKER + ":dateOfBirth"),
+        Map.entry("nationalId", WORKER + ":nationalId"),
         Map.entry("endTime", WORKER + ":endTime"));
 
     private ScimWorkerMapping() {
@@ -68,6 +70,11 @@ public final class ScimWorkerMapping {
      *     the employee number of a manager still to arrive)
      */
     public static Worker fromScim(JsonNode user, Function<String, Optional<String>> managerResolver) {
+        return fromScim(user, managerResolver, MatchKey.defaults());
+    }
+
+    /** As {@link #fromScim(JsonNode, Function)}, recognising returning workers by {@code matchKey}. */
+    public static Worker fromScim(JsonNode user, Function<String, Optional<String>> managerResolver, MatchKey matchKey) {
         if (!user.isObject()) {
             throw new HrValidationException("body", "must be a JSON object");
         }
@@ -123,7 +130,14 @@ public final class ScimWorkerMapping {
             string(worker, "location", scimPath("location")),
             zone(worker),
             string(worker, "terminationReason", scimPath("terminationReason")),
-            Worker.matchKeyOf(string(worker, "personalEmail", scimPath("personalEmail")), date(worker, "dateOfBirth")),
+            matchKey.of(f -> switch (f) {
+                case "givenName", "familyName" -> string(name, f, "name." + f);
+                case "dateOfBirth" -> {
+                    LocalDate born = date(worker, "dateOfBirth");
+                    yield born == null ? null : born.toString();
+                }
+                default -> string(worker, f, scimPath(f));
+            }),
             WorkerFields.time(scimPath("endTime"), string(worker, "endTime", scimPath("endTime"))));
     }
 

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.roster.hr.EmploymentStatus;
 import org.roster.hr.HrValidationException;
+import org.roster.hr.MatchKey;
 import org.roster.hr.Worker;
 import org.roster.hr.WorkerType;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ public final class WorkerFields {
 
     public static final Set<String> NAMES = Set.of("employeeNumber", "userName", "givenName", "familyName",
         "displayName", "email", "title", "department", "costCenter", "manager", "workerType", "employmentStatus",
-        "startDate", "endDate", "active", "location", "timeZone", "terminationReason", "personalEmail", "dateOfBirth", "endTime");
+        "startDate", "endDate", "active", "location", "timeZone", "terminationReason", "personalEmail", "dateOfBirth", "nationalId", "endTime");
 
     private WorkerFields() {
     }
@@ -32,6 +33,12 @@ public final class WorkerFields {
      * @param employeeNumber the worker the changes are for
      */
     public static Worker apply(@Nullable Worker base, String employeeNumber, Map<String, JsonNode> changes) {
+        return apply(base, employeeNumber, changes, MatchKey.defaults());
+    }
+
+    /** As {@link #apply(Worker, String, Map)}, recognising returning workers by {@code matchKey}. */
+    public static Worker apply(@Nullable Worker base, String employeeNumber, Map<String, JsonNode> changes,
+                               MatchKey matchKey) {
         for (String field : changes.keySet()) {
             if (!NAMES.contains(field)) {
                 throw new HrValidationException(field, "is not a worker field (known: " + new TreeSet<>(NAMES) + ")");
@@ -69,7 +76,7 @@ public final class WorkerFields {
             string(changes, "location", base == null ? null : base.location()),
             zone(changes, base == null ? null : base.timeZone()),
             string(changes, "terminationReason", base == null ? null : base.terminationReason()),
-            matchKey(changes, base == null ? null : base.matchKey()),
+            matchKey(changes, base, matchKey),
             changes.containsKey("endTime") ? time("endTime", string(changes, "endTime", null))
                 : base == null ? null : base.endTime());
     }
@@ -118,10 +125,18 @@ public final class WorkerFields {
         throw new HrValidationException(field, "must be true or false");
     }
 
-    /** A new match key when both personal details are given; otherwise the one the worker had. */
-    private static @Nullable String matchKey(Map<String, JsonNode> changes, @Nullable String current) {
-        String key = Worker.matchKeyOf(string(changes, "personalEmail", null), date(changes, "dateOfBirth", null));
-        return key != null ? key : current;
+    /** A new match key when every detail it needs is at hand; otherwise the one the worker had. */
+    private static @Nullable String matchKey(Map<String, JsonNode> changes, @Nullable Worker base, MatchKey matchKey) {
+        String key = matchKey.of(f -> switch (f) {
+            case "givenName" -> string(changes, f, base == null ? null : base.givenName());
+            case "familyName" -> string(changes, f, base == null ? null : base.familyName());
+            case "dateOfBirth" -> {
+                LocalDate born = date(changes, f, null);
+                yield born == null ? null : born.toString();
+            }
+            default -> string(changes, f, null);
+        });
+        return key != null ? key : base == null ? null : base.matchKey();
     }
 
     private static @Nullable String zone(Map<String, JsonNode> changes, @Nullable String current) {
