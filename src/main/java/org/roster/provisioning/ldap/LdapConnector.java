@@ -52,6 +52,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     private final LdapSettings settings;
     private final LDAPConnectionPool pool;
     private final @Nullable AutoCloseable owned;
+    private final LdapGroups groups;
 
     /**
      * @param owned something this connector closes with itself (the embedded directory), or null
@@ -61,6 +62,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         this.settings = settings;
         this.pool = pool;
         this.owned = owned;
+        this.groups = new LdapGroups(pool, settings);
     }
 
     @Override
@@ -166,21 +168,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void addEntitlement(String identity, String entitlement) throws ConnectorException {
-        String member = requireDn(identity);
-        String group = groupDn(entitlement);
-        try {
-            pool.modify(group, new Modification(ModificationType.ADD, "member", member));
-        } catch (LDAPException e) {
-            if (e.getResultCode() == ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
-                return;
-            }
-            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT && settings.createGroups()) {
-                createGroup(group, entitlement, member);
-                return;
-            }
-            throw translate("add " + member + " to " + group, e);
-        }
-        removeQuietly(group, settings.emptyGroupMember());
+        groups.add(entitlement, requireDn(identity));
     }
 
     /**
@@ -215,36 +203,18 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             return failed;
         }
         try {
-            String group = groupDn(entitlement);
-            try {
-                pool.modify(group, new Modification(ModificationType.ADD, "member", dns.values().toArray(String[]::new)));
-                removeQuietly(group, settings.emptyGroupMember());
+            if (groups.addAll(entitlement, dns.values())) {
                 return failed;
-            } catch (LDAPException e) {
-                if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT && settings.createGroups()) {
-                    List<Attribute> attrs = List.of(new Attribute("objectClass", "top", "groupOfNames"),
-                        new Attribute("cn", entitlement), new Attribute("member", dns.values()));
-                    try {
-                        pool.add(group, attrs);
-                        return failed;
-                    } catch (LDAPException ignored) {
-                        // created meanwhile, or refused: one by one below says which
-                    }
-                } else if (!e.getResultCode().isConnectionUsable()) {
-                    ConnectorException cause = translate("add members to " + group, e);
-                    dns.keySet().forEach(i -> failed.put(i, cause));
-                    return failed;
-                }
             }
         } catch (ConnectorException e) {
             dns.keySet().forEach(i -> failed.put(i, e));
             return failed;
         }
-        for (String identity : dns.keySet()) {
+        for (Map.Entry<String, String> member : dns.entrySet()) {
             try {
-                addEntitlement(identity, entitlement);
+                groups.add(entitlement, member.getValue());
             } catch (ConnectorException e) {
-                failed.put(identity, e);
+                failed.put(member.getKey(), e);
             }
         }
         return failed;
@@ -253,24 +223,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     @Override
     public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
         Optional<SearchResultEntry> entry = find(identity);
-        if (entry.isEmpty()) {
-            return;
-        }
-        String member = entry.get().getDN();
-        String group = groupDn(entitlement);
-        try {
-            pool.modify(group, new Modification(ModificationType.DELETE, "member", member));
-        } catch (LDAPException e) {
-            ResultCode rc = e.getResultCode();
-            if (rc == ResultCode.NO_SUCH_ATTRIBUTE || rc == ResultCode.NO_SUCH_OBJECT) {
-                return;
-            }
-            if (rc == ResultCode.OBJECT_CLASS_VIOLATION) {
-                // The last member: groupOfNames needs one, so a placeholder takes its place.
-                modify(group, List.of(new Modification(ModificationType.REPLACE, "member", settings.emptyGroupMember())));
-                return;
-            }
-            throw translate("remove " + member + " from " + group, e);
+        if (entry.isPresent()) {
+            groups.remove(entitlement, entry.get().getDN());
         }
     }
 
@@ -287,15 +241,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
                 attributes.put(a.getName(), a.getValue());
             }
         }
-        Set<String> groups = new TreeSet<>();
-        try {
-            SearchResult result = pool.search(settings.groupsDn(), SearchScope.SUB,
-                Filter.createEqualityFilter("member", e.getDN()), "cn");
-            result.getSearchEntries().forEach(g -> groups.add(g.getAttributeValue("cn")));
-        } catch (LDAPException ex) {
-            throw translate("read groups of " + e.getDN(), ex);
-        }
-        return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes, groups));
+        return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes, groups.of(e.getDN())));
     }
 
     private boolean isDisabled(SearchResultEntry e) {
@@ -325,37 +271,6 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
                 + " under " + settings.peopleDn()));
     }
 
-    private void createGroup(String group, String entitlement, String member) throws ConnectorException {
-        try {
-            pool.add(group, List.of(new Attribute("objectClass", "top", "groupOfNames"),
-                new Attribute("cn", entitlement), new Attribute("member", member)));
-        } catch (LDAPException e) {
-            if (e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS) {
-                addEntitlementRetry(group, member);
-                return;
-            }
-            throw translate("create group " + group, e);
-        }
-    }
-
-    private void addEntitlementRetry(String group, String member) throws ConnectorException {
-        try {
-            pool.modify(group, new Modification(ModificationType.ADD, "member", member));
-        } catch (LDAPException e) {
-            if (e.getResultCode() != ResultCode.ATTRIBUTE_OR_VALUE_EXISTS) {
-                throw translate("add " + member + " to " + group, e);
-            }
-        }
-    }
-
-    private void removeQuietly(String group, String member) {
-        try {
-            pool.modify(group, new Modification(ModificationType.DELETE, "member", member));
-        } catch (LDAPException ignored) {
-            // The placeholder is usually not there; anything else shows on the next reconciliation.
-        }
-    }
-
     private void modify(String dn, List<Modification> mods) throws ConnectorException {
         if (mods.isEmpty()) {
             return;
@@ -364,14 +279,6 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             pool.modify(dn, mods);
         } catch (LDAPException e) {
             throw translate("modify " + dn, e);
-        }
-    }
-
-    private String groupDn(String entitlement) throws ConnectorException {
-        try {
-            return new DN(new RDN("cn", entitlement), new DN(settings.groupsDn())).toString();
-        } catch (LDAPException e) {
-            throw new ConnectorException("groups DN " + settings.groupsDn() + " is not a DN", e);
         }
     }
 
@@ -395,7 +302,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     /** Connection trouble and a busy server are worth retrying; anything the server refused on its merits is not. */
-    private static ConnectorException translate(String what, LDAPException e) {
+    static ConnectorException translate(String what, LDAPException e) {
         ResultCode rc = e.getResultCode();
         String message = what + ": " + rc + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
         if (!rc.isConnectionUsable() || rc == ResultCode.BUSY || rc == ResultCode.UNAVAILABLE
