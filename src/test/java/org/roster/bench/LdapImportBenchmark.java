@@ -16,6 +16,7 @@ import org.roster.hr.SnapshotFormat;
 import org.roster.hr.SnapshotImport;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.Provisioning;
+import org.roster.support.Databases;
 import org.roster.support.Slapd;
 import org.roster.support.TestTargets;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,10 +48,8 @@ class LdapImportBenchmark {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) throws IOException {
-        Files.createDirectories(Path.of("target"));
-        Path store = Files.createTempDirectory(Path.of("target"), "bench-ldap-store");
-        r.add("roster.store.url", () -> "jdbc:h2:file:" + store.toAbsolutePath()
-            + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        String url = Databases.freshH2FileUrl("bench-ldap-store");
+        r.add("roster.store.url", () -> url);
         TestTargets.ldapDirectory(r, Slapd.shared());
     }
 

@@ -62,10 +62,8 @@ class LeaverLatencyBenchmark {
             r.add("roster.store.url", () -> url);
             r.add("roster.store.username", () -> "postgres");
         } else {
-            Files.createDirectories(Path.of("target"));
-            Path store = Files.createTempDirectory(Path.of("target"), "bench-store");
-            r.add("roster.store.url", () -> "jdbc:h2:file:" + store.toAbsolutePath()
-                + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            String url = Databases.freshH2FileUrl("bench-store");
+            r.add("roster.store.url", () -> url);
         }
         TestTargets.ldapDirectory(r, d);
     }

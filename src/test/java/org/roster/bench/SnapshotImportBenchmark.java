@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.roster.hr.SnapshotFormat;
 import org.roster.hr.SnapshotImport;
+import org.roster.support.Databases;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,10 +45,8 @@ class SnapshotImportBenchmark {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry r) throws IOException {
-        Files.createDirectories(Path.of("target"));
-        Path store = Files.createTempDirectory(Path.of("target"), "bench-snapshot-store");
-        r.add("roster.store.url", () -> "jdbc:h2:file:" + store.toAbsolutePath()
-            + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        String url = Databases.freshH2FileUrl("bench-snapshot-store");
+        r.add("roster.store.url", () -> url);
     }
 
     @Test

@@ -37,6 +37,17 @@ public final class Databases {
         return postgres().getJdbcUrl("postgres", name);
     }
 
+    /** The JDBC URL of a new H2 file store under {@code target/} (the embedded default, as a benchmark runs it). */
+    public static String freshH2FileUrl(String name) {
+        try {
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), name);
+            return "jdbc:h2:file:" + dir.toAbsolutePath() + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a store under target/", e);
+        }
+    }
+
     private static DataSource h2() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
