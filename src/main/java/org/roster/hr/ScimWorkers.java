@@ -52,8 +52,9 @@ public final class ScimWorkers {
      * @param ifMatch the SCIM {@code If-Match} header, if any: the change applies only to the version it names
      */
     public HrRecords.Result replace(String id, JsonNode user, String actor, @Nullable String ifMatch) {
-        Long expected = expectedVersion(id, ifMatch);
-        return withScimPaths(() -> records.replace(id, keepMatchKey(id, toWorker(user)), SOURCE, actor, expected));
+        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        Long expected = expectedVersion(current, ifMatch);
+        return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(user)), SOURCE, actor, expected));
     }
 
     public HrRecords.Result replace(String id, JsonNode user, String actor) {
@@ -63,23 +64,22 @@ public final class ScimWorkers {
     public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor, @Nullable String ifMatch)
             throws ScimException {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
-        Long expected = expectedVersion(id, ifMatch);
+        Long expected = expectedVersion(current, ifMatch);
         GenericScimResource resource = new GenericScimResource(toScim(current, baseUri));
         patch.apply(resource);
         ObjectNode patched = resource.getObjectNode();
         patched.remove("meta");
-        return withScimPaths(() -> records.replace(id, keepMatchKey(id, toWorker(patched)), SOURCE, actor, expected));
+        return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(patched)), SOURCE, actor, expected));
     }
 
     /**
      * The version an {@code If-Match} header allows a change to: {@code null} for none or {@code *};
      * for a list of entity tags, the current version if it is among them (else the change fails).
      */
-    private @Nullable Long expectedVersion(String id, @Nullable String ifMatch) {
+    private static @Nullable Long expectedVersion(StoredWorker current, @Nullable String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
             return null;
         }
-        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
         for (String tag : ifMatch.split(",")) {
             String t = tag.trim();
             if (t.startsWith("W/")) {
@@ -96,7 +96,7 @@ public final class ScimWorkers {
     /** HR deleting a worker means the worker left: Roster terminates (today, if HR gave no end date) and keeps the history. */
     public HrRecords.Result delete(String id, String actor, @Nullable String ifMatch) {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
-        Long expected = expectedVersion(id, ifMatch);
+        Long expected = expectedVersion(current, ifMatch);
         Worker w = current.worker();
         LocalDate end = w.endDate() != null ? w.endDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
         return records.replace(id, w.terminatedOn(end), SOURCE, actor, expected);
@@ -163,11 +163,13 @@ public final class ScimWorkers {
     }
 
     /** Personal details are write-only: a record that does not repeat them keeps the match key it had. */
-    private Worker keepMatchKey(String id, Worker incoming) {
-        if (incoming.matchKey() != null) {
-            return incoming;
-        }
-        return records.find(id).map(s -> incoming.withMatchKey(s.worker().matchKey())).orElse(incoming);
+    private static Worker keepMatchKey(StoredWorker current, Worker incoming) {
+        return incoming.matchKey() != null ? incoming : incoming.withMatchKey(current.worker().matchKey());
+    }
+
+    /** Whether a worker with this SCIM id exists. */
+    public boolean exists(String id) {
+        return records.find(id).isPresent();
     }
 
     private Worker toWorker(JsonNode user) {

@@ -118,7 +118,7 @@ class ScimUsersController {
 
     /** An unknown resource is a 404 whatever the body holds (RFC 7644 §3.12): checked before the body is read. */
     private void requireExisting(String id) throws ResourceNotFoundException {
-        if (workers.get(id, ScimJson.baseUri()).isEmpty()) {
+        if (!workers.exists(id)) {
             throw notFound(id);
         }
     }
