@@ -3,6 +3,7 @@ package org.roster.hr;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -10,11 +11,13 @@ import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.internal.ReferenceRepository;
 import org.roster.hr.internal.ReviewRepository;
+import org.roster.hr.internal.WorkerFields;
 import org.roster.hr.internal.WorkerRepository;
 import org.roster.hr.internal.WorkerValidator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The HR module's facade: accepts worker records from any source, validates them, keeps the current
@@ -115,15 +118,14 @@ public final class HrRecords {
 
     /**
      * Applies field changes to a worker, creating it if it is new. Absent fields stay as they are
-     * (see {@link org.roster.hr.internal.WorkerFields}); a source that sends partial records never
+     * (see {@link WorkerFields}); a source that sends partial records never
      * clears a field by omission.
      */
-    public Result upsert(String employeeNumber, java.util.Map<String, tools.jackson.databind.JsonNode> changes,
-                         String source, String actor) {
+    public Result upsert(String employeeNumber, Map<String, JsonNode> changes, String source, String actor) {
         return inTransaction(() -> {
             Optional<StoredWorker> current = repository.findByEmployeeNumber(employeeNumber);
-            Worker next = org.roster.hr.internal.WorkerFields.apply(current.map(StoredWorker::worker).orElse(null),
-                employeeNumber, changes, matchKey);
+            Worker next = WorkerFields.apply(current.map(StoredWorker::worker).orElse(null), employeeNumber, changes,
+                matchKey);
             return current.isEmpty() ? create(next, source, actor) : replace(current.get().id(), next, source, actor);
         });
     }

@@ -57,10 +57,6 @@ public final class ScimWorkers {
         return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(user)), SOURCE, actor, expected));
     }
 
-    public HrRecords.Result replace(String id, JsonNode user, String actor) {
-        return replace(id, user, actor, null);
-    }
-
     public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor, @Nullable String ifMatch)
             throws ScimException {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
@@ -110,10 +106,6 @@ public final class ScimWorkers {
      * Lists users matching a filter. Evaluates the filter over the SCIM representation, so every
      * attribute (core and extension) and every operator the SDK knows is filterable.
      */
-    public Page list(@Nullable Filter filter, int startIndex, int count, String baseUri) throws ScimException {
-        return list(filter, null, true, startIndex, count, baseUri);
-    }
-
     /**
      * Lists users matching a filter, sorted by an attribute path when one is given (values compared
      * ignoring case; resources without the attribute last, as RFC 7644 §3.4.2.3 asks).

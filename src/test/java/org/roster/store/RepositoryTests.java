@@ -124,7 +124,7 @@ class RepositoryTests {
         assertThat(batch.get(0).hrReceivedAt()).isEqualTo(T0);
 
         long createA = batch.get(1).id();
-        outbox.markSent(createA, T0);
+        outbox.markSent(List.of(createA), T0);
         outbox.markDone(createA, T0.plusMillis(5));
         outbox.markRetry(batch.get(0).id(), T0.plusSeconds(30), "busy");
 

@@ -31,12 +31,8 @@ public final class WorkerFields {
     /**
      * @param base the worker as stored, or {@code null} for a new one
      * @param employeeNumber the worker the changes are for
+     * @param matchKey how a returning worker is recognised
      */
-    public static Worker apply(@Nullable Worker base, String employeeNumber, Map<String, JsonNode> changes) {
-        return apply(base, employeeNumber, changes, MatchKey.defaults());
-    }
-
-    /** As {@link #apply(Worker, String, Map)}, recognising returning workers by {@code matchKey}. */
     public static Worker apply(@Nullable Worker base, String employeeNumber, Map<String, JsonNode> changes,
                                MatchKey matchKey) {
         for (String field : changes.keySet()) {

@@ -81,10 +81,6 @@ public class OutboxRepository {
         return jdbc.sql("select count(*) from outbox where status = ?").param(status.name()).query(Long.class).single();
     }
 
-    public void markSent(long id, Instant at) {
-        markSent(List.of(id), at);
-    }
-
     /** Marks operations handed to their connectors: one statement for a whole batch. */
     public void markSent(List<Long> ids, Instant at) {
         if (ids.isEmpty()) {
