@@ -24,6 +24,13 @@ public final class AuditLog {
         repository.insert(clock.instant(), entry);
     }
 
+    /** Appends several entries at once, in order (one batch, for callers that record many together). */
+    public void appendAll(List<AuditEntry> entries) {
+        if (!entries.isEmpty()) {
+            repository.insertAll(clock.instant(), entries);
+        }
+    }
+
     /** Records for one identity, oldest first. */
     public List<AuditRecord> forIdentity(String identity, int offset, int limit) {
         return repository.findByIdentity(identity, offset, limit);

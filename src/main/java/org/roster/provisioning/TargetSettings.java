@@ -8,7 +8,22 @@ import org.roster.provisioning.ldap.LdapSettings;
  *
  * @param name unique; policy grants name it
  * @param type the connector type: {@code ldap} or {@code memory}
+ * @param concurrency operations sent to this target at once (default 4; at most one per identity,
+ *     so per-identity order holds at any setting)
  * @param ldap settings for {@code type: ldap}
  */
-public record TargetSettings(String name, String type, @Nullable LdapSettings ldap) {
+public record TargetSettings(String name, String type, @Nullable Integer concurrency, @Nullable LdapSettings ldap) {
+
+    public TargetSettings {
+        concurrency = concurrency == null ? 4 : concurrency;
+        if (concurrency < 1 || concurrency > 64) {
+            throw new IllegalArgumentException("roster.provisioning.targets[" + name
+                + "].concurrency must be between 1 and 64, was " + concurrency);
+        }
+    }
+
+    @Override
+    public Integer concurrency() {
+        return concurrency;
+    }
 }

@@ -3,13 +3,22 @@ package org.roster.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPURL;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.roster.hr.SnapshotFormat;
@@ -71,6 +80,7 @@ class LdapImportBenchmark {
             summary = snapshots.importSnapshot("export", in, SnapshotFormat.CSV, "benchmark", null);
         }
         double imported = (System.nanoTime() - t0) / 1e9;
+        long doneAtImport = provisioning.count(OutboxEntry.Status.DONE);
         await().atMost(Duration.ofHours(1)).pollInterval(Duration.ofMillis(100))
             .until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
         double provisioned = (System.nanoTime() - t0) / 1e9;
@@ -80,12 +90,62 @@ class LdapImportBenchmark {
         long operations = provisioning.count(OutboxEntry.Status.DONE);
         String report = String.format(Locale.ROOT, """
             HR CSV -> OpenLDAP, %d rows, H2 file store; date %s, %d cores
-              imported (HR, lifecycle, policy, plan, outbox): %.1f s (%.0f rows/s)
+              imported (HR, lifecycle, policy, plan, outbox): %.1f s (%.0f rows/s), %d operations acknowledged by then
               every account and membership acknowledged by OpenLDAP: %.1f s (%d operations, %.0f workers/s)
               Apache Syncope 2.1, same size: 514 s (~20 workers/s)
-            """, ROWS, Instant.now(), Runtime.getRuntime().availableProcessors(), imported, ROWS / imported,
+            """, ROWS, Instant.now(), Runtime.getRuntime().availableProcessors(), imported, ROWS / imported, doneAtImport,
             provisioned, operations, ROWS / provisioned);
         System.out.println(report);
         Files.writeString(Path.of("target/benchmarks/ldap-import-" + ROWS + ".txt"), report);
+    }
+
+    /**
+     * The directory on its own: the same number of account entries added straight to OpenLDAP with the
+     * UnboundID SDK, over one connection and over four, with no Roster in the way. No client can
+     * provision faster than this.
+     */
+    @Test
+    void directoryAloneFloor() throws Exception {
+        Slapd slapd = Slapd.shared();
+        LDAPURL url = new LDAPURL(slapd.url());
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+            "OpenLDAP alone, %d inetOrgPerson adds (no Roster); date %s%n", ROWS, Instant.now()));
+        try (LDAPConnectionPool pool = new LDAPConnectionPool(
+                new LDAPConnection(url.getHost(), url.getPort(), slapd.bindDn(), slapd.bindPassword()), 4)) {
+            for (int threads : new int[] {1, 4}) {
+                String ou = "ou=floor" + threads + "," + slapd.baseDn();
+                pool.add(ou, new Attribute("objectClass", "organizationalUnit"),
+                    new Attribute("ou", "floor" + threads));
+                ExecutorService senders = Executors.newFixedThreadPool(threads);
+                long t0 = System.nanoTime();
+                List<Future<Object>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int first = t;
+                    done.add(senders.submit(() -> {
+                        for (int i = first; i < ROWS; i += threads) {
+                            String uid = "floor" + i;
+                            pool.add("uid=" + uid + "," + ou,
+                                new Attribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson"),
+                                new Attribute("uid", uid), new Attribute("cn", uid),
+                                new Attribute("sn", uid), new Attribute("givenName", uid),
+                                new Attribute("employeeNumber", uid),
+                                new Attribute("mail", uid + "@example.com"),
+                                new Attribute("departmentNumber", "Sales"));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<Object> f : done) {
+                    f.get();
+                }
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                senders.shutdown();
+                report.append(String.format(Locale.ROOT, "  %d connection(s): %.1f s (%.0f adds/s)%n", threads, seconds,
+                    ROWS / seconds));
+            }
+        }
+        System.out.println(report);
+        Files.writeString(Files.createDirectories(Path.of("target/benchmarks")).resolve("ldap-floor-" + ROWS + ".txt"),
+            report.toString());
     }
 }

@@ -117,7 +117,7 @@ class RepositoryTests {
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         outbox.insert(plan("B", op("B", OperationKind.DISABLE, true)));
 
-        List<OutboxEntry> batch = outbox.nextBatch(T0, 10);
+        List<OutboxEntry> batch = outbox.nextBatch("dir", T0, 10);
 
         assertThat(batch).extracting(e -> e.operation().identity() + ":" + e.operation().kind())
             .containsExactly("B:DISABLE", "A:CREATE");
@@ -125,12 +125,12 @@ class RepositoryTests {
 
         long createA = batch.get(1).id();
         outbox.markSent(List.of(createA), T0);
-        outbox.markDone(createA, T0.plusMillis(5));
+        outbox.markDone(Map.of(createA, T0.plusMillis(5)));
         outbox.markRetry(batch.get(0).id(), T0.plusSeconds(30), "busy");
 
-        assertThat(outbox.nextBatch(T0, 10)).extracting(e -> e.operation().kind())
+        assertThat(outbox.nextBatch("dir", T0, 10)).extracting(e -> e.operation().kind())
             .containsExactly(OperationKind.ADD_ENTITLEMENT);
-        assertThat(outbox.nextDue()).contains(T0);
+        assertThat(outbox.nextDue("dir")).contains(T0);
         assertThat(outbox.pending("A")).extracting(e -> e.operation().kind()).containsExactly(OperationKind.ADD_ENTITLEMENT);
         assertThat(outbox.forIdentity("A", 10)).first().satisfies(e -> assertThat(e.status()).isEqualTo(OutboxEntry.Status.PENDING));
         assertThat(outbox.forIdentity("A", 10).get(1).ackedAt()).isEqualTo(T0.plusMillis(5));
@@ -143,34 +143,38 @@ class RepositoryTests {
         JdbcClient jdbc = jdbc(kind);
         OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false)));
-        long id = outbox.nextBatch(T0, 1).get(0).id();
+        long id = outbox.nextBatch("dir", T0, 1).get(0).id();
 
         outbox.markDead(id, "refused");
 
-        assertThat(outbox.nextBatch(T0.plus(1, ChronoUnit.DAYS), 10)).isEmpty();
+        assertThat(outbox.nextBatch("dir", T0.plus(1, ChronoUnit.DAYS), 10)).isEmpty();
         assertThat(outbox.countByStatus(OutboxEntry.Status.DEAD)).isEqualTo(1);
     }
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void accountStateIsInsertedThenReplaced(Databases.Kind kind) {
-        AccountRepository accounts = new AccountRepository(jdbc(kind));
-        accounts.save(new AccountSnapshot("dir", "A", true, Map.of("userName", "a"), Set.of("x")), T0);
-        accounts.save(new AccountSnapshot("dir", "A", false, Map.of("userName", "a"), Set.of()), T0);
+        JdbcClient jdbc = jdbc(kind);
+        AccountRepository accounts = new AccountRepository(jdbc, jdbcTemplate(jdbc));
+        accounts.saveAll(List.of(new AccountSnapshot("dir", "A", true, Map.of("userName", "a"), Set.of("x"))), T0);
+        accounts.saveAll(List.of(new AccountSnapshot("dir", "A", false, Map.of("userName", "a"), Set.of()),
+            new AccountSnapshot("dir", "B", true, Map.of("userName", "b"), Set.of())), T0);
 
         assertThat(accounts.find("dir", "A")).hasValueSatisfying(a -> {
             assertThat(a.enabled()).isFalse();
             assertThat(a.entitlements()).isEmpty();
         });
         assertThat(accounts.forIdentity("A")).hasSize(1);
+        assertThat(accounts.find("dir", "B")).hasValueSatisfying(b -> assertThat(b.enabled()).isTrue());
     }
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void auditRecordsComeBackInOrderForTheirIdentity(Databases.Kind kind) {
-        AuditRepository audit = new AuditRepository(jdbc(kind));
-        audit.insert(T0, new AuditEntry("A", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e1"));
-        audit.insert(T0, new AuditEntry("B", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e2"));
+        JdbcClient jdbc = jdbc(kind);
+        AuditRepository audit = new AuditRepository(jdbc, jdbcTemplate(jdbc));
+        audit.insertAll(T0, List.of(new AuditEntry("A", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e1"),
+            new AuditEntry("B", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e2")));
         audit.insert(T0, new AuditEntry("A", "PLANNED", AuditEntry.Stage.DECISION, "roster", "dir", "x".repeat(5000), "e1"));
 
         assertThat(audit.findByIdentity("A", 0, 10)).extracting(r -> r.entry().kind()).containsExactly("HR_EVENT", "PLANNED");

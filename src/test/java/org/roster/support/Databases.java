@@ -42,7 +42,7 @@ public final class Databases {
         try {
             java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), name);
-            return "jdbc:h2:file:" + dir.toAbsolutePath() + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+            return "jdbc:h2:file:" + dir.toAbsolutePath() + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=256";
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a store under target/", e);
         }

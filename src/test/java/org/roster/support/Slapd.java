@@ -35,7 +35,10 @@ public final class Slapd implements TestDirectory {
         this.port = port;
     }
 
-    /** The shared instance; fails with a clear message when slapd is not installed. */
+    /**
+     * The shared instance; fails with a clear message when slapd is not installed. With
+     * {@code -Dslapd.nosync=true} the database does not sync each write to disk (benchmarks only).
+     */
     public static synchronized Slapd shared() {
         if (shared == null) {
             shared = start();
@@ -124,6 +127,7 @@ public final class Slapd implements TestDirectory {
             olcDbIndex: objectClass eq
             olcDbIndex: employeeNumber eq
             olcDbIndex: member eq
+            olcDbNoSync: %6$s
             olcAccess: {0}to * by self read by * read
 
             dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
@@ -131,7 +135,7 @@ public final class Slapd implements TestDirectory {
             objectClass: olcPPolicyConfig
             olcOverlay: {0}ppolicy
             olcPPolicyDefault: cn=default,ou=policies,%3$s
-            """.formatted(dir, data, BASE_DN, ADMIN_DN, hash);
+            """.formatted(dir, data, BASE_DN, ADMIN_DN, hash, Boolean.getBoolean("slapd.nosync") ? "TRUE" : "FALSE");
     }
 
     private void awaitUp(Path log) throws IOException {

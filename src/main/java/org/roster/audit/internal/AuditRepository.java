@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditRecord;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -13,18 +14,29 @@ import org.springframework.stereotype.Repository;
 public class AuditRepository {
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    public AuditRepository(JdbcClient jdbc) {
+    public AuditRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
+    private static final String INSERT = """
+        insert into audit_record (recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id)
+        values (?, ?, ?, ?, ?, ?, ?, ?)""";
+
     public void insert(Instant at, AuditEntry e) {
-        jdbc.sql("""
-                insert into audit_record (recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id)
-                values (?, ?, ?, ?, ?, ?, ?, ?)""")
-            .params(Timestamp.from(at), e.identity(), e.kind(), e.stage().name(), e.actor(), e.target(),
-                truncate(e.detail(), 4000), e.correlationId())
-            .update();
+        jdbc.sql(INSERT).params(row(at, e)).update();
+    }
+
+    /** Inserts the entries in order, as one JDBC batch. */
+    public void insertAll(Instant at, List<AuditEntry> entries) {
+        batch.batchUpdate(INSERT, entries.stream().map(e -> row(at, e)).toList());
+    }
+
+    private static Object[] row(Instant at, AuditEntry e) {
+        return new Object[] {Timestamp.from(at), e.identity(), e.kind(), e.stage().name(), e.actor(), e.target(),
+            truncate(e.detail(), 4000), e.correlationId()};
     }
 
     public List<AuditRecord> findByIdentity(String identity, int offset, int limit) {

@@ -24,9 +24,11 @@ public class AccountRepository {
     };
 
     private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
 
-    public AccountRepository(JdbcClient jdbc) {
+    public AccountRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     public Optional<AccountSnapshot> find(String target, String identity) {
@@ -39,21 +41,27 @@ public class AccountRepository {
             .param(identity).query(AccountRepository::map).list();
     }
 
-    /** Stores the account's state, replacing what was there (update first, insert if there was nothing). */
-    public void save(AccountSnapshot a, Instant at) {
-        int updated = jdbc.sql("""
+    /** Stores the accounts' state, replacing what was there (update first, insert what was not there). */
+    public void saveAll(java.util.Collection<AccountSnapshot> accounts, Instant at) {
+        Timestamp when = Timestamp.from(at);
+        List<AccountSnapshot> list = List.copyOf(accounts);
+        int[] updated = batch.batchUpdate("""
                 update target_account set enabled = ?, attributes = ?, entitlements = ?, updated_at = ?
-                where target = ? and identity_key = ?""")
-            .params(a.enabled(), JsonColumns.write(a.attributes()), JsonColumns.write(a.entitlements()),
-                Timestamp.from(at), a.target(), a.identity())
-            .update();
-        if (updated == 0) {
-            jdbc.sql("""
+                where target = ? and identity_key = ?""",
+            list.stream().map(a -> new Object[] {a.enabled(), JsonColumns.write(a.attributes()),
+                JsonColumns.write(a.entitlements()), when, a.target(), a.identity()}).toList());
+        List<Object[]> inserts = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (updated[i] == 0) {
+                AccountSnapshot a = list.get(i);
+                inserts.add(new Object[] {a.target(), a.identity(), a.enabled(), JsonColumns.write(a.attributes()),
+                    JsonColumns.write(a.entitlements()), when});
+            }
+        }
+        if (!inserts.isEmpty()) {
+            batch.batchUpdate("""
                     insert into target_account (target, identity_key, enabled, attributes, entitlements, updated_at)
-                    values (?, ?, ?, ?, ?, ?)""")
-                .params(a.target(), a.identity(), a.enabled(), JsonColumns.write(a.attributes()),
-                    JsonColumns.write(a.entitlements()), Timestamp.from(at))
-                .update();
+                    values (?, ?, ?, ?, ?, ?)""", inserts);
         }
     }
 

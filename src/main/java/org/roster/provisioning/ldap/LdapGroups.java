@@ -90,9 +90,11 @@ final class LdapGroups {
             if (rc != ResultCode.OBJECT_CLASS_VIOLATION) {
                 throw LdapConnector.translate("remove " + member + " from " + group, e);
             }
-            // The last member: groupOfNames needs one, so a placeholder takes its place.
+            // The last member: groupOfNames needs one, so a placeholder takes its place, in one modify
+            // (a replace could drop a member another operation added meanwhile).
             try {
-                pool.modify(group, new Modification(ModificationType.REPLACE, "member", settings.emptyGroupMember()));
+                pool.modify(group, new Modification(ModificationType.ADD, "member", settings.emptyGroupMember()),
+                    new Modification(ModificationType.DELETE, "member", member));
             } catch (LDAPException again) {
                 throw LdapConnector.translate("empty " + group, again);
             }

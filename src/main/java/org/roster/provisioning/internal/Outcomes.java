@@ -1,0 +1,127 @@
+package org.roster.provisioning.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditLog;
+import org.roster.plan.AccountSnapshot;
+import org.roster.plan.Operation;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.ProvisioningSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records what targets answered: acknowledgements (with the account's new state, an audit record
+ * and the propagation metric) and failures (a retry with backoff, or the dead-letter state).
+ */
+@Component
+class Outcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
+
+    private final OutboxRepository outbox;
+    private final AccountRepository accounts;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final ProvisioningSettings settings;
+    private final MeterRegistry meters;
+
+    Outcomes(OutboxRepository outbox, AccountRepository accounts, AuditLog audit, TransactionTemplate tx, Clock clock,
+             ProvisioningSettings settings, MeterRegistry meters) {
+        this.outbox = outbox;
+        this.accounts = accounts;
+        this.audit = audit;
+        this.tx = tx;
+        this.clock = clock;
+        this.settings = settings;
+        this.meters = meters;
+    }
+
+    /** An operation the target acknowledged, and when. */
+    record Acknowledged(OutboxEntry entry, Instant at) {
+    }
+
+    /**
+     * Records acknowledgements, the accounts' new state and their audit records, in one transaction
+     * and a few JDBC batches (a batch holds at most one operation per account, but the projection
+     * does not rely on it).
+     */
+    void acknowledge(List<Acknowledged> acknowledged) {
+        if (acknowledged.isEmpty()) {
+            return;
+        }
+        tx.executeWithoutResult(status -> {
+            Map<Long, Instant> done = new LinkedHashMap<>();
+            Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
+            List<AuditEntry> records = new ArrayList<>(acknowledged.size());
+            for (Acknowledged a : acknowledged) {
+                Operation op = a.entry().operation();
+                done.put(a.entry().id(), a.at());
+                String key = op.target() + "\u0000" + op.identity();
+                AccountSnapshot before = changed.containsKey(key) ? changed.get(key)
+                    : accounts.find(op.target(), op.identity()).orElse(null);
+                AccountSnapshot after = AccountProjection.apply(before, op);
+                if (after != null) {
+                    changed.put(key, after);
+                }
+                records.add(new AuditEntry(op.identity(), "OPERATION_ACKED", AuditEntry.Stage.EXECUTION, "roster",
+                    op.target(), op.describe() + " acknowledged " + Duration.between(a.entry().hrReceivedAt(), a.at())
+                        .toMillis() + " ms after the HR change was received", a.entry().correlationId()));
+            }
+            outbox.markDone(done);
+            accounts.saveAll(changed.values(), clock.instant());
+            audit.appendAll(records);
+        });
+        for (Acknowledged a : acknowledged) {
+            Operation op = a.entry().operation();
+            Timer.builder("roster.propagation")
+                .description("Time from receiving an HR change to the target acknowledging an operation it caused")
+                .tag("target", op.target()).tag("kind", op.kind().name())
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(Duration.between(a.entry().hrReceivedAt(), a.at()));
+        }
+    }
+
+    /** A failed attempt: retried after a backoff, or dead-lettered when it cannot succeed or ran out of attempts. */
+    void failed(OutboxEntry entry, @Nullable String error, boolean permanent) {
+        Operation op = entry.operation();
+        String message = error == null ? "unknown error" : error;
+        boolean dead = permanent || entry.attempts() + 1 >= settings.maxAttempts();
+        tx.executeWithoutResult(status -> {
+            if (dead) {
+                outbox.markDead(entry.id(), message);
+            } else {
+                outbox.markRetry(entry.id(), clock.instant().plus(backoff(entry.attempts() + 1)), message);
+            }
+            audit.append(new AuditEntry(op.identity(), dead ? "OPERATION_DEAD" : "OPERATION_RETRY",
+                AuditEntry.Stage.EXECUTION, "roster", op.target(),
+                op.describe() + " failed (attempt " + (entry.attempts() + 1) + "): " + message, entry.correlationId()));
+        });
+        if (dead) {
+            log.warn("operation {} ({}) dead-lettered after {} attempt(s): {}", entry.id(), op.describe(),
+                entry.attempts() + 1, message);
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, settings.maxBackoff().toMillis());
+        // Full jitter on the upper half: spreads retries of a burst without ever retrying at once.
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return Duration.ofMillis(jittered);
+    }
+}
