@@ -134,6 +134,11 @@ public final class HrRecords {
         return repository.findById(id);
     }
 
+    /** The worker holding a userName, compared ignoring case as SCIM requires. */
+    public Optional<StoredWorker> findByUserName(String userName) {
+        return repository.employeeNumberOfUserName(userName).flatMap(repository::findByEmployeeNumber);
+    }
+
     public Optional<StoredWorker> findByEmployeeNumber(String employeeNumber) {
         return repository.findByEmployeeNumber(employeeNumber);
     }

@@ -103,50 +103,99 @@ public final class ScimWorkers {
     }
 
     /**
-     * Lists users matching a filter. Evaluates the filter over the SCIM representation, so every
-     * attribute (core and extension) and every operator the SDK knows is filterable.
-     */
-    /**
      * Lists users matching a filter, sorted by an attribute path when one is given (values compared
-     * ignoring case; resources without the attribute last, as RFC 7644 §3.4.2.3 asks).
+     * ignoring case; resources without the attribute last, as RFC 7644 §3.4.2.3 asks). The filter is
+     * evaluated over the SCIM representation, so every attribute (core and extension) and every
+     * operator the SDK knows is filterable. A filter that pins a unique key ({@code id},
+     * {@code userName} or the enterprise {@code employeeNumber} with {@code eq}, alone or in an
+     * {@code and}: the look-up HR and IdP clients make before each write) reads that one record;
+     * anything else reads the population page by page, keeping only the page asked for (and, when
+     * sorting, the keys of the entries before it), so memory does not grow with the population.
      */
     public Page list(@Nullable Filter filter, @Nullable String sortBy, boolean ascending, int startIndex, int count,
                      String baseUri) throws ScimException {
-        Page unsorted = listUnsorted(filter, baseUri);
-        List<ObjectNode> matching = new ArrayList<>(unsorted.resources());
-        if (sortBy != null && !sortBy.isBlank()) {
-            com.unboundid.scim2.common.Path path = com.unboundid.scim2.common.Path.fromString(sortBy);
-            java.util.Map<ObjectNode, String> keys = new java.util.IdentityHashMap<>();
-            for (ObjectNode node : matching) {
-                JsonNode v = new GenericScimResource(node).getValue(path);
-                keys.put(node, v == null || v.isMissingNode() || v.isNull() ? null
-                    : (v.isArray() && !v.isEmpty() ? v.get(0) : v).asString().toLowerCase(java.util.Locale.ROOT));
+        int skip = Math.max(startIndex, 1) - 1;
+        int take = Math.max(count, 0);
+        com.unboundid.scim2.common.Path sortPath = sortBy == null || sortBy.isBlank() ? null
+            : com.unboundid.scim2.common.Path.fromString(sortBy);
+        java.util.Comparator<String> order = ascending ? java.util.Comparator.naturalOrder()
+            : java.util.Comparator.<String>naturalOrder().reversed();
+        // Entries in list order; ties keep the store's order (seq), so paging is stable.
+        java.util.Comparator<Ranked> rank = java.util.Comparator
+            .comparing(Ranked::key, java.util.Comparator.nullsLast(order)).thenComparingLong(Ranked::seq);
+        // Unsorted, the kept window is the page; sorted, the best skip + take entries seen so far.
+        java.util.PriorityQueue<Ranked> kept = new java.util.PriorityQueue<>(rank.reversed());
+        long total = 0;
+        for (StoredWorker s : (Iterable<StoredWorker>) candidates(filter)::iterator) {
+            ObjectNode node = toScim(s, baseUri);
+            if (filter != null && !FilterEvaluator.evaluate(filter, node)) {
+                continue;
             }
-            java.util.Comparator<String> order = ascending ? java.util.Comparator.naturalOrder()
-                : java.util.Comparator.<String>naturalOrder().reversed();
-            matching.sort(java.util.Comparator.comparing(keys::get, java.util.Comparator.nullsLast(order)));
+            long seq = total++;
+            if (sortPath == null) {
+                if (seq >= skip && seq < (long) skip + take) {
+                    kept.add(new Ranked(null, seq, node));
+                }
+                continue;
+            }
+            kept.add(new Ranked(sortKey(node, sortPath), seq, node));
+            if (kept.size() > skip + take) {
+                kept.poll();
+            }
         }
-        int from = Math.min(Math.max(startIndex, 1) - 1, matching.size());
-        int to = Math.min(from + Math.max(count, 0), matching.size());
-        return new Page(matching.size(), from + 1, List.copyOf(matching.subList(from, to)));
+        List<Ranked> window = new ArrayList<>(kept);
+        window.sort(rank);
+        List<ObjectNode> page = window.subList(Math.min(sortPath == null ? 0 : skip, window.size()), window.size())
+            .stream().map(Ranked::node).toList();
+        return new Page((int) Math.min(total, Integer.MAX_VALUE), skip + 1, page.subList(0, Math.min(take, page.size())));
     }
 
-    private Page listUnsorted(@Nullable Filter filter, String baseUri) throws ScimException {
-        List<ObjectNode> matching = new ArrayList<>();
-        int batch = 500;
-        for (int offset = 0; ; offset += batch) {
-            List<StoredWorker> page = records.list(offset, batch);
-            for (StoredWorker s : page) {
-                ObjectNode node = toScim(s, baseUri);
-                if (filter == null || FilterEvaluator.evaluate(filter, node)) {
-                    matching.add(node);
-                }
-            }
-            if (page.size() < batch) {
-                break;
-            }
+    private record Ranked(@Nullable String key, long seq, ObjectNode node) {
+    }
+
+    private static @Nullable String sortKey(ObjectNode node, com.unboundid.scim2.common.Path path) throws ScimException {
+        JsonNode v = new GenericScimResource(node).getValue(path);
+        return v == null || v.isMissingNode() || v.isNull() ? null
+            : (v.isArray() && !v.isEmpty() ? v.get(0) : v).asString().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The records a filter can match: one looked up by a unique key it pins, or every record, page by page. */
+    private java.util.stream.Stream<StoredWorker> candidates(@Nullable Filter filter) {
+        Optional<Optional<StoredWorker>> pinned = filter == null ? Optional.empty() : pinned(filter);
+        if (pinned.isPresent()) {
+            return pinned.get().stream();
         }
-        return new Page(matching.size(), 1, matching);
+        int batch = 500;
+        return java.util.stream.IntStream.iterate(0, offset -> offset + batch)
+            .mapToObj(offset -> records.list(offset, batch))
+            .takeWhile(page -> !page.isEmpty())
+            .flatMap(List::stream);
+    }
+
+    /** The record a filter pins by a unique key (present but empty when there is no such record). */
+    private Optional<Optional<StoredWorker>> pinned(Filter filter) {
+        if (filter instanceof com.unboundid.scim2.common.filters.AndFilter and) {
+            return and.getCombinedFilters().stream().map(this::pinned).flatMap(Optional::stream).findFirst();
+        }
+        if (!(filter instanceof com.unboundid.scim2.common.filters.EqualFilter eq)
+            || !eq.getComparisonValue().isString() || eq.getAttributePath().size() != 1
+            || eq.getAttributePath().getElement(0).getValueFilter() != null) {
+            return Optional.empty();
+        }
+        String urn = eq.getAttributePath().getSchemaUrn();
+        String attribute = eq.getAttributePath().getElement(0).getAttribute();
+        String value = eq.getComparisonValue().asString();
+        boolean core = urn == null || urn.equalsIgnoreCase(ScimSchemas.USER);
+        if (core && attribute.equalsIgnoreCase("id")) {
+            return Optional.of(records.find(value));
+        }
+        if (core && attribute.equalsIgnoreCase("userName")) {
+            return Optional.of(records.findByUserName(value));
+        }
+        if (urn != null && urn.equalsIgnoreCase(ScimSchemas.ENTERPRISE_USER) && attribute.equalsIgnoreCase("employeeNumber")) {
+            return Optional.of(records.findByEmployeeNumber(value));
+        }
+        return Optional.empty();
     }
 
     public ObjectNode toScim(StoredWorker stored, String baseUri) {

@@ -152,6 +152,29 @@ public final class SnapshotImport {
         long quarantined;
         long disappeared;
         long terminated;
+
+        Counts copy() {
+            Counts c = new Counts();
+            c.set(this);
+            return c;
+        }
+
+        void set(Counts other) {
+            rows = other.rows;
+            created = other.created;
+            changed = other.changed;
+            unchanged = other.unchanged;
+            quarantined = other.quarantined;
+            disappeared = other.disappeared;
+            terminated = other.terminated;
+        }
+    }
+
+    /** A row of a batch run without savepoints failed validation: the batch is rolled back and run again with them. */
+    private static final class RowFailed extends RuntimeException {
+        RowFailed() {
+            super(null, null, false, false);
+        }
     }
 
     private void process(HrSourceSettings.Source source, String snapshotId, List<Row> batch, Counts counts,
@@ -170,6 +193,21 @@ public final class SnapshotImport {
             }
         }
         Map<String, SnapshotRepository.Row> stored = snapshots.rows(source.name(), keys);
+        // Rows rarely fail once mapped; a savepoint per row costs more than replaying the odd batch
+        // that has one. So the batch runs without savepoints first, and only if a row fails is it
+        // rolled back and run again, each row in its own savepoint, so that the failed row alone is held.
+        Counts before = counts.copy();
+        try {
+            apply(source, snapshotId, batch, mapped, stored, counts, actor, false);
+        } catch (RowFailed e) {
+            counts.set(before);
+            apply(source, snapshotId, batch, mapped, stored, counts, actor, true);
+        }
+    }
+
+    private void apply(HrSourceSettings.Source source, String snapshotId, List<Row> batch,
+                       List<Map<String, JsonNode>> mapped, Map<String, SnapshotRepository.Row> stored, Counts counts,
+                       String actor, boolean savepoints) {
         tx.executeWithoutResult(status -> {
             Set<String> seen = new HashSet<>();
             List<String> unchanged = new ArrayList<>();
@@ -197,11 +235,14 @@ public final class SnapshotImport {
                     continue;
                 }
                 try {
-                    HrRecords.Result r = savepoint.execute(s -> {
+                    HrRecords.Result r = savepoints ? savepoint.execute(s -> {
                         HrRecords.Result result = records.upsert(en, fields, source.name(), actor);
                         snapshots.save(source.name(), en, hash, snapshotId, before != null);
                         return result;
-                    });
+                    }) : records.upsert(en, fields, source.name(), actor);
+                    if (!savepoints) {
+                        snapshots.save(source.name(), en, hash, snapshotId, before != null);
+                    }
                     if (r == null || !r.changed()) {
                         counts.unchanged++;
                     } else if (r.stored().version() == 1) {
@@ -210,6 +251,9 @@ public final class SnapshotImport {
                         counts.changed++;
                     }
                 } catch (HrValidationException e) {
+                    if (!savepoints) {
+                        throw new RowFailed();
+                    }
                     hold(source, eventId, en, fields, new HrValidationException(source.column(e.field()),
                         e.reason() + " (row " + row.number() + ")"), actor, counts);
                 }

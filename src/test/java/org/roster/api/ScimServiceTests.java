@@ -9,6 +9,7 @@ import com.unboundid.scim2.common.types.SchemaResource;
 import com.unboundid.scim2.common.types.ServiceProviderConfigResource;
 import com.unboundid.scim2.common.types.UserResource;
 import java.util.UUID;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.roster.hr.ScimSchemas;
@@ -203,6 +204,29 @@ class ScimServiceTests {
 
         assertThat(byName.getResources()).extracting(UserResource::getUserName).containsExactly("filter-one");
         assertThat(byDepartment.getResources()).extracting(UserResource::getUserName).containsExactly("filter-two");
+    }
+
+    @Test
+    void lookupsByUniqueKeyFollowScimMatchingRules() throws Exception {
+        scim.create("Users", ScimClients.user("K1", "key-one", "Risk", "employee", null));
+        scim.create("Users", ScimClients.user("K2", "key-two", "Risk", "contractor", null));
+
+        // userName is case-insensitive (RFC 7643 §4.1.1); the rest of an "and" still applies.
+        assertThat(names("userName eq \"KEY-ONE\"")).containsExactly("key-one");
+        assertThat(names("userName eq \"key-one\" and " + ScimSchemas.WORKER + ":workerType eq \"contractor\"")).isEmpty();
+        assertThat(names(ScimSchemas.ENTERPRISE_USER + ":employeeNumber eq \"K2\"")).containsExactly("key-two");
+        assertThat(names("userName eq \"nobody\"")).isEmpty();
+        // Sorted and paged over a scan: the second page of one holds the second name.
+        ListResponse<UserResource> second = scim.searchRequest("Users").filter("userName sw \"key-\"")
+            .sort("userName", com.unboundid.scim2.common.messages.SortOrder.DESCENDING).page(2, 1)
+            .invoke(UserResource.class);
+        assertThat(second.getTotalResults()).isEqualTo(2);
+        assertThat(second.getResources()).extracting(UserResource::getUserName).containsExactly("key-one");
+    }
+
+    private List<String> names(String filter) throws Exception {
+        return scim.searchRequest("Users").filter(filter).invoke(UserResource.class).getResources().stream()
+            .map(UserResource::getUserName).toList();
     }
 
     @Test

@@ -108,6 +108,8 @@ class SnapshotImportTests {
         assertThat(result.path("created").asLong()).isEqualTo(2);
         assertThat(result.path("quarantined").asLong()).isEqualTo(1);
         assertThat(api.get("/api/v1/identities/" + p + "2").status()).isEqualTo(404);
+        // The row before the bad one was applied once, not once per attempt at the batch.
+        assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").size()).isEqualTo(1);
         JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
         JsonNode mine = null;
         for (JsonNode q : held) {

@@ -3,6 +3,7 @@ package org.roster.audit.internal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,6 +33,11 @@ public class AuditRepository {
     /** Inserts the entries in order, as one JDBC batch. */
     public void insertAll(Instant at, List<AuditEntry> entries) {
         batch.batchUpdate(INSERT, entries.stream().map(e -> row(at, e)).toList());
+    }
+
+    /** Inserts entries recorded at different times, in order, as one JDBC batch. */
+    public void insertAll(List<Map.Entry<Instant, AuditEntry>> entries) {
+        batch.batchUpdate(INSERT, entries.stream().map(e -> row(e.getKey(), e.getValue())).toList());
     }
 
     private static Object[] row(Instant at, AuditEntry e) {

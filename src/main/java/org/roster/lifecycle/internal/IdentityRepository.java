@@ -38,9 +38,16 @@ public class IdentityRepository {
     /**
      * Reads and locks the identity's row until the transaction ends, so that an HR change and an
      * effective date arriving at once for the same identity are applied one after the other.
+     * The lock is taken by a no-op update rather than {@code select ... for update}, which H2 parses
+     * again on every call (it does not cache locking queries); a new identity costs one statement.
      */
     public Optional<Identity> findForUpdate(String employeeNumber) {
-        return jdbc.sql("select * from identity where employee_number = ? for update").param(employeeNumber)
+        int locked = jdbc.sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
+            .update();
+        if (locked == 0) {
+            return Optional.empty();
+        }
+        return jdbc.sql("select * from identity where employee_number = ?").param(employeeNumber)
             .query(IdentityRepository::map).optional();
     }
 
