@@ -57,14 +57,7 @@ class LeaverLatencyBenchmark {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) throws IOException {
         Slapd d = Slapd.shared();
-        if (STORE.equals("postgresql")) {
-            String url = Databases.freshPostgresUrl();
-            r.add("roster.store.url", () -> url);
-            r.add("roster.store.username", () -> "postgres");
-        } else {
-            String url = Databases.freshH2FileUrl("bench-store");
-            r.add("roster.store.url", () -> url);
-        }
+        Databases.benchmarkStore(r, "bench-store");
         TestTargets.ldapDirectory(r, d);
     }
 

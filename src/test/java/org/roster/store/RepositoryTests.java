@@ -111,43 +111,30 @@ class RepositoryTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
-    void outboxServesPriorityFirstAndOneOperationPerIdentityAtATime(Databases.Kind kind) {
+    void outboxKeepsEachOperationsDeliveryState(Databases.Kind kind) {
         JdbcClient jdbc = jdbc(kind);
         OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         outbox.insert(plan("B", op("B", OperationKind.DISABLE, true)));
+        List<OutboxEntry> a = outbox.pending("A");
+        long createA = a.get(0).id();
+        long disableB = outbox.pending("B").get(0).id();
 
-        List<OutboxEntry> batch = outbox.nextBatch("dir", T0, 10);
-
-        assertThat(batch).extracting(e -> e.operation().identity() + ":" + e.operation().kind())
-            .containsExactly("B:DISABLE", "A:CREATE");
-        assertThat(batch.get(0).hrReceivedAt()).isEqualTo(T0);
-
-        long createA = batch.get(1).id();
-        outbox.markSent(List.of(createA), T0);
+        outbox.markSent(List.of(createA, disableB), T0);
         outbox.markDone(Map.of(createA, T0.plusMillis(5)));
-        outbox.markRetry(batch.get(0).id(), T0.plusSeconds(30), "busy");
+        outbox.markRetry(disableB, T0.plusSeconds(30), "busy");
 
-        assertThat(outbox.nextBatch("dir", T0, 10)).extracting(e -> e.operation().kind())
-            .containsExactly(OperationKind.ADD_ENTITLEMENT);
-        assertThat(outbox.nextDue("dir")).contains(T0);
+        assertThat(a.get(0).hrReceivedAt()).isEqualTo(T0);
         assertThat(outbox.pending("A")).extracting(e -> e.operation().kind()).containsExactly(OperationKind.ADD_ENTITLEMENT);
+        assertThat(outbox.pending("B").get(0).nextAttemptAt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(outbox.pending("B").get(0).lastError()).isEqualTo("busy");
         assertThat(outbox.forIdentity("A", 10)).first().satisfies(e -> assertThat(e.status()).isEqualTo(OutboxEntry.Status.PENDING));
         assertThat(outbox.forIdentity("A", 10).get(1).ackedAt()).isEqualTo(T0.plusMillis(5));
         assertThat(outbox.forIdentity("A", 10).get(1).attempts()).isEqualTo(1);
-    }
+        assertThat(outbox.pendingByTarget()).containsExactly(Map.entry("dir", 2L));
 
-    @ParameterizedTest
-    @EnumSource(Databases.Kind.class)
-    void deadOperationsLeaveTheQueue(Databases.Kind kind) {
-        JdbcClient jdbc = jdbc(kind);
-        OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
-        outbox.insert(plan("A", op("A", OperationKind.CREATE, false)));
-        long id = outbox.nextBatch("dir", T0, 1).get(0).id();
-
-        outbox.markDead(id, "refused");
-
-        assertThat(outbox.nextBatch("dir", T0.plus(1, ChronoUnit.DAYS), 10)).isEmpty();
+        outbox.markDead(disableB, "refused");
+        assertThat(outbox.pending("B")).isEmpty();
         assertThat(outbox.countByStatus(OutboxEntry.Status.DEAD)).isEqualTo(1);
     }
 

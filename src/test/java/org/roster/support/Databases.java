@@ -48,6 +48,25 @@ public final class Databases {
         }
     }
 
+    /**
+     * Points a whole-application benchmark at a fresh store: {@code -Dbench.store=h2} (the embedded
+     * default, a file under {@code target/}) or {@code postgresql} (embedded PostgreSQL 17).
+     *
+     * @return the store's name, for the report
+     */
+    public static String benchmarkStore(org.springframework.test.context.DynamicPropertyRegistry r, String name) {
+        String store = System.getProperty("bench.store", "h2");
+        if (store.equals("postgresql")) {
+            String url = freshPostgresUrl();
+            r.add("roster.store.url", () -> url);
+            r.add("roster.store.username", () -> "postgres");
+            return "PostgreSQL 17";
+        }
+        String url = freshH2FileUrl(name);
+        r.add("roster.store.url", () -> url);
+        return "H2 file";
+    }
+
     private static DataSource h2() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");

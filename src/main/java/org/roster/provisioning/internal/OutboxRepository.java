@@ -53,35 +53,38 @@ public class OutboxRepository {
     }
 
     /**
-     * A target's operations ready to send: due, and each the oldest unfinished one of its identity
-     * on the target (per-identity order), priority lane first. Each lane is read in id order along
-     * the {@code outbox_lane} index, so a pass costs the rows it looks at, not the whole backlog.
+     * A target's unfinished priority operations (revocations), oldest first, due or not. Read along
+     * the {@code outbox_lane} index: one range, no join, so the plan does not depend on statistics.
      */
-    public List<OutboxEntry> nextBatch(String target, Instant now, int limit) {
-        List<OutboxEntry> batch = new java.util.ArrayList<>(lane(target, true, now, limit));
-        if (batch.size() < limit) {
-            batch.addAll(lane(target, false, now, limit - batch.size()));
-        }
-        return batch;
-    }
-
-    private List<OutboxEntry> lane(String target, boolean priority, Instant now, int limit) {
-        // "order by status, target, priority, id" is "order by id" here (the where clause fixes the
-        // rest), spelled so that the planners of H2 and PostgreSQL see the index order.
+    public List<OutboxEntry> pendingPriority(String target, int limit) {
         return jdbc.sql("""
-                select o.* from outbox o
-                where o.status = 'PENDING' and o.target = ? and o.priority = ? and o.next_attempt_at <= ?
-                  and not exists (select 1 from outbox p where p.status = 'PENDING' and p.target = o.target
-                                  and p.identity_key = o.identity_key and p.id < o.id)
-                order by o.status, o.target, o.priority, o.id
-                limit ?""")
-            .params(target, priority ? 1 : 0, Timestamp.from(now), limit).query(OutboxRepository::map).list();
+                select * from outbox where status = 'PENDING' and target = ? and priority = 1
+                order by status, target, priority, id limit ?""")
+            .params(target, limit).query(OutboxRepository::map).list();
     }
 
-    /** When the target's next waiting operation falls due, if it has one. */
-    public Optional<Instant> nextDue(String target) {
-        return jdbc.sql("select min(next_attempt_at) from outbox where status = 'PENDING' and target = ?")
-            .param(target).query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
+    /**
+     * A window of a target's unfinished routine operations: the oldest after {@code afterId}, in id
+     * order, due or not, along the {@code outbox_lane} index ("order by status, target, priority, id"
+     * is "order by id" here, spelled so that the planners of H2 and PostgreSQL see the index order).
+     */
+    public List<OutboxEntry> pendingRoutine(String target, long afterId, int limit) {
+        return jdbc.sql("""
+                select * from outbox where status = 'PENDING' and target = ? and priority = 0 and id > ?
+                order by status, target, priority, id limit ?""")
+            .params(target, afterId, limit).query(OutboxRepository::map).list();
+    }
+
+    /** Every unfinished operation of these identities on a target, in order. */
+    public List<OutboxEntry> pending(String target, java.util.Collection<String> identities) {
+        if (identities.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                select * from outbox where target = :target and identity_key in (:identities) and status = 'PENDING'
+                order by id""")
+            .param("target", target).param("identities", List.copyOf(identities))
+            .query(OutboxRepository::map).list();
     }
 
     /** Unfinished operations per target. */
@@ -136,7 +139,7 @@ public class OutboxRepository {
         return new OutboxEntry(rs.getLong("id"), op, OutboxEntry.Status.valueOf(rs.getString("status")),
             rs.getInt("attempts"), rs.getString("correlation_id"), rs.getTimestamp("hr_received_at").toInstant(),
             rs.getTimestamp("planned_at").toInstant(), instant(rs.getTimestamp("sent_at")),
-            instant(rs.getTimestamp("acked_at")), rs.getString("last_error"));
+            instant(rs.getTimestamp("acked_at")), rs.getString("last_error"), rs.getTimestamp("next_attempt_at").toInstant());
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp t) {

@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends one target's operations: its own loop and its own pool of {@code concurrency} senders, so a
- * slow or unreachable target holds up nothing but itself. Each pass takes the target's ready
- * operations (at most one per identity, the oldest unfinished, so per-identity order holds however
- * many are in flight), sends the priority lane first and records it at once, then the routine
- * work, with additions to the same entitlement coalesced where the connector can.
+ * slow or unreachable target holds up nothing but itself. Each pass takes the target's
+ * {@link ReadyWork} (per identity, its unfinished operations in order), sends the identities with a
+ * revocation first and records them at once, then the routine work, in waves that keep each
+ * identity's order however many senders run, with additions to the same entitlement coalesced
+ * where the connector can.
  */
 final class TargetLane extends WorkerLoop {
 
@@ -83,35 +84,66 @@ final class TargetLane extends WorkerLoop {
 
     @Override
     protected long pass() throws InterruptedException {
-        String target = connector.name();
-        List<OutboxEntry> batch = outbox.nextBatch(target, clock.instant(), BATCH);
-        if (batch.isEmpty()) {
+        ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH);
+        if (work.isEmpty()) {
             clearWakeUps();
-            // Checked again after clearing, so that a wake-up between the query and the clearing is not lost.
-            return outbox.nextBatch(target, clock.instant(), 1).isEmpty() ? waitMillis() : 0;
+            // Looked at again after clearing, so that a wake-up between the read and the clearing is not lost.
+            ReadyWork again = ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
+            return again.isEmpty() ? waitMillis(again.nextDue()) : 0;
         }
-        outbox.markSent(batch.stream().map(OutboxEntry::id).toList(), clock.instant());
-        List<Callable<List<Acknowledged>>> priority = new ArrayList<>();
-        List<Callable<List<Acknowledged>>> routine = new ArrayList<>();
-        Map<String, List<OutboxEntry>> additions = new LinkedHashMap<>();
-        for (OutboxEntry entry : batch) {
-            Operation op = entry.operation();
-            if (op.priority()) {
-                priority.add(() -> send(entry).map(List::of).orElse(List.of()));
-            } else if (op.kind() == OperationKind.ADD_ENTITLEMENT && op.entitlement() != null
-                && connector instanceof EntitlementBatchOp) {
-                additions.computeIfAbsent(op.entitlement(), k -> new ArrayList<>()).add(entry);
-            } else {
-                routine.add(() -> send(entry).map(List::of).orElse(List.of()));
-            }
-        }
-        additions.values().forEach(group -> routine.add(() -> sendTogether(group)));
         // A revocation is recorded as soon as it is done, not after the routine work behind it.
-        outcomes.acknowledge(run(priority));
+        outcomes.acknowledge(inWaves(work.revocations()));
         if (!stopping()) {
-            outcomes.acknowledge(run(routine));
+            outcomes.acknowledge(inWaves(work.routine()));
         }
         return 0;
+    }
+
+    /**
+     * Sends each identity's operations in order, a wave at a time: the first of every sequence, then
+     * the second, and so on, the operations of a wave {@code concurrency} at a time and additions of
+     * the same entitlement together. An identity whose operation fails sends nothing more this pass.
+     */
+    private List<Acknowledged> inWaves(List<List<OutboxEntry>> sequences) throws InterruptedException {
+        List<Acknowledged> acknowledged = new ArrayList<>();
+        List<java.util.Iterator<OutboxEntry>> live = new ArrayList<>();
+        sequences.forEach(seq -> live.add(seq.iterator()));
+        while (!live.isEmpty() && !stopping()) {
+            List<OutboxEntry> wave = new ArrayList<>(live.size());
+            live.removeIf(it -> !it.hasNext());
+            live.forEach(it -> wave.add(it.next()));
+            if (wave.isEmpty()) {
+                break;
+            }
+            outbox.markSent(wave.stream().map(OutboxEntry::id).toList(), clock.instant());
+            List<Callable<List<Acknowledged>>> tasks = new ArrayList<>();
+            Map<String, List<OutboxEntry>> additions = new LinkedHashMap<>();
+            for (OutboxEntry entry : wave) {
+                Operation op = entry.operation();
+                if (op.kind() == OperationKind.ADD_ENTITLEMENT && op.entitlement() != null
+                    && connector instanceof EntitlementBatchOp) {
+                    additions.computeIfAbsent(op.entitlement(), k -> new ArrayList<>()).add(entry);
+                } else {
+                    tasks.add(() -> send(entry).map(List::of).orElse(List.of()));
+                }
+            }
+            additions.values().forEach(group -> tasks.add(() -> sendTogether(group)));
+            List<Acknowledged> done = run(tasks);
+            acknowledged.addAll(done);
+            if (done.size() < wave.size()) {
+                // the identities whose operation failed stop here; the rest go on to their next one
+                java.util.Set<Long> ok = new java.util.HashSet<>();
+                done.forEach(a -> ok.add(a.entry().id()));
+                java.util.Iterator<java.util.Iterator<OutboxEntry>> it = live.iterator();
+                for (OutboxEntry entry : wave) {
+                    it.next();
+                    if (!ok.contains(entry.id())) {
+                        it.remove();
+                    }
+                }
+            }
+        }
+        return acknowledged;
     }
 
     private List<Acknowledged> run(List<Callable<List<Acknowledged>>> tasks) throws InterruptedException {
@@ -186,12 +218,12 @@ final class TargetLane extends WorkerLoop {
         return acknowledged;
     }
 
-    private long waitMillis() {
-        Instant now = clock.instant();
-        return outbox.nextDue(connector.name())
-            .map(due -> Math.max(1, Duration.between(now, due).toMillis()))
-            .map(ms -> Math.min(ms, IDLE_WAIT.toMillis()))
-            .orElse(IDLE_WAIT.toMillis());
+    /** Until the earliest retry among the identities held back, or a while when nothing waits (a wake-up comes first). */
+    private long waitMillis(@Nullable Instant nextDue) {
+        if (nextDue == null) {
+            return IDLE_WAIT.toMillis();
+        }
+        return Math.min(Math.max(1, Duration.between(clock.instant(), nextDue).toMillis()), IDLE_WAIT.toMillis());
     }
 
     private void send(Operation op) throws ConnectorException {

@@ -1,0 +1,95 @@
+package org.roster.provisioning.internal;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.roster.provisioning.OutboxEntry;
+
+/**
+ * What a target's lane may send in one pass: for each identity, its unfinished operations from the
+ * oldest on, in order, as far as they are due (an operation waiting for a retry holds back
+ * everything after it for that identity). Identities with a pending revocation come first and
+ * apart, so that a leaver never waits behind routine work; the rest are found by reading the
+ * target's routine operations in id order, where the first one seen of an identity is its oldest.
+ * Neither read joins the outbox with itself, so the database's plan does not depend on statistics.
+ *
+ * @param revocations sequences of identities with a pending revocation
+ * @param routine sequences of the other identities
+ * @param nextDue the earliest retry among the identities held back, if any: when to look again
+ */
+record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> routine, @Nullable Instant nextDue) {
+
+    /** How many windows of routine operations a pass reads at most while looking for work that is due. */
+    private static final int MAX_WINDOWS = 10;
+
+    boolean isEmpty() {
+        return revocations.isEmpty() && routine.isEmpty();
+    }
+
+    static ReadyWork select(OutboxRepository outbox, String target, Instant now, int limit) {
+        Set<String> urgent = new LinkedHashSet<>();
+        outbox.pendingPriority(target, limit).forEach(e -> urgent.add(e.operation().identity()));
+        Map<String, List<OutboxEntry>> byIdentity = new LinkedHashMap<>();
+        outbox.pending(target, urgent).forEach(e ->
+            byIdentity.computeIfAbsent(e.operation().identity(), k -> new ArrayList<>()).add(e));
+        Instant nextDue = null;
+        int budget = limit;
+        List<List<OutboxEntry>> revocations = new ArrayList<>();
+        for (String identity : urgent) {
+            List<OutboxEntry> chain = new ArrayList<>();
+            for (OutboxEntry e : byIdentity.getOrDefault(identity, List.of())) {
+                if (!e.dueAt(now)) {
+                    nextDue = earliest(nextDue, e.nextAttemptAt());
+                    break;
+                }
+                if (budget == 0) {
+                    break;
+                }
+                chain.add(e);
+                budget--;
+            }
+            if (!chain.isEmpty()) {
+                revocations.add(chain);
+            }
+        }
+
+        Map<String, List<OutboxEntry>> routine = new LinkedHashMap<>();
+        Set<String> held = new HashSet<>(urgent);
+        long after = 0;
+        scan:
+        for (int window = 0; window < MAX_WINDOWS && budget > 0; window++) {
+            List<OutboxEntry> page = outbox.pendingRoutine(target, after, limit);
+            for (OutboxEntry e : page) {
+                after = e.id();
+                String identity = e.operation().identity();
+                if (held.contains(identity)) {
+                    continue;
+                }
+                if (!e.dueAt(now)) {
+                    held.add(identity);
+                    nextDue = earliest(nextDue, e.nextAttemptAt());
+                    continue;
+                }
+                if (budget == 0) {
+                    break scan;
+                }
+                routine.computeIfAbsent(identity, k -> new ArrayList<>()).add(e);
+                budget--;
+            }
+            if (page.size() < limit) {
+                break;
+            }
+        }
+        return new ReadyWork(revocations, List.copyOf(routine.values()), nextDue);
+    }
+
+    private static Instant earliest(@Nullable Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+}

@@ -1,0 +1,102 @@
+package org.roster.provisioning.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roster.plan.Operation;
+import org.roster.plan.OperationKind;
+import org.roster.plan.Plan;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.support.Databases;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Which operations a target's lane may send, read from a real store (H2 and PostgreSQL). */
+class ReadyWorkTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static OutboxRepository outbox(Databases.Kind kind) {
+        DataSource ds = Databases.fresh(kind);
+        return new OutboxRepository(JdbcClient.create(ds), new JdbcTemplate(ds));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void revocationsComeFirstAndEachIdentityKeepsItsOrder(Databases.Kind kind) {
+        OutboxRepository outbox = outbox(kind);
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
+        outbox.insert(plan("X", op("X", OperationKind.CREATE, false)));
+        outbox.insert(plan("C", op("C", OperationKind.CREATE, false)));
+        // X leaves before its account was even created: the create still goes first, in the urgent part.
+        outbox.insert(plan("X", op("X", OperationKind.DISABLE, true), op("X", OperationKind.REMOVE_ENTITLEMENT, false)));
+
+        ReadyWork work = ReadyWork.select(outbox, "dir", T0, 100);
+
+        assertThat(describe(work.revocations())).containsExactly(List.of("X:CREATE", "X:DISABLE", "X:REMOVE_ENTITLEMENT"));
+        assertThat(describe(work.routine())).containsExactly(List.of("A:CREATE", "A:ADD_ENTITLEMENT"), List.of("C:CREATE"));
+        assertThat(work.nextDue()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void anOperationWaitingForARetryHoldsBackItsIdentityOnly(Databases.Kind kind) {
+        OutboxRepository outbox = outbox(kind);
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
+        outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
+        long createA = outbox.pending("A").get(0).id();
+        outbox.markRetry(createA, T0.plusSeconds(30), "busy");
+
+        ReadyWork now = ReadyWork.select(outbox, "dir", T0, 100);
+        ReadyWork later = ReadyWork.select(outbox, "dir", T0.plusSeconds(31), 100);
+
+        assertThat(describe(now.routine())).containsExactly(List.of("B:CREATE"));
+        assertThat(now.nextDue()).isEqualTo(T0.plusSeconds(30));
+        assertThat(describe(later.routine())).containsExactly(List.of("A:CREATE", "A:ADD_ENTITLEMENT"), List.of("B:CREATE"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void aPassTakesAtMostItsLimitCuttingSequencesNeverReorderingThem(Databases.Kind kind) {
+        OutboxRepository outbox = outbox(kind);
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
+        outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
+
+        assertThat(describe(ReadyWork.select(outbox, "dir", T0, 2).routine()))
+            .containsExactly(List.of("A:CREATE", "A:ADD_ENTITLEMENT"));
+        assertThat(describe(ReadyWork.select(outbox, "dir", T0, 1).routine())).containsExactly(List.of("A:CREATE"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void finishedAndDeadOperationsAreNotReady(Databases.Kind kind) {
+        OutboxRepository outbox = outbox(kind);
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
+        List<OutboxEntry> a = outbox.pending("A");
+        outbox.markDone(Map.of(a.get(0).id(), T0));
+        outbox.markDead(a.get(1).id(), "refused");
+
+        assertThat(ReadyWork.select(outbox, "dir", T0, 100).isEmpty()).isTrue();
+        assertThat(ReadyWork.select(outbox, "other", T0, 100).isEmpty()).isTrue();
+    }
+
+    private static List<List<String>> describe(List<List<OutboxEntry>> sequences) {
+        return sequences.stream().map(seq -> seq.stream()
+            .map(e -> e.operation().identity() + ":" + e.operation().kind()).toList()).toList();
+    }
+
+    private static Operation op(String identity, OperationKind kind, boolean priority) {
+        return new Operation("dir", identity, kind, Map.of("userName", identity.toLowerCase(java.util.Locale.ROOT)),
+            kind == OperationKind.ADD_ENTITLEMENT || kind == OperationKind.REMOVE_ENTITLEMENT ? "staff" : null, "test",
+            priority);
+    }
+
+    private static Plan plan(String identity, Operation... ops) {
+        return new Plan(identity, "evt-" + identity, T0, T0, "v1", List.of(ops));
+    }
+}
