@@ -11,9 +11,16 @@ import org.springframework.util.unit.DataSize;
  *     with 413 before it is read
  * @param maxSnapshotSize the largest HR snapshot upload (default 2GB); snapshots are streamed, never
  *     held in memory whole
+ * @param tokens named API tokens besides the bootstrap one; the name is the principal recorded as
+ *     requester, approver and actor (e.g. an exception's approver must be another token's name)
  */
 @ConfigurationProperties("roster.api")
-public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize maxSnapshotSize) {
+public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize maxSnapshotSize,
+                          java.util.@Nullable List<NamedToken> tokens) {
+
+    /** A named token; {@code token} is a secret: an {@code ${ENV_VAR}} reference in the file. */
+    public record NamedToken(String name, String token) {
+    }
 
     /** Where snapshots are uploaded: the one path with its own, larger limit. */
     public static final String SNAPSHOT_PATH = "/api/v1/hr/snapshots";
@@ -21,5 +28,6 @@ public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize 
     public ApiSettings {
         maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(10) : maxRequestSize;
         maxSnapshotSize = maxSnapshotSize == null ? DataSize.ofGigabytes(2) : maxSnapshotSize;
+        tokens = tokens == null ? java.util.List.of() : java.util.List.copyOf(tokens);
     }
 }

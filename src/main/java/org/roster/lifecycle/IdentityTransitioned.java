@@ -12,11 +12,12 @@ import org.roster.hr.Worker;
  * @param from the state before, {@code null} for a new identity
  * @param epoch the employment epoch: 1 for the first employment, +1 at each rehire
  * @param changes human-readable changes, e.g. {@code department: Sales -> Engineering}
+ * @param source the HR source the change came from ({@code schedule} when an effective date came)
  * @param receivedAt when the HR change was received
  */
 public record IdentityTransitioned(String employeeNumber, TransitionKind kind, @Nullable LifecycleState from,
                                    LifecycleState to, int epoch, Worker worker, List<String> changes,
-                                   String hrEventId, Instant receivedAt) {
+                                   String hrEventId, String source, Instant receivedAt) {
 
     public IdentityTransitioned {
         changes = List.copyOf(changes);

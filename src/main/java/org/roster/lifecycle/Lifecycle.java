@@ -57,7 +57,8 @@ public final class Lifecycle {
 
     @EventListener
     void on(WorkerChanged change) {
-        transition(change.previous(), change.current(), change.hrEventId(), change.receivedAt(), change.actor());
+        transition(change.previous(), change.current(), change.hrEventId(), change.source(), change.receivedAt(),
+            change.actor());
     }
 
     /**
@@ -70,11 +71,11 @@ public final class Lifecycle {
         repository.findForUpdate(employeeNumber);
         schedule.clear(employeeNumber);
         Optional<Worker> worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker);
-        worker.ifPresent(w -> transition(w, w, hrEventId, dueAt, "schedule"));
+        worker.ifPresent(w -> transition(w, w, hrEventId, "schedule", dueAt, "schedule"));
     }
 
-    private void transition(@Nullable Worker previous, Worker current, String hrEventId, Instant receivedAt,
-                            String actor) {
+    private void transition(@Nullable Worker previous, Worker current, String hrEventId, String source,
+                            Instant receivedAt, String actor) {
         String id = current.employeeNumber();
         Instant now = clock.instant();
         Optional<Identity> existing = repository.findForUpdate(id);
@@ -106,7 +107,7 @@ public final class Lifecycle {
                 + (changes.isEmpty() ? "" : " (" + String.join("; ", changes) + ")"),
             hrEventId));
         events.publishEvent(new IdentityTransitioned(id, outcome.kind(), from, to, epoch, current, changes, hrEventId,
-            receivedAt));
+            source, receivedAt));
     }
 
     /** When the transition took effect by HR's dates: a termination's end, a start, or when HR's change arrived. */

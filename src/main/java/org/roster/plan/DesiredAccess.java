@@ -22,7 +22,7 @@ public final class DesiredAccess {
         if (!holdsAccess(state)) {
             return List.of();
         }
-        return policy.evaluate(worker.attributes(), state.name()).grants();
+        return policy.current().evaluate(worker.attributes(), state.name()).grants();
     }
 
     /**

@@ -14,4 +14,10 @@ public interface KnownAccounts {
 
     /** Every account the identity has or is about to have, one per target. */
     List<AccountSnapshot> forIdentity(String identity);
+
+    /** How many accounts Roster knows on a target: the base of the safety guard's percentage. */
+    long population(String target);
+
+    /** How many disables a source caused on a target since a time (queued, sent or done). */
+    long disablesSince(String target, String source, java.time.Instant since);
 }

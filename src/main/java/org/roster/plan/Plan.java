@@ -9,11 +9,18 @@ import java.util.List;
  *
  * @param correlationId the HR event that caused the plan
  * @param receivedAt when that HR event arrived: the origin of propagation latency
+ * @param source where the change came from: an HR source, {@code schedule}, {@code policy},
+ *     {@code grants}; the safety guard counts per source
  */
 public record Plan(String identity, String correlationId, Instant receivedAt, Instant plannedAt,
-                   String policyVersion, List<Operation> operations) {
+                   String policyVersion, List<Operation> operations, String source) {
 
     public Plan {
         operations = List.copyOf(operations);
+    }
+
+    /** The same plan with other operations (what the safety guard lets through, or releases). */
+    public Plan withOperations(List<Operation> kept) {
+        return new Plan(identity, correlationId, receivedAt, plannedAt, policyVersion, kept, source);
     }
 }

@@ -23,8 +23,9 @@ public final class Planner {
 
     /**
      * The access an identity should have on one target. {@code enabled == false} is a suspension:
-     * the account, if there is one, is disabled and keeps its entitlements. A target with no
-     * {@code Desired} at all gets every access revoked.
+     * the account, if there is one, is disabled and keeps those of its entitlements listed here
+     * (nothing is added to a disabled account). A target with no {@code Desired} at all gets every
+     * access revoked.
      */
     public record Desired(String target, boolean enabled, Map<String, String> attributes,
                           Map<String, String> entitlements) {
@@ -41,7 +42,7 @@ public final class Planner {
      */
     public static Plan plan(String identity, Collection<Desired> desired, Collection<AccountSnapshot> known,
                             String context, boolean revocation, String correlationId, Instant receivedAt,
-                            Instant now, String policyVersion) {
+                            Instant now, String policyVersion, String source) {
         Map<String, Desired> want = new TreeMap<>();
         desired.forEach(d -> want.put(d.target(), d));
         Map<String, AccountSnapshot> have = new TreeMap<>();
@@ -59,7 +60,15 @@ public final class Planner {
             } else if (d != null) {
                 if (k != null && k.enabled()) {
                     revoke.add(new Operation(target, identity, OperationKind.DISABLE, Map.of(), null,
-                        context + ": suspended, entitlements kept", revocation));
+                        context + (d.entitlements().isEmpty() && !k.entitlements().isEmpty()
+                            ? ": disabled" : ": suspended, entitlements kept"), revocation));
+                }
+                // A disabled account keeps only the entitlements desired for it.
+                for (String e : k == null ? Set.<String>of() : new TreeSet<>(k.entitlements())) {
+                    if (!d.entitlements().containsKey(e)) {
+                        revoke.add(new Operation(target, identity, OperationKind.REMOVE_ENTITLEMENT, Map.of(), e,
+                            context + ": not kept while access is suspended", revocation));
+                    }
                 }
             } else if (k != null) {
                 if (k.enabled()) {
@@ -77,7 +86,7 @@ public final class Planner {
         revoke.stream().filter(o -> o.kind() == OperationKind.DISABLE).forEach(ordered::add);
         revoke.stream().filter(o -> o.kind() != OperationKind.DISABLE).forEach(ordered::add);
         ordered.addAll(routine);
-        return new Plan(identity, correlationId, receivedAt, now, policyVersion, ordered);
+        return new Plan(identity, correlationId, receivedAt, now, policyVersion, ordered, source);
     }
 
     private static void grant(String identity, Desired d, @Nullable AccountSnapshot k, String context,

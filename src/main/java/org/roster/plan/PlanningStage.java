@@ -1,10 +1,12 @@
 package org.roster.plan;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -12,88 +14,252 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
+import org.roster.hr.HrRecords;
+import org.roster.hr.StoredWorker;
 import org.roster.hr.Worker;
+import org.roster.lifecycle.Identity;
 import org.roster.lifecycle.IdentityTransitioned;
+import org.roster.lifecycle.Lifecycle;
 import org.roster.lifecycle.LifecycleState;
 import org.roster.lifecycle.TransitionKind;
 import org.roster.policy.Grant;
-import org.roster.policy.PolicyDecision;
+import org.roster.policy.Policy;
 import org.roster.policy.PolicyEngine;
 import org.roster.policy.PolicyException;
+import org.roster.policy.PolicySettings.LeaveMode;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
- * Turns each lifecycle transition into a {@link Plan}: asks policy what the identity should have,
- * compares it with {@link KnownAccounts}, audits the decision and every planned operation, and
- * publishes the plan. Runs in the HR change's transaction; sends nothing.
+ * Turns each lifecycle transition, and each change of access outside HR (an exception approved, a
+ * JIT grant expired, a policy reloaded), into a {@link Plan}: asks policy and the standing grants
+ * what the identity should have, applies the mover, leave-of-absence and segregation-of-duties
+ * rules, compares the result with {@link KnownAccounts}, passes the plan through the safety guard,
+ * audits the decision and publishes what may go. Runs in the caller's transaction; sends nothing.
  */
 @Service
 public final class PlanningStage {
 
     private final PolicyEngine policy;
     private final KnownAccounts accounts;
+    private final StandingGrants grants;
+    private final Holds holds;
+    private final Lifecycle lifecycle;
+    private final HrRecords hr;
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Clock clock;
 
-    public PlanningStage(PolicyEngine policy, KnownAccounts accounts, ApplicationEventPublisher events,
-                         AuditLog audit, Clock clock) {
-        Set<String> unknown = new TreeSet<>(policy.referencedTargets());
-        unknown.removeAll(accounts.targets());
-        if (!unknown.isEmpty()) {
-            throw new PolicyException("policy grants on unknown target(s) " + unknown + "; configured targets: "
-                + new TreeSet<>(accounts.targets()));
-        }
+    public PlanningStage(PolicyEngine policy, KnownAccounts accounts, StandingGrants grants, Holds holds,
+                         Lifecycle lifecycle, HrRecords hr, ApplicationEventPublisher events, AuditLog audit,
+                         Clock clock) {
+        checkTargets(policy.current(), accounts.targets());
         this.policy = policy;
         this.accounts = accounts;
+        this.grants = grants;
+        this.holds = holds;
+        this.lifecycle = lifecycle;
+        this.hr = hr;
         this.events = events;
         this.audit = audit;
         this.clock = clock;
     }
 
+    /** Refuses a policy that names a target that is not configured. */
+    static void checkTargets(Policy policy, Set<String> configured) {
+        Set<String> unknown = new TreeSet<>(policy.referencedTargets());
+        unknown.removeAll(configured);
+        if (!unknown.isEmpty()) {
+            throw new PolicyException(policy.origin() + ": names unknown target(s) " + unknown + "; configured targets: "
+                + new TreeSet<>(configured));
+        }
+    }
+
+    /** What planning needs to know about one identity at one moment. */
+    record Input(String identity, Worker worker, LifecycleState state, @Nullable TransitionKind kind, boolean isNew,
+                 String context, String correlationId, String source, Instant receivedAt) {
+    }
+
     @EventListener
     void on(IdentityTransitioned t) {
-        Plan plan = plan(t);
+        String context = t.kind() + (t.changes().isEmpty()
+            || (t.kind() != TransitionKind.MOVER && t.kind() != TransitionKind.CONVERSION)
+            ? "" : " (" + String.join("; ", t.changes()) + ")");
+        process(new Input(t.employeeNumber(), t.worker(), t.to(), t.kind(), t.from() == null, context, t.hrEventId(),
+            t.source(), t.receivedAt()), policy.current());
+    }
+
+    @EventListener
+    void on(AccessChanged change) {
+        replan(change.identity(), change.cause(), change.correlationId(), change.source());
+    }
+
+    /**
+     * Plans an identity again from its current HR record and state, after a change of its access
+     * that HR did not make (a grant approved or expired, a review decided, a policy reloaded).
+     *
+     * @return false when Roster does not know the identity
+     */
+    public boolean replan(String identity, String cause, String correlationId, String source) {
+        return replan(identity, cause, correlationId, source, policy.current());
+    }
+
+    boolean replan(String identity, String cause, String correlationId, String source, Policy with) {
+        Optional<Input> input = input(identity, cause, correlationId, source);
+        input.ifPresent(in -> process(in, with));
+        return input.isPresent();
+    }
+
+    /** The plan a policy would make for an identity now, without side effects: for preview. */
+    Optional<Plan> preview(String identity, Policy with) {
+        return input(identity, "POLICY_PREVIEW", "preview", "preview").map(in -> compute(in, with, false).plan());
+    }
+
+    private Optional<Input> input(String identity, String cause, String correlationId, String source) {
+        Optional<Identity> id = lifecycle.find(identity);
+        Optional<Worker> worker = hr.findByEmployeeNumber(identity).map(StoredWorker::worker);
+        if (id.isEmpty() || worker.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Input(identity, worker.get(), id.get().state(), null, false, cause, correlationId,
+            source, clock.instant()));
+    }
+
+    private void process(Input in, Policy p) {
+        Computed c = compute(in, p, true);
+        if (c.decision() != null) {
+            audit.append(new AuditEntry(in.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
+                "policy " + p.version() + " grants " + c.decision(), in.correlationId()));
+        }
+        c.conflicts().forEach((target, conflict) -> holds.holdConflict(conflict.additions(), target, conflict.reason()));
+        Plan plan = holds.admit(c.plan());
         if (!plan.operations().isEmpty()) {
             // One record per plan, listing every operation in order with its reason.
-            audit.append(new AuditEntry(t.employeeNumber(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
+            audit.append(new AuditEntry(in.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
                 plan.operations().stream().map(Operation::target).distinct().count() == 1
                     ? plan.operations().get(0).target() : null,
                 plan.operations().size() + " operation(s): " + plan.operations().stream()
                     .map(op -> op.describe() + " (" + op.reason() + ")").collect(Collectors.joining("; ")),
-                t.hrEventId()));
+                in.correlationId()));
         }
         events.publishEvent(plan);
     }
 
-    private Plan plan(IdentityTransitioned t) {
-        List<Planner.Desired> desired = new ArrayList<>();
-        String version = policy.version();
-        if (DesiredAccess.holdsAccess(t.to())) {
-            PolicyDecision decision = policy.evaluate(t.worker().attributes(), t.to().name());
-            version = decision.policyVersion();
-            audit.append(new AuditEntry(t.employeeNumber(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
-                "policy " + version + " grants " + describe(decision.grants()), t.hrEventId()));
-            Map<String, Map<String, String>> byTarget = new TreeMap<>();
-            for (Grant g : decision.grants()) {
-                Map<String, String> ents = byTarget.computeIfAbsent(g.target(), k -> new TreeMap<>());
-                if (g.entitlement() != null) {
-                    ents.merge(g.entitlement(), g.rule(), (a, b) -> a.equals(b) ? a : a + ", " + b);
+    /** A segregation-of-duties conflict on one target: the additions withheld, and why. */
+    private record Conflict(Plan additions, String reason) {
+    }
+
+    private record Computed(Plan plan, @Nullable String decision, Map<String, Conflict> conflicts) {
+    }
+
+    private Computed compute(Input in, Policy p, boolean effects) {
+        Instant now = clock.instant();
+        boolean holdsAccess = DesiredAccess.holdsAccess(in.state());
+        List<Grant> granted = new ArrayList<>();
+        if (holdsAccess) {
+            granted.addAll(p.evaluate(in.worker().attributes(), in.state().name()).grants());
+            for (StandingGrant g : grants.active(in.identity(), now)) {
+                granted.add(new Grant(g.target(), g.entitlement(), g.kind().toLowerCase(java.util.Locale.ROOT) + " " + g.id()));
+            }
+        }
+        Map<String, Map<String, String>> byTarget = new TreeMap<>();
+        for (Grant g : granted) {
+            Map<String, String> ents = byTarget.computeIfAbsent(g.target(), k -> new TreeMap<>());
+            if (g.entitlement() != null) {
+                ents.merge(g.entitlement(), g.rule(), (a, b) -> a.equals(b) ? a : a + ", " + b);
+            }
+        }
+        // A new identity has no account anywhere yet: nothing to read back.
+        List<AccountSnapshot> known = in.isNew() ? List.of() : accounts.forIdentity(in.identity());
+        boolean mover = in.kind() == TransitionKind.MOVER || in.kind() == TransitionKind.CONVERSION;
+        if (mover && holdsAccess) {
+            for (AccountSnapshot k : known) {
+                Map<String, String> ents = byTarget.get(k.target());
+                for (String e : k.entitlements()) {
+                    if (ents != null && ents.containsKey(e)) {
+                        continue;
+                    }
+                    if (p.privileged(k.target(), e)) {
+                        // Suspended: removed now, restored if its owner approves before the deadline.
+                        if (effects) {
+                            grants.reviewAfterMove(in.identity(), k.target(), e, p.owner(k.target(), e),
+                                now.plus(p.privilegedReviewDeadline()), in.correlationId());
+                        }
+                    } else if (p.followsPerson(k.target(), e) && ents != null) {
+                        ents.put(e, "follows the person");
+                        if (effects) {
+                            grants.keptOnMove(in.identity(), k.target(), e, in.correlationId());
+                        }
+                    }
                 }
             }
-            Map<String, String> attrs = accountAttributes(t.worker());
-            boolean suspended = t.to() == LifecycleState.ON_LEAVE && policy.suspendsOnLeave();
-            byTarget.forEach((target, ents) -> desired.add(new Planner.Desired(target, !suspended, attrs, ents)));
         }
-        String context = t.kind() + (t.changes().isEmpty()
-            || (t.kind() != TransitionKind.MOVER && t.kind() != TransitionKind.CONVERSION)
-            ? "" : " (" + String.join("; ", t.changes()) + ")");
-        // A new identity has no account anywhere yet: nothing to read back.
-        List<AccountSnapshot> known = t.from() == null ? List.of() : accounts.forIdentity(t.employeeNumber());
-        return Planner.plan(t.employeeNumber(), desired, known, context,
-            t.kind() == TransitionKind.LEAVER, t.hrEventId(), t.receivedAt(), clock.instant(), version);
+        Map<String, Conflict> conflicts = effects ? withholdConflicts(in, p, byTarget, known, now) : Map.of();
+        List<Planner.Desired> desired = new ArrayList<>();
+        Map<String, String> attrs = accountAttributes(in.worker());
+        LeaveMode leave = in.state() == LifecycleState.ON_LEAVE ? p.leaveMode(in.worker().workerType().wire())
+            : LeaveMode.KEEP;
+        byTarget.forEach((target, ents) -> {
+            Map<String, String> kept = switch (leave) {
+                case KEEP, SUSPEND -> ents;
+                case DISABLE -> Map.of();
+                case KEEP_SOME -> ents.entrySet().stream().filter(e -> p.keptOnLeave(target, e.getKey()))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            };
+            boolean enabled = leave == LeaveMode.KEEP || leave == LeaveMode.KEEP_SOME;
+            desired.add(new Planner.Desired(target, enabled, attrs, kept));
+        });
+        String context = in.state() == LifecycleState.ON_LEAVE && leave != LeaveMode.KEEP
+            ? in.context() + " (leave of absence: " + leave.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")"
+            : in.context();
+        Plan plan = Planner.plan(in.identity(), desired, known, context, in.kind() == TransitionKind.LEAVER,
+            in.correlationId(), in.receivedAt(), now, p.version(), in.source());
+        return new Computed(plan, holdsAccess ? describe(granted) : null, conflicts);
+    }
+
+    /**
+     * Finds the segregation-of-duties rules the desired access would break and takes out of it the
+     * entitlements the identity does not hold yet: those go to a hold for an admin, the rest of the
+     * plan (revocations included) goes on. A conflict the identity already holds is reported only.
+     */
+    private Map<String, Conflict> withholdConflicts(Input in, Policy p, Map<String, Map<String, String>> byTarget,
+                                                    List<AccountSnapshot> known, Instant now) {
+        List<String> desired = new ArrayList<>();
+        byTarget.forEach((t, ents) -> ents.keySet().forEach(e -> desired.add(t + ":" + e)));
+        Map<String, Set<String>> broken = p.conflicts(desired);
+        if (broken.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> held = new TreeSet<>();
+        known.forEach(k -> k.entitlements().forEach(e -> held.add(k.target() + ":" + e)));
+        Map<String, List<Operation>> withheld = new TreeMap<>();
+        Map<String, List<String>> reasons = new TreeMap<>();
+        broken.forEach((name, entitlements) -> {
+            List<String> fresh = entitlements.stream().filter(te -> !held.contains(te)).toList();
+            String reason = "segregation of duties '" + name + "': " + String.join(" and ", entitlements);
+            if (fresh.isEmpty()) {
+                audit.append(new AuditEntry(in.identity(), "SOD_CONFLICT", AuditEntry.Stage.DECISION, "roster", null,
+                    reason + " are already held together", in.correlationId()));
+                return;
+            }
+            for (String te : fresh) {
+                String target = te.substring(0, te.indexOf(':'));
+                String e = te.substring(te.indexOf(':') + 1);
+                Map<String, String> ents = byTarget.get(target);
+                if (ents != null && ents.remove(e) != null) {
+                    withheld.computeIfAbsent(target, k -> new ArrayList<>()).add(new Operation(target, in.identity(),
+                        OperationKind.ADD_ENTITLEMENT, Map.of(), e, in.context() + ": " + reason
+                            + " (held for an admin)", false));
+                    reasons.computeIfAbsent(target, k -> new ArrayList<>()).add(reason);
+                }
+            }
+        });
+        Map<String, Conflict> conflicts = new LinkedHashMap<>();
+        withheld.forEach((target, ops) -> conflicts.put(target, new Conflict(
+            new Plan(in.identity(), in.correlationId(), in.receivedAt(), now, p.version(), ops, in.source()),
+            in.identity() + ": " + String.join("; ", new TreeSet<>(reasons.get(target))))));
+        return conflicts;
     }
 
     private static Map<String, String> accountAttributes(Worker w) {
@@ -120,7 +286,8 @@ public final class PlanningStage {
             return "nothing";
         }
         return grants.stream()
-            .map(g -> g.target() + (g.entitlement() == null ? " account" : ":" + g.entitlement()) + " (rule '" + g.rule() + "')")
+            .map(g -> g.target() + (g.entitlement() == null ? " account" : ":" + g.entitlement())
+                + (g.rule().contains(" ") ? " (" + g.rule() + ")" : " (rule '" + g.rule() + "')"))
             .collect(Collectors.joining(", "));
     }
 }

@@ -1,180 +1,110 @@
 package org.roster.policy;
 
-import dev.cel.bundle.Cel;
-import dev.cel.bundle.CelFactory;
-import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelValidationException;
-import dev.cel.common.types.MapType;
-import dev.cel.common.types.SimpleType;
-import dev.cel.extensions.CelExtensions;
-import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.HexFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.roster.policy.internal.CompiledRule;
-import org.roster.policy.internal.CompiledRule.CompiledGrant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.stereotype.Service;
 
 /**
- * Evaluates the birthright rules. All rules are compiled when the engine is built: a rule that does
- * not compile stops start-up with its name, its expression and the compiler's message. CEL is
- * sandboxed and side-effect free, so evaluation does no I/O.
+ * Holds the running {@link Policy}. It is compiled at start-up (a policy that does not validate
+ * stops start-up with its origin, rule and reason) and can be replaced while Roster runs by
+ * {@link #load()}: a replacement that does not validate is refused and the running policy stays.
  */
 @Service
 public final class PolicyEngine {
 
-    private static final Cel CONDITIONS = builder().setResultType(SimpleType.BOOL).build();
-    private static final Cel EXPRESSIONS = builder().build();
-
-    private final List<CompiledRule> rules;
-    private final Set<String> targets;
-    private final String version;
-    private final PolicySettings.LeaveOfAbsence leaveOfAbsence;
+    private final PolicySettings settings;
+    private final AtomicReference<Policy> current = new AtomicReference<>();
 
     public PolicyEngine(PolicySettings settings) {
-        List<CompiledRule> compiled = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        Set<String> referenced = new HashSet<>();
-        for (PolicySettings.Rule rule : settings.rules()) {
-            if (rule.name() == null || rule.name().isBlank()) {
-                throw new PolicyException("policy rule #" + (compiled.size() + 1) + ": name is required");
-            }
-            if (!names.add(rule.name())) {
-                throw new PolicyException("policy rule '" + rule.name() + "': the name is used twice");
-            }
-            if (rule.when() == null || rule.when().isBlank()) {
-                throw new PolicyException("policy rule '" + rule.name() + "': when is required");
-            }
-            List<CompiledGrant> grants = new ArrayList<>();
-            for (PolicySettings.Grant g : rule.grants()) {
-                if (g.target() == null || g.target().isBlank()) {
-                    throw new PolicyException("policy rule '" + rule.name() + "': every grant needs a target");
-                }
-                if (g.entitlement() != null && g.expression() != null) {
-                    throw new PolicyException("policy rule '" + rule.name()
-                        + "': a grant has either entitlement or expression, not both");
-                }
-                referenced.add(g.target());
-                grants.add(new CompiledGrant(g.target(), g.entitlement(),
-                    g.expression() == null ? null : compile(EXPRESSIONS, rule.name(), g.expression()), g.expression()));
-            }
-            compiled.add(new CompiledRule(rule.name(), compile(CONDITIONS, rule.name(), rule.when()), grants));
-        }
-        this.rules = List.copyOf(compiled);
-        this.targets = Set.copyOf(referenced);
-        this.version = fingerprint(settings);
-        this.leaveOfAbsence = settings.leaveOfAbsence();
+        this.settings = settings;
+        current.set(load());
     }
 
-    /** Whether a leave of absence suspends access (accounts disabled, entitlements kept). */
-    public boolean suspendsOnLeave() {
-        return leaveOfAbsence == PolicySettings.LeaveOfAbsence.SUSPEND;
-    }
-
-    /** A short fingerprint of the rules; every decision records it. */
-    public String version() {
-        return version;
-    }
-
-    /** The targets any rule grants on; the planner checks each one is configured. */
-    public Set<String> referencedTargets() {
-        return targets;
+    /** The running policy. Read it once per decision, so that a decision uses one version throughout. */
+    public Policy current() {
+        return current.get();
     }
 
     /**
-     * What the rules grant a worker with these attributes in this lifecycle state.
+     * Reads and compiles the policy from where it is configured (the policy file, or the inline
+     * {@code roster.policy} settings), without installing it.
      *
-     * @throws PolicyException naming the rule if an expression fails at run time
+     * @throws PolicyException naming the file, the rule and the reason
      */
+    public Policy load() {
+        if (settings.file() == null || settings.file().isBlank()) {
+            return Policy.compile(settings, "roster.policy");
+        }
+        if (!settings.isEmpty()) {
+            throw new PolicyException("roster.policy: with roster.policy.file set, the policy lives in that file;"
+                + " remove the inline rules, catalogue and segregation-of-duties");
+        }
+        return Policy.compile(read(Path.of(settings.file())), settings.file());
+    }
+
+    /** Compiles a policy given as YAML text (a proposed policy, for preview), without installing it. */
+    public static Policy parse(String yaml, String origin) {
+        return Policy.compile(bind(yaml, origin), origin);
+    }
+
+    /**
+     * Makes a compiled policy the running one.
+     *
+     * @return the policy it replaced
+     */
+    public Policy install(Policy policy) {
+        return current.getAndSet(policy);
+    }
+
+    /** Evaluates the running policy: see {@link Policy#evaluate}. */
     public PolicyDecision evaluate(Map<String, Object> worker, String state) {
-        Map<String, Object> vars = Map.of("worker", worker, "state", state);
-        List<Grant> grants = new ArrayList<>();
-        for (CompiledRule rule : rules) {
-            Object matched = run(rule.name(), rule.condition(), vars);
-            if (!(matched instanceof Boolean)) {
-                throw new PolicyException("policy rule '" + rule.name() + "': the condition must be boolean, got "
-                    + matched);
-            }
-            if (!(Boolean) matched) {
-                continue;
-            }
-            for (CompiledGrant g : rule.grants()) {
-                if (g.expression() == null) {
-                    grants.add(new Grant(g.target(), g.entitlement(), rule.name()));
-                    continue;
-                }
-                for (String e : entitlements(rule.name(), g.source(), run(rule.name(), g.expression(), vars))) {
-                    grants.add(new Grant(g.target(), e, rule.name()));
-                }
-            }
-        }
-        return new PolicyDecision(version, grants);
+        return current().evaluate(worker, state);
     }
 
-    private static List<String> entitlements(String rule, String source, Object value) {
-        if (value instanceof String s) {
-            return s.isBlank() ? List.of() : List.of(s);
-        }
-        if (value instanceof List<?> list) {
-            List<String> out = new ArrayList<>();
-            for (Object o : list) {
-                if (!(o instanceof String s)) {
-                    throw new PolicyException("policy rule '" + rule + "': expression '" + source
-                        + "' must return a string or a list of strings, got a list holding " + o);
-                }
-                if (!s.isBlank()) {
-                    out.add(s);
-                }
-            }
-            return out;
-        }
-        throw new PolicyException("policy rule '" + rule + "': expression '" + source
-            + "' must return a string or a list of strings, got " + value);
+    public String version() {
+        return current().version();
     }
 
-    private static Object run(String rule, CelRuntime.Program program, Map<String, Object> vars) {
+    private static PolicySettings read(Path file) {
         try {
-            return program.eval(vars);
-        } catch (CelEvaluationException e) {
-            throw new PolicyException("policy rule '" + rule + "' failed: " + e.getMessage(), e);
+            return bind(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new PolicyException(file + ": cannot be read: " + e.getMessage(), e);
         }
     }
 
-    private static CelRuntime.Program compile(Cel cel, String rule, String expression) {
+    private static PolicySettings bind(String yaml, String origin) {
         try {
-            CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
-            return cel.createProgram(ast);
-        } catch (CelValidationException e) {
-            throw new PolicyException("policy rule '" + rule + "': expression '" + expression
-                + "' does not compile: " + e.getMessage(), e);
-        } catch (CelEvaluationException e) {
-            throw new PolicyException("policy rule '" + rule + "': expression '" + expression
-                + "' cannot be planned: " + e.getMessage(), e);
+            List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(origin,
+                new org.springframework.core.io.ByteArrayResource(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    origin));
+            StandardEnvironment env = new StandardEnvironment();
+            env.getPropertySources().forEach(s -> env.getPropertySources().remove(s.getName()));
+            sources.forEach(s -> env.getPropertySources().addLast(s));
+            // A policy file has the keys of roster.policy at its top level.
+            @Nullable PolicySettings bound = new Binder(ConfigurationPropertySources.get(env))
+                .bindOrCreate("", Bindable.of(PolicySettings.class));
+            return bound;
+        } catch (IOException e) {
+            throw new PolicyException(origin + ": is not YAML: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new PolicyException(origin + ": " + root.getMessage(), e);
         }
     }
 
-    private static dev.cel.bundle.CelBuilder builder() {
-        return CelFactory.standardCelBuilder()
-            .addVar("worker", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .addVar("state", SimpleType.STRING)
-            .addCompilerLibraries(CelExtensions.strings())
-            .addRuntimeLibraries(CelExtensions.strings());
-    }
-
-    private static String fingerprint(PolicySettings settings) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest(settings.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
 }

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.Set;
 import org.roster.plan.AccountSnapshot;
 import org.roster.plan.KnownAccounts;
+import org.roster.plan.OperationKind;
 import org.roster.plan.Plan;
 import org.roster.provisioning.internal.AccountProjection;
 import org.roster.provisioning.internal.AccountRepository;
@@ -69,6 +70,16 @@ public final class Provisioning implements KnownAccounts {
     }
 
     /** Accounts as their targets acknowledged them (queued operations not applied). */
+    @Override
+    public long population(String target) {
+        return accounts.count(target);
+    }
+
+    @Override
+    public long disablesSince(String target, String source, java.time.Instant since) {
+        return outbox.countSince(target, source, OperationKind.DISABLE, since);
+    }
+
     public List<AccountSnapshot> acknowledgedAccounts(String identity) {
         return accounts.forIdentity(identity);
     }

@@ -14,7 +14,7 @@ class PlannerTests {
     private static final Map<String, String> ATTRS = Map.of("userName", "ada", "employeeNumber", "E1");
 
     private static Plan plan(List<Planner.Desired> desired, List<AccountSnapshot> known, boolean revocation) {
-        return Planner.plan("E1", desired, known, "TEST", revocation, "evt", NOW, NOW, "v1");
+        return Planner.plan("E1", desired, known, "TEST", revocation, "evt", NOW, NOW, "v1", "test");
     }
 
     private static Planner.Desired wants(String... entitlements) {

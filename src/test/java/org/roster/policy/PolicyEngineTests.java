@@ -11,7 +11,7 @@ import org.roster.hr.WorkerType;
 class PolicyEngineTests {
 
     private static PolicySettings settings(List<PolicySettings.Rule> rules) {
-        return new PolicySettings(rules, null);
+        return new PolicySettings(null, rules, null, null, null, null, null, null);
     }
 
     private static PolicySettings.Rule rule(String name, String when, PolicySettings.Grant... grants) {

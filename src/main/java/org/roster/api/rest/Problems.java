@@ -64,6 +64,27 @@ class Problems {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
     }
 
+    @ExceptionHandler(org.roster.grants.GrantException.class)
+    ProblemDetail grant(org.roster.grants.GrantException e) {
+        HttpStatus status = switch (e.why()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+        };
+        return problem(status, e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(org.roster.plan.Holds.HoldException.class)
+    ProblemDetail hold(org.roster.plan.Holds.HoldException e) {
+        return ProblemDetail.forStatusAndDetail(e.missing() ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler(org.roster.policy.PolicyException.class)
+    ProblemDetail policy(org.roster.policy.PolicyException e) {
+        return problem(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage(), "policy");
+    }
+
     private static ProblemDetail problem(HttpStatus status, String detail, String field) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setProperty("field", field);

@@ -18,14 +18,26 @@ class BootstrapToken implements InitializingBean {
 
     private final ApiTokens tokens;
     private final Environment environment;
+    private final org.roster.api.ApiSettings settings;
 
-    BootstrapToken(ApiTokens tokens, Environment environment) {
+    BootstrapToken(ApiTokens tokens, Environment environment, org.roster.api.ApiSettings settings) {
         this.tokens = tokens;
         this.environment = environment;
+        this.settings = settings;
     }
 
     @Override
     public void afterPropertiesSet() {
+        for (org.roster.api.ApiSettings.NamedToken named : settings.tokens()) {
+            if (named.name() == null || named.name().isBlank() || named.token() == null) {
+                throw new IllegalStateException("roster.api.tokens: every token needs a name and a token");
+            }
+            try {
+                tokens.register(named.name(), named.token().trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("roster.api.tokens[" + named.name() + "]: " + e.getMessage(), e);
+            }
+        }
         String token = environment.getProperty(VARIABLE);
         if (token == null || token.isBlank()) {
             log.warn("{} is not set: no API token was created, and the API answers 401 to every call", VARIABLE);

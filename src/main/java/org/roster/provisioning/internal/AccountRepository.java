@@ -36,6 +36,10 @@ public class AccountRepository {
             .params(target, identity).query(AccountRepository::map).optional();
     }
 
+    public long count(String target) {
+        return jdbc.sql("select count(*) from target_account where target = ?").param(target).query(Long.class).single();
+    }
+
     public List<AccountSnapshot> forIdentity(String identity) {
         return jdbc.sql("select * from target_account where identity_key = ? order by target")
             .param(identity).query(AccountRepository::map).list();

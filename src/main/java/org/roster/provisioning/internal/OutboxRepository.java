@@ -38,12 +38,12 @@ public class OutboxRepository {
             rows.add(new Object[] {op.target(), op.identity(), op.kind().name(), op.entitlement(),
                 JsonColumns.write(op.attributes()), truncate(op.reason(), 1000), op.priority() ? 1 : 0,
                 plan.correlationId(), Timestamp.from(plan.receivedAt()), Timestamp.from(plan.plannedAt()),
-                Timestamp.from(plan.plannedAt())});
+                Timestamp.from(plan.plannedAt()), truncate(plan.source(), 100)});
         }
         batch.batchUpdate("""
                 insert into outbox (target, identity_key, kind, entitlement, attributes, reason, priority, status,
-                    attempts, correlation_id, hr_received_at, planned_at, next_attempt_at)
-                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?)""", rows);
+                    attempts, correlation_id, hr_received_at, planned_at, next_attempt_at, source)
+                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?)""", rows);
     }
 
     /** Every unfinished operation of an identity, on every target, in order. */
@@ -85,6 +85,13 @@ public class OutboxRepository {
                 order by id""")
             .param("target", target).param("identities", List.copyOf(identities))
             .query(OutboxRepository::map).list();
+    }
+
+    /** Operations of a kind a source caused on a target since a time, whatever became of them. */
+    public long countSince(String target, String source, OperationKind kind, Instant since) {
+        return jdbc.sql("""
+                select count(*) from outbox where target = ? and source = ? and kind = ? and planned_at >= ?""")
+            .params(target, source, kind.name(), Timestamp.from(since)).query(Long.class).single();
     }
 
     /** Unfinished operations per target. */

@@ -97,6 +97,6 @@ class ReadyWorkTests {
     }
 
     private static Plan plan(String identity, Operation... ops) {
-        return new Plan(identity, "evt-" + identity, T0, T0, "v1", List.of(ops));
+        return new Plan(identity, "evt-" + identity, T0, T0, "v1", List.of(ops), "test");
     }
 }

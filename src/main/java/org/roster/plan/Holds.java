@@ -1,0 +1,180 @@
+package org.roster.plan;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditLog;
+import org.roster.plan.internal.HoldRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The safety guard and what it holds. Every plan passes {@link #admit} before it is published: the
+ * part of it Roster may send now comes back; the rest is held, nothing of it is sent, an alert is
+ * raised (a warning in the log, an audit record and the {@code roster.guard.holds} counter), and an
+ * admin approves or rejects the held set. Once an identity has a plan held on a target, its later
+ * plans on that target join the same hold, so that approving it keeps their order.
+ */
+@Service
+public class Holds {
+
+    private static final Logger log = LoggerFactory.getLogger(Holds.class);
+
+    private final HoldRepository repository;
+    private final KnownAccounts accounts;
+    private final GuardSettings settings;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final MeterRegistry meters;
+
+    public Holds(HoldRepository repository, KnownAccounts accounts, GuardSettings settings, AuditLog audit,
+                 ApplicationEventPublisher events, TransactionTemplate tx, Clock clock, MeterRegistry meters) {
+        this.repository = repository;
+        this.accounts = accounts;
+        this.settings = settings;
+        this.audit = audit;
+        this.events = events;
+        this.tx = tx;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Thrown when a hold cannot be decided: unknown, or decided already. */
+    public static final class HoldException extends RuntimeException {
+        private final boolean missing;
+
+        HoldException(String message, boolean missing) {
+            super(message);
+            this.missing = missing;
+        }
+
+        public boolean missing() {
+            return missing;
+        }
+    }
+
+    /**
+     * What of a plan may go now. Runs in the plan's transaction, so that the count of recent
+     * disables and the hold are consistent with the plan.
+     */
+    Plan admit(Plan plan) {
+        if (!settings.enabled() || plan.operations().isEmpty()) {
+            return plan;
+        }
+        Map<String, List<Operation>> byTarget = new LinkedHashMap<>();
+        plan.operations().forEach(op -> byTarget.computeIfAbsent(op.target(), k -> new ArrayList<>()).add(op));
+        Set<String> held = new java.util.HashSet<>();
+        Instant now = clock.instant();
+        byTarget.forEach((target, ops) -> {
+            long disables = ops.stream().filter(o -> o.kind() == OperationKind.DISABLE).count();
+            Optional<String> hold = repository.holding(plan.identity(), target);
+            if (hold.isEmpty() && disables > 0) {
+                hold = repository.openFor(Hold.Kind.GUARD, plan.source(), target);
+                if (hold.isEmpty()) {
+                    long population = accounts.population(target);
+                    long limit = settings.limit(plan.source(), target, population);
+                    long recent = accounts.disablesSince(target, plan.source(), now.minus(settings.window()));
+                    if (recent + disables > limit) {
+                        hold = Optional.of(open(plan.source(), target, recent, limit, population, plan.correlationId()));
+                    }
+                }
+            }
+            hold.ifPresent(id -> {
+                repository.add(id, target, plan.withOperations(ops));
+                held.add(target);
+                audit.append(new AuditEntry(plan.identity(), "OPERATIONS_HELD", AuditEntry.Stage.DECISION, "roster",
+                    target, ops.size() + " operation(s) held by hold " + id + ": "
+                        + ops.stream().map(Operation::describe).collect(Collectors.joining("; ")), plan.correlationId()));
+            });
+        });
+        if (held.isEmpty()) {
+            return plan;
+        }
+        return plan.withOperations(plan.operations().stream().filter(o -> !held.contains(o.target())).toList());
+    }
+
+    /** Holds additions that would break a segregation-of-duties rule, for an admin to decide. */
+    void holdConflict(Plan additions, String target, String reason) {
+        String id = repository.open(Hold.Kind.SOD, additions.source(), target, reason, clock.instant());
+        repository.add(id, target, additions);
+        alert(id, additions.identity(), target, reason, additions.correlationId(), additions.source());
+    }
+
+    private String open(String source, String target, long recent, long limit, long population, String correlationId) {
+        String reason = String.format(java.util.Locale.ROOT,
+            "source '%s' would disable more than %d account(s) on '%s' within %s (%d already, %d accounts there):"
+                + " held for an admin", source, limit, target, settings.window(), recent, population);
+        String id = repository.open(Hold.Kind.GUARD, source, target, reason, clock.instant());
+        alert(id, null, target, reason, correlationId, source);
+        return id;
+    }
+
+    private void alert(String id, @Nullable String identity, String target, String reason, String correlationId,
+                       String source) {
+        log.warn("hold {} opened on target {}: {}", id, target, reason);
+        audit.append(new AuditEntry(identity, "HOLD_OPENED", AuditEntry.Stage.DECISION, "roster", target,
+            "hold " + id + ": " + reason, correlationId));
+        meters.counter("roster.guard.holds", "source", source, "target", target).increment();
+    }
+
+    public List<Hold> list(Hold.@Nullable Status status, int offset, int limit) {
+        return repository.list(status, offset, limit);
+    }
+
+    public long count(Hold.@Nullable Status status) {
+        return repository.count(status);
+    }
+
+    public Optional<Hold> find(String id) {
+        return repository.find(id);
+    }
+
+    /** The plans a hold keeps, in order. */
+    public List<Plan> plans(String id) {
+        return repository.plans(id);
+    }
+
+    /** Releases a hold: its plans are queued for their targets, in the order they were held. */
+    public Hold approve(String id, String actor, @Nullable String note) {
+        return decide(id, Hold.Status.APPROVED, actor, note);
+    }
+
+    /** Discards a hold: nothing of it is sent. */
+    public Hold reject(String id, String actor, @Nullable String note) {
+        return decide(id, Hold.Status.REJECTED, actor, note);
+    }
+
+    private Hold decide(String id, Hold.Status status, String actor, @Nullable String note) {
+        return tx.execute(s -> {
+            Hold hold = repository.find(id).orElseThrow(() -> new HoldException("no hold " + id, true));
+            if (!repository.decide(id, status, actor, note, clock.instant())) {
+                throw new HoldException("hold " + id + " is " + hold.status() + " already", false);
+            }
+            for (Plan plan : repository.plans(id)) {
+                audit.append(new AuditEntry(plan.identity(), status == Hold.Status.APPROVED ? "HOLD_APPROVED"
+                    : "HOLD_REJECTED", AuditEntry.Stage.DECISION, actor, hold.target(),
+                    "hold " + id + " " + status.name().toLowerCase(java.util.Locale.ROOT) + " by " + actor
+                        + (note == null || note.isBlank() ? "" : ": " + note) + " (" + plan.operations().size()
+                        + " operation(s))", plan.correlationId()));
+                if (status == Hold.Status.APPROVED) {
+                    events.publishEvent(plan);
+                }
+            }
+            return repository.find(id).orElseThrow();
+        });
+    }
+}

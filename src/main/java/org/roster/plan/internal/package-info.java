@@ -1,0 +1,5 @@
+/** Storage of held plans. */
+@NullMarked
+package org.roster.plan.internal;
+
+import org.jspecify.annotations.NullMarked;
