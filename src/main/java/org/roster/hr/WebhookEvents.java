@@ -97,6 +97,33 @@ public final class WebhookEvents {
     }
 
     /**
+     * Applies events as a preview does: in the caller's transaction (which the preview rolls back),
+     * with nothing recorded as received and nothing quarantined.
+     *
+     * @return per event, the validation error, or null when it applied
+     */
+    public List<@Nullable String> applyForPreview(List<JsonNode> events, String source) {
+        List<@Nullable String> errors = new ArrayList<>();
+        for (JsonNode event : events) {
+            try {
+                String employeeNumber = text(event, "employeeNumber");
+                if (employeeNumber == null) {
+                    throw new HrValidationException("employeeNumber", "is required");
+                }
+                JsonNode changes = event.path("changes");
+                if (!changes.isObject()) {
+                    throw new HrValidationException("changes", "must be an object of worker fields");
+                }
+                records.upsert(employeeNumber, WorkerFields.fields(changes), source, "preview");
+                errors.add(null);
+            } catch (HrValidationException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        return errors;
+    }
+
+    /**
      * Applies one event, or quarantines it. Also the path a released quarantined record takes again
      * ({@code releasing} is then its quarantine id).
      */

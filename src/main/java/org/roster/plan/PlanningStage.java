@@ -134,6 +134,8 @@ public final class PlanningStage {
         }
         c.conflicts().forEach((target, conflict) -> holds.holdConflict(conflict.additions(), target, conflict.reason()));
         Plan plan = holds.admit(c.plan());
+        Preview.observe(c.plan(), plan, c.conflicts().values().stream()
+            .flatMap(conflict -> conflict.additions().operations().stream()).toList());
         if (!plan.operations().isEmpty()) {
             // One record per plan, listing every operation in order with its reason.
             audit.append(new AuditEntry(in.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",

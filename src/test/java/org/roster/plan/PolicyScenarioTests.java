@@ -1,0 +1,360 @@
+package org.roster.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.unboundid.scim2.client.ScimService;
+import com.unboundid.scim2.common.types.UserResource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.roster.grants.internal.GrantExpiry;
+import org.roster.hr.ScimSchemas;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.Provisioning;
+import org.roster.provisioning.TargetAccount;
+import org.roster.provisioning.memory.InMemoryConnector;
+import org.roster.provisioning.memory.InMemoryConnectorFactory;
+import org.roster.support.Api;
+import org.roster.support.MutableClock;
+import org.roster.support.ScimClients;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The policy model end to end, driven through SCIM and the REST API against a target that keeps
+ * accounts in memory: mover rules (position, person, privileged review), leave of absence per
+ * worker type, exceptions and JIT grants with their expiry, segregation of duties, preview.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + PolicyScenarioTests.ADMIN,
+    "roster.api.tokens[0].name=alice",
+    "roster.api.tokens[0].token=" + PolicyScenarioTests.ALICE,
+    "roster.api.tokens[1].name=bob",
+    "roster.api.tokens[1].token=" + PolicyScenarioTests.BOB,
+    "roster.api.tokens[2].name=finance-owner",
+    "roster.api.tokens[2].token=" + PolicyScenarioTests.OWNER,
+    "roster.store.url=jdbc:h2:mem:policy-scenarios;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.policy.rules[0].name=staff",
+    "roster.policy.rules[0].when=true",
+    "roster.policy.rules[0].grants[0].target=directory",
+    "roster.policy.rules[0].grants[0].entitlement=staff",
+    "roster.policy.rules[1].name=finance",
+    "roster.policy.rules[1].when=worker.department == 'Finance'",
+    "roster.policy.rules[1].grants[0].target=directory",
+    "roster.policy.rules[1].grants[0].entitlement=finance-reports",
+    "roster.policy.rules[1].grants[1].target=directory",
+    "roster.policy.rules[1].grants[1].entitlement=finance-admin",
+    "roster.policy.rules[1].grants[2].target=directory",
+    "roster.policy.rules[1].grants[2].entitlement=finance-wiki",
+    "roster.policy.rules[2].name=engineering",
+    "roster.policy.rules[2].when=worker.department == 'Engineering'",
+    "roster.policy.rules[2].grants[0].target=directory",
+    "roster.policy.rules[2].grants[0].entitlement=eng",
+    "roster.policy.rules[3].name=clerks",
+    "roster.policy.rules[3].when=worker.title == 'Payments Clerk'",
+    "roster.policy.rules[3].grants[0].target=directory",
+    "roster.policy.rules[3].grants[0].entitlement=payments-create",
+    "roster.policy.rules[4].name=approvers",
+    "roster.policy.rules[4].when=worker.costCenter == 'CC-APPROVE'",
+    "roster.policy.rules[4].grants[0].target=directory",
+    "roster.policy.rules[4].grants[0].entitlement=payments-approve",
+    "roster.policy.catalogue.directory[0].name=staff",
+    "roster.policy.catalogue.directory[1].name=finance-reports",
+    "roster.policy.catalogue.directory[2].name=finance-admin",
+    "roster.policy.catalogue.directory[2].privileged=true",
+    "roster.policy.catalogue.directory[2].owner=finance-owner",
+    "roster.policy.catalogue.directory[3].name=finance-wiki",
+    "roster.policy.catalogue.directory[3].follows=person",
+    "roster.policy.catalogue.directory[4].name=eng",
+    "roster.policy.catalogue.directory[5].name=payments-create",
+    "roster.policy.catalogue.directory[6].name=payments-approve",
+    "roster.policy.catalogue.directory[7].name=vpn",
+    "roster.policy.catalogue.directory[7].owner=network-team",
+    "roster.policy.catalogue.directory[8].name=prod-db",
+    "roster.policy.catalogue.directory[8].privileged=true",
+    "roster.policy.segregation-of-duties[0].name=pay-and-approve",
+    "roster.policy.segregation-of-duties[0].entitlements[0]=directory:payments-create",
+    "roster.policy.segregation-of-duties[0].entitlements[1]=directory:payments-approve",
+    "roster.policy.leave-of-absence=suspend",
+    "roster.policy.leave-of-absence-by-worker-type.contractor=disable",
+    "roster.policy.privileged-review-deadline=1h"})
+class PolicyScenarioTests {
+
+    static final String ADMIN = "policy-admin-token-0123456789";
+    static final String ALICE = "policy-alice-token-0123456789";
+    static final String BOB = "policy-bob-token-0123456789ab";
+    static final String OWNER = "policy-owner-token-0123456789";
+    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    InMemoryConnectorFactory memory;
+    @Autowired
+    Provisioning provisioning;
+    @Autowired
+    GrantExpiry expiry;
+
+    private ScimService scim;
+    private InMemoryConnector directory;
+
+    @BeforeEach
+    void clients() {
+        scim = ScimClients.hr("http://127.0.0.1:" + port, ADMIN);
+        directory = memory.connector("directory").orElseThrow();
+    }
+
+    private Api as(String token) {
+        return new Api("http://127.0.0.1:" + port, token);
+    }
+
+    private static String newId() {
+        return "P" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private UserResource push(String id, String department, String type, String title, String costCenter)
+        throws Exception {
+        UserResource u = ScimClients.user(id, "u" + id.toLowerCase(java.util.Locale.ROOT), department, type, null);
+        u.setTitle(title);
+        var enterprise = u.getExtension(com.unboundid.scim2.common.types.EnterpriseUserExtension.class);
+        enterprise.setCostCenter(costCenter);
+        u.setExtension(enterprise);
+        UserResource created = scim.create("Users", u);
+        settled();
+        return created;
+    }
+
+    private void patch(UserResource u, String path, Object value) throws Exception {
+        var request = scim.modifyRequest("Users", u.getId());
+        if (value instanceof Boolean b) {
+            request.replaceValue(path, b);
+        } else {
+            request.replaceValue(path, value.toString());
+        }
+        request.invoke(UserResource.class);
+        settled();
+    }
+
+    private void settled() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+    }
+
+    private Set<String> groups(String id) throws Exception {
+        return directory.read(id).map(TargetAccount::entitlements).orElse(Set.of());
+    }
+
+    private TargetAccount account(String id) throws Exception {
+        return directory.read(id).orElseThrow();
+    }
+
+    private JsonNode post(Api api, String path, String json, int expected) {
+        Api.Response r = api.send("POST", path, "application/json", json);
+        assertThat(r.status()).as(r.body()).isEqualTo(expected);
+        return r.json();
+    }
+
+    private void timePasses(Duration d) {
+        CLOCK.set(CLOCK.instant().plus(d));
+        expiry.wake();
+    }
+
+    @Test
+    void aMoverLosesPositionAccessKeepsPersonAccessAndPrivilegedAccessWaitsForItsOwner() throws Exception {
+        String id = newId();
+        UserResource u = push(id, "Finance", "employee", "Analyst", "CC-1");
+        assertThat(groups(id)).containsExactlyInAnyOrder("staff", "finance-reports", "finance-admin", "finance-wiki");
+
+        patch(u, ScimSchemas.ENTERPRISE_USER + ":department", "Engineering");
+
+        // position access gone, person access kept, privileged access suspended pending review
+        assertThat(groups(id)).containsExactlyInAnyOrder("staff", "eng", "finance-wiki");
+        JsonNode reviews = as(ADMIN).get("/api/v1/access-reviews?owner=finance-owner&status=OPEN").json();
+        JsonNode review = null;
+        for (JsonNode r : reviews) {
+            if (id.equals(r.path("identity").asString())) {
+                review = r;
+            }
+        }
+        assertThat(review).isNotNull();
+        assertThat(review.path("entitlement").asString()).isEqualTo("finance-admin");
+        assertThat(Instant.parse(review.path("dueAt").asString())).isEqualTo(CLOCK.instant().plus(Duration.ofHours(1)));
+        String reviewId = review.path("id").asString();
+
+        // only its owner decides
+        post(as(BOB), "/api/v1/access-reviews/" + reviewId + "/keep", "{}", 403);
+        post(as(OWNER), "/api/v1/access-reviews/" + reviewId + "/keep", "{\"note\": \"still runs month-end close\"}", 200);
+        settled();
+        assertThat(groups(id)).containsExactlyInAnyOrder("staff", "eng", "finance-wiki", "finance-admin");
+
+        // the person-following access survives a later, unrelated change too
+        patch(u, "title", "Senior Engineer");
+        assertThat(groups(id)).contains("finance-wiki", "finance-admin");
+    }
+
+    @Test
+    void privilegedAccessNotReviewedByTheDeadlineStaysRevoked() throws Exception {
+        String id = newId();
+        UserResource u = push(id, "Finance", "employee", "Analyst", "CC-1");
+        patch(u, ScimSchemas.ENTERPRISE_USER + ":department", "Engineering");
+        assertThat(groups(id)).doesNotContain("finance-admin");
+
+        timePasses(Duration.ofHours(1).plusSeconds(1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> as(ADMIN).get("/api/v1/access-reviews?status=EXPIRED").body()
+            .contains(id));
+        settled();
+        assertThat(groups(id)).doesNotContain("finance-admin");
+        assertThat(as(ADMIN).get("/api/v1/audit?identity=" + id + "&size=200").body()).contains("REVIEW_EXPIRED")
+            .contains("stays revoked");
+    }
+
+    @Test
+    void leaveOfAbsenceFollowsTheWorkerType() throws Exception {
+        String employee = newId();
+        String contractor = newId();
+        UserResource e = push(employee, "Finance", "employee", "Analyst", "CC-1");
+        UserResource c = push(contractor, "Engineering", "contractor", "Developer", "CC-1");
+
+        patch(e, ScimSchemas.WORKER + ":employmentStatus", "leave");
+        patch(c, ScimSchemas.WORKER + ":employmentStatus", "leave");
+
+        // employees: suspended, entitlements kept for the return; contractors: disabled and stripped
+        assertThat(account(employee).enabled()).isFalse();
+        assertThat(groups(employee)).contains("staff", "finance-reports");
+        assertThat(account(contractor).enabled()).isFalse();
+        assertThat(groups(contractor)).isEmpty();
+
+        patch(c, ScimSchemas.WORKER + ":employmentStatus", "active");
+        assertThat(account(contractor).enabled()).isTrue();
+        assertThat(groups(contractor)).containsExactlyInAnyOrder("staff", "eng");
+    }
+
+    @Test
+    void anExceptionNeedsAnotherApproverAndIsRevokedAtExpiry() throws Exception {
+        String id = newId();
+        push(id, "Engineering", "employee", "Developer", "CC-1");
+        Instant expires = CLOCK.instant().plus(Duration.ofDays(2));
+
+        JsonNode requested = post(as(ALICE), "/api/v1/exceptions", """
+            {"identity": "%s", "target": "directory", "entitlement": "vpn", "reason": "on-call for the migration",
+             "expiresAt": "%s"}""".formatted(id, expires), 201);
+        String exceptionId = requested.path("id").asString();
+        assertThat(requested.path("owner").asString()).isEqualTo("network-team");
+        assertThat(groups(id)).doesNotContain("vpn");
+
+        JsonNode selfApproval = post(as(ALICE), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 403);
+        assertThat(selfApproval.path("detail").asString()).contains("cannot approve their own request");
+        post(as(BOB), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 200);
+        settled();
+        assertThat(groups(id)).contains("vpn");
+        assertThat(as(ADMIN).get("/api/v1/exceptions?owner=network-team&status=ACTIVE").body()).contains(exceptionId);
+
+        timePasses(Duration.ofDays(2).plusSeconds(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !groups(id).contains("vpn"));
+        assertThat(as(ADMIN).get("/api/v1/exceptions/" + exceptionId).json().path("status").asString()).isEqualTo("EXPIRED");
+        String audit = as(ADMIN).get("/api/v1/audit?identity=" + id + "&size=200").body();
+        assertThat(audit).contains("approved by bob").contains("EXPIRED");
+    }
+
+    @Test
+    void anExceptionIsRefusedWithTheFieldAndReason() {
+        String bad = post(as(ALICE), "/api/v1/exceptions", """
+            {"identity": "nobody", "target": "directory", "entitlement": "vpn", "reason": "x",
+             "expiresAt": "%s"}""".formatted(CLOCK.instant().plus(Duration.ofDays(1))), 400).path("field").asString();
+        assertThat(bad).isEqualTo("identity");
+        assertThat(post(as(ALICE), "/api/v1/exceptions", """
+            {"identity": "nobody", "target": "directory", "entitlement": "vpn", "reason": "x"}""", 400)
+            .path("field").asString()).isEqualTo("expiresAt");
+    }
+
+    @Test
+    void aJustInTimeGrantIsApprovedHeldForItsDurationAndRevoked() throws Exception {
+        String id = newId();
+        push(id, "Engineering", "employee", "Developer", "CC-1");
+
+        String jit = post(as(ALICE), "/api/v1/jit-requests", """
+            {"identity": "%s", "target": "directory", "entitlement": "prod-db", "reason": "incident 4711",
+             "duration": "PT2H"}""".formatted(id), 201).path("id").asString();
+        post(as(BOB), "/api/v1/jit-requests/" + jit + "/approve", "{\"note\": \"incident bridge\"}", 200);
+        settled();
+        assertThat(groups(id)).contains("prod-db");
+
+        timePasses(Duration.ofHours(2).plusSeconds(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !groups(id).contains("prod-db"));
+        String audit = as(ADMIN).get("/api/v1/audit?identity=" + id + "&size=200").body();
+        assertThat(audit).contains("APPROVED").contains("EXPIRED").contains("REMOVE_ENTITLEMENT directory prod-db");
+    }
+
+    @Test
+    void aChangeThatWouldBreakSegregationOfDutiesIsHeldWhileTheRestGoesThrough() throws Exception {
+        String id = newId();
+        UserResource u = push(id, "Finance", "employee", "Payments Clerk", "CC-1");
+        assertThat(groups(id)).contains("payments-create");
+
+        patch(u, ScimSchemas.ENTERPRISE_USER + ":costCenter", "CC-APPROVE");
+
+        assertThat(groups(id)).contains("payments-create").doesNotContain("payments-approve");
+        JsonNode holds = as(ADMIN).get("/api/v1/holds?status=OPEN").json().path("items");
+        String holdId = null;
+        for (JsonNode h : holds) {
+            if ("SOD".equals(h.path("kind").asString()) && h.path("reason").asString().contains(id)) {
+                holdId = h.path("id").asString();
+            }
+        }
+        assertThat(holdId).isNotNull();
+        JsonNode detail = as(ADMIN).get("/api/v1/holds/" + holdId).json();
+        assertThat(detail.path("hold").path("reason").asString()).contains("pay-and-approve");
+        assertThat(detail.path("plans").get(0).path("operations").get(0).path("entitlement").asString())
+            .isEqualTo("payments-approve");
+
+        post(as(ADMIN), "/api/v1/holds/" + holdId + "/reject", "{\"note\": \"no approver rights for clerks\"}", 200);
+        post(as(ADMIN), "/api/v1/holds/" + holdId + "/approve", "{}", 409);
+        settled();
+        assertThat(groups(id)).doesNotContain("payments-approve");
+    }
+
+    @Test
+    void previewShowsWhatAChangeWouldDoAndChangesNothing() throws Exception {
+        String id = newId();
+        push(id, "Finance", "employee", "Analyst", "CC-1");
+        long before = provisioning.operations(id, 500).size();
+
+        JsonNode preview = post(as(ADMIN), "/api/v1/preview", """
+            {"events": [{"employeeNumber": "%s", "changes": {"department": "Engineering"}},
+                        {"employeeNumber": "%s", "changes": {"startDate": "31.12.2026"}}]}""".formatted(id, id), 200);
+
+        assertThat(preview.path("refused").get(0).path("error").asString()).contains("31.12.2026");
+        JsonNode plan = preview.path("plans").get(0).path("plan");
+        assertThat(plan.path("identity").asString()).isEqualTo(id);
+        assertThat(plan.path("operations").toString())
+            .contains("REMOVE_ENTITLEMENT").contains("finance-reports").contains("no rule grants it any more")
+            .contains("\"entitlement\":\"eng\"").contains("granted by rule 'engineering'");
+        // nothing happened
+        assertThat(provisioning.operations(id, 500)).hasSize((int) before);
+        assertThat(groups(id)).contains("finance-reports").doesNotContain("eng");
+        assertThat(as(ADMIN).get("/api/v1/identities/" + id).json().path("worker").path("department").asString())
+            .isEqualTo("Finance");
+        assertThat(as(ADMIN).get("/api/v1/reviews").status()).isNotEqualTo(500);
+    }
+}
