@@ -23,8 +23,11 @@ import org.springframework.stereotype.Service;
 @Service
 public final class PolicyEngine {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PolicyEngine.class);
+
     private final PolicySettings settings;
     private final AtomicReference<Policy> current = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public PolicyEngine(PolicySettings settings) {
         this.settings = settings;
@@ -46,9 +49,10 @@ public final class PolicyEngine {
         if (settings.file() == null || settings.file().isBlank()) {
             return Policy.compile(settings, "roster.policy");
         }
-        if (!settings.isEmpty()) {
-            throw new PolicyException("roster.policy: with roster.policy.file set, the policy lives in that file;"
-                + " remove the inline rules, catalogue and segregation-of-duties");
+        if (!settings.isEmpty() && warned.compareAndSet(false, true)) {
+            log.warn("roster.policy.file is set: the policy is read from {}; the inline roster.policy rules,"
+                + " catalogue and segregation-of-duties (the built-in demo policy, if you did not set them) are ignored",
+                settings.file());
         }
         return Policy.compile(read(Path.of(settings.file())), settings.file());
     }

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code roster.policy.file} (same keys, without the {@code roster.policy} prefix), which can be
  * reloaded while Roster runs.
  *
- * @param file a policy file; when set, it is the policy, and the other keys here must be empty
+ * @param file a policy file; when set, it is the policy, and the other keys here are ignored
  * @param rules birthright rules, evaluated independently; an identity receives the union of what
  *     every matching rule grants
  * @param catalogue per target, the entitlements it offers, with their owner and flags
