@@ -131,7 +131,7 @@ final class ImportCommand implements Callable<Integer> {
         return null;
     }
 
-    private static @Nullable JsonNode parse(String body) {
+    static @Nullable JsonNode parse(String body) {
         try {
             return JSON.readTree(body);
         } catch (RuntimeException e) {
@@ -140,7 +140,7 @@ final class ImportCommand implements Callable<Integer> {
     }
 
     @SafeVarargs
-    private static <T> @Nullable T firstOf(@Nullable T... values) {
+    static <T> @Nullable T firstOf(@Nullable T... values) {
         for (T v : values) {
             if (v != null && !(v instanceof String s && s.isBlank())) {
                 return v;

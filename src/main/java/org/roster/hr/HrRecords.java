@@ -143,6 +143,11 @@ public final class HrRecords {
         return repository.findByEmployeeNumber(employeeNumber);
     }
 
+    /** Several workers at once, by employee number: those Roster knows, in no particular order. */
+    public List<StoredWorker> findByEmployeeNumbers(java.util.Collection<String> employeeNumbers) {
+        return repository.findByEmployeeNumbers(employeeNumbers);
+    }
+
     public List<StoredWorker> list(int offset, int limit) {
         return repository.list(offset, limit);
     }

@@ -157,6 +157,11 @@ public final class Lifecycle {
         return repository.list(state, offset, limit);
     }
 
+    /** Identities in a state, in employee-number order, after a given one: for walking the whole population. */
+    public List<Identity> listAfter(LifecycleState state, String afterEmployeeNumber, int limit) {
+        return repository.listAfter(state, afterEmployeeNumber, limit);
+    }
+
     public long count(@Nullable LifecycleState state) {
         return repository.count(state);
     }

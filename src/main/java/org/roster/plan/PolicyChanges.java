@@ -101,17 +101,27 @@ public class PolicyChanges {
     void forAffected(Policy previous, Policy next, Set<String> changed, boolean everyone,
                      BiConsumer<String, StoredWorker> action) {
         for (LifecycleState state : List.of(LifecycleState.ACTIVE, LifecycleState.ON_LEAVE)) {
-            for (int offset = 0; ; offset += PAGE) {
-                List<Identity> page = lifecycle.list(state, offset, PAGE);
+            String after = "";
+            while (true) {
+                List<Identity> page = lifecycle.listAfter(state, after, PAGE);
+                if (page.isEmpty()) {
+                    break;
+                }
+                after = page.get(page.size() - 1).employeeNumber();
                 tx.executeWithoutResult(s -> {
+                    java.util.Map<String, StoredWorker> workers = new java.util.HashMap<>();
+                    hr.findByEmployeeNumbers(page.stream().map(Identity::employeeNumber).toList())
+                        .forEach(w -> workers.put(w.worker().employeeNumber(), w));
                     for (Identity id : page) {
-                        hr.findByEmployeeNumber(id.employeeNumber()).ifPresent(w -> {
-                            var attrs = w.worker().attributes();
-                            if (everyone || previous.anyMatches(changed, attrs, state.name())
-                                || next.anyMatches(changed, attrs, state.name())) {
-                                action.accept(id.employeeNumber(), w);
-                            }
-                        });
+                        StoredWorker w = workers.get(id.employeeNumber());
+                        if (w == null) {
+                            continue;
+                        }
+                        var attrs = w.worker().attributes();
+                        if (everyone || previous.anyMatches(changed, attrs, state.name())
+                            || next.anyMatches(changed, attrs, state.name())) {
+                            action.accept(id.employeeNumber(), w);
+                        }
                     }
                 });
                 if (page.size() < PAGE) {

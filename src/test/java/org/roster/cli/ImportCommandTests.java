@@ -63,6 +63,36 @@ class ImportCommandTests {
     }
 
     @Test
+    void previewPrintsWhatHrChangesAndAPolicyWouldDoWithoutDoingIt() throws Exception {
+        Path file = dir.resolve("export.csv");
+        Files.writeString(file, "employeeNumber,userName,department\nV1,v1,Sales\n");
+        Map<String, String> env = Map.of("ROSTER_TOKEN", TOKEN, "ROSTER_URL", "http://127.0.0.1:" + port);
+        assertThat(run(env, "import", file.toString(), "--source", "export")).isZero();
+        Path changes = dir.resolve("changes.json");
+        Files.writeString(changes, "[{\"employeeNumber\": \"V1\", \"changes\": {\"department\": \"Legal\"}}]");
+        Path policy = dir.resolve("policy.yml");
+        Files.writeString(policy, """
+            rules:
+              - name: everyone
+                when: "true"
+                grants:
+                  - target: directory
+                    entitlement: all-staff
+            """);
+
+        assertThat(run(env, "preview", changes.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("V1 (policy").contains("REMOVE_ENTITLEMENT directory dept-sales")
+            .contains("ADD_ENTITLEMENT directory dept-legal").contains("-- MOVER (department: Sales -> Legal)");
+        out.reset();
+        assertThat(run(env, "preview", policy.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ADD_ENTITLEMENT directory all-staff").contains("granted by rule 'everyone'");
+        out.reset();
+        // nothing happened: previewing the HR change again shows the same move
+        assertThat(run(env, "preview", changes.toString())).isZero();
+        assertThat(out.toString()).contains("dept-sales");
+    }
+
+    @Test
     void missingTokenAndUnknownSourceAreSaidPlainly() throws Exception {
         Path file = dir.resolve("x.csv");
         Files.writeString(file, "employeeNumber,userName\nX1,x1\n");

@@ -35,6 +35,15 @@ public class WorkerRepository {
             .query(WorkerRepository::map).optional();
     }
 
+    /** Several workers at once, by employee number (those Roster knows). */
+    public java.util.List<StoredWorker> findByEmployeeNumbers(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty()) {
+            return java.util.List.of();
+        }
+        return jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number in (:numbers)")
+            .param("numbers", java.util.List.copyOf(employeeNumbers)).query(WorkerRepository::map).list();
+    }
+
     /** The employee number holding this userName (compared case-insensitively, as SCIM requires). */
     public Optional<String> employeeNumberOfUserName(String userName) {
         return jdbc.sql("select employee_number from hr_worker where user_name_key = ?")

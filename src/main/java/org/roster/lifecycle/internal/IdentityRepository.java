@@ -51,6 +51,12 @@ public class IdentityRepository {
             .query(IdentityRepository::map).optional();
     }
 
+    /** Keyset paging along the identity_state index: each page costs its own rows, however deep. */
+    public List<Identity> listAfter(LifecycleState state, String after, int limit) {
+        return jdbc.sql("select * from identity where state = ? and employee_number > ? order by state, employee_number limit ?")
+            .params(state.name(), after, limit).query(IdentityRepository::map).list();
+    }
+
     public List<Identity> list(@Nullable LifecycleState state, int offset, int limit) {
         if (state == null) {
             return jdbc.sql("select * from identity order by employee_number limit ? offset ?")
