@@ -80,7 +80,8 @@ public class Holds {
         Set<String> held = new java.util.HashSet<>();
         Instant now = clock.instant();
         byTarget.forEach((target, ops) -> {
-            long disables = ops.stream().filter(o -> o.kind() == OperationKind.DISABLE).count();
+            long disables = ops.stream()
+                .filter(o -> o.kind() == OperationKind.DISABLE || o.kind() == OperationKind.DELETE).count();
             Optional<String> hold = repository.holding(plan.identity(), target);
             if (hold.isEmpty() && disables > 0) {
                 hold = repository.openFor(Hold.Kind.GUARD, plan.source(), target);
@@ -116,7 +117,7 @@ public class Holds {
 
     private String open(String source, String target, long recent, long limit, long population, String correlationId) {
         String reason = String.format(java.util.Locale.ROOT,
-            "source '%s' would disable more than %d account(s) on '%s' within %s (%d already, %d accounts there):"
+            "source '%s' would disable or delete more than %d account(s) on '%s' within %s (%d already, %d accounts there):"
                 + " held for an admin", source, limit, target, settings.window(), recent, population);
         String id = repository.open(Hold.Kind.GUARD, source, target, reason, clock.instant());
         alert(id, null, target, reason, correlationId, source);

@@ -18,6 +18,6 @@ public interface KnownAccounts {
     /** How many accounts Roster knows on a target: the base of the safety guard's percentage. */
     long population(String target);
 
-    /** How many disables a source caused on a target since a time (queued, sent or done). */
+    /** How many disables and deletes a source caused on a target since a time (queued, sent or done). */
     long disablesSince(String target, String source, java.time.Instant since);
 }

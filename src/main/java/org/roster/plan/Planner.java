@@ -43,6 +43,16 @@ public final class Planner {
     public static Plan plan(String identity, Collection<Desired> desired, Collection<AccountSnapshot> known,
                             String context, boolean revocation, String correlationId, Instant receivedAt,
                             Instant now, String policyVersion, String source) {
+        return plan(identity, desired, known, context, revocation, false, correlationId, receivedAt, now,
+            policyVersion, source);
+    }
+
+    /**
+     * @param delete also delete the accounts no access is granted on any more (after the grace period)
+     */
+    public static Plan plan(String identity, Collection<Desired> desired, Collection<AccountSnapshot> known,
+                            String context, boolean revocation, boolean delete, String correlationId,
+                            Instant receivedAt, Instant now, String policyVersion, String source) {
         Map<String, Desired> want = new TreeMap<>();
         desired.forEach(d -> want.put(d.target(), d));
         Map<String, AccountSnapshot> have = new TreeMap<>();
@@ -52,6 +62,7 @@ public final class Planner {
 
         List<Operation> revoke = new ArrayList<>();
         List<Operation> routine = new ArrayList<>();
+        List<Operation> deletes = new ArrayList<>();
         for (String target : targets) {
             Desired d = want.get(target);
             AccountSnapshot k = have.get(target);
@@ -79,12 +90,17 @@ public final class Planner {
                     revoke.add(new Operation(target, identity, OperationKind.REMOVE_ENTITLEMENT, Map.of(), e,
                         context + ": no rule grants it any more", revocation));
                 }
+                if (delete) {
+                    deletes.add(new Operation(target, identity, OperationKind.DELETE, Map.of(), null,
+                        context + ": disabled for the grace period, deleted", false));
+                }
             }
         }
         // Disables before removals, across targets: the account is dead before cleanup starts.
         List<Operation> ordered = new ArrayList<>();
         revoke.stream().filter(o -> o.kind() == OperationKind.DISABLE).forEach(ordered::add);
         revoke.stream().filter(o -> o.kind() != OperationKind.DISABLE).forEach(ordered::add);
+        ordered.addAll(deletes); // last: an account is emptied before it goes
         ordered.addAll(routine);
         return new Plan(identity, correlationId, receivedAt, now, policyVersion, ordered, source);
     }

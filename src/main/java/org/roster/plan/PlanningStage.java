@@ -50,10 +50,12 @@ public final class PlanningStage {
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Clock clock;
+    private final PlanSettings settings;
+    private final org.roster.plan.internal.TimerRepository timers;
 
     public PlanningStage(PolicyEngine policy, KnownAccounts accounts, StandingGrants grants, Holds holds,
                          Lifecycle lifecycle, HrRecords hr, ApplicationEventPublisher events, AuditLog audit,
-                         Clock clock) {
+                         Clock clock, PlanSettings settings, org.roster.plan.internal.TimerRepository timers) {
         checkTargets(policy.current(), accounts.targets());
         this.policy = policy;
         this.accounts = accounts;
@@ -64,6 +66,8 @@ public final class PlanningStage {
         this.events = events;
         this.audit = audit;
         this.clock = clock;
+        this.settings = settings;
+        this.timers = timers;
     }
 
     /** Refuses a policy that names a target that is not configured. */
@@ -78,7 +82,7 @@ public final class PlanningStage {
 
     /** What planning needs to know about one identity at one moment. */
     record Input(String identity, Worker worker, LifecycleState state, @Nullable TransitionKind kind, boolean isNew,
-                 String context, String correlationId, String source, Instant receivedAt) {
+                 String context, String correlationId, String source, Instant receivedAt, boolean delete) {
     }
 
     @EventListener
@@ -87,7 +91,21 @@ public final class PlanningStage {
             || (t.kind() != TransitionKind.MOVER && t.kind() != TransitionKind.CONVERSION)
             ? "" : " (" + String.join("; ", t.changes()) + ")");
         process(new Input(t.employeeNumber(), t.worker(), t.to(), t.kind(), t.from() == null, context, t.hrEventId(),
-            t.source(), t.receivedAt()), policy.current());
+            t.source(), t.receivedAt(), false), policy.current());
+        if (t.kind() == TransitionKind.LEAVER && settings.deleteAfter() != null) {
+            timers.set(t.employeeNumber(), clock.instant().plus(settings.deleteAfter()), t.hrEventId());
+        } else if (t.kind() == TransitionKind.REHIRE) {
+            timers.remove(t.employeeNumber());
+        }
+    }
+
+    /** The grace period after a leaver's accounts were disabled has passed: they are deleted, if the worker is still gone. */
+    void deleteAccounts(String identity, Instant dueAt, String correlationId) {
+        input(identity, "LEAVER (disabled since " + dueAt.minus(settings.deleteAfter() == null ? java.time.Duration.ZERO
+            : settings.deleteAfter()) + ")", correlationId, "schedule")
+            .filter(in -> in.state() == LifecycleState.TERMINATED)
+            .ifPresent(in -> process(new Input(in.identity(), in.worker(), in.state(), in.kind(), false, in.context(),
+                in.correlationId(), in.source(), in.receivedAt(), true), policy.current()));
     }
 
     @EventListener
@@ -123,7 +141,7 @@ public final class PlanningStage {
             return Optional.empty();
         }
         return Optional.of(new Input(identity, worker.get(), id.get().state(), null, false, cause, correlationId,
-            source, clock.instant()));
+            source, clock.instant(), false));
     }
 
     private void process(Input in, Policy p) {
@@ -216,7 +234,7 @@ public final class PlanningStage {
             ? in.context() + " (leave of absence: " + leave.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")"
             : in.context();
         Plan plan = Planner.plan(in.identity(), desired, known, context, in.kind() == TransitionKind.LEAVER,
-            in.correlationId(), in.receivedAt(), now, p.version(), in.source());
+            in.delete(), in.correlationId(), in.receivedAt(), now, p.version(), in.source());
         return new Computed(plan, holdsAccess ? describe(granted) : null, conflicts);
     }
 

@@ -20,5 +20,5 @@ public interface Connector extends AutoCloseable {
     @Override
     void close();
 
-    enum Capability { CREATE, UPDATE, ENABLE, ENTITLEMENTS, READ }
+    enum Capability { CREATE, UPDATE, ENABLE, ENTITLEMENTS, READ, DELETE }
 }

@@ -77,7 +77,8 @@ public final class Provisioning implements KnownAccounts {
 
     @Override
     public long disablesSince(String target, String source, java.time.Instant since) {
-        return outbox.countSince(target, source, OperationKind.DISABLE, since);
+        return outbox.countSince(target, source, OperationKind.DISABLE, since)
+            + outbox.countSince(target, source, OperationKind.DELETE, since);
     }
 
     public List<AccountSnapshot> acknowledgedAccounts(String identity) {

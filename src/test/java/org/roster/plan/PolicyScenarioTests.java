@@ -89,7 +89,8 @@ import tools.jackson.databind.JsonNode;
     "roster.policy.segregation-of-duties[0].entitlements[1]=directory:payments-approve",
     "roster.policy.leave-of-absence=suspend",
     "roster.policy.leave-of-absence-by-worker-type.contractor=disable",
-    "roster.policy.privileged-review-deadline=1h"})
+    "roster.policy.privileged-review-deadline=1h",
+    "roster.plan.delete-after=30d"})
 class PolicyScenarioTests {
 
     static final String ADMIN = "policy-admin-token-0123456789";
@@ -115,6 +116,8 @@ class PolicyScenarioTests {
     Provisioning provisioning;
     @Autowired
     GrantExpiry expiry;
+    @Autowired
+    AccountDeletion deletion;
 
     private ScimService scim;
     private InMemoryConnector directory;
@@ -248,6 +251,30 @@ class PolicyScenarioTests {
         patch(c, ScimSchemas.WORKER + ":employmentStatus", "active");
         assertThat(account(contractor).enabled()).isTrue();
         assertThat(groups(contractor)).containsExactlyInAnyOrder("staff", "eng");
+    }
+
+    @Test
+    void aLeaversAccountIsDisabledAtOnceAndDeletedAfterTheGracePeriodUnlessTheWorkerReturns() throws Exception {
+        String gone = newId();
+        String back = newId();
+        UserResource g = push(gone, "Engineering", "employee", "Developer", "CC-1");
+        UserResource b = push(back, "Engineering", "employee", "Developer", "CC-1");
+
+        patch(g, "active", false);
+        patch(b, "active", false);
+        assertThat(account(gone).enabled()).isFalse();
+        assertThat(groups(gone)).isEmpty();
+
+        CLOCK.set(CLOCK.instant().plus(Duration.ofDays(10)));
+        patch(b, "active", true); // rehired within the grace period
+        CLOCK.set(CLOCK.instant().plus(Duration.ofDays(21)));
+        deletion.wake();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.read(gone).isEmpty());
+        settled();
+        assertThat(provisioning.acknowledgedAccounts(gone)).isEmpty();
+        assertThat(account(back).enabled()).isTrue();
+        assertThat(provisioning.operations(gone, 50).get(0).operation().reason()).contains("deleted");
     }
 
     @Test

@@ -127,6 +127,20 @@ public abstract class ConnectorContract {
     }
 
     @Test
+    void aDeletedAccountIsGoneAndDeletingItAgainSucceeds() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+        ((EnableOp) connector).disable(identity);
+
+        ((DeleteOp) connector).delete(identity);
+        ((DeleteOp) connector).delete(identity);
+
+        assertThat(((ReadOp) connector).read(identity)).isEmpty();
+        // and the user name is free again: a later create makes a new account
+        ((CreateOp) connector).create(identity, attributes());
+        assertThat(read().enabled()).isTrue();
+    }
+
+    @Test
     void disablingAnAccountThatDoesNotExistSucceeds() throws Exception {
         ((EnableOp) connector).disable(identity);
 

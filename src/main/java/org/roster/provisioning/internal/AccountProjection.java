@@ -14,9 +14,13 @@ public final class AccountProjection {
     private AccountProjection() {
     }
 
-    /** The account after {@code op}; {@code null} in and a non-create out means the account is still unknown. */
+    /**
+     * The account after {@code op}; {@code null} in and a non-create out means the account is still
+     * unknown, and a delete leaves no account.
+     */
     public static @Nullable AccountSnapshot apply(@Nullable AccountSnapshot before, Operation op) {
-        if (before == null && op.kind() != org.roster.plan.OperationKind.CREATE) {
+        if (op.kind() == org.roster.plan.OperationKind.DELETE
+            || (before == null && op.kind() != org.roster.plan.OperationKind.CREATE)) {
             return null;
         }
         boolean enabled = before == null || before.enabled();
@@ -38,6 +42,7 @@ public final class AccountProjection {
             case DISABLE -> enabled = false;
             case ADD_ENTITLEMENT -> entitlements.add(op.entitlement());
             case REMOVE_ENTITLEMENT -> entitlements.remove(op.entitlement());
+            case DELETE -> throw new IllegalStateException("handled above");
         }
         return new AccountSnapshot(op.target(), op.identity(), enabled, attributes, entitlements);
     }

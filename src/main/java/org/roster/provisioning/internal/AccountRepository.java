@@ -36,6 +36,10 @@ public class AccountRepository {
             .params(target, identity).query(AccountRepository::map).optional();
     }
 
+    public void delete(String target, String identity) {
+        jdbc.sql("delete from target_account where target = ? and identity_key = ?").params(target, identity).update();
+    }
+
     public long count(String target) {
         return jdbc.sql("select count(*) from target_account where target = ?").param(target).query(Long.class).single();
     }

@@ -67,6 +67,7 @@ class Outcomes {
             Map<Long, Instant> done = new LinkedHashMap<>();
             Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
             List<AuditEntry> records = new ArrayList<>(acknowledged.size());
+            List<Operation> deleted = new ArrayList<>();
             for (Acknowledged a : acknowledged) {
                 Operation op = a.entry().operation();
                 done.put(a.entry().id(), a.at());
@@ -76,6 +77,9 @@ class Outcomes {
                 AccountSnapshot after = AccountProjection.apply(before, op);
                 if (after != null) {
                     changed.put(key, after);
+                } else if (op.kind() == org.roster.plan.OperationKind.DELETE) {
+                    changed.remove(key);
+                    deleted.add(op);
                 }
                 records.add(new AuditEntry(op.identity(), "OPERATION_ACKED", AuditEntry.Stage.EXECUTION, "roster",
                     op.target(), op.describe() + " acknowledged " + Duration.between(a.entry().hrReceivedAt(), a.at())
@@ -83,6 +87,7 @@ class Outcomes {
             }
             outbox.markDone(done);
             accounts.saveAll(changed.values(), clock.instant());
+            deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
             audit.appendAll(records);
         });
         for (Acknowledged a : acknowledged) {

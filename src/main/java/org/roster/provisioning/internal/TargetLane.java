@@ -235,6 +235,7 @@ final class TargetLane extends WorkerLoop {
             case DISABLE -> capability(c, EnableOp.class, op).disable(op.identity());
             case ADD_ENTITLEMENT -> capability(c, EntitlementOp.class, op).addEntitlement(op.identity(), entitlement(op));
             case REMOVE_ENTITLEMENT -> capability(c, EntitlementOp.class, op).removeEntitlement(op.identity(), entitlement(op));
+            case DELETE -> capability(c, org.roster.provisioning.DeleteOp.class, op).delete(op.identity());
         }
     }
 

@@ -35,7 +35,8 @@ import org.roster.provisioning.UpdateOp;
  * found by {@code employeeNumber} (so a renamed entry is still found); entitlements as
  * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
  */
-public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp {
+public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
+    org.roster.provisioning.DeleteOp {
 
     /** Neutral account attribute → LDAP attribute. */
     private static final Map<String, String> ATTRIBUTES = Map.of(
@@ -72,7 +73,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.READ);
+        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.READ,
+            Capability.DELETE);
     }
 
     @Override
@@ -164,6 +166,22 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         }
         LdapSettings.Disable d = settings.disable();
         modify(entry.get().getDN(), List.of(new Modification(ModificationType.REPLACE, d.attribute(), d.disabledValue())));
+    }
+
+    /** Deletes the entry (group memberships were removed before, as the planner orders a leaver's operations). */
+    @Override
+    public void delete(String identity) throws ConnectorException {
+        Optional<SearchResultEntry> entry = find(identity);
+        if (entry.isEmpty()) {
+            return; // already gone
+        }
+        try {
+            pool.delete(entry.get().getDN());
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw translate("delete " + entry.get().getDN(), e);
+            }
+        }
     }
 
     @Override

@@ -20,7 +20,8 @@ import org.roster.provisioning.UpdateOp;
  * A target that keeps accounts in memory: the fake for unit tests of everything above the SPI, and
  * a sink for trying policies. Can be told to be unreachable, to exercise retries.
  */
-public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp {
+public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
+    org.roster.provisioning.DeleteOp {
 
     private final String name;
     private final Map<String, TargetAccount> accounts = new ConcurrentHashMap<>();
@@ -42,7 +43,8 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.READ);
+        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.READ,
+            Capability.DELETE);
     }
 
     @Override
@@ -99,6 +101,12 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
             e.remove(entitlement);
             return new TargetAccount(k, a.enabled(), a.attributes(), e);
         });
+    }
+
+    @Override
+    public void delete(String identity) throws ConnectorException {
+        check();
+        accounts.remove(identity);
     }
 
     @Override
