@@ -1,0 +1,305 @@
+package org.roster.provisioning.scim;
+
+import com.unboundid.scim2.client.ScimService;
+import com.unboundid.scim2.client.ScimServiceException;
+import com.unboundid.scim2.common.exceptions.ScimException;
+import com.unboundid.scim2.common.messages.ListResponse;
+import com.unboundid.scim2.common.types.Email;
+import com.unboundid.scim2.common.types.EnterpriseUserExtension;
+import com.unboundid.scim2.common.types.GroupResource;
+import com.unboundid.scim2.common.types.Member;
+import com.unboundid.scim2.common.types.Name;
+import com.unboundid.scim2.common.types.UserResource;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.client.Client;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.roster.provisioning.Connector;
+import org.roster.provisioning.ConnectorException;
+import org.roster.provisioning.CreateOp;
+import org.roster.provisioning.DeleteOp;
+import org.roster.provisioning.EnableOp;
+import org.roster.provisioning.EntitlementOp;
+import org.roster.provisioning.ReadOp;
+import org.roster.provisioning.RetryableConnectorException;
+import org.roster.provisioning.TargetAccount;
+import org.roster.provisioning.UpdateOp;
+
+/**
+ * Accounts as SCIM {@code User}s with the enterprise extension, found by {@code externalId} (the
+ * identity's employee number, so a renamed user is still found); entitlements as {@code Group}s
+ * found by {@code displayName}, membership changed by PATCH; disable is {@code active: false}.
+ * Server errors (5xx, 429) and unreachable servers are retryable; other refusals are not.
+ */
+public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp {
+
+    private final String name;
+    private final ScimSettings settings;
+    private final ScimService scim;
+    private final Client client;
+
+    public ScimConnector(String name, ScimSettings settings, ScimService scim, Client client) {
+        this.name = name;
+        this.settings = settings;
+        this.scim = scim;
+        this.client = client;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS,
+            Capability.READ, Capability.DELETE);
+    }
+
+    @Override
+    public void create(String identity, Map<String, String> attributes) throws ConnectorException {
+        String userName = attributes.get("userName");
+        if (userName == null) {
+            throw new ConnectorException("create " + identity + ": no userName");
+        }
+        if (find(identity).isPresent()) {
+            // Adopt: a retried create, or an account made by hand; bring it to what HR says.
+            update(identity, attributes);
+            enable(identity);
+            return;
+        }
+        UserResource user = new UserResource().setUserName(userName);
+        user.setExternalId(identity);
+        apply(user, attributes);
+        user.setActive(true);
+        call("create user " + userName, () -> scim.create("Users", user));
+    }
+
+    @Override
+    public void update(String identity, Map<String, String> changes) throws ConnectorException {
+        UserResource user = require(identity);
+        apply(user, changes);
+        call("update user " + identity, () -> scim.replace(user));
+    }
+
+    @Override
+    public void enable(String identity) throws ConnectorException {
+        setActive(require(identity), true);
+    }
+
+    @Override
+    public void disable(String identity) throws ConnectorException {
+        Optional<UserResource> user = find(identity);
+        if (user.isPresent()) {
+            setActive(user.get(), false);
+        }
+    }
+
+    @Override
+    public void delete(String identity) throws ConnectorException {
+        Optional<UserResource> user = find(identity);
+        if (user.isEmpty()) {
+            return;
+        }
+        try {
+            scim.delete("Users", user.get().getId());
+        } catch (ScimException e) {
+            if (status(e) != 404) {
+                throw translate("delete user " + identity, e);
+            }
+        } catch (ProcessingException e) {
+            throw new RetryableConnectorException("delete user " + identity + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void addEntitlement(String identity, String entitlement) throws ConnectorException {
+        String id = require(identity).getId();
+        Optional<GroupResource> group = group(entitlement);
+        if (group.isEmpty()) {
+            if (!settings.createGroups()) {
+                throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
+            }
+            GroupResource g = new GroupResource().setDisplayName(entitlement)
+                .setMembers(List.of(new Member().setValue(id).setType("User")));
+            call("create group " + entitlement, () -> scim.create("Groups", g));
+            return;
+        }
+        if (members(group.get()).contains(id)) {
+            return;
+        }
+        call("add " + identity + " to group " + entitlement, () -> scim.modifyRequest("Groups", group.get().getId())
+            .addValues("members", new Member().setValue(id).setType("User")).invoke(GroupResource.class));
+    }
+
+    @Override
+    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+        Optional<UserResource> user = find(identity);
+        Optional<GroupResource> group = group(entitlement);
+        if (user.isEmpty() || group.isEmpty() || !members(group.get()).contains(user.get().getId())) {
+            return;
+        }
+        String id = user.get().getId();
+        call("remove " + identity + " from group " + entitlement, () -> scim.modifyRequest("Groups",
+            group.get().getId()).removeValues("members[value eq \"" + id + "\"]").invoke(GroupResource.class));
+    }
+
+    @Override
+    public Optional<TargetAccount> read(String identity) throws ConnectorException {
+        Optional<UserResource> user = find(identity);
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        UserResource u = user.get();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("userName", u.getUserName());
+        if (u.getName() != null) {
+            putIfPresent(attributes, "givenName", u.getName().getGivenName());
+            putIfPresent(attributes, "familyName", u.getName().getFamilyName());
+        }
+        putIfPresent(attributes, "displayName", u.getDisplayName());
+        putIfPresent(attributes, "title", u.getTitle());
+        if (u.getEmails() != null && !u.getEmails().isEmpty()) {
+            putIfPresent(attributes, "email", u.getEmails().get(0).getValue());
+        }
+        attributes.put("employeeNumber", identity);
+        try {
+            EnterpriseUserExtension ext = u.getExtension(EnterpriseUserExtension.class);
+            if (ext != null) {
+                putIfPresent(attributes, "department", ext.getDepartment());
+            }
+        } catch (RuntimeException e) {
+            // no readable enterprise extension: nothing more to show
+        }
+        Set<String> groups = new TreeSet<>();
+        ListResponse<GroupResource> memberOf = call("read groups of " + identity, () -> scim.searchRequest("Groups")
+            .filter("members.value eq \"" + u.getId() + "\"").invoke(GroupResource.class));
+        memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
+        return Optional.of(new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private Optional<UserResource> find(String identity) throws ConnectorException {
+        ListResponse<UserResource> found = call("find user " + identity, () -> scim.searchRequest("Users")
+            .filter("externalId eq \"" + escape(identity) + "\"").invoke(UserResource.class));
+        if (found.getResources().size() > 1) {
+            throw new ConnectorException(found.getResources().size() + " users on " + name + " have externalId " + identity);
+        }
+        return found.getResources().stream().findFirst();
+    }
+
+    private UserResource require(String identity) throws ConnectorException {
+        return find(identity).orElseThrow(() -> new ConnectorException("no user with externalId " + identity + " on " + name));
+    }
+
+    private Optional<GroupResource> group(String entitlement) throws ConnectorException {
+        ListResponse<GroupResource> found = call("find group " + entitlement, () -> scim.searchRequest("Groups")
+            .filter("displayName eq \"" + escape(entitlement) + "\"").invoke(GroupResource.class));
+        return found.getResources().stream().findFirst();
+    }
+
+    private static Set<String> members(GroupResource g) {
+        Set<String> ids = new TreeSet<>();
+        if (g.getMembers() != null) {
+            g.getMembers().forEach(m -> ids.add(m.getValue()));
+        }
+        return ids;
+    }
+
+    private void setActive(UserResource user, boolean active) throws ConnectorException {
+        call((active ? "enable" : "disable") + " user " + user.getUserName(), () -> scim.modifyRequest("Users", user.getId())
+            .replaceValue("active", active).invoke(UserResource.class));
+    }
+
+    /** Neutral attributes onto a SCIM user; an empty value clears it. */
+    private static void apply(UserResource user, Map<String, String> a) {
+        Name name = user.getName() == null ? new Name() : user.getName();
+        if (a.containsKey("givenName")) {
+            name.setGivenName(emptyToNull(a.get("givenName")));
+        }
+        if (a.containsKey("familyName")) {
+            name.setFamilyName(emptyToNull(a.get("familyName")));
+        }
+        user.setName(name);
+        if (a.containsKey("displayName")) {
+            user.setDisplayName(emptyToNull(a.get("displayName")));
+        }
+        if (a.containsKey("title")) {
+            user.setTitle(emptyToNull(a.get("title")));
+        }
+        if (a.containsKey("email")) {
+            String email = emptyToNull(a.get("email"));
+            user.setEmails(email == null ? null : List.of(new Email().setValue(email).setType("work").setPrimary(true)));
+        }
+        if (a.containsKey("employeeNumber") || a.containsKey("department")) {
+            EnterpriseUserExtension ext;
+            try {
+                ext = user.getExtension(EnterpriseUserExtension.class);
+            } catch (RuntimeException e) {
+                ext = null;
+            }
+            if (ext == null) {
+                ext = new EnterpriseUserExtension();
+            }
+            if (a.containsKey("employeeNumber")) {
+                ext.setEmployeeNumber(emptyToNull(a.get("employeeNumber")));
+            }
+            if (a.containsKey("department")) {
+                ext.setDepartment(emptyToNull(a.get("department")));
+            }
+            user.setExtension(ext);
+        }
+    }
+
+    /** A SCIM call, its failure translated: unreachable, 5xx and 429 are retryable. */
+    private <T> T call(String what, ScimCall<T> call) throws ConnectorException {
+        try {
+            return call.run();
+        } catch (ScimException e) {
+            throw translate(what, e);
+        } catch (ProcessingException e) {
+            throw new RetryableConnectorException(what + " on " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ConnectorException translate(String what, ScimException e) {
+        int status = status(e);
+        String message = what + " on " + name + ": " + status + " " + e.getMessage();
+        return status >= 500 || status == 429 || status == 408 || status == 0
+            ? new RetryableConnectorException(message, e) : new ConnectorException(message, e);
+    }
+
+    private static int status(ScimException e) {
+        if (e instanceof ScimServiceException s && s.getScimError() != null) {
+            return s.getScimError().getStatus();
+        }
+        return e.getScimError() == null ? 0 : e.getScimError().getStatus();
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static String emptyToNull(String v) {
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static void putIfPresent(Map<String, String> m, String k, String v) {
+        if (v != null && !v.isEmpty()) {
+            m.put(k, v);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ScimCall<T> {
+        T run() throws ScimException;
+    }
+}

@@ -1,0 +1,98 @@
+package org.roster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.scim2.client.ScimService;
+import com.unboundid.scim2.common.types.UserResource;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.Provisioning;
+import org.roster.support.Api;
+import org.roster.support.ScimClients;
+import org.roster.support.ScimTargetServer;
+import org.roster.support.Slapd;
+import org.roster.support.TestTargets;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A joiner and then a leaver pushed by SCIM, propagated to two real, independent targets at once:
+ * OpenLDAP (slapd) and a SCIM 2.0 application (captaingoldfish's scim-sdk-server). The leaver's
+ * directory account is locked and the application user inactive, with every group removed.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + LeaverAcrossTargetsTests.TOKEN,
+    "roster.store.url=jdbc:h2:mem:across;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.provisioning.initial-backoff=100ms",
+    "roster.policy.rules[0].name=everyone",
+    "roster.policy.rules[0].when=true",
+    "roster.policy.rules[0].grants[0].target=directory",
+    "roster.policy.rules[0].grants[0].entitlement=staff",
+    "roster.policy.rules[0].grants[1].target=crm",
+    "roster.policy.rules[0].grants[1].entitlement=crm-users",
+    "roster.policy.rules[1].name=sales",
+    "roster.policy.rules[1].when=worker.department == 'Sales'",
+    "roster.policy.rules[1].grants[0].target=crm",
+    "roster.policy.rules[1].grants[0].entitlement=crm-sales"})
+class LeaverAcrossTargetsTests {
+
+    static final String TOKEN = "across-token-0123456789abcdef";
+    static ScimTargetServer crm;
+
+    @DynamicPropertySource
+    static void targets(DynamicPropertyRegistry r) throws Exception {
+        crm = new ScimTargetServer();
+        TestTargets.ldapDirectory(r, Slapd.shared());
+        r.add("roster.provisioning.targets[1].name", () -> "crm");
+        r.add("roster.provisioning.targets[1].type", () -> "scim");
+        r.add("roster.provisioning.targets[1].scim.url", crm::baseUrl);
+        r.add("roster.provisioning.targets[1].scim.token", () -> ScimTargetServer.TOKEN);
+    }
+
+    @AfterAll
+    static void stop() {
+        crm.close();
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    Provisioning provisioning;
+
+    @Test
+    void aLeaverLosesAccessInTheDirectoryAndTheApplication() throws Exception {
+        ScimService scim = ScimClients.hr("http://127.0.0.1:" + port, TOKEN);
+        UserResource joiner = scim.create("Users", ScimClients.user("X100", "x100", "Sales", "employee", null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> crm.userByExternalId("X100")
+            .map(u -> crm.groupsOf(u.getId().orElseThrow()).size() == 2).orElse(false)
+            && Slapd.shared().person("X100") != null);
+        String crmId = crm.userByExternalId("X100").orElseThrow().getId().orElseThrow();
+        assertThat(crm.groupsOf(crmId)).containsExactly("crm-sales", "crm-users");
+        assertThat(crm.userByExternalId("X100").orElseThrow().isActive()).contains(true);
+
+        Instant sent = Instant.now();
+        scim.modifyRequest("Users", joiner.getId()).replaceValue("active", false).invoke(UserResource.class);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() ->
+            crm.userByExternalId("X100").orElseThrow().isActive().equals(java.util.Optional.of(false))
+                && "000001010000Z".equals(Slapd.shared().person("X100").getAttributeValue("pwdAccountLockedTime")));
+        Duration both = Duration.between(sent, Instant.now());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+        assertThat(crm.groupsOf(crmId)).isEmpty();
+        SearchResultEntry person = Slapd.shared().person("X100");
+        assertThat(Slapd.shared().groupsOf(person.getDN())).isEmpty();
+        assertThat(both).isLessThan(Duration.ofSeconds(5));
+        String metrics = new Api("http://127.0.0.1:" + port, TOKEN).get("/actuator/prometheus").body();
+        assertThat(metrics).contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"crm\"}")
+            .contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"directory\"}");
+    }
+}
