@@ -30,13 +30,56 @@ public final class Provisioning implements KnownAccounts {
     private final AccountRepository accounts;
     private final Connectors connectors;
     private final Dispatcher dispatcher;
+    private final org.roster.provisioning.internal.RevocationRepository revocations;
+    private final ProvisioningSettings settings;
+    private final java.time.Clock clock;
 
     public Provisioning(OutboxRepository outbox, AccountRepository accounts, Connectors connectors,
-                        Dispatcher dispatcher) {
+                        Dispatcher dispatcher, org.roster.provisioning.internal.RevocationRepository revocations,
+                        ProvisioningSettings settings, java.time.Clock clock) {
         this.outbox = outbox;
         this.accounts = accounts;
         this.connectors = connectors;
         this.dispatcher = dispatcher;
+        this.revocations = revocations;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The checks that a leaver's access was really gone, per target, oldest first. */
+    public List<Revocation> revocations(String identity) {
+        return revocations.forIdentity(identity);
+    }
+
+    /** Per configured target: revocation latency against its objective, breaches, failed checks, overdue revocations. */
+    public List<TargetPropagation> propagation(java.time.Instant from, java.time.Instant to) {
+        List<TargetPropagation> report = new java.util.ArrayList<>();
+        java.time.Instant now = clock.instant();
+        for (TargetSettings t : settings.targets()) {
+            List<Revocation> checks = revocations.forTarget(t.name(), from, to, 100_000);
+            List<java.time.Duration> verified = checks.stream()
+                .filter(r -> r.result() == Revocation.Result.VERIFIED).map(Revocation::latency).sorted().toList();
+            long failed = checks.stream().filter(r -> r.result() == Revocation.Result.FAILED).count();
+            long unverifiable = checks.stream().filter(r -> r.result() == Revocation.Result.NOT_VERIFIABLE).count();
+            List<TargetPropagation.Overdue> overdue = outbox.pendingRevocationsSince(t.name(),
+                    now.minus(t.revocationSlo()), 100).stream()
+                .map(e -> new TargetPropagation.Overdue(e.operation().identity(), e.correlationId(), e.hrReceivedAt(),
+                    java.time.Duration.between(e.hrReceivedAt(), now), e.operation().describe()))
+                .toList();
+            report.add(new TargetPropagation(t.name(), t.revocationSlo(), verified.size(), failed, unverifiable,
+                percentile(verified, 50), percentile(verified, 95), verified.isEmpty() ? null : verified.get(verified.size() - 1),
+                checks.stream().filter(Revocation::breached).limit(100).toList(),
+                checks.stream().filter(r -> r.result() == Revocation.Result.FAILED).limit(100).toList(), overdue));
+        }
+        return report;
+    }
+
+    private static java.time.@org.jspecify.annotations.Nullable Duration percentile(List<java.time.Duration> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
     @EventListener

@@ -91,8 +91,23 @@ class LeaverAcrossTargetsTests {
         SearchResultEntry person = Slapd.shared().person("X100");
         assertThat(Slapd.shared().groupsOf(person.getDN())).isEmpty();
         assertThat(both).isLessThan(Duration.ofSeconds(5));
-        String metrics = new Api("http://127.0.0.1:" + port, TOKEN).get("/actuator/prometheus").body();
+        // each target verified by reading the account back, within its objective
+        Api api = new Api("http://127.0.0.1:" + port, TOKEN);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            api.get("/api/v1/identities/X100").json().path("revocations").size() == 2);
+        for (tools.jackson.databind.JsonNode r : api.get("/api/v1/identities/X100").json().path("revocations")) {
+            assertThat(r.path("result").asString()).as(r.toString()).isEqualTo("VERIFIED");
+            assertThat(r.path("breached").asBoolean()).isFalse();
+        }
+        tools.jackson.databind.JsonNode report = api.get("/api/v1/propagation").json();
+        assertThat(report.path("targets").size()).isEqualTo(2);
+        for (tools.jackson.databind.JsonNode t : report.path("targets")) {
+            assertThat(t.path("verified").asLong()).as(t.toString()).isEqualTo(1);
+            assertThat(t.path("p50").isNull()).isFalse();
+        }
+        String metrics = api.get("/actuator/prometheus").body();
         assertThat(metrics).contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"crm\"}")
-            .contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"directory\"}");
+            .contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"directory\"}")
+            .contains("roster_revocation_seconds_count{result=\"VERIFIED\",target=\"crm\"}");
     }
 }

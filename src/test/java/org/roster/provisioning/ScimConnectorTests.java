@@ -34,7 +34,7 @@ class ScimConnectorTests extends ConnectorContract {
 
     static Connector connect(String url, String token) {
         return new ScimConnectorFactory().create(new TargetSettings("crm", "scim", null, null,
-            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5))));
+            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5)), null));
     }
 
     @Override

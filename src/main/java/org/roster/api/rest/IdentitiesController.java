@@ -53,7 +53,7 @@ class IdentitiesController {
 
     record Detail(String employeeNumber, LifecycleState state, int epoch, @Nullable Instant scheduledChange,
                   Worker worker, List<Grant> desiredEntitlements, List<Account> accounts, List<Transition> history,
-                  List<OutboxEntry> operations) {
+                  List<OutboxEntry> operations, List<org.roster.provisioning.Revocation> revocations) {
     }
 
     @GetMapping
@@ -76,7 +76,8 @@ class IdentitiesController {
             .map(a -> account(a, operations)).toList();
         return new Detail(employeeNumber, identity.state(), identity.epoch(),
             lifecycle.scheduledChange(employeeNumber).orElse(null), worker,
-            desired.of(worker, identity.state()), accounts, lifecycle.history(employeeNumber), operations);
+            desired.of(worker, identity.state()), accounts, lifecycle.history(employeeNumber), operations,
+            provisioning.revocations(employeeNumber));
     }
 
     private Summary summary(Identity i) {

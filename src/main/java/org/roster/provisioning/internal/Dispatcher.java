@@ -27,11 +27,12 @@ public class Dispatcher implements SmartLifecycle {
     private volatile boolean running;
 
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
-                      Clock clock) {
+                      RevocationCheck revocations, Clock clock) {
         this.outbox = outbox;
         for (TargetSettings target : settings.targets()) {
             connectors.find(target.name()).ifPresent(c ->
-                lanes.put(target.name(), new TargetLane(c, target.concurrency(), outbox, outcomes, clock)));
+                lanes.put(target.name(), new TargetLane(c, target.concurrency(), target.revocationSlo(), outbox, outcomes,
+                    revocations, clock)));
         }
     }
 

@@ -94,6 +94,20 @@ public class OutboxRepository {
             .params(target, source, kind.name(), Timestamp.from(since)).query(Long.class).single();
     }
 
+    /** Whether an identity has anything unfinished on a target. */
+    public boolean hasPending(String target, String identity) {
+        return jdbc.sql("select count(*) from outbox where target = ? and identity_key = ? and status = 'PENDING'")
+            .params(target, identity).query(Long.class).single() > 0;
+    }
+
+    /** Unfinished priority operations (revocations) received before a time: revocations running late. */
+    public List<OutboxEntry> pendingRevocationsSince(String target, Instant receivedBefore, int limit) {
+        return jdbc.sql("""
+                select * from outbox where status = 'PENDING' and target = ? and priority = 1 and hr_received_at < ?
+                order by status, target, priority, id limit ?""")
+            .params(target, Timestamp.from(receivedBefore), limit).query(OutboxRepository::map).list();
+    }
+
     /** Unfinished operations per target. */
     public Map<String, Long> pendingByTarget() {
         Map<String, Long> counts = new java.util.TreeMap<>();

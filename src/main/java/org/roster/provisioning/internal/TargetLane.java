@@ -47,17 +47,22 @@ final class TargetLane extends WorkerLoop {
 
     private final Connector connector;
     private final int concurrency;
+    private final @Nullable Duration slo;
     private final OutboxRepository outbox;
     private final Outcomes outcomes;
+    private final RevocationCheck revocations;
     private final Clock clock;
     private @Nullable ExecutorService senders;
 
-    TargetLane(Connector connector, int concurrency, OutboxRepository outbox, Outcomes outcomes, Clock clock) {
+    TargetLane(Connector connector, int concurrency, @Nullable Duration slo, OutboxRepository outbox, Outcomes outcomes,
+               RevocationCheck revocations, Clock clock) {
         super("roster-dispatch-" + connector.name());
         this.connector = connector;
         this.concurrency = concurrency;
+        this.slo = slo;
         this.outbox = outbox;
         this.outcomes = outcomes;
+        this.revocations = revocations;
         this.clock = clock;
     }
 
@@ -92,7 +97,9 @@ final class TargetLane extends WorkerLoop {
             return again.isEmpty() ? waitMillis(again.nextDue()) : 0;
         }
         // A revocation is recorded as soon as it is done, not after the routine work behind it.
-        outcomes.acknowledge(inWaves(work.revocations()));
+        List<Acknowledged> revoked = inWaves(work.revocations());
+        outcomes.acknowledge(revoked);
+        revocations.afterRevocations(connector, slo, revoked);
         if (!stopping()) {
             outcomes.acknowledge(inWaves(work.routine()));
         }
