@@ -14,14 +14,29 @@ import org.roster.provisioning.ldap.LdapSettings;
  * @param scim settings for {@code type: scim}
  * @param revocationSlo the objective for a leaver's access to be gone here, from receiving the HR
  *     change to the verified read-back (default 60s)
+ * @param rateLimit at most this many requests a second to the target (default: no limit)
+ * @param breakerFailures consecutive outage failures (unreachable, 5xx) that open the circuit: the
+ *     lane stops sending, so a long outage uses up no attempts (default 5)
+ * @param breakerCoolDown how long the circuit stays open before one operation probes the target
+ *     (default 10s), doubled after each failed probe up to a minute
  */
 public record TargetSettings(String name, String type, @Nullable Integer concurrency, @Nullable LdapSettings ldap,
                              org.roster.provisioning.scim.@Nullable ScimSettings scim,
-                             java.time.@Nullable Duration revocationSlo) {
+                             java.time.@Nullable Duration revocationSlo, @Nullable Double rateLimit,
+                             @Nullable Integer breakerFailures, java.time.@Nullable Duration breakerCoolDown) {
 
     public TargetSettings {
         concurrency = concurrency == null ? 4 : concurrency;
         revocationSlo = revocationSlo == null ? java.time.Duration.ofSeconds(60) : revocationSlo;
+        breakerFailures = breakerFailures == null ? 5 : breakerFailures;
+        breakerCoolDown = breakerCoolDown == null ? java.time.Duration.ofSeconds(10) : breakerCoolDown;
+        if (rateLimit != null && rateLimit <= 0) {
+            throw new IllegalArgumentException("roster.provisioning.targets[" + name + "].rate-limit must be positive");
+        }
+        if (breakerFailures < 1 || breakerCoolDown.isNegative() || breakerCoolDown.isZero()) {
+            throw new IllegalArgumentException("roster.provisioning.targets[" + name
+                + "]: breaker-failures must be at least 1 and breaker-cool-down positive");
+        }
         if (revocationSlo.isNegative() || revocationSlo.isZero()) {
             throw new IllegalArgumentException("roster.provisioning.targets[" + name + "].revocation-slo must be positive");
         }
@@ -34,5 +49,11 @@ public record TargetSettings(String name, String type, @Nullable Integer concurr
     @Override
     public Integer concurrency() {
         return concurrency;
+    }
+
+    /** A target with only the settings its connector needs: the rest default. */
+    public static TargetSettings of(String name, String type, @Nullable LdapSettings ldap,
+                                    org.roster.provisioning.scim.@Nullable ScimSettings scim) {
+        return new TargetSettings(name, type, null, ldap, scim, null, null, null, null);
     }
 }

@@ -26,7 +26,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "roster.provisioning.initial-backoff=50ms",
     "roster.provisioning.max-backoff=200ms",
     "roster.provisioning.targets[0].name=directory",
-    "roster.provisioning.targets[0].type=memory"})
+    "roster.provisioning.targets[0].type=memory",
+    "roster.provisioning.targets[0].breaker-cool-down=100ms"})
 class DispatchOutageTests {
 
     static final String TOKEN = "outage-token-0123456789abcdef";

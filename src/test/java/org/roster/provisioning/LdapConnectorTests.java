@@ -22,9 +22,9 @@ import org.roster.support.TestDirectory;
 class LdapConnectorTests {
 
     static Connector connect(TestDirectory d, LdapSettings.Disable disable) {
-        return new LdapConnectorFactory().create(new TargetSettings("directory", "ldap", null,
+        return new LdapConnectorFactory().create(TargetSettings.of("directory", "ldap",
             new LdapSettings(d.url(), d.bindDn(), d.bindPassword(), d.baseDn(), null, null, disable, null, null, 2,
-                null, null), null, null));
+                null, null), null));
     }
 
     @Nested
@@ -91,7 +91,7 @@ class LdapConnectorTests {
     void unreachableDirectoryFailsAtStartWithTheTargetNamed() {
         LdapSettings settings = new LdapSettings("ldap://127.0.0.1:1", "cn=x", "y", "dc=example,dc=com", null, null,
             null, null, null, 1, null, null);
-        assertThatThrownBy(() -> new LdapConnectorFactory().create(new TargetSettings("hr-dir", "ldap", null, settings, null, null)))
+        assertThatThrownBy(() -> new LdapConnectorFactory().create(TargetSettings.of("hr-dir", "ldap", settings, null)))
             .hasMessageContaining("hr-dir").hasMessageContaining("ldap://127.0.0.1:1");
     }
 

@@ -33,8 +33,8 @@ class ScimConnectorTests extends ConnectorContract {
     }
 
     static Connector connect(String url, String token) {
-        return new ScimConnectorFactory().create(new TargetSettings("crm", "scim", null, null,
-            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5)), null));
+        return new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
+            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5))));
     }
 
     @Override

@@ -31,9 +31,14 @@ public class Dispatcher implements SmartLifecycle {
         this.outbox = outbox;
         for (TargetSettings target : settings.targets()) {
             connectors.find(target.name()).ifPresent(c ->
-                lanes.put(target.name(), new TargetLane(c, target.concurrency(), target.revocationSlo(), outbox, outcomes,
-                    revocations, clock)));
+                lanes.put(target.name(), new TargetLane(c, target, outbox, outcomes, revocations, clock)));
         }
+    }
+
+    /** Whether a target's circuit is open: Roster treats it as down and sends it nothing until a probe succeeds. */
+    public boolean circuitOpen(String target) {
+        TargetLane lane = lanes.get(target);
+        return lane != null && lane.circuitOpen();
     }
 
     /** Work arrived: every lane looks (a lane with nothing to do goes back to sleep after one query). */

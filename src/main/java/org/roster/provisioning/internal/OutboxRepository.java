@@ -143,6 +143,15 @@ public class OutboxRepository {
             acknowledged.entrySet().stream().map(e -> new Object[] {Timestamp.from(e.getValue()), e.getKey()}).toList());
     }
 
+    /**
+     * Takes back the attempt counted when operations were marked sent, for those that were not
+     * tried after all (their target's circuit opened) or failed only as a probe of a target that is down.
+     */
+    public void uncount(java.util.Collection<Long> ids) {
+        batch.batchUpdate("update outbox set attempts = attempts - 1 where id = ? and attempts > 0",
+            ids.stream().map(id -> new Object[] {id}).toList());
+    }
+
     public void markRetry(long id, Instant nextAttempt, String error) {
         jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where id = ?")
             .params(Timestamp.from(nextAttempt), truncate(error, 2000), id).update();

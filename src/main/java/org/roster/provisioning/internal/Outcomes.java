@@ -103,9 +103,17 @@ class Outcomes {
 
     /** A failed attempt: retried after a backoff, or dead-lettered when it cannot succeed or ran out of attempts. */
     void failed(OutboxEntry entry, @Nullable String error, boolean permanent) {
+        failed(entry, error, permanent, true);
+    }
+
+    /**
+     * @param counts false for a probe of a target that is down: the failure says the target is down,
+     *     not that the operation cannot succeed, so it uses up no attempt and never dead-letters
+     */
+    void failed(OutboxEntry entry, @Nullable String error, boolean permanent, boolean counts) {
         Operation op = entry.operation();
         String message = error == null ? "unknown error" : error;
-        boolean dead = permanent || entry.attempts() + 1 >= settings.maxAttempts();
+        boolean dead = permanent || (counts && entry.attempts() + 1 >= settings.maxAttempts());
         tx.executeWithoutResult(status -> {
             if (dead) {
                 outbox.markDead(entry.id(), message);
@@ -117,10 +125,31 @@ class Outcomes {
                 op.describe() + " failed (attempt " + (entry.attempts() + 1) + "): " + message, entry.correlationId()));
         });
         if (dead) {
+            meters.counter("roster.operations.dead", "target", op.target()).increment();
             log.warn("operation {} ({}) dead-lettered after {} attempt(s): {}", entry.id(), op.describe(),
                 entry.attempts() + 1, message);
         }
     }
+
+    /** A target's circuit changed state: audited, logged, and its gauge set. */
+    void circuit(String target, String state) {
+        circuits.computeIfAbsent(target, t -> {
+            java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+            meters.gauge("roster.circuit.open", java.util.List.of(io.micrometer.core.instrument.Tag.of("target", t)), open);
+            return open;
+        }).set(state.equals("CLOSED") ? 0 : 1);
+        if (state.equals("OPEN")) {
+            log.warn("target {}: circuit open, nothing is sent until a probe succeeds", target);
+        } else {
+            log.info("target {}: circuit {}", target, state.toLowerCase(java.util.Locale.ROOT));
+        }
+        tx.executeWithoutResult(s -> audit.append(new AuditEntry(null, "CIRCUIT_" + state, AuditEntry.Stage.EXECUTION,
+            "roster", target, "target '" + target + "': circuit " + state.toLowerCase(java.util.Locale.ROOT)
+                .replace('_', ' '), "circuit-" + target)));
+    }
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> circuits =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     private Duration backoff(int attempt) {
         long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20);

@@ -53,17 +53,38 @@ final class TargetLane extends WorkerLoop {
     private final RevocationCheck revocations;
     private final Clock clock;
     private @Nullable ExecutorService senders;
+    private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
+    /** Operations of the current wave not tried because the circuit opened, or failed as a probe: no attempt used. */
+    private final java.util.Set<Long> uncounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean probing;
+    private final com.google.common.util.concurrent.@Nullable RateLimiter rateLimiter;
 
-    TargetLane(Connector connector, int concurrency, @Nullable Duration slo, OutboxRepository outbox, Outcomes outcomes,
-               RevocationCheck revocations, Clock clock) {
+    TargetLane(Connector connector, org.roster.provisioning.TargetSettings settings, OutboxRepository outbox,
+               Outcomes outcomes, RevocationCheck revocations, Clock clock) {
         super("roster-dispatch-" + connector.name());
         this.connector = connector;
-        this.concurrency = concurrency;
-        this.slo = slo;
+        this.concurrency = settings.concurrency();
+        this.slo = settings.revocationSlo();
         this.outbox = outbox;
         this.outcomes = outcomes;
         this.revocations = revocations;
         this.clock = clock;
+        this.rateLimiter = settings.rateLimit() == null ? null
+            : com.google.common.util.concurrent.RateLimiter.create(settings.rateLimit());
+        // Outages only (unreachable, 5xx): a target refusing an operation on its merits is answering.
+        this.breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(connector.name(),
+            io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                .slidingWindowType(io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.breakerFailures())
+                .minimumNumberOfCalls(settings.breakerFailures())
+                .failureRateThreshold(100)
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .waitIntervalFunctionInOpenState(io.github.resilience4j.core.IntervalFunction.ofExponentialBackoff(
+                    settings.breakerCoolDown(), 2.0, Duration.ofMinutes(1)))
+                .recordExceptions(RetryableConnectorException.class)
+                .build());
+        breaker.getEventPublisher().onStateTransition(e -> outcomes.circuit(connector.name(),
+            e.getStateTransition().getToState().name()));
     }
 
     @Override
@@ -87,8 +108,20 @@ final class TargetLane extends WorkerLoop {
         }
     }
 
+    /** Whether the circuit is open (or probing): the target is treated as down. */
+    boolean circuitOpen() {
+        return breaker.getState() != io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED;
+    }
+
     @Override
     protected long pass() throws InterruptedException {
+        if (!breaker.tryAcquirePermission()) {
+            // Open: nothing is sent (and no attempt used up) until the cool-down is over and a probe succeeds.
+            return 200;
+        }
+        if (breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
+            return probe();
+        }
         ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH);
         if (work.isEmpty()) {
             clearWakeUps();
@@ -102,6 +135,28 @@ final class TargetLane extends WorkerLoop {
         revocations.afterRevocations(connector, slo, revoked);
         if (!stopping()) {
             outcomes.acknowledge(inWaves(work.routine()));
+        }
+        return 0;
+    }
+
+    /** Half open: one operation, the oldest ready (revocations first), tells whether the target is back. */
+    private long probe() throws InterruptedException {
+        ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
+        List<List<OutboxEntry>> first = !work.revocations().isEmpty() ? work.revocations() : work.routine();
+        if (first.isEmpty()) {
+            breaker.releasePermission();
+            return waitMillis(work.nextDue());
+        }
+        probing = true;
+        List<Acknowledged> done;
+        try {
+            done = inWaves(List.of(List.of(first.get(0).get(0))));
+        } finally {
+            probing = false;
+        }
+        outcomes.acknowledge(done);
+        if (first == work.revocations()) {
+            revocations.afterRevocations(connector, slo, done);
         }
         return 0;
     }
@@ -137,6 +192,13 @@ final class TargetLane extends WorkerLoop {
             additions.values().forEach(group -> tasks.add(() -> sendTogether(group)));
             List<Acknowledged> done = run(tasks);
             acknowledged.addAll(done);
+            if (!uncounted.isEmpty()) {
+                outbox.uncount(List.copyOf(uncounted));
+                uncounted.clear();
+            }
+            if (circuitOpen()) {
+                break; // the target went down: the rest waits for it, without using up attempts
+            }
             if (done.size() < wave.size()) {
                 // the identities whose operation failed stop here; the rest go on to their next one
                 java.util.Set<Long> ok = new java.util.HashSet<>();
@@ -182,18 +244,37 @@ final class TargetLane extends WorkerLoop {
 
     private Optional<Acknowledged> send(OutboxEntry entry) {
         Operation op = entry.operation();
+        if (!probing && circuitOpen()) {
+            uncounted.add(entry.id()); // the circuit opened during this wave: not tried
+            return Optional.empty();
+        }
+        long start = System.nanoTime();
         try {
+            throttle();
             send(op);
+            breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return Optional.of(new Acknowledged(entry, clock.instant()));
         } catch (RetryableConnectorException e) {
-            outcomes.failed(entry, e.getMessage(), false);
+            breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
+            outcomes.failed(entry, e.getMessage(), false, !probing);
+            if (probing) {
+                uncounted.add(entry.id());
+            }
         } catch (ConnectorException e) {
+            breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             outcomes.failed(entry, e.getMessage(), true);
         } catch (RuntimeException e) {
             log.error("connector {} failed on operation {}", op.target(), entry.id(), e);
+            breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
             outcomes.failed(entry, e.toString(), false);
         }
         return Optional.empty();
+    }
+
+    private void throttle() {
+        if (rateLimiter != null) {
+            rateLimiter.acquire();
+        }
     }
 
     private List<Acknowledged> sendTogether(List<OutboxEntry> group) {
@@ -202,10 +283,19 @@ final class TargetLane extends WorkerLoop {
         }
         String entitlement = group.get(0).operation().entitlement();
         Map<String, ConnectorException> failures;
+        long start = System.nanoTime();
         try {
+            throttle();
             failures = ((EntitlementBatchOp) connector).addEntitlementToAll(entitlement,
                 group.stream().map(e -> e.operation().identity()).toList());
+            if (failures.values().stream().anyMatch(RetryableConnectorException.class::isInstance)) {
+                breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS,
+                    failures.values().iterator().next());
+            } else {
+                breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
         } catch (RuntimeException e) {
+            breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
             log.error("connector {} failed on a batch of {} additions", connector.name(), group.size(), e);
             failures = new LinkedHashMap<>();
             for (OutboxEntry entry : group) {
