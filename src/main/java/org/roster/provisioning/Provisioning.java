@@ -31,19 +31,75 @@ public final class Provisioning implements KnownAccounts {
     private final Connectors connectors;
     private final Dispatcher dispatcher;
     private final org.roster.provisioning.internal.RevocationRepository revocations;
+    private final org.roster.provisioning.internal.TaskRepository tasks;
+    private final org.roster.audit.AuditLog audit;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
     private final ProvisioningSettings settings;
     private final java.time.Clock clock;
 
     public Provisioning(OutboxRepository outbox, AccountRepository accounts, Connectors connectors,
                         Dispatcher dispatcher, org.roster.provisioning.internal.RevocationRepository revocations,
-                        ProvisioningSettings settings, java.time.Clock clock) {
+                        org.roster.provisioning.internal.TaskRepository tasks, org.roster.audit.AuditLog audit,
+                        ProvisioningSettings settings, java.time.Clock clock,
+                        io.micrometer.core.instrument.MeterRegistry meters,
+                        org.springframework.transaction.support.TransactionTemplate tx) {
         this.outbox = outbox;
         this.accounts = accounts;
         this.connectors = connectors;
         this.dispatcher = dispatcher;
         this.revocations = revocations;
+        this.tasks = tasks;
+        this.audit = audit;
+        this.tx = tx;
         this.settings = settings;
         this.clock = clock;
+        for (TargetSettings t : settings.targets()) {
+            if ("manual".equals(t.type())) {
+                io.micrometer.core.instrument.Gauge.builder("roster.manual.tasks.overdue",
+                        () -> tasks.countOverdue(t.name(), clock.instant()))
+                    .description("Manual tasks open past their due time").tag("target", t.name()).register(meters);
+            }
+        }
+    }
+
+    /** Manual tasks, soonest due first. */
+    public List<ManualTask> tasks(@org.jspecify.annotations.Nullable String target,
+                                  ManualTask.@org.jspecify.annotations.Nullable Status status, int offset, int limit) {
+        return tasks.list(target, status, clock.instant(), offset, limit);
+    }
+
+    public java.util.Optional<ManualTask> task(String id) {
+        return tasks.find(id, clock.instant());
+    }
+
+    /**
+     * Closes a manual task with a note of what was done: its operation is acknowledged (and timed,
+     * and audited with the note), and the identity's next operation on the target becomes a task.
+     *
+     * @throws IllegalArgumentException when the note is missing
+     * @throws java.util.NoSuchElementException when there is no such task
+     * @throws IllegalStateException when the task is done already
+     */
+    public ManualTask completeTask(String id, String actor, String note) {
+        if (note == null || note.isBlank()) {
+            throw new IllegalArgumentException("note: say what was done");
+        }
+        return java.util.Objects.requireNonNull(tx.execute(status -> complete(id, actor, note)));
+    }
+
+    private ManualTask complete(String id, String actor, String note) {
+        java.time.Instant now = clock.instant();
+        ManualTask task = tasks.find(id, now).orElseThrow(() -> new java.util.NoSuchElementException("no task " + id));
+        long outboxId = tasks.outboxId(id).orElseThrow();
+        if (!tasks.close(id, actor, note.trim(), now)) {
+            throw new IllegalStateException("task " + id + " is done already");
+        }
+        OutboxEntry entry = outbox.find(outboxId).orElseThrow();
+        audit.append(new org.roster.audit.AuditEntry(task.identity(), "TASK_DONE",
+            org.roster.audit.AuditEntry.Stage.EXECUTION, actor, task.target(),
+            task.operation() + " done by hand by " + actor + ": " + note.trim(), entry.correlationId()));
+        dispatcher.taskDone(task.target(), entry, now);
+        return tasks.find(id, now).orElseThrow();
     }
 
     /** The checks that a leaver's access was really gone, per target, oldest first. */

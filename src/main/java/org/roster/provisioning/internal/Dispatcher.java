@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.ProvisioningSettings;
 import org.roster.provisioning.TargetSettings;
 import org.slf4j.Logger;
@@ -24,14 +25,16 @@ public class Dispatcher implements SmartLifecycle {
 
     private final Map<String, TargetLane> lanes = new LinkedHashMap<>();
     private final OutboxRepository outbox;
+    private final Outcomes outcomes;
     private volatile boolean running;
 
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
-                      RevocationCheck revocations, Clock clock) {
+                      RevocationCheck revocations, TaskRepository tasks, Clock clock) {
         this.outbox = outbox;
+        this.outcomes = outcomes;
         for (TargetSettings target : settings.targets()) {
             connectors.find(target.name()).ifPresent(c ->
-                lanes.put(target.name(), new TargetLane(c, target, outbox, outcomes, revocations, clock)));
+                lanes.put(target.name(), new TargetLane(c, target, outbox, outcomes, revocations, tasks, clock)));
         }
     }
 
@@ -39,6 +42,16 @@ public class Dispatcher implements SmartLifecycle {
     public boolean circuitOpen(String target) {
         TargetLane lane = lanes.get(target);
         return lane != null && lane.circuitOpen();
+    }
+
+    /** A manual task was closed: its operation is acknowledged and the identity's next one may go. */
+    public void taskDone(String target, OutboxEntry entry, java.time.Instant at) {
+        outcomes.acknowledge(List.of(new Outcomes.Acknowledged(entry, at)));
+        TargetLane lane = lanes.get(target);
+        if (lane != null) {
+            lane.afterTask(entry, at);
+            org.roster.store.AfterCommit.run(lane::wake);
+        }
     }
 
     /** Work arrived: every lane looks (a lane with nothing to do goes back to sleep after one query). */

@@ -94,6 +94,19 @@ public class OutboxRepository {
             .params(target, source, kind.name(), Timestamp.from(since)).query(Long.class).single();
     }
 
+    /**
+     * Parks an operation that became a manual task: it stays pending, holding back the identity's
+     * later operations on the target, and is never sent; closing the task acknowledges it.
+     */
+    public void waitForTask(long id) {
+        jdbc.sql("update outbox set next_attempt_at = ? where id = ?")
+            .params(Timestamp.from(Instant.parse("9999-01-01T00:00:00Z")), id).update();
+    }
+
+    public Optional<OutboxEntry> find(long id) {
+        return jdbc.sql("select * from outbox where id = ?").param(id).query(OutboxRepository::map).optional();
+    }
+
     /** Whether an identity has anything unfinished on a target. */
     public boolean hasPending(String target, String identity) {
         return jdbc.sql("select count(*) from outbox where target = ? and identity_key = ? and status = 'PENDING'")

@@ -59,8 +59,10 @@ final class TargetLane extends WorkerLoop {
     private volatile boolean probing;
     private final com.google.common.util.concurrent.@Nullable RateLimiter rateLimiter;
 
+    private final @Nullable TaskRepository tasks;
+
     TargetLane(Connector connector, org.roster.provisioning.TargetSettings settings, OutboxRepository outbox,
-               Outcomes outcomes, RevocationCheck revocations, Clock clock) {
+               Outcomes outcomes, RevocationCheck revocations, @Nullable TaskRepository tasks, Clock clock) {
         super("roster-dispatch-" + connector.name());
         this.connector = connector;
         this.concurrency = settings.concurrency();
@@ -68,6 +70,7 @@ final class TargetLane extends WorkerLoop {
         this.outbox = outbox;
         this.outcomes = outcomes;
         this.revocations = revocations;
+        this.tasks = tasks;
         this.clock = clock;
         this.rateLimiter = settings.rateLimit() == null ? null
             : com.google.common.util.concurrent.RateLimiter.create(settings.rateLimit());
@@ -106,6 +109,11 @@ final class TargetLane extends WorkerLoop {
         if (senders != null) {
             senders.shutdownNow();
         }
+    }
+
+    /** A manual task for a revocation was closed: check (as far as this target can be checked) and time it. */
+    void afterTask(OutboxEntry entry, Instant at) {
+        revocations.afterRevocations(connector, slo, List.of(new Acknowledged(entry, at)));
     }
 
     /** Whether the circuit is open (or probing): the target is treated as down. */
@@ -246,6 +254,14 @@ final class TargetLane extends WorkerLoop {
         Operation op = entry.operation();
         if (!probing && circuitOpen()) {
             uncounted.add(entry.id()); // the circuit opened during this wave: not tried
+            return Optional.empty();
+        }
+        if (connector instanceof org.roster.provisioning.manual.ManualConnector manual && tasks != null) {
+            // A task for the system's owner; acknowledged when it is closed. Not an attempt.
+            Instant now = clock.instant();
+            tasks.open(entry, now, now.plus(manual.settings().dueWithin()));
+            outbox.waitForTask(entry.id());
+            uncounted.add(entry.id());
             return Optional.empty();
         }
         long start = System.nanoTime();
