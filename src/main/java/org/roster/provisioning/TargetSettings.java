@@ -7,13 +7,14 @@ import org.roster.provisioning.ldap.LdapSettings;
  * One target in {@code roster.provisioning.targets}.
  *
  * @param name unique; policy grants name it
- * @param type the connector type: {@code ldap}, {@code scim}, {@code webhook}, {@code manual} or {@code memory}
+ * @param type the connector type: {@code ldap}, {@code scim}, {@code keycloak}, {@code webhook}, {@code manual} or {@code memory}
  * @param concurrency operations sent to this target at once (default 4; at most one per identity,
  *     so per-identity order holds at any setting)
  * @param ldap settings for {@code type: ldap}
  * @param scim settings for {@code type: scim}
  * @param webhook settings for {@code type: webhook}
  * @param manual settings for {@code type: manual}
+ * @param keycloak settings for {@code type: keycloak}
  * @param revocationSlo the objective for a leaver's access to be gone here, from receiving the HR
  *     change to the verified read-back (default 60s)
  * @param rateLimit at most this many requests a second to the target (default: no limit)
@@ -27,7 +28,8 @@ public record TargetSettings(String name, String type, @Nullable Integer concurr
                              java.time.@Nullable Duration revocationSlo, @Nullable Double rateLimit,
                              @Nullable Integer breakerFailures, java.time.@Nullable Duration breakerCoolDown,
                              org.roster.provisioning.webhook.@Nullable WebhookSettings webhook,
-                             org.roster.provisioning.manual.@Nullable ManualSettings manual) {
+                             org.roster.provisioning.manual.@Nullable ManualSettings manual,
+                             org.roster.provisioning.keycloak.@Nullable KeycloakSettings keycloak) {
 
     public TargetSettings {
         concurrency = concurrency == null ? 4 : concurrency;
@@ -58,6 +60,6 @@ public record TargetSettings(String name, String type, @Nullable Integer concurr
     /** A target with only the settings its connector needs: the rest default. */
     public static TargetSettings of(String name, String type, @Nullable LdapSettings ldap,
                                     org.roster.provisioning.scim.@Nullable ScimSettings scim) {
-        return new TargetSettings(name, type, null, ldap, scim, null, null, null, null, null, null);
+        return new TargetSettings(name, type, null, ldap, scim, null, null, null, null, null, null, null);
     }
 }

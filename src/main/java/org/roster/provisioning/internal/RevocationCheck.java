@@ -80,8 +80,12 @@ class RevocationCheck {
                     result = Revocation.Result.VERIFIED;
                     detail = "no account any more";
                 } else if (!account.get().enabled() && account.get().entitlements().isEmpty()) {
-                    result = Revocation.Result.VERIFIED;
-                    detail = "account reads back disabled, with no entitlement";
+                    int sessions = connector instanceof org.roster.provisioning.SessionsOp s
+                        ? s.liveSessions(identity) : 0;
+                    result = sessions == 0 ? Revocation.Result.VERIFIED : Revocation.Result.FAILED;
+                    detail = "account reads back disabled, with no entitlement" + (sessions == 0
+                        ? (connector instanceof org.roster.provisioning.SessionsOp ? ", and no live session" : "")
+                        : ", but " + sessions + " session(s) still live");
                 } else {
                     result = Revocation.Result.FAILED;
                     detail = "account reads back " + (account.get().enabled() ? "ENABLED" : "disabled")
