@@ -62,6 +62,41 @@ public final class Provisioning implements KnownAccounts {
         }
     }
 
+    /**
+     * A target's token and session lifetimes, as far as it tells them.
+     *
+     * @param above the settings longer than Roster's maximum: each outlives a revocation by that much
+     * @param error why the target could not be read, if it could not
+     */
+    public record Posture(String target, Map<String, java.time.Duration> lifetimes, List<String> above,
+                          @org.jspecify.annotations.Nullable String error) {
+    }
+
+    /** For every target that exposes them (IdPs), token and session lifetimes above the configured maximum. */
+    public List<Posture> posture() {
+        List<Posture> out = new java.util.ArrayList<>();
+        for (String name : new java.util.TreeSet<>(connectors.names())) {
+            if (!(connectors.find(name).orElseThrow() instanceof PostureOp p)) {
+                continue;
+            }
+            try {
+                Map<String, java.time.Duration> lifetimes = p.lifetimes();
+                List<String> above = new java.util.ArrayList<>();
+                lifetimes.forEach((setting, lifetime) -> {
+                    java.time.Duration max = setting.toLowerCase(java.util.Locale.ROOT).contains("token")
+                        ? settings.maxTokenLifetime() : settings.maxSessionLifetime();
+                    if (lifetime.compareTo(max) > 0) {
+                        above.add(setting + ": " + lifetime + " > " + max);
+                    }
+                });
+                out.add(new Posture(name, lifetimes, above, null));
+            } catch (ConnectorException e) {
+                out.add(new Posture(name, Map.of(), List.of(), e.getMessage()));
+            }
+        }
+        return out;
+    }
+
     /** Manual tasks, soonest due first. */
     public List<ManualTask> tasks(@org.jspecify.annotations.Nullable String target,
                                   ManualTask.@org.jspecify.annotations.Nullable Status status, int offset, int limit) {

@@ -42,6 +42,12 @@ class PropagationController {
         return new Report(start, end, provisioning.propagation(start, end));
     }
 
+    @GetMapping("/api/v1/posture")
+    @Operation(summary = "Token and session lifetimes of targets that expose them (IdPs), and those above the maximum")
+    List<Provisioning.Posture> posture() {
+        return provisioning.posture();
+    }
+
     private static Instant instant(String name, String value) {
         try {
             return Instant.parse(value);
