@@ -51,6 +51,7 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
     private final KeycloakSettings settings;
     private final String secret;
     private final HttpClient http;
+    private final Map<String, Object> creating = new java.util.concurrent.ConcurrentHashMap<>();
     private @Nullable String token;
     private Instant tokenExpires = Instant.EPOCH;
 
@@ -138,15 +139,7 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
                 "grant " + entitlement + " to " + identity);
             return;
         }
-        String group = group(entitlement).orElse(null);
-        if (group == null) {
-            if (!settings.createGroups()) {
-                throw new ConnectorException("group '" + entitlement + "' does not exist in realm " + settings.realm());
-            }
-            call("POST", "/groups", JsonNodeFactory.instance.objectNode().put("name", entitlement), "create group " + entitlement);
-            group = group(entitlement).orElseThrow(() -> new RetryableConnectorException("group " + entitlement
-                + " not found right after it was created"));
-        }
+        String group = groupOrCreate(entitlement);
         call("PUT", "/users/" + id + "/groups/" + group, null, "add " + identity + " to group " + entitlement);
     }
 
@@ -261,6 +254,33 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
     private ObjectNode require(String identity) throws ConnectorException {
         return find(identity).orElseThrow(() -> new ConnectorException("no user with employeeNumber " + identity
             + " in realm " + settings.realm()));
+    }
+
+    /** One creation per group name at a time: several senders adding the first members must not race. */
+    private String groupOrCreate(String entitlement) throws ConnectorException {
+        Optional<String> found = group(entitlement);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        synchronized (creating.computeIfAbsent(entitlement, k -> new Object())) {
+            found = group(entitlement);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (!settings.createGroups()) {
+                throw new ConnectorException("group '" + entitlement + "' does not exist in realm " + settings.realm());
+            }
+            try {
+                call("POST", "/groups", JsonNodeFactory.instance.objectNode().put("name", entitlement),
+                    "create group " + entitlement);
+            } catch (ConnectorException e) {
+                if (!e.getMessage().contains("HTTP 409")) {
+                    throw e; // a 409 is another instance creating it first: use theirs
+                }
+            }
+            return group(entitlement).orElseThrow(() -> new RetryableConnectorException("group " + entitlement
+                + " not found right after it was created"));
+        }
     }
 
     private Optional<String> group(String name) throws ConnectorException {

@@ -41,6 +41,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     private final ScimSettings settings;
     private final ScimService scim;
     private final Client client;
+    private final Map<String, Object> creating = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ScimConnector(String name, ScimSettings settings, ScimService scim, Client client) {
         this.name = name;
@@ -121,18 +122,25 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         String id = require(identity).getId();
         Optional<GroupResource> group = group(entitlement);
         if (group.isEmpty()) {
-            if (!settings.createGroups()) {
-                throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
+            // One creation per group name at a time: concurrent first members must not make two groups.
+            synchronized (creating.computeIfAbsent(entitlement, k -> new Object())) {
+                group = group(entitlement);
+                if (group.isEmpty()) {
+                    if (!settings.createGroups()) {
+                        throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
+                    }
+                    GroupResource g = new GroupResource().setDisplayName(entitlement)
+                        .setMembers(List.of(new Member().setValue(id).setType("User")));
+                    call("create group " + entitlement, () -> scim.create("Groups", g));
+                    return;
+                }
             }
-            GroupResource g = new GroupResource().setDisplayName(entitlement)
-                .setMembers(List.of(new Member().setValue(id).setType("User")));
-            call("create group " + entitlement, () -> scim.create("Groups", g));
+        }
+        GroupResource existing = group.get();
+        if (members(existing).contains(id)) {
             return;
         }
-        if (members(group.get()).contains(id)) {
-            return;
-        }
-        call("add " + identity + " to group " + entitlement, () -> scim.modifyRequest("Groups", group.get().getId())
+        call("add " + identity + " to group " + entitlement, () -> scim.modifyRequest("Groups", existing.getId())
             .addValues("members", new Member().setValue(id).setType("User")).invoke(GroupResource.class));
     }
 
