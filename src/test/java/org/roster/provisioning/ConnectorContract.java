@@ -141,6 +141,29 @@ public abstract class ConnectorContract {
     }
 
     @Test
+    void listingReadsEveryAccountPageByPageWithItsEntitlements() throws Exception {
+        String other = identity + "b";
+        ((CreateOp) connector).create(identity, attributes());
+        ((CreateOp) connector).create(other, Map.of("userName", userName + "b", "employeeNumber", other,
+            "familyName", "Other", "email", userName + "b@example.com"));
+        ((EntitlementOp) connector).addEntitlement(identity, "listed");
+        ((EnableOp) connector).disable(other);
+
+        Map<String, ListOp.ListedAccount> seen = new java.util.HashMap<>();
+        long count = ((ListOp) connector).list(1, a -> {
+            if (a.identity() != null) {
+                seen.put(a.identity(), a);
+            }
+        });
+
+        assertThat(count).isGreaterThanOrEqualTo(2);
+        assertThat(seen.get(identity).entitlements()).containsExactly("listed");
+        assertThat(seen.get(identity).enabled()).isTrue();
+        assertThat(seen.get(other).enabled()).isFalse();
+        assertThat(seen.get(other).entitlements()).isEmpty();
+    }
+
+    @Test
     void disablingAnAccountThatDoesNotExistSucceeds() throws Exception {
         ((EnableOp) connector).disable(identity);
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  * account alone leaves live sessions behind.
  */
 public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp,
-    DeleteOp, SessionsOp, PostureOp {
+    DeleteOp, SessionsOp, PostureOp, org.roster.provisioning.ListOp {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ROLE = "role:";
@@ -191,6 +192,56 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
             }
         });
         return Optional.of(new TargetAccount(identity, u.path("enabled").asBoolean(true), attributes, entitlements));
+    }
+
+    /** Groups and realm roles with their members first, then every user, all with {@code first}/{@code max} paging. */
+    @Override
+    public long list(int pageSize, java.util.function.Consumer<ListedAccount> each) throws ConnectorException {
+        Map<String, Set<String>> entitlements = new java.util.HashMap<>();
+        for (JsonNode g : pages("/groups?briefRepresentation=true", pageSize)) {
+            for (JsonNode m : pages("/groups/" + g.path("id").asString() + "/members?briefRepresentation=true", pageSize)) {
+                entitlements.computeIfAbsent(m.path("id").asString(), k -> new TreeSet<>()).add(g.path("name").asString());
+            }
+        }
+        for (JsonNode r : call("GET", "/roles", null, "list realm roles")) {
+            String role = r.path("name").asString();
+            if (BUILT_IN_ROLES.contains(role) || role.startsWith("default-roles-")) {
+                continue;
+            }
+            for (JsonNode m : pages("/roles/" + encode(role) + "/users", pageSize)) {
+                entitlements.computeIfAbsent(m.path("id").asString(), k -> new TreeSet<>()).add(ROLE + role);
+            }
+        }
+        long count = 0;
+        for (int first = 0; ; first += pageSize) {
+            JsonNode page = call("GET", "/users?briefRepresentation=false&first=" + first + "&max=" + pageSize, null,
+                "list users");
+            for (JsonNode u : page) {
+                Map<String, String> attributes = new LinkedHashMap<>();
+                attributes.put("userName", u.path("username").asString());
+                putIfPresent(attributes, "email", u.path("email").asString(null));
+                String id = u.path("id").asString();
+                each.accept(new ListedAccount(id, u.path("attributes").path("employeeNumber").path(0).asString(null),
+                    u.path("enabled").asBoolean(true), attributes, entitlements.getOrDefault(id, Set.of())));
+                count++;
+            }
+            if (page.size() < pageSize) {
+                return count;
+            }
+        }
+    }
+
+    /** Every item of a listing, a page of {@code size} at a time. */
+    private List<JsonNode> pages(String path, int size) throws ConnectorException {
+        List<JsonNode> all = new java.util.ArrayList<>();
+        String sep = path.contains("?") ? "&" : "?";
+        for (int first = 0; ; first += size) {
+            JsonNode page = call("GET", path + sep + "first=" + first + "&max=" + size, null, "list " + path);
+            page.forEach(all::add);
+            if (page.size() < size) {
+                return all;
+            }
+        }
     }
 
     @Override

@@ -36,7 +36,7 @@ import org.roster.provisioning.UpdateOp;
  * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
  */
 public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
-    org.roster.provisioning.DeleteOp {
+    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp {
 
     /** Neutral account attribute → LDAP attribute. */
     private static final Map<String, String> ATTRIBUTES = Map.of(
@@ -260,6 +260,75 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             }
         }
         return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes, groups.of(e.getDN())));
+    }
+
+    /**
+     * Every inetOrgPerson under the people DN, with the simple paged results control (RFC 2696) on one
+     * connection, and every group's members read the same way first, so that entitlements cost no
+     * search per account.
+     */
+    @Override
+    public long list(int pageSize, java.util.function.Consumer<ListedAccount> each) throws ConnectorException {
+        Map<String, Set<String>> memberships = new java.util.HashMap<>();
+        paged(settings.groupsDn(), Filter.createEqualityFilter("objectClass", "groupOfNames"), pageSize,
+            g -> {
+                String cn = g.getAttributeValue("cn");
+                String[] members = g.getAttributeValues("member");
+                if (members != null) {
+                    for (String m : members) {
+                        memberships.computeIfAbsent(normalize(m), k -> new TreeSet<>()).add(cn);
+                    }
+                }
+            }, "cn", "member");
+        long[] count = {0};
+        paged(settings.peopleDn(), Filter.createEqualityFilter("objectClass", "inetOrgPerson"), pageSize, e -> {
+            Map<String, String> attributes = new LinkedHashMap<>();
+            for (Attribute a : e.getAttributes()) {
+                if (!a.getName().equalsIgnoreCase("objectClass")) {
+                    attributes.put(a.getName(), a.getValue());
+                }
+            }
+            each.accept(new ListedAccount(e.getDN(), e.getAttributeValue("employeeNumber"), !isDisabled(e), attributes,
+                memberships.getOrDefault(normalize(e.getDN()), Set.of())));
+            count[0]++;
+        }, "*", settings.disable().attribute());
+        return count[0];
+    }
+
+    private void paged(String base, Filter filter, int pageSize, java.util.function.Consumer<SearchResultEntry> each,
+                       String... attributes) throws ConnectorException {
+        com.unboundid.ldap.sdk.LDAPConnection connection = null;
+        try {
+            connection = pool.getConnection();
+            com.unboundid.asn1.ASN1OctetString cookie = null;
+            do {
+                com.unboundid.ldap.sdk.SearchRequest request = new com.unboundid.ldap.sdk.SearchRequest(base,
+                    SearchScope.SUB, filter, attributes);
+                request.setControls(new com.unboundid.ldap.sdk.controls.SimplePagedResultsControl(pageSize, cookie));
+                SearchResult page = connection.search(request);
+                page.getSearchEntries().forEach(each);
+                com.unboundid.ldap.sdk.controls.SimplePagedResultsControl answer =
+                    com.unboundid.ldap.sdk.controls.SimplePagedResultsControl.get(page);
+                cookie = answer == null || !answer.moreResultsToReturn() ? null : answer.getCookie();
+            } while (cookie != null);
+            pool.releaseConnection(connection);
+        } catch (LDAPException e) {
+            if (connection != null) {
+                pool.releaseDefunctConnection(connection);
+            }
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return; // nothing under that DN yet
+            }
+            throw translate("list " + base, e);
+        }
+    }
+
+    private static String normalize(String dn) {
+        try {
+            return new DN(dn).toNormalizedString();
+        } catch (LDAPException e) {
+            return dn.toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private boolean isDisabled(SearchResultEntry e) {

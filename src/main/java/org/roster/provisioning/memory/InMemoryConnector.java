@@ -21,7 +21,7 @@ import org.roster.provisioning.UpdateOp;
  * a sink for trying policies. Can be told to be unreachable, to exercise retries.
  */
 public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
-    org.roster.provisioning.DeleteOp {
+    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp {
 
     private final String name;
     private final Map<String, TargetAccount> accounts = new ConcurrentHashMap<>();
@@ -101,6 +101,17 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
             e.remove(entitlement);
             return new TargetAccount(k, a.enabled(), a.attributes(), e);
         });
+    }
+
+    @Override
+    public long list(int pageSize, java.util.function.Consumer<ListedAccount> each) throws ConnectorException {
+        check();
+        long n = 0;
+        for (TargetAccount a : new java.util.ArrayList<>(accounts.values())) {
+            each.accept(new ListedAccount(a.nativeId(), a.nativeId(), a.enabled(), a.attributes(), a.entitlements()));
+            n++;
+        }
+        return n;
     }
 
     @Override

@@ -35,7 +35,8 @@ import org.roster.provisioning.UpdateOp;
  * found by {@code displayName}, membership changed by PATCH; disable is {@code active: false}.
  * Server errors (5xx, 429) and unreachable servers are retryable; other refusals are not.
  */
-public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp {
+public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp,
+    org.roster.provisioning.ListOp {
 
     private final String name;
     private final ScimSettings settings;
@@ -188,6 +189,45 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             .filter("members.value eq \"" + u.getId() + "\"").invoke(GroupResource.class));
         memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
         return Optional.of(new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups));
+    }
+
+    /** Every group, then every user, with {@code startIndex}/{@code count} paging. */
+    @Override
+    public long list(int pageSize, java.util.function.Consumer<ListedAccount> each) throws ConnectorException {
+        Map<String, Set<String>> memberships = new java.util.HashMap<>();
+        for (int start = 1; ; ) {
+            int from = start;
+            ListResponse<GroupResource> page = call("list groups", () -> scim.searchRequest("Groups").page(from, pageSize)
+                .invoke(GroupResource.class));
+            for (GroupResource g : page.getResources()) {
+                members(g).forEach(m -> memberships.computeIfAbsent(m, k -> new TreeSet<>()).add(g.getDisplayName()));
+            }
+            start += page.getResources().size();
+            if (page.getResources().isEmpty() || start > page.getTotalResults()) {
+                break;
+            }
+        }
+        long count = 0;
+        for (int start = 1; ; ) {
+            int from = start;
+            ListResponse<UserResource> page = call("list users", () -> scim.searchRequest("Users").page(from, pageSize)
+                .invoke(UserResource.class));
+            for (UserResource u : page.getResources()) {
+                Map<String, String> attributes = new LinkedHashMap<>();
+                attributes.put("userName", u.getUserName());
+                if (u.getEmails() != null && !u.getEmails().isEmpty()) {
+                    putIfPresent(attributes, "email", u.getEmails().get(0).getValue());
+                }
+                each.accept(new ListedAccount(u.getId(), u.getExternalId(), !Boolean.FALSE.equals(u.getActive()),
+                    attributes, memberships.getOrDefault(u.getId(), Set.of())));
+                count++;
+            }
+            start += page.getResources().size();
+            if (page.getResources().isEmpty() || start > page.getTotalResults()) {
+                break;
+            }
+        }
+        return count;
     }
 
     @Override
