@@ -24,10 +24,12 @@ public final class AuditLog {
 
     private final AuditRepository repository;
     private final Clock clock;
+    private final org.springframework.transaction.support.TransactionOperations tx;
 
-    public AuditLog(AuditRepository repository, Clock clock) {
+    public AuditLog(AuditRepository repository, Clock clock, org.springframework.transaction.support.TransactionOperations tx) {
         this.repository = repository;
         this.clock = clock;
+        this.tx = tx;
     }
 
     private static final Object PENDING = new Object();
@@ -36,7 +38,7 @@ public final class AuditLog {
         Instant at = clock.instant();
         if (!TransactionSynchronizationManager.isSynchronizationActive()
             || !TransactionSynchronizationManager.isActualTransactionActive()) {
-            repository.insert(at, entry);
+            tx.executeWithoutResult(s -> repository.insertAll(List.of(Map.entry(at, entry))));
             return;
         }
         Pending pending = (Pending) TransactionSynchronizationManager.getResource(PENDING);
@@ -58,7 +60,7 @@ public final class AuditLog {
         void add(Instant at, AuditEntry entry) {
             if (written) {
                 // appended by another synchronization's beforeCommit, after this one wrote its batch
-                repository.insert(at, entry);
+                repository.insertAll(List.of(Map.entry(at, entry)));
             } else {
                 entries.add(Map.entry(at, entry));
             }
@@ -112,7 +114,27 @@ public final class AuditLog {
             entries.forEach(this::append); // keeps the transaction's order
             return;
         }
-        repository.insertAll(clock.instant(), entries);
+        Instant at = clock.instant();
+        tx.executeWithoutResult(s -> repository.insertAll(entries.stream().map(e -> Map.entry(at, e)).toList()));
+    }
+
+    /** Records matching a query, oldest first, after a sequence number (keyset paging). */
+    public List<AuditRecord> find(AuditQuery query, long afterSeq, int limit) {
+        return repository.find(query, afterSeq, limit);
+    }
+
+    /** Checks the whole hash chain in the store, in bounded memory, and that it ends at the chain's head. */
+    public ChainVerifier.Result verify() {
+        // The head first: every record up to it is committed; records appended meanwhile are left for next time.
+        Map.Entry<Long, String> head = repository.head();
+        ChainVerifier verifier = new ChainVerifier();
+        repository.forEach(0, 5_000, r -> {
+            if (r.seq() <= head.getKey()) {
+                verifier.accept(r);
+            }
+        });
+        verifier.expectEnd(head.getKey(), head.getValue());
+        return verifier.result();
     }
 
     /** Records for one identity, oldest first. */

@@ -26,9 +26,9 @@ class AuditLogTests {
     @EnumSource(Databases.Kind.class)
     void entriesAreWrittenInOrderWithTheCommitAndDroppedWithARolledBackSavepoint(Databases.Kind kind) {
         DataSource ds = Databases.fresh(kind);
-        AuditLog audit = new AuditLog(new AuditRepository(JdbcClient.create(ds), new JdbcTemplate(ds)),
-            Clock.fixed(T0, ZoneOffset.UTC));
         JdbcTransactionManager transactions = new JdbcTransactionManager(ds);
+        AuditLog audit = new AuditLog(new AuditRepository(JdbcClient.create(ds), new JdbcTemplate(ds)),
+            Clock.fixed(T0, ZoneOffset.UTC), new TransactionTemplate(transactions));
         TransactionTemplate tx = new TransactionTemplate(transactions);
         TransactionTemplate nested = new TransactionTemplate(transactions);
         nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);

@@ -160,13 +160,19 @@ class RepositoryTests {
     void auditRecordsComeBackInOrderForTheirIdentity(Databases.Kind kind) {
         JdbcClient jdbc = jdbc(kind);
         AuditRepository audit = new AuditRepository(jdbc, jdbcTemplate(jdbc));
-        audit.insertAll(T0, List.of(new AuditEntry("A", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e1"),
-            new AuditEntry("B", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e2")));
-        audit.insert(T0, new AuditEntry("A", "PLANNED", AuditEntry.Stage.DECISION, "roster", "dir", "x".repeat(5000), "e1"));
+        audit.insertAll(List.of(Map.entry(T0, new AuditEntry("A", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e1")),
+            Map.entry(T0, new AuditEntry("B", "HR_EVENT", AuditEntry.Stage.REQUEST, "scim", null, "create", "e2"))));
+        audit.insertAll(List.of(Map.entry(T0,
+            new AuditEntry("A", "PLANNED", AuditEntry.Stage.DECISION, "roster", "dir", "x".repeat(5000), "e1"))));
 
         assertThat(audit.findByIdentity("A", 0, 10)).extracting(r -> r.entry().kind()).containsExactly("HR_EVENT", "PLANNED");
         assertThat(audit.findByIdentity("A", 0, 10).get(1).entry().detail()).hasSize(4000);
         assertThat(audit.countByIdentity("A")).isEqualTo(2);
+        // chained: each carries the hash of the one before
+        List<org.roster.audit.AuditRecord> a = audit.findByIdentity("A", 0, 10);
+        assertThat(a.get(0).prevHash()).isEqualTo(org.roster.audit.AuditHash.GENESIS);
+        assertThat(a.get(0).hash()).isEqualTo(org.roster.audit.AuditHash.of(a.get(0)));
+        assertThat(audit.head().getKey()).isEqualTo(3);
     }
 
     private static Operation op(String identity, OperationKind kind, boolean priority) {

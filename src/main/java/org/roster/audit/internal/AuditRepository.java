@@ -1,18 +1,32 @@
 package org.roster.audit.internal;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditHash;
+import org.roster.audit.AuditQuery;
 import org.roster.audit.AuditRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** JDBC access to {@code audit_record}: insert and read, nothing else. */
+/**
+ * JDBC access to {@code audit_record}: chained inserts and reads, nothing else. Inserts take the
+ * chain's head row lock ({@code audit_chain}) until their transaction ends, number the records and
+ * hash each over the one before: the log is one sequence, whatever the concurrency.
+ */
 @Repository
 public class AuditRepository {
+
+    private static final String COLUMNS =
+        "seq, recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id, prev_hash, hash";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
@@ -22,39 +36,34 @@ public class AuditRepository {
         this.batch = batch;
     }
 
-    private static final String INSERT = """
-        insert into audit_record (recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id)
-        values (?, ?, ?, ?, ?, ?, ?, ?)""";
-
-    public void insert(Instant at, AuditEntry e) {
-        jdbc.sql(INSERT).params(row(at, e)).update();
-    }
-
-    /** Inserts the entries in order, as one JDBC batch. */
-    public void insertAll(Instant at, List<AuditEntry> entries) {
-        batch.batchUpdate(INSERT, entries.stream().map(e -> row(at, e)).toList());
-    }
-
-    /** Inserts entries recorded at different times, in order, as one JDBC batch. */
+    /** Appends entries in order, chained; must run inside a transaction (the chain's lock is held until it ends). */
     public void insertAll(List<Map.Entry<Instant, AuditEntry>> entries) {
-        batch.batchUpdate(INSERT, entries.stream().map(e -> row(e.getKey(), e.getValue())).toList());
-    }
-
-    private static Object[] row(Instant at, AuditEntry e) {
-        return new Object[] {Timestamp.from(at), e.identity(), e.kind(), e.stage().name(), e.actor(), e.target(),
-            truncate(e.detail(), 4000), e.correlationId()};
+        if (entries.isEmpty()) {
+            return;
+        }
+        jdbc.sql("update audit_chain set last_seq = last_seq where id = 1").update(); // the lock
+        Map<String, Object> head = jdbc.sql("select last_seq, last_hash from audit_chain where id = 1").query().singleRow();
+        long seq = ((Number) head.get("last_seq")).longValue();
+        String prev = (String) head.get("last_hash");
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (Map.Entry<Instant, AuditEntry> item : entries) {
+            AuditEntry e = item.getValue();
+            Instant at = item.getKey().truncatedTo(ChronoUnit.MILLIS); // what every store keeps exactly
+            String detail = truncate(e.detail(), 4000);
+            seq++;
+            String hash = AuditHash.of(prev, seq, at, e.identity(), e.kind(), e.stage().name(), e.actor(), e.target(),
+                detail, e.correlationId());
+            rows.add(new Object[] {seq, Timestamp.from(at), e.identity(), e.kind(), e.stage().name(), e.actor(),
+                e.target(), detail, e.correlationId(), prev, hash});
+            prev = hash;
+        }
+        batch.batchUpdate("insert into audit_record (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        jdbc.sql("update audit_chain set last_seq = ?, last_hash = ? where id = 1").params(seq, prev).update();
     }
 
     public List<AuditRecord> findByIdentity(String identity, int offset, int limit) {
-        return jdbc.sql("""
-                select seq, recorded_at, identity_key, kind, stage, actor, target, detail, correlation_id
-                from audit_record where identity_key = ? order by seq limit ? offset ?""")
-            .params(identity, limit, offset)
-            .query((rs, n) -> new AuditRecord(rs.getLong("seq"), rs.getTimestamp("recorded_at").toInstant(),
-                new AuditEntry(rs.getString("identity_key"), rs.getString("kind"),
-                    AuditEntry.Stage.valueOf(rs.getString("stage")), rs.getString("actor"), rs.getString("target"),
-                    rs.getString("detail"), rs.getString("correlation_id"))))
-            .list();
+        return jdbc.sql("select " + COLUMNS + " from audit_record where identity_key = ? order by seq limit ? offset ?")
+            .params(identity, limit, offset).query(AuditRepository::map).list();
     }
 
     public long countByIdentity(String identity) {
@@ -62,7 +71,70 @@ public class AuditRepository {
             .query(Long.class).single();
     }
 
+    /** Records matching a query, oldest first, from after a sequence number. */
+    public List<AuditRecord> find(AuditQuery q, long afterSeq, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_record where seq > :after");
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("after", afterSeq);
+        if (q.identity() != null) {
+            sql.append(" and identity_key = :identity");
+            params.put("identity", q.identity());
+        }
+        if (q.target() != null) {
+            sql.append(" and target = :target");
+            params.put("target", q.target());
+        }
+        if (q.kind() != null) {
+            sql.append(" and kind = :kind");
+            params.put("kind", q.kind());
+        }
+        if (q.actor() != null) {
+            sql.append(" and actor = :actor");
+            params.put("actor", q.actor());
+        }
+        if (q.from() != null) {
+            sql.append(" and recorded_at >= :from");
+            params.put("from", Timestamp.from(q.from()));
+        }
+        if (q.to() != null) {
+            sql.append(" and recorded_at < :to");
+            params.put("to", Timestamp.from(q.to()));
+        }
+        sql.append(" order by seq limit :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(AuditRepository::map).list();
+    }
+
+    /** Every record in sequence order, a page at a time: for verification and export, in bounded memory. */
+    public void forEach(long afterSeq, int page, Consumer<AuditRecord> each) {
+        long after = afterSeq;
+        while (true) {
+            List<AuditRecord> records = jdbc.sql("select " + COLUMNS + " from audit_record where seq > ? order by seq limit ?")
+                .params(after, page).query(AuditRepository::map).list();
+            records.forEach(each);
+            if (records.size() < page) {
+                return;
+            }
+            after = records.get(records.size() - 1).seq();
+        }
+    }
+
+    /** The chain's head: the last sequence number and hash written. */
+    public Map.Entry<Long, String> head() {
+        Map<String, Object> head = jdbc.sql("select last_seq, last_hash from audit_chain where id = 1").query().singleRow();
+        return Map.entry(((Number) head.get("last_seq")).longValue(), (String) head.get("last_hash"));
+    }
+
+    private static AuditRecord map(ResultSet rs, int row) throws SQLException {
+        return new AuditRecord(rs.getLong("seq"), rs.getTimestamp("recorded_at").toInstant(),
+            new AuditEntry(rs.getString("identity_key"), rs.getString("kind"),
+                AuditEntry.Stage.valueOf(rs.getString("stage")), rs.getString("actor"), rs.getString("target"),
+                rs.getString("detail"), rs.getString("correlation_id")),
+            rs.getString("prev_hash"), rs.getString("hash"));
+    }
+
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
+
 }

@@ -44,7 +44,8 @@ class RevocationCheckTests {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final RevocationCheck check = new RevocationCheck(outbox, revocations,
-        new AuditLog(new AuditRepository(JdbcClient.create(ds), new JdbcTemplate(ds)), clock),
+        new AuditLog(new AuditRepository(JdbcClient.create(ds), new JdbcTemplate(ds)), clock,
+            new TransactionTemplate(new JdbcTransactionManager(ds))),
         new TransactionTemplate(new JdbcTransactionManager(ds)), clock, meters);
 
     @Test
