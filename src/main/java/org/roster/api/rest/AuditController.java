@@ -1,18 +1,32 @@
 package org.roster.api.rest;
 
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
+import org.roster.audit.AuditQuery;
 import org.roster.audit.AuditRecord;
+import org.roster.audit.ChainVerifier;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /api/v1/audit}: the audit log, oldest first. */
+/** {@code /api/v1/audit}: the hash-chained audit log: query, export, verify. */
 @RestController
 @RequestMapping("/api/v1/audit")
 class AuditController {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int EXPORT_PAGE = 2_000;
 
     private final AuditLog audit;
 
@@ -20,15 +34,103 @@ class AuditController {
         this.audit = audit;
     }
 
+    /** A page of records and where the next one starts ({@code after}), or null at the end. */
+    record Page(List<AuditRecord> items, @Nullable Long next) {
+    }
+
     @GetMapping
-    @Operation(summary = "Every HR event, decision and operation recorded for one identity")
-    Paged<AuditRecord> list(@RequestParam(required = false) @Nullable String identity,
-                            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "100") int size) {
-        if (identity == null || identity.isBlank()) {
-            throw new BadParameter("identity", "is required (the employee number)");
+    @Operation(summary = "Audit records, oldest first, by identity, target, kind, actor and time range (from"
+        + " inclusive, to exclusive, ISO-8601); page with after=<next of the previous page>")
+    Page list(@RequestParam(required = false) @Nullable String identity,
+              @RequestParam(required = false) @Nullable String target,
+              @RequestParam(required = false) @Nullable String kind,
+              @RequestParam(required = false) @Nullable String actor,
+              @RequestParam(required = false) @Nullable String from,
+              @RequestParam(required = false) @Nullable String to,
+              @RequestParam(defaultValue = "0") long after,
+              @RequestParam(defaultValue = "100") int size) {
+        int limit = Paging.of(0, size).size();
+        List<AuditRecord> items = audit.find(query(identity, target, kind, actor, from, to), after, limit);
+        return new Page(items, items.size() < limit ? null : items.get(items.size() - 1).seq());
+    }
+
+    @GetMapping("/export")
+    @Operation(summary = "Every matching record, streamed: format=jsonl (one record a line, with its hashes) or csv")
+    void export(@RequestParam(defaultValue = "jsonl") String format,
+                @RequestParam(required = false) @Nullable String identity,
+                @RequestParam(required = false) @Nullable String target,
+                @RequestParam(required = false) @Nullable String kind,
+                @RequestParam(required = false) @Nullable String actor,
+                @RequestParam(required = false) @Nullable String from,
+                @RequestParam(required = false) @Nullable String to,
+                HttpServletResponse response) throws java.io.IOException {
+        boolean csv = format.equals("csv");
+        if (!csv && !format.equals("jsonl")) {
+            throw new BadParameter("format", "'" + format + "' is not jsonl or csv");
         }
-        Paging p = Paging.of(page, size);
-        return new Paged<>(audit.forIdentity(identity, p.offset(), p.size()), p.page(), p.size(),
-            audit.countForIdentity(identity));
+        AuditQuery q = query(identity, target, kind, actor, from, to);
+        response.setContentType(csv ? "text/csv" : "application/x-ndjson");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"roster-audit." + (csv ? "csv" : "jsonl") + "\"");
+        // Written page by page as it is read: an export of millions of records takes no more memory than a page.
+        Writer w = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        if (csv) {
+            w.write("seq,recorded_at,identity,kind,stage,actor,target,detail,correlation_id,prev_hash,hash\n");
+        }
+        long after = 0;
+        while (true) {
+            List<AuditRecord> page = audit.find(q, after, EXPORT_PAGE);
+            for (AuditRecord r : page) {
+                w.write(csv ? csv(r) : JSON.writeValueAsString(r));
+                w.write('\n');
+            }
+            w.flush();
+            if (page.size() < EXPORT_PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).seq();
+        }
+    }
+
+    @GetMapping("/verify")
+    @Operation(summary = "Check the whole hash chain in the store; names the first edited, inserted or deleted record")
+    ChainVerifier.Result verify() {
+        return audit.verify();
+    }
+
+    private static AuditQuery query(@Nullable String identity, @Nullable String target, @Nullable String kind,
+                                    @Nullable String actor, @Nullable String from, @Nullable String to) {
+        return new AuditQuery(blank(identity), blank(target), blank(kind), blank(actor), instant("from", from),
+            instant("to", to));
+    }
+
+    private static @Nullable String blank(@Nullable String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static @Nullable Instant instant(String name, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadParameter(name, "'" + value + "' is not an ISO-8601 instant (e.g. 2026-11-23T10:00:00Z)");
+        }
+    }
+
+    private static String csv(AuditRecord r) {
+        AuditEntry e = r.entry();
+        return String.join(",", Long.toString(r.seq()), r.recordedAt().toString(), cell(e.identity()), cell(e.kind()),
+            e.stage().name(), cell(e.actor()), cell(e.target()), cell(e.detail()), cell(e.correlationId()),
+            cell(r.prevHash()), cell(r.hash()));
+    }
+
+    private static String cell(@Nullable String v) {
+        if (v == null) {
+            return "";
+        }
+        boolean quote = v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r");
+        return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 }
