@@ -284,7 +284,7 @@ class ScimServiceTests {
         assertThat(badState.json().path("field").stringValue()).isEqualTo("state");
 
         assertThat(api.get("/api/v1/identities?size=0").json().path("field").stringValue()).isEqualTo("size");
-        assertThat(api.get("/api/v1/audit").json().path("field").stringValue()).isEqualTo("identity");
+        assertThat(api.get("/api/v1/audit?from=yesterday").json().path("field").stringValue()).isEqualTo("from");
         assertThat(api.get("/api/v1/identities/NOBODY").status()).isEqualTo(404);
     }
 
