@@ -136,6 +136,19 @@ class LeaverAcrossTargetsTests {
             assertThat(t.path("verified").asLong()).as(t.toString()).isEqualTo(1);
             assertThat(t.path("p50").isNull()).isFalse();
         }
+        // the timeline: the joiner, then the leaver with, per target, the disable sent, acknowledged and verified
+        tools.jackson.databind.JsonNode timeline = api.get("/api/v1/identities/X100/timeline").json();
+        assertThat(timeline.get(0).path("kind").asString()).isEqualTo("JOINER");
+        tools.jackson.databind.JsonNode leaverStep = timeline.get(timeline.size() - 1);
+        assertThat(leaverStep.path("kind").asString()).isEqualTo("LEAVER");
+        assertThat(leaverStep.path("targets").size()).isEqualTo(3);
+        for (tools.jackson.databind.JsonNode t : leaverStep.path("targets")) {
+            tools.jackson.databind.JsonNode disable = t.path("operations").get(0);
+            assertThat(disable.path("operation").asString()).as(t.toString()).startsWith("DISABLE");
+            assertThat(Instant.parse(disable.path("ackedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(disable.path("sentAt").asString()));
+            assertThat(t.path("revocation").path("result").asString()).isEqualTo("VERIFIED");
+        }
         // Keycloak's offline sessions never expire by default: reported, since they outlive any revocation
         tools.jackson.databind.JsonNode posture = api.get("/api/v1/posture").json();
         assertThat(posture.size()).isEqualTo(1);

@@ -80,6 +80,63 @@ class IdentitiesController {
             provisioning.revocations(employeeNumber));
     }
 
+    /** One operation on one target, with when it was planned, sent and acknowledged. */
+    record TimelineOperation(String operation, String reason, OutboxEntry.Status status, Instant plannedAt,
+                             @Nullable Instant sentAt, @Nullable Instant ackedAt, int attempts) {
+    }
+
+    /** What one HR change did on one target, and, for a leaver, whether access was verified gone there. */
+    record TimelineTarget(String target, List<TimelineOperation> operations,
+                          org.roster.provisioning.@Nullable Revocation revocation) {
+    }
+
+    /** One HR change (or effective date) and what it did, target by target. */
+    record TimelineStep(String hrEventId, String kind, @Nullable LifecycleState from, LifecycleState to,
+                        List<String> changes, @Nullable Instant effectiveAt, Instant occurredAt,
+                        java.time.@Nullable Duration late, List<TimelineTarget> targets) {
+    }
+
+    @GetMapping("/{employeeNumber}/timeline")
+    @Operation(summary = "The identity's history: each HR change, then per target what changed and when it was"
+        + " planned, sent, acknowledged and verified")
+    List<TimelineStep> timeline(@PathVariable String employeeNumber) {
+        lifecycle.find(employeeNumber).orElseThrow(() -> new NotFound("identity", employeeNumber));
+        List<OutboxEntry> operations = new java.util.ArrayList<>(provisioning.operations(employeeNumber, 2_000));
+        java.util.Collections.reverse(operations); // oldest first
+        List<org.roster.provisioning.Revocation> revocations = provisioning.revocations(employeeNumber);
+        List<TimelineStep> steps = new java.util.ArrayList<>();
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (Transition t : lifecycle.history(employeeNumber)) {
+            shown.add(t.hrEventId());
+            steps.add(new TimelineStep(t.hrEventId(), t.kind().name(), t.from(), t.to(), t.changes(), t.effectiveAt(),
+                t.occurredAt(), t.late(), targets(t.hrEventId(), operations, revocations)));
+        }
+        // changes of access that HR did not make (grants, reviews, policy reloads, holds released)
+        java.util.Map<String, OutboxEntry> others = new java.util.LinkedHashMap<>();
+        operations.stream().filter(o -> !shown.contains(o.correlationId()))
+            .forEach(o -> others.putIfAbsent(o.correlationId(), o));
+        others.forEach((correlation, first) -> steps.add(new TimelineStep(correlation, "ACCESS_CHANGE", null, null,
+            List.of(first.operation().reason()), null, first.plannedAt(), null, targets(correlation, operations, revocations))));
+        steps.sort(java.util.Comparator.comparing(TimelineStep::occurredAt));
+        return steps;
+    }
+
+    private static List<TimelineTarget> targets(String correlation, List<OutboxEntry> operations,
+                                                List<org.roster.provisioning.Revocation> revocations) {
+        java.util.Map<String, List<TimelineOperation>> byTarget = new java.util.TreeMap<>();
+        for (OutboxEntry o : operations) {
+            if (o.correlationId().equals(correlation)) {
+                byTarget.computeIfAbsent(o.operation().target(), k -> new java.util.ArrayList<>()).add(new TimelineOperation(
+                    o.operation().describe(), o.operation().reason(), o.status(), o.plannedAt(), o.sentAt(), o.ackedAt(),
+                    o.attempts()));
+            }
+        }
+        List<TimelineTarget> out = new java.util.ArrayList<>();
+        byTarget.forEach((target, ops) -> out.add(new TimelineTarget(target, ops, revocations.stream()
+            .filter(r -> r.target().equals(target) && r.correlationId().equals(correlation)).findFirst().orElse(null))));
+        return out;
+    }
+
     private Summary summary(Identity i) {
         Worker w = hr.findByEmployeeNumber(i.employeeNumber()).map(StoredWorker::worker).orElse(null);
         return new Summary(i.employeeNumber(), w == null ? "" : w.userName(), w == null ? null : w.displayName(),

@@ -118,24 +118,40 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         }
     }
 
+    /**
+     * Membership changes to one group go one at a time: a PATCH is a read-modify-write on many
+     * servers, and two at once can lose a member while both are acknowledged.
+     */
     @Override
     public void addEntitlement(String identity, String entitlement) throws ConnectorException {
+        synchronized (groupLock(entitlement)) {
+            add(identity, entitlement);
+        }
+    }
+
+    @Override
+    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+        synchronized (groupLock(entitlement)) {
+            remove(identity, entitlement);
+        }
+    }
+
+    private Object groupLock(String entitlement) {
+        return creating.computeIfAbsent(entitlement, k -> new Object());
+    }
+
+    private void add(String identity, String entitlement) throws ConnectorException {
         String id = require(identity).getId();
         Optional<GroupResource> group = group(entitlement);
         if (group.isEmpty()) {
-            // One creation per group name at a time: concurrent first members must not make two groups.
-            synchronized (creating.computeIfAbsent(entitlement, k -> new Object())) {
-                group = group(entitlement);
-                if (group.isEmpty()) {
-                    if (!settings.createGroups()) {
-                        throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
-                    }
-                    GroupResource g = new GroupResource().setDisplayName(entitlement)
-                        .setMembers(List.of(new Member().setValue(id).setType("User")));
-                    call("create group " + entitlement, () -> scim.create("Groups", g));
-                    return;
-                }
+            // under the group's lock: concurrent first members do not make two groups
+            if (!settings.createGroups()) {
+                throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
             }
+            GroupResource g = new GroupResource().setDisplayName(entitlement)
+                .setMembers(List.of(new Member().setValue(id).setType("User")));
+            call("create group " + entitlement, () -> scim.create("Groups", g));
+            return;
         }
         GroupResource existing = group.get();
         if (members(existing).contains(id)) {
@@ -145,8 +161,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             .addValues("members", new Member().setValue(id).setType("User")).invoke(GroupResource.class));
     }
 
-    @Override
-    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+    private void remove(String identity, String entitlement) throws ConnectorException {
         Optional<UserResource> user = find(identity);
         Optional<GroupResource> group = group(entitlement);
         if (user.isEmpty() || group.isEmpty() || !members(group.get()).contains(user.get().getId())) {
