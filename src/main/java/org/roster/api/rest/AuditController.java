@@ -29,9 +29,16 @@ class AuditController {
     private static final int EXPORT_PAGE = 2_000;
 
     private final AuditLog audit;
+    private final org.roster.audit.Checkpoints checkpoints;
 
-    AuditController(AuditLog audit) {
+    AuditController(AuditLog audit, org.roster.audit.Checkpoints checkpoints) {
         this.audit = audit;
+        this.checkpoints = checkpoints;
+    }
+
+    /** The chain checked record by record, and the signed checkpoints checked against it. */
+    record Verification(boolean intact, ChainVerifier.Result chain, org.roster.audit.Checkpoints.Result checkpoints,
+                        String signingKey) {
     }
 
     /** A page of records and where the next one starts ({@code after}), or null at the end. */
@@ -93,9 +100,25 @@ class AuditController {
     }
 
     @GetMapping("/verify")
-    @Operation(summary = "Check the whole hash chain in the store; names the first edited, inserted or deleted record")
-    ChainVerifier.Result verify() {
-        return audit.verify();
+    @Operation(summary = "Check the whole hash chain in the store, and the signed checkpoints; names the first edited,"
+        + " inserted or deleted record, or the first checkpoint a rewritten chain no longer matches")
+    Verification verify() {
+        ChainVerifier.Result chain = audit.verify();
+        org.roster.audit.Checkpoints.Result signed = checkpoints.verify();
+        return new Verification(chain.intact() && signed.brokenAt() == null, chain, signed, checkpoints.keyId());
+    }
+
+    @GetMapping("/checkpoints")
+    @Operation(summary = "The signed checkpoints of the chain's head, oldest first, with the public key of each")
+    List<org.roster.audit.Checkpoints.Checkpoint> checkpoints() {
+        return checkpoints.list();
+    }
+
+    @org.springframework.web.bind.annotation.PostMapping("/checkpoints")
+    @Operation(summary = "Sign the chain's head now (if records were added since the last checkpoint)")
+    org.springframework.http.ResponseEntity<org.roster.audit.Checkpoints.Checkpoint> checkpoint() {
+        return checkpoints.checkpoint().map(org.springframework.http.ResponseEntity::ok)
+            .orElse(org.springframework.http.ResponseEntity.noContent().build());
     }
 
     private static AuditQuery query(@Nullable String identity, @Nullable String target, @Nullable String kind,

@@ -1,0 +1,189 @@
+package org.roster.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.roster.runtime.WorkerLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Signs the audit chain's head with Ed25519 every {@code checkpoint-interval} when records were
+ * added, and checks the signatures: a chain rewritten from the first record (every hash recomputed)
+ * no longer matches a signed checkpoint, which only the key's holder could have made.
+ */
+@Service
+public class Checkpoints extends WorkerLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
+
+    /** One signed head of the chain. */
+    public record Checkpoint(long seq, String hash, Instant signedAt, String keyId, String publicKey, String signature) {
+    }
+
+    /**
+     * @param checked checkpoints whose signature is valid and whose record still has the signed hash
+     * @param brokenAt the first checkpoint that fails, if any
+     * @param keys the key ids that signed them: compare with the ones you trust
+     */
+    public record Result(long checked, Long brokenAt, String reason, Set<String> keys) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final AuditSettings settings;
+    private final PrivateKey privateKey;
+    private final String publicKey;
+    private final String keyId;
+
+    public Checkpoints(JdbcClient jdbc, Clock clock, AuditSettings settings) {
+        super("roster-audit-checkpoints");
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.settings = settings;
+        try {
+            KeyFactory ed = KeyFactory.getInstance("Ed25519");
+            KeyPair pair;
+            if (settings.signingKey() == null || settings.signingKey().isBlank()) {
+                pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                log.warn("roster.audit.signing-key is not set: audit checkpoints are signed with a key made for this"
+                    + " process; set it to sign with a key you keep (and can pin when verifying)");
+            } else {
+                if (settings.publicKey() == null || settings.publicKey().isBlank()) {
+                    throw new IllegalArgumentException("roster.audit.public-key must be given with the signing key");
+                }
+                pair = new KeyPair(ed.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(settings.publicKey()))),
+                    ed.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(settings.signingKey()))));
+                Signature probe = Signature.getInstance("Ed25519");
+                probe.initSign(pair.getPrivate());
+                probe.update(new byte[] {1});
+                byte[] signed = probe.sign();
+                probe.initVerify(pair.getPublic());
+                probe.update(new byte[] {1});
+                if (!probe.verify(signed)) {
+                    throw new IllegalArgumentException("roster.audit.public-key is not the signing key's public key");
+                }
+            }
+            this.privateKey = pair.getPrivate();
+            this.publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+            this.keyId = keyId(publicKey);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("roster.audit.signing-key / public-key: not an Ed25519 key pair (PKCS#8 and"
+                + " X.509, base64): " + e.getMessage(), e);
+        }
+    }
+
+    /** The id of the key that signs: the first 16 hex digits of its public key's SHA-256. */
+    public String keyId() {
+        return keyId;
+    }
+
+    @Override
+    protected long pass() {
+        checkpoint();
+        return settings.checkpointInterval().toMillis();
+    }
+
+    /** Signs the chain's head now, if records were added since the last checkpoint. */
+    public Optional<Checkpoint> checkpoint() {
+        Map<String, Object> head = jdbc.sql("select last_seq, last_hash from audit_chain where id = 1").query().singleRow();
+        long seq = ((Number) head.get("last_seq")).longValue();
+        String hash = (String) head.get("last_hash");
+        Long last = jdbc.sql("select max(seq) from audit_checkpoint").query(Long.class).optional().orElse(null);
+        if (seq == 0 || (last != null && last >= seq)) {
+            return Optional.empty();
+        }
+        Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Checkpoint c = new Checkpoint(seq, hash, at, keyId, publicKey, sign(seq, hash, at));
+        jdbc.sql("""
+                insert into audit_checkpoint (seq, hash, signed_at, key_id, public_key, signature)
+                values (?, ?, ?, ?, ?, ?)""")
+            .params(c.seq(), c.hash(), Timestamp.from(c.signedAt()), c.keyId(), c.publicKey(), c.signature()).update();
+        return Optional.of(c);
+    }
+
+    public List<Checkpoint> list() {
+        return jdbc.sql("select * from audit_checkpoint order by seq")
+            .query((rs, n) -> new Checkpoint(rs.getLong("seq"), rs.getString("hash"),
+                rs.getTimestamp("signed_at").toInstant(), rs.getString("key_id"), rs.getString("public_key"),
+                rs.getString("signature")))
+            .list();
+    }
+
+    /** Checks every checkpoint's signature, and that the record it signed still has the signed hash. */
+    public Result verify() {
+        long checked = 0;
+        Set<String> keys = new java.util.TreeSet<>();
+        for (Checkpoint c : list()) {
+            keys.add(c.keyId());
+            if (!keyId(c.publicKey()).equals(c.keyId()) || !valid(c)) {
+                return new Result(checked, c.seq(), "checkpoint at record " + c.seq() + ": the signature does not verify",
+                    keys);
+            }
+            Optional<String> now = jdbc.sql("select hash from audit_record where seq = ?").param(c.seq())
+                .query(String.class).optional();
+            if (now.isEmpty() || !now.get().equals(c.hash())) {
+                return new Result(checked, c.seq(), "checkpoint at record " + c.seq() + ": the record "
+                    + (now.isEmpty() ? "is gone" : "no longer has the signed hash: the chain was rewritten"), keys);
+            }
+            checked++;
+        }
+        return new Result(checked, null, null, keys);
+    }
+
+    private String sign(long seq, String hash, Instant at) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(privateKey);
+            s.update(payload(seq, hash, at));
+            return Base64.getEncoder().encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign an audit checkpoint", e);
+        }
+    }
+
+    private static boolean valid(Checkpoint c) {
+        try {
+            PublicKey key = KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(c.publicKey())));
+            Signature s = Signature.getInstance("Ed25519");
+            s.initVerify(key);
+            s.update(payload(c.seq(), c.hash(), c.signedAt()));
+            return s.verify(Base64.getDecoder().decode(c.signature()));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static byte[] payload(long seq, String hash, Instant at) {
+        return ("roster-audit-checkpoint\n" + seq + "\n" + hash + "\n" + at).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String keyId(String publicKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(publicKey.getBytes(StandardCharsets.US_ASCII)), 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

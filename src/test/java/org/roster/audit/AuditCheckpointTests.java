@@ -1,0 +1,82 @@
+package org.roster.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.unboundid.scim2.client.ScimService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.roster.support.ScimClients;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Signed checkpoints: someone who rewrites the audit table and recomputes every hash (the chain is
+ * consistent again) is still caught, because the record a checkpoint signed no longer has the hash
+ * the signature covers.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + AuditCheckpointTests.TOKEN,
+    "roster.store.url=" + AuditCheckpointTests.STORE,
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory"})
+class AuditCheckpointTests {
+
+    static final String TOKEN = "audit-checkpoint-token-0123456789";
+    static final String STORE = "jdbc:h2:mem:audit-checkpoints;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void aChainRewrittenWithEveryHashRecomputedStillFailsItsSignedCheckpoint() throws Exception {
+        Api api = new Api("http://127.0.0.1:" + port, TOKEN);
+        ScimService scim = ScimClients.hr("http://127.0.0.1:" + port, TOKEN);
+        scim.create("Users", ScimClients.user("AC9", "ac9", "Sales", "employee", null));
+        Thread.sleep(300);
+        Api.Response signed = api.send("POST", "/api/v1/audit/checkpoints", "application/json", "");
+        assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+        long signedSeq = signed.json().path("seq").asLong();
+        assertThat(api.get("/api/v1/audit/verify").json().path("intact").asBoolean()).isTrue();
+
+        // an attacker with the database edits a record and recomputes every hash after it, and the head
+        try (Connection c = DriverManager.getConnection(STORE, "sa", "")) {
+            c.setAutoCommit(false);
+            var rs = c.createStatement().executeQuery("select seq, recorded_at, identity_key, kind, stage, actor, target,"
+                + " detail, correlation_id, prev_hash from audit_record where identity_key = 'AC9' order by seq");
+            rs.next();
+            long from = rs.getLong(1);
+            var all = c.createStatement().executeQuery("select seq, recorded_at, identity_key, kind, stage, actor, target,"
+                + " detail, correlation_id, prev_hash from audit_record where seq >= " + from + " order by seq");
+            String prev = null;
+            long lastSeq = 0;
+            var update = c.prepareStatement("update audit_record set detail = ?, prev_hash = ?, hash = ? where seq = ?");
+            while (all.next()) {
+                long seq = all.getLong(1);
+                String detail = seq == from ? "nothing happened" : all.getString(8);
+                String prevHash = prev == null ? all.getString(10) : prev;
+                String hash = AuditHash.of(prevHash, seq, all.getTimestamp(2).toInstant(), all.getString(3),
+                    all.getString(4), all.getString(5), all.getString(6), all.getString(7), detail, all.getString(9));
+                update.setString(1, detail);
+                update.setString(2, prevHash);
+                update.setString(3, hash);
+                update.setLong(4, seq);
+                update.executeUpdate();
+                prev = hash;
+                lastSeq = seq;
+            }
+            c.createStatement().executeUpdate("update audit_chain set last_seq = " + lastSeq + ", last_hash = '" + prev
+                + "' where id = 1");
+            c.commit();
+        }
+        JsonNode after = api.get("/api/v1/audit/verify").json();
+        assertThat(after.path("chain").path("brokenAt").isNull()).as("the chain itself is consistent again").isTrue();
+        assertThat(after.path("intact").asBoolean()).isFalse();
+        assertThat(after.path("checkpoints").path("brokenAt").asLong()).isEqualTo(signedSeq);
+        assertThat(after.path("checkpoints").path("reason").asString()).contains("rewritten");
+    }
+
+}
