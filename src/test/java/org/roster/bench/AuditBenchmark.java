@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.roster.audit.AuditEntry;
@@ -36,9 +35,10 @@ class AuditBenchmark {
 
     @Test
     void appendAndVerify() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(Databases.freshH2FileUrl("bench-audit-store"));
-        ds.setUser("sa");
+        // pooled, as Roster runs it (an unpooled H2 file database closes, and compacts, with its last connection)
+        com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+        ds.setJdbcUrl(Databases.freshH2FileUrl("bench-audit-store"));
+        ds.setUsername("sa");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(ds));
         AuditLog audit = new AuditLog(new AuditRepository(JdbcClient.create(ds), new JdbcTemplate(ds)),
@@ -72,6 +72,7 @@ class AuditBenchmark {
             """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
             RECORDS, append, RECORDS / append, verify, RECORDS / verify, heapBefore);
         System.out.println(report);
+        ds.close();
         Files.createDirectories(Path.of("target/benchmarks"));
         Files.writeString(Path.of("target/benchmarks/audit-" + RECORDS + ".txt"), report);
     }
