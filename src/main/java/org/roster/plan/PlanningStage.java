@@ -129,6 +129,17 @@ public final class PlanningStage {
         return input.isPresent();
     }
 
+    /**
+     * What the identity should have now, per target (none for a target it should have nothing on),
+     * without side effects: what reconciliation compares targets with.
+     *
+     * @return empty when Roster does not know the identity
+     */
+    public Optional<List<Planner.Desired>> desired(String identity) {
+        return input(identity, "RECONCILE", "reconcile", "reconcile")
+            .map(in -> compute(in, policy.current(), false).desired());
+    }
+
     /** The plan a policy would make for an identity now, without side effects: for preview. */
     Optional<Plan> preview(String identity, Policy with) {
         return input(identity, "POLICY_PREVIEW", "preview", "preview").map(in -> compute(in, with, false).plan());
@@ -170,7 +181,8 @@ public final class PlanningStage {
     private record Conflict(Plan additions, String reason) {
     }
 
-    private record Computed(Plan plan, @Nullable String decision, Map<String, Conflict> conflicts) {
+    private record Computed(Plan plan, @Nullable String decision, Map<String, Conflict> conflicts,
+                            List<Planner.Desired> desired) {
     }
 
     private Computed compute(Input in, Policy p, boolean effects) {
@@ -235,7 +247,7 @@ public final class PlanningStage {
             : in.context();
         Plan plan = Planner.plan(in.identity(), desired, known, context, in.kind() == TransitionKind.LEAVER,
             in.delete(), in.correlationId(), in.receivedAt(), now, p.version(), in.source());
-        return new Computed(plan, holdsAccess ? describe(granted) : null, conflicts);
+        return new Computed(plan, holdsAccess ? describe(granted) : null, conflicts, desired);
     }
 
     /**

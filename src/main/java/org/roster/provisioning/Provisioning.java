@@ -97,6 +97,20 @@ public final class Provisioning implements KnownAccounts {
         return out;
     }
 
+    /**
+     * Lists every account on a target, page by page, as the target holds it.
+     *
+     * @throws ConnectorException when the target cannot list its accounts or cannot be read
+     */
+    public long listAccounts(String target, int pageSize, java.util.function.Consumer<ListOp.ListedAccount> each)
+        throws ConnectorException {
+        Connector c = connectors.find(target).orElseThrow(() -> new ConnectorException("no target '" + target + "'"));
+        if (!(c instanceof ListOp lister)) {
+            throw new ConnectorException("target '" + target + "' cannot list its accounts");
+        }
+        return lister.list(pageSize, each);
+    }
+
     /** Manual tasks, soonest due first. */
     public List<ManualTask> tasks(@org.jspecify.annotations.Nullable String target,
                                   ManualTask.@org.jspecify.annotations.Nullable Status status, int offset, int limit) {

@@ -1,5 +1,6 @@
 /**
- * Reading targets back and surfacing drift (orphans, stale entitlements, access that outlived employment). Arrives with its own issue; the package marks its place in the flow.
+ * Reading targets back and surfacing drift: orphan accounts, access that outlived employment,
+ * disabled and missing accounts, extra and missing entitlements.
  */
 @NullMarked
 package org.roster.reconcile;

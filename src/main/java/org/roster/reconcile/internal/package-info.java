@@ -1,0 +1,5 @@
+/** Storage of reconciliation runs and findings. */
+@NullMarked
+package org.roster.reconcile.internal;
+
+import org.jspecify.annotations.NullMarked;
