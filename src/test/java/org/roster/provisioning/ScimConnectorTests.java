@@ -34,7 +34,7 @@ class ScimConnectorTests extends ConnectorContract {
 
     static Connector connect(String url, String token) {
         return new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
-            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5))));
+            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5), null)));
     }
 
     @Override
@@ -58,6 +58,32 @@ class ScimConnectorTests extends ConnectorContract {
             .findFirst().orElseThrow().getMembers().stream()
             .filter(m -> m.getValue().orElse("").equals(user.getId().orElseThrow())).count();
         assertThat(members).isEqualTo(1);
+    }
+
+    @Test
+    void oauthClientCredentialsGetATokenOnceAndUseItForEveryRequest() throws Exception {
+        ScimTargetServer s = server();
+        long before = s.tokensIssued();
+        Connector oauth = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
+            new ScimSettings(s.baseUrl(), null, null, java.time.Duration.ofSeconds(5), new ScimSettings.OAuth(
+                s.tokenUrl(), ScimTargetServer.CLIENT_ID, ScimTargetServer.CLIENT_SECRET, "scim"))));
+        try {
+            ((CreateOp) oauth).create(identity, attributes());
+            ((EntitlementOp) oauth).addEntitlement(identity, "oauth-users");
+            assertThat(((ReadOp) oauth).read(identity).orElseThrow().entitlements()).containsExactly("oauth-users");
+            assertThat(s.tokensIssued() - before).isEqualTo(1);
+        } finally {
+            oauth.close();
+        }
+        Connector wrong = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
+            new ScimSettings(s.baseUrl(), null, null, java.time.Duration.ofSeconds(5), new ScimSettings.OAuth(
+                s.tokenUrl(), ScimTargetServer.CLIENT_ID, "not-the-secret-0123456789", null))));
+        try {
+            assertThatThrownBy(() -> ((ReadOp) wrong).read(identity)).isInstanceOf(ConnectorException.class)
+                .isNotInstanceOf(RetryableConnectorException.class).hasMessageContaining("refused client");
+        } finally {
+            wrong.close();
+        }
     }
 
     @Test

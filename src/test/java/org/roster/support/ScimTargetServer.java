@@ -53,12 +53,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ScimTargetServer implements AutoCloseable {
 
     public static final String TOKEN = "scim-target-token-0123456789";
+    /** Client credentials its token endpoint ({@code /oauth/token}) accepts, for the bearer {@link #TOKEN}. */
+    public static final String CLIENT_ID = "roster-client";
+    public static final String CLIENT_SECRET = "roster-client-secret-0123";
 
     private final HttpServer http;
     private final ResourceEndpoint endpoint;
     private final Map<String, User> users = new ConcurrentHashMap<>();
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong();
     private volatile boolean down;
 
     public ScimTargetServer() throws IOException {
@@ -82,6 +86,7 @@ public final class ScimTargetServer implements AutoCloseable {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.setExecutor(Executors.newFixedThreadPool(8));
         http.createContext("/scim/v2", this::handle);
+        http.createContext("/oauth/token", this::token);
         http.start();
     }
 
@@ -95,6 +100,37 @@ public final class ScimTargetServer implements AutoCloseable {
 
     public long requests() {
         return requests.get();
+    }
+
+    public String tokenUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/oauth/token";
+    }
+
+    /** How many access tokens its token endpoint issued. */
+    public long tokensIssued() {
+        return tokens.get();
+    }
+
+    /** The client credentials grant with HTTP Basic client authentication. */
+    private void token(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String expected = "Basic " + java.util.Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET)
+                .getBytes(StandardCharsets.UTF_8));
+            if (!body.contains("grant_type=client_credentials")
+                || !expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+                return;
+            }
+            tokens.incrementAndGet();
+            byte[] out = ("{\"access_token\": \"" + TOKEN + "\", \"token_type\": \"Bearer\", \"expires_in\": 300}")
+                .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, out.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(out);
+            }
+        }
     }
 
     public Map<String, User> users() {

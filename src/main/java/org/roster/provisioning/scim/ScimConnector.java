@@ -329,6 +329,9 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         } catch (ScimException e) {
             throw translate(what, e);
         } catch (ProcessingException e) {
+            if (e.getCause() instanceof IllegalStateException token && !(token instanceof ClientCredentials.Unavailable)) {
+                throw new ConnectorException(what + " on " + name + ": " + token.getMessage(), e); // refused credentials
+            }
             throw new RetryableConnectorException(what + " on " + name + ": " + e.getMessage(), e);
         }
     }

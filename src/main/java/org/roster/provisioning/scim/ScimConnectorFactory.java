@@ -27,17 +27,30 @@ public final class ScimConnectorFactory implements ConnectorFactory {
         if (s == null || s.url() == null || s.url().isBlank()) {
             throw new IllegalStateException("roster.provisioning.targets[" + target.name() + "].scim.url is required for type scim");
         }
-        if (s.token() == null || s.token().isBlank()) {
-            throw new IllegalStateException("roster.provisioning.targets[" + target.name()
-                + "].scim.token is required: a ${ENV_VAR} reference to the application's bearer token");
+        String where = "roster.provisioning.targets[" + target.name() + "].scim";
+        boolean bearer = s.token() != null && !s.token().isBlank();
+        if (bearer == (s.oauth() != null)) {
+            throw new IllegalStateException(where + ": give either token (a ${ENV_VAR} reference to the application's"
+                + " bearer token) or oauth (token-url, client-id, client-secret)");
+        }
+        if (s.oauth() != null && (s.oauth().tokenUrl() == null || s.oauth().clientId() == null
+            || s.oauth().clientSecret() == null || s.oauth().clientSecret().isBlank())) {
+            throw new IllegalStateException(where + ".oauth: token-url, client-id and client-secret are required");
         }
         ClientConfig config = new ClientConfig();
         config.connectorProvider(new Apache5ConnectorProvider()); // the JDK connector refuses PATCH
         config.property(ClientProperties.CONNECT_TIMEOUT, (int) s.timeout().toMillis());
         config.property(ClientProperties.READ_TIMEOUT, (int) s.timeout().toMillis());
-        String token = s.token();
+        java.util.function.Supplier<String> token;
+        if (bearer) {
+            String fixed = s.token();
+            token = () -> fixed;
+        } else {
+            ClientCredentials credentials = new ClientCredentials(s.oauth(), s.oauth().clientSecret(), s.timeout());
+            token = credentials::token;
+        }
         Client client = ClientBuilder.newClient(config)
-            .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token));
+            .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token.get()));
         String base = s.url().endsWith("/") ? s.url().substring(0, s.url().length() - 1) : s.url();
         return new ScimConnector(target.name(), s, new ScimService(client.target(base)), client);
     }
