@@ -93,6 +93,21 @@ class ImportCommandTests {
     }
 
     @Test
+    void reconcilePrintsTheTargetsDrift() throws Exception {
+        Path file = dir.resolve("export.csv");
+        Files.writeString(file, "employeeNumber,userName,department\nK1,k1,Sales\n");
+        Map<String, String> env = Map.of("ROSTER_TOKEN", TOKEN, "ROSTER_URL", "http://127.0.0.1:" + port);
+        assertThat(run(env, "import", file.toString(), "--source", "export")).isZero();
+        Thread.sleep(300);
+        out.reset();
+
+        assertThat(run(env, "reconcile", "directory")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("directory: ").contains("account(s) read").contains("0 finding(s)");
+        assertThat(run(env, "reconcile", "nowhere")).isEqualTo(1);
+        assertThat(err.toString()).contains("nowhere");
+    }
+
+    @Test
     void missingTokenAndUnknownSourceAreSaidPlainly() throws Exception {
         Path file = dir.resolve("x.csv");
         Files.writeString(file, "employeeNumber,userName\nX1,x1\n");
