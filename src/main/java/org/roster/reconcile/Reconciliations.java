@@ -55,8 +55,16 @@ public class Reconciliations {
     public record Run(String id, String target, long accounts, List<Finding> findings, @Nullable String error) {
     }
 
-    /** Reconciles one target now, reporting drift (nothing is changed). */
+    /**
+     * Reconciles one target now, reporting drift (nothing is changed).
+     *
+     * @throws IllegalArgumentException when no such target is configured (nothing is recorded)
+     */
     public Run report(String target, String actor) {
+        if (!provisioning.targets().contains(target)) {
+            throw new IllegalArgumentException("no target '" + target + "'; configured: "
+                + new TreeSet<>(provisioning.targets()));
+        }
         String runId = findings.startRun(target, "REPORT", actor, clock.instant());
         Set<String> seen = new HashSet<>();
         long[] count = {0, 0};

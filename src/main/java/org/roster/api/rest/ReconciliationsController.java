@@ -28,6 +28,10 @@ class ReconciliationsController {
         if (request.target() == null || request.target().isBlank()) {
             throw new BadParameter("target", "is required");
         }
-        return reconciliations.report(request.target(), principal.getName());
+        try {
+            return reconciliations.report(request.target(), principal.getName());
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter("target", e.getMessage());
+        }
     }
 }
