@@ -54,7 +54,7 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        String token = firstOf(environment.apply("ROSTER_TOKEN"), environment.apply("ROSTER_BOOTSTRAP_TOKEN"));
+        String token = RosterApi.token();
         if (token == null) {
             err.println("roster import: set ROSTER_TOKEN to an API token");
             return 2;
@@ -68,7 +68,7 @@ final class ImportCommand implements Callable<Integer> {
             err.println("roster import: cannot tell the format of " + file + "; give --format csv|json|ndjson");
             return 2;
         }
-        String base = firstOf(url, environment.apply("ROSTER_URL"), "http://localhost:8080");
+        String base = RosterApi.base(url);
         long size = Files.size(file);
         Progress progress = new Progress(size, err);
         long started = System.nanoTime();

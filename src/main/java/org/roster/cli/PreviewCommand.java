@@ -1,13 +1,8 @@
 package org.roster.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -47,8 +42,7 @@ final class PreviewCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        String token = ImportCommand.firstOf(ImportCommand.environment.apply("ROSTER_TOKEN"),
-            ImportCommand.environment.apply("ROSTER_BOOTSTRAP_TOKEN"));
+        String token = RosterApi.token();
         if (token == null) {
             err.println("roster preview: set ROSTER_TOKEN to an API token");
             return 2;
@@ -76,22 +70,9 @@ final class PreviewCommand implements Callable<Integer> {
             }
             body.set("events", events);
         }
-        String base = ImportCommand.firstOf(url, ImportCommand.environment.apply("ROSTER_URL"), "http://localhost:8080");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/preview"))
-            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        HttpResponse<String> response;
-        try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            err.println("roster preview: cannot reach " + base + ": " + e.getMessage());
-            return 1;
-        }
-        JsonNode result = ImportCommand.parse(response.body());
-        if (response.statusCode() != 200 || result == null) {
-            err.println("roster preview: " + response.statusCode() + " "
-                + (result == null ? response.body() : result.path("detail").asString(response.body())));
+        JsonNode result = RosterApi.postJson("preview", RosterApi.base(url), token, "/api/v1/preview",
+            JSON.writeValueAsString(body), err);
+        if (result == null) {
             return 1;
         }
         print(result, out);

@@ -1,11 +1,6 @@
 package org.roster.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -37,29 +32,15 @@ final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String token = ImportCommand.firstOf(ImportCommand.environment.apply("ROSTER_TOKEN"),
-            ImportCommand.environment.apply("ROSTER_BOOTSTRAP_TOKEN"));
+        String token = RosterApi.token();
         if (token == null) {
             err.println("roster reconcile: set ROSTER_TOKEN to an API token");
             return 2;
         }
-        String base = ImportCommand.firstOf(url, ImportCommand.environment.apply("ROSTER_URL"), "http://localhost:8080");
         long started = System.nanoTime();
-        HttpResponse<String> response;
-        try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/reconciliations"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("target", target)))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            err.println("roster reconcile: cannot reach " + base + ": " + e.getMessage());
-            return 1;
-        }
-        JsonNode run = ImportCommand.parse(response.body());
-        if (response.statusCode() != 200 || run == null) {
-            err.println("roster reconcile: " + response.statusCode() + " "
-                + (run == null ? response.body() : run.path("detail").asString(response.body())));
+        JsonNode run = RosterApi.postJson("reconcile", RosterApi.base(url), token, "/api/v1/reconciliations",
+            JSON.writeValueAsString(Map.of("target", target)), err);
+        if (run == null) {
             return 1;
         }
         Map<String, Integer> byKind = new TreeMap<>();

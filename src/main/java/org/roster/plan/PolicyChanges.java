@@ -75,11 +75,7 @@ public class PolicyChanges {
         }
         engine.install(next);
         Set<String> changed = previous.changedRules(next);
-        boolean everyone = !previous.settings().catalogue().equals(next.settings().catalogue())
-            || !previous.settings().segregationOfDuties().equals(next.settings().segregationOfDuties())
-            || previous.settings().leaveOfAbsence() != next.settings().leaveOfAbsence()
-            || !previous.settings().leaveOfAbsenceByWorkerType().equals(next.settings().leaveOfAbsenceByWorkerType())
-            || !previous.settings().leaveOfAbsenceKeep().equals(next.settings().leaveOfAbsenceKeep());
+        boolean everyone = previous.differsBeyondRules(next);
         String correlation = "policy-" + next.version();
         tx.executeWithoutResult(s -> audit.append(new AuditEntry(null, "POLICY_RELOADED", AuditEntry.Stage.DECISION,
             actor, null, "policy " + previous.version() + " -> " + next.version() + " from " + next.origin()
@@ -136,8 +132,7 @@ public class PolicyChanges {
         PlanningStage.checkTargets(proposed, accounts.targets());
         Policy running = engine.current();
         Set<String> changed = running.changedRules(proposed);
-        boolean everyone = !running.settings().catalogue().equals(proposed.settings().catalogue())
-            || !running.settings().segregationOfDuties().equals(proposed.settings().segregationOfDuties());
+        boolean everyone = running.differsBeyondRules(proposed);
         List<Plan> plans = new ArrayList<>();
         forAffected(running, proposed, changed, everyone, (identity, worker) -> {
             affected[0]++;

@@ -231,6 +231,19 @@ public final class Policy {
         return changed;
     }
 
+    /**
+     * Whether this policy and another differ in more than their rules (catalogue, separations, leave
+     * rules): then any identity's desired access may differ, not only that of those a changed rule matches.
+     */
+    public boolean differsBeyondRules(Policy other) {
+        PolicySettings a = settings;
+        PolicySettings b = other.settings;
+        return !a.catalogue().equals(b.catalogue()) || !a.segregationOfDuties().equals(b.segregationOfDuties())
+            || a.leaveOfAbsence() != b.leaveOfAbsence()
+            || !a.leaveOfAbsenceByWorkerType().equals(b.leaveOfAbsenceByWorkerType())
+            || !a.leaveOfAbsenceKeep().equals(b.leaveOfAbsenceKeep());
+    }
+
     /** The catalogue entry describing an entitlement of a target, if the target has a catalogue that lists it. */
     public Optional<CatalogueEntry> entitlement(String target, String name) {
         Map<String, CatalogueEntry> entries = catalogue.get(target);

@@ -38,12 +38,6 @@ public class Dispatcher implements SmartLifecycle {
         }
     }
 
-    /** Whether a target's circuit is open: Roster treats it as down and sends it nothing until a probe succeeds. */
-    public boolean circuitOpen(String target) {
-        TargetLane lane = lanes.get(target);
-        return lane != null && lane.circuitOpen();
-    }
-
     /** A manual task was closed: its operation is acknowledged and the identity's next one may go. */
     public void taskDone(String target, OutboxEntry entry, java.time.Instant at) {
         outcomes.acknowledge(List.of(new Outcomes.Acknowledged(entry, at)));

@@ -42,7 +42,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     private final ScimSettings settings;
     private final ScimService scim;
     private final Client client;
-    private final Map<String, Object> creating = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> groupLocks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ScimConnector(String name, ScimSettings settings, ScimService scim, Client client) {
         this.name = name;
@@ -137,7 +137,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     private Object groupLock(String entitlement) {
-        return creating.computeIfAbsent(entitlement, k -> new Object());
+        return groupLocks.computeIfAbsent(entitlement, k -> new Object());
     }
 
     private void add(String identity, String entitlement) throws ConnectorException {
