@@ -32,26 +32,56 @@ final class RosterApi {
     /**
      * POSTs a JSON body and reads the JSON answer.
      *
-     * @return the answer, or null when Roster could not be reached or did not answer 200 (said on {@code err})
+     * @return the answer, or null when Roster could not be reached or did not answer 2xx (said on {@code err})
      */
     static @Nullable JsonNode postJson(String command, String base, String token, String path, String json,
                                        PrintWriter err) throws InterruptedException {
+        String body = send(command, base, token, "POST", path, json, err);
+        return body == null ? null : json(command, body, err);
+    }
+
+    /** GETs a JSON answer; null when it failed (said on {@code err}). */
+    static @Nullable JsonNode getJson(String command, String base, String token, String path, PrintWriter err)
+        throws InterruptedException {
+        String body = send(command, base, token, "GET", path, null, err);
+        return body == null ? null : json(command, body, err);
+    }
+
+    /**
+     * One call; the answer's body when it is 2xx, else null with the problem said on {@code err}.
+     *
+     * @param json the request body, or null for none
+     */
+    static @Nullable String send(String command, String base, String token, String method, String path,
+                                 @Nullable String json, PrintWriter err) throws InterruptedException {
         HttpResponse<String> response;
         try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token);
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
-                HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             err.println("roster " + command + ": cannot reach " + base + ": " + e.getMessage());
             return null;
         }
-        JsonNode answer = ImportCommand.parse(response.body());
-        if (response.statusCode() != 200 || answer == null) {
+        if (response.statusCode() / 100 != 2) {
+            JsonNode problem = ImportCommand.parse(response.body());
             err.println("roster " + command + ": " + response.statusCode() + " "
-                + (answer == null ? response.body() : answer.path("detail").asString(response.body())));
+                + (problem == null ? response.body() : problem.path("detail").asString(response.body())));
             return null;
+        }
+        return response.body();
+    }
+
+    private static @Nullable JsonNode json(String command, String body, PrintWriter err) {
+        JsonNode answer = ImportCommand.parse(body);
+        if (answer == null) {
+            err.println("roster " + command + ": the answer is not JSON: " + body);
         }
         return answer;
     }

@@ -148,6 +148,14 @@ public final class Lifecycle {
         return repository.find(employeeNumber);
     }
 
+    /**
+     * Reads the identity and locks it until the transaction ends, as an HR change to it does: a
+     * change made outside HR (drift mended) is then never interleaved with one from HR.
+     */
+    public Optional<Identity> lock(String employeeNumber) {
+        return repository.findForUpdate(employeeNumber);
+    }
+
     /** The next time-based change scheduled for the identity, if any. */
     public Optional<Instant> scheduledChange(String employeeNumber) {
         return schedule.find(employeeNumber).map(ScheduleRepository.Due::dueAt);

@@ -114,19 +114,27 @@ public final class PlanningStage {
     }
 
     /**
-     * Plans an identity again from its current HR record and state, after a change of its access
-     * that HR did not make (a grant approved or expired, a review decided, a policy reloaded).
+     * What planning an identity again did.
      *
-     * @return false when Roster does not know the identity
+     * @param planned operations the plan called for
+     * @param sent of those, how many go out now; the rest are held (safety guard, segregation of duties)
      */
-    public boolean replan(String identity, String cause, String correlationId, String source) {
+    public record Replanned(int planned, int sent) {
+    }
+
+    /**
+     * Plans an identity again from its current HR record and state, after a change of its access
+     * that HR did not make (a grant approved or expired, a review decided, a policy reloaded, drift
+     * found by reconciliation).
+     *
+     * @return empty when Roster does not know the identity
+     */
+    public Optional<Replanned> replan(String identity, String cause, String correlationId, String source) {
         return replan(identity, cause, correlationId, source, policy.current());
     }
 
-    boolean replan(String identity, String cause, String correlationId, String source, Policy with) {
-        Optional<Input> input = input(identity, cause, correlationId, source);
-        input.ifPresent(in -> process(in, with));
-        return input.isPresent();
+    Optional<Replanned> replan(String identity, String cause, String correlationId, String source, Policy with) {
+        return input(identity, cause, correlationId, source).map(in -> process(in, with));
     }
 
     /**
@@ -155,7 +163,7 @@ public final class PlanningStage {
             source, clock.instant(), false));
     }
 
-    private void process(Input in, Policy p) {
+    private Replanned process(Input in, Policy p) {
         Computed c = compute(in, p, true);
         if (c.decision() != null) {
             audit.append(new AuditEntry(in.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
@@ -175,6 +183,8 @@ public final class PlanningStage {
                 in.correlationId()));
         }
         events.publishEvent(plan);
+        int withheld = c.conflicts().values().stream().mapToInt(conflict -> conflict.additions().operations().size()).sum();
+        return new Replanned(c.plan().operations().size() + withheld, plan.operations().size());
     }
 
     /** A segregation-of-duties conflict on one target: the additions withheld, and why. */

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  */
 public interface ListOp {
 
-    /** One account as the target holds it. */
+    /** One account as the target holds it; attributes under Roster's names, as {@link CreateOp} takes them. */
     record ListedAccount(String key, @Nullable String identity, boolean enabled, Map<String, String> attributes,
                          Set<String> entitlements) {
     }
@@ -22,4 +22,13 @@ public interface ListOp {
      * @return how many accounts were listed
      */
     long list(int pageSize, Consumer<ListedAccount> each) throws ConnectorException;
+
+    /**
+     * The HR attributes (Roster's names: {@code givenName}, {@code email}, ...) this connector writes
+     * and reads back in a listing, so that a value changed on the target is attribute drift. A name
+     * not listed here is not compared (the target does not hold it, or cannot change it).
+     */
+    default Set<String> comparedAttributes() {
+        return Set.of();
+    }
 }

@@ -111,6 +111,30 @@ public final class Provisioning implements KnownAccounts {
         return lister.list(pageSize, each);
     }
 
+    /** The HR attributes a target's listing reads back under Roster's names, to be compared for drift. */
+    public Set<String> comparedAttributes(String target) {
+        return connectors.find(target).filter(ListOp.class::isInstance).map(c -> ((ListOp) c).comparedAttributes())
+            .orElse(Set.of());
+    }
+
+    /** Whether operations for the identity on the target are queued or on their way: its account is changing. */
+    public boolean inFlight(String target, String identity) {
+        return outbox.hasPending(target, identity);
+    }
+
+    /**
+     * Replaces what Roster believes an account holds with what was read from the target (nothing
+     * read: Roster believes there is no account), so that the next plan for the identity mends the
+     * difference. Call it in the transaction that plans the identity again.
+     */
+    public void adopt(String target, String identity, @org.jspecify.annotations.Nullable AccountSnapshot observed) {
+        if (observed == null) {
+            accounts.delete(target, identity);
+        } else {
+            accounts.saveAll(List.of(observed), clock.instant());
+        }
+    }
+
     /** Manual tasks, soonest due first. */
     public List<ManualTask> tasks(@org.jspecify.annotations.Nullable String target,
                                   ManualTask.@org.jspecify.annotations.Nullable Status status, int offset, int limit) {

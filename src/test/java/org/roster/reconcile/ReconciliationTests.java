@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.Provisioning;
 import org.roster.support.Api;
+import org.roster.support.Reconcile;
 import org.roster.support.ScimClients;
 import org.roster.support.Slapd;
 import org.roster.support.TestTargets;
@@ -77,6 +78,7 @@ class ReconciliationTests {
             c.modify("cn=dept-sales," + groups, new Modification(ModificationType.ADD, "member", "uid=r2," + people));
             c.modify("cn=employees," + groups, new Modification(ModificationType.DELETE, "member", "uid=r1," + people));
             c.modify("uid=r3," + people, new Modification(ModificationType.DELETE, "pwdAccountLockedTime"));
+            c.modify("uid=r1," + people, new Modification(ModificationType.REPLACE, "mail", "r1@elsewhere.example"));
             c.modify("uid=r4," + people, new Modification(ModificationType.REPLACE, "pwdAccountLockedTime", "000001010000Z"));
             c.add(new Entry("dn: uid=backdoor," + people, "objectClass: inetOrgPerson", "uid: backdoor", "cn: backdoor",
                 "sn: backdoor"));
@@ -95,19 +97,21 @@ class ReconciliationTests {
         assertThat(byKind.get("MISSING_ENTITLEMENT")).contains("R1 lacks 'employees'");
         assertThat(byKind.get("ORPHAN_ACCOUNT")).contains("uid=backdoor").contains("uid=r2");
         assertThat(byKind.get("MISSING_ACCOUNT")).startsWith("R2 ");
+        assertThat(byKind.get("ATTRIBUTE_DRIFT")).isEqualTo("R1 email is 'r1@elsewhere.example' on 'directory', HR says"
+            + " 'r1@example.com'");
         assertThat(byKind.get("EXTRA_ENTITLEMENT")).isNull(); // r2's re-made entry carries no employeeNumber: an orphan
+        assertThat(java.util.stream.StreamSupport.stream(drift.path("findings").spliterator(), false)
+            .map(f -> f.path("status").asString())).containsOnly("OPEN");
+        assertThat(drift.path("mode").asString()).isEqualTo("REPORT");
         // report mode: the directory is as the person left it
         try (LDAPConnection c = Slapd.shared().connect()) {
-            assertThat(c.getEntry("uid=r3," + people).getAttributeValue("pwdAccountLockedTime")).isNull();
+            assertThat(c.getEntry("uid=r3," + people, "pwdAccountLockedTime").getAttributeValue("pwdAccountLockedTime")).isNull();
         }
         assertThat(new Api("http://127.0.0.1:" + port, TOKEN).get("/api/v1/audit?kind=RECONCILED").body())
             .contains("finding(s)");
     }
 
     private JsonNode reconcile() {
-        Api.Response r = new Api("http://127.0.0.1:" + port, TOKEN).send("POST", "/api/v1/reconciliations",
-            "application/json", "{\"target\": \"directory\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json();
+        return Reconcile.run(new Api("http://127.0.0.1:" + port, TOKEN), "directory", null);
     }
 }

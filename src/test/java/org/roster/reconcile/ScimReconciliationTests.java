@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.Provisioning;
 import org.roster.support.Api;
+import org.roster.support.Reconcile;
 import org.roster.support.ScimClients;
 import org.roster.support.ScimTargetServer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,6 +78,7 @@ class ScimReconciliationTests {
         GroupResource admins = app.create("Groups", new GroupResource().setDisplayName("crm-admins")
             .setMembers(java.util.List.of(new Member().setValue(s1).setType("User"))));
         app.create("Users", new UserResource().setUserName("shadow-admin").setActive(true));
+        app.modifyRequest("Users", s1).replaceValue("displayName", "Mallory").invoke(UserResource.class);
 
         JsonNode drift = reconcile();
         Map<String, String> byKind = new HashMap<>();
@@ -87,14 +89,12 @@ class ScimReconciliationTests {
         assertThat(byKind.get("ENABLED_WITHOUT_ACCESS")).startsWith("S2 ").contains("TERMINATED");
         assertThat(byKind.get("EXTRA_ENTITLEMENT")).startsWith("S1 ").contains("crm-admins");
         assertThat(byKind.get("ORPHAN_ACCOUNT")).contains("enabled account");
-        assertThat(drift.path("findings").size()).isEqualTo(3);
+        assertThat(byKind.get("ATTRIBUTE_DRIFT")).isEqualTo("S1 displayName is 'Mallory' on 'crm', HR says 'GivenS1 FamilyS1'");
+        assertThat(drift.path("findings").size()).isEqualTo(4);
         assertThat(admins.getMembers()).hasSize(1);
     }
 
     private JsonNode reconcile() {
-        Api.Response r = new Api("http://127.0.0.1:" + port, TOKEN).send("POST", "/api/v1/reconciliations",
-            "application/json", "{\"target\": \"crm\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(200);
-        return r.json();
+        return Reconcile.run(new Api("http://127.0.0.1:" + port, TOKEN), "crm", null);
     }
 }

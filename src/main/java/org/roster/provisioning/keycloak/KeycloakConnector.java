@@ -174,14 +174,8 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
         }
         ObjectNode u = found.get();
         String id = u.path("id").asString();
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put("userName", u.path("username").asString());
-        putIfPresent(attributes, "email", u.path("email").asString(null));
-        putIfPresent(attributes, "givenName", u.path("firstName").asString(null));
-        putIfPresent(attributes, "familyName", u.path("lastName").asString(null));
+        Map<String, String> attributes = attributes(u);
         attributes.put("employeeNumber", identity);
-        putIfPresent(attributes, "department", u.path("attributes").path("department").path(0).asString(null));
-        putIfPresent(attributes, "title", u.path("attributes").path("title").path(0).asString(null));
         Set<String> entitlements = new TreeSet<>();
         call("GET", "/users/" + id + "/groups", null, "read groups of " + identity)
             .forEach(g -> entitlements.add(g.path("name").asString()));
@@ -217,12 +211,9 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
             JsonNode page = call("GET", "/users?briefRepresentation=false&first=" + first + "&max=" + pageSize, null,
                 "list users");
             for (JsonNode u : page) {
-                Map<String, String> attributes = new LinkedHashMap<>();
-                attributes.put("userName", u.path("username").asString());
-                putIfPresent(attributes, "email", u.path("email").asString(null));
                 String id = u.path("id").asString();
                 each.accept(new ListedAccount(id, u.path("attributes").path("employeeNumber").path(0).asString(null),
-                    u.path("enabled").asBoolean(true), attributes, entitlements.getOrDefault(id, Set.of())));
+                    u.path("enabled").asBoolean(true), attributes(u), entitlements.getOrDefault(id, Set.of())));
                 count++;
             }
             if (page.size() < pageSize) {
@@ -341,6 +332,29 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
             }
         }
         return Optional.empty();
+    }
+
+    /** The user's HR attributes under Roster's names. */
+    private static Map<String, String> attributes(JsonNode u) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("userName", u.path("username").asString());
+        putIfPresent(attributes, "email", u.path("email").asString(null));
+        putIfPresent(attributes, "givenName", u.path("firstName").asString(null));
+        putIfPresent(attributes, "familyName", u.path("lastName").asString(null));
+        putIfPresent(attributes, "employeeNumber", u.path("attributes").path("employeeNumber").path(0).asString(null));
+        putIfPresent(attributes, "department", u.path("attributes").path("department").path(0).asString(null));
+        putIfPresent(attributes, "title", u.path("attributes").path("title").path(0).asString(null));
+        return attributes;
+    }
+
+    /**
+     * Department and title are kept only where the realm's user profile allows unmanaged attributes,
+     * so they are not compared. (Keycloak lower-cases e-mail addresses; reconciliation compares e-mail
+     * without case everywhere.)
+     */
+    @Override
+    public Set<String> comparedAttributes() {
+        return Set.of("email", "givenName", "familyName");
     }
 
     private static void apply(ObjectNode user, Map<String, String> a, String identity) {

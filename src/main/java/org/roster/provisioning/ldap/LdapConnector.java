@@ -49,6 +49,10 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         "title", "title",
         "department", "departmentNumber");
 
+    /** userName is the RDN (not renamed) and employeeNumber the key: neither is drift to mend. */
+    private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "email", "title",
+        "department");
+
     private final String name;
     private final LdapSettings settings;
     private final LDAPConnectionPool pool;
@@ -253,13 +257,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             return Optional.empty();
         }
         SearchResultEntry e = entry.get();
-        Map<String, String> attributes = new LinkedHashMap<>();
-        for (Attribute a : e.getAttributes()) {
-            if (!a.getName().equalsIgnoreCase("objectClass")) {
-                attributes.put(a.getName(), a.getValue());
-            }
-        }
-        return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes, groups.of(e.getDN())));
+        return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes(e), groups.of(e.getDN())));
     }
 
     /**
@@ -282,17 +280,28 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             }, "cn", "member");
         long[] count = {0};
         paged(settings.peopleDn(), Filter.createEqualityFilter("objectClass", "inetOrgPerson"), pageSize, e -> {
-            Map<String, String> attributes = new LinkedHashMap<>();
-            for (Attribute a : e.getAttributes()) {
-                if (!a.getName().equalsIgnoreCase("objectClass")) {
-                    attributes.put(a.getName(), a.getValue());
-                }
-            }
-            each.accept(new ListedAccount(e.getDN(), e.getAttributeValue("employeeNumber"), !isDisabled(e), attributes,
+            each.accept(new ListedAccount(e.getDN(), e.getAttributeValue("employeeNumber"), !isDisabled(e), attributes(e),
                 memberships.getOrDefault(normalize(e.getDN()), Set.of())));
             count[0]++;
         }, "*", settings.disable().attribute());
         return count[0];
+    }
+
+    @Override
+    public Set<String> comparedAttributes() {
+        return COMPARED;
+    }
+
+    /** The entry's HR attributes under Roster's names. */
+    private static Map<String, String> attributes(SearchResultEntry e) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        ATTRIBUTES.forEach((roster, ldap) -> {
+            String v = e.getAttributeValue(ldap);
+            if (v != null) {
+                attributes.put(roster, v);
+            }
+        });
+        return attributes;
     }
 
     private void paged(String base, Filter filter, int pageSize, java.util.function.Consumer<SearchResultEntry> each,

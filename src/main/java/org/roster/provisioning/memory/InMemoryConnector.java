@@ -115,6 +115,11 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
     }
 
     @Override
+    public Set<String> comparedAttributes() {
+        return Set.of("givenName", "familyName", "displayName", "email", "title", "department");
+    }
+
+    @Override
     public void delete(String identity) throws ConnectorException {
         check();
         accounts.remove(identity);

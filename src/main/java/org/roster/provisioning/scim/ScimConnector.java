@@ -38,6 +38,10 @@ import org.roster.provisioning.UpdateOp;
 public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp,
     org.roster.provisioning.ListOp {
 
+    /** What the connector writes and a listing reads back (userName is the key, not renamed). */
+    private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "title", "email",
+        "department");
+
     private final String name;
     private final ScimSettings settings;
     private final ScimService scim;
@@ -179,6 +183,17 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             return Optional.empty();
         }
         UserResource u = user.get();
+        Map<String, String> attributes = attributes(u);
+        attributes.put("employeeNumber", identity);
+        Set<String> groups = new TreeSet<>();
+        ListResponse<GroupResource> memberOf = call("read groups of " + identity, () -> scim.searchRequest("Groups")
+            .filter("members.value eq \"" + u.getId() + "\"").invoke(GroupResource.class));
+        memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
+        return Optional.of(new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups));
+    }
+
+    /** The user's HR attributes under Roster's names. */
+    private static Map<String, String> attributes(UserResource u) {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("userName", u.getUserName());
         if (u.getName() != null) {
@@ -190,20 +205,21 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         if (u.getEmails() != null && !u.getEmails().isEmpty()) {
             putIfPresent(attributes, "email", u.getEmails().get(0).getValue());
         }
-        attributes.put("employeeNumber", identity);
         try {
             EnterpriseUserExtension ext = u.getExtension(EnterpriseUserExtension.class);
             if (ext != null) {
+                putIfPresent(attributes, "employeeNumber", ext.getEmployeeNumber());
                 putIfPresent(attributes, "department", ext.getDepartment());
             }
         } catch (RuntimeException e) {
             // no readable enterprise extension: nothing more to show
         }
-        Set<String> groups = new TreeSet<>();
-        ListResponse<GroupResource> memberOf = call("read groups of " + identity, () -> scim.searchRequest("Groups")
-            .filter("members.value eq \"" + u.getId() + "\"").invoke(GroupResource.class));
-        memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
-        return Optional.of(new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups));
+        return attributes;
+    }
+
+    @Override
+    public Set<String> comparedAttributes() {
+        return COMPARED;
     }
 
     /** Every group, then every user, with {@code startIndex}/{@code count} paging. */
@@ -228,13 +244,8 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             ListResponse<UserResource> page = call("list users", () -> scim.searchRequest("Users").page(from, pageSize)
                 .invoke(UserResource.class));
             for (UserResource u : page.getResources()) {
-                Map<String, String> attributes = new LinkedHashMap<>();
-                attributes.put("userName", u.getUserName());
-                if (u.getEmails() != null && !u.getEmails().isEmpty()) {
-                    putIfPresent(attributes, "email", u.getEmails().get(0).getValue());
-                }
                 each.accept(new ListedAccount(u.getId(), u.getExternalId(), !Boolean.FALSE.equals(u.getActive()),
-                    attributes, memberships.getOrDefault(u.getId(), Set.of())));
+                    attributes(u), memberships.getOrDefault(u.getId(), Set.of())));
                 count++;
             }
             start += page.getResources().size();
