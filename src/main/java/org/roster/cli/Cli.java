@@ -11,11 +11,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "roster", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
     description = "Roster: HR-driven identity lifecycle.%nWithout a command, starts the server.",
-    subcommands = {ImportCommand.class, PreviewCommand.class, AuditCommand.class, ReconcileCommand.class})
+    subcommands = {ImportCommand.class, PreviewCommand.class, AuditCommand.class, ReconcileCommand.class,
+        ReportCommand.class})
 public final class Cli implements Runnable {
 
     /** The commands this class runs; anything else starts the server. */
-    private static final Set<String> COMMANDS = Set.of("import", "preview", "audit", "reconcile", "help", "--help", "-h", "--version", "-V");
+    private static final Set<String> COMMANDS = Set.of("import", "preview", "audit", "reconcile", "report", "help", "--help", "-h", "--version", "-V");
 
     public static boolean handles(String[] args) {
         return args.length > 0 && COMMANDS.contains(args[0]);

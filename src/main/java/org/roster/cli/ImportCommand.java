@@ -39,8 +39,8 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--source", required = true, description = "the snapshot source, as in roster.hr.sources")
     String source;
 
-    @Option(names = "--url", description = "Roster's address (default: $ROSTER_URL or http://localhost:8080)")
-    @Nullable String url;
+    @picocli.CommandLine.Mixin
+    RosterAddress address = new RosterAddress();
 
     @Option(names = "--format", description = "csv, json or ndjson (default: from the file name)")
     @Nullable String format;
@@ -54,9 +54,8 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        String token = RosterApi.token();
+        String token = RosterApi.token("import", err);
         if (token == null) {
-            err.println("roster import: set ROSTER_TOKEN to an API token");
             return 2;
         }
         if (!Files.isReadable(file)) {
@@ -68,7 +67,7 @@ final class ImportCommand implements Callable<Integer> {
             err.println("roster import: cannot tell the format of " + file + "; give --format csv|json|ndjson");
             return 2;
         }
-        String base = RosterApi.base(url);
+        String base = address.base();
         long size = Files.size(file);
         Progress progress = new Progress(size, err);
         long started = System.nanoTime();

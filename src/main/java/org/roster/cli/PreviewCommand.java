@@ -32,8 +32,8 @@ final class PreviewCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "a policy file (.yml, .yaml) or HR changes (.json)")
     Path file;
 
-    @Option(names = "--url", description = "Roster's address (default: $ROSTER_URL or http://localhost:8080)")
-    @Nullable String url;
+    @picocli.CommandLine.Mixin
+    RosterAddress address = new RosterAddress();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -42,9 +42,8 @@ final class PreviewCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        String token = RosterApi.token();
+        String token = RosterApi.token("preview", err);
         if (token == null) {
-            err.println("roster preview: set ROSTER_TOKEN to an API token");
             return 2;
         }
         if (!Files.isReadable(file)) {
@@ -70,7 +69,7 @@ final class PreviewCommand implements Callable<Integer> {
             }
             body.set("events", events);
         }
-        JsonNode result = RosterApi.postJson("preview", RosterApi.base(url), token, "/api/v1/preview",
+        JsonNode result = RosterApi.postJson("preview", address.base(), token, "/api/v1/preview",
             JSON.writeValueAsString(body), err);
         if (result == null) {
             return 1;

@@ -29,8 +29,8 @@ final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "report or mend (default: the target's roster.reconcile mode)")
     @Nullable String mode;
 
-    @Option(names = "--url", description = "Roster's address (default: $ROSTER_URL or http://localhost:8080)")
-    @Nullable String url;
+    @picocli.CommandLine.Mixin
+    RosterAddress address = new RosterAddress();
 
     @Option(names = "--poll", description = "seconds between progress lines (default 2)")
     double poll = 2;
@@ -42,12 +42,11 @@ final class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String token = RosterApi.token();
+        String token = RosterApi.token("reconcile", err);
         if (token == null) {
-            err.println("roster reconcile: set ROSTER_TOKEN to an API token");
             return 2;
         }
-        String base = RosterApi.base(url);
+        String base = address.base();
         Map<String, String> request = mode == null ? Map.of("target", target) : Map.of("target", target, "mode", mode);
         JsonNode run = RosterApi.postJson("reconcile", base, token, "/api/v1/reconciliations",
             JSON.writeValueAsString(request), err);

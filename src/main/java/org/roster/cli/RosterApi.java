@@ -25,6 +25,15 @@ final class RosterApi {
             ImportCommand.environment.apply("ROSTER_BOOTSTRAP_TOKEN"));
     }
 
+    /** The token, or null with the way to give one said on {@code err}. */
+    static @Nullable String token(String command, PrintWriter err) {
+        String token = token();
+        if (token == null) {
+            err.println("roster " + command + ": set ROSTER_TOKEN to an API token");
+        }
+        return token;
+    }
+
     static String base(@Nullable String url) {
         return ImportCommand.firstOf(url, ImportCommand.environment.apply("ROSTER_URL"), "http://localhost:8080");
     }

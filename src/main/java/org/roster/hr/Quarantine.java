@@ -40,6 +40,11 @@ public final class Quarantine {
         return repository.list(status, offset, limit);
     }
 
+    /** HR records quarantined in a period (at most {@code limit}), oldest first. */
+    public List<QuarantinedRecord> receivedBetween(java.time.Instant from, java.time.Instant to, int limit) {
+        return repository.receivedBetween(from, to, limit);
+    }
+
     public long count(QuarantinedRecord.@Nullable Status status) {
         return repository.count(status);
     }

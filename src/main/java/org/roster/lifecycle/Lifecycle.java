@@ -156,6 +156,11 @@ public final class Lifecycle {
         return repository.findForUpdate(employeeNumber);
     }
 
+    /** Joiners, movers, leavers and the other transitions that happened in a period, counted by kind. */
+    public java.util.Map<String, Long> transitionsBetween(Instant from, Instant to) {
+        return repository.countTransitions(from, to);
+    }
+
     /** The next time-based change scheduled for the identity, if any. */
     public Optional<Instant> scheduledChange(String employeeNumber) {
         return schedule.find(employeeNumber).map(ScheduleRepository.Due::dueAt);

@@ -180,6 +180,11 @@ public final class Provisioning implements KnownAccounts {
         return revocations.forIdentity(identity);
     }
 
+    /** Every revocation check in a period (at most {@code limit}), oldest first. */
+    public List<Revocation> revocationsBetween(java.time.Instant from, java.time.Instant to, int limit) {
+        return revocations.between(from, to, limit);
+    }
+
     /** Per configured target: revocation latency against its objective, breaches, failed checks, overdue revocations. */
     public List<TargetPropagation> propagation(java.time.Instant from, java.time.Instant to) {
         List<TargetPropagation> report = new java.util.ArrayList<>();

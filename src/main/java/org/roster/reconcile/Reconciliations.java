@@ -170,6 +170,12 @@ public class Reconciliations {
         return findings.finding(findingId).orElseThrow();
     }
 
+    /** Runs, findings and accepted drift of a period, for the compliance report. */
+    public DriftSummary between(Instant from, Instant to) {
+        return new DriftSummary(findings.runsBetween(from, to), findings.countsBetween(from, to),
+            findings.latestCountsBetween(from, to), findings.acceptancesAt(to.isAfter(clock.instant()) ? clock.instant() : to));
+    }
+
     /** Targets being reconciled now, with their run ids. */
     public Map<String, String> running() {
         return Map.copyOf(running);

@@ -43,6 +43,12 @@ public class QuarantineRepository {
             .params(status.name(), limit, offset).query(QuarantineRepository::map).list();
     }
 
+    /** Records quarantined in a period, oldest first. */
+    public List<QuarantinedRecord> receivedBetween(Instant from, Instant to, int limit) {
+        return jdbc.sql("select * from hr_quarantine where received_at >= ? and received_at < ? order by received_at limit ?")
+            .params(java.sql.Timestamp.from(from), java.sql.Timestamp.from(to), limit).query(QuarantineRepository::map).list();
+    }
+
     public long count(QuarantinedRecord.@Nullable Status status) {
         if (status == null) {
             return jdbc.sql("select count(*) from hr_quarantine").query(Long.class).single();

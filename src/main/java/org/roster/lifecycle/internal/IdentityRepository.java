@@ -98,6 +98,17 @@ public class IdentityRepository {
             .update();
     }
 
+    /** Transitions that happened in a period, counted by kind. */
+    public java.util.Map<String, Long> countTransitions(java.time.Instant from, java.time.Instant to) {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.sql("select kind, count(*) from lifecycle_event where occurred_at >= ? and occurred_at < ? group by kind")
+            .params(Timestamp.from(from), Timestamp.from(to))
+            .query((java.sql.ResultSet rs) -> {
+                counts.put(rs.getString(1), rs.getLong(2));
+            });
+        return counts;
+    }
+
     public List<Transition> transitions(String employeeNumber) {
         return jdbc.sql("select * from lifecycle_event where employee_number = ? order by seq").param(employeeNumber)
             .query((rs, n) -> {

@@ -40,6 +40,12 @@ public class RevocationRepository {
     }
 
     /** A target's checks within a period, most recent first. */
+    /** Every target's revocation checks in a period, oldest first. */
+    public List<Revocation> between(Instant from, Instant to, int limit) {
+        return jdbc.sql("select * from revocation where checked_at >= ? and checked_at < ? order by checked_at limit ?")
+            .params(Timestamp.from(from), Timestamp.from(to), limit).query(RevocationRepository::map).list();
+    }
+
     public List<Revocation> forTarget(String target, Instant from, Instant to, int limit) {
         return jdbc.sql("""
                 select * from revocation where target = ? and checked_at >= ? and checked_at < ?

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.roster.reconcile.DriftSummary;
 import org.roster.reconcile.Finding;
 import org.roster.reconcile.ReconcileRun;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -108,11 +109,30 @@ public class FindingRepository {
     }
 
     /** Findings made in a period, by target, kind and status: for the compliance report. */
-    public List<Map<String, Object>> countsBetween(Instant from, Instant to) {
+    public List<DriftSummary.Count> countsBetween(Instant from, Instant to) {
         return jdbc.sql("""
                 select target, kind, status, count(*) as n from reconcile_finding where found_at >= ? and found_at < ?
                 group by target, kind, status order by target, kind, status""")
-            .params(Timestamp.from(from), Timestamp.from(to)).query().listOfRows();
+            .params(Timestamp.from(from), Timestamp.from(to))
+            .query((rs, n) -> new DriftSummary.Count(rs.getString(1), Finding.Kind.valueOf(rs.getString(2)),
+                Finding.Status.valueOf(rs.getString(3)), rs.getLong(4)))
+            .list();
+    }
+
+    /** The findings of each target's last finished run started in a period, by target, kind and status. */
+    public List<DriftSummary.Count> latestCountsBetween(Instant from, Instant to) {
+        Timestamp f = Timestamp.from(from);
+        Timestamp t = Timestamp.from(to);
+        return jdbc.sql("""
+                select target, kind, status, count(*) as n from reconcile_finding where run_id in (
+                    select r.id from reconcile_run r where r.status = 'FINISHED' and r.started_at >= ? and r.started_at < ?
+                    and r.started_at = (select max(l.started_at) from reconcile_run l where l.target = r.target
+                                        and l.status = 'FINISHED' and l.started_at >= ? and l.started_at < ?))
+                group by target, kind, status order by target, kind, status""")
+            .params(f, t, f, t)
+            .query((rs, n) -> new DriftSummary.Count(rs.getString(1), Finding.Kind.valueOf(rs.getString(2)),
+                Finding.Status.valueOf(rs.getString(3)), rs.getLong(4)))
+            .list();
     }
 
     /** Runs started in a period: for the compliance report. */
@@ -143,11 +163,15 @@ public class FindingRepository {
     }
 
     /** Accepted drift in force at {@code at}: for the compliance report's exceptions. */
-    public List<Map<String, Object>> acceptancesAt(Instant at) {
+    public List<DriftSummary.Accepted> acceptancesAt(Instant at) {
         return jdbc.sql("""
                 select target, kind, subject, item, reason, accepted_by, accepted_at, expires_at
                 from reconcile_acceptance where accepted_at <= ? and expires_at > ? order by expires_at""")
-            .params(Timestamp.from(at), Timestamp.from(at)).query().listOfRows();
+            .params(Timestamp.from(at), Timestamp.from(at))
+            .query((rs, n) -> new DriftSummary.Accepted(rs.getString(1), Finding.Kind.valueOf(rs.getString(2)),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(),
+                rs.getTimestamp(8).toInstant()))
+            .list();
     }
 
     public static String acceptanceNote(String by, String reason, Instant until) {

@@ -1,0 +1,115 @@
+package org.roster.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.roster.hr.QuarantinedRecord;
+import org.roster.provisioning.Revocation;
+import org.roster.reconcile.DriftSummary;
+
+/**
+ * What happened to identities and access in a period, and whether it was done as the controls
+ * require, with the evidence behind each statement.
+ *
+ * @param from start of the period, inclusive
+ * @param to end of the period, exclusive
+ * @param transitions lifecycle transitions in the period by kind (JOINER, MOVER, LEAVER, ...)
+ * @param revocation per target: how long leavers' access took to be verified gone
+ * @param fullRevocation per leaver: until the last of its targets was verified
+ * @param failedVerifications revocations whose read-back still showed access
+ * @param exceptions access outside policy in force at the end of the period, with owners
+ * @param drift reconciliation runs and findings of the period, and accepted drift
+ * @param quarantine HR records quarantined in the period instead of acted on
+ * @param posture IdP token and session lifetimes above the maximum (read from the targets now)
+ */
+public record ComplianceReport(Instant from, Instant to, Instant generatedAt, String policyVersion,
+                               Integrity integrity, Map<String, Long> transitions, List<TargetRevocation> revocation,
+                               FullRevocation fullRevocation, List<Revocation> failedVerifications,
+                               List<ExceptionEntry> exceptions, DriftSummary drift, Quarantine quarantine,
+                               List<PostureEntry> posture, List<Control> controls) {
+
+    /**
+     * Whether the audit trail the report rests on is intact.
+     *
+     * @param records records checked in the whole chain
+     * @param brokenAt the first record that breaks the chain or a checkpoint, if any
+     */
+    public record Integrity(boolean intact, long records, @Nullable Long brokenAt, @Nullable String reason,
+                            long checkpoints, String signingKey) {
+    }
+
+    /** A distribution of durations: how many, the median, the 95th percentile, the worst. */
+    public record Distribution(long count, @Nullable Duration p50, @Nullable Duration p95, @Nullable Duration max) {
+    }
+
+    /**
+     * One target's revocations in the period.
+     *
+     * @param breaches revocations verified later than the objective
+     * @param overdue revocations still not acknowledged beyond the objective when the report was made
+     * @param worst the slowest, slowest first
+     */
+    public record TargetRevocation(String target, Duration slo, Distribution verified, long failed, long notVerifiable,
+                                   long breaches, long overdue, List<Revocation> worst) {
+    }
+
+    /**
+     * Leavers whose every target was checked in the period: from the HR change to the last target verified.
+     *
+     * @param incomplete leavers with at least one target failed or not verifiable
+     * @param worst the slowest leavers, slowest first
+     */
+    public record FullRevocation(Distribution verified, long incomplete, List<Leaver> worst) {
+    }
+
+    /** One leaver's revocation across targets. */
+    public record Leaver(String identity, String correlationId, Instant hrReceivedAt, Duration took, String lastTarget) {
+    }
+
+    /**
+     * An exception, JIT grant or accepted drift in force.
+     *
+     * @param kind {@code EXCEPTION}, {@code JIT} or {@code ACCEPTED_DRIFT}
+     * @param owner who answers for it: the entitlement's owner, else who approved or accepted it
+     */
+    public record ExceptionEntry(String kind, String subject, String target, String item, String owner,
+                                 @Nullable String approvedBy, @Nullable Instant until, String reason) {
+    }
+
+    /** HR records quarantined in the period; the records themselves stay in the quarantine, not in the report. */
+    public record Quarantine(long total, Map<String, Long> byStatus, Map<String, Long> byField,
+                             List<QuarantineEntry> first) {
+    }
+
+    /** One quarantined record: where it came from and why it was not acted on. */
+    public record QuarantineEntry(String id, String source, @Nullable String employeeNumber, String field, String reason,
+                                  QuarantinedRecord.Status status, Instant receivedAt) {
+    }
+
+    /** A target's token or session lifetime above the maximum, or why it could not be read. */
+    public record PostureEntry(String target, List<String> above, @Nullable String error) {
+    }
+
+    /** How a control stands in the period. */
+    public enum Status {
+        /** The evidence shows the control operating. */
+        MET,
+        /** The evidence shows gaps: see {@code attention}. */
+        ATTENTION,
+        /** Roster has nothing for it in this period. */
+        NO_EVIDENCE
+    }
+
+    /**
+     * One control and the evidence behind its status.
+     *
+     * @param framework e.g. {@code NIST CSF 2.0}
+     * @param evidence what Roster's data shows, each line with its numbers
+     * @param attention what needs looking at
+     */
+    public record Control(String framework, String id, String title, Status status, List<String> evidence,
+                          List<String> attention) {
+    }
+}
