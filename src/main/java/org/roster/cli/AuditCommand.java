@@ -9,11 +9,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditRecord;
 import org.roster.audit.ChainVerifier;
+import org.roster.audit.Checkpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,6 +47,14 @@ final class AuditCommand implements Runnable {
         @Option(names = "--store", description = "the store's JDBC URL (as roster.store.url)")
         @Nullable String store;
 
+        @Option(names = "--checkpoints", description = "with --file: the signed checkpoints (GET /api/v1/audit/checkpoints)"
+            + " to check the export against")
+        @Nullable Path checkpointFile;
+
+        @Option(names = "--key", description = "the checkpoint public key (Base64) or its key id you trust: every"
+            + " checkpoint must be signed by it (without it, a checkpoint re-signed with another key would pass)")
+        @Nullable String key;
+
         @Option(names = "--user", description = "the store's user (default sa)")
         String user = "sa";
 
@@ -62,12 +72,19 @@ final class AuditCommand implements Runnable {
                 err.println("roster audit verify: give --file EXPORT or --store JDBC_URL");
                 return 2;
             }
-            ChainVerifier verifier = new ChainVerifier();
+            if (checkpointFile != null && file == null) {
+                err.println("roster audit verify: --checkpoints goes with --file (the store has its own)");
+                return 2;
+            }
+            Signed signed = new Signed();
             if (file != null) {
+                if (checkpointFile != null) {
+                    signed.expect(List.of(JSON.readValue(Files.readString(checkpointFile), Checkpoints.Checkpoint[].class)));
+                }
                 try (BufferedReader lines = Files.newBufferedReader(file)) {
                     String line;
                     while ((line = lines.readLine()) != null) {
-                        if (!line.isBlank() && !verifier.accept(JSON.readValue(line, AuditRecord.class))) {
+                        if (!line.isBlank() && !signed.accept(JSON.readValue(line, AuditRecord.class))) {
                             break;
                         }
                     }
@@ -75,22 +92,90 @@ final class AuditCommand implements Runnable {
             } else {
                 String secret = password != null ? password : ImportCommand.environment.apply("ROSTER_STORE_PASSWORD");
                 try (Connection c = DriverManager.getConnection(store, user, secret == null ? "" : secret)) {
-                    readStore(c, verifier);
+                    signed.expect(readCheckpoints(c));
+                    readStore(c, signed);
                 }
             }
-            ChainVerifier.Result r = verifier.result();
-            if (r.intact()) {
-                out.printf("audit chain intact: %d record(s) checked, up to record %d (hash %s)%s%n", r.checked(),
-                    r.lastSeq(), r.lastHash(), r.unchained() > 0 ? "; " + r.unchained() + " older record(s) before the"
-                        + " chain began" : "");
-                return 0;
+            ChainVerifier.Result r = signed.chain.result();
+            if (!r.intact()) {
+                out.printf("audit chain BROKEN at record %d: %s (%d record(s) intact before it)%n", r.brokenAt(),
+                    r.reason(), r.checked());
+                return 1;
             }
-            out.printf("audit chain BROKEN at record %d: %s (%d record(s) intact before it)%n", r.brokenAt(), r.reason(),
-                r.checked());
-            return 1;
+            out.printf("audit chain intact: %d record(s) checked, up to record %d (hash %s)%s%n", r.checked(),
+                r.lastSeq(), r.lastHash(), r.unchained() > 0 ? "; " + r.unchained() + " older record(s) before the"
+                    + " chain began" : "");
+            String problem = signed.check(key, r.lastSeq());
+            if (problem != null) {
+                out.println("signed checkpoints FAIL: " + problem);
+                return 1;
+            }
+            if (signed.verified > 0) {
+                out.printf("signed checkpoints verified: %d, signed by key(s) %s%n", signed.verified, signed.keys);
+            } else {
+                out.println("no signed checkpoint to check: a chain rewritten with every hash recomputed would pass;"
+                    + " keep checkpoints and pin their key with --key");
+            }
+            return 0;
         }
 
-        private static void readStore(Connection c, ChainVerifier verifier) throws SQLException {
+        /** The chain, and the hashes of the records the checkpoints signed, as the records go by. */
+        private static final class Signed {
+            final ChainVerifier chain = new ChainVerifier();
+            final java.util.Map<Long, Checkpoints.Checkpoint> wanted = new java.util.TreeMap<>();
+            final java.util.Map<Long, String> seen = new java.util.HashMap<>();
+            final java.util.Set<String> keys = new java.util.TreeSet<>();
+            long verified;
+
+            void expect(List<Checkpoints.Checkpoint> checkpoints) {
+                checkpoints.forEach(c -> wanted.put(c.seq(), c));
+            }
+
+            boolean accept(AuditRecord r) {
+                if (wanted.containsKey(r.seq())) {
+                    seen.put(r.seq(), r.hash());
+                }
+                return chain.accept(r);
+            }
+
+            /** The first checkpoint that fails, said plainly; null when all within the chain hold. */
+            @Nullable String check(@Nullable String pinned, long lastSeq) {
+                for (Checkpoints.Checkpoint c : wanted.values()) {
+                    if (pinned != null && !pinned.equals(c.keyId()) && !pinned.equals(c.publicKey())) {
+                        return "checkpoint at record " + c.seq() + " is signed by key " + c.keyId() + ", not the key given";
+                    }
+                    if (!Checkpoints.signatureHolds(c)) {
+                        return "checkpoint at record " + c.seq() + ": the signature does not verify";
+                    }
+                    if (c.seq() > lastSeq) {
+                        continue; // signed after the export was taken
+                    }
+                    String hash = seen.get(c.seq());
+                    if (hash == null || !hash.equals(c.hash())) {
+                        return "checkpoint at record " + c.seq() + ": the record " + (hash == null ? "is gone"
+                            : "no longer has the signed hash: the chain was rewritten");
+                    }
+                    keys.add(c.keyId());
+                    verified++;
+                }
+                return pinned != null && verified == 0 ? "no checkpoint signed by the key given covers these records" : null;
+            }
+        }
+
+        private static List<Checkpoints.Checkpoint> readCheckpoints(Connection c) throws SQLException {
+            List<Checkpoints.Checkpoint> out = new java.util.ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "select seq, hash, signed_at, key_id, public_key, signature from audit_checkpoint order by seq");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Checkpoints.Checkpoint(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        rs.getString(4), rs.getString(5), rs.getString(6)));
+                }
+            }
+            return out;
+        }
+
+        private static void readStore(Connection c, Signed verifier) throws SQLException {
             long headSeq;
             String headHash;
             try (PreparedStatement s = c.prepareStatement("select last_seq, last_hash from audit_chain where id = 1");
@@ -126,7 +211,7 @@ final class AuditCommand implements Runnable {
                     break;
                 }
             }
-            verifier.expectEnd(headSeq, headHash);
+            verifier.chain.expectEnd(headSeq, headHash);
         }
     }
 }

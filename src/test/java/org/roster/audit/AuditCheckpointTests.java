@@ -3,9 +3,16 @@ package org.roster.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.unboundid.scim2.client.ScimService;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roster.cli.Cli;
 import org.roster.support.Api;
 import org.roster.support.ScimClients;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -30,6 +37,8 @@ class AuditCheckpointTests {
 
     @LocalServerPort
     int port;
+    @TempDir
+    Path dir;
 
     @Test
     void aChainRewrittenWithEveryHashRecomputedStillFailsItsSignedCheckpoint() throws Exception {
@@ -41,6 +50,20 @@ class AuditCheckpointTests {
         assertThat(signed.status()).as(signed.body()).isEqualTo(200);
         long signedSeq = signed.json().path("seq").asLong();
         assertThat(api.get("/api/v1/audit/verify").json().path("intact").asBoolean()).isTrue();
+        String keyId = signed.json().path("keyId").asString();
+
+        // offline, with the key pinned: from the store, and from an export with the checkpoints beside it
+        assertThat(cli("audit", "verify", "--store", STORE, "--key", keyId)).isZero();
+        assertThat(out()).contains("audit chain intact").contains("signed checkpoints verified: 1");
+        Path export = dir.resolve("audit.jsonl");
+        Files.writeString(export, api.get("/api/v1/audit/export?format=jsonl").body());
+        Path checkpoints = dir.resolve("checkpoints.json");
+        Files.writeString(checkpoints, api.get("/api/v1/audit/checkpoints").body());
+        assertThat(cli("audit", "verify", "--file", export.toString(), "--checkpoints", checkpoints.toString(),
+            "--key", keyId)).isZero();
+        assertThat(out()).contains("signed checkpoints verified: 1");
+        assertThat(cli("audit", "verify", "--store", STORE, "--key", "0123456789abcdef")).isEqualTo(1);
+        assertThat(out()).contains("not the key given");
 
         // an attacker with the database edits a record and recomputes every hash after it, and the head
         try (Connection c = DriverManager.getConnection(STORE, "sa", "")) {
@@ -77,6 +100,20 @@ class AuditCheckpointTests {
         assertThat(after.path("intact").asBoolean()).isFalse();
         assertThat(after.path("checkpoints").path("brokenAt").asLong()).isEqualTo(signedSeq);
         assertThat(after.path("checkpoints").path("reason").asString()).contains("rewritten");
+        assertThat(cli("audit", "verify", "--store", STORE, "--key", keyId)).isEqualTo(1);
+        assertThat(out()).contains("audit chain intact").contains("checkpoint at record " + signedSeq)
+            .contains("rewritten");
+    }
+
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+
+    private int cli(String... args) {
+        stdout.reset();
+        return Cli.run(args, new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+    }
+
+    private String out() {
+        return stdout.toString(StandardCharsets.UTF_8);
     }
 
 }
