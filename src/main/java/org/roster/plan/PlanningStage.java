@@ -255,7 +255,10 @@ public final class PlanningStage {
         String context = in.state() == LifecycleState.ON_LEAVE && leave != LeaveMode.KEEP
             ? in.context() + " (leave of absence: " + leave.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")"
             : in.context();
-        Plan plan = Planner.plan(in.identity(), desired, known, context, in.kind() == TransitionKind.LEAVER,
+        // Whatever takes access from someone who has left is a revocation, whoever found it (a leaver's
+        // HR change, or reconciliation finding an account re-enabled by hand): it takes the priority lane.
+        boolean revocation = in.kind() == TransitionKind.LEAVER || in.state() == LifecycleState.TERMINATED;
+        Plan plan = Planner.plan(in.identity(), desired, known, context, revocation,
             in.delete(), in.correlationId(), in.receivedAt(), now, p.version(), in.source());
         return new Computed(plan, holdsAccess ? describe(granted) : null, conflicts, desired);
     }

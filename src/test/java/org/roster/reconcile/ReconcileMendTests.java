@@ -141,6 +141,12 @@ class ReconcileMendTests {
                     .as(m).isNotNull();
             }
             assertThat(c.getEntry("cn=employees," + GROUPS).getAttributeValues("member")).contains("uid=m1," + PEOPLE);
+            // taking access from a leaver is a revocation whoever found it: priority lane, then verified by read-back
+            for (String m : leavers) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> provisioning.revocations(m).stream()
+                    .anyMatch(r -> r.correlationId().startsWith("reconcile-")
+                        && r.result() == org.roster.provisioning.Revocation.Result.VERIFIED));
+            }
             assertThat(c.getEntry("uid=m1," + PEOPLE).getAttributeValue("mail")).isEqualTo("m1@example.com");
             assertThat(c.getEntry("cn=break-glass," + GROUPS).getAttributeValues("member")).contains("uid=m7," + PEOPLE);
         }

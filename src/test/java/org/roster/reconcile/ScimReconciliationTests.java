@@ -65,6 +65,9 @@ class ScimReconciliationTests {
     void driftMadeThroughTheApplicationsOwnApiIsFound() throws Exception {
         ScimService hr = ScimClients.hr("http://127.0.0.1:" + port, TOKEN);
         hr.create("Users", ScimClients.user("S1", "s1", "Sales", "employee", null));
+        for (String n : new String[] {"S3", "S4", "S5"}) {
+            hr.create("Users", ScimClients.user(n, n.toLowerCase(java.util.Locale.ROOT), "Sales", "employee", null));
+        }
         UserResource leaver = hr.create("Users", ScimClients.user("S2", "s2", "Sales", "employee", null));
         hr.modifyRequest("Users", leaver.getId()).replaceValue("active", false).invoke(UserResource.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
@@ -79,6 +82,14 @@ class ScimReconciliationTests {
             .setMembers(java.util.List.of(new Member().setValue(s1).setType("User"))));
         app.create("Users", new UserResource().setUserName("shadow-admin").setActive(true));
         app.modifyRequest("Users", s1).replaceValue("displayName", "Mallory").invoke(UserResource.class);
+        String s3 = crm.userByExternalId("S3").orElseThrow().getId().orElseThrow();
+        app.modifyRequest("Users", s3).replaceValue("active", false).invoke(UserResource.class);
+        String s4 = crm.userByExternalId("S4").orElseThrow().getId().orElseThrow();
+        GroupResource users = app.searchRequest("Groups").filter("displayName eq \"crm-users\"")
+            .invoke(GroupResource.class).getResources().get(0);
+        app.modifyRequest("Groups", users.getId()).removeValues("members[value eq \"" + s4 + "\"]")
+            .invoke(GroupResource.class);
+        app.delete("Users", crm.userByExternalId("S5").orElseThrow().getId().orElseThrow());
 
         JsonNode drift = reconcile();
         Map<String, String> byKind = new HashMap<>();
@@ -90,8 +101,22 @@ class ScimReconciliationTests {
         assertThat(byKind.get("EXTRA_ENTITLEMENT")).startsWith("S1 ").contains("crm-admins");
         assertThat(byKind.get("ORPHAN_ACCOUNT")).contains("enabled account");
         assertThat(byKind.get("ATTRIBUTE_DRIFT")).isEqualTo("S1 displayName is 'Mallory' on 'crm', HR says 'GivenS1 FamilyS1'");
-        assertThat(drift.path("findings").size()).isEqualTo(4);
+        assertThat(byKind.get("DISABLED_ACCOUNT")).startsWith("S3 ");
+        assertThat(byKind.get("MISSING_ENTITLEMENT")).isEqualTo("S4 lacks 'crm-users', granted by everyone");
+        assertThat(byKind.get("MISSING_ACCOUNT")).startsWith("S5 ");
+        assertThat(drift.path("findings").size()).isEqualTo(7);
         assertThat(admins.getMembers()).hasSize(1);
+
+        // mended through the normal pipeline, every kind but the orphan is undone on the application
+        JsonNode mended = Reconcile.run(new Api("http://127.0.0.1:" + port, TOKEN), "crm", "mend");
+        assertThat(mended.path("mended").asLong()).isEqualTo(6);
+        await().atMost(Duration.ofSeconds(20)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+        JsonNode after = reconcile();
+        assertThat(after.path("findings").size()).as(after.toString()).isEqualTo(1);
+        assertThat(after.path("findings").get(0).path("kind").asString()).isEqualTo("ORPHAN_ACCOUNT");
+        assertThat(crm.userByExternalId("S2").orElseThrow().isActive()).contains(false);
+        assertThat(crm.userByExternalId("S3").orElseThrow().isActive()).contains(true);
+        assertThat(crm.userByExternalId("S5")).isPresent();
     }
 
     private JsonNode reconcile() {
