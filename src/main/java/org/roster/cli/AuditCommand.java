@@ -147,8 +147,8 @@ final class AuditCommand implements Runnable {
                     if (!Checkpoints.signatureHolds(c)) {
                         return "checkpoint at record " + c.seq() + ": the signature does not verify";
                     }
-                    if (c.seq() > lastSeq) {
-                        continue; // signed after the export was taken
+                    if (c.seq() > lastSeq || Checkpoints.coversNothing(c)) {
+                        continue; // signed after the export was taken, or before any record was chained
                     }
                     String hash = seen.get(c.seq());
                     if (hash == null || !hash.equals(c.hash())) {
