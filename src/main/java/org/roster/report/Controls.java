@@ -53,7 +53,10 @@ final class Controls {
         evidence.add(t.getOrDefault("JOINER", 0L) + " joiner(s), " + t.getOrDefault("MOVER", 0L) + " mover(s), "
             + t.getOrDefault("LEAVER", 0L) + " leaver(s) (" + transitions + " lifecycle transition(s) in all) classified from HR"
             + " records, each in the audit trail with the HR event that caused it");
-        evidence.add(r.quarantine().total() + " HR record(s) quarantined instead of acted on " + r.quarantine().byStatus());
+        evidence.add(r.quarantine().total() + " HR record(s) quarantined instead of acted on"
+            + (r.quarantine().byStatus().isEmpty() ? "" : " (" + r.quarantine().byStatus().entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.joining(", ")) + ")"));
         var full = r.fullRevocation();
         evidence.add(full.verified().count() + " leaver(s) verified gone on every target; median "
             + human(full.verified().p50()) + ", 95th percentile " + human(full.verified().p95()) + ", worst "

@@ -34,8 +34,9 @@ public final class ReportHtml {
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Roster compliance report ")
             .append(e(r.from())).append(" to ").append(e(r.to())).append("</title><style>").append(STYLE)
             .append("</style></head><body>");
-        h.append("<h1>Identity lifecycle compliance report</h1><p class=\"muted\">Period ").append(e(r.from()))
-            .append(" (inclusive) to ").append(e(r.to())).append(" (exclusive). Generated ").append(e(r.generatedAt()))
+        h.append("<h1>Identity lifecycle compliance report</h1><p class=\"muted\">Period ").append(e(seconds(r.from())))
+            .append(" (inclusive) to ").append(e(seconds(r.to()))).append(" (exclusive). Generated ")
+            .append(e(seconds(r.generatedAt())))
             .append(" by Roster from its own records; policy version <code>").append(e(r.policyVersion()))
             .append("</code>.</p>");
         integrity(h, r.integrity());
@@ -202,12 +203,17 @@ public final class ReportHtml {
         h.append("</ul>");
     }
 
+    private static Instant seconds(Instant i) {
+        return i.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
     private static String d(@Nullable Duration d) {
         String s = human(d);
         return s == null ? "&ndash;" : e(s);
     }
 
     private static String e(@Nullable Object o) {
-        return o == null ? "" : HtmlUtils.htmlEscape(o instanceof Instant i ? i.toString() : o.toString());
+        return o == null ? "" : HtmlUtils.htmlEscape(o instanceof Instant i
+            ? i.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString() : o.toString());
     }
 }
