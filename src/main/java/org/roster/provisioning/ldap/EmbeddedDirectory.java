@@ -7,8 +7,13 @@ import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.schema.Schema;
 import com.unboundid.ldif.LDIFException;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.jspecify.annotations.Nullable;
 
 /**
  * UnboundID's in-memory LDAP server on a loopback port: the quick start's demo directory. Its schema
@@ -20,13 +25,24 @@ public final class EmbeddedDirectory implements AutoCloseable {
     public static final String ADMIN_DN = "cn=admin";
 
     private final InMemoryDirectoryServer server;
+    private final @Nullable Path file;
 
-    private EmbeddedDirectory(InMemoryDirectoryServer server) {
+    private EmbeddedDirectory(InMemoryDirectoryServer server, @Nullable Path file) {
         this.server = server;
+        this.file = file;
     }
 
-    /** Starts a directory holding {@code baseDn}, {@code ou=people} and {@code ou=groups} under it. */
+    /** Starts a directory holding {@code baseDn}, {@code ou=people} and {@code ou=groups} under it, in memory only. */
     public static EmbeddedDirectory start(String baseDn, int port, String adminPassword) {
+        return start(baseDn, port, adminPassword, null);
+    }
+
+    /**
+     * Starts a directory holding {@code baseDn}, {@code ou=people} and {@code ou=groups} under it; with
+     * a file, loaded from it when it exists and saved to it at {@link #close()}, so that the directory
+     * outlives a restart as Roster's store does.
+     */
+    public static EmbeddedDirectory start(String baseDn, int port, String adminPassword, @Nullable Path file) {
         try {
             InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(baseDn);
             config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap",
@@ -34,12 +50,17 @@ public final class EmbeddedDirectory implements AutoCloseable {
             config.addAdditionalBindCredentials(ADMIN_DN, adminPassword);
             config.setSchema(schema());
             InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
+            if (file != null && Files.exists(file)) {
+                server.importFromLDIF(true, file.toFile());
+                server.startListening();
+                return new EmbeddedDirectory(server, file);
+            }
             server.startListening();
             String rdnValue = baseDn.split(",")[0].split("=", 2)[1];
             server.add(new Entry("dn: " + baseDn, "objectClass: top", "objectClass: domain", "dc: " + rdnValue));
             server.add(new Entry("dn: ou=people," + baseDn, "objectClass: organizationalUnit", "ou: people"));
             server.add(new Entry("dn: ou=groups," + baseDn, "objectClass: organizationalUnit", "ou: groups"));
-            return new EmbeddedDirectory(server);
+            return new EmbeddedDirectory(server, file);
         } catch (LDAPException | LDIFException e) {
             throw new IllegalStateException("cannot start the embedded directory: " + e.getMessage(), e);
         }
@@ -77,8 +98,29 @@ public final class EmbeddedDirectory implements AutoCloseable {
         }
     }
 
+    /** Saves the directory to its file, if it has one, then stops it. */
     @Override
     public void close() {
-        server.shutDown(true);
+        try {
+            save();
+        } finally {
+            server.shutDown(true);
+        }
+    }
+
+    /** Writes every entry to the file (through a temporary file, so a crash never leaves half of it). */
+    public void save() {
+        if (file == null) {
+            return;
+        }
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            server.exportToLDIF(tmp.toString(), false, true);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (LDAPException | IOException e) {
+            throw new IllegalStateException("cannot save the embedded directory to " + file + ": " + e.getMessage(), e);
+        }
     }
 }

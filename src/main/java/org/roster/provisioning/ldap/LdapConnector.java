@@ -414,8 +414,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         if (owned != null) {
             try {
                 owned.close();
-            } catch (Exception ignored) {
-                // shutting down
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(LdapConnector.class).warn("target '{}': {}", name, e.getMessage());
             }
         }
     }

@@ -46,9 +46,11 @@ public final class LdapConnectorFactory implements ConnectorFactory {
             new SecureRandom().nextBytes(bytes);
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
             bindDn = EmbeddedDirectory.ADMIN_DN;
-            embedded = EmbeddedDirectory.start(s.baseDn(), s.embeddedPort(), password);
+            java.nio.file.Path file = s.embeddedFile() == null ? null : java.nio.file.Path.of(s.embeddedFile());
+            embedded = EmbeddedDirectory.start(s.baseDn(), s.embeddedPort(), password, file);
             url = embedded.url();
-            log.info("Target '{}': embedded LDAP directory for {} at {}", target.name(), s.baseDn(), url);
+            log.info("Target '{}': embedded LDAP directory for {} at {}{}", target.name(), s.baseDn(), url,
+                file == null ? " (in memory only)" : ", kept in " + file.toAbsolutePath());
         }
         try {
             LDAPConnectionPool pool = pool(url, bindDn, password, s.poolSize());

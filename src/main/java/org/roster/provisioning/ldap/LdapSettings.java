@@ -19,12 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param poolSize connections kept open (default 4)
  * @param embedded start an in-memory directory inside Roster (demo and tests only)
  * @param embeddedPort the port of the embedded directory; 0 picks a free one (default 0)
+ * @param embeddedFile an LDIF file the embedded directory is loaded from at start and saved to at
+ *     stop, so that it outlives a restart as the store does (default: none, in memory only)
  */
 public record LdapSettings(@Nullable String url, @Nullable String bindDn, @Nullable String bindPassword,
                            String baseDn, @Nullable String peopleDn, @Nullable String groupsDn,
                            @Nullable Disable disable, @Nullable Boolean createGroups,
                            @Nullable String emptyGroupMember, @Nullable Integer poolSize,
-                           @Nullable Boolean embedded, @Nullable Integer embeddedPort) {
+                           @Nullable Boolean embedded, @Nullable Integer embeddedPort,
+                           @Nullable String embeddedFile) {
 
     public LdapSettings {
         if (baseDn == null || baseDn.isBlank()) {
