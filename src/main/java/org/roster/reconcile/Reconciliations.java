@@ -148,6 +148,10 @@ public class Reconciliations {
         if (reason == null || reason.isBlank()) {
             throw new ReconcileException(ReconcileException.Why.INVALID, "reason", "say why the drift is acceptable");
         }
+        if (reason.length() > 1000) {
+            throw new ReconcileException(ReconcileException.Why.INVALID, "reason", "at most 1000 characters, was "
+                + reason.length());
+        }
         if (expiresAt == null || !expiresAt.isAfter(now)) {
             throw new ReconcileException(ReconcileException.Why.INVALID, "expiresAt", "an acceptance needs an end in the future");
         }

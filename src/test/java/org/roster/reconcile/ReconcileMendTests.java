@@ -97,6 +97,10 @@ class ReconcileMendTests {
             + Instant.now().plus(Duration.ofDays(30)) + "\"}");
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().path("field").asString()).isEqualTo("reason");
+        Api.Response essay = api.send("POST", accept, "application/json", "{\"reason\": \"" + "x".repeat(1001)
+            + "\", \"expiresAt\": \"" + Instant.now().plus(Duration.ofDays(30)) + "\"}");
+        assertThat(essay.status()).isEqualTo(400);
+        assertThat(essay.json().path("field").asString()).isEqualTo("reason");
         Api.Response tooLong = api.send("POST", accept, "application/json", "{\"reason\": \"x\", \"expiresAt\": \""
             + Instant.now().plus(Duration.ofDays(400)) + "\"}");
         assertThat(tooLong.status()).isEqualTo(400);
