@@ -232,9 +232,15 @@ public final class Provisioning implements KnownAccounts {
 
     @Override
     public List<AccountSnapshot> forIdentity(String identity) {
+        // Queued operations first, acknowledged state second. An acknowledgement moves operations from
+        // queued to the acknowledged state in one transaction; read the other way round, one committing
+        // between the two reads hid them from both (a leaver right after its joiner was planned with no
+        // account, and nothing was disabled). This way round it can only show them twice: applied in the
+        // state and queued again, and applying an operation again gives the same account.
+        List<OutboxEntry> queued = outbox.pending(identity);
         Map<String, AccountSnapshot> projected = new TreeMap<>();
         accounts.forIdentity(identity).forEach(a -> projected.put(a.target(), a));
-        for (OutboxEntry pending : outbox.pending(identity)) {
+        for (OutboxEntry pending : queued) {
             String target = pending.operation().target();
             AccountSnapshot after = AccountProjection.apply(projected.get(target), pending.operation());
             if (after == null) {

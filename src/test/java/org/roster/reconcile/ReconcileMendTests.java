@@ -77,7 +77,7 @@ class ReconcileMendTests {
         try (LDAPConnection c = Slapd.shared().connect()) {
             for (int i = 2; i <= 6; i++) {
                 assertThat(c.getEntry("uid=m" + i + "," + PEOPLE, "pwdAccountLockedTime")
-                    .getAttributeValue("pwdAccountLockedTime")).as("M" + i + " locked by the leaver's plan").isNotNull();
+                    .getAttributeValue("pwdAccountLockedTime")).as("M" + i + " locked by the leaver's plan: " + provisioning.operations("M" + i, 20)).isNotNull();
                 c.modify("uid=m" + i + "," + PEOPLE, new Modification(ModificationType.DELETE, "pwdAccountLockedTime"));
             }
             c.modify("cn=employees," + GROUPS, new Modification(ModificationType.DELETE, "member", "uid=m1," + PEOPLE));
