@@ -23,12 +23,13 @@ import org.roster.reconcile.DriftSummary;
  * @param drift reconciliation runs and findings of the period, and accepted drift
  * @param quarantine HR records quarantined in the period instead of acted on
  * @param posture IdP token and session lifetimes above the maximum (read from the targets now)
+ * @param caveats where the report read less than there was (more records in the period than it reads)
  */
 public record ComplianceReport(Instant from, Instant to, Instant generatedAt, String policyVersion,
                                Integrity integrity, Map<String, Long> transitions, List<TargetRevocation> revocation,
                                FullRevocation fullRevocation, List<Revocation> failedVerifications,
                                List<ExceptionEntry> exceptions, DriftSummary drift, Quarantine quarantine,
-                               List<PostureEntry> posture, List<Control> controls) {
+                               List<PostureEntry> posture, List<String> caveats, List<Control> controls) {
 
     /**
      * Whether the audit trail the report rests on is intact.

@@ -114,10 +114,18 @@ public class ComplianceReports {
         Map<String, Long> transitions = lifecycle.transitionsBetween(from, to);
         ComplianceReport.FullRevocation full = fullRevocation(checks);
 
+        List<String> caveats = new ArrayList<>();
+        if (checks.size() == LIMIT) {
+            caveats.add("more than " + LIMIT + " revocation checks in the period: the distributions cover the first "
+                + LIMIT + "; report on a shorter period for all of them");
+        }
+        if (quarantined.size() == LIMIT) {
+            caveats.add("more than " + LIMIT + " quarantined HR records in the period: counts cover the first " + LIMIT);
+        }
         ComplianceReport draft = new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget,
-            full, failed, exceptions, drift, q, posture, List.of());
+            full, failed, exceptions, drift, q, posture, caveats, List.of());
         return new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget, full, failed,
-            exceptions, drift, q, posture, Controls.assess(draft));
+            exceptions, drift, q, posture, caveats, Controls.assess(draft));
     }
 
     private List<ComplianceReport.ExceptionEntry> exceptions(DriftSummary drift) {

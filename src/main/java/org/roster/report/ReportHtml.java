@@ -40,6 +40,7 @@ public final class ReportHtml {
             .append(" by Roster from its own records; policy version <code>").append(e(r.policyVersion()))
             .append("</code>.</p>");
         integrity(h, r.integrity());
+        r.caveats().forEach(c -> h.append("<p class=\"muted\">Note: ").append(e(c)).append(".</p>"));
         controls(h, r.controls());
         lifecycle(h, r);
         revocation(h, r);

@@ -96,6 +96,7 @@ class ComplianceReportTests {
         assertThat(json.status()).as(json.body()).isEqualTo(200);
         JsonNode report = json.json();
         assertThat(report.path("integrity").path("intact").asBoolean()).isTrue();
+        assertThat(report.path("caveats").size()).isZero();
         assertThat(report.path("transitions").path("JOINER").asLong()).isEqualTo(3);
         assertThat(report.path("transitions").path("LEAVER").asLong()).isEqualTo(1);
         JsonNode directory = report.path("revocation").get(0);
