@@ -127,7 +127,7 @@ public class AccessGrants implements StandingGrants {
     /** Approves a request; the approver must not be its requester. */
     public AccessGrant approve(String id, String approver, @Nullable String note) {
         return tx.execute(s -> {
-            AccessGrant g = find(id);
+            AccessGrant g = locked(id);
             if (g.status() == AccessGrant.Status.OPEN) {
                 return decideReview(g, approver, note, true);
             }
@@ -152,7 +152,7 @@ public class AccessGrants implements StandingGrants {
     /** Refuses a request, or, for a review, keeps the privileged access revoked. */
     public AccessGrant reject(String id, String actor, @Nullable String note) {
         return tx.execute(s -> {
-            AccessGrant g = find(id);
+            AccessGrant g = locked(id);
             if (g.status() == AccessGrant.Status.OPEN) {
                 return decideReview(g, actor, note, false);
             }
@@ -167,7 +167,7 @@ public class AccessGrants implements StandingGrants {
     /** Ends an active grant before its time: the access is removed. */
     public AccessGrant revoke(String id, String actor, @Nullable String note) {
         return tx.execute(s -> {
-            AccessGrant g = find(id);
+            AccessGrant g = locked(id);
             requireStatus(g, AccessGrant.Status.ACTIVE);
             transition(g, AccessGrant.Status.ACTIVE, AccessGrant.Status.REVOKED, actor, g.dueAt(), note);
             record(g, "REVOKED", actor, g.kind() + " " + g.target() + ":" + g.entitlement() + " revoked by " + actor
@@ -190,6 +190,16 @@ public class AccessGrants implements StandingGrants {
             changed(g, "privileged access kept at review " + g.id());
         }
         return find(g.id());
+    }
+
+    /**
+     * The grant, read again once its identity is locked: a decision on it then never interleaves with
+     * an HR change to the identity (a leaver ending every grant while one is being approved would miss
+     * it, and the approved access would go out after the leaver's revocation).
+     */
+    private AccessGrant locked(String id) {
+        lifecycle.lock(find(id).identity());
+        return find(id);
     }
 
     public AccessGrant find(String id) {
@@ -257,6 +267,7 @@ public class AccessGrants implements StandingGrants {
         List<AccessGrant> due = repository.due(clock.instant(), 200);
         for (AccessGrant g : due) {
             tx.executeWithoutResult(s -> {
+                lifecycle.lock(g.identity());
                 Instant now = clock.instant();
                 if (g.status() == AccessGrant.Status.OPEN) {
                     if (transition(g, AccessGrant.Status.OPEN, AccessGrant.Status.EXPIRED, null, g.dueAt(),
