@@ -38,6 +38,9 @@ public class AccountDeletion extends WorkerLoop {
         List<TimerRepository.Due> due = timers.due(clock.instant(), 100);
         for (TimerRepository.Due d : due) {
             tx.executeWithoutResult(s -> {
+                // The identity first, then its timer, in the order a rehire takes them: a rehire and a
+                // deletion falling due at once then never both go ahead.
+                planning.lock(d.identity());
                 if (timers.remove(d.identity())) {
                     planning.deleteAccounts(d.identity(), d.dueAt(), d.correlationId());
                 }

@@ -99,6 +99,11 @@ public final class PlanningStage {
         }
     }
 
+    /** Locks the identity until the transaction ends, as an HR change to it does. */
+    void lock(String identity) {
+        lifecycle.lock(identity);
+    }
+
     /** The grace period after a leaver's accounts were disabled has passed: they are deleted, if the worker is still gone. */
     void deleteAccounts(String identity, Instant dueAt, String correlationId) {
         input(identity, "LEAVER (disabled since " + dueAt.minus(settings.deleteAfter() == null ? java.time.Duration.ZERO
