@@ -2,9 +2,6 @@ package org.roster.reconcile;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,18 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
-import org.roster.lifecycle.Identity;
 import org.roster.lifecycle.Lifecycle;
-import org.roster.lifecycle.LifecycleState;
-import org.roster.plan.AccountSnapshot;
-import org.roster.plan.Planner;
 import org.roster.plan.PlanningStage;
 import org.roster.provisioning.ConnectorException;
-import org.roster.provisioning.ListOp;
 import org.roster.provisioning.Provisioning;
 import org.roster.reconcile.ReconcileSettings.Mode;
 import org.roster.reconcile.internal.FindingRepository;
@@ -203,39 +194,19 @@ public class Reconciliations {
         }
     }
 
-    /** One run's counters, written to its row every page. */
-    private static final class Progress {
-        final String runId;
-        final String target;
-        final Mode mode;
-        final Set<String> comparedAttributes;
-        final Set<String> seen = new HashSet<>();
-        long accounts;
-        long found;
-        long mended;
-        long held;
-        long skipped;
-
-        Progress(String runId, String target, Mode mode, Set<String> comparedAttributes) {
-            this.runId = runId;
-            this.target = target;
-            this.mode = mode;
-            this.comparedAttributes = comparedAttributes;
-        }
-    }
-
     private void execute(String runId, String target, Mode mode, String actor) {
-        Progress p = new Progress(runId, target, mode, provisioning.comparedAttributes(target));
+        DriftPass p = new DriftPass(runId, target, mode, provisioning.comparedAttributes(target), provisioning, planning,
+            lifecycle, findings, tx, clock, settings.pageSize());
         String error = null;
         long started = System.nanoTime();
         try {
             provisioning.listAccounts(target, settings.pageSize(), account -> {
-                compare(p, account);
-                if (++p.accounts % settings.pageSize() == 0) {
-                    findings.progress(runId, p.accounts, p.found, p.mended);
+                p.account(account);
+                if (p.accounts() % settings.pageSize() == 0) {
+                    findings.progress(runId, p.accounts(), p.found(), p.mended());
                 }
             });
-            missingAccounts(p);
+            p.missingAccounts();
         } catch (ConnectorException e) {
             error = e.getMessage();
         } catch (RuntimeException e) {
@@ -244,215 +215,14 @@ public class Reconciliations {
         } finally {
             running.remove(target, runId);
         }
-        findings.finishRun(runId, p.accounts, p.found, p.mended, error, clock.instant());
+        findings.finishRun(runId, p.accounts(), p.found(), p.mended(), error, clock.instant());
         String summary = "reconciliation " + runId + " of '" + target + "' (" + mode.name().toLowerCase(Locale.ROOT)
-            + "): " + p.accounts + " account(s) read, " + p.found + " finding(s)"
-            + (mode == Mode.MEND ? ", " + p.mended + " mended, " + p.held + " held by the safety guard" : "")
-            + (p.skipped == 0 ? "" : ", " + p.skipped + " with operations on their way skipped")
+            + "): " + p.accounts() + " account(s) read, " + p.found() + " finding(s)"
+            + (mode == Mode.MEND ? ", " + p.mended() + " mended, " + p.held() + " held by the safety guard" : "")
+            + (p.skipped() == 0 ? "" : ", " + p.skipped() + " with operations on their way skipped")
             + (error == null ? "" : "; stopped: " + error);
         tx.executeWithoutResult(s -> audit.append(new AuditEntry(null, "RECONCILED", AuditEntry.Stage.DECISION, actor,
             target, summary, "reconcile-" + runId)));
         log.info("{} in {} ms", summary, (System.nanoTime() - started) / 1_000_000);
-    }
-
-    /** A finding before it is stored: its status depends on acceptance and on mend. */
-    private record Draft(Finding.Kind kind, @Nullable String item, String detail) {
-    }
-
-    private void compare(Progress p, ListOp.ListedAccount account) {
-        String identity = account.identity();
-        Optional<Identity> known = identity == null ? Optional.empty() : lifecycle.find(identity);
-        if (known.isEmpty()) {
-            Draft orphan = new Draft(Finding.Kind.ORPHAN_ACCOUNT, null, (account.enabled() ? "enabled" : "disabled")
-                + " account " + account.key() + " that no identity in Roster owns"
-                + (identity == null ? "" : " (employee number " + identity + " is unknown)"));
-            record(p, identity, account.key(), List.of(orphan), acceptances(p.target, account.key(), List.of(orphan)), null);
-            return;
-        }
-        p.seen.add(identity);
-        Optional<Planner.Desired> desired = desiredOn(identity, p.target);
-        List<Draft> drafts = drifts(p, known.get(), account, desired);
-        if (drafts.isEmpty()) {
-            return;
-        }
-        if (provisioning.inFlight(p.target, identity)) {
-            p.skipped++;
-            return;
-        }
-        Map<Draft, String> accepted = acceptances(p.target, identity, drafts);
-        record(p, identity, account.key(), drafts, accepted,
-            p.mode == Mode.MEND && accepted.size() < drafts.size() ? observed(p, identity, account, desired, accepted) : null);
-    }
-
-    private List<Draft> drifts(Progress p, Identity identity, ListOp.ListedAccount account,
-                               Optional<Planner.Desired> desired) {
-        List<Draft> drafts = new ArrayList<>();
-        boolean access = desired.isPresent() && desired.get().enabled();
-        if (!access && account.enabled()) {
-            drafts.add(new Draft(Finding.Kind.ENABLED_WITHOUT_ACCESS, null, "account is enabled but "
-                + identity.employeeNumber() + " should have no access on '" + p.target + "' (" + identity.state() + ")"));
-        } else if (access && !account.enabled()) {
-            drafts.add(new Draft(Finding.Kind.DISABLED_ACCOUNT, null, "account is disabled but "
-                + identity.employeeNumber() + " should have access on '" + p.target + "'"));
-        }
-        Map<String, String> wanted = desired.map(Planner.Desired::entitlements).orElse(Map.of());
-        for (String e : new TreeSet<>(account.entitlements())) {
-            if (!wanted.containsKey(e)) {
-                drafts.add(new Draft(Finding.Kind.EXTRA_ENTITLEMENT, e, "holds '" + e + "', which nothing grants"));
-            }
-        }
-        if (access) {
-            for (String e : new TreeSet<>(wanted.keySet())) {
-                if (!account.entitlements().contains(e)) {
-                    drafts.add(new Draft(Finding.Kind.MISSING_ENTITLEMENT, e, "lacks '" + e + "', granted by "
-                        + wanted.get(e)));
-                }
-            }
-            new java.util.TreeMap<>(desired.get().attributes()).forEach((name, value) -> {
-                String actual = account.attributes().get(name);
-                if (p.comparedAttributes.contains(name) && !sameValue(name, value, actual)) {
-                    drafts.add(new Draft(Finding.Kind.ATTRIBUTE_DRIFT, name, name + " is "
-                        + (actual == null ? "empty" : "'" + actual + "'") + " on '" + p.target + "', HR says '" + value
-                        + "'"));
-                }
-            });
-        }
-        return drafts;
-    }
-
-    /** E-mail addresses are compared without case (Keycloak and LDAP keep them so). */
-    private static boolean sameValue(String name, String wanted, @Nullable String actual) {
-        return name.equals("email") ? wanted.equalsIgnoreCase(actual) : wanted.equals(actual);
-    }
-
-    /** The drafts someone accepted as exceptions, with the acceptance's note. */
-    private Map<Draft, String> acceptances(String target, @Nullable String subject, List<Draft> drafts) {
-        Map<Draft, String> accepted = new LinkedHashMap<>();
-        if (subject == null) {
-            return accepted;
-        }
-        Instant now = clock.instant();
-        for (Draft d : drafts) {
-            findings.accepted(target, d.kind(), subject, d.item(), now).ifPresent(note -> accepted.put(d, note));
-        }
-        return accepted;
-    }
-
-    /**
-     * The account as read, as Roster should believe it before planning again, with accepted drift
-     * made to look as desired so that the plan leaves it alone.
-     */
-    private AccountSnapshot observed(Progress p, String identity, ListOp.ListedAccount account,
-                                     Optional<Planner.Desired> desired, Map<Draft, String> accepted) {
-        Optional<AccountSnapshot> believed = provisioning.acknowledgedAccounts(identity).stream()
-            .filter(a -> a.target().equals(p.target)).findFirst();
-        boolean enabled = account.enabled();
-        Set<String> entitlements = new TreeSet<>(account.entitlements());
-        Map<String, String> attributes = new LinkedHashMap<>(believed.map(AccountSnapshot::attributes).orElse(Map.of()));
-        for (String name : p.comparedAttributes) {
-            String read = account.attributes().get(name);
-            if (read == null) {
-                attributes.remove(name);
-            } else {
-                attributes.put(name, read);
-            }
-        }
-        for (Draft d : accepted.keySet()) {
-            switch (d.kind()) {
-                case ENABLED_WITHOUT_ACCESS, DISABLED_ACCOUNT -> enabled = !enabled;
-                case EXTRA_ENTITLEMENT -> entitlements.remove(d.item());
-                case MISSING_ENTITLEMENT -> entitlements.add(d.item());
-                case ATTRIBUTE_DRIFT -> desired.map(x -> x.attributes().get(d.item()))
-                    .ifPresent(v -> attributes.put(d.item(), v));
-                default -> {
-                }
-            }
-        }
-        return new AccountSnapshot(p.target, identity, enabled, attributes, entitlements);
-    }
-
-    /** Who should have an account on the target and has none. */
-    private void missingAccounts(Progress p) {
-        for (LifecycleState state : List.of(LifecycleState.ACTIVE, LifecycleState.ON_LEAVE)) {
-            String after = "";
-            while (true) {
-                List<Identity> page = lifecycle.listAfter(state, after, settings.pageSize());
-                for (Identity id : page) {
-                    String identity = id.employeeNumber();
-                    if (p.seen.contains(identity)
-                        || desiredOn(identity, p.target).filter(Planner.Desired::enabled).isEmpty()) {
-                        continue;
-                    }
-                    if (provisioning.inFlight(p.target, identity)) {
-                        p.skipped++;
-                        continue;
-                    }
-                    List<Draft> drafts = List.of(new Draft(Finding.Kind.MISSING_ACCOUNT, null,
-                        "should have an account on '" + p.target + "' and has none"));
-                    Map<Draft, String> accepted = acceptances(p.target, identity, drafts);
-                    record(p, identity, null, drafts, accepted, null);
-                }
-                if (page.size() < settings.pageSize()) {
-                    break;
-                }
-                after = page.get(page.size() - 1).employeeNumber();
-            }
-        }
-    }
-
-    /**
-     * Stores an account's findings; in mend mode first plans the identity again from what was read
-     * ({@code observed}; null for a missing account, which Roster then creates).
-     */
-    private void record(Progress p, @Nullable String identity, @Nullable String accountKey, List<Draft> drafts,
-                        Map<Draft, String> accepted, @Nullable AccountSnapshot observed) {
-        boolean mend = p.mode == Mode.MEND && identity != null && accepted.size() < drafts.size()
-            && drafts.get(0).kind() != Finding.Kind.ORPHAN_ACCOUNT;
-        Finding.Status open = Finding.Status.OPEN;
-        String note = null;
-        if (mend) {
-            PlanningStage.Replanned r = mend(p, identity, observed, drafts, accepted);
-            if (r.planned() == 0) {
-                note = "mend: nothing Roster can send changes this (the connector does not write it)";
-            } else if (r.sent() == r.planned()) {
-                open = Finding.Status.MENDED;
-                note = "mend: " + r.sent() + " operation(s) planned as source 'reconcile'";
-            } else {
-                p.held++;
-                note = "mend: " + (r.planned() - r.sent()) + " of " + r.planned()
-                    + " operation(s) held (safety guard or segregation of duties); open until an admin decides";
-            }
-        }
-        Instant now = clock.instant();
-        for (Draft d : drafts) {
-            String accepting = accepted.get(d);
-            Finding.Status status = accepting != null ? Finding.Status.ACCEPTED : open;
-            findings.add(new Finding(FindingRepository.newId(), p.runId, p.target, identity, accountKey, d.kind(), d.item(),
-                d.detail(), status, accepting != null ? accepting : note, now));
-            p.found++;
-            if (status == Finding.Status.MENDED) {
-                p.mended++;
-            }
-        }
-    }
-
-    private PlanningStage.Replanned mend(Progress p, String identity, @Nullable AccountSnapshot observed,
-                                         List<Draft> drafts, Map<Draft, String> accepted) {
-        String kinds = drafts.stream().filter(d -> !accepted.containsKey(d)).map(d -> d.kind().name()).distinct()
-            .collect(Collectors.joining(", "));
-        PlanningStage.Replanned r = tx.execute(s -> {
-            lifecycle.lock(identity);
-            if (provisioning.inFlight(p.target, identity)) {
-                return new PlanningStage.Replanned(0, 0); // changed since it was read: the next run looks again
-            }
-            provisioning.adopt(p.target, identity, observed);
-            return planning.replan(identity, "RECONCILE (" + kinds + " on '" + p.target + "')", "reconcile-" + p.runId,
-                "reconcile").orElse(new PlanningStage.Replanned(0, 0));
-        });
-        return r == null ? new PlanningStage.Replanned(0, 0) : r;
-    }
-
-    private Optional<Planner.Desired> desiredOn(String identity, String target) {
-        return planning.desired(identity).flatMap(list -> list.stream().filter(d -> d.target().equals(target)).findFirst());
     }
 }

@@ -75,6 +75,16 @@ class Problems {
         return problem(status, e.getMessage(), e.field());
     }
 
+    @ExceptionHandler(org.roster.reconcile.ReconcileException.class)
+    ProblemDetail reconcile(org.roster.reconcile.ReconcileException e) {
+        HttpStatus status = switch (e.why()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+        };
+        return problem(status, e.getMessage(), e.field());
+    }
+
     @ExceptionHandler(org.roster.plan.Holds.HoldException.class)
     ProblemDetail hold(org.roster.plan.Holds.HoldException e) {
         return ProblemDetail.forStatusAndDetail(e.missing() ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, e.getMessage());

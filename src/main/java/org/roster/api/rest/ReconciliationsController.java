@@ -8,14 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.roster.reconcile.Finding;
-import org.roster.reconcile.ReconcileException;
 import org.roster.reconcile.ReconcileRun;
 import org.roster.reconcile.ReconcileSettings;
 import org.roster.reconcile.Reconciliations;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -104,17 +100,5 @@ class ReconciliationsController {
                    Principal principal) {
         return reconciliations.accept(id, principal.getName(), body == null ? null : body.reason(),
             body == null ? null : body.expiresAt());
-    }
-
-    @ExceptionHandler(ReconcileException.class)
-    ProblemDetail refused(ReconcileException e) {
-        HttpStatus status = switch (e.why()) {
-            case INVALID -> HttpStatus.BAD_REQUEST;
-            case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case CONFLICT -> HttpStatus.CONFLICT;
-        };
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, e.getMessage());
-        p.setProperty("field", e.field());
-        return p;
     }
 }
