@@ -118,6 +118,10 @@ class PolicyScenarioTests {
     GrantExpiry expiry;
     @Autowired
     AccountDeletion deletion;
+    @Autowired
+    org.roster.lifecycle.Lifecycle lifecycle;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate tx;
 
     private ScimService scim;
     private InMemoryConnector directory;
@@ -275,6 +279,37 @@ class PolicyScenarioTests {
         assertThat(provisioning.acknowledgedAccounts(gone)).isEmpty();
         assertThat(account(back).enabled()).isTrue();
         assertThat(provisioning.operations(gone, 50).get(0).operation().reason()).contains("deleted");
+    }
+
+    @Test
+    void aDeletionFallingDueWaitsForAChangeToTheIdentityInProgress() throws Exception {
+        String id = newId();
+        UserResource u = push(id, "Engineering", "employee", "Developer", "CC-1");
+        patch(u, "active", false);
+        settled();
+
+        // a change to the identity in progress (a rehire, say) holds its lock while the deletion falls due
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread change = new Thread(() -> tx.executeWithoutResult(s -> {
+            lifecycle.lock(id);
+            locked.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        change.start();
+        assertThat(locked.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        CLOCK.set(CLOCK.instant().plus(Duration.ofDays(31)));
+        deletion.wake();
+        Thread.sleep(400);
+        assertThat(provisioning.operations(id, 50)).as("no deletion planned while the identity is being changed")
+            .noneMatch(o -> o.operation().kind() == OperationKind.DELETE);
+        release.countDown();
+        change.join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.read(id).isEmpty());
     }
 
     @Test
