@@ -84,6 +84,7 @@ public class Holds {
                 .filter(o -> o.kind() == OperationKind.DISABLE || o.kind() == OperationKind.DELETE).count();
             Optional<String> hold = repository.holding(plan.identity(), target);
             if (hold.isEmpty() && disables > 0) {
+                repository.gate(plan.source(), target);
                 hold = repository.openFor(Hold.Kind.GUARD, plan.source(), target);
                 if (hold.isEmpty()) {
                     long population = accounts.population(target);

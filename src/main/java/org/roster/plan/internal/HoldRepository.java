@@ -37,6 +37,16 @@ public class HoldRepository {
         return id;
     }
 
+    /**
+     * Locks the source's gate on the target until the transaction ends (made on first use): plans
+     * with disables from one source pass the guard one at a time, each counting the ones before.
+     */
+    public void gate(String source, String target) {
+        jdbc.sql("insert into guard_gate (source, target) values (?, ?) on conflict do nothing")
+            .params(source, target).update();
+        jdbc.sql("update guard_gate set source = source where source = ? and target = ?").params(source, target).update();
+    }
+
     public Optional<String> openFor(Hold.Kind kind, String source, String target) {
         return jdbc.sql("""
                 select id from plan_hold where status = 'OPEN' and kind = ? and source = ? and target = ?
