@@ -159,5 +159,12 @@ class LeaverAcrossTargetsTests {
         assertThat(metrics).contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"crm\"}")
             .contains("roster_propagation_seconds_count{kind=\"DISABLE\",target=\"directory\"}")
             .contains("roster_revocation_seconds_count{result=\"VERIFIED\",target=\"crm\"}");
+
+        // read back, Keycloak agrees with HR: the leaver disabled, and nothing else (Keycloak leaves its
+        // clients' service-account users out of the user listing, so Roster's own is no orphan)
+        tools.jackson.databind.JsonNode sso = org.roster.support.Reconcile.run(api, "sso", null);
+        assertThat(sso.path("status").asString()).isEqualTo("FINISHED");
+        assertThat(sso.path("findings").size()).as(sso.toString()).isZero();
+        assertThat(sso.path("accounts").asLong()).isEqualTo(1);
     }
 }
