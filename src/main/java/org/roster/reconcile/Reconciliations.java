@@ -112,6 +112,11 @@ public class Reconciliations {
         return findings.run(id).map(r -> r.withCounts(findings.countsByKindAndStatus(id)));
     }
 
+    /** Whether there is such a run (without counting its findings). */
+    public boolean exists(String id) {
+        return findings.run(id).isPresent();
+    }
+
     /** Runs, newest first. */
     public List<ReconcileRun> runs(@Nullable String target, int limit) {
         return findings.runs(target, limit);

@@ -3,7 +3,6 @@ package org.roster.api.rest;
 import io.swagger.v3.oas.annotations.Operation;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.roster.provisioning.Provisioning;
@@ -34,8 +33,8 @@ class PropagationController {
     @Operation(summary = "Revocation latency and SLO breaches per target; from/to ISO-8601 (default: the last 24 hours)")
     Report propagation(@RequestParam(required = false) @Nullable String from,
                        @RequestParam(required = false) @Nullable String to) {
-        Instant end = to == null ? Instant.now() : instant("to", to);
-        Instant start = from == null ? end.minus(Duration.ofDays(1)) : instant("from", from);
+        Instant end = to == null ? Instant.now() : Instants.parse("to", to);
+        Instant start = from == null ? end.minus(Duration.ofDays(1)) : Instants.parse("from", from);
         if (!start.isBefore(end)) {
             throw new BadParameter("from", "must be before to");
         }
@@ -46,13 +45,5 @@ class PropagationController {
     @Operation(summary = "Token and session lifetimes of targets that expose them (IdPs), and those above the maximum")
     List<Provisioning.Posture> posture() {
         return provisioning.posture();
-    }
-
-    private static Instant instant(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new BadParameter(name, "'" + value + "' is not an ISO-8601 instant (e.g. 2026-11-23T10:00:00Z)");
-        }
     }
 }

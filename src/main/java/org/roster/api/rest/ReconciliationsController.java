@@ -81,7 +81,7 @@ class ReconciliationsController {
                       @RequestParam(required = false) Finding.@Nullable Status status,
                       @RequestParam(required = false) @Nullable String after,
                       @RequestParam(defaultValue = "100") int size) {
-        if (reconciliations.run(id).isEmpty()) {
+        if (!reconciliations.exists(id)) {
             throw new NotFound("reconciliation", id);
         }
         int limit = Paging.of(0, size).size();

@@ -4,7 +4,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
@@ -43,8 +42,8 @@ class ReportsController {
                                  @RequestParam(required = false) @Nullable String format,
                                  @RequestHeader(value = "Accept", required = false) @Nullable String accept,
                                  Principal principal) {
-        Instant end = to == null ? Instant.now() : instant("to", to);
-        Instant start = from == null ? end.minus(Duration.ofDays(30)) : instant("from", from);
+        Instant end = to == null ? Instant.now() : Instants.parseInstantOrDate("to", to);
+        Instant start = from == null ? end.minus(Duration.ofDays(30)) : Instants.parseInstantOrDate("from", from);
         boolean html;
         if (format != null) {
             html = switch (format.toLowerCase(Locale.ROOT)) {
@@ -71,18 +70,5 @@ class ReportsController {
                 .body(ReportHtml.render(report));
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report);
-    }
-
-    private static Instant instant(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            try {
-                return java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException again) {
-                throw new BadParameter(name, "'" + value + "' is not an ISO-8601 instant (2026-11-01T00:00:00Z) or date"
-                    + " (2026-11-01)");
-            }
-        }
     }
 }
