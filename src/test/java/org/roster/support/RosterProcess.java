@@ -1,0 +1,150 @@
+package org.roster.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Roster as a real, separate JVM (the test's own classpath, {@code org.roster.RosterApplication}),
+ * so that a test can kill it as an operating system would: {@link #kill()} is a {@code SIGKILL}, no
+ * shutdown hook runs, nothing is flushed. Its log goes to a file beside its configuration.
+ */
+public final class RosterProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private RosterProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts Roster with this configuration file and environment, and waits until its health
+     * endpoint answers UP.
+     *
+     * @param config a roster.yml (its {@code server.port} is overridden with {@code port})
+     * @param logName the log file's name, in the configuration's folder
+     */
+    public static RosterProcess start(Path config, int port, Map<String, String> env, String logName) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-da:org.h2...", "-cp",
+            System.getProperty("java.class.path"), "org.roster.RosterApplication", "--server.port=" + port));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(config.getParent().toFile())
+            .redirectErrorStream(true);
+        Path log = config.getParent().resolve(logName);
+        pb.redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("ROSTER_CONFIG", config.toAbsolutePath().toString());
+        try {
+            RosterProcess roster = new RosterProcess(pb.start(), port, log);
+            roster.awaitHealthy();
+            return roster;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start Roster: " + e.getMessage(), e);
+        }
+    }
+
+    public static int freePort() {
+        try {
+            return Slapd.freePort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** {@code kill -9}: the process ends at once, mid-request, with whatever it had not written. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void awaitHealthy() throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Roster exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("UP")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(100);
+        }
+        kill();
+        throw new IllegalStateException("Roster was not healthy within " + START_TIMEOUT + ":\n" + tail());
+    }
+
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The folder a test keeps its process's files in, under {@code target/}. */
+    public static Path workDir(String name) {
+        try {
+            Path target = new File("target").toPath();
+            Files.createDirectories(target);
+            return Files.createTempDirectory(target, name).toAbsolutePath();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
