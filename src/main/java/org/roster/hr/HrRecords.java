@@ -2,6 +2,7 @@ package org.roster.hr;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.internal.ReferenceRepository;
+import org.roster.hr.internal.ReturnSignals;
 import org.roster.hr.internal.ReviewRepository;
 import org.roster.hr.internal.WorkerFields;
 import org.roster.hr.internal.WorkerRepository;
@@ -72,7 +74,7 @@ public final class HrRecords {
             repository.insert(stored);
             resolveReferencesTo(worker, actor);
             reviewPossibleRehire(worker, now, actor);
-            record(null, worker, "CREATE", source, actor, now);
+            record(null, worker, "CREATE", source, actor, now, "");
             return new Result(stored, true);
         });
     }
@@ -90,16 +92,29 @@ public final class HrRecords {
      * {@code expectedVersion} (when given); otherwise {@link HrPreconditionFailedException}.
      */
     public Result replace(String id, Worker worker, String source, String actor, @Nullable Long expectedVersion) {
+        return replace(id, worker, ReturnSignals.FIELDS, source, actor, expectedVersion);
+    }
+
+    /**
+     * As {@link #replace(String, Worker, String, String, Long)}, for a source that may leave
+     * employment fields out: {@code stated} names those it gave a value. What it left out does not
+     * bring a leaver back ({@link ReturnSignals}); a return names the field that signalled it in the audit.
+     */
+    public Result replace(String id, Worker incoming, java.util.Set<String> stated, String source, String actor,
+                          @Nullable Long expectedVersion) {
         return inTransaction(() -> {
             StoredWorker current = repository.findById(id).orElseThrow(() -> new HrNotFoundException(id));
             if (expectedVersion != null && current.version() != expectedVersion) {
                 throw new HrPreconditionFailedException("the worker is at version " + current.version() + ", not "
                     + expectedVersion + ": it changed since it was read");
             }
-            if (!current.worker().employeeNumber().equals(worker.employeeNumber())) {
+            if (!current.worker().employeeNumber().equals(incoming.employeeNumber())) {
                 throw new HrValidationException("employeeNumber",
                     "is immutable: the worker is " + current.worker().employeeNumber());
             }
+            ReturnSignals.Resolved resolved = ReturnSignals.resolve(current.worker(), incoming, stated,
+                LocalDate.now(clock.withZone(java.time.ZoneOffset.ofHours(14))));
+            Worker worker = resolved.worker();
             WorkerValidator.validate(worker);
             if (current.worker().equals(worker)) {
                 return new Result(current, false);
@@ -111,7 +126,8 @@ public final class HrRecords {
             if (!repository.update(next, current.version())) {
                 throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
             }
-            record(current.worker(), worker, "REPLACE", source, actor, now);
+            record(current.worker(), worker, "REPLACE", source, actor, now, resolved.returnSignal() == null ? ""
+                : "; return signalled by " + resolved.returnSignal() + " = " + signalValue(worker, resolved.returnSignal()));
             return new Result(next, true);
         });
     }
@@ -126,7 +142,8 @@ public final class HrRecords {
             Optional<StoredWorker> current = repository.findByEmployeeNumber(employeeNumber);
             Worker next = WorkerFields.apply(current.map(StoredWorker::worker).orElse(null), employeeNumber, changes,
                 matchKey);
-            return current.isEmpty() ? create(next, source, actor) : replace(current.get().id(), next, source, actor);
+            return current.isEmpty() ? create(next, source, actor)
+                : replace(current.get().id(), next, WorkerFields.stated(changes), source, actor, null);
         });
     }
 
@@ -262,12 +279,21 @@ public final class HrRecords {
         return references.list(offset, limit);
     }
 
+    private static String signalValue(Worker w, String field) {
+        return switch (field) {
+            case "active" -> Boolean.toString(w.active());
+            case "employmentStatus" -> w.employmentStatus().wire();
+            case "startDate" -> String.valueOf(w.startDate());
+            default -> String.valueOf(w.endDate());
+        };
+    }
+
     private void record(@Nullable Worker previous, Worker current, String kind, String source, String actor,
-                        Instant receivedAt) {
+                        Instant receivedAt, String note) {
         String eventId = UUID.randomUUID().toString();
         repository.appendEvent(eventId, current.employeeNumber(), source, kind, receivedAt, current);
         audit.append(new AuditEntry(current.employeeNumber(), "HR_EVENT", AuditEntry.Stage.REQUEST, actor, null,
-            kind.toLowerCase(java.util.Locale.ROOT) + " from source " + source, eventId));
+            kind.toLowerCase(java.util.Locale.ROOT) + " from source " + source + note, eventId));
         events.publishEvent(new WorkerChanged(eventId, source, actor, previous, current, receivedAt));
     }
 

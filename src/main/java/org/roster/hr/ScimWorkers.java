@@ -54,7 +54,8 @@ public final class ScimWorkers {
     public HrRecords.Result replace(String id, JsonNode user, String actor, @Nullable String ifMatch) {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
         Long expected = expectedVersion(current, ifMatch);
-        return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(user)), SOURCE, actor, expected));
+        return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(user)),
+            ScimWorkerMapping.stated(user), SOURCE, actor, expected));
     }
 
     public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor, @Nullable String ifMatch)
@@ -65,7 +66,8 @@ public final class ScimWorkers {
         patch.apply(resource);
         ObjectNode patched = resource.getObjectNode();
         patched.remove("meta");
-        return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(patched)), SOURCE, actor, expected));
+        return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(patched)),
+            ScimWorkerMapping.stated(patched), SOURCE, actor, expected));
     }
 
     /**

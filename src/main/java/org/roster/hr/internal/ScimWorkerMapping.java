@@ -9,6 +9,7 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -139,6 +140,26 @@ public final class ScimWorkerMapping {
                 default -> string(worker, f, scimPath(f));
             }),
             WorkerFields.time(scimPath("endTime"), string(worker, "endTime", scimPath("endTime"))));
+    }
+
+    /**
+     * The employment fields ({@link ReturnSignals#FIELDS}) a SCIM User states: {@code active} as a
+     * boolean, the worker extension's status and dates with a value. Read after
+     * {@link #fromScim}, which has validated them.
+     */
+    public static Set<String> stated(JsonNode user) {
+        Set<String> stated = new java.util.HashSet<>();
+        if (user.path("active").isBoolean()) {
+            stated.add("active");
+        }
+        JsonNode worker = schemas(user).contains(WORKER) ? user.path(WORKER) : NODES.missingNode();
+        for (String field : List.of("employmentStatus", "startDate", "endDate")) {
+            JsonNode v = worker.path(field);
+            if (v.isString() && !v.stringValue().isBlank()) {
+                stated.add(field);
+            }
+        }
+        return stated;
     }
 
     /** Writes a stored worker as a SCIM User; {@code idOfEmployee} finds the manager's SCIM id. */

@@ -77,6 +77,18 @@ public final class WorkerFields {
                 : base == null ? null : base.endTime());
     }
 
+    /** The employment fields ({@link ReturnSignals#FIELDS}) these changes give a value: present, not null, not blank. */
+    public static Set<String> stated(Map<String, JsonNode> changes) {
+        Set<String> stated = new java.util.HashSet<>();
+        for (String field : ReturnSignals.FIELDS) {
+            JsonNode v = changes.get(field);
+            if (v != null && !v.isNull() && !v.isMissingNode() && !(v.isString() && v.stringValue().isBlank())) {
+                stated.add(field);
+            }
+        }
+        return stated;
+    }
+
     private static @Nullable String string(Map<String, JsonNode> changes, String field, @Nullable String current) {
         if (!changes.containsKey(field)) {
             return current;
