@@ -147,6 +147,26 @@ public final class HrRecords {
         });
     }
 
+    /**
+     * Applies a batch of changes that arrived together (see {@link HrBatch}): {@code work} runs
+     * between the batch's start and end events. A batch inside a batch is part of the outer one.
+     */
+    public <T> T batch(String source, String description, String actor, java.util.function.Supplier<T> work) {
+        if (IN_BATCH.get() != null) {
+            return work.get();
+        }
+        IN_BATCH.set(description);
+        events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.STARTED));
+        try {
+            return work.get();
+        } finally {
+            IN_BATCH.remove();
+            events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.ENDED));
+        }
+    }
+
+    private static final ThreadLocal<String> IN_BATCH = new ThreadLocal<>();
+
     public Optional<StoredWorker> find(String id) {
         return repository.findById(id);
     }

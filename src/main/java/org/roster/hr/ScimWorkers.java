@@ -44,6 +44,11 @@ public final class ScimWorkers {
     public record Page(int totalResults, int startIndex, List<ObjectNode> resources) {
     }
 
+    /** Applies a SCIM {@code /Bulk} request's operations as one batch (see {@link HrBatch}). */
+    public <T> T bulk(String actor, int operations, Supplier<T> work) {
+        return records.batch(SOURCE, "SCIM bulk request of " + operations + " operation(s) by " + actor, actor, work);
+    }
+
     public HrRecords.Result create(JsonNode user, String actor) {
         return withScimPaths(() -> records.create(toWorker(user), SOURCE, actor));
     }

@@ -91,6 +91,14 @@ public final class SnapshotImport {
         Instant started = clock.instant();
         String id = UUID.randomUUID().toString();
         snapshots.start(id, source.name(), started);
+        // The whole file, missing workers included, is one batch: the safety guard judges every
+        // disable it causes together, before any is sent.
+        return records.batch(source.name(), "snapshot " + id + " of " + source.name(), actor,
+            () -> importRows(source, id, started, body, format, actor, progress));
+    }
+
+    private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
+                               SnapshotFormat format, String actor, @Nullable Progress progress) {
         MessageDigest sha = sha256();
         Counts counts = new Counts();
         try (DigestInputStream in = new DigestInputStream(body, sha);

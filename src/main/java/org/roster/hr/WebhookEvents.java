@@ -89,10 +89,14 @@ public final class WebhookEvents {
             throw new HrValidationException("events", events.size() + " events in one delivery; at most "
                 + settings.maxEventsPerRequest());
         }
+        String actor = "source:" + source.name();
         List<Outcome> outcomes = new ArrayList<>();
-        for (JsonNode event : events) {
-            outcomes.add(apply(source.name(), event, "source:" + source.name(), null));
-        }
+        records.batch(source.name(), "webhook delivery of " + events.size() + " event(s) from " + source.name(), actor, () -> {
+            for (JsonNode event : events) {
+                outcomes.add(apply(source.name(), event, actor, null));
+            }
+            return outcomes;
+        });
         return outcomes;
     }
 

@@ -14,10 +14,11 @@ import org.roster.hr.Worker;
  * @param changes human-readable changes, e.g. {@code department: Sales -> Engineering}
  * @param source the HR source the change came from ({@code schedule} when an effective date came)
  * @param receivedAt when the HR change was received
+ * @param actor the principal that sent the HR change ({@code schedule} when an effective date came)
  */
 public record IdentityTransitioned(String employeeNumber, TransitionKind kind, @Nullable LifecycleState from,
                                    LifecycleState to, int epoch, Worker worker, List<String> changes,
-                                   String hrEventId, String source, Instant receivedAt) {
+                                   String hrEventId, String source, Instant receivedAt, String actor) {
 
     public IdentityTransitioned {
         changes = List.copyOf(changes);

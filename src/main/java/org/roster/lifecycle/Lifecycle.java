@@ -107,7 +107,7 @@ public final class Lifecycle {
                 + (changes.isEmpty() ? "" : " (" + String.join("; ", changes) + ")"),
             hrEventId));
         events.publishEvent(new IdentityTransitioned(id, outcome.kind(), from, to, epoch, current, changes, hrEventId,
-            source, receivedAt));
+            source, receivedAt, actor));
     }
 
     /** When the transition took effect by HR's dates: a termination's end, a start, or when HR's change arrived. */

@@ -16,7 +16,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param sources per HR source name ({@code scim}, a snapshot source, {@code schedule},
  *     {@code policy}...), overriding the defaults
- * @param targets per target, overriding the defaults; the lower of the source's and target's limit applies
+ * @param targets per target, overriding the defaults. A source or target with a limit of its own
+ *     is judged by it alone; when both the source and the target have one, the lower applies; when
+ *     neither has, the defaults do
  */
 @ConfigurationProperties("roster.plan.guard")
 public record GuardSettings(@Nullable Boolean enabled, @Nullable Duration window, @Nullable Integer maxCount,
@@ -45,7 +47,10 @@ public record GuardSettings(@Nullable Boolean enabled, @Nullable Duration window
     public long limit(String source, String target, long population) {
         Limit s = sources.get(source);
         Limit t = targets.get(target);
-        return Math.min(limit(s, population), limit(t, population));
+        if (s != null && t != null) {
+            return Math.min(limit(s, population), limit(t, population));
+        }
+        return limit(s != null ? s : t, population);
     }
 
     private long limit(@Nullable Limit l, long population) {

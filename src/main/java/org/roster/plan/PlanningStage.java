@@ -82,7 +82,8 @@ public final class PlanningStage {
 
     /** What planning needs to know about one identity at one moment. */
     record Input(String identity, Worker worker, LifecycleState state, @Nullable TransitionKind kind, boolean isNew,
-                 String context, String correlationId, String source, Instant receivedAt, boolean delete) {
+                 String context, String correlationId, String source, Instant receivedAt, boolean delete,
+                 String actor) {
     }
 
     @EventListener
@@ -91,7 +92,7 @@ public final class PlanningStage {
             || (t.kind() != TransitionKind.MOVER && t.kind() != TransitionKind.CONVERSION)
             ? "" : " (" + String.join("; ", t.changes()) + ")");
         process(new Input(t.employeeNumber(), t.worker(), t.to(), t.kind(), t.from() == null, context, t.hrEventId(),
-            t.source(), t.receivedAt(), false), policy.current());
+            t.source(), t.receivedAt(), false, t.actor()), policy.current());
         if (t.kind() == TransitionKind.LEAVER && settings.deleteAfter() != null) {
             timers.set(t.employeeNumber(), clock.instant().plus(settings.deleteAfter()), t.hrEventId());
         } else if (t.kind() == TransitionKind.REHIRE) {
@@ -110,7 +111,7 @@ public final class PlanningStage {
             : settings.deleteAfter()) + ")", correlationId, "schedule")
             .filter(in -> in.state() == LifecycleState.TERMINATED)
             .ifPresent(in -> process(new Input(in.identity(), in.worker(), in.state(), in.kind(), false, in.context(),
-                in.correlationId(), in.source(), in.receivedAt(), true), policy.current()));
+                in.correlationId(), in.source(), in.receivedAt(), true, in.actor()), policy.current()));
     }
 
     @EventListener
@@ -165,7 +166,7 @@ public final class PlanningStage {
             return Optional.empty();
         }
         return Optional.of(new Input(identity, worker.get(), id.get().state(), null, false, cause, correlationId,
-            source, clock.instant(), false));
+            source, clock.instant(), false, source));
     }
 
     private Replanned process(Input in, Policy p) {
@@ -175,7 +176,7 @@ public final class PlanningStage {
                 "policy " + p.version() + " grants " + c.decision(), in.correlationId()));
         }
         c.conflicts().forEach((target, conflict) -> holds.holdConflict(conflict.additions(), target, conflict.reason()));
-        Plan plan = holds.admit(c.plan());
+        Plan plan = holds.admit(c.plan(), in.actor());
         Preview.observe(c.plan(), plan, c.conflicts().values().stream()
             .flatMap(conflict -> conflict.additions().operations().stream()).toList());
         if (!plan.operations().isEmpty()) {

@@ -22,9 +22,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The brake on mass disables: an HR feed that terminates 30 % of the workforce is held after the
- * limit, nothing of the held part is sent, an alert is raised, while a single real leaver from
- * another source goes through at once; the admin's approval releases the held set in order.
+ * The brake on mass disables: an HR feed that terminates 30 % of the workforce is held whole,
+ * nothing of it sent, an alert raised, while a single real leaver from another source goes through
+ * at once; the admin's approval releases the held set in order. A feed within the limit goes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
@@ -35,10 +35,13 @@ import tools.jackson.databind.JsonNode;
     "roster.hr.sources[0].name=feed",
     "roster.hr.sources[0].type=snapshot",
     "roster.plan.guard.max-percent=10",
-    "roster.plan.guard.min-count=2"})
+    "roster.plan.guard.min-count=2",
+    "roster.api.tokens[0].name=approver",
+    "roster.api.tokens[0].token=" + SafetyGuardTests.APPROVER})
 class SafetyGuardTests {
 
     static final String TOKEN = "guard-token-0123456789abcdef";
+    static final String APPROVER = "guard-approver-0123456789abcdef";
     private static final int WORKERS = 40;
 
     @LocalServerPort
@@ -57,24 +60,26 @@ class SafetyGuardTests {
         assertThat(upload(api, feed(0)).path("created").asLong()).isEqualTo(WORKERS);
         settled();
 
-        // 30 % of the feed's workers terminated at once: 4 may go (10 % of 41 accounts), the rest is held
+        // 30 % of the feed's workers terminated in one file: the limit is 4 (10 % of 41 accounts), the file
+        // is known whole before anything is sent, so all 12 are held and none goes
         JsonNode second = upload(api, feed(12));
         assertThat(second.path("changed").asLong()).isEqualTo(12);
         settled();
         List<String> disabled = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < WORKERS; i++) {
             if (!directory.read("G" + i).map(TargetAccount::enabled).orElseThrow()) {
                 disabled.add("G" + i);
             }
         }
-        assertThat(disabled).containsExactly("G0", "G1", "G2", "G3");
+        assertThat(disabled).isEmpty();
         JsonNode holds = api.get("/api/v1/holds?status=OPEN").json();
         assertThat(holds.path("total").asLong()).isEqualTo(1);
         JsonNode hold = holds.path("items").get(0);
         assertThat(hold.path("kind").asString()).isEqualTo("GUARD");
         assertThat(hold.path("source").asString()).isEqualTo("feed");
-        assertThat(hold.path("plans").asLong()).isEqualTo(8);
-        assertThat(hold.path("reason").asString()).contains("more than 4 account(s)");
+        assertThat(hold.path("plans").asLong()).isEqualTo(12);
+        assertThat(hold.path("reason").asString()).contains("would disable or delete 12 account(s)")
+            .contains("limit of 4").contains("all 12 held, nothing sent");
         assertThat(api.get("/api/v1/audit?identity=G11&size=100").body()).contains("OPERATIONS_HELD");
         assertThat(api.get("/actuator/prometheus").body()).contains("roster_guard_holds_total");
 
@@ -84,8 +89,14 @@ class SafetyGuardTests {
         assertThat(directory.read("G-SCIM").orElseThrow().enabled()).isFalse();
         assertThat(directory.read("G11").orElseThrow().enabled()).isTrue();
 
-        // approved: the held leavers go, each once
-        Api.Response approved = api.send("POST", "/api/v1/holds/" + hold.path("id").asString() + "/approve",
+        // the principal whose feed opened the hold may not approve it; another may
+        assertThat(hold.path("openedBy").asString()).isEqualTo("bootstrap");
+        Api.Response own = api.send("POST", "/api/v1/holds/" + hold.path("id").asString() + "/approve",
+            "application/json", "{}");
+        assertThat(own.status()).as(own.body()).isEqualTo(403);
+        assertThat(own.body()).contains("another principal must approve it");
+        Api.Response approved = new Api("http://127.0.0.1:" + port, APPROVER).send("POST",
+            "/api/v1/holds/" + hold.path("id").asString() + "/approve",
             "application/json", "{\"note\": \"reorganisation confirmed by HR\"}");
         assertThat(approved.status()).as(approved.body()).isEqualTo(200);
         settled();

@@ -87,7 +87,8 @@ class Problems {
 
     @ExceptionHandler(org.roster.plan.Holds.HoldException.class)
     ProblemDetail hold(org.roster.plan.Holds.HoldException e) {
-        return ProblemDetail.forStatusAndDetail(e.missing() ? HttpStatus.NOT_FOUND : HttpStatus.CONFLICT, e.getMessage());
+        return ProblemDetail.forStatusAndDetail(e.missing() ? HttpStatus.NOT_FOUND
+            : e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.CONFLICT, e.getMessage());
     }
 
     @ExceptionHandler(org.roster.policy.PolicyException.class)

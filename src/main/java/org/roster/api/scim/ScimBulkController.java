@@ -61,6 +61,12 @@ class ScimBulkController {
         int failOnErrors = request.getFailOnErrorsNormalized();
         List<BulkOperation> pending = new ArrayList<>(request.getOperations());
         List<BulkOperationResult> results = new ArrayList<>();
+        workers.bulk(principal.getName(), pending.size(), () -> apply(pending, results, failOnErrors, base, principal));
+        return ScimJson.respond(HttpStatus.OK, new BulkResponse(results));
+    }
+
+    private List<BulkOperationResult> apply(List<BulkOperation> pending, List<BulkOperationResult> results,
+                                            int failOnErrors, String base, Principal principal) {
         int errors = 0;
         for (int i = 0; i < pending.size() && errors < failOnErrors; i++) {
             BulkOperation op = pending.get(i);
@@ -77,7 +83,7 @@ class ScimBulkController {
                 }
             }
         }
-        return ScimJson.respond(HttpStatus.OK, new BulkResponse(results));
+        return results;
     }
 
     private BulkOperationResult apply(BulkOperation op, String base, String actor) {

@@ -28,13 +28,40 @@ public class HoldRepository {
         this.jdbc = jdbc;
     }
 
-    public String open(Hold.Kind kind, String source, String target, String reason, Instant at) {
+    public String open(Hold.Kind kind, String source, String target, String reason, Instant at, @Nullable String openedBy) {
         String id = UUID.randomUUID().toString();
         jdbc.sql("""
-                insert into plan_hold (id, kind, source, target, status, reason, opened_at)
-                values (?, ?, ?, ?, 'OPEN', ?, ?)""")
-            .params(id, kind.name(), source, target, truncate(reason), Timestamp.from(at)).update();
+                insert into plan_hold (id, kind, source, target, status, reason, opened_at, opened_by)
+                values (?, ?, ?, ?, 'OPEN', ?, ?, ?)""")
+            .params(id, kind.name(), source, target, truncate(reason), Timestamp.from(at), openedBy).update();
         return id;
+    }
+
+    /** A hold a batch fills while it is applied: {@code STAGED}, nothing of it sent, not yet for anyone to decide. */
+    public String stage(String source, String target, String reason, String actor, Instant at) {
+        String id = UUID.randomUUID().toString();
+        jdbc.sql("""
+                insert into plan_hold (id, kind, source, target, status, reason, opened_at, opened_by)
+                values (?, 'GUARD', ?, ?, 'STAGED', ?, ?, ?)""")
+            .params(id, source, target, truncate(reason), Timestamp.from(at), actor).update();
+        return id;
+    }
+
+    /** A staged hold becomes an open one, for an admin to decide. */
+    public void openStaged(String id, String reason, Instant at) {
+        jdbc.sql("update plan_hold set status = 'OPEN', reason = ?, opened_at = ? where id = ? and status = 'STAGED'")
+            .params(truncate(reason), Timestamp.from(at), id).update();
+    }
+
+    /** A staged hold whose batch stayed within the limit: it never was a hold, its plans go. */
+    public void unstage(String id) {
+        jdbc.sql("delete from plan_hold_plan where hold_id = ?").param(id).update();
+        jdbc.sql("delete from plan_hold where id = ? and status = 'STAGED'").param(id).update();
+    }
+
+    /** Staged holds, oldest first. */
+    public List<Hold> staged() {
+        return jdbc.sql(SELECT + " where h.status = 'STAGED' order by h.opened_at").query(HoldRepository::map).list();
     }
 
     /**
@@ -58,7 +85,7 @@ public class HoldRepository {
     public Optional<String> holding(String identity, String target) {
         return jdbc.sql("""
                 select h.id from plan_hold h join plan_hold_plan p on p.hold_id = h.id
-                where p.identity_key = ? and p.target = ? and h.status = 'OPEN' order by p.seq limit 1""")
+                where p.identity_key = ? and p.target = ? and h.status in ('OPEN', 'STAGED') order by p.seq limit 1""")
             .params(identity, target).query(String.class).optional();
     }
 
@@ -103,15 +130,15 @@ public class HoldRepository {
 
     private Hold withOperations(Hold h) {
         long ops = plans(h.id()).stream().mapToLong(p -> p.operations().size()).sum();
-        return new Hold(h.id(), h.kind(), h.source(), h.target(), h.status(), h.reason(), h.openedAt(), h.decidedAt(),
-            h.decidedBy(), h.note(), h.plans(), ops);
+        return new Hold(h.id(), h.kind(), h.source(), h.target(), h.status(), h.reason(), h.openedAt(), h.openedBy(),
+            h.decidedAt(), h.decidedBy(), h.note(), h.plans(), ops);
     }
 
     private static Hold map(ResultSet rs, int row) throws SQLException {
         Timestamp decided = rs.getTimestamp("decided_at");
         return new Hold(rs.getString("id"), Hold.Kind.valueOf(rs.getString("kind")), rs.getString("source"),
             rs.getString("target"), Hold.Status.valueOf(rs.getString("status")), rs.getString("reason"),
-            rs.getTimestamp("opened_at").toInstant(), decided == null ? null : decided.toInstant(),
+            rs.getTimestamp("opened_at").toInstant(), rs.getString("opened_by"), decided == null ? null : decided.toInstant(),
             rs.getString("decided_by"), rs.getString("note"), rs.getLong("plans"), 0);
     }
 
