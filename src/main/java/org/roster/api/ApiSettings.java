@@ -13,10 +13,12 @@ import org.springframework.util.unit.DataSize;
  *     held in memory whole
  * @param tokens named API tokens besides the bootstrap one; the name is the principal recorded as
  *     requester, approver and actor (e.g. an exception's approver must be another token's name)
+ * @param maxAuthFailuresPerMinute failed bearer authentications one client address may make within a
+ *     minute (default 20); past it, the address is refused with 429 until the minute is over
  */
 @ConfigurationProperties("roster.api")
 public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize maxSnapshotSize,
-                          java.util.@Nullable List<NamedToken> tokens) {
+                          java.util.@Nullable List<NamedToken> tokens, @Nullable Integer maxAuthFailuresPerMinute) {
 
     /** A named token; {@code token} is a secret: an {@code ${ENV_VAR}} reference in the file. */
     public record NamedToken(String name, String token) {
@@ -29,5 +31,6 @@ public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize 
         maxRequestSize = maxRequestSize == null ? DataSize.ofMegabytes(10) : maxRequestSize;
         maxSnapshotSize = maxSnapshotSize == null ? DataSize.ofGigabytes(2) : maxSnapshotSize;
         tokens = tokens == null ? java.util.List.of() : java.util.List.copyOf(tokens);
+        maxAuthFailuresPerMinute = maxAuthFailuresPerMinute == null ? 20 : maxAuthFailuresPerMinute;
     }
 }

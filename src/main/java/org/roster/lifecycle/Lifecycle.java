@@ -61,6 +61,11 @@ public final class Lifecycle {
             change.actor());
     }
 
+    /** The time zone a worker's HR dates are in: theirs, or the configured default. */
+    public java.time.ZoneId zoneOf(Worker w) {
+        return dates.zoneOf(w);
+    }
+
     /**
      * An effective date came: re-evaluates the identity against its current HR record. Called by the
      * scheduler, in its own transaction.

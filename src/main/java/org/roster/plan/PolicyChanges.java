@@ -128,20 +128,45 @@ public class PolicyChanges {
     }
 
     /** The plans a proposed policy would make, without installing it or changing anything. */
-    public List<Plan> preview(Policy proposed, int limit, long[] affected) {
+    public PreviewOutcome preview(Policy proposed, int limit, Duration budget) {
         PlanningStage.checkTargets(proposed, accounts.targets());
         Policy running = engine.current();
         Set<String> changed = running.changedRules(proposed);
         boolean everyone = running.differsBeyondRules(proposed);
         List<Plan> plans = new ArrayList<>();
-        forAffected(running, proposed, changed, everyone, (identity, worker) -> {
-            affected[0]++;
-            planning.preview(identity, proposed).filter(p -> !p.operations().isEmpty()).ifPresent(p -> {
-                if (plans.size() < limit) {
-                    plans.add(p);
+        long[] affected = new long[1];
+        Instant deadline = clock.instant().plus(budget);
+        try {
+            forAffected(running, proposed, changed, everyone, (identity, worker) -> {
+                if (clock.instant().isAfter(deadline)) {
+                    throw new OutOfTime();
                 }
+                affected[0]++;
+                planning.preview(identity, proposed).filter(p -> !p.operations().isEmpty()).ifPresent(p -> {
+                    if (plans.size() < limit) {
+                        plans.add(p);
+                    }
+                });
             });
-        });
-        return plans;
+        } catch (OutOfTime e) {
+            return new PreviewOutcome(plans, affected[0], false);
+        }
+        return new PreviewOutcome(plans, affected[0], true);
+    }
+
+    /**
+     * What a proposed policy would do.
+     *
+     * @param affected identities planned again (so far, when incomplete)
+     * @param complete false when the preview ran out of its time budget before every affected identity
+     */
+    public record PreviewOutcome(List<Plan> plans, long affected, boolean complete) {
+    }
+
+    /** The preview's time budget ran out: it stops, and says so. */
+    private static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super(null, null, false, false);
+        }
     }
 }

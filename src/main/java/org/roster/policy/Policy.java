@@ -385,9 +385,16 @@ public final class Policy {
 
     private static Object run(String rule, CelRuntime.Program program, Map<String, Object> vars) {
         try {
-            return program.eval(vars);
+            return org.roster.policy.internal.CelBudget.eval(program, vars);
         } catch (CelEvaluationException e) {
-            throw new PolicyException("policy rule '" + rule + "' failed: " + e.getMessage(), e);
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof org.roster.policy.internal.CelBudget.Exceeded)) {
+                cause = cause.getCause();
+            }
+            throw new PolicyException("policy rule '" + rule + "' failed: "
+                + (cause != null ? "it " + cause.getMessage() + " (the evaluation budget)" : e.getMessage()), e);
+        } catch (org.roster.policy.internal.CelBudget.Exceeded e) {
+            throw new PolicyException("policy rule '" + rule + "' failed: it " + e.getMessage() + " (the evaluation budget)", e);
         }
     }
 
@@ -404,6 +411,7 @@ public final class Policy {
 
     private static dev.cel.bundle.CelBuilder builder() {
         return CelFactory.standardCelBuilder()
+            .setOptions(org.roster.policy.internal.CelBudget.OPTIONS)
             .addVar("worker", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("state", SimpleType.STRING)
             .addCompilerLibraries(CelExtensions.strings())

@@ -88,7 +88,41 @@ public final class PolicyEngine {
         }
     }
 
+    /** The largest policy document read (a policy of thousands of rules is a few hundred KB). */
+    public static final int MAX_POLICY_CHARS = 1_048_576;
+    /** Anchors a policy may refer back to: enough to share a list of conditions, too few to multiply a document. */
+    public static final int MAX_ALIASES = 20;
+
+    /**
+     * Reads a YAML document with limits, before Spring's loader (which allows any number of aliases)
+     * sees it: a 1 KB "billion laughs" of nested aliases would otherwise expand to gigabytes.
+     */
+    private static void checkLimits(String yaml, String origin) {
+        if (yaml.length() > MAX_POLICY_CHARS) {
+            throw new PolicyException(origin + ": is " + yaml.length() + " characters; a policy is at most "
+                + MAX_POLICY_CHARS);
+        }
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setAllowRecursiveKeys(false);
+        options.setNestingDepthLimit(32);
+        options.setCodePointLimit(MAX_POLICY_CHARS * 4);
+        try {
+            for (Object ignored : new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options))
+                    .loadAll(yaml)) {
+                // each document is built under the limits
+            }
+        } catch (org.yaml.snakeyaml.error.YAMLException e) {
+            String message = String.valueOf(e.getMessage());
+            throw new PolicyException(origin + ": " + (message.contains("aliases") || message.contains("alias")
+                ? "uses more than " + MAX_ALIASES + " aliases (anchors referred back to)"
+                : message.contains("Nesting Depth") ? "is nested deeper than 32 levels"
+                : "is not YAML: " + message.lines().findFirst().orElse(message)), e);
+        }
+    }
+
     private static PolicySettings bind(String yaml, String origin) {
+        checkLimits(yaml, origin);
         try {
             List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(origin,
                 new org.springframework.core.io.ByteArrayResource(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8),

@@ -17,6 +17,8 @@ import org.roster.hr.HrConflictException;
 import org.roster.hr.HrNotFoundException;
 import org.roster.hr.HrRecords;
 import org.roster.hr.HrValidationException;
+import org.roster.hr.StoredWorker;
+import org.roster.hr.Worker;
 import org.roster.lifecycle.Identity;
 import org.roster.lifecycle.IdentityTransitioned;
 import org.roster.lifecycle.Lifecycle;
@@ -124,7 +126,7 @@ public final class Sponsorships {
                 null, s.createdAt(), s.createdBy());
             repository.update(next);
             hr.upsert(employeeNumber, Map.of("manager", NODES.stringNode(newSponsor),
-                "endDate", NODES.stringNode(s.endDate().toString())), SOURCE, actor);
+                "endDate", NODES.stringNode(s.endDate().toString()), "endTime", NODES.nullNode()), SOURCE, actor);
             audit.append(new AuditEntry(employeeNumber, "SPONSOR_CHANGED", AuditEntry.Stage.REQUEST, actor, null,
                 "sponsorship taken over by " + newSponsor + " (was " + s.sponsor() + "); ends " + s.endDate(), null));
             return next;
@@ -144,17 +146,30 @@ public final class Sponsorships {
             if (s.status() != Sponsorship.Status.ACTIVE) {
                 continue;
             }
-            Instant now = clock.instant();
-            LocalDate lastDay = LocalDate.ofInstant(now.plus(settings.reviewGrace()), ZoneOffset.UTC);
-            if (lastDay.isAfter(s.endDate())) {
-                lastDay = s.endDate();
+            // Access ends at now + grace exactly (or at the sponsorship's own end, if sooner), as the HR end
+            // date and time of day in the identity's time zone, so the lifecycle schedule ends it then.
+            Worker guest = hr.findByEmployeeNumber(s.employeeNumber()).map(StoredWorker::worker).orElse(null);
+            if (guest == null) {
+                continue;
             }
-            Instant deadline = lastDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            java.time.ZoneId zone = lifecycle.zoneOf(guest);
+            Instant deadline = clock.instant().plus(settings.reviewGrace());
+            Instant agreedEnd = s.endDate().plusDays(1).atStartOfDay(zone).toInstant();
+            Map<String, JsonNode> end;
+            if (deadline.isBefore(agreedEnd)) {
+                java.time.ZonedDateTime at = deadline.atZone(zone).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+                deadline = at.toInstant();
+                end = Map.of("endDate", NODES.stringNode(at.toLocalDate().toString()),
+                    "endTime", NODES.stringNode(at.toLocalTime().toString()));
+            } else {
+                deadline = agreedEnd;
+                end = Map.of("endDate", NODES.stringNode(s.endDate().toString()), "endTime", NODES.nullNode());
+            }
             String reason = "sponsor " + t.employeeNumber() + (t.kind() == TransitionKind.LEAVER ? " left"
                 : " moved (" + String.join("; ", t.changes()) + ")");
             repository.update(new Sponsorship(s.employeeNumber(), s.sponsor(), s.endDate(), Sponsorship.Status.REVIEW,
                 reason, deadline, s.createdAt(), s.createdBy()));
-            hr.upsert(s.employeeNumber(), Map.of("endDate", NODES.stringNode(lastDay.toString())), SOURCE, "roster");
+            hr.upsert(s.employeeNumber(), end, SOURCE, "roster");
             audit.append(new AuditEntry(s.employeeNumber(), "SPONSOR_REVIEW", AuditEntry.Stage.DECISION, "roster", null,
                 reason + ": access ends " + deadline + " unless someone takes over the sponsorship", t.hrEventId()));
         }

@@ -325,8 +325,11 @@ class LifecycleScenarioTests {
         assertThat(review.path("status").stringValue()).isEqualTo("REVIEW");
         assertThat(review.path("reviewReason").stringValue()).isEqualTo("sponsor " + sponsor + " left");
         Instant deadline = Instant.parse(review.path("reviewDeadline").stringValue());
-        assertThat(deadline).isBetween(CLOCK.instant().plus(Duration.ofDays(7)), CLOCK.instant().plus(Duration.ofDays(8)));
+        assertThat(deadline).as("now + the 7 days' grace, exactly").isEqualTo(CLOCK.instant().plus(Duration.ofDays(7))
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(lifecycle.scheduledChange(guest)).contains(deadline);
         assertThat(state(guest)).isEqualTo(LifecycleState.ACTIVE);
+        timePasses(deadline.minusSeconds(1), guest, LifecycleState.ACTIVE);
         assertThat(api().get("/api/v1/sponsored-identities?status=REVIEW&size=500").json().toString()).contains(guest);
 
         timePasses(deadline, guest, LifecycleState.TERMINATED);

@@ -144,11 +144,19 @@ class AuditController {
             cell(r.prevHash()), cell(r.hash()));
     }
 
-    private static String cell(@Nullable String v) {
+    /**
+     * One CSV cell. HR values reach the audit (a department named {@code =HYPERLINK(...)}): a cell a
+     * spreadsheet would read as a formula (starting with {@code = + - @}, a tab or a carriage return)
+     * gets a leading apostrophe and is quoted, as OWASP's CSV injection guidance says, so it opens as
+     * text. The JSON Lines export keeps values exactly, for verification.
+     */
+    static String cell(@Nullable String v) {
         if (v == null) {
             return "";
         }
-        boolean quote = v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r");
-        return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+        boolean formula = !v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0;
+        String text = formula ? "'" + v : v;
+        boolean quote = formula || text.contains(",") || text.contains("\"") || text.contains("\n") || text.contains("\r");
+        return quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 }

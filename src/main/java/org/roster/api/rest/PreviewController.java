@@ -44,8 +44,11 @@ class PreviewController {
      * @param plans per identity, the plan (at most 1 000); {@code held} lists what the safety guard or
      *     a segregation-of-duties rule would hold
      */
-    record Result(String kind, long affected, List<Preview.Planned> plans, List<Refused> refused) {
+    record Result(String kind, long affected, List<Preview.Planned> plans, List<Refused> refused, boolean complete) {
     }
+
+    /** How long a policy preview may run; past it, it answers with what it has and {@code complete: false}. */
+    static final java.time.Duration BUDGET = java.time.Duration.ofSeconds(30);
 
     @PostMapping("/api/v1/preview")
     @Operation(summary = "What-if: {\"events\": [...]} (HR changes) or {\"policy\": \"<yaml>\"}; no side effects")
@@ -55,10 +58,9 @@ class PreviewController {
                 throw new BadParameter("policy", "must be the policy file's YAML, as a string");
             }
             Policy proposed = PolicyEngine.parse(body.get("policy").asString(), "proposed policy");
-            long[] affected = new long[1];
-            List<Plan> plans = policy.preview(proposed, MAX_PLANS, affected);
-            return new Result("policy", affected[0], plans.stream().map(p -> new Preview.Planned(p, List.of())).toList(),
-                List.of());
+            org.roster.plan.PolicyChanges.PreviewOutcome outcome = policy.preview(proposed, MAX_PLANS, BUDGET);
+            return new Result("policy", outcome.affected(), outcome.plans().stream()
+                .map(p -> new Preview.Planned(p, List.of())).toList(), List.of(), outcome.complete());
         }
         JsonNode list = body.path("events");
         if (!list.isArray() || list.isEmpty()) {
@@ -76,6 +78,6 @@ class PreviewController {
             }
         });
         return new Result("events", changes.size() - refused.size(),
-            plans.size() > MAX_PLANS ? plans.subList(0, MAX_PLANS) : plans, refused);
+            plans.size() > MAX_PLANS ? plans.subList(0, MAX_PLANS) : plans, refused, true);
     }
 }

@@ -29,18 +29,42 @@ public class ApiTokens {
         this.clock = clock;
     }
 
-    /** Registers a token under a name unless it is already registered. */
-    public void register(String name, String token) {
-        if (token.length() < MIN_LENGTH) {
-            throw new IllegalArgumentException("an API token must be at least " + MIN_LENGTH + " characters");
+    /**
+     * Makes the tokens that come from the environment and the configuration exactly these: a token
+     * whose value changed is replaced (the old value stops working), one no longer given is removed,
+     * a new one is added. Tokens of other origins are left alone.
+     *
+     * @param origin {@code bootstrap} or {@code config}
+     * @param tokens name to token value
+     * @return how many stored tokens were revoked
+     */
+    public int replace(String origin, java.util.Map<String, String> tokens) {
+        java.util.Map<String, String> hashes = new java.util.HashMap<>();
+        tokens.forEach((name, token) -> {
+            if (token.length() < MIN_LENGTH) {
+                throw new IllegalArgumentException("an API token must be at least " + MIN_LENGTH + " characters");
+            }
+            hashes.put(name, hash(token));
+        });
+        int revoked = 0;
+        for (var row : jdbc.sql("select name, token_hash from api_token where origin = ?").param(origin)
+                .query((rs, n) -> java.util.Map.entry(rs.getString(1), rs.getString(2))).list()) {
+            if (!row.getValue().equals(hashes.get(row.getKey()))) {
+                revoked += jdbc.sql("delete from api_token where token_hash = ?").param(row.getValue()).update();
+            }
         }
-        String hash = hash(token);
-        if (nameOf(hash).isPresent()) {
-            return;
-        }
-        jdbc.sql("insert into api_token (id, name, token_hash, created_at) values (?, ?, ?, ?)")
-            .params(UUID.randomUUID().toString(), name, hash, Timestamp.from(clock.instant()))
-            .update();
+        hashes.forEach((name, hash) -> {
+            Optional<String> holder = nameOf(hash);
+            if (holder.isPresent() && !holder.get().equals(name)) {
+                throw new IllegalArgumentException("the token given for '" + name + "' is already the token of '"
+                    + holder.get() + "'");
+            }
+            if (holder.isEmpty()) {
+                jdbc.sql("insert into api_token (id, name, token_hash, created_at, origin) values (?, ?, ?, ?, ?)")
+                    .params(UUID.randomUUID().toString(), name, hash, Timestamp.from(clock.instant()), origin).update();
+            }
+        });
+        return revoked;
     }
 
     /** The name of the token, if it is a registered one. */

@@ -23,10 +23,15 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
     private final ApiTokens tokens;
     private final AuthenticationEntryPoint entryPoint;
+    private final AuthenticationFailures failures;
+    private final io.micrometer.core.instrument.Counter failed;
 
-    BearerTokenFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint) {
+    BearerTokenFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint, AuthenticationFailures failures,
+                      io.micrometer.core.instrument.MeterRegistry meters) {
         this.tokens = tokens;
         this.entryPoint = entryPoint;
+        this.failures = failures;
+        this.failed = meters.counter("roster.auth.failures");
     }
 
     @Override
@@ -37,18 +42,33 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        String address = request.getRemoteAddr();
+        java.time.Duration wait = failures.retryAfter(address);
+        if (!wait.isZero()) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, wait.toSeconds())));
+            ErrorResponses.write(request, response, org.springframework.http.HttpStatus.TOO_MANY_REQUESTS,
+                "too many failed authentications from this address; retry after " + Math.max(1, wait.toSeconds()) + " s");
+            return;
+        }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
-            entryPoint.commence(request, response, new BadCredentialsException("the Authorization header is not a Bearer token"));
+            refuse(request, response, address, "the Authorization header is not a Bearer token");
             return;
         }
         var name = tokens.authenticate(header.substring(7).trim());
         if (name.isEmpty()) {
-            entryPoint.commence(request, response, new BadCredentialsException("the bearer token is not valid"));
+            refuse(request, response, address, "the bearer token is not valid");
             return;
         }
         var authentication = UsernamePasswordAuthenticationToken.authenticated(name.get(), null,
             List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
         SecurityContextHolder.getContext().setAuthentication(authentication);
         chain.doFilter(request, response);
+    }
+
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String address, String reason)
+            throws IOException, ServletException {
+        failed.increment();
+        failures.failed(address, reason + " (" + request.getMethod() + " " + request.getRequestURI() + ")");
+        entryPoint.commence(request, response, new BadCredentialsException(reason));
     }
 }

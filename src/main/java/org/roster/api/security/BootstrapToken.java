@@ -26,27 +26,44 @@ class BootstrapToken implements InitializingBean {
         this.settings = settings;
     }
 
+    /**
+     * The tokens that work are the ones given now: a rotated {@code ROSTER_BOOTSTRAP_TOKEN} or a
+     * changed {@code roster.api.tokens} entry replaces the old value, and one no longer given is
+     * revoked, at every start.
+     */
     @Override
     public void afterPropertiesSet() {
+        java.util.Map<String, String> configured = new java.util.LinkedHashMap<>();
         for (org.roster.api.ApiSettings.NamedToken named : settings.tokens()) {
             if (named.name() == null || named.name().isBlank() || named.token() == null) {
                 throw new IllegalStateException("roster.api.tokens: every token needs a name and a token");
             }
-            try {
-                tokens.register(named.name(), named.token().trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("roster.api.tokens[" + named.name() + "]: " + e.getMessage(), e);
+            if (named.name().equals("bootstrap") || configured.put(named.name(), named.token().trim()) != null) {
+                throw new IllegalStateException("roster.api.tokens[" + named.name() + "]: the name is used twice"
+                    + " (or is 'bootstrap', which is ROSTER_BOOTSTRAP_TOKEN's)");
             }
         }
         String token = environment.getProperty(VARIABLE);
-        if (token == null || token.isBlank()) {
-            log.warn("{} is not set: no API token was created, and the API answers 401 to every call", VARIABLE);
-            return;
+        java.util.Map<String, String> bootstrap = token == null || token.isBlank() ? java.util.Map.of()
+            : java.util.Map.of("bootstrap", token.trim());
+        int revoked;
+        try {
+            revoked = tokens.replace("config", configured);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("roster.api.tokens: " + e.getMessage(), e);
         }
         try {
-            tokens.register("bootstrap", token.trim());
+            revoked += tokens.replace("bootstrap", bootstrap);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(VARIABLE + ": " + e.getMessage(), e);
+        }
+        if (revoked > 0) {
+            log.info("{} API token(s) no longer configured were revoked", revoked);
+        }
+        if (bootstrap.isEmpty()) {
+            log.warn("{} is not set: no bootstrap API token exists{}", VARIABLE,
+                configured.isEmpty() ? ", and the API answers 401 to every call" : "");
+            return;
         }
         log.info("{} registered as API token 'bootstrap'", VARIABLE);
     }

@@ -15,7 +15,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, org.roster.api.ApiSettings settings) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, org.roster.api.ApiSettings settings,
+                            io.micrometer.core.instrument.MeterRegistry meters, java.time.Clock clock) throws Exception {
         ErrorResponses errors = new ErrorResponses();
         http.csrf(c -> c.disable())
             .httpBasic(b -> b.disable())
@@ -30,7 +31,9 @@ class SecurityConfiguration {
                 .requestMatchers("/error").permitAll()
                 .anyRequest().hasRole("ADMIN"))
             .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-            .addFilterBefore(new BearerTokenFilter(tokens, errors), AnonymousAuthenticationFilter.class)
+            .addFilterBefore(new BearerTokenFilter(tokens, errors,
+                new AuthenticationFailures(settings.maxAuthFailuresPerMinute(), clock), meters),
+                AnonymousAuthenticationFilter.class)
             .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes(),
                 settings.maxSnapshotSize().toBytes()), BearerTokenFilter.class);
         return http.build();

@@ -40,6 +40,48 @@ public final class WorkerValidator {
         checkLength("title", w.title(), 256);
         checkLength("department", w.department(), 256);
         checkLength("costCenter", w.costCenter(), 256);
+        checkLength("location", w.location(), 256);
+        checkLength("terminationReason", w.terminationReason(), 256);
+        checkText("userName", w.userName());
+        checkText("givenName", w.givenName());
+        checkText("familyName", w.familyName());
+        checkText("displayName", w.displayName());
+        checkText("email", w.email());
+        checkText("title", w.title());
+        checkText("department", w.department());
+        checkText("costCenter", w.costCenter());
+        checkText("manager", w.managerEmployeeNumber());
+        checkText("location", w.location());
+        checkText("terminationReason", w.terminationReason());
+    }
+
+    /**
+     * HR text goes on to directories and applications: a NUL or another control character (tabs and
+     * line breaks aside), a lone surrogate, or the replacement character a lenient decoder puts
+     * where bytes were not UTF-8 is refused here, whatever the source, rather than written on.
+     */
+    static void checkText(String field, @org.jspecify.annotations.Nullable String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\uFFFD') {
+                throw new HrValidationException(field, "is not valid UTF-8 text (U+FFFD at character " + i + ")");
+            }
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+                throw new HrValidationException(field, String.format(java.util.Locale.ROOT,
+                    "contains the control character U+%04X at character %d", (int) c, i));
+            }
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+                if (!paired) {
+                    throw new HrValidationException(field, "contains a lone surrogate at character " + i);
+                }
+                i++;
+            }
+        }
     }
 
     private static void checkLength(String field, String value, int max) {
