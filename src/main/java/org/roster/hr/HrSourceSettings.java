@@ -14,18 +14,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param webhookTolerance how far a webhook's timestamp may be from Roster's clock (default 5m);
  *     older deliveries are refused as replays
  * @param maxEventsPerRequest most events in one webhook delivery (default 500)
+ * @param maxWebhookSize the largest webhook delivery read (default 1MB); larger ones are refused
+ *     before their body is read
+ * @param maxWebhookReads webhook deliveries whose bodies are read at once (default 8): a delivery
+ *     is not authenticated until its whole body has been read, so these are bounded; more are answered
+ *     503 with {@code Retry-After}
  * @param rehireMatch the personal details whose hash recognises a returning worker under a new
  *     employee number (default personalEmail and dateOfBirth; see {@link MatchKey})
  */
 @ConfigurationProperties("roster.hr")
 public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duration webhookTolerance,
-                               @Nullable Integer maxEventsPerRequest, @Nullable List<String> rehireMatch) {
+                               @Nullable Integer maxEventsPerRequest, @Nullable List<String> rehireMatch,
+                               org.springframework.util.unit.@Nullable DataSize maxWebhookSize,
+                               @Nullable Integer maxWebhookReads) {
 
     public HrSourceSettings {
         sources = sources == null ? List.of() : List.copyOf(sources);
         rehireMatch = rehireMatch == null ? MatchKey.DEFAULT : List.copyOf(rehireMatch);
         webhookTolerance = webhookTolerance == null ? Duration.ofMinutes(5) : webhookTolerance;
         maxEventsPerRequest = maxEventsPerRequest == null ? 500 : maxEventsPerRequest;
+        maxWebhookSize = maxWebhookSize == null ? org.springframework.util.unit.DataSize.ofMegabytes(1) : maxWebhookSize;
+        maxWebhookReads = maxWebhookReads == null ? 8 : maxWebhookReads;
+        if (maxWebhookReads < 1 || maxWebhookSize.toBytes() < 1 || maxWebhookSize.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("roster.hr: max-webhook-reads must be at least 1, max-webhook-size"
+                + " between 1 byte and 2GB");
+        }
     }
 
     public Optional<Source> source(String name) {

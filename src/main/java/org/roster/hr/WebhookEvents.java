@@ -55,6 +55,7 @@ public final class WebhookEvents {
         this.audit = audit;
         this.tx = tx;
         this.clock = clock;
+        this.reading = new java.util.concurrent.Semaphore(settings.maxWebhookReads());
     }
 
     /** What became of one event. */
@@ -63,11 +64,73 @@ public final class WebhookEvents {
         public enum Kind { ACCEPTED, UNCHANGED, DUPLICATE, QUARANTINED }
     }
 
+    /** What the body of a delivery is read from, once everything that can be checked without it has been. */
+    public interface Body {
+        /** At most {@code limit} bytes; more is refused ({@link HrTooLargeException}). */
+        byte[] read(int limit) throws java.io.IOException;
+    }
+
+    /** A delivery larger than {@code roster.hr.max-webhook-size}, or more deliveries at once than may be read. */
+    public static final class HrTooLargeException extends RuntimeException {
+        private final boolean busy;
+
+        public HrTooLargeException(String message, boolean busy) {
+            super(message);
+            this.busy = busy;
+        }
+
+        /** True when the delivery was refused because too many were being read at once (retry later). */
+        public boolean busy() {
+            return busy;
+        }
+    }
+
+    private final java.util.concurrent.Semaphore reading;
+
+    /**
+     * Receives a delivery. Everything that can be checked before the body is read is checked first
+     * (the source, the signature and timestamp headers, the replay window, the declared length), so
+     * an unauthenticated sender cannot make Roster read large bodies; then the body is read, at most
+     * {@code max-webhook-size}, by at most {@code max-webhook-reads} deliveries at once, and its
+     * signature verified before it is parsed.
+     *
+     * @param declaredLength the Content-Length, or -1 when not given
+     */
+    public List<Outcome> receive(String sourceName, long declaredLength, Body reader, @Nullable String signature,
+                                 @Nullable String timestamp) throws java.io.IOException {
+        HrSourceSettings.Source source = settings.source(sourceName)
+            .filter(s -> "webhook".equals(s.type()))
+            .orElseThrow(() -> new HrValidationException("source", "no webhook source named '" + sourceName + "'"));
+        checkHeaders(source, signature, timestamp);
+        int limit = (int) settings.maxWebhookSize().toBytes();
+        if (declaredLength > limit) {
+            throw new HrTooLargeException("the delivery is " + declaredLength + " bytes; at most " + limit
+                + " (roster.hr.max-webhook-size)", false);
+        }
+        if (!reading.tryAcquire()) {
+            throw new HrTooLargeException("too many webhook deliveries are being read at once; retry shortly", true);
+        }
+        byte[] body;
+        try {
+            body = reader.read(limit);
+        } finally {
+            reading.release();
+        }
+        return receive(source, body, signature, timestamp);
+    }
+
+    /** Receives a delivery whose body is at hand. */
     public List<Outcome> receive(String sourceName, byte[] body, @Nullable String signature, @Nullable String timestamp) {
         HrSourceSettings.Source source = settings.source(sourceName)
             .filter(s -> "webhook".equals(s.type()))
             .orElseThrow(() -> new HrValidationException("source", "no webhook source named '" + sourceName + "'"));
-        authenticate(source, body, signature, timestamp);
+        checkHeaders(source, signature, timestamp);
+        return receive(source, body, signature, timestamp);
+    }
+
+    private List<Outcome> receive(HrSourceSettings.Source source, byte[] body, @Nullable String signature,
+                                  @Nullable String timestamp) {
+        authenticate(source, body, java.util.Objects.requireNonNull(signature), java.util.Objects.requireNonNull(timestamp));
         JsonNode delivery;
         try {
             delivery = JSON.readTree(body);
@@ -188,8 +251,8 @@ public final class WebhookEvents {
         return new Outcome(eventId, employeeNumber, Outcome.Kind.QUARANTINED, id, e.field(), e.reason());
     }
 
-    private void authenticate(HrSourceSettings.Source source, byte[] body, @Nullable String signature,
-                              @Nullable String timestamp) {
+    /** The checks that need no body: a secret to verify with, both headers, a timestamp inside the replay window. */
+    private void checkHeaders(HrSourceSettings.Source source, @Nullable String signature, @Nullable String timestamp) {
         if (source.secret() == null || source.secret().isEmpty()) {
             throw new HrAuthenticationException("source " + source.name() + " has no secret configured");
         }
@@ -207,6 +270,12 @@ public final class WebhookEvents {
             throw new HrAuthenticationException("X-Roster-Timestamp is " + skew.toSeconds()
                 + "s away from now; refused as a possible replay (tolerance " + settings.webhookTolerance().toSeconds() + "s)");
         }
+        if (!signature.trim().matches("sha256=[0-9a-fA-F]{64}")) {
+            throw new HrAuthenticationException("X-Roster-Signature must be sha256=<64 hex digits>");
+        }
+    }
+
+    private void authenticate(HrSourceSettings.Source source, byte[] body, String signature, String timestamp) {
         byte[] expected = ("sha256=" + sign(source.secret(), timestamp.trim(), body)).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, signature.trim().getBytes(StandardCharsets.US_ASCII))) {
             throw new HrAuthenticationException("X-Roster-Signature does not match the body");

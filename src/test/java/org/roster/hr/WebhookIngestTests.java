@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
     "roster.hr.sources[0].name=workday",
     "roster.hr.sources[0].type=webhook",
     "roster.hr.sources[0].secret=" + WebhookIngestTests.SECRET,
-    "roster.api.max-request-size=64KB"})
+    "roster.api.max-request-size=64KB",
+    "roster.hr.max-webhook-size=32KB"})
 class WebhookIngestTests {
 
     static final String TOKEN = "webhook-token-0123456789abcdef";
@@ -234,5 +236,38 @@ class WebhookIngestTests {
             .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("peoplesoft");
+    }
+
+    @Test
+    void unsignedDeliveryIsRefusedBeforeItsBodyIsRead() throws Exception {
+        // The sender declares 50 000 bytes and sends 10: a server that read the body first would wait for the rest.
+        for (String headers : List.of("", "X-Roster-Timestamp: 1000\r\nX-Roster-Signature: sha256=" + "0".repeat(64) + "\r\n",
+                "X-Roster-Timestamp: " + Instant.now().getEpochSecond() + "\r\nX-Roster-Signature: md5=abc\r\n")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("POST /api/v1/hr/events?source=workday HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 50000\r\n" + headers + "\r\n{\"events\":")
+                    .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+                assertThat(status).as("answer to headers " + headers).startsWith("HTTP/1.1 401");
+            }
+        }
+    }
+
+    @Test
+    void deliveryLargerThanTheWebhookLimitIsRefusedBeforeItIsRead() throws Exception {
+        String ts = Long.toString(Instant.now().getEpochSecond());
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /api/v1/hr/events?source=workday HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 40000\r\nX-Roster-Timestamp: " + ts + "\r\n"
+                + "X-Roster-Signature: sha256=" + "0".repeat(64) + "\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).startsWith("HTTP/1.1 413");
+        }
     }
 }

@@ -38,8 +38,14 @@ class HrEventsController {
                                      @RequestHeader(name = "X-Roster-Signature", required = false) @Nullable String signature,
                                      @RequestHeader(name = "X-Roster-Timestamp", required = false) @Nullable String timestamp,
                                      HttpServletRequest request) throws IOException {
-        byte[] body = request.getInputStream().readAllBytes();
-        List<WebhookEvents.Outcome> results = webhooks.receive(source, body, signature, timestamp);
+        List<WebhookEvents.Outcome> results = webhooks.receive(source, request.getContentLengthLong(), limit -> {
+            byte[] body = request.getInputStream().readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw new WebhookEvents.HrTooLargeException("the delivery is larger than " + limit
+                    + " bytes (roster.hr.max-webhook-size)", false);
+            }
+            return body;
+        }, signature, timestamp);
         Delivery delivery = new Delivery(count(results, WebhookEvents.Outcome.Kind.ACCEPTED),
             count(results, WebhookEvents.Outcome.Kind.UNCHANGED), count(results, WebhookEvents.Outcome.Kind.DUPLICATE),
             count(results, WebhookEvents.Outcome.Kind.QUARANTINED), results);

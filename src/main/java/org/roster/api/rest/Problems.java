@@ -85,6 +85,16 @@ class Problems {
         return problem(status, e.getMessage(), e.field());
     }
 
+    @ExceptionHandler(org.roster.hr.WebhookEvents.HrTooLargeException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> tooLarge(org.roster.hr.WebhookEvents.HrTooLargeException e) {
+        HttpStatus status = e.busy() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.PAYLOAD_TOO_LARGE;
+        var answer = org.springframework.http.ResponseEntity.status(status);
+        if (e.busy()) {
+            answer.header(org.springframework.http.HttpHeaders.RETRY_AFTER, "1");
+        }
+        return answer.body(problem(status, e.getMessage(), "body"));
+    }
+
     @ExceptionHandler(org.roster.plan.Holds.HoldException.class)
     ProblemDetail hold(org.roster.plan.Holds.HoldException e) {
         return ProblemDetail.forStatusAndDetail(e.missing() ? HttpStatus.NOT_FOUND
