@@ -12,10 +12,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     process: its checkpoints verify (the public key is stored with each), but nothing pins it.
  * @param publicKey its public key (X.509, base64), required with it; what verifiers pin
  * @param checkpointInterval how often the chain's head is signed when records were added (default 5m)
+ * @param checkpointFile a file each signed checkpoint is also appended to (JSON Lines, synced), outside
+ *     the database: verification then also fails when checkpoints were deleted from the store
  */
 @ConfigurationProperties("roster.audit")
 public record AuditSettings(@Nullable String signingKey, @Nullable String publicKey,
-                            @Nullable Duration checkpointInterval) {
+                            @Nullable Duration checkpointInterval, @Nullable String checkpointFile) {
 
     public AuditSettings {
         checkpointInterval = checkpointInterval == null ? Duration.ofMinutes(5) : checkpointInterval;
@@ -23,6 +25,7 @@ public record AuditSettings(@Nullable String signingKey, @Nullable String public
 
     @Override
     public String toString() {
-        return "AuditSettings[checkpointInterval=" + checkpointInterval + "]"; // never the key
+        return "AuditSettings[checkpointInterval=" + checkpointInterval + ", checkpointFile=" + checkpointFile
+            + "]"; // never the key
     }
 }

@@ -33,6 +33,17 @@ public final class ChainVerifier {
     private String lastHash = AuditHash.GENESIS;
     private boolean started;
 
+    /** A verifier of the whole chain, from its first record. */
+    public ChainVerifier() {
+    }
+
+    /** A verifier of the chain after a record already vouched for (a signed checkpoint's). */
+    public ChainVerifier(long afterSeq, String afterHash) {
+        this.started = true;
+        this.lastSeq = afterSeq;
+        this.lastHash = afterHash;
+    }
+
     /** @return false once the chain is broken (the rest need not be read) */
     public boolean accept(AuditRecord r) {
         if (brokenAt != null) {

@@ -48,18 +48,33 @@ public class Checkpoints extends WorkerLoop {
     public record Result(long checked, Long brokenAt, String reason, Set<String> keys) {
     }
 
+    /** Roster will not sign a new checkpoint: the chain or its checkpoints no longer hold. */
+    public static final class CheckpointRefused extends RuntimeException {
+        CheckpointRefused(String message) {
+            super(message);
+        }
+    }
+
     private final JdbcClient jdbc;
     private final Clock clock;
     private final AuditSettings settings;
+    private final org.roster.audit.internal.AuditRepository records;
+    private final org.roster.audit.internal.CheckpointJournal journal;
+    /** Set once a break is found: nothing is signed over it until Roster restarts and finds it whole. */
+    private volatile @org.jspecify.annotations.Nullable String refusal;
+    private boolean checkedWhole;
     private final PrivateKey privateKey;
     private final String publicKey;
     private final String keyId;
 
-    public Checkpoints(JdbcClient jdbc, Clock clock, AuditSettings settings) {
+    public Checkpoints(JdbcClient jdbc, Clock clock, AuditSettings settings,
+                       org.roster.audit.internal.AuditRepository records) {
         super("roster-audit-checkpoints");
         this.jdbc = jdbc;
         this.clock = clock;
         this.settings = settings;
+        this.records = records;
+        this.journal = new org.roster.audit.internal.CheckpointJournal(settings.checkpointFile());
         try {
             KeyFactory ed = KeyFactory.getInstance("Ed25519");
             KeyPair pair;
@@ -92,6 +107,11 @@ public class Checkpoints extends WorkerLoop {
         }
     }
 
+    /** Checkpoints kept in a file: the checkpoint file's JSON lines, or the JSON array of {@code GET /api/v1/audit/checkpoints}. */
+    public static List<Checkpoint> read(java.nio.file.Path file) {
+        return org.roster.audit.internal.CheckpointJournal.read(file);
+    }
+
     /** The id of the key that signs: the first 16 hex digits of its public key's SHA-256. */
     public String keyId() {
         return keyId;
@@ -99,12 +119,32 @@ public class Checkpoints extends WorkerLoop {
 
     @Override
     protected long pass() {
-        checkpoint();
+        try {
+            checkpoint();
+        } catch (CheckpointRefused e) {
+            // alerted when found
+        }
         return settings.checkpointInterval().toMillis();
     }
 
-    /** Signs the chain's head now, if records were added since the last checkpoint. */
-    public Optional<Checkpoint> checkpoint() {
+    /**
+     * Signs the chain's head now, if records were added since the last checkpoint, and only over a
+     * chain that holds: the checkpoints (none deleted, each still matching its record, the checkpoint
+     * file agreeing) and the records since the last one. The first time after a start, the whole
+     * chain is checked. A break is alerted (an ERROR in the log) and nothing is signed over it.
+     *
+     * @throws CheckpointRefused when the chain or its checkpoints are broken
+     */
+    public synchronized Optional<Checkpoint> checkpoint() {
+        String problem = refusal != null ? refusal : problem();
+        if (problem != null) {
+            if (refusal == null) {
+                log.error("ALERT: the audit chain is broken ({}); Roster will not sign a checkpoint over it."
+                    + " Check GET /api/v1/audit/verify, and keep the store as it is for investigation", problem);
+            }
+            refusal = problem;
+            throw new CheckpointRefused("the audit chain is broken: " + problem + "; no checkpoint is signed over it");
+        }
         Map<String, Object> head = jdbc.sql("select last_seq, last_hash from audit_chain where id = 1").query().singleRow();
         long seq = ((Number) head.get("last_seq")).longValue();
         String hash = (String) head.get("last_hash");
@@ -119,7 +159,35 @@ public class Checkpoints extends WorkerLoop {
                 insert into audit_checkpoint (seq, hash, signed_at, key_id, public_key, signature)
                 values (?, ?, ?, ?, ?, ?)""")
             .params(c.seq(), c.hash(), Timestamp.from(c.signedAt()), c.keyId(), c.publicKey(), c.signature()).update();
+        jdbc.sql("update audit_chain set checkpoint_seq = ?, checkpoint_count = checkpoint_count + 1 where id = 1")
+            .param(c.seq()).update();
+        journal.append(c);
         return Optional.of(c);
+    }
+
+    /** Why the chain cannot be vouched for now, or null: its checkpoints, then its records (all of them the first time). */
+    private @org.jspecify.annotations.Nullable String problem() {
+        Result signed = verify();
+        if (signed.brokenAt() != null) {
+            return signed.reason();
+        }
+        Optional<Checkpoint> last = checkedWhole ? list().stream().filter(c -> !coversNothing(c))
+            .reduce((a, b) -> b) : Optional.empty();
+        Map.Entry<Long, String> head = records.head();
+        ChainVerifier chain = last.map(c -> new ChainVerifier(c.seq(), c.hash())).orElseGet(ChainVerifier::new);
+        // Without a checkpoint, from the first chained record: records from before the chain are not read.
+        long from = last.map(Checkpoint::seq).orElseGet(() -> jdbc.sql(
+            "select coalesce(min(seq), (select last_seq + 1 from audit_chain where id = 1)) - 1 from audit_record"
+                + " where hash is not null").query(Long.class).single());
+        records.forEach(from, 5_000, r -> {
+            if (r.seq() <= head.getKey()) {
+                chain.accept(r);
+            }
+        });
+        chain.expectEnd(head.getKey(), head.getValue());
+        checkedWhole = true;
+        ChainVerifier.Result r = chain.result();
+        return r.intact() ? null : "record " + r.brokenAt() + ": " + r.reason();
     }
 
     public List<Checkpoint> list() {
@@ -130,11 +198,35 @@ public class Checkpoints extends WorkerLoop {
             .list();
     }
 
-    /** Checks every checkpoint's signature, and that the record it signed still has the signed hash. */
+    /**
+     * Checks every checkpoint's signature, that the record it signed still has the signed hash, that
+     * none was deleted (the store counts the checkpoints it signed, and the checkpoint file, when
+     * configured, keeps a copy of each outside the database).
+     */
     public Result verify() {
         long checked = 0;
         Set<String> keys = new java.util.TreeSet<>();
-        for (Checkpoint c : list()) {
+        List<Checkpoint> stored = list();
+        Map<String, Object> mark = jdbc.sql("select checkpoint_seq, checkpoint_count from audit_chain where id = 1")
+            .query().singleRow();
+        long markSeq = ((Number) mark.get("checkpoint_seq")).longValue();
+        long markCount = ((Number) mark.get("checkpoint_count")).longValue();
+        long lastStored = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).seq();
+        if (stored.size() < markCount || lastStored < markSeq) {
+            return new Result(0, markSeq, "checkpoints were deleted: the store signed " + markCount + " up to record "
+                + markSeq + ", and " + stored.size() + " remain" + (stored.isEmpty() ? "" : " up to record " + lastStored),
+                keys);
+        }
+        Map<Long, Checkpoint> bySeq = new java.util.HashMap<>();
+        stored.forEach(c -> bySeq.put(c.seq(), c));
+        for (Checkpoint c : journal.read()) {
+            Checkpoint inStore = bySeq.get(c.seq());
+            if (inStore == null || !inStore.signature().equals(c.signature()) || !inStore.hash().equals(c.hash())) {
+                return new Result(0, c.seq(), "checkpoint at record " + c.seq() + " is in " + journal.file() + " but "
+                    + (inStore == null ? "no longer in the store: checkpoints were deleted" : "differs in the store"), keys);
+            }
+        }
+        for (Checkpoint c : stored) {
             keys.add(c.keyId());
             if (!signatureHolds(c)) {
                 return new Result(checked, c.seq(), "checkpoint at record " + c.seq() + ": the signature does not verify",

@@ -47,8 +47,9 @@ final class AuditCommand implements Runnable {
         @Option(names = "--store", description = "the store's JDBC URL (as roster.store.url)")
         @Nullable String store;
 
-        @Option(names = "--checkpoints", description = "with --file: the signed checkpoints (GET /api/v1/audit/checkpoints)"
-            + " to check the export against")
+        @Option(names = "--checkpoints", description = "signed checkpoints kept outside the store: the checkpoint file"
+            + " (roster.audit.checkpoint-file) or GET /api/v1/audit/checkpoints saved to a file. With --file, what the"
+            + " export is checked against; with --store, each must also still be in the store")
         @Nullable Path checkpointFile;
 
         @Option(names = "--key", description = "the checkpoint public key (Base64) or its key id you trust: every"
@@ -72,15 +73,11 @@ final class AuditCommand implements Runnable {
                 err.println("roster audit verify: give --file EXPORT or --store JDBC_URL");
                 return 2;
             }
-            if (checkpointFile != null && file == null) {
-                err.println("roster audit verify: --checkpoints goes with --file (the store has its own)");
-                return 2;
-            }
             Signed signed = new Signed();
+            List<Checkpoints.Checkpoint> kept = checkpointFile == null ? List.of()
+                : Checkpoints.read(checkpointFile);
             if (file != null) {
-                if (checkpointFile != null) {
-                    signed.expect(List.of(JSON.readValue(Files.readString(checkpointFile), Checkpoints.Checkpoint[].class)));
-                }
+                signed.expect(kept);
                 try (BufferedReader lines = Files.newBufferedReader(file)) {
                     String line;
                     while ((line = lines.readLine()) != null) {
@@ -92,7 +89,13 @@ final class AuditCommand implements Runnable {
             } else {
                 String secret = password != null ? password : ImportCommand.environment.apply("ROSTER_STORE_PASSWORD");
                 try (Connection c = DriverManager.getConnection(store, user, secret == null ? "" : secret)) {
-                    signed.expect(readCheckpoints(c));
+                    List<Checkpoints.Checkpoint> stored = readCheckpoints(c);
+                    String missing = missing(c, stored, kept);
+                    if (missing != null) {
+                        out.println("signed checkpoints FAIL: " + missing);
+                        return 1;
+                    }
+                    signed.expect(stored);
                     readStore(c, signed);
                 }
             }
@@ -160,6 +163,33 @@ final class AuditCommand implements Runnable {
                 }
                 return pinned != null && verified == 0 ? "no checkpoint signed by the key given covers these records" : null;
             }
+        }
+
+        /**
+         * Checkpoints deleted from the store: fewer than the store counted when it signed them, or
+         * one kept outside the store (the checkpoint file) that the store no longer has.
+         */
+        private static @Nullable String missing(Connection c, List<Checkpoints.Checkpoint> stored,
+                                                List<Checkpoints.Checkpoint> kept) throws SQLException {
+            long lastStored = stored.isEmpty() ? 0 : stored.get(stored.size() - 1).seq();
+            try (PreparedStatement s = c.prepareStatement(
+                    "select checkpoint_seq, checkpoint_count from audit_chain where id = 1");
+                 ResultSet rs = s.executeQuery()) {
+                if (rs.next() && (stored.size() < rs.getLong(2) || lastStored < rs.getLong(1))) {
+                    return "checkpoints were deleted: the store signed " + rs.getLong(2) + " up to record "
+                        + rs.getLong(1) + ", and " + stored.size() + " remain";
+                }
+            }
+            java.util.Map<Long, String> signatures = new java.util.HashMap<>();
+            stored.forEach(cp -> signatures.put(cp.seq(), cp.signature()));
+            for (Checkpoints.Checkpoint cp : kept) {
+                if (!cp.signature().equals(signatures.get(cp.seq()))) {
+                    return "checkpoint at record " + cp.seq() + " is in the checkpoints given but "
+                        + (signatures.containsKey(cp.seq()) ? "differs in the store" : "no longer in the store: checkpoints"
+                        + " were deleted");
+                }
+            }
+            return null;
         }
 
         private static List<Checkpoints.Checkpoint> readCheckpoints(Connection c) throws SQLException {

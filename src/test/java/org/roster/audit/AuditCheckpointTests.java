@@ -29,8 +29,19 @@ import tools.jackson.databind.JsonNode;
     "ROSTER_BOOTSTRAP_TOKEN=" + AuditCheckpointTests.TOKEN,
     "roster.store.url=" + AuditCheckpointTests.STORE,
     "roster.provisioning.targets[0].name=directory",
-    "roster.provisioning.targets[0].type=memory"})
+    "roster.provisioning.targets[0].type=memory",
+    "roster.audit.checkpoint-file=" + AuditCheckpointTests.JOURNAL})
 class AuditCheckpointTests {
+
+    static final String JOURNAL = "target/audit-checkpoint-tests/checkpoints.jsonl";
+
+    static {
+        try {
+            Files.deleteIfExists(Path.of(JOURNAL)); // a checkpoint file left by an earlier run belongs to another store
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static final String TOKEN = "audit-checkpoint-token-0123456789";
     static final String STORE = "jdbc:h2:mem:audit-checkpoints;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
@@ -103,6 +114,32 @@ class AuditCheckpointTests {
         assertThat(cli("audit", "verify", "--store", STORE, "--key", keyId)).isEqualTo(1);
         assertThat(out()).contains("audit chain intact").contains("checkpoint at record " + signedSeq)
             .contains("rewritten");
+        // and Roster does not sign the forged head
+        Api.Response refused = api.send("POST", "/api/v1/audit/checkpoints", "application/json", "");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.body()).contains("no checkpoint is signed over it");
+
+        // the attacker deletes the checkpoints too: the store's count of them says so
+        try (Connection c = DriverManager.getConnection(STORE, "sa", "")) {
+            c.createStatement().executeUpdate("delete from audit_checkpoint");
+        }
+        JsonNode deleted = api.get("/api/v1/audit/verify").json();
+        assertThat(deleted.path("intact").asBoolean()).isFalse();
+        assertThat(deleted.path("checkpoints").path("reason").asString()).contains("checkpoints were deleted");
+        assertThat(cli("audit", "verify", "--store", STORE)).as("without --key too").isEqualTo(1);
+        assertThat(out()).contains("checkpoints were deleted");
+
+        // and resets that count: the checkpoint file outside the database still has them
+        try (Connection c = DriverManager.getConnection(STORE, "sa", "")) {
+            c.createStatement().executeUpdate("update audit_chain set checkpoint_seq = 0, checkpoint_count = 0");
+        }
+        JsonNode reset = api.get("/api/v1/audit/verify").json();
+        assertThat(reset.path("intact").asBoolean()).isFalse();
+        assertThat(reset.path("checkpoints").path("reason").asString()).contains("checkpoints.jsonl")
+            .contains("no longer in the store");
+        assertThat(cli("audit", "verify", "--store", STORE, "--checkpoints", JOURNAL)).isEqualTo(1);
+        assertThat(out()).contains("no longer in the store");
+        assertThat(api.send("POST", "/api/v1/audit/checkpoints", "application/json", "").status()).isEqualTo(409);
     }
 
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();

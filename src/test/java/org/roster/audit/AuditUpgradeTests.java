@@ -30,7 +30,8 @@ class AuditUpgradeTests {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         assertThat(jdbc.sql("select last_seq from audit_chain").query(Long.class).single()).isEqualTo(3);
 
-        Checkpoints checkpoints = new Checkpoints(jdbc, Clock.systemUTC(), new AuditSettings(null, null, null));
+        Checkpoints checkpoints = new Checkpoints(jdbc, Clock.systemUTC(), new AuditSettings(null, null, null, null),
+            new org.roster.audit.internal.AuditRepository(jdbc, new org.springframework.jdbc.core.JdbcTemplate(ds)));
         assertThat(checkpoints.checkpoint()).isEmpty();
         assertThat(checkpoints.list()).isEmpty();
         assertThat(checkpoints.verify().brokenAt()).isNull();

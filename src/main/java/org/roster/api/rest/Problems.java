@@ -95,6 +95,11 @@ class Problems {
         return answer.body(problem(status, e.getMessage(), "body"));
     }
 
+    @ExceptionHandler(org.roster.audit.Checkpoints.CheckpointRefused.class)
+    ProblemDetail checkpointRefused(org.roster.audit.Checkpoints.CheckpointRefused e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
     @ExceptionHandler(org.roster.plan.Holds.HoldException.class)
     ProblemDetail hold(org.roster.plan.Holds.HoldException e) {
         return ProblemDetail.forStatusAndDetail(e.missing() ? HttpStatus.NOT_FOUND
