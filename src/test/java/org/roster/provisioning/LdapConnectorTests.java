@@ -35,11 +35,40 @@ class LdapConnectorTests {
         }
     }
 
+    @Test
+    void aDirectoryWithoutTheDisableAttributeIsRefusedAtStartSayingWhatToLoad() {
+        assertThatThrownBy(() -> connect(Slapd.withoutPasswordPolicy(), null))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("the directory has no attribute 'pwdAccountLockedTime'")
+            .hasMessageContaining("ppolicy overlay")
+            .hasMessageContaining("nsAccountLock");
+    }
+
     @Nested
     class OnOpenLdap extends ConnectorContract {
         @Override
         protected Connector newConnector() {
             return connect(Slapd.shared(), null);
+        }
+
+        @Test
+        void anEntryPlantedOutsideTheNamingRuleIsNotAdoptedNorUnlocked() throws Exception {
+            Slapd slapd = Slapd.shared();
+            String planted = "uid=planted-" + identity.toLowerCase(java.util.Locale.ROOT) + ",ou=people," + slapd.baseDn();
+            try (LDAPConnection admin = slapd.connect()) {
+                admin.add(new com.unboundid.ldap.sdk.Entry("dn: " + planted, "objectClass: inetOrgPerson", "cn: x",
+                    "sn: x", "uid: planted-" + identity.toLowerCase(java.util.Locale.ROOT), "employeeNumber: " + identity,
+                    "mail: attacker@example.org", "userPassword: attacker-secret", "pwdAccountLockedTime: 000001010000Z"));
+            }
+
+            assertThatThrownBy(() -> ((CreateOp) connector).create(identity, attributes()))
+                .isInstanceOf(ConnectorException.class).hasMessageContaining("not adopted and not unlocked")
+                .hasMessageContaining(planted);
+
+            SearchResultEntry after = slapd.person(identity);
+            assertThat(after.getDN()).isEqualTo(planted);
+            assertThat(after.getAttributeValue("pwdAccountLockedTime")).as("still locked").isEqualTo("000001010000Z");
+            assertThat(after.getAttributeValue("mail")).isEqualTo("attacker@example.org");
         }
 
         @Test

@@ -26,6 +26,7 @@ public final class Slapd implements TestDirectory {
     public static final String ADMIN_PASSWORD = "slapd-test-secret";
 
     private static Slapd shared;
+    private static Slapd plain;
 
     private final Process process;
     private final int port;
@@ -41,13 +42,22 @@ public final class Slapd implements TestDirectory {
      */
     public static synchronized Slapd shared() {
         if (shared == null) {
-            shared = start();
+            shared = start(true);
             Runtime.getRuntime().addShutdownHook(new Thread(shared.process::destroy));
         }
         return shared;
     }
 
-    private static Slapd start() {
+    /** A second slapd, as Debian installs it: without the ppolicy overlay, so without {@code pwdAccountLockedTime}. */
+    public static synchronized Slapd withoutPasswordPolicy() {
+        if (plain == null) {
+            plain = start(false);
+            Runtime.getRuntime().addShutdownHook(new Thread(plain.process::destroy));
+        }
+        return plain;
+    }
+
+    private static Slapd start(boolean ppolicy) {
         File slapd = new File("/usr/sbin/slapd");
         if (!slapd.canExecute()) {
             throw new IllegalStateException("OpenLDAP is not installed: apt-get install slapd ldap-utils (.ci/run does)");
@@ -59,7 +69,7 @@ public final class Slapd implements TestDirectory {
             Files.createDirectories(config);
             Files.createDirectories(data);
             Path ldif = dir.resolve("config.ldif");
-            Files.writeString(ldif, configLdif(dir, data), StandardCharsets.UTF_8);
+            Files.writeString(ldif, configLdif(dir, data, ppolicy), StandardCharsets.UTF_8);
             run(List.of("/usr/sbin/slapadd", "-n", "0", "-F", config.toString(), "-l", ldif.toString()));
             int port = freePort();
             Process p = new ProcessBuilder("/usr/sbin/slapd", "-d", "0", "-h", "ldap://127.0.0.1:" + port + "/",
@@ -71,10 +81,12 @@ public final class Slapd implements TestDirectory {
                 c.add(new Entry("dn: " + BASE_DN, "objectClass: top", "objectClass: domain", "dc: example"));
                 c.add(new Entry("dn: ou=people," + BASE_DN, "objectClass: organizationalUnit", "ou: people"));
                 c.add(new Entry("dn: ou=groups," + BASE_DN, "objectClass: organizationalUnit", "ou: groups"));
-                // ppolicy enforces locks only on entries a password policy applies to: a default one, with lockout.
-                c.add(new Entry("dn: ou=policies," + BASE_DN, "objectClass: organizationalUnit", "ou: policies"));
-                c.add(new Entry("dn: cn=default,ou=policies," + BASE_DN, "objectClass: organizationalRole",
-                    "objectClass: pwdPolicy", "cn: default", "pwdAttribute: userPassword", "pwdLockout: TRUE"));
+                if (ppolicy) {
+                    // ppolicy enforces locks only on entries a password policy applies to: a default one, with lockout.
+                    c.add(new Entry("dn: ou=policies," + BASE_DN, "objectClass: organizationalUnit", "ou: policies"));
+                    c.add(new Entry("dn: cn=default,ou=policies," + BASE_DN, "objectClass: organizationalRole",
+                        "objectClass: pwdPolicy", "cn: default", "pwdAttribute: userPassword", "pwdLockout: TRUE"));
+                }
             }
             return s;
         } catch (IOException | LDAPException | com.unboundid.ldif.LDIFException e) {
@@ -82,7 +94,7 @@ public final class Slapd implements TestDirectory {
         }
     }
 
-    private static String configLdif(Path dir, Path data) throws IOException {
+    private static String configLdif(Path dir, Path data, boolean ppolicy) throws IOException {
         String hash = run(List.of("/usr/sbin/slappasswd", "-s", ADMIN_PASSWORD)).trim();
         return """
             dn: cn=config
@@ -96,7 +108,7 @@ public final class Slapd implements TestDirectory {
             cn: module{0}
             olcModulePath: /usr/lib/ldap
             olcModuleLoad: back_mdb
-            olcModuleLoad: ppolicy
+            %7$s
 
             dn: cn=schema,cn=config
             objectClass: olcSchemaConfig
@@ -130,12 +142,14 @@ public final class Slapd implements TestDirectory {
             olcDbNoSync: %6$s
             olcAccess: {0}to * by self read by * read
 
+            %8$s""".formatted(dir, data, BASE_DN, ADMIN_DN, hash, Boolean.getBoolean("slapd.nosync") ? "TRUE" : "FALSE",
+            ppolicy ? "olcModuleLoad: ppolicy" : "", ppolicy ? """
             dn: olcOverlay={0}ppolicy,olcDatabase={1}mdb,cn=config
             objectClass: olcOverlayConfig
             objectClass: olcPPolicyConfig
             olcOverlay: {0}ppolicy
-            olcPPolicyDefault: cn=default,ou=policies,%3$s
-            """.formatted(dir, data, BASE_DN, ADMIN_DN, hash, Boolean.getBoolean("slapd.nosync") ? "TRUE" : "FALSE");
+            olcPPolicyDefault: cn=default,ou=policies,%s
+            """.formatted(BASE_DN) : "");
     }
 
     private void awaitUp(Path log) throws IOException {

@@ -88,13 +88,20 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             throw new ConnectorException("create " + identity + ": no userName");
         }
         Optional<SearchResultEntry> existing = find(identity);
+        DN named = new DN(new RDN("uid", userName), dn(settings.peopleDn()));
         if (existing.isPresent()) {
-            // Adopt: the account exists (a retried create, or made by hand); bring it to what HR says.
+            // Adopt only an entry where Roster names accounts (a retried create, or one made by the naming rule):
+            // an entry planted elsewhere with the new hire's employee number is not unlocked and handed over.
+            if (!sameDn(existing.get().getDN(), named)) {
+                throw new ConnectorException("create " + identity + ": an entry with this employee number already exists"
+                    + " at " + existing.get().getDN() + ", not where Roster names accounts (" + named + "): not adopted"
+                    + " and not unlocked; review it (remove it, or rename it to the naming rule) and retry");
+            }
             update(identity, attributes);
             enable(identity);
             return;
         }
-        String dn = new DN(new RDN("uid", userName), dn(settings.peopleDn())).toString();
+        String dn = named.toString();
         List<Attribute> attrs = new ArrayList<>();
         attrs.add(new Attribute("objectClass", "top", "person", "organizationalPerson", "inetOrgPerson"));
         attributes.forEach((k, v) -> {
@@ -358,6 +365,14 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             return result.getSearchEntries().stream().findFirst();
         } catch (LDAPException e) {
             throw translate("find employeeNumber " + identity, e);
+        }
+    }
+
+    private static boolean sameDn(String dn, DN expected) {
+        try {
+            return new DN(dn).equals(expected);
+        } catch (LDAPException e) {
+            return false;
         }
     }
 

@@ -54,6 +54,12 @@ public final class LdapConnectorFactory implements ConnectorFactory {
         }
         try {
             LDAPConnectionPool pool = pool(url, bindDn, password, s.poolSize());
+            try {
+                checkSchema(target.name(), s, pool);
+            } catch (IllegalStateException e) {
+                pool.close();
+                throw e;
+            }
             return new LdapConnector(target.name(), s, pool, embedded);
         } catch (LDAPException | GeneralSecurityException e) {
             if (embedded != null) {
@@ -62,6 +68,34 @@ public final class LdapConnectorFactory implements ConnectorFactory {
             throw new IllegalStateException("target '" + target.name() + "': cannot connect to " + url + " as " + bindDn
                 + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The attribute that disables an account must exist in the directory's schema, or the first leaver
+     * fails there. Said at start, in one line, with what to load or configure. A directory whose
+     * schema cannot be read is not judged.
+     */
+    static void checkSchema(String target, LdapSettings s, LDAPConnectionPool pool) {
+        com.unboundid.ldap.sdk.schema.Schema schema;
+        try {
+            schema = pool.getSchema();
+        } catch (LDAPException e) {
+            log.debug("target '{}': the directory's schema cannot be read ({}); the disable attribute is not checked",
+                target, e.getMessage());
+            return;
+        }
+        String attribute = s.disable().attribute();
+        if (schema == null || schema.getAttributeType(attribute) != null) {
+            return;
+        }
+        String what = attribute.equalsIgnoreCase("pwdAccountLockedTime")
+            ? "load OpenLDAP's ppolicy overlay (olcModuleLoad: ppolicy, and an olcPPolicyConfig overlay on the database,"
+                + " with a default policy that has pwdLockout: TRUE)"
+            : "add it to the schema";
+        throw new IllegalStateException("target '" + target + "': the directory has no attribute '" + attribute
+            + "' to disable accounts with: " + what + ", or set roster.provisioning.targets[" + target
+            + "].ldap.disable to an attribute it has (389-DS: nsAccountLock TRUE; Active Directory: userAccountControl"
+            + " 514/512); see docs/connectors.md");
     }
 
     private static LDAPConnectionPool pool(@Nullable String url, @Nullable String bindDn, @Nullable String password,
