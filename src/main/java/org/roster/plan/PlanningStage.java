@@ -170,7 +170,17 @@ public final class PlanningStage {
     }
 
     private Replanned process(Input in, Policy p) {
-        Computed c = compute(in, p, true);
+        Computed c;
+        try {
+            c = compute(in, p, true);
+        } catch (org.roster.policy.EntitlementNameException e) {
+            if (in.kind() == null) {
+                throw e;
+            }
+            // An HR change whose values make an invalid entitlement name: the HR value is refused (or quarantined)
+            // with the field named, before anything reaches a target.
+            throw new org.roster.hr.HrValidationException(e.field(), e.getMessage());
+        }
         if (c.decision() != null) {
             audit.append(new AuditEntry(in.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
                 "policy " + p.version() + " grants " + c.decision(), in.correlationId()));

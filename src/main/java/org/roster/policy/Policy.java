@@ -210,7 +210,12 @@ public final class Policy {
                     }
                     continue;
                 }
-                for (String e : entitlements(rule.name(), g.source(), run(rule.name(), g.expression(), vars))) {
+                for (String computed : entitlements(rule.name(), g.source(), run(rule.name(), g.expression(), vars))) {
+                    String e = org.roster.policy.internal.EntitlementNames.normalise(computed, rule.name(),
+                        java.util.Objects.requireNonNullElse(g.source(), ""), worker);
+                    if (e.isEmpty()) {
+                        continue;
+                    }
                     grants.add(new Grant(g.target(), e, rule.name()));
                     expand(g.target(), e, rule.name(), grants);
                 }

@@ -62,6 +62,27 @@ class HostileTextTests {
     }
 
     @Test
+    void aDepartmentThatMakesAnInvalidGroupNameIsRefusedNamingTheField() throws Exception {
+        String body = "{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\", \"" + ENTERPRISE + "\"],"
+            + " \"userName\": \"hx5\", \"" + ENTERPRISE + "\": {\"employeeNumber\": \"HX5\", \"department\": \"Finance\\\" || true\"}}";
+
+        HttpResponse<String> r = post("/scim/v2/Users", body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains(ENTERPRISE + ":department").contains("policy rule 'department-group'")
+            .contains("which targets may refuse");
+        assertThat(new Api(base(), TOKEN).get("/api/v1/identities/HX5").status()).isEqualTo(404);
+
+        Api.Response row = new Api(base(), TOKEN).send("POST", "/api/v1/hr/snapshots?source=feed", "text/csv",
+            "employeeNumber,userName,department\nHX6,hx6,R&D <core>\nHX7,hx7,  Human   Resources \n");
+        assertThat(row.json().path("quarantined").asInt()).isEqualTo(1);
+        assertThat(new Api(base(), TOKEN).get("/api/v1/quarantine?status=OPEN").body()).contains("HX6")
+            .contains("department");
+        assertThat(new Api(base(), TOKEN).get("/api/v1/identities/HX7").json().path("desiredEntitlements").toString())
+            .contains("dept-human---resources");
+    }
+
+    @Test
     void snapshotRowWithAControlCharacterIsQuarantinedNamingTheColumn() {
         Api api = new Api(base(), TOKEN);
         Api.Response r = api.send("POST", "/api/v1/hr/snapshots?source=feed", "text/csv",
