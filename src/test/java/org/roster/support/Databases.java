@@ -42,7 +42,10 @@ public final class Databases {
         try {
             java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), name);
-            return "jdbc:h2:file:" + dir.toAbsolutePath() + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=256";
+            // -Dbench.h2.write-delay=500 measures H2's own default (commits written up to 500 ms later, lost in a crash)
+            String delay = System.getProperty("bench.h2.write-delay");
+            return "jdbc:h2:file:" + dir.toAbsolutePath() + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=256"
+                + (delay == null ? "" : ";WRITE_DELAY=" + Integer.parseInt(delay));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a store under target/", e);
         }
