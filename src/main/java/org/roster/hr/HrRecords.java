@@ -109,7 +109,7 @@ public final class HrRecords {
                     + expectedVersion + ": it changed since it was read");
             }
             if (!current.worker().employeeNumber().equals(incoming.employeeNumber())) {
-                throw new HrValidationException("employeeNumber",
+                throw new HrImmutableFieldException("employeeNumber",
                     "is immutable: the worker is " + current.worker().employeeNumber());
             }
             ReturnSignals.Resolved resolved = ReturnSignals.resolve(current.worker(), incoming, stated,

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.roster.hr.internal.ScimPatches;
 import org.roster.hr.internal.ScimWorkerMapping;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -68,9 +69,13 @@ public final class ScimWorkers {
         StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
         Long expected = expectedVersion(current, ifMatch);
         GenericScimResource resource = new GenericScimResource(toScim(current, baseUri));
-        patch.apply(resource);
+        ScimPatches.normalise(patch).apply(resource);
         ObjectNode patched = resource.getObjectNode();
         patched.remove("meta");
+        if (patched.path("externalId").asString("").equals(current.worker().employeeNumber())) {
+            // written by Roster from the employee number, not by the patch: the employee number decides
+            patched.remove("externalId");
+        }
         return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(patched)),
             ScimWorkerMapping.stated(patched), SOURCE, actor, expected));
     }
@@ -196,6 +201,9 @@ public final class ScimWorkers {
         if (core && attribute.equalsIgnoreCase("id")) {
             return Optional.of(records.find(value));
         }
+        if (core && attribute.equalsIgnoreCase("externalId")) {
+            return Optional.of(records.findByEmployeeNumber(value));
+        }
         if (core && attribute.equalsIgnoreCase("userName")) {
             return Optional.of(records.findByUserName(value));
         }
@@ -235,6 +243,8 @@ public final class ScimWorkers {
             return work.get();
         } catch (HrConflictException e) {
             throw new HrConflictException(ScimWorkerMapping.scimPath(e.field()), e.reason());
+        } catch (HrImmutableFieldException e) {
+            throw new HrImmutableFieldException(ScimWorkerMapping.scimPath(e.field()), e.reason());
         } catch (HrValidationException e) {
             throw new HrValidationException(ScimWorkerMapping.scimPath(e.field()), e.reason());
         }

@@ -131,8 +131,8 @@ class ScimBulkController {
         } catch (HrPreconditionFailedException e) {
             return new BulkOperationResult(exception(412, null, e.getMessage()), op, location);
         } catch (RuntimeException e) {
-            return new BulkOperationResult(exception(400, "invalidSyntax", "cannot be applied: " + e.getMessage()), op,
-                location);
+            return new BulkOperationResult(exception(400, "invalidSyntax", "cannot be applied: "
+                + ScimJson.clean(e.getMessage())), op, location);
         }
     }
 

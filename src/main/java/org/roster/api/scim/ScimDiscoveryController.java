@@ -104,9 +104,73 @@ class ScimDiscoveryController {
                 new ResourceTypeResource.SchemaExtension(URI.create(ScimSchemas.WORKER), false)));
     }
 
+    /** Sub-attributes Roster keeps, of the complex attributes it keeps: nothing advertised is dropped. */
+    private static final Map<String, Set<String>> SUB_ATTRIBUTES = Map.of(
+        "name", Set.of("givenName", "familyName"),
+        "emails", Set.of("value", "type", "primary"),
+        "manager", Set.of("value", "$ref"));
+
     private static SchemaResource only(SchemaResource full, Set<String> keep) {
-        List<AttributeDefinition> attrs = full.getAttributes().stream().filter(a -> keep.contains(a.getName())).toList();
+        List<AttributeDefinition> attrs = full.getAttributes().stream().filter(a -> keep.contains(a.getName()))
+            .map(ScimDiscoveryController::truthful).toList();
         return new SchemaResource(full.getId(), full.getName(), full.getDescription(), attrs);
+    }
+
+    /**
+     * An attribute as Roster treats it: only the sub-attributes it keeps; the employee number
+     * immutable (a worker's HR key never changes); an email's type only {@code work} (Roster keeps
+     * one address, the work one).
+     */
+    private static AttributeDefinition truthful(AttributeDefinition a) {
+        AttributeDefinition.Builder b = copy(a);
+        if (a.getName().equals("employeeNumber")) {
+            b.setMutability(AttributeDefinition.Mutability.IMMUTABLE).setRequired(true)
+                .setDescription("The worker's HR key, also returned as externalId; it never changes");
+        }
+        Set<String> subs = SUB_ATTRIBUTES.get(a.getName());
+        if (a.getSubAttributes() != null && subs != null) {
+            for (AttributeDefinition sub : a.getSubAttributes()) {
+                if (!subs.contains(sub.getName())) {
+                    continue;
+                }
+                AttributeDefinition.Builder s = copy(sub);
+                if (a.getName().equals("emails") && sub.getName().equals("type")) {
+                    s = copy(sub).clearCanonical().addCanonicalValues("work");
+                }
+                b.addSubAttributes(s.build());
+            }
+        }
+        return b.build();
+    }
+
+    private static Copy copy(AttributeDefinition a) {
+        Copy b = new Copy();
+        b.setName(a.getName()).setType(a.getType()).setMultiValued(a.isMultiValued()).setDescription(a.getDescription())
+            .setRequired(a.isRequired()).setCaseExact(a.isCaseExact()).setMutability(a.getMutability())
+            .setReturned(a.getReturned()).setUniqueness(a.getUniqueness());
+        b.canonical = a.getCanonicalValues() == null ? List.of() : List.copyOf(a.getCanonicalValues());
+        if (a.getReferenceTypes() != null && !a.getReferenceTypes().isEmpty()) {
+            b.addReferenceTypes(a.getReferenceTypes().toArray(String[]::new));
+        }
+        return b;
+    }
+
+    /** A builder that adds the canonical values last, so that a copy can replace them. */
+    private static final class Copy extends AttributeDefinition.Builder {
+        private List<String> canonical = List.of();
+
+        Copy clearCanonical() {
+            canonical = List.of();
+            return this;
+        }
+
+        @Override
+        public AttributeDefinition build() {
+            if (!canonical.isEmpty()) {
+                super.addCanonicalValues(canonical.toArray(String[]::new));
+            }
+            return super.build();
+        }
     }
 
     private static SchemaResource workerSchema() {

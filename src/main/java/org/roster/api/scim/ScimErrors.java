@@ -36,6 +36,11 @@ class ScimErrors {
         return respond(error(HttpStatus.CONFLICT, "uniqueness", e.getMessage()));
     }
 
+    @ExceptionHandler(org.roster.hr.HrImmutableFieldException.class)
+    ResponseEntity<String> immutable(org.roster.hr.HrImmutableFieldException e) {
+        return respond(error(HttpStatus.BAD_REQUEST, "mutability", e.getMessage()));
+    }
+
     @ExceptionHandler(HrValidationException.class)
     ResponseEntity<String> invalid(HrValidationException e) {
         // Syntax: the shape of the request (its schemas, an extension that is not one); value: an attribute's content.

@@ -25,7 +25,7 @@ final class ScimJson {
         try {
             return JsonUtils.getObjectReader().readTree(body);
         } catch (JacksonException e) {
-            throw BadRequestException.invalidSyntax("the request body is not valid JSON: " + e.getOriginalMessage());
+            throw BadRequestException.invalidSyntax("the request body is not valid JSON: " + clean(e.getOriginalMessage()));
         }
     }
 
@@ -34,9 +34,29 @@ final class ScimJson {
         try {
             return JsonUtils.nodeToValue(node, type);
         } catch (JacksonException e) {
-            throw BadRequestException.invalidSyntax("the request body is not a valid " + type.getSimpleName() + ": "
-                + e.getOriginalMessage());
+            throw BadRequestException.invalidSyntax("the request body is not a valid " + describe(type) + ": "
+                + clean(e.getOriginalMessage()));
         }
+    }
+
+    /** What a client calls the message: never a Java class name. */
+    private static String describe(Class<?> type) {
+        String name = type.getSimpleName();
+        return switch (name) {
+            case "PatchRequest" -> "PATCH request (RFC 7644 3.5.2)";
+            case "BulkRequest" -> "bulk request (RFC 7644 3.7)";
+            case "SearchRequest" -> "search request (RFC 7644 3.4.3)";
+            default -> "SCIM message";
+        };
+    }
+
+    /** A parser's message without the Java types it names ({@code `com.unboundid...PatchOpType`}). */
+    static String clean(String message) {
+        return message == null ? "" : message
+            .replaceAll("`(?:[a-z_][\\w$]*\\.)+([A-Z][\\w$]*)(?:\\[\\])?`", "the expected value")
+            .replaceAll("(?:[a-z_][\\w$]*\\.){2,}([A-Z][\\w$]*)", "the expected value")
+            .replaceAll("\\(through reference chain:[^)]*\\)", "")
+            .strip();
     }
 
     static ResponseEntity<String> respond(HttpStatus status, Object body) throws ScimException {

@@ -85,9 +85,14 @@ public final class ScimWorkerMapping {
         JsonNode name = user.path("name");
 
         String employeeNumber = string(enterprise, "employeeNumber", scimPath("employeeNumber"));
+        // externalId is the employee number (Entra's API-driven inbound provisioning carries the HR key
+        // there): either gives it, and when both are given they must agree.
+        String externalId = string(user, "externalId", "externalId");
         if (employeeNumber == null) {
-            // Entra's API-driven inbound provisioning carries the HR key as externalId.
-            employeeNumber = string(user, "externalId", "externalId");
+            employeeNumber = externalId;
+        } else if (externalId != null && !externalId.equals(employeeNumber)) {
+            throw new HrValidationException("externalId", "'" + externalId + "' differs from the employee number '"
+                + employeeNumber + "': Roster's externalId is the employee number");
         }
         if (employeeNumber == null || employeeNumber.isBlank()) {
             throw new HrValidationException(scimPath("employeeNumber"), "is required (or externalId): the worker's HR key");
@@ -96,7 +101,10 @@ public final class ScimWorkerMapping {
         if (userName == null || userName.isBlank()) {
             throw new HrValidationException("userName", "is required");
         }
-        String managerRef = string(enterprise.path("manager"), "value", scimPath("manager"));
+        // manager is complex ({"value": id}); Entra also replaces it with the plain id or employee number
+        JsonNode managerNode = enterprise.path("manager");
+        String managerRef = managerNode.isString() ? string(enterprise, "manager", scimPath("manager"))
+            : string(managerNode, "value", scimPath("manager"));
         String manager = null;
         if (managerRef != null && !managerRef.isBlank()) {
             // A reference to nobody known yet is kept as an employee number and reported as pending.
@@ -104,10 +112,7 @@ public final class ScimWorkerMapping {
         }
         String type = string(worker, "workerType", scimPath("workerType"));
         String status = string(worker, "employmentStatus", scimPath("employmentStatus"));
-        JsonNode active = user.path("active");
-        if (!active.isMissingNode() && !active.isNull() && !active.isBoolean()) {
-            throw new HrValidationException("active", "must be true or false");
-        }
+        Boolean active = bool(user.path("active"));
         return new Worker(
             employeeNumber.trim(),
             userName.trim(),
@@ -127,7 +132,7 @@ public final class ScimWorkerMapping {
                     + "' (expected active, leave or terminated)")),
             date(worker, "startDate"),
             date(worker, "endDate"),
-            !active.isBoolean() || active.booleanValue(),
+            active == null || active,
             string(worker, "location", scimPath("location")),
             zone(worker),
             string(worker, "terminationReason", scimPath("terminationReason")),
@@ -149,7 +154,7 @@ public final class ScimWorkerMapping {
      */
     public static Set<String> stated(JsonNode user) {
         Set<String> stated = new java.util.HashSet<>();
-        if (user.path("active").isBoolean()) {
+        if (bool(user.path("active")) != null) {
             stated.add("active");
         }
         JsonNode worker = schemas(user).contains(WORKER) ? user.path(WORKER) : NODES.missingNode();
@@ -170,6 +175,7 @@ public final class ScimWorkerMapping {
         ArrayNode schemas = user.putArray("schemas");
         USER_SCHEMAS.forEach(schemas::add);
         user.put("id", stored.id());
+        user.put("externalId", w.employeeNumber());
         user.put("userName", w.userName());
         ObjectNode name = user.putObject("name");
         putIfPresent(name, "givenName", w.givenName());
@@ -235,6 +241,20 @@ public final class ScimWorkerMapping {
             }
         }
         return schemas;
+    }
+
+    /** A boolean, also as Entra sends one: the string {@code "True"} or {@code "False"}, any case. Null when absent. */
+    private static @Nullable Boolean bool(JsonNode v) {
+        if (v.isMissingNode() || v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isString() && (v.stringValue().equalsIgnoreCase("true") || v.stringValue().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(v.stringValue().toLowerCase(java.util.Locale.ROOT));
+        }
+        throw new HrValidationException("active", "must be true or false");
     }
 
     private static JsonNode extension(JsonNode user, String urn, Set<String> schemas) {

@@ -41,7 +41,7 @@ public final class WorkerFields {
             }
         }
         if (changes.containsKey("employeeNumber") && !employeeNumber.equals(string(changes, "employeeNumber", null))) {
-            throw new HrValidationException("employeeNumber", "is immutable: the worker is " + employeeNumber);
+            throw new org.roster.hr.HrImmutableFieldException("employeeNumber", "is immutable: the worker is " + employeeNumber);
         }
         String userName = string(changes, "userName", base == null ? null : base.userName());
         if (userName == null) {
