@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.roster.hr.internal.ScimNames;
 import org.roster.hr.internal.ScimPatches;
 import org.roster.hr.internal.ScimWorkerMapping;
 import org.springframework.stereotype.Service;
@@ -126,10 +127,11 @@ public final class ScimWorkers {
      */
     public Page list(@Nullable Filter filter, @Nullable String sortBy, boolean ascending, int startIndex, int count,
                      String baseUri) throws ScimException {
+        filter = ScimNames.filter(filter);
         int skip = Math.max(startIndex, 1) - 1;
         int take = Math.max(count, 0);
         com.unboundid.scim2.common.Path sortPath = sortBy == null || sortBy.isBlank() ? null
-            : com.unboundid.scim2.common.Path.fromString(sortBy);
+            : ScimNames.path(com.unboundid.scim2.common.Path.fromString(sortBy));
         java.util.Comparator<String> order = ascending ? java.util.Comparator.naturalOrder()
             : java.util.Comparator.<String>naturalOrder().reversed();
         // Entries in list order; ties keep the store's order (seq), so paging is stable.
@@ -211,6 +213,12 @@ public final class ScimWorkers {
             return Optional.of(records.findByEmployeeNumber(value));
         }
         return Optional.empty();
+    }
+
+    /** A resource with only the attributes asked for, or without those excluded (RFC 7644 §3.4.2.5). */
+    public static ObjectNode project(ObjectNode resource, java.util.Collection<String> attributes,
+                                     java.util.Collection<String> excluded) throws ScimException {
+        return org.roster.hr.internal.ScimProjection.project(resource, attributes, excluded);
     }
 
     public ObjectNode toScim(StoredWorker stored, String baseUri) {

@@ -159,6 +159,60 @@ class ScimRequestShapesTests {
     }
 
     @Test
+    void attributeNamesInFiltersAndSortAreCaseInsensitive() {
+        String u = en.toLowerCase(Locale.ROOT);
+        JsonNode byUpper = api.get("/scim/v2/Users?filter=" + enc("USERNAME eq \"" + u + "\"")).json();
+        JsonNode byMeta = api.get("/scim/v2/Users?filter=" + enc("meta.lastmodified gt \"2000-01-01T00:00:00Z\" and"
+            + " URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:EMPLOYEENUMBER eq \"" + en + "\"")).json();
+        JsonNode sorted = api.get("/scim/v2/Users?sortBy=USERNAME&count=500").json();
+
+        assertThat(byUpper.path("totalResults").asInt()).isEqualTo(1);
+        assertThat(byMeta.path("totalResults").asInt()).isEqualTo(1);
+        java.util.List<String> names = sorted.path("Resources").findValuesAsString("userName");
+        assertThat(names).isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
+    }
+
+    @Test
+    void attributesAndExcludedAttributesShapeTheAnswer() {
+        JsonNode only = api.get("/scim/v2/Users/" + id + "?attributes=userName,name.givenName," + ENTERPRISE + ":department")
+            .json();
+        JsonNode without = api.get("/scim/v2/Users?filter=" + enc("id eq \"" + id + "\"")
+            + "&excludedAttributes=emails,NAME").json().path("Resources").path(0);
+
+        assertThat(only.path("id").asString()).isEqualTo(id);
+        assertThat(only.path("userName").asString()).isEqualTo(en.toLowerCase(Locale.ROOT));
+        assertThat(only.path("name").path("givenName").isMissingNode()).isFalse();
+        assertThat(only.path("name").path("familyName").isMissingNode()).isTrue();
+        assertThat(only.path("emails").isMissingNode()).isTrue();
+        assertThat(only.path(ENTERPRISE).path("department").asString()).isEqualTo("Sales");
+        assertThat(only.path(ENTERPRISE).path("employeeNumber").isMissingNode()).isTrue();
+        assertThat(without.path("id").asString()).isEqualTo(id);
+        assertThat(without.path("emails").isMissingNode()).isTrue();
+        assertThat(without.path("name").isMissingNode()).isTrue();
+        assertThat(without.path("userName").isMissingNode()).isFalse();
+    }
+
+    @Test
+    void resourcePathsAsEntraSpellsThemAndSearchByPost() throws Exception {
+        assertThat(api.get("/scim/v2/users/" + id).status()).isEqualTo(200);
+        assertThat(api.get("/scim/v2/Users/" + id + "/").status()).isEqualTo(200);
+        assertThat(api.get("/scim/v2/users?filter=" + enc("userName eq \"" + en.toLowerCase(Locale.ROOT) + "\"")).json()
+            .path("totalResults").asInt()).isEqualTo(1);
+        assertThat(api.get("/scim/v2/serviceproviderconfig").status()).isEqualTo(200);
+
+        ListResponse<UserResource> found = scim.searchRequest("Users").filter("employeeNumber eq \"" + en + "\"")
+            .attributes("userName").invokePost(UserResource.class);
+
+        assertThat(found.getTotalResults()).isEqualTo(1);
+        assertThat(found.getResources().get(0).getUserName()).isEqualTo(en.toLowerCase(Locale.ROOT));
+        assertThat(found.getResources().get(0).getEmails()).isNullOrEmpty();
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Test
     void malformedPatchIsRefusedWithoutNamingJavaTypes() {
         Api.Response r = patchRefused("[{\"op\": \"frobnicate\", \"path\": \"title\", \"value\": \"x\"}]");
 

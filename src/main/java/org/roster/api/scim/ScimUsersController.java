@@ -51,10 +51,13 @@ class ScimUsersController {
 
     @GetMapping("/{id}")
     ResponseEntity<String> get(@PathVariable String id,
-                               @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch)
+                               @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch,
+                               @RequestParam(required = false) @Nullable List<String> attributes,
+                               @RequestParam(required = false) @Nullable List<String> excludedAttributes)
             throws ScimException {
-        ObjectNode user = workers.get(id, ScimJson.baseUri()).orElseThrow(() -> notFound(id));
-        String version = user.path("meta").path("version").stringValue();
+        ObjectNode full = workers.get(id, ScimJson.baseUri()).orElseThrow(() -> notFound(id));
+        ObjectNode user = ScimWorkers.project(full, orEmpty(attributes), orEmpty(excludedAttributes));
+        String version = full.path("meta").path("version").stringValue();
         if (ifNoneMatch != null && (ifNoneMatch.trim().equals("*") || List.of(ifNoneMatch.split(",")).stream()
             .map(String::trim).anyMatch(version::equals))) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(version).build();
@@ -62,19 +65,46 @@ class ScimUsersController {
         return ResponseEntity.ok().contentType(ScimJson.SCIM).eTag(version).body(ScimJson.write(user));
     }
 
+    private static List<String> orEmpty(java.util.@Nullable Collection<String> values) {
+        return values == null ? List.of() : List.copyOf(values);
+    }
+
     @GetMapping
     ResponseEntity<String> list(@RequestParam(required = false) @Nullable String filter,
                                 @RequestParam(required = false) @Nullable String sortBy,
                                 @RequestParam(defaultValue = "ascending") String sortOrder,
                                 @RequestParam(defaultValue = "1") int startIndex,
-                                @RequestParam(defaultValue = "100") int count) throws ScimException {
+                                @RequestParam(defaultValue = "100") int count,
+                                @RequestParam(required = false) @Nullable List<String> attributes,
+                                @RequestParam(required = false) @Nullable List<String> excludedAttributes)
+            throws ScimException {
+        return search(filter, sortBy, sortOrder, startIndex, count, orEmpty(attributes), orEmpty(excludedAttributes));
+    }
+
+    /** {@code POST /Users/.search} (RFC 7644 §3.4.3): the same query, in a body, so filters stay out of logs and URLs. */
+    @PostMapping("/.search")
+    ResponseEntity<String> searchByPost(@RequestBody(required = false) String body) throws ScimException {
+        com.unboundid.scim2.common.messages.SearchRequest request =
+            ScimJson.parse(body, com.unboundid.scim2.common.messages.SearchRequest.class);
+        return search(request.getFilter(), request.getSortBy(),
+            request.getSortOrder() == com.unboundid.scim2.common.messages.SortOrder.DESCENDING ? "descending" : "ascending",
+            request.getStartIndex() == null ? 1 : request.getStartIndex(),
+            request.getCount() == null ? 100 : request.getCount(),
+            orEmpty(request.getAttributes()), orEmpty(request.getExcludedAttributes()));
+    }
+
+    private ResponseEntity<String> search(@Nullable String filter, @Nullable String sortBy, String sortOrder, int startIndex,
+                                          int count, List<String> attributes, List<String> excluded) throws ScimException {
         Filter parsed = filter == null || filter.isBlank() ? null : Filter.fromString(filter);
-        if (!sortOrder.equals("ascending") && !sortOrder.equals("descending")) {
+        if (!sortOrder.equalsIgnoreCase("ascending") && !sortOrder.equalsIgnoreCase("descending")) {
             throw BadRequestException.invalidValue("sortOrder: must be ascending or descending");
         }
-        ScimWorkers.Page page = workers.list(parsed, sortBy, sortOrder.equals("ascending"), startIndex,
+        ScimWorkers.Page page = workers.list(parsed, sortBy, sortOrder.equalsIgnoreCase("ascending"), startIndex,
             Math.min(Math.max(count, 0), MAX_RESULTS), ScimJson.baseUri());
-        List<GenericScimResource> resources = page.resources().stream().map(GenericScimResource::new).toList();
+        List<GenericScimResource> resources = new java.util.ArrayList<>();
+        for (ObjectNode r : page.resources()) {
+            resources.add(new GenericScimResource(ScimWorkers.project(r, attributes, excluded)));
+        }
         return ScimJson.respond(HttpStatus.OK,
             new ListResponse<>(page.totalResults(), resources, page.startIndex(), resources.size()));
     }

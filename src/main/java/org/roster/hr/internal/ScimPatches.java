@@ -58,11 +58,15 @@ public final class ScimPatches {
                 out.add(op);
                 continue;
             }
+            path = ScimNames.path(path);
             check(path);
-            if (op.getOpType() == PatchOpType.ADD && path.size() > 1 && path.getElement(0).getValueFilter() != null) {
+            if (op.getOpType() == PatchOpType.REMOVE) {
+                out.add(PatchOperation.remove(path));
+            } else if (op.getOpType() == PatchOpType.REPLACE
+                    || (path.size() > 1 && path.getElement(0).getValueFilter() != null)) {
                 out.add(PatchOperation.replace(path, op.getJsonNode()));
             } else {
-                out.add(op);
+                out.add(PatchOperation.add(path, op.getJsonNode()));
             }
         }
         return new PatchRequest(out);
@@ -75,7 +79,7 @@ public final class ScimPatches {
             String key = e.getKey();
             boolean schema = ScimSchemas.USER_SCHEMAS.stream().anyMatch(u -> u.equalsIgnoreCase(key));
             if (!schema && (key.startsWith("urn:") || key.contains("."))) {
-                Path p = Path.fromString(key);
+                Path p = ScimNames.path(Path.fromString(key));
                 check(p);
                 out.add(op.getOpType() == PatchOpType.ADD ? PatchOperation.add(p, e.getValue())
                     : PatchOperation.replace(p, e.getValue()));
@@ -87,7 +91,7 @@ public final class ScimPatches {
                         check(Path.fromString(key + ":" + attribute));
                     }
                 }
-                rest.set(key, e.getValue());
+                rest.set(schema ? key : ScimNames.attribute(key), e.getValue());
             }
         }
         if (!rest.isEmpty()) {
