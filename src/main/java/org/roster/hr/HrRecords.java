@@ -167,6 +167,44 @@ public final class HrRecords {
 
     private static final ThreadLocal<String> IN_BATCH = new ThreadLocal<>();
 
+    /**
+     * SCIM DELETE: the worker is terminated and leaves the SCIM view (404, absent from lists); the HR
+     * record, its history and the identity stay.
+     */
+    public Result deleteFromScim(String id, Worker terminated, String source, String actor, @Nullable Long expectedVersion) {
+        return inTransaction(() -> {
+            Result r = replace(id, terminated, source, actor, expectedVersion);
+            repository.markDeleted(id, clock.instant());
+            return r;
+        });
+    }
+
+    /**
+     * A SCIM create for a worker deleted through SCIM: the same worker returns (a rehire when the
+     * record is active, the create being HR's explicit word), under the same id, back in the SCIM view.
+     */
+    public Result recreateFromScim(String id, Worker worker, String source, String actor) {
+        return inTransaction(() -> {
+            repository.clearDeleted(id);
+            Result r = replace(id, worker, ReturnSignals.FIELDS, source, actor, null);
+            return new Result(r.stored(), true);
+        });
+    }
+
+    /** A worker as the SCIM view shows it: not there once deleted through SCIM. */
+    public Optional<StoredWorker> findPresent(String id) {
+        return repository.findById(id).filter(w -> !repository.deleted(id));
+    }
+
+    /** Whether the worker was deleted through SCIM (and not created again since). */
+    public boolean deletedFromScim(String id) {
+        return repository.deleted(id);
+    }
+
+    public List<StoredWorker> listPresent(int offset, int limit) {
+        return repository.listPresent(offset, limit);
+    }
+
     public Optional<StoredWorker> find(String id) {
         return repository.findById(id);
     }

@@ -51,15 +51,26 @@ public final class ScimWorkers {
         return records.batch(SOURCE, "SCIM bulk request of " + operations + " operation(s) by " + actor, actor, work);
     }
 
+    /**
+     * Creates a worker; one deleted through SCIM before, with the same employee number, is the same
+     * worker returning: recreated under the same id (a rehire when the new record is active).
+     */
     public HrRecords.Result create(JsonNode user, String actor) {
-        return withScimPaths(() -> records.create(toWorker(user), SOURCE, actor));
+        return withScimPaths(() -> {
+            Worker worker = toWorker(user);
+            Optional<StoredWorker> earlier = records.findByEmployeeNumber(worker.employeeNumber())
+                .filter(s -> records.deletedFromScim(s.id()));
+            return earlier.isPresent()
+                ? records.recreateFromScim(earlier.get().id(), keepMatchKey(earlier.get(), worker), SOURCE, actor)
+                : records.create(worker, SOURCE, actor);
+        });
     }
 
     /**
      * @param ifMatch the SCIM {@code If-Match} header, if any: the change applies only to the version it names
      */
     public HrRecords.Result replace(String id, JsonNode user, String actor, @Nullable String ifMatch) {
-        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        StoredWorker current = records.findPresent(id).orElseThrow(() -> new HrNotFoundException(id));
         Long expected = expectedVersion(current, ifMatch);
         return withScimPaths(() -> records.replace(id, keepMatchKey(current, toWorker(user)),
             ScimWorkerMapping.stated(user), SOURCE, actor, expected));
@@ -67,7 +78,7 @@ public final class ScimWorkers {
 
     public HrRecords.Result patch(String id, PatchRequest patch, String baseUri, String actor, @Nullable String ifMatch)
             throws ScimException {
-        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        StoredWorker current = records.findPresent(id).orElseThrow(() -> new HrNotFoundException(id));
         Long expected = expectedVersion(current, ifMatch);
         GenericScimResource resource = new GenericScimResource(toScim(current, baseUri));
         ScimPatches.normalise(patch).apply(resource);
@@ -102,17 +113,21 @@ public final class ScimWorkers {
             + current.version() + "\"");
     }
 
-    /** HR deleting a worker means the worker left: Roster terminates (today, if HR gave no end date) and keeps the history. */
+    /**
+     * HR deleting a worker means the worker left: Roster terminates (today, if HR gave no end date),
+     * keeps the history and the identity, and the resource leaves the SCIM view (404, absent from
+     * lists) until a create with the same employee number brings the worker back.
+     */
     public HrRecords.Result delete(String id, String actor, @Nullable String ifMatch) {
-        StoredWorker current = records.find(id).orElseThrow(() -> new HrNotFoundException(id));
+        StoredWorker current = records.findPresent(id).orElseThrow(() -> new HrNotFoundException(id));
         Long expected = expectedVersion(current, ifMatch);
         Worker w = current.worker();
         LocalDate end = w.endDate() != null ? w.endDate() : LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        return records.replace(id, w.terminatedOn(end), SOURCE, actor, expected);
+        return records.deleteFromScim(id, w.terminatedOn(end), SOURCE, actor, expected);
     }
 
     public Optional<ObjectNode> get(String id, String baseUri) {
-        return records.find(id).map(s -> toScim(s, baseUri));
+        return records.findPresent(id).map(s -> toScim(s, baseUri));
     }
 
     /**
@@ -177,11 +192,11 @@ public final class ScimWorkers {
     private java.util.stream.Stream<StoredWorker> candidates(@Nullable Filter filter) {
         Optional<Optional<StoredWorker>> pinned = filter == null ? Optional.empty() : pinned(filter);
         if (pinned.isPresent()) {
-            return pinned.get().stream();
+            return pinned.get().stream().filter(s -> !records.deletedFromScim(s.id()));
         }
         int batch = 500;
         return java.util.stream.IntStream.iterate(0, offset -> offset + batch)
-            .mapToObj(offset -> records.list(offset, batch))
+            .mapToObj(offset -> records.listPresent(offset, batch))
             .takeWhile(page -> !page.isEmpty())
             .flatMap(List::stream);
     }
@@ -233,7 +248,7 @@ public final class ScimWorkers {
 
     /** Whether a worker with this SCIM id exists. */
     public boolean exists(String id) {
-        return records.find(id).isPresent();
+        return records.findPresent(id).isPresent();
     }
 
     private Worker toWorker(JsonNode user) {

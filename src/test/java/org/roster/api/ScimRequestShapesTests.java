@@ -208,6 +208,28 @@ class ScimRequestShapesTests {
         assertThat(found.getResources().get(0).getEmails()).isNullOrEmpty();
     }
 
+    @Test
+    void aDeletedUserIsGoneFromTheScimViewAndACreateWithItsEmployeeNumberIsARehire() throws Exception {
+        scim.delete("Users", id);
+
+        assertThat(api.get("/scim/v2/Users/" + id).status()).isEqualTo(404);
+        assertThat(api.get("/scim/v2/Users?filter=" + enc("externalId eq \"" + en + "\"")).json().path("totalResults").asInt())
+            .isZero();
+        assertThat(api.get("/scim/v2/Users?count=500").body()).doesNotContain(id);
+        assertThat(patchRefused("[{\"op\": \"replace\", \"path\": \"title\", \"value\": \"x\"}]").status()).isEqualTo(404);
+        assertThat(api.send("DELETE", "/scim/v2/Users/" + id, "application/scim+json", "").status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/identities/" + en).json().path("state").asString()).isEqualTo("TERMINATED");
+
+        UserResource back = scim.create("Users", ScimClients.user(en, en.toLowerCase(Locale.ROOT), "Research", "employee", null));
+
+        assertThat(back.getId()).isEqualTo(id);
+        assertThat(back.getActive()).isTrue();
+        assertThat(api.get("/scim/v2/Users/" + id).status()).isEqualTo(200);
+        JsonNode identity = api.get("/api/v1/identities/" + en).json();
+        assertThat(identity.path("state").asString()).isEqualTo("ACTIVE");
+        assertThat(api.get("/api/v1/audit?identity=" + en + "&kind=TRANSITION").body()).contains("REHIRE");
+    }
+
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }

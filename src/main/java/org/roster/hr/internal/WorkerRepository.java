@@ -55,6 +55,28 @@ public class WorkerRepository {
             .params(limit, offset).query(WorkerRepository::map).list();
     }
 
+    /** Workers the SCIM view shows (not deleted through it), by employee number. */
+    public List<StoredWorker> listPresent(int offset, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from hr_worker where scim_deleted_at is null"
+                + " order by employee_number limit ? offset ?")
+            .params(limit, offset).query(WorkerRepository::map).list();
+    }
+
+    /** Whether the worker was deleted through SCIM (and not created again since). */
+    public boolean deleted(String id) {
+        return jdbc.sql("select count(*) from hr_worker where scim_id = ? and scim_deleted_at is not null").param(id)
+            .query(Long.class).single() > 0;
+    }
+
+    public void markDeleted(String id, java.time.Instant at) {
+        jdbc.sql("update hr_worker set scim_deleted_at = ? where scim_id = ?").params(java.sql.Timestamp.from(at), id)
+            .update();
+    }
+
+    public void clearDeleted(String id) {
+        jdbc.sql("update hr_worker set scim_deleted_at = null where scim_id = ?").param(id).update();
+    }
+
     public long count() {
         return jdbc.sql("select count(*) from hr_worker").query(Long.class).single();
     }
