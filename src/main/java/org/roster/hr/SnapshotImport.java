@@ -279,6 +279,14 @@ public final class SnapshotImport {
         }
         ObjectNode changes = event.putObject("changes");
         fields.forEach(changes::set);
+        // The same bad row in the next snapshot (a file sent again, or HR not fixed yet) is already held:
+        // counted as quarantined, not held twice.
+        for (String held : quarantine.openRecords(source.name(), en, e.field())) {
+            if (JSON.readTree(held).path("changes").equals(changes)) {
+                counts.quarantined++;
+                return;
+            }
+        }
         quarantine.insert(new QuarantinedRecord(UUID.randomUUID().toString(), source.name(), eventId, en,
             JSON.writeValueAsString(event), e.field(), e.reason(), QuarantinedRecord.Status.OPEN, clock.instant(), null,
             null));

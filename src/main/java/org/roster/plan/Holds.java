@@ -216,6 +216,13 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
      */
     @Override
     public void afterSingletonsInstantiated() {
+        // roster_guard_holds_total exists at zero from the start for the sources that disable most, so
+        // that an alert on its increase has a series to watch before the first hold.
+        for (String target : accounts.targets()) {
+            for (String source : List.of("scim", "schedule", "reconcile")) {
+                meters.counter("roster.guard.holds", "source", source, "target", target);
+            }
+        }
         for (Hold h : repository.staged()) {
             String reason = "a batch from source '" + h.source() + "' was interrupted before it had been applied whole"
                 + " (" + h.reason() + "); its disables and deletes are held for an admin";

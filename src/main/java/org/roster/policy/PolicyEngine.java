@@ -45,6 +45,11 @@ public final class PolicyEngine {
      *
      * @throws PolicyException naming the file, the rule and the reason
      */
+    /** Whether the policy comes from a file ({@code roster.policy.file}), which a reload reads again. */
+    public boolean hasFile() {
+        return settings.file() != null && !settings.file().isBlank();
+    }
+
     public Policy load() {
         if (settings.file() == null || settings.file().isBlank()) {
             return Policy.compile(settings, "roster.policy");

@@ -93,6 +93,13 @@ class HostileTextTests {
         assertThat(api.get("/api/v1/quarantine?status=OPEN").body()).contains("HX3").contains("title")
             .contains("control character U+0007");
         assertThat(api.get("/api/v1/identities/HX4").status()).isEqualTo(200);
+
+        // the same file again: the bad row is already held, not held twice
+        Api.Response again = api.send("POST", "/api/v1/hr/snapshots?source=feed", "text/csv",
+            "employeeNumber,userName,title\nHX3,hx3,Bo\u0007ss\nHX4,hx4,Clerk\n");
+        assertThat(again.json().path("quarantined").asInt()).isEqualTo(1);
+        String open = api.get("/api/v1/quarantine?status=OPEN&size=500").body();
+        assertThat(open.split("\"HX3\"", -1).length - 1).as("HX3 held once: " + open).isEqualTo(1);
     }
 
     private HttpResponse<String> post(String path, byte[] body) throws Exception {

@@ -99,6 +99,24 @@ class PolicyAbuseTests {
         assertThat(r.body()).contains("rule 'long'").contains("does not compile");
     }
 
+    @Test
+    void theMetricsAlertsAreWrittenOnExistAtZeroFromTheStart() {
+        String metrics = api.get("/actuator/prometheus").body();
+
+        assertThat(metrics).contains("roster_operations_dead_total{target=\"directory\"} 0.0")
+            .contains("roster_slo_breaches_total{target=\"directory\"} 0.0")
+            .contains("roster_circuit_open{target=\"directory\"} 0.0")
+            .contains("roster_guard_holds_total{source=\"scim\",target=\"directory\"} 0.0");
+    }
+
+    @Test
+    void reloadWithoutAPolicyFileIsRefusedSayingSo() {
+        Api.Response r = api.send("POST", "/api/v1/policy/reload", "application/json", "");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("roster.policy.file").contains("is not set");
+    }
+
     private Api.Response preview(String policy) {
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("policy", policy);
         return api.send("POST", "/api/v1/preview", "application/json", body.toString());

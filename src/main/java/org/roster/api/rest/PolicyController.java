@@ -43,6 +43,11 @@ class PolicyController {
     @Operation(summary = "Re-read the policy file; refused with the file, rule and reason if it does not validate,"
         + " and the running policy stays. Recomputes the identities the change affects.")
     PolicyChanges.Outcome reload(Principal principal) {
+        if (!engine.hasFile()) {
+            throw new BadParameter("roster.policy.file", "is not set: the running policy is the one in the configuration"
+                + " (" + engine.current().origin() + "), read at start; set roster.policy.file to a policy file to reload"
+                + " it without a restart");
+        }
         return changes.reload(principal.getName());
     }
 }

@@ -30,6 +30,16 @@ public class QuarantineRepository {
             .update();
     }
 
+    /** The records still held from a source for a worker with this field in error, newest first. */
+    public List<String> openRecords(String source, @Nullable String employeeNumber, String field) {
+        return employeeNumber == null
+            ? jdbc.sql("select record from hr_quarantine where status = 'OPEN' and source = ? and employee_number is null"
+                    + " and field = ? order by seq desc limit 50").params(source, field).query(String.class).list()
+            : jdbc.sql("select record from hr_quarantine where status = 'OPEN' and source = ? and employee_number = ?"
+                    + " and field = ? order by seq desc limit 50").params(source, employeeNumber, field)
+                .query(String.class).list();
+    }
+
     public Optional<QuarantinedRecord> find(String id) {
         return jdbc.sql("select * from hr_quarantine where id = ?").param(id).query(QuarantineRepository::map).optional();
     }

@@ -48,6 +48,18 @@ class Outcomes {
         this.clock = clock;
         this.settings = settings;
         this.meters = meters;
+        // The series alerts are written on exist from the start, at zero, for every target.
+        for (org.roster.provisioning.TargetSettings t : settings.targets()) {
+            meters.counter("roster.operations.dead", "target", t.name());
+            meters.counter("roster.slo.breaches", "target", t.name());
+            circuits.computeIfAbsent(t.name(), this::circuitGauge);
+        }
+    }
+
+    private java.util.concurrent.atomic.AtomicInteger circuitGauge(String target) {
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+        meters.gauge("roster.circuit.open", java.util.List.of(io.micrometer.core.instrument.Tag.of("target", target)), open);
+        return open;
     }
 
     /** An operation the target acknowledged, and when. */
@@ -133,11 +145,7 @@ class Outcomes {
 
     /** A target's circuit changed state: audited, logged, and its gauge set. */
     void circuit(String target, String state) {
-        circuits.computeIfAbsent(target, t -> {
-            java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-            meters.gauge("roster.circuit.open", java.util.List.of(io.micrometer.core.instrument.Tag.of("target", t)), open);
-            return open;
-        }).set(state.equals("CLOSED") ? 0 : 1);
+        circuits.computeIfAbsent(target, this::circuitGauge).set(state.equals("CLOSED") ? 0 : 1);
         if (state.equals("OPEN")) {
             log.warn("target {}: circuit open, nothing is sent until a probe succeeds", target);
         } else {
