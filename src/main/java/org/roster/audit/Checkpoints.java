@@ -80,8 +80,8 @@ public class Checkpoints extends WorkerLoop {
             KeyPair pair;
             if (settings.signingKey() == null || settings.signingKey().isBlank()) {
                 pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-                log.warn("roster.audit.signing-key is not set: audit checkpoints are signed with a key made for this"
-                    + " process; set it to sign with a key you keep (and can pin when verifying)");
+                log.info("roster.audit.signing-key is not set: audit checkpoints are signed with a key made for this"
+                    + " process; in production set it to sign with a key you keep (and can pin when verifying)");
             } else {
                 if (settings.publicKey() == null || settings.publicKey().isBlank()) {
                     throw new IllegalArgumentException("roster.audit.public-key must be given with the signing key");

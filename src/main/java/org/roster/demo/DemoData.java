@@ -40,6 +40,19 @@ class DemoData implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws IOException {
+        String secret = environment.getProperty(DemoSources.SECRET);
+        if (secret != null) {
+            String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+            // A demo-only secret, made at random for this start: printed so the quick start can sign a webhook.
+            String body = "{\"eventId\":\"demo-1\",\"employeeNumber\":\"E1006\","
+                + "\"changes\":{\"userName\":\"mary.jackson\",\"department\":\"Research\"}}";
+            log.info("Demo HR sources: snapshot 'hr' and webhook 'workday'.\n"
+                + "  Import a file:  ROSTER_TOKEN=$ROSTER_BOOTSTRAP_TOKEN bin/roster import examples/hr-snapshot.csv --source hr\n"
+                + "  Send a webhook: S='" + secret + "'; TS=$(date +%s); B='" + body + "'; curl -s -X POST"
+                + " \"localhost:" + port + "/api/v1/hr/events?source=workday\" -H 'Content-Type: application/json'"
+                + " -H \"X-Roster-Timestamp: $TS\" -H \"X-Roster-Signature: sha256=$(printf '%s.%s' \"$TS\" \"$B\""
+                + " | openssl dgst -sha256 -hmac \"$S\" | sed 's/^.* //')\" -d \"$B\"");
+        }
         if (!settings.enabled() || environment.getProperty("ROSTER_CONFIG") != null || hr.count() > 0) {
             return;
         }

@@ -41,15 +41,31 @@ public final class RosterProcess implements AutoCloseable {
      * @param logName the log file's name, in the configuration's folder
      */
     public static RosterProcess start(Path config, int port, Map<String, String> env, String logName) {
+        return start(config.getParent(), config, port, env, logName);
+    }
+
+    /**
+     * Starts Roster as the quick start does: embedded defaults and demo data, no configuration file,
+     * in {@code dir} (its {@code ./data} store).
+     */
+    public static RosterProcess startEmbedded(Path dir, int port, Map<String, String> env, String logName) {
+        return start(dir, null, port, env, logName);
+    }
+
+    private static RosterProcess start(Path dir, @org.jspecify.annotations.Nullable Path config, int port,
+                                       Map<String, String> env, String logName) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-da:org.h2...", "-cp",
             System.getProperty("java.class.path"), "org.roster.RosterApplication", "--server.port=" + port));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(config.getParent().toFile())
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
             .redirectErrorStream(true);
-        Path log = config.getParent().resolve(logName);
+        Path log = dir.resolve(logName);
         pb.redirectOutput(log.toFile());
+        pb.environment().remove("ROSTER_CONFIG");
         pb.environment().putAll(env);
-        pb.environment().put("ROSTER_CONFIG", config.toAbsolutePath().toString());
+        if (config != null) {
+            pb.environment().put("ROSTER_CONFIG", config.toAbsolutePath().toString());
+        }
         try {
             RosterProcess roster = new RosterProcess(pb.start(), port, log);
             roster.awaitHealthy();

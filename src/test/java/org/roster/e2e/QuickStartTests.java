@@ -1,0 +1,72 @@
+package org.roster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.roster.cli.Cli;
+import org.roster.cli.ImportCommandAccess;
+import org.roster.hr.WebhookEvents;
+import org.roster.support.Api;
+import org.roster.support.RosterProcess;
+
+/**
+ * The README's first hour, on a separate JVM with the embedded defaults: the demo workers are there,
+ * the example HR file imports with {@code roster import --source hr}, and the printed webhook
+ * example's secret signs a delivery the demo webhook source accepts.
+ */
+class QuickStartTests {
+
+    private static final String TOKEN = "quick-start-token-0123456789";
+
+    @Test
+    void theDemoShowsSnapshotsAndWebhooksWithoutAConfigurationFile() throws Exception {
+        Path dir = RosterProcess.workDir("quick-start");
+        int port = RosterProcess.freePort();
+        try (RosterProcess roster = RosterProcess.startEmbedded(dir, port, Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN),
+                "roster.log")) {
+            Api api = new Api(roster.baseUrl(), TOKEN);
+            await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/api/v1/identities/E1002").status() == 200);
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImportCommandAccess.environment(Map.of("ROSTER_TOKEN", TOKEN, "ROSTER_URL", roster.baseUrl()));
+            int status;
+            try {
+                status = Cli.run(new String[] {"import", Path.of("examples/hr-snapshot.csv").toAbsolutePath().toString(),
+                    "--source", "hr"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            } finally {
+                ImportCommandAccess.restore();
+            }
+            assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(api.get("/api/v1/identities/E1007").json().path("state").asString()).isEqualTo("ACTIVE");
+            assertThat(api.get("/api/v1/identities/E1003").json().path("worker").path("department").asString())
+                .isEqualTo("Research");
+            assertThat(api.get("/api/v1/quarantine?status=OPEN").body()).contains("E1008");
+
+            String log = Files.readString(roster.log());
+            Matcher secret = Pattern.compile("Send a webhook: S='([^']+)'").matcher(log);
+            assertThat(secret.find()).as(log).isTrue();
+            String body = "{\"eventId\":\"demo-1\",\"employeeNumber\":\"E1006\",\"changes\":{\"userName\":\"mary.jackson\","
+                + "\"department\":\"Research\"}}";
+            String ts = Long.toString(java.time.Instant.now().getEpochSecond());
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(roster.baseUrl() + "/api/v1/hr/events?source=workday"))
+                .header("Content-Type", "application/json").header("X-Roster-Timestamp", ts)
+                .header("X-Roster-Signature", "sha256=" + WebhookEvents.sign(secret.group(1), ts,
+                    body.getBytes(StandardCharsets.UTF_8)))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(api.get("/api/v1/identities/E1006").json().path("state").asString()).isEqualTo("ACTIVE");
+        }
+    }
+}
