@@ -2,7 +2,6 @@ package org.roster.config;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -14,18 +13,25 @@ import org.springframework.stereotype.Component;
  * the file can be versioned and shared without leaking credentials.
  */
 @Component
-class SecretsAreReferences implements InitializingBean {
+class SecretsAreReferences implements org.springframework.beans.factory.config.BeanFactoryPostProcessor,
+        org.springframework.context.EnvironmentAware {
 
     private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|token|credential)[^.]*$");
 
-    private final ConfigurableEnvironment environment;
-
-    SecretsAreReferences(ConfigurableEnvironment environment) {
-        this.environment = environment;
-    }
+    private ConfigurableEnvironment environment;
 
     @Override
-    public void afterPropertiesSet() {
+    public void setEnvironment(org.springframework.core.env.Environment environment) {
+        this.environment = (ConfigurableEnvironment) environment;
+    }
+
+    /** Before any bean is made: a clear-text secret is refused before a connection is tried with it. */
+    @Override
+    public void postProcessBeanFactory(org.springframework.beans.factory.config.ConfigurableListableBeanFactory factory) {
+        check();
+    }
+
+    void check() {
         String file = environment.getProperty("ROSTER_CONFIG");
         if (file == null || file.isBlank()) {
             return;

@@ -30,6 +30,8 @@ import org.springframework.stereotype.Service;
 @Service
 public final class Lifecycle {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Lifecycle.class);
+
     /** Below this, a termination acted on after its effective time is on time (clock skew, queueing). */
     private static final Duration LATE_TOLERANCE = Duration.ofSeconds(1);
 
@@ -111,6 +113,9 @@ public final class Lifecycle {
             outcome.kind() + ": " + (from == null ? "new" : from) + " -> " + to
                 + (changes.isEmpty() ? "" : " (" + String.join("; ", changes) + ")"),
             hrEventId));
+        // One line per transition, so the log tells the story without the audit API.
+        LOG.info("{} {}: {} -> {} by {} from source {} (correlation {}){}", outcome.kind(), id, from == null ? "new" : from,
+            to, actor, source, hrEventId, late == null ? "" : ", " + human(late) + " late");
         events.publishEvent(new IdentityTransitioned(id, outcome.kind(), from, to, epoch, current, changes, hrEventId,
             source, receivedAt, actor));
     }

@@ -53,6 +53,7 @@ class QuickStartTests {
             assertThat(api.get("/api/v1/quarantine?status=OPEN").body()).contains("E1008");
 
             String log = Files.readString(roster.log());
+            assertThat(log).as("a normal start logs no warning").doesNotContain(" WARN ");
             Matcher secret = Pattern.compile("Send a webhook: S='([^']+)'").matcher(log);
             assertThat(secret.find()).as(log).isTrue();
             String body = "{\"eventId\":\"demo-1\",\"employeeNumber\":\"E1006\",\"changes\":{\"userName\":\"mary.jackson\","
@@ -67,6 +68,10 @@ class QuickStartTests {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(api.get("/api/v1/identities/E1006").json().path("state").asString()).isEqualTo("ACTIVE");
+            // each transition is one line of the log: what, who, from where, and the correlation id
+            assertThat(Files.readString(roster.log())).contains("JOINER E1007: new -> ACTIVE by bootstrap from source hr")
+                .contains("MOVER E1003: ACTIVE -> ACTIVE by bootstrap from source hr")
+                .contains("JOINER E1006: new -> ACTIVE by source:workday from source workday (correlation ");
         }
     }
 }
