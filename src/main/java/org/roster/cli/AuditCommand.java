@@ -88,7 +88,16 @@ final class AuditCommand implements Runnable {
                 }
             } else {
                 String secret = password != null ? password : ImportCommand.environment.apply("ROSTER_STORE_PASSWORD");
-                try (Connection c = DriverManager.getConnection(store, user, secret == null ? "" : secret)) {
+                Connection c;
+                try {
+                    c = DriverManager.getConnection(store, user, secret == null ? "" : secret);
+                } catch (SQLException e) {
+                    err.println("roster audit verify: cannot read the store (" + e.getMessage().lines().findFirst().orElse("")
+                        + "). An H2 file store is locked while Roster runs: stop it, or verify through"
+                        + " GET /api/v1/audit/verify");
+                    return 3;
+                }
+                try (c) {
                     List<Checkpoints.Checkpoint> stored = readCheckpoints(c);
                     String missing = missing(c, stored, kept);
                     if (missing != null) {

@@ -24,10 +24,12 @@ public final class Cli implements Runnable {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine cli = new CommandLine(new Cli());
+        // Plain text: the output goes to scripts and logs as often as to a terminal.
+        cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         if (args.length > 0 && args[0].equals("help")) {
-            cli.usage(out);
+            cli.usage(out, CommandLine.Help.Ansi.OFF);
             return 0;
         }
         return cli.execute(args);

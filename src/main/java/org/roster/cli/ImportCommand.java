@@ -152,6 +152,8 @@ final class ImportCommand implements Callable<Integer> {
     static final class Progress {
         private final long total;
         private final PrintWriter err;
+        /** Drawn in place only on a terminal; in a pipe or a log, a line every 25 % (no carriage returns). */
+        private final boolean terminal = System.console() != null;
         private long sent;
         private int drawn = -1;
 
@@ -176,6 +178,14 @@ final class ImportCommand implements Callable<Integer> {
         synchronized void advance(long n) {
             sent += n;
             int percent = (int) (100 * sent / total);
+            if (!terminal) {
+                if (percent / 25 != drawn / 25 || drawn < 0) {
+                    drawn = percent;
+                    err.println(percent + "% of " + human(total) + " sent" + (percent == 100 ? ", waiting for Roster to finish" : ""));
+                    err.flush();
+                }
+                return;
+            }
             if (percent != drawn) {
                 drawn = percent;
                 int filled = percent * 40 / 100;
@@ -186,7 +196,9 @@ final class ImportCommand implements Callable<Integer> {
         }
 
         void done() {
-            err.println();
+            if (terminal) {
+                err.println();
+            }
         }
 
         private static String human(long bytes) {

@@ -57,6 +57,8 @@ class AuditChainTests {
         Files.writeString(export, api.get("/api/v1/audit/export").body());
         assertThat(cli("audit", "verify", "--file", export.toString())).startsWith("0:audit chain intact");
         assertThat(cli("audit", "verify", "--store", STORE)).startsWith("0:audit chain intact");
+        assertThat(cli("audit", "verify", "--store", "jdbc:h2:file:" + dir.resolve("locked") + ";IFEXISTS=TRUE"))
+            .as("a store that cannot be read is not a broken chain").startsWith("3:");
 
         // queries by kind, identity and time
         JsonNode planned = api.get("/api/v1/audit?identity=AC1&kind=PLANNED").json().path("items");

@@ -1,6 +1,7 @@
 package org.roster.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.unboundid.ldap.sdk.Entry;
 import java.nio.file.Files;
@@ -30,6 +31,26 @@ class EmbeddedDirectoryTests {
         }
         try (EmbeddedDirectory memoryOnly = EmbeddedDirectory.start("dc=example,dc=com", 0, "secret-three")) {
             assertThat(memoryOnly.server().getEntry("uid=ada,ou=people,dc=example,dc=com")).isNull();
+        }
+    }
+
+    @Test
+    void anonymousWritesAreRefusedAndTheAdminsAreAccepted() throws Exception {
+        try (EmbeddedDirectory d = EmbeddedDirectory.start("dc=example,dc=com", 0, "admin-secret-1", null)) {
+            java.net.URI url = java.net.URI.create(d.url());
+            try (com.unboundid.ldap.sdk.LDAPConnection anonymous = new com.unboundid.ldap.sdk.LDAPConnection(url.getHost(),
+                    url.getPort())) {
+                assertThatThrownBy(() -> anonymous.add(new Entry("dn: uid=intruder,ou=people,dc=example,dc=com",
+                    "objectClass: inetOrgPerson", "uid: intruder", "cn: I", "sn: I")))
+                    .isInstanceOf(com.unboundid.ldap.sdk.LDAPException.class)
+                    .satisfies(e -> assertThat(((com.unboundid.ldap.sdk.LDAPException) e).getResultCode())
+                        .isEqualTo(com.unboundid.ldap.sdk.ResultCode.INSUFFICIENT_ACCESS_RIGHTS));
+                anonymous.bind(EmbeddedDirectory.ADMIN_DN, "admin-secret-1");
+                anonymous.add(new Entry("dn: uid=admin-made,ou=people,dc=example,dc=com",
+                    "objectClass: inetOrgPerson", "uid: admin-made", "cn: A", "sn: A"));
+            }
+            assertThat(d.server().getEntry("uid=intruder,ou=people,dc=example,dc=com")).isNull();
+            assertThat(d.server().getEntry("uid=admin-made,ou=people,dc=example,dc=com")).isNotNull();
         }
     }
 }

@@ -49,6 +49,10 @@ public final class EmbeddedDirectory implements AutoCloseable {
                 loopback(), port, null));
             config.addAdditionalBindCredentials(ADMIN_DN, adminPassword);
             config.setSchema(schema());
+            // Listening on loopback is not a reason to let anyone who can reach the port write: writes need a bind.
+            config.setAuthenticationRequiredOperationTypes(java.util.EnumSet.of(
+                com.unboundid.ldap.sdk.OperationType.ADD, com.unboundid.ldap.sdk.OperationType.DELETE,
+                com.unboundid.ldap.sdk.OperationType.MODIFY, com.unboundid.ldap.sdk.OperationType.MODIFY_DN));
             InMemoryDirectoryServer server = new InMemoryDirectoryServer(config);
             if (file != null && Files.exists(file)) {
                 server.importFromLDIF(true, file.toFile());
