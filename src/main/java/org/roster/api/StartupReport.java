@@ -24,7 +24,7 @@ class StartupReport {
               Identities (REST):  {}/api/v1/identities
               HR push (SCIM 2.0): {}/scim/v2/Users
               Audit:              {}/api/v1/audit?identity=EMPLOYEE_NUMBER
-              OpenAPI:            {}/v3/api-docs
+              OpenAPI:            {}/v3/api-docs (Swagger UI: /swagger-ui.html)
               Health:             {}/actuator/health
             Every call but health needs: Authorization: Bearer $ROSTER_BOOTSTRAP_TOKEN""",
             base, base, base, base, base);
