@@ -196,7 +196,7 @@ class PolicyScenarioTests {
 
         // position access gone, person access kept, privileged access suspended pending review
         assertThat(groups(id)).containsExactlyInAnyOrder("staff", "eng", "finance-wiki");
-        JsonNode reviews = as(ADMIN).get("/api/v1/access-reviews?owner=finance-owner&status=OPEN").json();
+        JsonNode reviews = as(ADMIN).get("/api/v1/access-reviews?owner=finance-owner&status=OPEN").json().path("items");
         JsonNode review = null;
         for (JsonNode r : reviews) {
             if (id.equals(r.path("identity").asString())) {

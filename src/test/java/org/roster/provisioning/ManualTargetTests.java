@@ -44,7 +44,7 @@ class ManualTargetTests {
 
     private JsonNode openTask(String identity) {
         return await().atMost(Duration.ofSeconds(10)).until(() -> {
-            for (JsonNode t : api.get("/api/v1/tasks?target=legacy-erp&status=OPEN").json()) {
+            for (JsonNode t : api.get("/api/v1/tasks?target=legacy-erp&status=OPEN").json().path("items")) {
                 if (identity.equals(t.path("identity").asString())) {
                     return t;
                 }
@@ -68,7 +68,7 @@ class ManualTargetTests {
         assertThat(create.path("operation").asString()).isEqualTo("CREATE legacy-erp");
         assertThat(create.path("detail").asString()).contains("m1");
         // one at a time: the group waits for the account
-        assertThat(api.get("/api/v1/tasks?target=legacy-erp&status=OPEN").json().size()).isEqualTo(1);
+        assertThat(api.get("/api/v1/tasks?target=legacy-erp&status=OPEN").json().path("items").size()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> api.get("/api/v1/tasks/" + create.path("id").asString())
             .json().path("overdue").asBoolean());
         assertThat(api.get("/actuator/prometheus").body()).contains("roster_manual_tasks_overdue{target=\"legacy-erp\"} 1.0");

@@ -33,7 +33,7 @@ class ReconcileScheduleTests {
         Api api = new Api("http://127.0.0.1:" + port, TOKEN);
         JsonNode[] runs = new JsonNode[1];
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            runs[0] = api.get("/api/v1/reconciliations?target=directory").json();
+            runs[0] = api.get("/api/v1/reconciliations?target=directory").json().path("items");
             return runs[0].size() >= 1 && !"RUNNING".equals(runs[0].get(runs[0].size() - 1).path("status").asString());
         });
         JsonNode first = runs[0].get(runs[0].size() - 1);

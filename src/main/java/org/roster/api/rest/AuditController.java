@@ -40,24 +40,29 @@ class AuditController {
                         String signingKey) {
     }
 
-    /** A page of records and where the next one starts ({@code after}), or null at the end. */
-    record Page(List<AuditRecord> items, @Nullable Long next) {
-    }
-
     @GetMapping
     @Operation(summary = "Audit records, oldest first, by identity, target, kind, actor and time range (from"
         + " inclusive, to exclusive, ISO-8601); page with after=<next of the previous page>")
-    Page list(@RequestParam(required = false) @Nullable String identity,
+    Paged<AuditRecord> list(@RequestParam(required = false) @Nullable String identity,
               @RequestParam(required = false) @Nullable String target,
               @RequestParam(required = false) @Nullable String kind,
               @RequestParam(required = false) @Nullable String actor,
               @RequestParam(required = false) @Nullable String from,
               @RequestParam(required = false) @Nullable String to,
               @RequestParam(defaultValue = "0") long after,
+              @RequestParam(required = false) @Nullable String cursor,
               @RequestParam(defaultValue = "100") int size) {
         int limit = Paging.of(0, size).size();
-        List<AuditRecord> items = audit.find(query(identity, target, kind, actor, from, to), after, limit);
-        return new Page(items, items.size() < limit ? null : items.get(items.size() - 1).seq());
+        long start = after;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                start = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                throw new BadParameter("cursor", "'" + cursor + "' is not a cursor this list gave (its 'next')");
+            }
+        }
+        List<AuditRecord> items = audit.find(query(identity, target, kind, actor, from, to), start, limit);
+        return Paged.after(items, limit, r -> Long.toString(r.seq()));
     }
 
     @GetMapping("/export")

@@ -42,12 +42,14 @@ class GrantsController {
 
     @GetMapping("/api/v1/exceptions")
     @Operation(summary = "Exceptions, newest first, by owner of the entitlement, identity or status")
-    List<AccessGrant> exceptions(@RequestParam(required = false) AccessGrant.@Nullable Status status,
-                                 @RequestParam(required = false) @Nullable String owner,
-                                 @RequestParam(required = false) @Nullable String identity,
-                                 @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return grants.list(List.of(AccessGrant.Kind.EXCEPTION), status, owner, identity, p.offset(), p.size());
+    Paged<AccessGrant> exceptions(@RequestParam(required = false) AccessGrant.@Nullable Status status,
+                                  @RequestParam(required = false) @Nullable String owner,
+                                  @RequestParam(required = false) @Nullable String identity,
+                                  @RequestParam(defaultValue = "0") int page,
+                                  @RequestParam(required = false) @Nullable String cursor,
+                                  @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(grants.list(List.of(AccessGrant.Kind.EXCEPTION), status, owner, identity, p.offset(), p.size()), p);
     }
 
     @PostMapping("/api/v1/jit-requests")
@@ -58,20 +60,24 @@ class GrantsController {
     }
 
     @GetMapping("/api/v1/jit-requests")
-    List<AccessGrant> jit(@RequestParam(required = false) AccessGrant.@Nullable Status status,
-                          @RequestParam(required = false) @Nullable String identity,
-                          @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return grants.list(List.of(AccessGrant.Kind.JIT), status, null, identity, p.offset(), p.size());
+    Paged<AccessGrant> jit(@RequestParam(required = false) AccessGrant.@Nullable Status status,
+                           @RequestParam(required = false) @Nullable String identity,
+                           @RequestParam(defaultValue = "0") int page,
+                           @RequestParam(required = false) @Nullable String cursor,
+                           @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(grants.list(List.of(AccessGrant.Kind.JIT), status, null, identity, p.offset(), p.size()), p);
     }
 
     @GetMapping("/api/v1/access-reviews")
     @Operation(summary = "Reviews of privileged access after a move, by owner or status (OPEN: waiting)")
-    List<AccessGrant> reviews(@RequestParam(required = false) AccessGrant.@Nullable Status status,
-                              @RequestParam(required = false) @Nullable String owner,
-                              @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return grants.list(List.of(AccessGrant.Kind.REVIEW), status, owner, null, p.offset(), p.size());
+    Paged<AccessGrant> reviews(@RequestParam(required = false) AccessGrant.@Nullable Status status,
+                               @RequestParam(required = false) @Nullable String owner,
+                               @RequestParam(defaultValue = "0") int page,
+                               @RequestParam(required = false) @Nullable String cursor,
+                               @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(grants.list(List.of(AccessGrant.Kind.REVIEW), status, owner, null, p.offset(), p.size()), p);
     }
 
     @GetMapping({"/api/v1/exceptions/{id}", "/api/v1/jit-requests/{id}", "/api/v1/access-reviews/{id}"})

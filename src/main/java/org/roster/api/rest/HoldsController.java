@@ -37,9 +37,9 @@ class HoldsController {
     @GetMapping
     @Operation(summary = "Holds, newest first; status OPEN, APPROVED or REJECTED")
     Paged<Hold> list(@RequestParam(required = false) Hold.@Nullable Status status,
-                     @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return new Paged<>(holds.list(status, p.offset(), p.size()), p.page(), p.size(), holds.count(status));
+                     @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(holds.list(status, p.offset(), p.size()), p, holds.count(status));
     }
 
     @GetMapping("/{id}")

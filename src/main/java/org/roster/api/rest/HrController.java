@@ -26,10 +26,10 @@ class HrController {
     @GetMapping("/reviews")
     @Operation(summary = "HR data to decide on, e.g. a new worker who looks like a returning one (REHIRE_MATCH)")
     Paged<org.roster.hr.HrReview> reviews(@RequestParam(required = false) org.roster.hr.HrReview.@org.jspecify.annotations.Nullable Status status,
-                                          @RequestParam(defaultValue = "0") int page,
+                                          @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @org.jspecify.annotations.Nullable String cursor,
                                           @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return new Paged<>(hr.reviews(status, p.offset(), p.size()), p.page(), p.size(), hr.countReviews(status));
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(hr.reviews(status, p.offset(), p.size()), p, hr.countReviews(status));
     }
 
     @org.springframework.web.bind.annotation.PostMapping("/reviews/{id}/resolve")
@@ -42,9 +42,9 @@ class HrController {
 
     @GetMapping("/pending-references")
     @Operation(summary = "References (managers) to workers Roster does not know yet, oldest first")
-    Paged<PendingReference> pendingReferences(@RequestParam(defaultValue = "0") int page,
+    Paged<PendingReference> pendingReferences(@RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @org.jspecify.annotations.Nullable String cursor,
                                               @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return new Paged<>(hr.pendingReferences(p.offset(), p.size()), p.page(), p.size(), hr.countPendingReferences());
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(hr.pendingReferences(p.offset(), p.size()), p, hr.countPendingReferences());
     }
 }

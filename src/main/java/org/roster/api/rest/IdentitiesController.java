@@ -59,10 +59,10 @@ class IdentitiesController {
     @GetMapping
     @Operation(summary = "List identities, optionally only those in one lifecycle state")
     Paged<Summary> list(@RequestParam(required = false) @Nullable LifecycleState state,
-                        @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
+                        @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
         List<Summary> items = lifecycle.list(state, p.offset(), p.size()).stream().map(this::summary).toList();
-        return new Paged<>(items, p.page(), p.size(), lifecycle.count(state));
+        return Paged.of(items, p, lifecycle.count(state));
     }
 
     @GetMapping("/{employeeNumber}")

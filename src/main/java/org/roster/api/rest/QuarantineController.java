@@ -31,9 +31,9 @@ class QuarantineController {
     @GetMapping
     @Operation(summary = "Quarantined HR records, oldest first; status OPEN, RELEASED or DISCARDED")
     Paged<QuarantinedRecord> list(@RequestParam(required = false) QuarantinedRecord.@Nullable Status status,
-                                  @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return new Paged<>(quarantine.list(status, p.offset(), p.size()), p.page(), p.size(), quarantine.count(status));
+                                  @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(quarantine.list(status, p.offset(), p.size()), p, quarantine.count(status));
     }
 
     @GetMapping("/{id}")

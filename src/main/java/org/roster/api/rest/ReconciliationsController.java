@@ -36,10 +36,6 @@ class ReconciliationsController {
     record Request(@Nullable String target, @Nullable String mode) {
     }
 
-    /** A page of findings and where the next starts. */
-    record Findings(List<Finding> items, @Nullable String next) {
-    }
-
     /** Why the drift is acceptable, and until when. */
     record Acceptance(@Nullable String reason, @Nullable Instant expiresAt) {
     }
@@ -64,9 +60,11 @@ class ReconciliationsController {
 
     @GetMapping("/api/v1/reconciliations")
     @Operation(summary = "Reconciliation runs, newest first")
-    List<ReconcileRun> runs(@RequestParam(required = false) @Nullable String target,
-                            @RequestParam(defaultValue = "50") int size) {
-        return reconciliations.runs(target, Paging.of(0, size).size());
+    Paged<ReconcileRun> runs(@RequestParam(required = false) @Nullable String target,
+                             @RequestParam(defaultValue = "50") int size) {
+        int limit = Paging.of(0, size).size();
+        // the newest runs; older ones are in the audit (RECONCILED records)
+        return new Paged<>(reconciliations.runs(target, limit), null, null);
     }
 
     @GetMapping("/api/v1/reconciliations/{id}")
@@ -77,16 +75,17 @@ class ReconciliationsController {
 
     @GetMapping("/api/v1/reconciliations/{id}/findings")
     @Operation(summary = "A run's findings, paged with 'after' (the 'next' of the previous page)")
-    Findings findings(@PathVariable String id, @RequestParam(required = false) Finding.@Nullable Kind kind,
-                      @RequestParam(required = false) Finding.@Nullable Status status,
-                      @RequestParam(required = false) @Nullable String after,
-                      @RequestParam(defaultValue = "100") int size) {
+    Paged<Finding> findings(@PathVariable String id, @RequestParam(required = false) Finding.@Nullable Kind kind,
+                            @RequestParam(required = false) Finding.@Nullable Status status,
+                            @RequestParam(required = false) @Nullable String after,
+                            @RequestParam(required = false) @Nullable String cursor,
+                            @RequestParam(defaultValue = "100") int size) {
         if (!reconciliations.exists(id)) {
             throw new NotFound("reconciliation", id);
         }
         int limit = Paging.of(0, size).size();
-        List<Finding> items = reconciliations.findings(id, kind, status, after, limit);
-        return new Findings(items, items.size() < limit ? null : items.get(items.size() - 1).id());
+        List<Finding> items = reconciliations.findings(id, kind, status, cursor != null ? cursor : after, limit);
+        return Paged.after(items, limit, Finding::id);
     }
 
     @GetMapping("/api/v1/findings/{id}")

@@ -41,9 +41,9 @@ class SponsoredIdentitiesController {
     @GetMapping
     @Operation(summary = "Sponsored identities; status ACTIVE or REVIEW (the sponsor left or moved)")
     Paged<Sponsorship> list(@RequestParam(required = false) Sponsorship.@Nullable Status status,
-                            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return new Paged<>(sponsorships.list(status, p.offset(), p.size()), p.page(), p.size(), sponsorships.count(status));
+                            @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(sponsorships.list(status, p.offset(), p.size()), p, sponsorships.count(status));
     }
 
     @GetMapping("/{employeeNumber}")

@@ -36,11 +36,13 @@ class TasksController {
 
     @GetMapping("/api/v1/tasks")
     @Operation(summary = "Manual tasks, soonest due first; status OPEN or DONE; overdue ones say so")
-    List<ManualTask> list(@RequestParam(required = false) @Nullable String target,
-                          @RequestParam(required = false) ManualTask.@Nullable Status status,
-                          @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size);
-        return provisioning.tasks(target, status, p.offset(), p.size());
+    Paged<ManualTask> list(@RequestParam(required = false) @Nullable String target,
+                           @RequestParam(required = false) ManualTask.@Nullable Status status,
+                           @RequestParam(defaultValue = "0") int page,
+                           @RequestParam(required = false) @Nullable String cursor,
+                           @RequestParam(defaultValue = "50") int size) {
+        Paging p = Paging.of(page, size, cursor);
+        return Paged.of(provisioning.tasks(target, status, p.offset(), p.size()), p);
     }
 
     @GetMapping("/api/v1/tasks/{id}")
