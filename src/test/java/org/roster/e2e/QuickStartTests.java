@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.roster.cli.Cli;
 import org.roster.cli.ImportCommandAccess;
-import org.roster.hr.WebhookEvents;
 import org.roster.support.Api;
 import org.roster.support.RosterProcess;
 
@@ -58,14 +57,7 @@ class QuickStartTests {
             assertThat(secret.find()).as(log).isTrue();
             String body = "{\"eventId\":\"demo-1\",\"employeeNumber\":\"E1006\",\"changes\":{\"userName\":\"mary.jackson\","
                 + "\"department\":\"Research\"}}";
-            String ts = Long.toString(java.time.Instant.now().getEpochSecond());
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(roster.baseUrl() + "/api/v1/hr/events?source=workday"))
-                .header("Content-Type", "application/json").header("X-Roster-Timestamp", ts)
-                .header("X-Roster-Signature", "sha256=" + WebhookEvents.sign(secret.group(1), ts,
-                    body.getBytes(StandardCharsets.UTF_8)))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+            var r = org.roster.support.Webhooks.deliver(roster.baseUrl(), "workday", secret.group(1), body);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(api.get("/api/v1/identities/E1006").json().path("state").asString()).isEqualTo("ACTIVE");
             // each transition is one line of the log: what, who, from where, and the correlation id

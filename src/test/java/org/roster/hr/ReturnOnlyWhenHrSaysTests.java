@@ -3,13 +3,8 @@ package org.roster.hr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -203,14 +198,7 @@ class ReturnOnlyWhenHrSaysTests {
     private void webhook(String en, String changes) throws Exception {
         String body = "{\"eventId\": \"" + UUID.randomUUID() + "\", \"employeeNumber\": \"" + en + "\", \"changes\": "
             + changes + "}";
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String ts = Long.toString(Instant.now().getEpochSecond());
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/v1/hr/events?source=workday"))
-            .header("Content-Type", "application/json")
-            .header("X-Roster-Timestamp", ts)
-            .header("X-Roster-Signature", "sha256=" + WebhookEvents.sign(SECRET, ts, bytes))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = org.roster.support.Webhooks.deliver("http://127.0.0.1:" + port, "workday", SECRET, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).doesNotContain("QUARANTINED");
     }

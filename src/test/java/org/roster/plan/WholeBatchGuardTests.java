@@ -3,13 +3,8 @@ package org.roster.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +12,6 @@ import java.util.UUID;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.roster.hr.WebhookEvents;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.Provisioning;
 import org.roster.provisioning.TargetAccount;
@@ -173,13 +167,8 @@ class WholeBatchGuardTests {
         for (int i = 0; i < n; i++) {
             events.add(event.apply(i));
         }
-        byte[] body = ("{\"events\": [" + String.join(",", events) + "]}").getBytes(StandardCharsets.UTF_8);
-        String ts = Long.toString(Instant.now().getEpochSecond());
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/api/v1/hr/events?source=workday"))
-            .header("Content-Type", "application/json").header("X-Roster-Timestamp", ts)
-            .header("X-Roster-Signature", "sha256=" + WebhookEvents.sign(SECRET, ts, body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = org.roster.support.Webhooks.deliver("http://127.0.0.1:" + port, "workday", SECRET,
+            "{\"events\": [" + String.join(",", events) + "]}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
