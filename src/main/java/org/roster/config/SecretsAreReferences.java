@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Refuses to start when the configuration file ({@code ROSTER_CONFIG}) holds a secret in clear
- * text. A key that names a password, secret or token must be a {@code ${ENV_VAR}} reference, so
+ * text, or a {@code roster.*} section Roster does not have (a misspelling that would be ignored). A key that names a password, secret or token must be a {@code ${ENV_VAR}} reference, so
  * the file can be versioned and shared without leaking credentials.
  */
 @Component
@@ -31,6 +31,22 @@ class SecretsAreReferences implements org.springframework.beans.factory.config.B
         check();
     }
 
+    /** The sections of roster.* a configuration file may hold (docs/configuration.md). */
+    private static final java.util.Set<String> SECTIONS = new java.util.TreeSet<>(java.util.List.of("store", "hr", "api",
+        "provisioning", "lifecycle", "sponsorship", "policy", "grants", "plan", "reconcile", "audit", "demo"));
+
+    /** A misspelled section ({@code roster.provisoning}) would be ignored silently, and the file would not mean what it says. */
+    private static void checkSection(String key, String file) {
+        if (!key.startsWith("roster.")) {
+            return;
+        }
+        String section = key.substring("roster.".length()).split("[.\\[]", 2)[0];
+        if (!SECTIONS.contains(section)) {
+            throw new IllegalStateException(key + " in " + file + ": 'roster." + section + "' is not a section Roster"
+                + " reads (it has " + String.join(", ", SECTIONS) + "); see docs/configuration.md");
+        }
+    }
+
     void check() {
         String file = environment.getProperty("ROSTER_CONFIG");
         if (file == null || file.isBlank()) {
@@ -41,6 +57,7 @@ class SecretsAreReferences implements org.springframework.beans.factory.config.B
                 continue;
             }
             for (String key : enumerable.getPropertyNames()) {
+                checkSection(key, file);
                 Object raw = enumerable.getProperty(key);
                 String value = raw == null ? "" : raw.toString();
                 if (SECRET_KEY.matcher(key.toLowerCase(Locale.ROOT)).matches() && !value.isEmpty()

@@ -46,6 +46,10 @@ class StartFailureTests {
                       base-dn: dc=example,dc=com
             """.formatted(RosterProcess.freePort()));
 
+        Path misspelled = dir.resolve("misspelled.yml");
+        Files.writeString(misspelled, base + "        type: memory\n  provisoning:\n    targets: []\n");
+        assertRefused(misspelled, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "misspelled.log",
+            "'roster.provisoning' is not a section Roster reads");
         assertRefused(memory, Map.of("ROSTER_BOOTSTRAP_TOKEN", "short"), "short.log",
             "Roster did not start: ROSTER_BOOTSTRAP_TOKEN: an API token must be at least 16 characters");
         assertRefused(clearText, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "clear.log",
