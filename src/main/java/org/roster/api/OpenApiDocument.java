@@ -37,4 +37,41 @@ class OpenApiDocument {
                 .description("An API token: ROSTER_BOOTSTRAP_TOKEN or one of roster.api.tokens")))
             .addSecurityItem(new SecurityRequirement().addList("bearer"));
     }
+
+    /** Request examples a newcomer can paste, keyed by path and method. */
+    private static final java.util.Map<String, String> EXAMPLES = java.util.Map.of(
+        "POST /api/v1/exceptions", """
+            {"identity": "E1002", "target": "directory", "entitlement": "finance-approvers",
+             "reason": "Quarter close, ticket FIN-1234", "expiresAt": "2027-01-31T00:00:00Z"}""",
+        "POST /api/v1/jit-requests", """
+            {"identity": "E1002", "target": "directory", "entitlement": "prod-admin",
+             "reason": "Incident INC-42", "duration": "PT2H"}""",
+        "POST /api/v1/sponsored-identities", """
+            {"userName": "ext.auditor", "givenName": "Erin", "familyName": "Auditor", "email": "erin@partner.example",
+             "department": "Audit", "sponsor": "E1001", "endDate": "2027-03-31"}""",
+        "POST /api/v1/reconciliations", """
+            {"target": "directory", "mode": "report"}""",
+        "POST /api/v1/preview", """
+            {"events": [{"eventId": "preview-1", "employeeNumber": "E1002", "changes": {"department": "Finance"}}]}""",
+        "POST /api/v1/holds/{id}/approve", """
+            {"note": "Reorganisation confirmed by HR"}""");
+
+    @Bean
+    org.springdoc.core.customizers.OpenApiCustomizer requestExamples() {
+        return api -> EXAMPLES.forEach((key, example) -> {
+            String path = key.substring(key.indexOf(' ') + 1);
+            var item = api.getPaths() == null ? null : api.getPaths().get(path);
+            var op = item == null ? null : item.getPost();
+            if (op == null || op.getRequestBody() == null || op.getRequestBody().getContent() == null) {
+                return;
+            }
+            Object parsed;
+            try {
+                parsed = io.swagger.v3.core.util.Json.mapper().readTree(example);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("OpenAPI example for " + key + " is not JSON", e);
+            }
+            op.getRequestBody().getContent().values().forEach(media -> media.setExample(parsed));
+        });
+    }
 }

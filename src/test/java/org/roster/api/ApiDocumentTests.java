@@ -73,6 +73,8 @@ class ApiDocumentTests {
         assertThat(doc.path("components").path("securitySchemes").path("bearer").path("scheme").asString())
             .isEqualTo("bearer");
         assertThat(doc.path("security").toString()).contains("bearer");
+        assertThat(doc.path("paths").path("/api/v1/exceptions").path("post").path("requestBody").toString())
+            .contains("Quarter close, ticket FIN-1234");
         assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(401);
         assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(401);
         assertThat(api.get("/swagger-ui/index.html").status()).isEqualTo(200);
