@@ -20,8 +20,13 @@ import org.springframework.util.unit.DataSize;
 public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize maxSnapshotSize,
                           java.util.@Nullable List<NamedToken> tokens, @Nullable Integer maxAuthFailuresPerMinute) {
 
-    /** A named token; {@code token} is a secret: an {@code ${ENV_VAR}} reference in the file. */
-    public record NamedToken(String name, String token) {
+    /**
+     * A named token; {@code token} is a secret: an {@code ${ENV_VAR}} reference in the file.
+     *
+     * @param roles what it may do: {@code hr-source}, {@code steward}, {@code operator}, {@code auditor},
+     *     {@code admin} (docs/security.md); required
+     */
+    public record NamedToken(String name, String token, java.util.@Nullable List<String> roles) {
     }
 
     /** Where snapshots are uploaded: the one path with its own, larger limit. */

@@ -37,10 +37,13 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
     "ROSTER_BOOTSTRAP_TOKEN=" + PolicyScenarioTests.ADMIN,
+    "roster.api.tokens[0].roles=operator",
     "roster.api.tokens[0].name=alice",
     "roster.api.tokens[0].token=" + PolicyScenarioTests.ALICE,
+    "roster.api.tokens[1].roles=operator",
     "roster.api.tokens[1].name=bob",
     "roster.api.tokens[1].token=" + PolicyScenarioTests.BOB,
+    "roster.api.tokens[2].roles=operator",
     "roster.api.tokens[2].name=finance-owner",
     "roster.api.tokens[2].token=" + PolicyScenarioTests.OWNER,
     "roster.store.url=jdbc:h2:mem:policy-scenarios;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",

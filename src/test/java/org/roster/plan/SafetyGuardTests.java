@@ -36,6 +36,7 @@ import tools.jackson.databind.JsonNode;
     "roster.hr.sources[0].type=snapshot",
     "roster.plan.guard.max-percent=10",
     "roster.plan.guard.min-count=2",
+    "roster.api.tokens[0].roles=operator",
     "roster.api.tokens[0].name=approver",
     "roster.api.tokens[0].token=" + SafetyGuardTests.APPROVER})
 class SafetyGuardTests {

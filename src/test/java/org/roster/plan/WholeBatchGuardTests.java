@@ -42,6 +42,7 @@ import tools.jackson.databind.JsonNode;
     "roster.plan.guard.max-percent=10",
     "roster.plan.guard.min-count=2",
     "roster.plan.guard.sources.workday.min-count=25",
+    "roster.api.tokens[0].roles=operator",
     "roster.api.tokens[0].name=approver",
     "roster.api.tokens[0].token=" + WholeBatchGuardTests.APPROVER})
 class WholeBatchGuardTests {

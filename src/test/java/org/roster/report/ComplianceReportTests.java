@@ -34,8 +34,10 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
     "ROSTER_BOOTSTRAP_TOKEN=" + ComplianceReportTests.TOKEN,
+    "roster.api.tokens[0].roles=operator",
     "roster.api.tokens[0].name=alice",
     "roster.api.tokens[0].token=" + ComplianceReportTests.ALICE,
+    "roster.api.tokens[1].roles=operator",
     "roster.api.tokens[1].name=bob",
     "roster.api.tokens[1].token=" + ComplianceReportTests.BOB,
     "roster.store.url=jdbc:h2:mem:compliance;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",

@@ -22,13 +22,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class BearerTokenFilter extends OncePerRequestFilter {
 
     private final ApiTokens tokens;
+    private final TokenRoles roles;
     private final AuthenticationEntryPoint entryPoint;
     private final AuthenticationFailures failures;
     private final io.micrometer.core.instrument.Counter failed;
 
-    BearerTokenFilter(ApiTokens tokens, AuthenticationEntryPoint entryPoint, AuthenticationFailures failures,
-                      io.micrometer.core.instrument.MeterRegistry meters) {
+    BearerTokenFilter(ApiTokens tokens, TokenRoles roles, AuthenticationEntryPoint entryPoint,
+                      AuthenticationFailures failures, io.micrometer.core.instrument.MeterRegistry meters) {
         this.tokens = tokens;
+        this.roles = roles;
         this.entryPoint = entryPoint;
         this.failures = failures;
         this.failed = meters.counter("roster.auth.failures");
@@ -60,7 +62,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             return;
         }
         var authentication = UsernamePasswordAuthenticationToken.authenticated(name.get(), null,
-            List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
+            roles.of(name.get()).stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList());
         SecurityContextHolder.getContext().setAuthentication(authentication);
         chain.doFilter(request, response);
     }

@@ -38,6 +38,7 @@ class BootstrapToken implements InitializingBean {
             if (named.name() == null || named.name().isBlank() || named.token() == null) {
                 throw new IllegalStateException("roster.api.tokens: every token needs a name and a token");
             }
+            TokenRoles.parse(named);
             if (named.name().equals("bootstrap") || configured.put(named.name(), named.token().trim()) != null) {
                 throw new IllegalStateException("roster.api.tokens[" + named.name() + "]: the name is used twice"
                     + " (or is 'bootstrap', which is ROSTER_BOOTSTRAP_TOKEN's)");

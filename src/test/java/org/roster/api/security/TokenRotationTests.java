@@ -58,6 +58,7 @@ class TokenRotationTests {
                 tokens:
                   - name: auditor
                     token: ${AUDITOR_TOKEN}
+                    roles: [auditor]
             """ : "");
     }
 }

@@ -1,0 +1,157 @@
+package org.roster.api.security;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * Who may call what: one rule per endpoint, in one place, first match wins. Anything no rule names
+ * is refused to everyone ({@code denyAll}), so an endpoint added without a rule is closed, and the
+ * route-by-role test that walks every mapped route fails until it gets one.
+ *
+ * <p>The roles (issue 9 of the plan; see docs/security.md):
+ * <ul>
+ * <li>{@code hr-source}: pushes HR data (SCIM writes, snapshots); reads the SCIM view it writes;</li>
+ * <li>{@code steward}: HR data quality: quarantine, rehire reviews, pending references, sponsored identities;</li>
+ * <li>{@code operator}: targets, holds, manual tasks, reconciliation, policy reload and preview, grant decisions;</li>
+ * <li>{@code auditor}: reads only: audit, identities, propagation, reports;</li>
+ * <li>{@code admin}: everything (the bootstrap token).</li>
+ * </ul>
+ */
+public final class RouteRules {
+
+    /** The roles a principal can hold. */
+    public enum Role {
+        HR_SOURCE, STEWARD, OPERATOR, AUDITOR, ADMIN;
+
+        /** As written in configuration: {@code hr-source}. */
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        public static Optional<Role> fromWire(String value) {
+            for (Role r : values()) {
+                if (r.wire().equalsIgnoreCase(value.trim())) {
+                    return Optional.of(r);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One rule.
+     *
+     * @param method the HTTP method, or null for any
+     * @param pattern a Spring path pattern
+     * @param roles who may; empty means open to anyone (authenticated by other means, or public)
+     * @param fallback a catch-all for paths no endpoint has (so that they answer 404 as a protocol
+     *     requires), never the rule of an endpoint: the route-by-role test refuses a mapped route
+     *     that only a fallback matches
+     */
+    public record Rule(@Nullable HttpMethod method, String pattern, Set<Role> roles, boolean fallback) {
+        public boolean open() {
+            return roles.isEmpty();
+        }
+    }
+
+    private static final Set<Role> ANY = EnumSet.allOf(Role.class);
+    private static final Set<Role> READERS = EnumSet.of(Role.STEWARD, Role.OPERATOR, Role.AUDITOR, Role.ADMIN);
+
+    private static final List<Rule> RULES = List.of(
+        // public: liveness, and the webhook (its own HMAC signature authenticates it)
+        open(null, "/actuator/health/**"),
+        open(HttpMethod.POST, "/api/v1/hr/events"),
+        open(null, "/error"),
+        // HR in
+        rule(HttpMethod.GET, "/scim/v2/ServiceProviderConfig", ANY),
+        rule(HttpMethod.GET, "/scim/v2/ResourceTypes/**", ANY),
+        rule(HttpMethod.GET, "/scim/v2/Schemas/**", ANY),
+        rule(HttpMethod.GET, "/scim/v2/Users/**", EnumSet.of(Role.HR_SOURCE, Role.STEWARD, Role.OPERATOR, Role.AUDITOR,
+            Role.ADMIN)),
+        rule(HttpMethod.POST, "/scim/v2/Users/.search", EnumSet.of(Role.HR_SOURCE, Role.STEWARD, Role.OPERATOR,
+            Role.AUDITOR, Role.ADMIN)),
+        rule(null, "/scim/v2/Users/**", EnumSet.of(Role.HR_SOURCE, Role.ADMIN)),
+        rule(HttpMethod.POST, "/scim/v2/Bulk", EnumSet.of(Role.HR_SOURCE, Role.ADMIN)),
+        // RFC 7644 §3.12: a SCIM resource that does not exist is a 404 for any authenticated client
+        new Rule(null, "/scim/v2/**", ANY, true),
+        rule(HttpMethod.POST, "/api/v1/hr/snapshots", EnumSet.of(Role.HR_SOURCE, Role.ADMIN)),
+        // HR data quality
+        rule(HttpMethod.GET, "/api/v1/quarantine/**", READERS),
+        rule(HttpMethod.POST, "/api/v1/quarantine/**", EnumSet.of(Role.STEWARD, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/hr/**", READERS),
+        rule(HttpMethod.POST, "/api/v1/hr/reviews/**", EnumSet.of(Role.STEWARD, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/sponsored-identities/**", READERS),
+        rule(HttpMethod.POST, "/api/v1/sponsored-identities/**", EnumSet.of(Role.STEWARD, Role.OPERATOR, Role.ADMIN)),
+        // identities and evidence
+        rule(HttpMethod.GET, "/api/v1/identities/**", READERS),
+        rule(HttpMethod.GET, "/api/v1/audit/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/audit/checkpoints", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/propagation/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/posture/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/reports/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),
+        // operations
+        rule(HttpMethod.GET, "/api/v1/holds/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/holds/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/tasks/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/tasks/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/reconciliations/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/reconciliations/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/findings/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/findings/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/api/v1/policy/**", READERS),
+        rule(HttpMethod.POST, "/api/v1/policy/reload", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/preview", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        // access outside policy: anyone with a role may ask and read; deciding is the operator's (the
+        // entitlement owner's rights from HR come with principals who sign in)
+        rule(HttpMethod.GET, "/api/v1/exceptions/**", READERS),
+        rule(HttpMethod.GET, "/api/v1/jit-requests/**", READERS),
+        rule(HttpMethod.GET, "/api/v1/access-reviews/**", READERS),
+        rule(HttpMethod.POST, "/api/v1/exceptions", EnumSet.of(Role.STEWARD, Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/jit-requests", EnumSet.of(Role.STEWARD, Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/exceptions/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/jit-requests/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/access-reviews/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        // the API's own description and metrics
+        rule(HttpMethod.GET, "/v3/api-docs/**", ANY),
+        rule(HttpMethod.GET, "/v3/api-docs.yaml", ANY),
+        rule(HttpMethod.GET, "/swagger-ui/**", ANY),
+        rule(HttpMethod.GET, "/swagger-ui.html", ANY),
+        rule(HttpMethod.GET, "/actuator/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)));
+
+    private static final PathPatternParser PARSER = PathPatternParser.defaultInstance;
+    private static final List<PathPattern> PATTERNS = RULES.stream().map(r -> PARSER.parse(r.pattern())).toList();
+
+    private RouteRules() {
+    }
+
+    public static List<Rule> all() {
+        return RULES;
+    }
+
+    /** The first rule for a request, if any: what Spring Security applies to it. */
+    public static Optional<Rule> ruleFor(String method, String path) {
+        PathContainer p = PathContainer.parsePath(path);
+        for (int i = 0; i < RULES.size(); i++) {
+            Rule r = RULES.get(i);
+            if ((r.method() == null || r.method().name().equals(method)) && PATTERNS.get(i).matches(p)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Rule rule(@Nullable HttpMethod method, String pattern, Set<Role> roles) {
+        return new Rule(method, pattern, Set.copyOf(roles), false);
+    }
+
+    private static Rule open(@Nullable HttpMethod method, String pattern) {
+        return new Rule(method, pattern, Set.of(), false);
+    }
+}

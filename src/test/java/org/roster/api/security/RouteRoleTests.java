@@ -1,0 +1,102 @@
+package org.roster.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.roster.api.security.RouteRules.Role;
+import org.roster.support.Api;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Every route the running application maps, against every role: allowed where its rule says, 403
+ * elsewhere. The routes come from the application itself, so an endpoint added without a rule in
+ * {@link RouteRules} fails here (it is also refused to everyone, by the deny-all fallback).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + RouteRoleTests.PREFIX + "admin",
+    "roster.store.url=jdbc:h2:mem:route-roles;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.api.max-auth-failures-per-minute=1000",
+    "roster.api.tokens[0].name=feed", "roster.api.tokens[0].token=" + RouteRoleTests.PREFIX + "hr-source",
+    "roster.api.tokens[0].roles=hr-source",
+    "roster.api.tokens[1].name=steward", "roster.api.tokens[1].token=" + RouteRoleTests.PREFIX + "steward",
+    "roster.api.tokens[1].roles=steward",
+    "roster.api.tokens[2].name=operator", "roster.api.tokens[2].token=" + RouteRoleTests.PREFIX + "operator",
+    "roster.api.tokens[2].roles=operator",
+    "roster.api.tokens[3].name=auditor", "roster.api.tokens[3].token=" + RouteRoleTests.PREFIX + "auditor",
+    "roster.api.tokens[3].roles=auditor"})
+class RouteRoleTests {
+
+    static final String PREFIX = "route-role-token-0123456789-";
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    private record Route(String method, String path) {
+    }
+
+    @Test
+    void everyMappedRouteHasARuleAndEachRoleGetsExactlyWhatItSays() {
+        Set<Route> routes = new LinkedHashSet<>();
+        for (Map.Entry<RequestMappingInfo, ?> e : mappings.getHandlerMethods().entrySet()) {
+            RequestMappingInfo info = e.getKey();
+            Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+            for (String pattern : info.getPatternValues()) {
+                for (RequestMethod m : methods.isEmpty() ? Set.of(RequestMethod.GET) : methods) {
+                    routes.add(new Route(m.name(), pattern.replaceAll("\\{[^}]+}", "x")));
+                }
+            }
+        }
+        assertThat(routes).hasSizeGreaterThan(40);
+
+        List<String> unruled = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        for (Route route : routes) {
+            var rule = RouteRules.ruleFor(route.method(), route.path());
+            if (rule.isEmpty() || rule.get().fallback()) {
+                unruled.add(route.method() + " " + route.path());
+                continue;
+            }
+            if (rule.get().open()) {
+                continue;
+            }
+            for (Role role : Role.values()) {
+                Api api = new Api("http://127.0.0.1:" + port, PREFIX + role.wire());
+                int status = api.send(route.method(), route.path(), route.path().startsWith("/scim")
+                    ? "application/scim+json" : "application/json", "{}").status();
+                boolean allowed = rule.get().roles().contains(role);
+                if (allowed == (status == 403) || status == 401) {
+                    wrong.add(role.wire() + " " + route.method() + " " + route.path() + " -> " + status + " (rule: "
+                        + rule.get().roles() + ")");
+                }
+            }
+        }
+
+        assertThat(unruled).as("routes without an authorization rule in RouteRules").isEmpty();
+        assertThat(wrong).as("routes that did not answer as their rule says").isEmpty();
+    }
+
+    @Test
+    void aNewRouteWithoutARuleIsRefusedEvenToTheAdmin() {
+        Api admin = new Api("http://127.0.0.1:" + port, PREFIX + "admin");
+
+        assertThat(admin.get("/api/v1/not-yet-ruled").status()).isEqualTo(403);
+        assertThat(RouteRules.ruleFor("GET", "/api/v1/not-yet-ruled")).isEmpty();
+    }
+}
