@@ -25,8 +25,11 @@ public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize 
      *
      * @param roles what it may do: {@code hr-source}, {@code steward}, {@code operator}, {@code auditor},
      *     {@code admin} (docs/security.md); required
+     * @param sources the HR sources it may push to ({@code scim} for SCIM writes, snapshot source
+     *     names); none given: any
      */
-    public record NamedToken(String name, String token, java.util.@Nullable List<String> roles) {
+    public record NamedToken(String name, String token, java.util.@Nullable List<String> roles,
+                             java.util.@Nullable List<String> sources) {
     }
 
     /** Where snapshots are uploaded: the one path with its own, larger limit. */

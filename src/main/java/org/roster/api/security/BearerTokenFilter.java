@@ -62,7 +62,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             return;
         }
         var authentication = UsernamePasswordAuthenticationToken.authenticated(name.get(), null,
-            roles.of(name.get()).stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r.name())).toList());
+            roles.authorities(name.get()).stream().map(SimpleGrantedAuthority::new).toList());
         SecurityContextHolder.getContext().setAuthentication(authentication);
         chain.doFilter(request, response);
     }

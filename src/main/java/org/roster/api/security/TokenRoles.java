@@ -16,11 +16,28 @@ import org.roster.api.security.RouteRules.Role;
 final class TokenRoles {
 
     private final Map<String, Set<Role>> byName = new HashMap<>();
+    private final Map<String, List<String>> sources = new HashMap<>();
 
     TokenRoles(ApiSettings settings) {
         for (ApiSettings.NamedToken t : settings.tokens()) {
             byName.put(t.name(), parse(t));
+            if (t.sources() != null && !t.sources().isEmpty()) {
+                sources.put(t.name(), List.copyOf(t.sources()));
+            }
         }
+    }
+
+    /** The authorities a token holds: its roles, and the HR sources it may push to. */
+    List<String> authorities(String name) {
+        List<String> out = new java.util.ArrayList<>();
+        of(name).forEach(r -> out.add("ROLE_" + r.name()));
+        List<String> own = sources.get(name);
+        if (own == null) {
+            out.add(SourceRights.ANY);
+        } else {
+            own.forEach(s -> out.add(SourceRights.PREFIX + s));
+        }
+        return out;
     }
 
     static Set<Role> parse(ApiSettings.NamedToken t) {

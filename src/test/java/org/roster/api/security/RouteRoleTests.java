@@ -37,7 +37,11 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
     "roster.api.tokens[2].name=operator", "roster.api.tokens[2].token=" + RouteRoleTests.PREFIX + "operator",
     "roster.api.tokens[2].roles=operator",
     "roster.api.tokens[3].name=auditor", "roster.api.tokens[3].token=" + RouteRoleTests.PREFIX + "auditor",
-    "roster.api.tokens[3].roles=auditor"})
+    "roster.api.tokens[3].roles=auditor",
+    "roster.api.tokens[4].name=workday-feed", "roster.api.tokens[4].token=" + RouteRoleTests.PREFIX + "workday",
+    "roster.api.tokens[4].roles=hr-source", "roster.api.tokens[4].sources=workday",
+    "roster.hr.sources[0].name=workday", "roster.hr.sources[0].type=snapshot",
+    "roster.hr.sources[1].name=sap", "roster.hr.sources[1].type=snapshot"})
 class RouteRoleTests {
 
     static final String PREFIX = "route-role-token-0123456789-";
@@ -90,6 +94,25 @@ class RouteRoleTests {
 
         assertThat(unruled).as("routes without an authorization rule in RouteRules").isEmpty();
         assertThat(wrong).as("routes that did not answer as their rule says").isEmpty();
+    }
+
+    @Test
+    void anHrSourceTokenPushesToItsOwnSourcesOnly() {
+        Api workday = new Api("http://127.0.0.1:" + port, PREFIX + "workday");
+
+        Api.Response own = workday.send("POST", "/api/v1/hr/snapshots?source=workday", "text/csv",
+            "employeeNumber,userName\nWD1,wd1\n");
+        Api.Response other = workday.send("POST", "/api/v1/hr/snapshots?source=sap", "text/csv",
+            "employeeNumber,userName\nSAP1,sap1\n");
+        Api.Response scim = workday.send("POST", "/scim/v2/Users", "application/scim+json", "{}");
+
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(other.status()).isEqualTo(403);
+        assertThat(other.body()).contains("not to 'sap'");
+        assertThat(scim.status()).isEqualTo(403);
+        assertThat(scim.body()).contains("urn:ietf:params:scim:api:messages:2.0:Error");
+        assertThat(new Api("http://127.0.0.1:" + port, PREFIX + "admin").get("/api/v1/identities/SAP1").status())
+            .isEqualTo(404);
     }
 
     @Test
