@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -65,6 +66,52 @@ public class ApiTokens {
             }
         });
         return revoked;
+    }
+
+    /** A token made through the API: its name, roles, sources, who made it and when (never its value). */
+    public record Issued(String name, List<String> roles, @org.jspecify.annotations.Nullable List<String> sources,
+                         String createdBy, java.time.Instant createdAt) {
+    }
+
+    /**
+     * Makes a token through the API: a random value, returned once and stored only as its hash.
+     *
+     * @throws IllegalArgumentException when the name is taken
+     */
+    public String issue(String name, List<String> roles, @org.jspecify.annotations.Nullable List<String> sources,
+                        String by) {
+        if (jdbc.sql("select count(*) from api_token where name = ?").param(name).query(Long.class).single() > 0) {
+            throw new IllegalArgumentException("a token named '" + name + "' exists");
+        }
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = "rst_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        jdbc.sql("""
+                insert into api_token (id, name, token_hash, created_at, origin, roles, sources, created_by)
+                values (?, ?, ?, ?, 'api', ?, ?, ?)""")
+            .params(UUID.randomUUID().toString(), name, hash(token), Timestamp.from(clock.instant()),
+                String.join(",", roles), sources == null ? null : String.join(",", sources), by)
+            .update();
+        return token;
+    }
+
+    /** Tokens made through the API, by name. */
+    public List<Issued> issued() {
+        return jdbc.sql("select name, roles, sources, created_by, created_at from api_token where origin = 'api'"
+                + " order by name")
+            .query((rs, n) -> new Issued(rs.getString(1), List.of(rs.getString(2).split(",")),
+                rs.getString(3) == null ? null : List.of(rs.getString(3).split(",")), rs.getString(4),
+                rs.getTimestamp(5).toInstant()))
+            .list();
+    }
+
+    public java.util.Optional<Issued> issued(String name) {
+        return issued().stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /** Revokes a token made through the API: it stops working at once. */
+    public boolean revoke(String name) {
+        return jdbc.sql("delete from api_token where origin = 'api' and name = ?").param(name).update() > 0;
     }
 
     /** The name of the token, if it is a registered one. */

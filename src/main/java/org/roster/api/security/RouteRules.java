@@ -118,6 +118,8 @@ public final class RouteRules {
         rule(HttpMethod.POST, "/api/v1/exceptions/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         rule(HttpMethod.POST, "/api/v1/jit-requests/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         rule(HttpMethod.POST, "/api/v1/access-reviews/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        // principals: API tokens made, listed and revoked by an admin
+        rule(null, "/api/v1/tokens/**", EnumSet.of(Role.ADMIN)),
         // the API's own description and metrics
         rule(HttpMethod.GET, "/v3/api-docs/**", ANY),
         rule(HttpMethod.GET, "/v3/api-docs.yaml", ANY),

@@ -97,6 +97,36 @@ class RouteRoleTests {
     }
 
     @Test
+    void anAdminMakesAndRevokesTokensWithoutARestart() {
+        String base = "http://127.0.0.1:" + port;
+        Api admin = new Api(base, PREFIX + "admin");
+        Api operator = new Api(base, PREFIX + "operator");
+
+        Api.Response refused = operator.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"sneaky\", \"roles\": [\"admin\"]}");
+        Api.Response made = admin.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"second-approver\", \"roles\": [\"operator\"]}");
+        Api.Response badRole = admin.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"typo\", \"roles\": [\"operater\"]}");
+
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(badRole.status()).isEqualTo(400);
+        assertThat(badRole.json().path("field").asString()).isEqualTo("roles");
+        Api second = new Api(base, made.json().path("token").asString());
+        assertThat(second.get("/api/v1/holds").status()).isEqualTo(200);
+        assertThat(second.get("/api/v1/tokens").status()).as("an operator is not an admin").isEqualTo(403);
+        String listed = admin.get("/api/v1/tokens").body();
+        assertThat(listed).contains("second-approver").doesNotContain(made.json().path("token").asString());
+
+        assertThat(admin.send("DELETE", "/api/v1/tokens/second-approver", "application/json", "").status()).isEqualTo(204);
+
+        assertThat(second.get("/api/v1/holds").status()).isEqualTo(401);
+        assertThat(admin.get("/api/v1/audit?kind=TOKEN_ISSUED").body()).contains("second-approver");
+        assertThat(admin.get("/api/v1/audit?kind=TOKEN_REVOKED").body()).contains("second-approver");
+    }
+
+    @Test
     void anHrSourceTokenPushesToItsOwnSourcesOnly() {
         Api workday = new Api("http://127.0.0.1:" + port, PREFIX + "workday");
 
