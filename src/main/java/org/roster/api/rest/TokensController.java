@@ -29,10 +29,15 @@ class TokensController {
 
     private final ApiTokens tokens;
     private final AuditLog audit;
+    private final org.roster.hr.HrSourceSettings sources;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    TokensController(ApiTokens tokens, AuditLog audit) {
+    TokensController(ApiTokens tokens, AuditLog audit, org.roster.hr.HrSourceSettings sources,
+                     org.springframework.transaction.support.TransactionTemplate tx) {
         this.tokens = tokens;
         this.audit = audit;
+        this.sources = sources;
+        this.tx = tx;
     }
 
     /** What to make: a name (the principal it acts as), its roles, and the HR sources it may push to (any when absent). */
@@ -59,15 +64,30 @@ class TokensController {
                 throw new BadParameter("roles", "'" + r + "' is not one of hr-source, steward, operator, auditor, admin");
             }
         }
-        String token;
-        try {
-            token = tokens.issue(name, roles, request.sources(), principal.getName());
-        } catch (IllegalArgumentException e) {
-            throw new BadParameter("name", e.getMessage());
+        if (roles.size() > RouteRules.Role.values().length) {
+            throw new BadParameter("roles", "at most " + RouteRules.Role.values().length + " roles");
         }
-        audit.append(new AuditEntry(null, "TOKEN_ISSUED", AuditEntry.Stage.REQUEST, principal.getName(), null,
-            "API token '" + name + "' made with roles " + roles + (request.sources() == null ? ""
-                : " for sources " + request.sources()), null));
+        if (request.sources() != null) {
+            // HR sources Roster has: scim, or a configured source (which also bounds the list)
+            for (String s : request.sources()) {
+                if (!s.equals("scim") && sources.source(s).isEmpty()) {
+                    throw new BadParameter("sources", "'" + s + "' is not an HR source (scim, or one of roster.hr.sources)");
+                }
+            }
+        }
+        // the token and its audit record are committed together, before the value is answered
+        String token = java.util.Objects.requireNonNull(tx.execute(status -> {
+            String made;
+            try {
+                made = tokens.issue(name, roles, request.sources(), principal.getName());
+            } catch (IllegalArgumentException e) {
+                throw new BadParameter("name", e.getMessage());
+            }
+            audit.append(new AuditEntry(null, "TOKEN_ISSUED", AuditEntry.Stage.REQUEST, principal.getName(), null,
+                "API token '" + name + "' made with roles " + roles + (request.sources() == null ? ""
+                    : " for sources " + request.sources()), null));
+            return made;
+        }));
         return ResponseEntity.created(URI.create("/api/v1/tokens/" + name))
             .body(new Created(name, token, roles, request.sources()));
     }
@@ -82,11 +102,13 @@ class TokensController {
     @DeleteMapping("/{name}")
     @Operation(summary = "Revoke a token made through the API: it stops working at once")
     ResponseEntity<Void> revoke(@PathVariable String name, Principal principal) {
-        if (!tokens.revoke(name)) {
-            throw new NotFound("token", name);
-        }
-        audit.append(new AuditEntry(null, "TOKEN_REVOKED", AuditEntry.Stage.REQUEST, principal.getName(), null,
-            "API token '" + name + "' revoked", null));
+        tx.executeWithoutResult(status -> {
+            if (!tokens.revoke(name)) {
+                throw new NotFound("token", name);
+            }
+            audit.append(new AuditEntry(null, "TOKEN_REVOKED", AuditEntry.Stage.REQUEST, principal.getName(), null,
+                "API token '" + name + "' revoked", null));
+        });
         return ResponseEntity.noContent().build();
     }
 }

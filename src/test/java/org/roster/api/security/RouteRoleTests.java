@@ -113,6 +113,10 @@ class RouteRoleTests {
         assertThat(made.status()).as(made.body()).isEqualTo(201);
         assertThat(badRole.status()).isEqualTo(400);
         assertThat(badRole.json().path("field").asString()).isEqualTo("roles");
+        Api.Response badSource = admin.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"feed2\", \"roles\": [\"hr-source\"], \"sources\": [\"workday\", \"nope\"]}");
+        assertThat(badSource.status()).isEqualTo(400);
+        assertThat(badSource.json().path("field").asString()).isEqualTo("sources");
         Api second = new Api(base, made.json().path("token").asString());
         assertThat(second.get("/api/v1/holds").status()).isEqualTo(200);
         assertThat(second.get("/api/v1/tokens").status()).as("an operator is not an admin").isEqualTo(403);
