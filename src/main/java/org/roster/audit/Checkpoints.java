@@ -167,11 +167,12 @@ public class Checkpoints extends WorkerLoop {
 
     /** Why the chain cannot be vouched for now, or null: its checkpoints, then its records (all of them the first time). */
     private @org.jspecify.annotations.Nullable String problem() {
-        Result signed = verify();
+        List<Checkpoint> stored = list();
+        Result signed = verify(stored);
         if (signed.brokenAt() != null) {
             return signed.reason();
         }
-        Optional<Checkpoint> last = checkedWhole ? list().stream().filter(c -> !coversNothing(c))
+        Optional<Checkpoint> last = checkedWhole ? stored.stream().filter(c -> !coversNothing(c))
             .reduce((a, b) -> b) : Optional.empty();
         Map.Entry<Long, String> head = records.head();
         ChainVerifier chain = last.map(c -> new ChainVerifier(c.seq(), c.hash())).orElseGet(ChainVerifier::new);
@@ -204,9 +205,12 @@ public class Checkpoints extends WorkerLoop {
      * configured, keeps a copy of each outside the database).
      */
     public Result verify() {
+        return verify(list());
+    }
+
+    private Result verify(List<Checkpoint> stored) {
         long checked = 0;
         Set<String> keys = new java.util.TreeSet<>();
-        List<Checkpoint> stored = list();
         Map<String, Object> mark = jdbc.sql("select checkpoint_seq, checkpoint_count from audit_chain where id = 1")
             .query().singleRow();
         long markSeq = ((Number) mark.get("checkpoint_seq")).longValue();

@@ -193,7 +193,7 @@ public final class HrRecords {
 
     /** A worker as the SCIM view shows it: not there once deleted through SCIM. */
     public Optional<StoredWorker> findPresent(String id) {
-        return repository.findById(id).filter(w -> !repository.deleted(id));
+        return repository.findPresentById(id);
     }
 
     /** Whether the worker was deleted through SCIM (and not created again since). */

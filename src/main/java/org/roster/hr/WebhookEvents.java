@@ -119,15 +119,6 @@ public final class WebhookEvents {
         return receive(source, body, signature, timestamp);
     }
 
-    /** Receives a delivery whose body is at hand. */
-    public List<Outcome> receive(String sourceName, byte[] body, @Nullable String signature, @Nullable String timestamp) {
-        HrSourceSettings.Source source = settings.source(sourceName)
-            .filter(s -> "webhook".equals(s.type()))
-            .orElseThrow(() -> new HrValidationException("source", "no webhook source named '" + sourceName + "'"));
-        checkHeaders(source, signature, timestamp);
-        return receive(source, body, signature, timestamp);
-    }
-
     private List<Outcome> receive(HrSourceSettings.Source source, byte[] body, @Nullable String signature,
                                   @Nullable String timestamp) {
         authenticate(source, body, java.util.Objects.requireNonNull(signature), java.util.Objects.requireNonNull(timestamp));

@@ -48,8 +48,7 @@ class GrantsController {
                                   @RequestParam(defaultValue = "0") int page,
                                   @RequestParam(required = false) @Nullable String cursor,
                                   @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(grants.list(List.of(AccessGrant.Kind.EXCEPTION), status, owner, identity, p.offset(), p.size()), p);
+        return page(AccessGrant.Kind.EXCEPTION, status, owner, identity, Paging.of(page, size, cursor));
     }
 
     @PostMapping("/api/v1/jit-requests")
@@ -65,8 +64,7 @@ class GrantsController {
                            @RequestParam(defaultValue = "0") int page,
                            @RequestParam(required = false) @Nullable String cursor,
                            @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(grants.list(List.of(AccessGrant.Kind.JIT), status, null, identity, p.offset(), p.size()), p);
+        return page(AccessGrant.Kind.JIT, status, null, identity, Paging.of(page, size, cursor));
     }
 
     @GetMapping("/api/v1/access-reviews")
@@ -76,8 +74,12 @@ class GrantsController {
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(required = false) @Nullable String cursor,
                                @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(grants.list(List.of(AccessGrant.Kind.REVIEW), status, owner, null, p.offset(), p.size()), p);
+        return page(AccessGrant.Kind.REVIEW, status, owner, null, Paging.of(page, size, cursor));
+    }
+
+    private Paged<AccessGrant> page(AccessGrant.Kind kind, AccessGrant.@Nullable Status status, @Nullable String owner,
+                                    @Nullable String identity, Paging p) {
+        return Paged.of(grants.list(List.of(kind), status, owner, identity, p.offset(), p.size()), p);
     }
 
     @GetMapping({"/api/v1/exceptions/{id}", "/api/v1/jit-requests/{id}", "/api/v1/access-reviews/{id}"})

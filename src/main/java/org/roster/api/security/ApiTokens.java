@@ -99,14 +99,13 @@ public class ApiTokens {
     public List<Issued> issued() {
         return jdbc.sql("select name, roles, sources, created_by, created_at from api_token where origin = 'api'"
                 + " order by name")
-            .query((rs, n) -> new Issued(rs.getString(1), List.of(rs.getString(2).split(",")),
-                rs.getString(3) == null ? null : List.of(rs.getString(3).split(",")), rs.getString(4),
-                rs.getTimestamp(5).toInstant()))
+            .query((rs, n) -> new Issued(rs.getString(1), java.util.Objects.requireNonNull(split(rs.getString(2))),
+                split(rs.getString(3)), rs.getString(4), rs.getTimestamp(5).toInstant()))
             .list();
     }
 
-    public java.util.Optional<Issued> issued(String name) {
-        return issued().stream().filter(i -> i.name().equals(name)).findFirst();
+    private static @org.jspecify.annotations.Nullable List<String> split(@org.jspecify.annotations.Nullable String csv) {
+        return csv == null ? null : List.of(csv.split(","));
     }
 
     /** Revokes a token made through the API: it stops working at once. */
@@ -114,9 +113,19 @@ public class ApiTokens {
         return jdbc.sql("delete from api_token where origin = 'api' and name = ?").param(name).update() > 0;
     }
 
-    /** The name of the token, if it is a registered one. */
-    public Optional<String> authenticate(String token) {
-        return nameOf(hash(token));
+    /**
+     * A token as authenticated: the principal's name, and for a token made through the API the
+     * roles and sources stored with it ({@code null} for the bootstrap and configured tokens, whose
+     * roles are in the configuration).
+     */
+    public record Holder(String name, @org.jspecify.annotations.Nullable List<String> roles,
+                         @org.jspecify.annotations.Nullable List<String> sources) {
+    }
+
+    /** Who holds the token, if it is a registered one: one read by its hash. */
+    public Optional<Holder> authenticate(String token) {
+        return jdbc.sql("select name, roles, sources from api_token where token_hash = ?").param(hash(token))
+            .query((rs, n) -> new Holder(rs.getString(1), split(rs.getString(2)), split(rs.getString(3)))).optional();
     }
 
     private Optional<String> nameOf(String hash) {

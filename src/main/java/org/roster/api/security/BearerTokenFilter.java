@@ -56,13 +56,13 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             refuse(request, response, address, "the Authorization header is not a Bearer token");
             return;
         }
-        var name = tokens.authenticate(header.substring(7).trim());
-        if (name.isEmpty()) {
+        var holder = tokens.authenticate(header.substring(7).trim());
+        if (holder.isEmpty()) {
             refuse(request, response, address, "the bearer token is not valid");
             return;
         }
-        var authentication = UsernamePasswordAuthenticationToken.authenticated(name.get(), null,
-            roles.authorities(name.get()).stream().map(SimpleGrantedAuthority::new).toList());
+        var authentication = UsernamePasswordAuthenticationToken.authenticated(holder.get().name(), null,
+            roles.authorities(holder.get()).stream().map(SimpleGrantedAuthority::new).toList());
         SecurityContextHolder.getContext().setAuthentication(authentication);
         chain.doFilter(request, response);
     }

@@ -38,7 +38,7 @@ class SecurityConfiguration {
                 a.anyRequest().denyAll();
             })
             .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-            .addFilterBefore(new BearerTokenFilter(tokens, new TokenRoles(settings, tokens), errors,
+            .addFilterBefore(new BearerTokenFilter(tokens, new TokenRoles(settings), errors,
                 new AuthenticationFailures(settings.maxAuthFailuresPerMinute(), clock), meters),
                 AnonymousAuthenticationFilter.class)
             .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes(),

@@ -17,10 +17,8 @@ final class TokenRoles {
 
     private final Map<String, Set<Role>> byName = new HashMap<>();
     private final Map<String, List<String>> sources = new HashMap<>();
-    private final ApiTokens tokens;
 
-    TokenRoles(ApiSettings settings, ApiTokens tokens) {
-        this.tokens = tokens;
+    TokenRoles(ApiSettings settings) {
         for (ApiSettings.NamedToken t : settings.tokens()) {
             byName.put(t.name(), parse(t));
             if (t.sources() != null && !t.sources().isEmpty()) {
@@ -30,22 +28,17 @@ final class TokenRoles {
     }
 
     /** The authorities a token holds: its roles, and the HR sources it may push to. */
-    List<String> authorities(String name) {
+    List<String> authorities(ApiTokens.Holder holder) {
         List<String> out = new java.util.ArrayList<>();
-        var issued = byName.containsKey(name) || name.equals("bootstrap") ? java.util.Optional.<ApiTokens.Issued>empty()
-            : tokens.issued(name);
-        if (issued.isPresent()) {
+        List<String> own;
+        if (holder.roles() != null) {
             // made through the API: its roles and sources are stored with it
-            issued.get().roles().forEach(r -> Role.fromWire(r).ifPresent(role -> out.add("ROLE_" + role.name())));
-            if (issued.get().sources() == null) {
-                out.add(SourceRights.ANY);
-            } else {
-                issued.get().sources().forEach(s -> out.add(SourceRights.PREFIX + s));
-            }
-            return out;
+            holder.roles().forEach(r -> Role.fromWire(r).ifPresent(role -> out.add("ROLE_" + role.name())));
+            own = holder.sources();
+        } else {
+            of(holder.name()).forEach(r -> out.add("ROLE_" + r.name()));
+            own = sources.get(holder.name());
         }
-        of(name).forEach(r -> out.add("ROLE_" + r.name()));
-        List<String> own = sources.get(name);
         if (own == null) {
             out.add(SourceRights.ANY);
         } else {

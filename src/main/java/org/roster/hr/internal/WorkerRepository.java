@@ -62,6 +62,12 @@ public class WorkerRepository {
             .params(limit, offset).query(WorkerRepository::map).list();
     }
 
+    /** A worker the SCIM view shows: not deleted through it. */
+    public Optional<StoredWorker> findPresentById(String id) {
+        return jdbc.sql("select " + COLUMNS + " from hr_worker where scim_id = ? and scim_deleted_at is null").param(id)
+            .query(WorkerRepository::map).optional();
+    }
+
     /** Whether the worker was deleted through SCIM (and not created again since). */
     public boolean deleted(String id) {
         return jdbc.sql("select count(*) from hr_worker where scim_id = ? and scim_deleted_at is not null").param(id)
