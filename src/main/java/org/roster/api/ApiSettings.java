@@ -15,10 +15,15 @@ import org.springframework.util.unit.DataSize;
  *     requester, approver and actor (e.g. an exception's approver must be another token's name)
  * @param maxAuthFailuresPerMinute failed bearer authentications one client address may make within a
  *     minute (default 20); past it, the address is refused with 429 until the minute is over
+ * @param maxTokenLifetime the longest an API-made token may live (default 365 days); a token made
+ *     without {@code expiresAt} lives this long
+ * @param tokenRotationOverlap how long a rotated token's old value keeps working (default 24 hours),
+ *     so a feed can be given the new one without a gap
  */
 @ConfigurationProperties("roster.api")
 public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize maxSnapshotSize,
-                          java.util.@Nullable List<NamedToken> tokens, @Nullable Integer maxAuthFailuresPerMinute) {
+                          java.util.@Nullable List<NamedToken> tokens, @Nullable Integer maxAuthFailuresPerMinute,
+                          java.time.@Nullable Duration maxTokenLifetime, java.time.@Nullable Duration tokenRotationOverlap) {
 
     /**
      * A named token; {@code token} is a secret: an {@code ${ENV_VAR}} reference in the file.
@@ -40,5 +45,7 @@ public record ApiSettings(@Nullable DataSize maxRequestSize, @Nullable DataSize 
         maxSnapshotSize = maxSnapshotSize == null ? DataSize.ofGigabytes(2) : maxSnapshotSize;
         tokens = tokens == null ? java.util.List.of() : java.util.List.copyOf(tokens);
         maxAuthFailuresPerMinute = maxAuthFailuresPerMinute == null ? 20 : maxAuthFailuresPerMinute;
+        maxTokenLifetime = maxTokenLifetime == null ? java.time.Duration.ofDays(365) : maxTokenLifetime;
+        tokenRotationOverlap = tokenRotationOverlap == null ? java.time.Duration.ofHours(24) : tokenRotationOverlap;
     }
 }

@@ -33,4 +33,13 @@ final class Instants {
             }
         }
     }
+
+    /** An ISO-8601 duration, such as {@code PT1H}. */
+    static java.time.Duration duration(String name, String value) {
+        try {
+            return java.time.Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadParameter(name, "'" + value + "' is not an ISO-8601 duration (e.g. PT1H)");
+        }
+    }
 }

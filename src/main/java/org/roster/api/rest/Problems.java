@@ -34,6 +34,11 @@ class Problems {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    @ExceptionHandler(Refused.class)
+    ProblemDetail refused(Refused e) {
+        return ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+    }
+
     @ExceptionHandler(HrConflictException.class)
     ProblemDetail conflict(HrConflictException e) {
         return problem(HttpStatus.CONFLICT, e.getMessage(), e.field());

@@ -26,9 +26,12 @@ final class BearerTokenFilter extends OncePerRequestFilter {
     private final AuthenticationEntryPoint entryPoint;
     private final AuthenticationFailures failures;
     private final io.micrometer.core.instrument.Counter failed;
+    private final java.time.Clock clock;
 
     BearerTokenFilter(ApiTokens tokens, TokenRoles roles, AuthenticationEntryPoint entryPoint,
-                      AuthenticationFailures failures, io.micrometer.core.instrument.MeterRegistry meters) {
+                      AuthenticationFailures failures, io.micrometer.core.instrument.MeterRegistry meters,
+                      java.time.Clock clock) {
+        this.clock = clock;
         this.tokens = tokens;
         this.roles = roles;
         this.entryPoint = entryPoint;
@@ -61,6 +64,12 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             refuse(request, response, address, "the bearer token is not valid");
             return;
         }
+        if (holder.get().expired(clock.instant())) {
+            // a real token past its time: not a guess, so not throttled; the holder is told why
+            entryPoint.commence(request, response, new BadCredentialsException("the bearer token has expired"));
+            return;
+        }
+        tokens.used(holder.get().id());
         var authentication = UsernamePasswordAuthenticationToken.authenticated(holder.get().name(), null,
             roles.authorities(holder.get()).stream().map(SimpleGrantedAuthority::new).toList());
         SecurityContextHolder.getContext().setAuthentication(authentication);

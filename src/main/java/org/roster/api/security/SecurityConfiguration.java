@@ -39,7 +39,7 @@ class SecurityConfiguration {
             })
             .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
             .addFilterBefore(new BearerTokenFilter(tokens, new TokenRoles(settings), errors,
-                new AuthenticationFailures(settings.maxAuthFailuresPerMinute(), clock), meters),
+                new AuthenticationFailures(settings.maxAuthFailuresPerMinute(), clock), meters, clock),
                 AnonymousAuthenticationFilter.class)
             .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes(),
                 settings.maxSnapshotSize().toBytes()), BearerTokenFilter.class);

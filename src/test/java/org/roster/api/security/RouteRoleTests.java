@@ -123,7 +123,7 @@ class RouteRoleTests {
         String listed = admin.get("/api/v1/tokens").body();
         assertThat(listed).contains("second-approver").doesNotContain(made.json().path("token").asString());
 
-        assertThat(admin.send("DELETE", "/api/v1/tokens/second-approver", "application/json", "").status()).isEqualTo(204);
+        assertThat(admin.send("DELETE", "/api/v1/tokens/" + made.json().path("id").asString(), "application/json", "").status()).isEqualTo(204);
 
         assertThat(second.get("/api/v1/holds").status()).isEqualTo(401);
         assertThat(admin.get("/api/v1/audit?kind=TOKEN_ISSUED").body()).contains("second-approver");
