@@ -24,3 +24,8 @@ create table role_assignment (
     assigned_at     timestamp with time zone not null,
     primary key (principal_name, role)
 );
+
+-- a signed-in person is linked to their HR record by employee number, userName or e-mail: the e-mail
+-- gets an index as userName has (filled for existing workers by V25)
+alter table hr_worker add column email_key varchar(320);
+create index hr_worker_email on hr_worker (email_key);

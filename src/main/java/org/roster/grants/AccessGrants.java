@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.roster.principals.Principal;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.grants.GrantException.Why;
@@ -46,10 +47,12 @@ public class AccessGrants implements StandingGrants {
     private final Clock clock;
     private final GrantsSettings settings;
     private final org.roster.grants.internal.GrantExpiry expiry;
+    private final Deciders deciders;
 
     public AccessGrants(GrantRepository repository, PolicyEngine policy, KnownAccounts accounts, Lifecycle lifecycle,
                         AuditLog audit, ApplicationEventPublisher events, TransactionTemplate tx, Clock clock,
-                        GrantsSettings settings, org.roster.grants.internal.GrantExpiry expiry) {
+                        GrantsSettings settings, org.roster.grants.internal.GrantExpiry expiry, Deciders deciders) {
+        this.deciders = deciders;
         this.repository = repository;
         this.policy = policy;
         this.accounts = accounts;
@@ -124,18 +127,16 @@ public class AccessGrants implements StandingGrants {
         });
     }
 
-    /** Approves a request; the approver must not be its requester. */
-    public AccessGrant approve(String id, String approver, @Nullable String note) {
+    /** Approves a request, or keeps reviewed access; only someone {@link Deciders} names, never for themselves. */
+    public AccessGrant approve(String id, Principal decider, @Nullable String note) {
         return tx.execute(s -> {
             AccessGrant g = locked(id);
             if (g.status() == AccessGrant.Status.OPEN) {
-                return decideReview(g, approver, note, true);
+                return decideReview(g, decider, note, true);
             }
             requireStatus(g, AccessGrant.Status.REQUESTED);
-            if (g.requestedBy().equals(approver)) {
-                throw new GrantException(Why.FORBIDDEN, "approver",
-                    "the requester (" + approver + ") cannot approve their own request; another person must");
-            }
+            deciders.check(g, decider, "approver", true);
+            String approver = decider.name();
             Instant now = clock.instant();
             Instant due = g.kind() == AccessGrant.Kind.JIT ? now.plus(g.duration()) : g.dueAt();
             if (due != null && !due.isAfter(now)) {
@@ -150,13 +151,18 @@ public class AccessGrants implements StandingGrants {
     }
 
     /** Refuses a request, or, for a review, keeps the privileged access revoked. */
-    public AccessGrant reject(String id, String actor, @Nullable String note) {
+    public AccessGrant reject(String id, Principal decider, @Nullable String note) {
         return tx.execute(s -> {
             AccessGrant g = locked(id);
             if (g.status() == AccessGrant.Status.OPEN) {
-                return decideReview(g, actor, note, false);
+                return decideReview(g, decider, note, false);
             }
             requireStatus(g, AccessGrant.Status.REQUESTED);
+            // the requester may withdraw their own request; anyone else must be a decider
+            if (!g.requestedBy().equals(decider.name())) {
+                deciders.check(g, decider, "approver", true);
+            }
+            String actor = decider.name();
             transition(g, AccessGrant.Status.REQUESTED, AccessGrant.Status.REJECTED, actor, g.dueAt(), note);
             record(g, "REJECTED", actor, g.kind() + " " + g.target() + ":" + g.entitlement() + " rejected by " + actor
                 + (note == null ? "" : ": " + note));
@@ -164,11 +170,18 @@ public class AccessGrants implements StandingGrants {
         });
     }
 
-    /** Ends an active grant before its time: the access is removed. */
-    public AccessGrant revoke(String id, String actor, @Nullable String note) {
+    /**
+     * Ends an active grant before its time: the access is removed. Those who decide it may, and so
+     * may operators (taking access away is always safe to allow).
+     */
+    public AccessGrant revoke(String id, Principal by, @Nullable String note) {
         return tx.execute(s -> {
             AccessGrant g = locked(id);
             requireStatus(g, AccessGrant.Status.ACTIVE);
+            if (!by.has(org.roster.principals.Role.OPERATOR)) {
+                deciders.check(g, by, "revoker", false);
+            }
+            String actor = by.name();
             transition(g, AccessGrant.Status.ACTIVE, AccessGrant.Status.REVOKED, actor, g.dueAt(), note);
             record(g, "REVOKED", actor, g.kind() + " " + g.target() + ":" + g.entitlement() + " revoked by " + actor
                 + (note == null ? "" : ": " + note));
@@ -177,11 +190,9 @@ public class AccessGrants implements StandingGrants {
         });
     }
 
-    private AccessGrant decideReview(AccessGrant g, String actor, @Nullable String note, boolean keep) {
-        if (g.owner() != null && !g.owner().equals(actor)) {
-            throw new GrantException(Why.FORBIDDEN, "reviewer", "only the entitlement's owner (" + g.owner()
-                + ") decides this review, not " + actor);
-        }
+    private AccessGrant decideReview(AccessGrant g, Principal decider, @Nullable String note, boolean keep) {
+        deciders.check(g, decider, "reviewer", false);
+        String actor = decider.name();
         transition(g, AccessGrant.Status.OPEN, keep ? AccessGrant.Status.ACTIVE : AccessGrant.Status.REJECTED, actor,
             null, note);
         record(g, keep ? "REVIEW_KEPT" : "REVIEW_REVOKED", actor, "privileged " + g.target() + ":" + g.entitlement()

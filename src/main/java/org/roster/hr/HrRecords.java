@@ -214,6 +214,12 @@ public final class HrRecords {
         return repository.employeeNumberOfUserName(userName).flatMap(repository::findByEmployeeNumber);
     }
 
+    /** The worker with this e-mail (ignoring case), when exactly one has it. */
+    public Optional<StoredWorker> findByEmail(String email) {
+        List<String> numbers = repository.employeeNumbersOfEmail(email);
+        return numbers.size() == 1 ? repository.findByEmployeeNumber(numbers.get(0)) : Optional.empty();
+    }
+
     public Optional<StoredWorker> findByEmployeeNumber(String employeeNumber) {
         return repository.findByEmployeeNumber(employeeNumber);
     }

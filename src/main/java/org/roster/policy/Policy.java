@@ -272,6 +272,17 @@ public final class Policy {
         return entitlement(target, entitlement).map(CatalogueEntry::owner).orElse(null);
     }
 
+    /** Who decides for the entitlement while its owner does not work here, if the catalogue names someone. */
+    public @Nullable String fallbackOwner(String target, String entitlement) {
+        return entitlement(target, entitlement).map(CatalogueEntry::fallbackOwner).orElse(null);
+    }
+
+    /** Whether the manager of the person the access is for may decide it. */
+    public boolean managerDecides(String target, String entitlement) {
+        return entitlement(target, entitlement).map(e -> e.decidedBy().contains(PolicySettings.Decider.MANAGER))
+            .orElse(false);
+    }
+
     /**
      * The separations a set of held entitlements breaks.
      *
@@ -428,7 +439,7 @@ public final class Policy {
                                       PolicySettings s) {
         StringBuilder canonical = new StringBuilder();
         rules.values().forEach(r -> canonical.append(r).append('\n'));
-        catalogue.forEach((t, entries) -> entries.values().forEach(e -> canonical.append(t).append(e).append('\n')));
+        catalogue.forEach((t, entries) -> entries.values().forEach(e -> canonical.append(t).append(e.canonical()).append('\n')));
         canonical.append(s.segregationOfDuties()).append(s.leaveOfAbsence())
             .append(new TreeMap<>(s.leaveOfAbsenceByWorkerType())).append(s.leaveOfAbsenceKeep())
             .append(s.privilegedReviewDeadline());

@@ -91,16 +91,38 @@ public record PolicySettings(@Nullable String file, @Nullable List<Rule> rules,
      * @param follows {@code position} (default): removed when its holder moves and no rule of the new
      *     position grants it; {@code person}: kept across moves
      * @param includes other entitlements of the same target that come with this one (a bundle)
+     * @param fallbackOwner who decides for it while the owner does not work here (left, on leave);
+     *     without one, the owner's manager in HR
+     * @param decidedBy who decides exceptions, JIT requests and reviews of it: {@code owner} (the
+     *     default) and, where listed, {@code manager} (the HR manager of the person the access is for)
      */
     public record CatalogueEntry(String name, @Nullable String owner, @Nullable String description,
                                  @Nullable Boolean privileged, @Nullable Follows follows,
-                                 @Nullable List<String> includes) {
+                                 @Nullable List<String> includes, @Nullable String fallbackOwner,
+                                 @Nullable List<Decider> decidedBy) {
         public CatalogueEntry {
             privileged = privileged != null && privileged;
             follows = follows == null ? Follows.POSITION : follows;
             includes = includes == null ? List.of() : List.copyOf(includes);
+            decidedBy = decidedBy == null || decidedBy.isEmpty() ? List.of(Decider.OWNER) : List.copyOf(decidedBy);
+        }
+
+        /** As the policy version has always hashed it, with the newer settings only where given. */
+        String canonical() {
+            String base = "CatalogueEntry[name=" + name + ", owner=" + owner + ", description=" + description
+                + ", privileged=" + privileged + ", follows=" + follows + ", includes=" + includes;
+            if (fallbackOwner != null) {
+                base += ", fallbackOwner=" + fallbackOwner;
+            }
+            if (!decidedBy.equals(List.of(Decider.OWNER))) {
+                base += ", decidedBy=" + decidedBy;
+            }
+            return base + "]";
         }
     }
+
+    /** Who decides access outside policy to an entitlement. */
+    public enum Decider { OWNER, MANAGER }
 
     /** Whether access survives a move. */
     public enum Follows { PERSON, POSITION }

@@ -62,7 +62,8 @@ class GrantDecisionLockTests {
         assertThat(locked.await(5, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<AccessGrant> approval = CompletableFuture.supplyAsync(
-            () -> grants.approve(requested.id(), "bob", null));
+            () -> grants.approve(requested.id(),
+                org.roster.principals.Principal.token("bob", java.util.Set.of(org.roster.principals.Role.OPERATOR)), null));
         Thread.sleep(500);
         assertThat(approval).as("the approval waits while the identity is being changed").isNotDone();
         release.countDown();

@@ -91,33 +91,33 @@ class GrantsController {
     @Operation(summary = "Approve: by someone other than the requester")
     AccessGrant approve(@PathVariable String id, @RequestBody(required = false) @Nullable Decision body,
                         Principal principal) {
-        return grants.approve(id, principal.getName(), body == null ? null : body.note());
+        return grants.approve(id, org.roster.api.security.RosterAuthentication.current(), body == null ? null : body.note());
     }
 
     @PostMapping({"/api/v1/exceptions/{id}/reject", "/api/v1/jit-requests/{id}/reject"})
     AccessGrant reject(@PathVariable String id, @RequestBody(required = false) @Nullable Decision body,
                        Principal principal) {
-        return grants.reject(id, principal.getName(), body == null ? null : body.note());
+        return grants.reject(id, org.roster.api.security.RosterAuthentication.current(), body == null ? null : body.note());
     }
 
     @PostMapping({"/api/v1/exceptions/{id}/revoke", "/api/v1/jit-requests/{id}/revoke"})
     @Operation(summary = "End an active grant before its expiry: the access is removed")
     AccessGrant revoke(@PathVariable String id, @RequestBody(required = false) @Nullable Decision body,
                        Principal principal) {
-        return grants.revoke(id, principal.getName(), body == null ? null : body.note());
+        return grants.revoke(id, org.roster.api.security.RosterAuthentication.current(), body == null ? null : body.note());
     }
 
     @PostMapping("/api/v1/access-reviews/{id}/keep")
     @Operation(summary = "The owner keeps the privileged access: it is restored")
     AccessGrant keep(@PathVariable String id, @RequestBody(required = false) @Nullable Decision body,
                      Principal principal) {
-        return grants.approve(id, principal.getName(), body == null ? null : body.note());
+        return grants.approve(id, org.roster.api.security.RosterAuthentication.current(), body == null ? null : body.note());
     }
 
     @PostMapping("/api/v1/access-reviews/{id}/revoke")
     @Operation(summary = "The owner revokes the privileged access: it stays removed")
     AccessGrant revokeReviewed(@PathVariable String id, @RequestBody(required = false) @Nullable Decision body,
                                Principal principal) {
-        return grants.reject(id, principal.getName(), body == null ? null : body.note());
+        return grants.reject(id, org.roster.api.security.RosterAuthentication.current(), body == null ? null : body.note());
     }
 }

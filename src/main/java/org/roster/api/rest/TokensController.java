@@ -80,11 +80,11 @@ class TokensController {
         if (roles.isEmpty()) {
             throw new BadParameter("roles", "give at least one of hr-source, steward, operator, auditor, admin");
         }
-        if (roles.size() > RouteRules.Role.values().length) {
-            throw new BadParameter("roles", "at most " + RouteRules.Role.values().length + " roles");
+        if (roles.size() > org.roster.principals.Role.values().length) {
+            throw new BadParameter("roles", "at most " + org.roster.principals.Role.values().length + " roles");
         }
         for (String r : roles) {
-            if (RouteRules.Role.fromWire(r).isEmpty()) {
+            if (org.roster.principals.Role.fromWire(r).isEmpty()) {
                 throw new BadParameter("roles", "'" + r + "' is not one of hr-source, steward, operator, auditor, admin");
             }
         }

@@ -5,11 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -70,9 +67,7 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             return;
         }
         tokens.used(holder.get().id());
-        var authentication = UsernamePasswordAuthenticationToken.authenticated(holder.get().name(), null,
-            roles.authorities(holder.get()).stream().map(SimpleGrantedAuthority::new).toList());
-        SecurityContextHolder.getContext().setAuthentication(authentication);
+        SecurityContextHolder.getContext().setAuthentication(roles.authentication(holder.get()));
         chain.doFilter(request, response);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.roster.principals.Role;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -26,25 +27,6 @@ import org.springframework.web.util.pattern.PathPatternParser;
  */
 public final class RouteRules {
 
-    /** The roles a principal can hold. */
-    public enum Role {
-        HR_SOURCE, STEWARD, OPERATOR, AUDITOR, ADMIN;
-
-        /** As written in configuration: {@code hr-source}. */
-        public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
-
-        public static Optional<Role> fromWire(String value) {
-            for (Role r : values()) {
-                if (r.wire().equalsIgnoreCase(value.trim())) {
-                    return Optional.of(r);
-                }
-            }
-            return Optional.empty();
-        }
-    }
-
     /**
      * One rule.
      *
@@ -54,8 +36,12 @@ public final class RouteRules {
      * @param fallback a catch-all for paths no endpoint has (so that they answer 404 as a protocol
      *     requires), never the rule of an endpoint: the route-by-role test refuses a mapped route
      *     that only a fallback matches
+     * @param anyPrincipal open to every authenticated principal, with a role or none (a person who
+     *     signed in): what the endpoint does is decided by relationship rights from HR (the owner of
+     *     an entitlement, a manager), checked by the service behind it
      */
-    public record Rule(@Nullable HttpMethod method, String pattern, Set<Role> roles, boolean fallback) {
+    public record Rule(@Nullable HttpMethod method, String pattern, Set<Role> roles, boolean fallback,
+                       boolean anyPrincipal) {
         public boolean open() {
             return roles.isEmpty();
         }
@@ -80,7 +66,7 @@ public final class RouteRules {
         rule(null, "/scim/v2/Users/**", EnumSet.of(Role.HR_SOURCE, Role.ADMIN)),
         rule(HttpMethod.POST, "/scim/v2/Bulk", EnumSet.of(Role.HR_SOURCE, Role.ADMIN)),
         // RFC 7644 §3.12: a SCIM resource that does not exist is a 404 for any authenticated client
-        new Rule(null, "/scim/v2/**", ANY, true),
+        new Rule(null, "/scim/v2/**", ANY, true, false),
         rule(HttpMethod.POST, "/api/v1/hr/snapshots", EnumSet.of(Role.HR_SOURCE, Role.ADMIN)),
         // HR data quality
         rule(HttpMethod.GET, "/api/v1/quarantine/**", READERS),
@@ -108,18 +94,23 @@ public final class RouteRules {
         rule(HttpMethod.GET, "/api/v1/policy/**", READERS),
         rule(HttpMethod.POST, "/api/v1/policy/reload", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         rule(HttpMethod.POST, "/api/v1/preview", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
-        // access outside policy: anyone with a role may ask and read; deciding is the operator's (the
-        // entitlement owner's rights from HR come with principals who sign in)
+        // access outside policy: anyone may ask (a person asks for JIT access for themselves); who
+        // decides comes from HR and the catalogue: the entitlement's owner, the manager where policy
+        // says so, operators where the entitlement has no owner (AccessGrants checks it)
         rule(HttpMethod.GET, "/api/v1/exceptions/**", READERS),
         rule(HttpMethod.GET, "/api/v1/jit-requests/**", READERS),
         rule(HttpMethod.GET, "/api/v1/access-reviews/**", READERS),
-        rule(HttpMethod.POST, "/api/v1/exceptions", EnumSet.of(Role.STEWARD, Role.OPERATOR, Role.ADMIN)),
-        rule(HttpMethod.POST, "/api/v1/jit-requests", EnumSet.of(Role.STEWARD, Role.OPERATOR, Role.ADMIN)),
-        rule(HttpMethod.POST, "/api/v1/exceptions/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
-        rule(HttpMethod.POST, "/api/v1/jit-requests/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
-        rule(HttpMethod.POST, "/api/v1/access-reviews/*/*", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
-        // principals: API tokens made, listed and revoked by an admin
+        anyPrincipal(HttpMethod.POST, "/api/v1/exceptions"),
+        anyPrincipal(HttpMethod.POST, "/api/v1/jit-requests"),
+        anyPrincipal(HttpMethod.POST, "/api/v1/exceptions/*/*"),
+        anyPrincipal(HttpMethod.POST, "/api/v1/jit-requests/*/*"),
+        anyPrincipal(HttpMethod.POST, "/api/v1/access-reviews/*/*"),
+        // the caller: who they are, and the work waiting for them
+        anyPrincipal(HttpMethod.GET, "/api/v1/me"),
+        anyPrincipal(HttpMethod.GET, "/api/v1/me/tasks"),
+        // principals: API tokens and people's role assignments, by an admin
         rule(null, "/api/v1/tokens/**", EnumSet.of(Role.ADMIN)),
+        rule(null, "/api/v1/principals/**", EnumSet.of(Role.ADMIN)),
         // the API's own description and metrics
         rule(HttpMethod.GET, "/v3/api-docs/**", ANY),
         rule(HttpMethod.GET, "/v3/api-docs.yaml", ANY),
@@ -150,10 +141,14 @@ public final class RouteRules {
     }
 
     private static Rule rule(@Nullable HttpMethod method, String pattern, Set<Role> roles) {
-        return new Rule(method, pattern, Set.copyOf(roles), false);
+        return new Rule(method, pattern, Set.copyOf(roles), false, false);
+    }
+
+    private static Rule anyPrincipal(HttpMethod method, String pattern) {
+        return new Rule(method, pattern, ANY, false, true);
     }
 
     private static Rule open(@Nullable HttpMethod method, String pattern) {
-        return new Rule(method, pattern, Set.of(), false);
+        return new Rule(method, pattern, Set.of(), false, false);
     }
 }

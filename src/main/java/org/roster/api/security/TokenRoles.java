@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.roster.api.ApiSettings;
-import org.roster.api.security.RouteRules.Role;
+import org.roster.principals.Role;
 
 /**
  * The roles each API token holds: the bootstrap token every role (it is the full-rights token
@@ -27,24 +27,21 @@ final class TokenRoles {
         }
     }
 
-    /** The authorities a token holds: its roles, and the HR sources it may push to. */
-    List<String> authorities(ApiTokens.Holder holder) {
-        List<String> out = new java.util.ArrayList<>();
+    /** The principal a token stands for, with its roles and the HR sources it may push to. */
+    RosterAuthentication authentication(ApiTokens.Holder holder) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
         List<String> own;
         if (holder.roles() != null) {
             // made through the API: its roles and sources are stored with it
-            holder.roles().forEach(r -> Role.fromWire(r).ifPresent(role -> out.add("ROLE_" + role.name())));
+            holder.roles().forEach(r -> Role.fromWire(r).ifPresent(roles::add));
             own = holder.sources();
         } else {
-            of(holder.name()).forEach(r -> out.add("ROLE_" + r.name()));
+            roles.addAll(of(holder.name()));
             own = sources.get(holder.name());
         }
-        if (own == null) {
-            out.add(SourceRights.ANY);
-        } else {
-            own.forEach(s -> out.add(SourceRights.PREFIX + s));
-        }
-        return out;
+        List<String> rights = own == null ? List.of(SourceRights.ANY)
+            : own.stream().map(s -> SourceRights.PREFIX + s).toList();
+        return new RosterAuthentication(org.roster.principals.Principal.token(holder.name(), roles), rights);
     }
 
     static Set<Role> parse(ApiSettings.NamedToken t) {

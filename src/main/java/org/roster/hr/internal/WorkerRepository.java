@@ -50,6 +50,16 @@ public class WorkerRepository {
             .param(userName.toLowerCase(Locale.ROOT)).query(String.class).optional();
     }
 
+    /** The employee numbers whose e-mail is this one (compared case-insensitively); more than one is ambiguous. */
+    public List<String> employeeNumbersOfEmail(String email) {
+        return jdbc.sql("select employee_number from hr_worker where email_key = ? order by employee_number limit 2")
+            .param(email.toLowerCase(Locale.ROOT)).query(String.class).list();
+    }
+
+    private static @org.jspecify.annotations.Nullable String emailKey(org.roster.hr.Worker w) {
+        return w.email() == null || w.email().isBlank() ? null : w.email().toLowerCase(Locale.ROOT);
+    }
+
     public List<StoredWorker> list(int offset, int limit) {
         return jdbc.sql("select " + COLUMNS + " from hr_worker order by employee_number limit ? offset ?")
             .params(limit, offset).query(WorkerRepository::map).list();
@@ -90,11 +100,12 @@ public class WorkerRepository {
     public void insert(StoredWorker s) {
         jdbc.sql("""
                 insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version, created_at,
-                    updated_at, match_key)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    updated_at, match_key, email_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
             .params(s.worker().employeeNumber(), s.id(), s.worker().userName(),
                 s.worker().userName().toLowerCase(Locale.ROOT), JsonColumns.write(s.worker()), s.version(),
-                Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey())
+                Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(),
+                emailKey(s.worker()))
             .update();
     }
 
@@ -107,10 +118,12 @@ public class WorkerRepository {
     /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
     public boolean update(StoredWorker s, long expectedVersion) {
         return jdbc.sql("""
-                update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?
+                update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
+                    email_key = ?
                 where employee_number = ? and version = ?""")
             .params(s.worker().userName(), s.worker().userName().toLowerCase(Locale.ROOT),
                 JsonColumns.write(s.worker()), s.version(), Timestamp.from(s.lastModified()), s.worker().matchKey(),
+                emailKey(s.worker()),
                 s.worker().employeeNumber(), expectedVersion)
             .update() == 1;
     }

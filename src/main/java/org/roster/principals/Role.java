@@ -1,0 +1,23 @@
+package org.roster.principals;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The roles a principal can hold; written {@code hr-source}, {@code steward}, ... (docs/security.md). */
+public enum Role {
+    HR_SOURCE, STEWARD, OPERATOR, AUDITOR, ADMIN;
+
+    /** As written in configuration and the API: {@code hr-source}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Optional<Role> fromWire(String value) {
+        for (Role r : values()) {
+            if (r.wire().equalsIgnoreCase(value.trim())) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package org.roster.principals.internal;
+
+import org.jspecify.annotations.NullMarked;
