@@ -80,7 +80,7 @@ public class Principals {
         String mail = email != null ? email : worker.map(w -> w.worker().email()).orElse(null);
         repository.signedIn(name, identity, mail, idpRoles, clock.instant());
         log.info("{} signed in{} with roles {}", name, identity == null ? "" : " as HR identity " + identity,
-            roles(idpRoles, repository.assigned(name)));
+            wire(roles(idpRoles, repository.assigned(name))));
         return new Principal(name, Principal.Kind.PERSON, roles(idpRoles, repository.assigned(name)), identity, mail);
     }
 

@@ -46,6 +46,9 @@ import tools.jackson.databind.JsonNode;
     "roster.api.tokens[2].roles=operator",
     "roster.api.tokens[2].name=finance-owner",
     "roster.api.tokens[2].token=" + PolicyScenarioTests.OWNER,
+    "roster.api.tokens[3].roles=auditor",
+    "roster.api.tokens[3].name=network-team",
+    "roster.api.tokens[3].token=" + PolicyScenarioTests.NETWORK,
     "roster.store.url=jdbc:h2:mem:policy-scenarios;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
     "roster.provisioning.targets[0].name=directory",
     "roster.provisioning.targets[0].type=memory",
@@ -98,6 +101,7 @@ class PolicyScenarioTests {
 
     static final String ADMIN = "policy-admin-token-0123456789";
     static final String ALICE = "policy-alice-token-0123456789";
+    static final String NETWORK = "policy-network-token-0123456789";
     static final String BOB = "policy-bob-token-0123456789ab";
     static final String OWNER = "policy-owner-token-0123456789";
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
@@ -330,7 +334,9 @@ class PolicyScenarioTests {
 
         JsonNode selfApproval = post(as(ALICE), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 403);
         assertThat(selfApproval.path("detail").asString()).contains("cannot approve their own request");
-        post(as(BOB), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 200);
+        JsonNode notTheOwner = post(as(BOB), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 403);
+        assertThat(notTheOwner.path("detail").asString()).contains("decided by the owner, network-team, not bob");
+        post(as(NETWORK), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 200);
         settled();
         assertThat(groups(id)).contains("vpn");
         assertThat(as(ADMIN).get("/api/v1/exceptions?owner=network-team&status=ACTIVE").body()).contains(exceptionId);
@@ -339,7 +345,7 @@ class PolicyScenarioTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> !groups(id).contains("vpn"));
         assertThat(as(ADMIN).get("/api/v1/exceptions/" + exceptionId).json().path("status").asString()).isEqualTo("EXPIRED");
         String audit = as(ADMIN).get("/api/v1/audit?identity=" + id + "&size=200").body();
-        assertThat(audit).contains("approved by bob").contains("EXPIRED");
+        assertThat(audit).contains("approved by network-team").contains("EXPIRED");
     }
 
     @Test

@@ -150,6 +150,46 @@ public final class Keycloak {
                           "introspection.token.claim": "true"}}]}""".formatted(clientId, audience), 201);
     }
 
+    /**
+     * The confidential client people sign in to Roster with (authorization code flow), with a
+     * {@code groups} claim listing their groups by name.
+     *
+     * @return its secret
+     */
+    public String createSignInClient(String realm, String clientId) {
+        admin("POST", "/admin/realms/" + realm + "/clients", """
+            {"clientId": "%s", "enabled": true, "publicClient": false, "standardFlowEnabled": true,
+             "directAccessGrantsEnabled": false, "redirectUris": ["http://127.0.0.1:*", "*"],
+             "protocolMappers": [{"name": "groups", "protocol": "openid-connect",
+               "protocolMapper": "oidc-group-membership-mapper",
+               "config": {"claim.name": "groups", "full.path": "false", "id.token.claim": "true",
+                          "access.token.claim": "true", "userinfo.token.claim": "true"}}]}""".formatted(clientId), 201);
+        String id = admin("GET", "/admin/realms/" + realm + "/clients?clientId=" + clientId, null, 200).get(0)
+            .path("id").asString();
+        return admin("GET", "/admin/realms/" + realm + "/clients/" + id + "/client-secret", null, 200)
+            .path("value").asString();
+    }
+
+    /** A person with a password, names and a verified e-mail (so the first sign-in asks nothing more). */
+    public String createPerson(String realm, String userName, String email, String password) {
+        admin("POST", "/admin/realms/" + realm + "/users", """
+            {"username": "%s", "email": "%s", "firstName": "%s", "lastName": "Tester", "enabled": true,
+             "emailVerified": true, "credentials": [{"type": "password", "value": "%s", "temporary": false}]}"""
+            .formatted(userName, email, userName, password), 201);
+        return user(realm, userName).path("id").asString();
+    }
+
+    /** Puts a user in a group, making the group if needed. */
+    public void addToGroup(String realm, String userId, String group) {
+        JsonNode found = admin("GET", "/admin/realms/" + realm + "/groups?exact=true&search=" + group, null, 200);
+        if (found.isEmpty()) {
+            admin("POST", "/admin/realms/" + realm + "/groups", "{\"name\": \"" + group + "\"}", 201);
+            found = admin("GET", "/admin/realms/" + realm + "/groups?exact=true&search=" + group, null, 200);
+        }
+        admin("PUT", "/admin/realms/" + realm + "/users/" + userId + "/groups/" + found.get(0).path("id").asString(),
+            null, 204);
+    }
+
     public void createRealmRole(String realm, String role) {
         admin("POST", "/admin/realms/" + realm + "/roles", "{\"name\": \"" + role + "\"}", 201);
     }
