@@ -37,8 +37,10 @@ public class Deciders {
     /**
      * Who may decide a grant now.
      *
-     * @param names principal names (as the catalogue writes an owner that is not in HR)
-     * @param identities HR identities (employee numbers) whose signed-in person may decide
+     * @param names API token names (a catalogue owner that is no HR identity names a token)
+     * @param identities HR identities (employee numbers) whose signed-in person may decide; a person
+     *     is only ever matched by their HR identity, never by the name their IdP gives them (which
+     *     some IdPs let people choose)
      * @param operators whether the operator role decides (nobody with a name works here)
      * @param why how it was worked out, for the refusal message and the task
      */
@@ -46,8 +48,8 @@ public class Deciders {
 
         /** Whether the principal is one of them (not counting the self and requester rules). */
         public boolean includes(Principal p) {
-            return names.stream().anyMatch(n -> n.equalsIgnoreCase(p.name()))
-                || (p.identity() != null && identities.contains(p.identity()))
+            return (p.kind() == Principal.Kind.TOKEN && names.stream().anyMatch(n -> n.equalsIgnoreCase(p.name())))
+                || (p.kind() == Principal.Kind.PERSON && p.identity() != null && identities.contains(p.identity()))
                 || (operators && p.has(Role.OPERATOR));
         }
     }
@@ -64,17 +66,27 @@ public class Deciders {
             why.append("operators (the entitlement has no owner)");
         } else {
             Optional<String> ownerIdentity = principals.identityOf(owner);
-            if (ownerIdentity.isEmpty() || principals.active(ownerIdentity.get())) {
+            if (ownerIdentity.isEmpty() && principals.tokenNamed(owner)) {
                 names.add(owner);
-                ownerIdentity.ifPresent(identities::add);
+                why.append("the owner, ").append(owner);
+            } else if (ownerIdentity.isEmpty()) {
+                // a mailbox or team name that is neither a worker nor a token: nobody could decide
+                operators = true;
+                why.append("operators (the owner ").append(owner).append(" is neither a worker in HR nor an API token)");
+            } else if (principals.active(ownerIdentity.get())) {
+                identities.add(ownerIdentity.get());
                 why.append("the owner, ").append(owner);
             } else {
                 String fallback = p.fallbackOwner(g.target(), g.entitlement());
                 Optional<String> fallbackIdentity = fallback == null ? Optional.empty() : principals.identityOf(fallback);
                 Optional<String> manager = principals.managerOf(ownerIdentity.get()).filter(principals::active);
-                if (fallback != null && (fallbackIdentity.isEmpty() || principals.active(fallbackIdentity.get()))) {
-                    names.add(fallback);
-                    fallbackIdentity.ifPresent(identities::add);
+                if (fallback != null && (fallbackIdentity.isPresent() ? principals.active(fallbackIdentity.get())
+                        : principals.tokenNamed(fallback))) {
+                    if (fallbackIdentity.isEmpty()) {
+                        names.add(fallback);
+                    } else {
+                        identities.add(fallbackIdentity.get());
+                    }
                     why.append("the fallback owner, ").append(fallback).append(" (the owner ").append(owner)
                         .append(" does not work here now)");
                 } else if (manager.isPresent()) {

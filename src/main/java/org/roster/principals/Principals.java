@@ -36,8 +36,11 @@ public class Principals {
     private final SignInSettings settings;
     private final Clock clock;
 
+    private final ApiTokens tokens;
+
     public Principals(PrincipalRepository repository, HrRecords hr, Lifecycle lifecycle, AuditLog audit,
-                      SignInSettings settings, Clock clock) {
+                      SignInSettings settings, Clock clock, ApiTokens tokens) {
+        this.tokens = tokens;
         this.repository = repository;
         this.hr = hr;
         this.lifecycle = lifecycle;
@@ -133,16 +136,17 @@ public class Principals {
     }
 
     /**
-     * The HR identity someone named in policy or a request stands for: a principal's linked record,
-     * or an employee number, userName or e-mail in HR.
+     * The HR identity someone named in policy stands for: an employee number, userName or e-mail in
+     * HR. Never a name an IdP gave a person (some IdPs let people choose theirs).
      */
     public Optional<String> identityOf(String who) {
-        Optional<String> linked = repository.find(who).map(PrincipalRepository.Row::identity);
-        if (linked.isPresent()) {
-            return linked;
-        }
         return hr.findByEmployeeNumber(who).or(() -> hr.findByUserName(who)).or(() -> hr.findByEmail(who))
             .map(w -> w.worker().employeeNumber());
+    }
+
+    /** Whether an API token has this name (a catalogue owner outside HR names a token). */
+    public boolean tokenNamed(String name) {
+        return tokens.find(name).isPresent();
     }
 
     /** The HR manager of an identity, if HR names one. */
@@ -150,14 +154,10 @@ public class Principals {
         return hr.findByEmployeeNumber(identity).map(w -> w.worker().managerEmployeeNumber());
     }
 
-    /** The e-mail of an HR identity, or of a principal by name. */
+    /** The e-mail HR has for someone named by employee number, userName or e-mail. */
     public Optional<String> emailOf(String who) {
-        Optional<String> principal = repository.find(who).map(PrincipalRepository.Row::email);
-        if (principal.isPresent()) {
-            return principal;
-        }
-        return hr.findByEmployeeNumber(who).map(w -> w.worker().email()).or(() -> identityOf(who)
-            .flatMap(hr::findByEmployeeNumber).map(w -> w.worker().email()));
+        return identityOf(who).flatMap(hr::findByEmployeeNumber).map(w -> w.worker().email())
+            .filter(e -> !e.isBlank());
     }
 
     private static Set<Role> roles(Set<Role> a, Set<Role> b) {

@@ -185,6 +185,26 @@ public final class Provisioning implements KnownAccounts {
         return revocations.between(from, to, limit);
     }
 
+    /** The id of the latest operation planned (0 before any). */
+    public long lastOperationId() {
+        return outbox.maxId();
+    }
+
+    /** Operations given up on (dead letters) after an outbox id, oldest first. */
+    public List<OutboxEntry> deadLettersAfter(long afterId, int limit) {
+        return outbox.deadAfter(afterId, limit);
+    }
+
+    /** Revocations still pending past their target's objective now, per target at most {@code limit}. */
+    public List<OutboxEntry> overdueRevocations(int limit) {
+        java.time.Instant now = clock.instant();
+        List<OutboxEntry> out = new java.util.ArrayList<>();
+        for (TargetSettings t : settings.targets()) {
+            out.addAll(outbox.pendingRevocationsSince(t.name(), now.minus(t.revocationSlo()), limit));
+        }
+        return out;
+    }
+
     /** Per configured target: revocation latency against its objective, breaches, failed checks, overdue revocations. */
     public List<TargetPropagation> propagation(java.time.Instant from, java.time.Instant to) {
         List<TargetPropagation> report = new java.util.ArrayList<>();

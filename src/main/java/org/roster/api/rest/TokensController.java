@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.roster.api.security.ApiTokens;
+import org.roster.principals.ApiTokens;
 import org.roster.api.security.RouteRules;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;

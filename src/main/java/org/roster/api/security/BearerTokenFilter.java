@@ -1,5 +1,6 @@
 package org.roster.api.security;
 
+import org.roster.principals.ApiTokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

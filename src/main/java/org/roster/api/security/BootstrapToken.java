@@ -1,5 +1,6 @@
 package org.roster.api.security;
 
+import org.roster.principals.ApiTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;

@@ -1,5 +1,6 @@
 package org.roster.api.security;
 
+import org.roster.principals.ApiTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -41,9 +42,12 @@ final class OidcSignIn {
     private volatile @Nullable ClientRegistration registration;
     private volatile Instant nextTry = Instant.EPOCH;
 
-    OidcSignIn(SignInSettings settings, Principals principals) {
+    private final ApiTokens tokens;
+
+    OidcSignIn(SignInSettings settings, Principals principals, ApiTokens tokens) {
         this.settings = settings;
         this.principals = principals;
+        this.tokens = tokens;
         if (settings.clientId() == null || settings.clientId().isBlank()) {
             throw new IllegalStateException("roster.sign-in.client-id: required with roster.sign-in.issuer");
         }
@@ -87,6 +91,10 @@ final class OidcSignIn {
             String name = user.getClaimAsString(settings.nameClaim());
             if (name == null || name.isBlank()) {
                 throw refused("the sign-in has no '" + settings.nameClaim() + "' claim (roster.sign-in.name-claim)");
+            }
+            if (tokens.find(name).isPresent()) {
+                // one name, one principal: the audit must never leave in doubt which acted
+                throw refused("the name '" + name + "' is an API token's in Roster; ask an admin");
             }
             Principal principal;
             try {

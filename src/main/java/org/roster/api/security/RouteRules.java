@@ -108,6 +108,7 @@ public final class RouteRules {
         // the caller: who they are, and the work waiting for them
         anyPrincipal(HttpMethod.GET, "/api/v1/me"),
         anyPrincipal(HttpMethod.GET, "/api/v1/me/tasks"),
+        rule(HttpMethod.GET, "/api/v1/notifications/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
         // principals: API tokens and people's role assignments, by an admin
         rule(null, "/api/v1/tokens/**", EnumSet.of(Role.ADMIN)),
         rule(null, "/api/v1/principals/**", EnumSet.of(Role.ADMIN)),

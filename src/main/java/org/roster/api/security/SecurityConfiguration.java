@@ -1,5 +1,6 @@
 package org.roster.api.security;
 
+import org.roster.principals.ApiTokens;
 import jakarta.servlet.http.HttpServletResponse;
 import org.roster.principals.Principals;
 import org.roster.principals.SignInSettings;
@@ -58,7 +59,7 @@ class SecurityConfiguration {
             .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes(),
                 settings.maxSnapshotSize().toBytes()), BearerTokenFilter.class);
         if (signIn.enabled()) {
-            OidcSignIn oidc = new OidcSignIn(signIn, principals);
+            OidcSignIn oidc = new OidcSignIn(signIn, principals, tokens);
             http.oauth2Login(o -> o.clientRegistrationRepository(oidc.registrations())
                     .userInfoEndpoint(u -> u.oidcUserService(oidc.users()))
                     .defaultSuccessUrl("/api/v1/me", true)

@@ -1,5 +1,6 @@
 package org.roster.api.security;
 
+import org.roster.principals.ApiTokens;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;

@@ -121,6 +121,17 @@ public class OutboxRepository {
             .params(target, Timestamp.from(receivedBefore), limit).query(OutboxRepository::map).list();
     }
 
+    /** The highest operation id so far (0 when none). */
+    public long maxId() {
+        return jdbc.sql("select coalesce(max(id), 0) from outbox").query(Long.class).single();
+    }
+
+    /** Operations given up on, after {@code afterId}, oldest first. */
+    public List<OutboxEntry> deadAfter(long afterId, int limit) {
+        return jdbc.sql("select * from outbox where status = 'DEAD' and id > ? order by id limit ?")
+            .params(afterId, limit).query(OutboxRepository::map).list();
+    }
+
     /** Unfinished operations per target. */
     public Map<String, Long> pendingByTarget() {
         Map<String, Long> counts = new java.util.TreeMap<>();

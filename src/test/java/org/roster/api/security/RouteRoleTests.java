@@ -150,6 +150,19 @@ class RouteRoleTests {
     }
 
     @Test
+    void everyRuleIsInTheTableASecurityReviewerReads() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/security.md"));
+        List<String> missing = new ArrayList<>();
+        for (RouteRules.Rule rule : RouteRules.all()) {
+            String row = "| " + (rule.method() == null ? "any" : rule.method().name()) + " | `" + rule.pattern() + "`";
+            if (!doc.contains(row)) {
+                missing.add(row);
+            }
+        }
+        assertThat(missing).as("rules without a row in docs/security.md's rule table").isEmpty();
+    }
+
+    @Test
     void aNewRouteWithoutARuleIsRefusedEvenToTheAdmin() {
         Api admin = new Api("http://127.0.0.1:" + port, PREFIX + "admin");
 

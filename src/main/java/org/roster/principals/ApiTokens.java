@@ -1,4 +1,4 @@
-package org.roster.api.security;
+package org.roster.principals;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,4 @@
+@NullMarked
+package org.roster.notify.internal;
+
+import org.jspecify.annotations.NullMarked;
