@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Api;
+import org.roster.support.ScimWorkers;
 import org.roster.support.MutableClock;
 import org.roster.support.RosterProcess;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,10 +54,14 @@ import org.springframework.test.context.DynamicPropertySource;
     "roster.notifications.interval=200ms",
     "roster.notifications.operators[0]=ops@example.com",
     "roster.notifications.link-base=https://roster.example.com",
-    "roster.work.decide-within=P3D"})
+    "roster.work.decide-within=P3D",
+    "roster.api.tokens[0].name=ops", "roster.api.tokens[0].roles=operator",
+    "roster.api.tokens[0].token=" + NotificationTests.OPS})
 class NotificationTests {
 
     static final String ADMIN = "notifications-admin-token-0123456789";
+    static final String OPS = "notifications-ops-token-0123456789";
+    static final java.util.concurrent.atomic.AtomicBoolean CHAT_FAILED_ONCE = new java.util.concurrent.atomic.AtomicBoolean();
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
     static final GreenMail SMTP = new GreenMail(new ServerSetup(RosterProcess.freePort(), "127.0.0.1", "smtp"));
     static final List<String> CHAT = new CopyOnWriteArrayList<>();
@@ -70,7 +75,14 @@ class NotificationTests {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/hooks/roster", exchange -> {
-                CHAT.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                // the first "decision waits" message meets an outage: it must be retried, not lost
+                if (body.contains("a decision waits") && CHAT_FAILED_ONCE.compareAndSet(false, true)) {
+                    exchange.sendResponseHeaders(503, -1);
+                    exchange.close();
+                    return;
+                }
+                CHAT.add(body);
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
             });
@@ -124,11 +136,13 @@ class NotificationTests {
         assertThat(GreenMailUtil.getBody(assigned)).contains("migration on-call")
             .contains("https://roster.example.com/api/v1/exceptions/" + id).contains("the owner, owen@example.com")
             .doesNotContain(ADMIN);
-        await().atMost(Duration.ofSeconds(10)).until(() -> CHAT.stream().anyMatch(c -> c.contains("a decision waits")));
         assertThat(mailsTo("mara@example.com")).as("nobody else yet").isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(CHAT_FAILED_ONCE::get);
 
         CLOCK.advance(Duration.ofDays(2).plusHours(1));
         awaitMail("owen@example.com", "reminder");
+        await("the chat message retried after the outage").atMost(Duration.ofSeconds(10))
+            .until(() -> CHAT.stream().anyMatch(c -> c.contains("a decision waits") && c.contains(id)));
 
         CLOCK.advance(Duration.ofDays(1));
         MimeMessage escalated = awaitMail("mara@example.com", "overdue decision");
@@ -153,6 +167,11 @@ class NotificationTests {
 
         MimeMessage held = awaitMail("ops@example.com", "changes held for review");
         assertThat(GreenMailUtil.getBody(held)).contains("directory").contains("https://roster.example.com/api/v1/holds/");
+        String holdId = admin.get("/api/v1/holds?status=OPEN").json().path("items").get(0).path("id").asString();
+        assertThat(new Api("http://127.0.0.1:" + port, OPS).get("/api/v1/me/tasks").body())
+            .as("an operator's work").contains("\"kind\":\"HOLD\"").contains(holdId);
+        assertThat(admin.get("/api/v1/me/tasks").body()).as("not the work of the feed that opened it")
+            .doesNotContain(holdId);
     }
 
     private static List<MimeMessage> mailsTo(String address) {
@@ -179,15 +198,6 @@ class NotificationTests {
     }
 
     private String hire(Api admin, String employeeNumber, String name, String manager) {
-        Api.Response r = admin.send("POST", "/scim/v2/Users", "application/scim+json", """
-            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
-                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-             "userName": "%s", "active": true, "name": {"givenName": "%s", "familyName": "Tester"},
-             "emails": [{"value": "%s@example.com", "primary": true}],
-             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%s",
-               "department": "Ops"%s}}""".formatted(name, name, name, employeeNumber,
-            manager == null ? "" : ", \"manager\": {\"value\": \"" + manager + "\"}"));
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().path("id").asString();
+        return ScimWorkers.hire(admin, employeeNumber, name, manager);
     }
 }

@@ -336,6 +336,7 @@ class PolicyScenarioTests {
         assertThat(selfApproval.path("detail").asString()).contains("cannot approve their own request");
         JsonNode notTheOwner = post(as(BOB), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 403);
         assertThat(notTheOwner.path("detail").asString()).contains("decided by the owner, network-team, not bob");
+        post(as(ADMIN), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 403);
         post(as(NETWORK), "/api/v1/exceptions/" + exceptionId + "/approve", "{}", 200);
         settled();
         assertThat(groups(id)).contains("vpn");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Api;
+import org.roster.support.ScimWorkers;
 import org.roster.support.Keycloak;
 import org.roster.support.SignInBrowser;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -156,17 +157,9 @@ class SignInTests {
 
     /** A worker pushed by SCIM, active now; returns the SCIM id. */
     private String hire(Api admin, String employeeNumber, String name, String manager) {
-        Api.Response r = admin.send("POST", "/scim/v2/Users", "application/scim+json", """
-            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
-                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-             "userName": "%s", "active": true, "name": {"givenName": "%s", "familyName": "Tester"},
-             "emails": [{"value": "%s@example.com", "primary": true}],
-             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%s",
-               "department": "Ops"%s}}""".formatted(name, name, name, employeeNumber,
-            manager == null ? "" : ", \"manager\": {\"value\": \"" + manager + "\"}"));
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        String id = ScimWorkers.hire(admin, employeeNumber, name, manager);
         await().atMost(Duration.ofSeconds(10)).until(() ->
             admin.get("/api/v1/identities/" + employeeNumber).json().path("state").asString().equals("ACTIVE"));
-        return r.json().path("id").asString();
+        return id;
     }
 }

@@ -79,18 +79,16 @@ public final class SignInBrowser {
 
     /** A state-changing request with the session cookie, and the CSRF token when given. */
     public Api.Response post(String path, String json, @Nullable String csrf) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(roster + path)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (csrf != null) {
-            b.header("X-CSRF-TOKEN", csrf);
-        }
-        HttpResponse<String> r = send(b);
-        return new Api.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        return write("POST", path, json, csrf);
     }
 
     public Api.Response put(String path, String json, @Nullable String csrf) {
+        return write("PUT", path, json, csrf);
+    }
+
+    private Api.Response write(String method, String path, String json, @Nullable String csrf) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(roster + path)).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json));
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
         if (csrf != null) {
             b.header("X-CSRF-TOKEN", csrf);
         }
