@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 class SecretsAreReferences implements org.springframework.beans.factory.config.BeanFactoryPostProcessor,
         org.springframework.context.EnvironmentAware {
 
-    private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|token|credential)[^.]*$");
+    private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|token|credential|chat-url)[^.]*$");
 
     private ConfigurableEnvironment environment;
 

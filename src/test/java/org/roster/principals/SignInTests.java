@@ -145,6 +145,10 @@ class SignInTests {
         assertThat(admin.get("/api/v1/audit?kind=ROLES_ASSIGNED").body()).contains("roles assigned to mara: [auditor]");
         String principals = admin.get("/api/v1/principals").body();
         assertThat(principals).contains("\"name\":\"owen\"").contains("\"active\":false").contains("\"name\":\"mara\"");
+
+        // signing out ends the session
+        assertThat(mara.post("/logout", "", maraCsrf).status()).isEqualTo(204);
+        assertThat(mara.get("/api/v1/me").status()).isEqualTo(401);
     }
 
     private String request(Api admin, String identity, String entitlement) {
