@@ -36,6 +36,8 @@ public final class DemoSources implements EnvironmentPostProcessor {
         demo.put("roster.hr.sources[1].type", "webhook");
         demo.put("roster.hr.sources[1].secret", Base64.getUrlEncoder().withoutPadding().encodeToString(random));
         demo.put(SECRET, demo.get("roster.hr.sources[1].secret"));
+        // the quick start's console: a local admin with a one-time password printed at start
+        demo.put("roster.console.local-admin", "true");
         environment.getPropertySources().addLast(new MapPropertySource("roster-demo-sources", demo));
     }
 }

@@ -214,6 +214,11 @@ public final class HrRecords {
         return repository.employeeNumberOfUserName(userName).flatMap(repository::findByEmployeeNumber);
     }
 
+    /** Workers matching a search text (employee number, userName, or text in the record), at most {@code limit}. */
+    public List<StoredWorker> search(String text, int limit) {
+        return repository.search(text, limit);
+    }
+
     /** The worker with this e-mail (ignoring case), when exactly one has it. */
     public Optional<StoredWorker> findByEmail(String email) {
         List<String> numbers = repository.employeeNumbersOfEmail(email);

@@ -185,6 +185,16 @@ public final class Provisioning implements KnownAccounts {
         return revocations.between(from, to, limit);
     }
 
+    /** Operations not yet acknowledged, per target. */
+    public Map<String, Long> pendingByTarget() {
+        return outbox.pendingByTarget();
+    }
+
+    /** Operations given up on, per target. */
+    public Map<String, Long> deadByTarget() {
+        return outbox.deadByTarget();
+    }
+
     /** The id of the latest operation planned (0 before any). */
     public long lastOperationId() {
         return outbox.maxId();

@@ -64,6 +64,24 @@ class QuickStartTests {
             assertThat(Files.readString(roster.log())).contains("JOINER E1007: new -> ACTIVE by bootstrap from source hr")
                 .contains("MOVER E1003: ACTIVE -> ACTIVE by bootstrap from source hr")
                 .contains("JOINER E1006: new -> ACTIVE by source:workday from source workday (correlation ");
+
+            // the console, as the README says: open the address printed at start, sign in with its password
+            Matcher console = Pattern.compile("Console: (http://localhost:\\d+/) \\(sign in as local-admin with the"
+                + " one-time password ([A-Za-z0-9_-]+),").matcher(Files.readString(roster.log()));
+            assertThat(console.find()).isTrue();
+            var browser = org.roster.support.Browser.shared();
+            browser.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+            browser.get(console.group(1).replace("localhost", "127.0.0.1"));
+            browser.findElement(org.openqa.selenium.By.id("password")).sendKeys("not-the-password");
+            browser.findElement(org.openqa.selenium.By.id("sign-in-local")).click();
+            assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("p.refused")).getText())
+                .contains("Wrong name or password");
+            browser.findElement(org.openqa.selenium.By.id("password")).sendKeys(console.group(2));
+            browser.findElement(org.openqa.selenium.By.id("sign-in-local")).click();
+            assertThat(browser.findElement(org.openqa.selenium.By.id("sign-out")).getText()).contains("local-admin");
+            org.roster.support.Browser.screenshot(browser, "quick-start-dashboard");
+            browser.get(roster.baseUrl() + "/people?q=E1007");
+            assertThat(browser.findElement(org.openqa.selenium.By.id("people")).getText()).contains("Katherine");
         }
     }
 }

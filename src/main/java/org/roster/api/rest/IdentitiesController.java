@@ -27,33 +27,19 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/identities")
 class IdentitiesController {
 
-    private static final int OPERATIONS_SHOWN = 200;
-
     private final Lifecycle lifecycle;
     private final HrRecords hr;
-    private final DesiredAccess desired;
-    private final Provisioning provisioning;
+    private final org.roster.api.views.IdentityViews views;
 
-    IdentitiesController(Lifecycle lifecycle, HrRecords hr, DesiredAccess desired, Provisioning provisioning) {
+    IdentitiesController(Lifecycle lifecycle, HrRecords hr, org.roster.api.views.IdentityViews views) {
         this.lifecycle = lifecycle;
         this.hr = hr;
-        this.desired = desired;
-        this.provisioning = provisioning;
+        this.views = views;
     }
 
     /** One line of the identity list. */
     record Summary(String employeeNumber, String userName, @Nullable String displayName, LifecycleState state,
                    int epoch, Instant updated) {
-    }
-
-    /** One target's account: as acknowledged, and how many operations are still on their way. */
-    record Account(String target, boolean enabled, List<String> entitlements, java.util.Map<String, String> attributes,
-                   long pendingOperations) {
-    }
-
-    record Detail(String employeeNumber, LifecycleState state, int epoch, @Nullable Instant scheduledChange,
-                  Worker worker, List<Grant> desiredEntitlements, List<Account> accounts, List<Transition> history,
-                  List<OutboxEntry> operations, List<org.roster.provisioning.Revocation> revocations) {
     }
 
     @GetMapping
@@ -67,74 +53,23 @@ class IdentitiesController {
 
     @GetMapping("/{employeeNumber}")
     @Operation(summary = "One identity: state, desired entitlements, accounts per target, history")
-    Detail get(@PathVariable String employeeNumber) {
-        Identity identity = lifecycle.find(employeeNumber).orElseThrow(() -> new NotFound("identity", employeeNumber));
-        Worker worker = hr.findByEmployeeNumber(employeeNumber).map(StoredWorker::worker).map(Worker::redacted)
-            .orElseThrow(() -> new NotFound("identity", employeeNumber));
-        List<OutboxEntry> operations = provisioning.operations(employeeNumber, OPERATIONS_SHOWN);
-        List<Account> accounts = provisioning.acknowledgedAccounts(employeeNumber).stream()
-            .map(a -> account(a, operations)).toList();
-        return new Detail(employeeNumber, identity.state(), identity.epoch(),
-            lifecycle.scheduledChange(employeeNumber).orElse(null), worker,
-            desired.of(worker, identity.state()), accounts, lifecycle.history(employeeNumber), operations,
-            provisioning.revocations(employeeNumber));
-    }
-
-    /** One operation on one target, with when it was planned, sent and acknowledged. */
-    record TimelineOperation(String operation, String reason, OutboxEntry.Status status, Instant plannedAt,
-                             @Nullable Instant sentAt, @Nullable Instant ackedAt, int attempts) {
-    }
-
-    /** What one HR change did on one target, and, for a leaver, whether access was verified gone there. */
-    record TimelineTarget(String target, List<TimelineOperation> operations,
-                          org.roster.provisioning.@Nullable Revocation revocation) {
-    }
-
-    /** One HR change (or effective date) and what it did, target by target. */
-    record TimelineStep(String hrEventId, String kind, @Nullable LifecycleState from, LifecycleState to,
-                        List<String> changes, @Nullable Instant effectiveAt, Instant occurredAt,
-                        java.time.@Nullable Duration late, List<TimelineTarget> targets) {
+    org.roster.api.views.IdentityViews.Detail get(@PathVariable String employeeNumber) {
+        try {
+            return views.detail(employeeNumber);
+        } catch (java.util.NoSuchElementException e) {
+            throw new NotFound("identity", employeeNumber);
+        }
     }
 
     @GetMapping("/{employeeNumber}/timeline")
     @Operation(summary = "The identity's history: each HR change, then per target what changed and when it was"
         + " planned, sent, acknowledged and verified")
-    List<TimelineStep> timeline(@PathVariable String employeeNumber) {
-        lifecycle.find(employeeNumber).orElseThrow(() -> new NotFound("identity", employeeNumber));
-        List<OutboxEntry> operations = new java.util.ArrayList<>(provisioning.operations(employeeNumber, 2_000));
-        java.util.Collections.reverse(operations); // oldest first
-        List<org.roster.provisioning.Revocation> revocations = provisioning.revocations(employeeNumber);
-        List<TimelineStep> steps = new java.util.ArrayList<>();
-        java.util.Set<String> shown = new java.util.HashSet<>();
-        for (Transition t : lifecycle.history(employeeNumber)) {
-            shown.add(t.hrEventId());
-            steps.add(new TimelineStep(t.hrEventId(), t.kind().name(), t.from(), t.to(), t.changes(), t.effectiveAt(),
-                t.occurredAt(), t.late(), targets(t.hrEventId(), operations, revocations)));
+    List<org.roster.api.views.IdentityViews.TimelineStep> timeline(@PathVariable String employeeNumber) {
+        try {
+            return views.timeline(employeeNumber);
+        } catch (java.util.NoSuchElementException e) {
+            throw new NotFound("identity", employeeNumber);
         }
-        // changes of access that HR did not make (grants, reviews, policy reloads, holds released)
-        java.util.Map<String, OutboxEntry> others = new java.util.LinkedHashMap<>();
-        operations.stream().filter(o -> !shown.contains(o.correlationId()))
-            .forEach(o -> others.putIfAbsent(o.correlationId(), o));
-        others.forEach((correlation, first) -> steps.add(new TimelineStep(correlation, "ACCESS_CHANGE", null, null,
-            List.of(first.operation().reason()), null, first.plannedAt(), null, targets(correlation, operations, revocations))));
-        steps.sort(java.util.Comparator.comparing(TimelineStep::occurredAt));
-        return steps;
-    }
-
-    private static List<TimelineTarget> targets(String correlation, List<OutboxEntry> operations,
-                                                List<org.roster.provisioning.Revocation> revocations) {
-        java.util.Map<String, List<TimelineOperation>> byTarget = new java.util.TreeMap<>();
-        for (OutboxEntry o : operations) {
-            if (o.correlationId().equals(correlation)) {
-                byTarget.computeIfAbsent(o.operation().target(), k -> new java.util.ArrayList<>()).add(new TimelineOperation(
-                    o.operation().describe(), o.operation().reason(), o.status(), o.plannedAt(), o.sentAt(), o.ackedAt(),
-                    o.attempts()));
-            }
-        }
-        List<TimelineTarget> out = new java.util.ArrayList<>();
-        byTarget.forEach((target, ops) -> out.add(new TimelineTarget(target, ops, revocations.stream()
-            .filter(r -> r.target().equals(target) && r.correlationId().equals(correlation)).findFirst().orElse(null))));
-        return out;
     }
 
     private Summary summary(Identity i) {
@@ -143,10 +78,4 @@ class IdentitiesController {
             i.state(), i.epoch(), i.updated());
     }
 
-    private static Account account(AccountSnapshot a, List<OutboxEntry> operations) {
-        long pending = operations.stream()
-            .filter(o -> o.status() == OutboxEntry.Status.PENDING && o.operation().target().equals(a.target()))
-            .count();
-        return new Account(a.target(), a.enabled(), a.entitlements().stream().sorted().toList(), a.attributes(), pending);
-    }
 }

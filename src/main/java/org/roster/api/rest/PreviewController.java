@@ -1,18 +1,10 @@
 package org.roster.api.rest;
 
 import io.swagger.v3.oas.annotations.Operation;
-import java.util.ArrayList;
-import java.util.List;
-import org.jspecify.annotations.Nullable;
-import org.roster.hr.WebhookEvents;
-import org.roster.plan.Plan;
-import org.roster.plan.PolicyChanges;
-import org.roster.plan.Preview;
-import org.roster.policy.Policy;
-import org.roster.policy.PolicyEngine;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.roster.api.views.PreviewRunner;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,61 +15,19 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class PreviewController {
 
-    private static final int MAX_PLANS = 1000;
+    private final PreviewRunner runner;
 
-    private final Preview preview;
-    private final WebhookEvents events;
-    private final PolicyChanges policy;
-
-    PreviewController(Preview preview, WebhookEvents events, PolicyChanges policy) {
-        this.preview = preview;
-        this.events = events;
-        this.policy = policy;
+    PreviewController(PreviewRunner runner) {
+        this.runner = runner;
     }
-
-    /** An HR change that could not be applied, and why. */
-    record Refused(int index, @Nullable String employeeNumber, String error) {
-    }
-
-    /**
-     * @param affected identities the change would plan again (a policy preview), or events applied
-     * @param plans per identity, the plan (at most 1 000); {@code held} lists what the safety guard or
-     *     a segregation-of-duties rule would hold
-     */
-    record Result(String kind, long affected, List<Preview.Planned> plans, List<Refused> refused, boolean complete) {
-    }
-
-    /** How long a policy preview may run; past it, it answers with what it has and {@code complete: false}. */
-    static final java.time.Duration BUDGET = java.time.Duration.ofSeconds(30);
 
     @PostMapping("/api/v1/preview")
     @Operation(summary = "What-if: {\"events\": [...]} (HR changes) or {\"policy\": \"<yaml>\"}; no side effects")
-    Result preview(@RequestBody JsonNode body) {
-        if (body.hasNonNull("policy")) {
-            if (!body.get("policy").isString()) {
-                throw new BadParameter("policy", "must be the policy file's YAML, as a string");
-            }
-            Policy proposed = PolicyEngine.parse(body.get("policy").asString(), "proposed policy");
-            org.roster.plan.PolicyChanges.PreviewOutcome outcome = policy.preview(proposed, MAX_PLANS, BUDGET);
-            return new Result("policy", outcome.affected(), outcome.plans().stream()
-                .map(p -> new Preview.Planned(p, List.of())).toList(), List.of(), outcome.complete());
+    PreviewRunner.Result preview(@RequestBody JsonNode body) {
+        try {
+            return runner.run(body);
+        } catch (PreviewRunner.PreviewRefused e) {
+            throw new BadParameter(e.field(), e.getMessage());
         }
-        JsonNode list = body.path("events");
-        if (!list.isArray() || list.isEmpty()) {
-            throw new BadParameter("events", "give a non-empty array of HR changes, or policy");
-        }
-        List<JsonNode> changes = new ArrayList<>();
-        list.forEach(changes::add);
-        List<Refused> refused = new ArrayList<>();
-        List<Preview.Planned> plans = preview.capture(() -> {
-            List<@Nullable String> errors = events.applyForPreview(changes, "preview");
-            for (int i = 0; i < errors.size(); i++) {
-                if (errors.get(i) != null) {
-                    refused.add(new Refused(i, changes.get(i).path("employeeNumber").asString(null), errors.get(i)));
-                }
-            }
-        });
-        return new Result("events", changes.size() - refused.size(),
-            plans.size() > MAX_PLANS ? plans.subList(0, MAX_PLANS) : plans, refused, true);
     }
 }

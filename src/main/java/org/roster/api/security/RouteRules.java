@@ -112,6 +112,20 @@ public final class RouteRules {
         // principals: API tokens and people's role assignments, by an admin
         rule(null, "/api/v1/tokens/**", EnumSet.of(Role.ADMIN)),
         rule(null, "/api/v1/principals/**", EnumSet.of(Role.ADMIN)),
+        // the console: pages for people (a person with no role sees their own work)
+        open(HttpMethod.GET, "/login"),
+        open(HttpMethod.GET, "/webjars/**"),
+        open(HttpMethod.GET, "/console/**"),
+        open(HttpMethod.GET, "/favicon.ico"),
+        anyPrincipal(HttpMethod.GET, "/"),
+        anyPrincipal(HttpMethod.GET, "/work/**"),
+        anyPrincipal(HttpMethod.POST, "/work/**"),
+        rule(HttpMethod.GET, "/people/**", READERS),
+        rule(HttpMethod.GET, "/targets/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/targets/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.GET, "/evidence/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),
+        rule(null, "/preview", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        rule(null, "/admin/**", EnumSet.of(Role.ADMIN)),
         // the API's own description and metrics
         rule(HttpMethod.GET, "/v3/api-docs/**", ANY),
         rule(HttpMethod.GET, "/v3/api-docs.yaml", ANY),

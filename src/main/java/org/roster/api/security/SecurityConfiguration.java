@@ -24,18 +24,32 @@ class SecurityConfiguration {
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, org.roster.api.ApiSettings settings,
                             io.micrometer.core.instrument.MeterRegistry meters, java.time.Clock clock,
-                            SignInSettings signIn, Principals principals) throws Exception {
+                            SignInSettings signIn, Principals principals, LocalAdmin localAdmin) throws Exception {
         ErrorResponses errors = new ErrorResponses();
+        boolean sessions = signIn.enabled() || localAdmin.enabled();
         http.csrf(c -> c.requireCsrfProtectionMatcher(request ->
-                // only requests a browser could be made to send with the person's session cookie
+                // requests a browser could be made to send with the person's session cookie, and sign-in forms
                 !(request.getMethod().equals("GET") || request.getMethod().equals("HEAD")
                     || request.getMethod().equals("OPTIONS"))
                     && request.getHeader("Authorization") == null
-                    && request.getRequestedSessionId() != null))
+                    && (request.getRequestedSessionId() != null || request.getRequestURI().equals("/login"))))
+            .headers(h -> h
+                .frameOptions(f -> f.sameOrigin())
+                // the console loads nothing from elsewhere and runs no inline script; the chart library sets
+                // style attributes (style-src-attr), never a style sheet; Swagger UI keeps its own page
+                .addHeaderWriter(new org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter(
+                    // the compliance report's HTML sets its own, stricter one
+                    request -> !request.getRequestURI().startsWith("/swagger-ui")
+                        && !request.getRequestURI().startsWith("/api/v1/reports/"),
+                    new org.springframework.security.web.header.writers.StaticHeadersWriter("Content-Security-Policy",
+                        "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:;"
+                            + " connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'self';"
+                            + " form-action 'self'; base-uri 'self'")))
+                .referrerPolicy(r -> r.policy(
+                    org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
             .httpBasic(b -> b.disable())
-            .formLogin(f -> f.disable())
             .requestCache(r -> r.disable())
-            .sessionManagement(s -> s.sessionCreationPolicy(signIn.enabled() ? SessionCreationPolicy.IF_REQUIRED
+            .sessionManagement(s -> s.sessionCreationPolicy(sessions ? SessionCreationPolicy.IF_REQUIRED
                 : SessionCreationPolicy.STATELESS))
             .authorizeHttpRequests(a -> {
                 // One rule per endpoint, in RouteRules; what no rule names is refused to everyone.
@@ -58,15 +72,32 @@ class SecurityConfiguration {
                 AnonymousAuthenticationFilter.class)
             .addFilterBefore(new RequestSizeLimit(settings.maxRequestSize().toBytes(),
                 settings.maxSnapshotSize().toBytes()), BearerTokenFilter.class);
+        if (localAdmin.enabled()) {
+            http.authenticationProvider(localAdmin)
+                .formLogin(f -> f.loginPage("/login").loginProcessingUrl("/login").defaultSuccessUrl("/", true)
+                    .failureUrl("/login?error"));
+        } else {
+            http.formLogin(f -> f.disable());
+        }
         if (signIn.enabled()) {
             OidcSignIn oidc = new OidcSignIn(signIn, principals, tokens);
             http.oauth2Login(o -> o.clientRegistrationRepository(oidc.registrations())
-                    .userInfoEndpoint(u -> u.oidcUserService(oidc.users()))
-                    .defaultSuccessUrl("/api/v1/me", true)
-                    .failureHandler((request, response, e) -> ErrorResponses.write(request, response,
-                        HttpStatus.FORBIDDEN, "sign-in refused: " + e.getMessage())))
-                .logout(l -> l.logoutUrl("/logout")
-                    .logoutSuccessHandler((request, response, auth) -> response.setStatus(HttpServletResponse.SC_NO_CONTENT)))
+                .loginPage("/login")
+                .userInfoEndpoint(u -> u.oidcUserService(oidc.users()))
+                .defaultSuccessUrl("/", true)
+                .failureHandler((request, response, e) -> ErrorResponses.write(request, response,
+                    HttpStatus.FORBIDDEN, "sign-in refused: " + e.getMessage())));
+        }
+        if (sessions) {
+            http.logout(l -> l.logoutUrl("/logout")
+                    .logoutSuccessHandler((request, response, auth) -> {
+                        String accept = request.getHeader("Accept");
+                        if (accept != null && accept.contains("text/html")) {
+                            response.sendRedirect("/login?signed-out");
+                        } else {
+                            response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+                        }
+                    }))
                 .addFilterBefore(new SessionPrincipalFilter(principals), BearerTokenFilter.class);
         } else {
             http.logout(l -> l.disable());

@@ -32,7 +32,14 @@ final class SessionPrincipalFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         var context = SecurityContextHolder.getContext();
-        if (context.getAuthentication() instanceof OAuth2AuthenticationToken signedIn) {
+        if (context.getAuthentication() instanceof org.springframework.security.authentication.UsernamePasswordAuthenticationToken local
+            && local.getAuthorities().stream().anyMatch(a -> LocalAdmin.AUTHORITY.equals(a.getAuthority()))) {
+            var updated = SecurityContextHolder.createEmptyContext();
+            updated.setAuthentication(new RosterAuthentication(new org.roster.principals.Principal(LocalAdmin.NAME,
+                org.roster.principals.Principal.Kind.PERSON, java.util.EnumSet.allOf(org.roster.principals.Role.class),
+                null, null), List.of(SourceRights.ANY)));
+            SecurityContextHolder.setContext(updated);
+        } else if (context.getAuthentication() instanceof OAuth2AuthenticationToken signedIn) {
             var now = principals.current(signedIn.getName());
             if (now.isEmpty()) {
                 log.info("The session of {} ended: HR says they no longer work here", signedIn.getName());

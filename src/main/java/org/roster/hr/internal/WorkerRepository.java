@@ -60,6 +60,18 @@ public class WorkerRepository {
         return w.email() == null || w.email().isBlank() ? null : w.email().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Workers whose employee number or userName starts with the text, or whose record (names,
+     * department, title, e-mail) contains it, ignoring case; by employee number.
+     */
+    public List<StoredWorker> search(String text, int limit) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        String like = "%" + lower.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number = ? or user_name_key like ?"
+                + " or lower(record) like ? order by employee_number limit ?")
+            .params(text, lower + "%", like, limit).query(WorkerRepository::map).list();
+    }
+
     public List<StoredWorker> list(int offset, int limit) {
         return jdbc.sql("select " + COLUMNS + " from hr_worker order by employee_number limit ? offset ?")
             .params(limit, offset).query(WorkerRepository::map).list();

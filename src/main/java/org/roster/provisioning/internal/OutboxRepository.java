@@ -132,6 +132,14 @@ public class OutboxRepository {
             .params(afterId, limit).query(OutboxRepository::map).list();
     }
 
+    /** Operations given up on, per target. */
+    public Map<String, Long> deadByTarget() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        jdbc.sql("select target, count(*) from outbox where status = 'DEAD' group by target")
+            .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     /** Unfinished operations per target. */
     public Map<String, Long> pendingByTarget() {
         Map<String, Long> counts = new java.util.TreeMap<>();

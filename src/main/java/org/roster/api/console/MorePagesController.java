@@ -1,0 +1,237 @@
+package org.roster.api.console;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.roster.api.security.RosterAuthentication;
+import org.roster.api.views.IdentityViews;
+import org.roster.api.views.PreviewRunner;
+import org.roster.audit.AuditLog;
+import org.roster.audit.AuditQuery;
+import org.roster.audit.AuditRecord;
+import org.roster.principals.ApiTokens;
+import org.roster.principals.Principals;
+import org.roster.principals.Role;
+import org.roster.provisioning.Provisioning;
+import org.roster.reconcile.Finding;
+import org.roster.reconcile.Reconciliations;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The identity page, targets and reconciliation, the audit, the compliance report, preview, and admin. */
+@Controller
+class MorePagesController {
+
+    private final IdentityViews identities;
+    private final Provisioning provisioning;
+    private final Reconciliations reconciliations;
+    private final AuditLog audit;
+    private final PreviewRunner preview;
+    private final Principals principals;
+    private final ApiTokens tokens;
+    private final org.roster.audit.AuditLog auditLog;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final Clock clock;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    MorePagesController(IdentityViews identities, Provisioning provisioning, Reconciliations reconciliations,
+                        AuditLog audit, PreviewRunner preview, Principals principals, ApiTokens tokens,
+                        org.springframework.transaction.support.TransactionTemplate tx, Clock clock) {
+        this.identities = identities;
+        this.provisioning = provisioning;
+        this.reconciliations = reconciliations;
+        this.audit = audit;
+        this.auditLog = audit;
+        this.preview = preview;
+        this.principals = principals;
+        this.tokens = tokens;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @GetMapping("/people/{employeeNumber}")
+    String person(@PathVariable String employeeNumber, Model model) {
+        try {
+            model.addAttribute("detail", identities.detail(employeeNumber));
+            model.addAttribute("timeline", identities.timeline(employeeNumber));
+        } catch (java.util.NoSuchElementException e) {
+            throw new NotFound("no identity " + employeeNumber);
+        }
+        return "person";
+    }
+
+    @GetMapping("/targets")
+    String targets(Model model) {
+        Instant now = clock.instant();
+        model.addAttribute("propagation", provisioning.propagation(now.minus(Duration.ofDays(1)), now));
+        model.addAttribute("posture", provisioning.posture());
+        model.addAttribute("pending", provisioning.pendingByTarget());
+        model.addAttribute("dead", provisioning.deadByTarget());
+        model.addAttribute("runs", reconciliations.runs(null, 20));
+        model.addAttribute("running", reconciliations.running());
+        return "targets";
+    }
+
+    @GetMapping("/targets/runs/{id}")
+    String run(@PathVariable String id, Model model) {
+        model.addAttribute("run", reconciliations.run(id).orElseThrow(() -> new NotFound("no reconciliation " + id)));
+        model.addAttribute("findings", reconciliations.findings(id, null, Finding.Status.OPEN, null, 200));
+        return "run";
+    }
+
+    @PostMapping("/targets/{target}/reconcile")
+    String reconcile(@PathVariable String target, RedirectAttributes flash) {
+        try {
+            var run = reconciliations.start(target, null, RosterAuthentication.current().name());
+            return "redirect:/targets/runs/" + run.id();
+        } catch (RuntimeException e) {
+            flash.addFlashAttribute("refused", e.getMessage());
+            return "redirect:/targets";
+        }
+    }
+
+    @GetMapping("/evidence/audit")
+    String audit(Model model, @RequestParam(required = false) @Nullable String identity,
+                 @RequestParam(required = false) @Nullable String target,
+                 @RequestParam(required = false) @Nullable String kind,
+                 @RequestParam(required = false) @Nullable String actor,
+                 @RequestParam(required = false) @Nullable String from,
+                 @RequestParam(defaultValue = "0") long after) {
+        Instant since;
+        try {
+            since = from == null || from.isBlank() ? clock.instant().minus(Duration.ofDays(1))
+                : java.time.LocalDate.parse(from).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadInput("from: '" + from + "' is not a date (2026-11-01)");
+        }
+        List<AuditRecord> records = audit.find(new AuditQuery(blank(identity), blank(target), blank(kind), blank(actor),
+            since, null), after, 100);
+        model.addAttribute("records", records);
+        model.addAttribute("next", records.size() == 100 ? records.get(records.size() - 1).seq() : null);
+        model.addAttribute("q", java.util.Map.of("identity", nz(identity), "target", nz(target), "kind", nz(kind),
+            "actor", nz(actor), "from", from == null ? "" : from));
+        return "audit";
+    }
+
+    @GetMapping("/evidence/report")
+    String report(Model model, @RequestParam(required = false) @Nullable String from,
+                  @RequestParam(required = false) @Nullable String to) {
+        java.time.LocalDate end = to == null || to.isBlank() ? java.time.LocalDate.now(clock).plusDays(1) : date("to", to);
+        java.time.LocalDate start = from == null || from.isBlank() ? end.minusDays(30) : date("from", from);
+        model.addAttribute("from", start.toString());
+        model.addAttribute("to", end.toString());
+        return "report";
+    }
+
+    @GetMapping("/preview")
+    String previewForm(Model model) {
+        model.addAttribute("events", "[{\"employeeNumber\": \"E1002\", \"changes\": {\"department\": \"Finance\"}}]");
+        return "preview";
+    }
+
+    @PostMapping("/preview")
+    String preview(@RequestParam(required = false) @Nullable String events,
+                   @RequestParam(required = false) @Nullable String policy, Model model) {
+        model.addAttribute("events", events == null ? "" : events);
+        model.addAttribute("policy", policy == null ? "" : policy);
+        try {
+            var body = json.createObjectNode();
+            if (policy != null && !policy.isBlank()) {
+                body.put("policy", policy);
+            } else {
+                body.set("events", json.readTree(events == null || events.isBlank() ? "[]" : events));
+            }
+            model.addAttribute("result", preview.run(body));
+        } catch (PreviewRunner.PreviewRefused e) {
+            model.addAttribute("refused", e.field() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            model.addAttribute("refused", e.getMessage());
+        }
+        return "preview";
+    }
+
+    @GetMapping("/admin")
+    String admin(Model model) {
+        model.addAttribute("people", principals.list(0, 200));
+        model.addAttribute("tokens", tokens.all());
+        model.addAttribute("roles", Role.values());
+        return "admin";
+    }
+
+    @PostMapping("/admin/people/{name}/roles")
+    String assign(@PathVariable String name, @RequestParam(required = false) @Nullable List<String> roles,
+                  RedirectAttributes flash) {
+        java.util.Set<Role> set = java.util.EnumSet.noneOf(Role.class);
+        for (String r : roles == null ? List.<String>of() : roles) {
+            Role.fromWire(r).ifPresent(set::add);
+        }
+        try {
+            principals.assign(name, set, RosterAuthentication.current().name());
+            flash.addFlashAttribute("done", "roles of " + name + " set to " + set.stream().map(Role::wire).sorted().toList());
+        } catch (IllegalArgumentException e) {
+            flash.addFlashAttribute("refused", e.getMessage());
+        }
+        return "redirect:/admin";
+    }
+
+    @PostMapping("/admin/tokens/{id}/revoke")
+    String revoke(@PathVariable String id, RedirectAttributes flash) {
+        var stored = tokens.find(id).filter(t -> t.origin().equals("api"));
+        if (stored.isEmpty()) {
+            flash.addFlashAttribute("refused", "only tokens made through the API are revoked here");
+            return "redirect:/admin";
+        }
+        tx.executeWithoutResult(s -> {
+            tokens.revoke(stored.get().id());
+            auditLog.append(new org.roster.audit.AuditEntry(null, "TOKEN_REVOKED", org.roster.audit.AuditEntry.Stage.REQUEST,
+                RosterAuthentication.current().name(), null, "API token '" + stored.get().name() + "' ("
+                + stored.get().id() + ") revoked", null));
+        });
+        flash.addFlashAttribute("done", "token " + stored.get().name() + " revoked");
+        return "redirect:/admin";
+    }
+
+    private static java.time.LocalDate date(String field, String value) {
+        try {
+            return java.time.LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadInput(field + ": '" + value + "' is not a date (2026-11-01)");
+        }
+    }
+
+    private static @Nullable String blank(@Nullable String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static String nz(@Nullable String s) {
+        return s == null ? "" : s;
+    }
+
+    /** A page that does not exist. */
+    @ResponseStatus(HttpStatus.NOT_FOUND)
+    static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /** A page asked for with a parameter it cannot use. */
+    @ResponseStatus(HttpStatus.BAD_REQUEST)
+    static final class BadInput extends RuntimeException {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+
+}

@@ -1,0 +1,27 @@
+// Roster console: the one script of our own (no inline scripts: the Content-Security-Policy forbids them).
+// Violations of the policy are kept, so that the browser tests can see a page that breaks it.
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+});
+window.addEventListener('load', function () {
+  var el = document.getElementById('latency');
+  if (el && window.echarts && el.dataset.chart) {
+    var d = JSON.parse(el.dataset.chart);
+    var chart = window.echarts.init(el, null, { renderer: 'svg' });
+    chart.setOption({
+      animation: false,
+      legend: { data: ['p50', 'p95', 'max', 'objective'] },
+      tooltip: { trigger: 'axis', renderMode: 'richText' },
+      xAxis: { type: 'category', data: d.targets },
+      yAxis: { type: 'log', name: 'ms (log)', min: 1 },
+      series: [
+        { name: 'p50', type: 'bar', data: d.p50 },
+        { name: 'p95', type: 'bar', data: d.p95 },
+        { name: 'max', type: 'bar', data: d.max },
+        { name: 'objective', type: 'line', step: 'middle', data: d.slo, lineStyle: { type: 'dashed' } }
+      ]
+    });
+    window.addEventListener('resize', function () { chart.resize(); });
+  }
+});

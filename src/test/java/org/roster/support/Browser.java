@@ -1,0 +1,64 @@
+package org.roster.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * A real headless Chromium, started once per test run (installed by {@code .ci/run}: the
+ * {@code chromium} and {@code chromium-driver} packages). Tests sign in, click and type as a person
+ * would, and save screenshots under {@code target/console-screenshots}.
+ */
+public final class Browser {
+
+    private static ChromeDriver shared;
+
+    private Browser() {
+    }
+
+    public static synchronized ChromeDriver shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::quit));
+        }
+        return shared;
+    }
+
+    private static ChromeDriver start() {
+        try {
+            Path profile = Files.createTempDirectory("roster-chromium");
+            ChromeOptions options = new ChromeOptions();
+            options.setBinary("/usr/bin/chromium");
+            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--disable-quic", "--window-size=1280,1000", "--user-data-dir=" + profile);
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+            ChromeDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            return driver;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Saves what the browser shows as {@code target/console-screenshots/<name>.png}. */
+    public static Path screenshot(ChromeDriver driver, String name) {
+        try {
+            Path dir = Path.of("target/console-screenshots");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".png");
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
