@@ -4,7 +4,7 @@ window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', function (e) {
   window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
 });
-window.addEventListener('load', function () {
+function rosterCharts() {
   var el = document.getElementById('latency');
   if (el && window.echarts && el.dataset.chart) {
     var d = JSON.parse(el.dataset.chart);
@@ -24,4 +24,7 @@ window.addEventListener('load', function () {
     });
     window.addEventListener('resize', function () { chart.resize(); });
   }
-});
+}
+window.addEventListener('load', rosterCharts);
+// a live part of the page was fetched again: draw its chart again
+document.addEventListener('htmx:afterSwap', rosterCharts);

@@ -123,6 +123,16 @@ public final class AuditLog {
         return repository.find(query, afterSeq, limit);
     }
 
+    /** The sequence number of the latest record (0 when none): changes whenever anything Roster does is recorded. */
+    public long lastSeq() {
+        return repository.head().getKey();
+    }
+
+    /** Records matching a query, newest first, before a sequence number (keyset paging backwards). */
+    public List<AuditRecord> findLatest(AuditQuery query, long beforeSeq, int limit) {
+        return repository.findLatest(query, beforeSeq, limit);
+    }
+
     /** Checks the whole hash chain in the store, in bounded memory, and that it ends at the chain's head. */
     public ChainVerifier.Result verify() {
         // The head first: every record up to it is committed; records appended meanwhile are left for next time.

@@ -129,14 +129,19 @@ class ConsoleTests {
         Api admin = admin();
         String leo = ScimWorkers.hire(admin, "E21", "leo", null);
         await().atMost(Duration.ofSeconds(10)).until(() -> state(admin, "E21").equals("ACTIVE"));
-        assertThat(admin.send("DELETE", "/scim/v2/Users/" + leo, "application/scim+json", "").status()).isEqualTo(204);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-            admin.get("/api/v1/identities/E21").json().path("revocations").size() == 2);
 
         signIn("olga");
         browser.get(base() + "/");
-        Browser.screenshot(browser, "dashboard");
         assertThat(browser.findElement(By.id("targets")).getText()).contains("directory").contains("wiki");
+        assertThat(browser.findElements(By.linkText("E21"))).isEmpty();
+
+        // HR terminates leo while the dashboard is open: it updates itself (Server-Sent Events), no reload
+        browser.executeScript("document.body.dataset.marker = 'same page'");
+        assertThat(admin.send("DELETE", "/scim/v2/Users/" + leo, "application/scim+json", "").status()).isEqualTo(204);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.linkText("E21")).isEmpty()
+            && d.findElement(By.id("revocations")).getText().split("E21", -1).length == 3);
+        assertThat(browser.executeScript("return document.body.dataset.marker")).isEqualTo("same page");
+        Browser.screenshot(browser, "dashboard");
         browser.findElement(By.id("revocations")).findElement(By.linkText("E21")).click();
 
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("TERMINATED");
@@ -248,6 +253,21 @@ class ConsoleTests {
         }
         browser.get(base() + "/people?q=olga");
         assertThat(browser.findElement(By.id("people")).getText()).contains("E11");
+
+        // on a phone: nothing wider than the screen but the tables, which scroll inside their box
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            for (String page : List.of("/", "/work", "/people/E11", "/targets")) {
+                browser.get(base() + page);
+                Object wide = browser.executeScript(
+                    "return document.documentElement.scrollWidth > window.innerWidth + 1");
+                assertThat(wide).as(page + " wider than a phone").isEqualTo(false);
+            }
+            browser.get(base() + "/");
+            Browser.screenshot(browser, "phone-dashboard");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
     }
 
     private static String event(String eventId, String employeeNumber, String changes) {

@@ -48,16 +48,22 @@ public final class Browser {
         }
     }
 
-    /** Saves what the browser shows as {@code target/console-screenshots/<name>.png}. */
+    /** Saves the whole page (up to 4 000 px high) as {@code target/console-screenshots/<name>.png}. */
     public static Path screenshot(ChromeDriver driver, String name) {
+        org.openqa.selenium.Dimension before = driver.manage().window().getSize();
         try {
             Path dir = Path.of("target/console-screenshots");
             Files.createDirectories(dir);
             Path file = dir.resolve(name + ".png");
+            long height = ((Number) driver.executeScript("return document.documentElement.scrollHeight")).longValue();
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(before.getWidth(),
+                (int) Math.min(4000, Math.max(before.getHeight(), height + 140))));
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
             return file;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            driver.manage().window().setSize(before);
         }
     }
 

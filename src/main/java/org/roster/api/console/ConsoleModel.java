@@ -22,8 +22,11 @@ class ConsoleModel {
               boolean audits, boolean stewards, boolean admin) {
     }
 
+    private static final Formats FORMATS = new Formats();
+
     @ModelAttribute
     void common(Model model, HttpServletRequest request) {
+        model.addAttribute("fmt", FORMATS);
         if (SecurityContextHolder.getContext().getAuthentication() instanceof RosterAuthentication) {
             Principal p = RosterAuthentication.current();
             Set<String> roles = new TreeSet<>();

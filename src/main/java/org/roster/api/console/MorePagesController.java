@@ -43,11 +43,14 @@ class MorePagesController {
     private final org.roster.audit.AuditLog auditLog;
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final Clock clock;
+    private final org.roster.grants.AccessGrants grants;
     private final JsonMapper json = JsonMapper.builder().build();
 
     MorePagesController(IdentityViews identities, Provisioning provisioning, Reconciliations reconciliations,
                         AuditLog audit, PreviewRunner preview, Principals principals, ApiTokens tokens,
-                        org.springframework.transaction.support.TransactionTemplate tx, Clock clock) {
+                        org.springframework.transaction.support.TransactionTemplate tx, Clock clock,
+                        org.roster.grants.AccessGrants grants) {
+        this.grants = grants;
         this.identities = identities;
         this.provisioning = provisioning;
         this.reconciliations = reconciliations;
@@ -65,6 +68,10 @@ class MorePagesController {
         try {
             model.addAttribute("detail", identities.detail(employeeNumber));
             model.addAttribute("timeline", identities.timeline(employeeNumber));
+            model.addAttribute("outside", grants.list(List.of(org.roster.grants.AccessGrant.Kind.values()), null, null,
+                employeeNumber, 0, 100).stream().filter(g -> g.status() == org.roster.grants.AccessGrant.Status.ACTIVE
+                || g.status() == org.roster.grants.AccessGrant.Status.OPEN
+                || g.status() == org.roster.grants.AccessGrant.Status.REQUESTED).toList());
         } catch (java.util.NoSuchElementException e) {
             throw new NotFound("no identity " + employeeNumber);
         }
@@ -101,26 +108,40 @@ class MorePagesController {
         }
     }
 
+    @PostMapping("/targets/findings/{id}/accept")
+    String accept(@PathVariable String id, @RequestParam(required = false) @Nullable String reason,
+                  RedirectAttributes flash) {
+        Finding f = reconciliations.finding(id).orElseThrow(() -> new NotFound("no finding " + id));
+        if (reason == null || reason.isBlank()) {
+            flash.addFlashAttribute("refused", "give a reason to accept the finding");
+        } else {
+            try {
+                reconciliations.accept(id, RosterAuthentication.current().name(), reason.strip(), null);
+                flash.addFlashAttribute("done", "finding accepted: " + f.detail());
+            } catch (RuntimeException e) {
+                flash.addFlashAttribute("refused", e.getMessage());
+            }
+        }
+        return "redirect:/targets/runs/" + f.runId();
+    }
+
     @GetMapping("/evidence/audit")
     String audit(Model model, @RequestParam(required = false) @Nullable String identity,
                  @RequestParam(required = false) @Nullable String target,
                  @RequestParam(required = false) @Nullable String kind,
                  @RequestParam(required = false) @Nullable String actor,
                  @RequestParam(required = false) @Nullable String from,
-                 @RequestParam(defaultValue = "0") long after) {
-        Instant since;
-        try {
-            since = from == null || from.isBlank() ? clock.instant().minus(Duration.ofDays(1))
-                : java.time.LocalDate.parse(from).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new BadInput("from: '" + from + "' is not a date (2026-11-01)");
-        }
-        List<AuditRecord> records = audit.find(new AuditQuery(blank(identity), blank(target), blank(kind), blank(actor),
-            since, null), after, 100);
+                 @RequestParam(required = false) @Nullable String to,
+                 @RequestParam(defaultValue = "" + Long.MAX_VALUE) long before) {
+        Instant since = from == null || from.isBlank() ? null : date("from", from).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant until = to == null || to.isBlank() ? null : date("to", to).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        // newest first: what happened last is what people look for
+        List<AuditRecord> records = audit.findLatest(new AuditQuery(blank(identity), blank(target), blank(kind),
+            blank(actor), since, until), before, 100);
         model.addAttribute("records", records);
         model.addAttribute("next", records.size() == 100 ? records.get(records.size() - 1).seq() : null);
         model.addAttribute("q", java.util.Map.of("identity", nz(identity), "target", nz(target), "kind", nz(kind),
-            "actor", nz(actor), "from", from == null ? "" : from));
+            "actor", nz(actor), "from", nz(from), "to", nz(to)));
         return "audit";
     }
 

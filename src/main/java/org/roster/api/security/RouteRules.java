@@ -119,6 +119,7 @@ public final class RouteRules {
         open(HttpMethod.GET, "/favicon.ico"),
         anyPrincipal(HttpMethod.GET, "/"),
         anyPrincipal(HttpMethod.GET, "/work/**"),
+        anyPrincipal(HttpMethod.GET, "/live"),
         anyPrincipal(HttpMethod.POST, "/work/**"),
         rule(HttpMethod.GET, "/people/**", READERS),
         rule(HttpMethod.GET, "/targets/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),

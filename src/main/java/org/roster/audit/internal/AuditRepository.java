@@ -73,9 +73,18 @@ public class AuditRepository {
 
     /** Records matching a query, oldest first, from after a sequence number. */
     public List<AuditRecord> find(AuditQuery q, long afterSeq, int limit) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_record where seq > :after");
+        return query(q, "seq > :seq", afterSeq, "order by seq", limit);
+    }
+
+    /** Records matching a query, newest first, before a sequence number ({@code Long.MAX_VALUE} for the newest). */
+    public List<AuditRecord> findLatest(AuditQuery q, long beforeSeq, int limit) {
+        return query(q, "seq < :seq", beforeSeq, "order by seq desc", limit);
+    }
+
+    private List<AuditRecord> query(AuditQuery q, String bound, long seq, String order, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from audit_record where " + bound);
         Map<String, Object> params = new java.util.HashMap<>();
-        params.put("after", afterSeq);
+        params.put("seq", seq);
         if (q.identity() != null) {
             sql.append(" and identity_key = :identity");
             params.put("identity", q.identity());
@@ -100,7 +109,7 @@ public class AuditRepository {
             sql.append(" and recorded_at < :to");
             params.put("to", Timestamp.from(q.to()));
         }
-        sql.append(" order by seq limit :limit");
+        sql.append(' ').append(order).append(" limit :limit");
         params.put("limit", limit);
         return jdbc.sql(sql.toString()).params(params).query(AuditRepository::map).list();
     }
