@@ -65,7 +65,8 @@ class ConsoleBenchmark {
             IDENTITIES, RECORDS, (System.nanoTime() - t0) / 1e9);
 
         Api api = new Api("http://127.0.0.1:" + port, TOKEN);
-        List<String> pages = List.of("/", "/people?q=E0012345", "/people?q=Research", "/people?state=ACTIVE",
+        List<String> pages = List.of("/", "/people?q=E0012345", "/people?q=Research", "/people?q=given12345",
+            "/people?q=nobody-has-this", "/people?state=ACTIVE",
             "/people/E0012345", "/evidence/audit", "/evidence/audit?kind=OPERATION_ACKED&identity=E0001234",
             "/targets", "/work", "/admin");
         System.out.printf(Locale.ROOT, "[console] %-58s %8s %8s %8s%n", "page", "p50 ms", "p95 ms", "bytes");
@@ -92,6 +93,7 @@ class ConsoleBenchmark {
         for (int from = 0; from < IDENTITIES; from += 1_000) {
             List<Object[]> workers = new ArrayList<>();
             List<Object[]> identities = new ArrayList<>();
+            List<Object[]> search = new ArrayList<>();
             for (int i = from; i < Math.min(IDENTITIES, from + 1_000); i++) {
                 String id = String.format(Locale.ROOT, "E%07d", i);
                 Worker w = TestWorkers.worker().employeeNumber(id).userName("user" + i).email("user" + i + "@example.com")
@@ -99,11 +101,13 @@ class ConsoleBenchmark {
                     .build();
                 workers.add(new Object[] {id, "scim-" + i, w.userName(), w.userName(), JsonColumns.write(w), 1L, ts, ts,
                     w.email()});
+                search.add(new Object[] {id, org.roster.hr.internal.WorkerRepository.searchKey(w)});
                 String state = i % 50 == 0 ? "TERMINATED" : i % 97 == 0 ? "ON_LEAVE" : "ACTIVE";
                 identities.add(new Object[] {id, state, 1, ts, ts});
             }
             jdbc.batchUpdate("insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version,"
                 + " created_at, updated_at, email_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", workers);
+            jdbc.batchUpdate("insert into hr_worker_search (employee_number, search_key) values (?, ?)", search);
             jdbc.batchUpdate("insert into identity (employee_number, state, epoch, created_at, updated_at)"
                 + " values (?, ?, ?, ?, ?)", identities);
         }

@@ -61,15 +61,34 @@ public class WorkerRepository {
     }
 
     /**
-     * Workers whose employee number or userName starts with the text, or whose record (names,
-     * department, title, e-mail) contains it, ignoring case; by employee number.
+     * The worker with exactly this employee number or userName; else workers whose names,
+     * department, title, e-mail, userName or employee number contain the text, ignoring case.
      */
     public List<StoredWorker> search(String text, int limit) {
         String lower = text.toLowerCase(Locale.ROOT);
         String like = "%" + lower.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number = ? or user_name_key like ?"
-                + " or lower(record) like ? order by employee_number limit ?")
-            .params(text, lower + "%", like, limit).query(WorkerRepository::map).list();
+        List<StoredWorker> exact = jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number = ?"
+                + " or user_name_key = ?").params(text, lower).query(WorkerRepository::map).list();
+        if (!exact.isEmpty()) {
+            return exact;
+        }
+        List<String> numbers = jdbc.sql("select employee_number from hr_worker_search where search_key like ?"
+                + " order by employee_number limit ?").params(like, limit).query(String.class).list();
+        List<StoredWorker> found = new java.util.ArrayList<>(findByEmployeeNumbers(numbers));
+        found.sort(java.util.Comparator.comparing(w -> w.worker().employeeNumber()));
+        return found;
+    }
+
+    /** What the people search looks in: names, department, title, e-mail, userName, employee number; lower-cased. */
+    public static String searchKey(org.roster.hr.Worker w) {
+        StringBuilder key = new StringBuilder();
+        for (String part : new String[] {w.employeeNumber(), w.userName(), w.displayName(), w.givenName(), w.familyName(),
+                w.email(), w.department(), w.title()}) {
+            if (part != null && !part.isBlank()) {
+                key.append(part.toLowerCase(Locale.ROOT)).append(' ');
+            }
+        }
+        return key.length() > 2000 ? key.substring(0, 2000) : key.toString();
     }
 
     public List<StoredWorker> list(int offset, int limit) {
@@ -119,6 +138,8 @@ public class WorkerRepository {
                 Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(),
                 emailKey(s.worker()))
             .update();
+        jdbc.sql("insert into hr_worker_search (employee_number, search_key) values (?, ?)")
+            .params(s.worker().employeeNumber(), searchKey(s.worker())).update();
     }
 
     /** Workers (other than {@code except}) whose personal details hash to this key. */
@@ -129,7 +150,7 @@ public class WorkerRepository {
 
     /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
     public boolean update(StoredWorker s, long expectedVersion) {
-        return jdbc.sql("""
+        boolean updated = jdbc.sql("""
                 update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
                     email_key = ?
                 where employee_number = ? and version = ?""")
@@ -138,6 +159,11 @@ public class WorkerRepository {
                 emailKey(s.worker()),
                 s.worker().employeeNumber(), expectedVersion)
             .update() == 1;
+        if (updated) {
+            jdbc.sql("update hr_worker_search set search_key = ? where employee_number = ?")
+                .params(searchKey(s.worker()), s.worker().employeeNumber()).update();
+        }
+        return updated;
     }
 
     public void appendEvent(String eventId, String employeeNumber, String source, String changeKind,
