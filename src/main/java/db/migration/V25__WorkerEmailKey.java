@@ -1,7 +1,5 @@
 package db.migration;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Locale;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
@@ -18,27 +16,10 @@ public class V25__WorkerEmailKey extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
         JsonMapper json = JsonMapper.builder().build();
-        try (PreparedStatement select = context.getConnection().prepareStatement(
-                 "select employee_number, record from hr_worker");
-             PreparedStatement update = context.getConnection().prepareStatement(
-                 "update hr_worker set email_key = ? where employee_number = ?");
-             ResultSet rs = select.executeQuery()) {
-            int pending = 0;
-            while (rs.next()) {
-                JsonNode email = json.readTree(rs.getString(2)).path("email");
-                if (email.isString() && !email.asString().isBlank()) {
-                    update.setString(1, email.asString().toLowerCase(Locale.ROOT));
-                    update.setString(2, rs.getString(1));
-                    update.addBatch();
-                    if (++pending == 1000) {
-                        update.executeBatch();
-                        pending = 0;
-                    }
-                }
-            }
-            if (pending > 0) {
-                update.executeBatch();
-            }
-        }
+        WorkerBackfill.run(context.getConnection(), "update hr_worker set email_key = ? where employee_number = ?",
+            record -> {
+                JsonNode email = json.readTree(record).path("email");
+                return email.isString() && !email.asString().isBlank() ? email.asString().toLowerCase(Locale.ROOT) : null;
+            });
     }
 }

@@ -1,7 +1,5 @@
 package db.migration;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.roster.hr.Worker;
@@ -13,24 +11,8 @@ public class V28__WorkerSearchKey extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        try (PreparedStatement select = context.getConnection().prepareStatement(
-                 "select employee_number, record from hr_worker");
-             PreparedStatement update = context.getConnection().prepareStatement(
-                 "insert into hr_worker_search (search_key, employee_number) values (?, ?)");
-             ResultSet rs = select.executeQuery()) {
-            int pending = 0;
-            while (rs.next()) {
-                update.setString(1, WorkerRepository.searchKey(JsonColumns.read(rs.getString(2), Worker.class)));
-                update.setString(2, rs.getString(1));
-                update.addBatch();
-                if (++pending == 1000) {
-                    update.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                update.executeBatch();
-            }
-        }
+        WorkerBackfill.run(context.getConnection(),
+            "insert into hr_worker_search (search_key, employee_number) values (?, ?)",
+            record -> WorkerRepository.searchKey(JsonColumns.read(record, Worker.class)));
     }
 }

@@ -28,3 +28,20 @@ function rosterCharts() {
 window.addEventListener('load', rosterCharts);
 // a live part of the page was fetched again: draw its chart again
 document.addEventListener('htmx:afterSwap', rosterCharts);
+
+// a file chosen for a form fills its text box (read in the browser; the form sends the text)
+document.addEventListener('change', function (e) {
+  var input = e.target;
+  if (!input.dataset || !input.dataset.fills || !input.files || !input.files[0]) {
+    return;
+  }
+  var file = input.files[0];
+  var box = document.getElementById(input.dataset.fills);
+  if (file.size > 1024 * 1024) {
+    input.setCustomValidity('The file is larger than 1 MB');
+    input.reportValidity();
+    return;
+  }
+  input.setCustomValidity('');
+  file.text().then(function (text) { box.value = text; });
+});

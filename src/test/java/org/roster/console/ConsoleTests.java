@@ -207,9 +207,16 @@ class ConsoleTests {
         admin();
         signIn("olga");
         browser.findElement(By.id("nav-preview")).click();
-        WebElement events = browser.findElement(By.id("events"));
-        events.clear();
-        events.sendKeys("[{\"employeeNumber\": \"E12\", \"changes\": {\"department\": \"Finance\"}}]");
+        // the changes come from a file, as an HR analyst would have them
+        java.nio.file.Path file;
+        try {
+            file = java.nio.file.Files.createTempFile("move", ".json");
+            java.nio.file.Files.writeString(file, "[{\"employeeNumber\": \"E12\", \"changes\": {\"department\": \"Finance\"}}]");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        browser.findElement(By.id("events-file")).sendKeys(file.toAbsolutePath().toString());
+        waitFor().until(d -> d.findElement(By.id("events")).getDomProperty("value").contains("Finance"));
         browser.findElement(By.id("run-preview")).click();
 
         String result = browser.findElement(By.id("preview-result")).getText();

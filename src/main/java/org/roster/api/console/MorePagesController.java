@@ -44,13 +44,15 @@ class MorePagesController {
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final Clock clock;
     private final org.roster.grants.AccessGrants grants;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final JsonMapper json = JsonMapper.builder().build();
 
     MorePagesController(IdentityViews identities, Provisioning provisioning, Reconciliations reconciliations,
                         AuditLog audit, PreviewRunner preview, Principals principals, ApiTokens tokens,
                         org.springframework.transaction.support.TransactionTemplate tx, Clock clock,
-                        org.roster.grants.AccessGrants grants) {
+                        org.roster.grants.AccessGrants grants, io.micrometer.core.instrument.MeterRegistry meters) {
         this.grants = grants;
+        this.meters = meters;
         this.identities = identities;
         this.provisioning = provisioning;
         this.reconciliations = reconciliations;
@@ -81,7 +83,14 @@ class MorePagesController {
     @GetMapping("/targets")
     String targets(Model model) {
         Instant now = clock.instant();
-        model.addAttribute("propagation", provisioning.propagation(now.minus(Duration.ofDays(1)), now));
+        var propagation = provisioning.propagation(now.minus(Duration.ofDays(1)), now);
+        model.addAttribute("propagation", propagation);
+        java.util.Map<String, Boolean> circuits = new java.util.TreeMap<>();
+        propagation.forEach(t -> {
+            var gauge = meters.find("roster.circuit.open").tag("target", t.target()).gauge();
+            circuits.put(t.target(), gauge != null && gauge.value() > 0);
+        });
+        model.addAttribute("circuits", circuits);
         model.addAttribute("posture", provisioning.posture());
         model.addAttribute("pending", provisioning.pendingByTarget());
         model.addAttribute("dead", provisioning.deadByTarget());
