@@ -29,7 +29,17 @@ public record ComplianceReport(Instant from, Instant to, Instant generatedAt, St
                                Integrity integrity, Map<String, Long> transitions, List<TargetRevocation> revocation,
                                FullRevocation fullRevocation, List<Revocation> failedVerifications,
                                List<ExceptionEntry> exceptions, DriftSummary drift, Quarantine quarantine,
-                               List<PostureEntry> posture, List<String> caveats, List<Control> controls) {
+                               List<PostureEntry> posture, NhiInventory nhi, List<String> caveats,
+                               List<Control> controls) {
+
+    /**
+     * The non-human identities as they stand when the report is made.
+     *
+     * @param byState how many per state (ACTIVE, REVIEW, ORPHAN, EXPIRED, RETIRED)
+     * @param overdueReviews handed-over or moved owners' NHIs whose review is past due
+     */
+    public record NhiInventory(Map<String, Long> byState, long overdueReviews) {
+    }
 
     /**
      * Whether the audit trail the report rests on is intact.

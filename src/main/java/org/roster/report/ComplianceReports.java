@@ -52,10 +52,13 @@ public class ComplianceReports {
     private final Checkpoints checkpoints;
     private final PolicyEngine policy;
     private final Clock clock;
+    private final org.roster.nhi.NonHumanIdentities nhis;
 
     public ComplianceReports(Lifecycle lifecycle, Provisioning provisioning, AccessGrants grants,
                              Reconciliations reconciliations, Quarantine quarantine, AuditLog audit,
-                             Checkpoints checkpoints, PolicyEngine policy, Clock clock) {
+                             Checkpoints checkpoints, PolicyEngine policy, Clock clock,
+                             org.roster.nhi.NonHumanIdentities nhis) {
+        this.nhis = nhis;
         this.lifecycle = lifecycle;
         this.provisioning = provisioning;
         this.grants = grants;
@@ -122,10 +125,15 @@ public class ComplianceReports {
         if (quarantined.size() == LIMIT) {
             caveats.add("more than " + LIMIT + " quarantined HR records in the period: counts cover the first " + LIMIT);
         }
+        Map<String, Long> byState = new java.util.TreeMap<>();
+        nhis.countByState().forEach((state, count) -> byState.put(state.name(), count));
+        long overdueReviews = nhis.list(null, null, null, org.roster.nhi.Nhi.State.REVIEW, 0, 10_000).stream()
+            .filter(n -> n.reviewDueAt() != null && n.reviewDueAt().isBefore(now)).count();
+        ComplianceReport.NhiInventory inventory = new ComplianceReport.NhiInventory(byState, overdueReviews);
         ComplianceReport draft = new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget,
-            full, failed, exceptions, drift, q, posture, caveats, List.of());
+            full, failed, exceptions, drift, q, posture, inventory, caveats, List.of());
         return new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget, full, failed,
-            exceptions, drift, q, posture, caveats, Controls.assess(draft));
+            exceptions, drift, q, posture, inventory, caveats, Controls.assess(draft));
     }
 
     private List<ComplianceReport.ExceptionEntry> exceptions(DriftSummary drift) {

@@ -153,13 +153,23 @@ final class Controls {
         evidence.add("accounts on the targets that no identity in HR owns (integration and service accounts among them): "
             + findings(r.drift(), orphan, ALL) + " found, " + findings(r.drift(), orphan, List.of(Finding.Status.ACCEPTED))
             + " accepted with an owner and an end date, " + stillOpen(r.drift(), orphan) + " still open in the last run");
-        evidence.add("applies as far as reconciliation sees such accounts: Roster keeps no inventory of non-human identities"
-            + " of its own yet");
+        Map<String, Long> nhi = r.nhi().byState();
+        long total = nhi.values().stream().mapToLong(Long::longValue).sum();
+        evidence.add("non-human identities in the inventory: " + total + " (" + nhi.getOrDefault("ACTIVE", 0L) + " active, "
+            + nhi.getOrDefault("REVIEW", 0L) + " in review after their owner left or moved, " + nhi.getOrDefault("ORPHAN", 0L)
+            + " without an owner, " + nhi.getOrDefault("EXPIRED", 0L) + " expired, " + nhi.getOrDefault("RETIRED", 0L)
+            + " retired); each has an owner who works here, a purpose and an expiry, and a leaver's go to their manager");
+        if (nhi.getOrDefault("ORPHAN", 0L) > 0) {
+            attention.add(nhi.get("ORPHAN") + " non-human identit(ies) without an owner: give each an owner or retire it");
+        }
+        if (r.nhi().overdueReviews() > 0) {
+            attention.add(r.nhi().overdueReviews() + " non-human identit(ies) handed over or moved, not reviewed in time");
+        }
         long open = stillOpen(r.drift(), orphan);
         if (open > 0) {
             attention.add(open + " orphan account(s) without an owner: remove them or accept them with an owner");
         }
         return new Control("OWASP NHI Top 10 (2025)", "NHI3", "Vulnerable third-party non-human identities",
-            status(attention, !r.drift().runs().isEmpty()), evidence, attention);
+            status(attention, !r.drift().runs().isEmpty() || total > 0), evidence, attention);
     }
 }

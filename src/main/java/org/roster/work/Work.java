@@ -37,11 +37,13 @@ public class Work {
     private final Quarantine quarantine;
     private final HrRecords hr;
     private final Provisioning provisioning;
+    private final org.roster.nhi.NonHumanIdentities nhis;
     private final WorkSettings settings;
     private final Clock clock;
 
     public Work(AccessGrants grants, Deciders deciders, Holds holds, Quarantine quarantine, HrRecords hr,
-                Provisioning provisioning, WorkSettings settings, Clock clock) {
+                Provisioning provisioning, org.roster.nhi.NonHumanIdentities nhis, WorkSettings settings, Clock clock) {
+        this.nhis = nhis;
         this.grants = grants;
         this.deciders = deciders;
         this.holds = holds;
@@ -62,7 +64,18 @@ public class Work {
             }
             out.add(grantTask(g, deciders.of(g).why(), now));
         }
+        if (p.identity() != null) {
+            nhis.reviewsFor(p.identity()).stream().limit(max).forEach(n -> out.add(task("NHI_REVIEW", n.id(),
+                "review " + n.kind().wire() + " " + n.name() + " on " + n.target() + (n.previousOwner() == null
+                    ? " (you moved)" : ", handed to you from " + n.previousOwner()) + ": " + n.purpose(),
+                n.owner(), n.updatedAt(), n.reviewDueAt(), now, "/api/v1/nhi/" + n.id(), List.of("confirm", "retire"),
+                "its owner")));
+        }
         if (p.has(Role.OPERATOR)) {
+            nhis.list(null, null, null, org.roster.nhi.Nhi.State.ORPHAN, 0, max).forEach(n -> out.add(task("NHI_ORPHAN",
+                n.id(), n.kind().wire() + " " + n.name() + " on " + n.target() + " has no owner (" + n.previousOwner()
+                    + " left): give it one (POST /api/v1/nhi/{id}/owner) or retire it", null, n.updatedAt(), null, now,
+                "/api/v1/nhi/" + n.id(), List.of("retire"), "operator")));
             holds.list(Hold.Status.OPEN, 0, max).stream()
                 .filter(h -> h.openedBy() == null || !h.openedBy().equals(p.name()))
                 .forEach(h -> out.add(task("HOLD", h.id(), "hold of " + h.operations() + " operation(s) for " + h.target()

@@ -35,10 +35,12 @@ class WorkController {
     private final Quarantine quarantine;
     private final HrRecords hr;
     private final Provisioning provisioning;
+    private final org.roster.nhi.NonHumanIdentities nhis;
     private final JsonMapper json = JsonMapper.builder().build();
 
     WorkController(Work work, AccessGrants grants, Holds holds, Quarantine quarantine, HrRecords hr,
-                   Provisioning provisioning) {
+                   Provisioning provisioning, org.roster.nhi.NonHumanIdentities nhis) {
+        this.nhis = nhis;
         this.work = work;
         this.grants = grants;
         this.holds = holds;
@@ -102,6 +104,8 @@ class WorkController {
                     requireRole(me, Role.STEWARD);
                     hr.resolveReview(id, action, note, me.name());
                 }
+                case "NHI_REVIEW/confirm" -> nhis.confirm(id, me, note);
+                case "NHI_REVIEW/retire", "NHI_ORPHAN/retire" -> nhis.retire(id, me, note);
                 default -> throw new Refusal("no such decision: " + kind + " " + action);
             }
             flash.addFlashAttribute("done", kind.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + id + ": "

@@ -34,6 +34,17 @@ class Problems {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
+    @ExceptionHandler(org.roster.nhi.NhiException.class)
+    ProblemDetail nhi(org.roster.nhi.NhiException e) {
+        HttpStatus status = switch (e.why()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+        };
+        return problem(status, e.field() + ": " + e.getMessage(), e.field());
+    }
+
     @ExceptionHandler(Refused.class)
     ProblemDetail refused(Refused e) {
         return ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());

@@ -105,6 +105,11 @@ public final class RouteRules {
         anyPrincipal(HttpMethod.POST, "/api/v1/exceptions/*/*"),
         anyPrincipal(HttpMethod.POST, "/api/v1/jit-requests/*/*"),
         anyPrincipal(HttpMethod.POST, "/api/v1/access-reviews/*/*"),
+        // non-human identities: read by those who read; declared and decided by their owner (the service
+        // checks it: a person declares their own, decides those they own) or an operator
+        rule(HttpMethod.GET, "/api/v1/nhi/**", READERS),
+        anyPrincipal(HttpMethod.POST, "/api/v1/nhi"),
+        anyPrincipal(HttpMethod.POST, "/api/v1/nhi/*/*"),
         // the caller: who they are, and the work waiting for them
         anyPrincipal(HttpMethod.GET, "/api/v1/me"),
         anyPrincipal(HttpMethod.GET, "/api/v1/me/tasks"),

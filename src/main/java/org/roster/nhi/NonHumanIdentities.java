@@ -1,0 +1,266 @@
+package org.roster.nhi;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditEntry;
+import org.roster.audit.AuditLog;
+import org.roster.hr.HrRecords;
+import org.roster.lifecycle.IdentityTransitioned;
+import org.roster.lifecycle.Lifecycle;
+import org.roster.lifecycle.LifecycleState;
+import org.roster.lifecycle.TransitionKind;
+import org.roster.nhi.NhiException.Why;
+import org.roster.nhi.internal.NhiRepository;
+import org.roster.principals.Principal;
+import org.roster.principals.Role;
+import org.roster.provisioning.Provisioning;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The inventory of non-human identities and their lifecycle, tied to the people who own them. A
+ * leaver's NHIs go, in the leaver's own transaction, to their HR manager for review (or become
+ * orphans when nobody is above them), and the AI agents acting for the leaver end with them; a
+ * mover's NHIs are reviewed again; expiries end NHIs when their time comes. Every step is audited.
+ */
+@Service
+public class NonHumanIdentities {
+
+    private final NhiRepository repository;
+    private final Lifecycle lifecycle;
+    private final HrRecords hr;
+    private final Provisioning provisioning;
+    private final AuditLog audit;
+    private final NhiSettings settings;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public NonHumanIdentities(NhiRepository repository, Lifecycle lifecycle, HrRecords hr, Provisioning provisioning,
+                              AuditLog audit, NhiSettings settings, TransactionTemplate tx, Clock clock) {
+        this.repository = repository;
+        this.lifecycle = lifecycle;
+        this.hr = hr;
+        this.provisioning = provisioning;
+        this.audit = audit;
+        this.settings = settings;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** A declaration: what it is, where, who answers for it, why it exists, and until when. */
+    public record Declaration(@Nullable String name, @Nullable String kind, @Nullable String target,
+                              @Nullable String owner, @Nullable String actingFor, @Nullable String purpose,
+                              @Nullable Instant expiresAt) {
+    }
+
+    /**
+     * Declares an NHI. Operators declare any; anyone else only one they own themselves.
+     *
+     * @throws NhiException naming the field, for a declaration Roster refuses
+     */
+    public Nhi declare(Declaration d, Principal by) {
+        String name = required("name", d.name());
+        if (!name.matches("[A-Za-z0-9._@:/+-]{1,200}")) {
+            throw new NhiException(Why.INVALID, "name", "must be 1 to 200 letters, digits or . _ @ : / + -");
+        }
+        Nhi.Kind kind = Nhi.Kind.fromWire(required("kind", d.kind())).orElseThrow(() -> new NhiException(Why.INVALID,
+            "kind", "'" + d.kind() + "' is not one of service-account, api-key, oauth-client, workload, ai-agent"));
+        String target = required("target", d.target());
+        if (!provisioning.targets().contains(target)) {
+            throw new NhiException(Why.INVALID, "target", "'" + target + "' is not a configured target");
+        }
+        String owner = required("owner", d.owner());
+        if (!active(owner)) {
+            throw new NhiException(Why.INVALID, "owner", owner + " is not an active identity: an NHI is owned by"
+                + " someone who works here");
+        }
+        if (!by.has(Role.OPERATOR) && !owner.equals(by.identity())) {
+            throw new NhiException(Why.FORBIDDEN, "owner", "you may declare NHIs you own yourself; an operator declares"
+                + " them for others");
+        }
+        String purpose = required("purpose", d.purpose());
+        if (purpose.length() > 500) {
+            throw new NhiException(Why.INVALID, "purpose", "is longer than 500 characters");
+        }
+        String actingFor = d.actingFor() == null || d.actingFor().isBlank() ? null : d.actingFor().strip();
+        if (kind == Nhi.Kind.AI_AGENT && actingFor == null) {
+            throw new NhiException(Why.INVALID, "actingFor", "an AI agent acts for a person: give their employee number");
+        }
+        if (actingFor != null && !active(actingFor)) {
+            throw new NhiException(Why.INVALID, "actingFor", actingFor + " is not an active identity");
+        }
+        Instant now = clock.instant();
+        if (d.expiresAt() == null) {
+            throw new NhiException(Why.INVALID, "expiresAt", "is required: every NHI expires");
+        }
+        if (!d.expiresAt().isAfter(now)) {
+            throw new NhiException(Why.INVALID, "expiresAt", "must be in the future");
+        }
+        if (d.expiresAt().isAfter(now.plus(settings.maxLifetime(kind)))) {
+            throw new NhiException(Why.INVALID, "expiresAt", "is beyond the longest a " + kind.wire() + " may live ("
+                + settings.maxLifetime(kind).toDays() + " days, roster.nhi.max-lifetime." + kind.wire() + ")");
+        }
+        Nhi n = new Nhi(UUID.randomUUID().toString(), name, kind, target, owner, actingFor, purpose, Nhi.State.ACTIVE,
+            "DECLARED", now, by.name(), d.expiresAt(), null, null, now);
+        return java.util.Objects.requireNonNull(tx.execute(s -> {
+            if (repository.exists(target, name)) {
+                throw new NhiException(Why.CONFLICT, "name", "'" + name + "' on " + target + " is declared already");
+            }
+            repository.insert(n);
+            record(n, "NHI_DECLARED", by.name(), kind.wire() + " " + name + " on " + target + " declared, owned by " + owner
+                + (actingFor == null ? "" : ", acting for " + actingFor) + ", for: " + purpose + ", until " + d.expiresAt());
+            return n;
+        }));
+    }
+
+    public Optional<Nhi> find(String id) {
+        return repository.find(id);
+    }
+
+    public List<Nhi> list(@Nullable String owner, Nhi.@Nullable Kind kind, @Nullable String target,
+                          Nhi.@Nullable State state, int offset, int limit) {
+        return repository.list(owner, kind, target, state, offset, limit);
+    }
+
+    /** NHIs waiting for a person's review (handed over, or after they moved). */
+    public List<Nhi> reviewsFor(String owner) {
+        return repository.ownedBy(owner).stream().filter(n -> n.state() == Nhi.State.REVIEW).toList();
+    }
+
+    public Map<Nhi.State, Long> countByState() {
+        return repository.countByState();
+    }
+
+    /** The owner (or an operator) confirms it is still needed, by them: it is active again. */
+    public Nhi confirm(String id, Principal by, @Nullable String note) {
+        return decide(id, by, note, Nhi.State.ACTIVE, "NHI_REVIEWED", "kept");
+    }
+
+    /** The owner (or an operator) ends it. */
+    public Nhi retire(String id, Principal by, @Nullable String note) {
+        return decide(id, by, note, Nhi.State.RETIRED, "NHI_RETIRED", "retired");
+    }
+
+    private Nhi decide(String id, Principal by, @Nullable String note, Nhi.State to, String kind, String verb) {
+        return java.util.Objects.requireNonNull(tx.execute(s -> {
+            Nhi n = repository.find(id).orElseThrow(() -> new NhiException(Why.NOT_FOUND, "id", "no NHI " + id));
+            if (n.state() == Nhi.State.EXPIRED || n.state() == Nhi.State.RETIRED || (to == Nhi.State.ACTIVE
+                && n.state() == Nhi.State.ORPHAN)) {
+                throw new NhiException(Why.CONFLICT, "state", "NHI " + n.name() + " is " + n.state()
+                    + (n.state() == Nhi.State.ORPHAN ? ": give it an owner first" : ""));
+            }
+            boolean owner = n.owner() != null && n.owner().equals(by.identity());
+            if (!owner && !by.has(Role.OPERATOR)) {
+                throw new NhiException(Why.FORBIDDEN, "owner", "NHI " + n.name() + " is decided by its owner "
+                    + n.owner() + " or an operator, not " + by.name());
+            }
+            repository.move(id, n.state(), to, n.owner(), null, null, clock.instant());
+            record(n, kind, by.name(), n.kind().wire() + " " + n.name() + " on " + n.target() + " " + verb + " by " + by.name()
+                + (note == null || note.isBlank() ? "" : ": " + note));
+            return repository.find(id).orElseThrow();
+        }));
+    }
+
+    /** An operator gives an NHI (an orphan, or one whose owner should change) an owner who works here. */
+    public Nhi assignOwner(String id, @Nullable String owner, Principal by) {
+        String who = required("owner", owner);
+        if (!active(who)) {
+            throw new NhiException(Why.INVALID, "owner", who + " is not an active identity");
+        }
+        return java.util.Objects.requireNonNull(tx.execute(s -> {
+            Nhi n = repository.find(id).orElseThrow(() -> new NhiException(Why.NOT_FOUND, "id", "no NHI " + id));
+            if (n.state() == Nhi.State.EXPIRED || n.state() == Nhi.State.RETIRED) {
+                throw new NhiException(Why.CONFLICT, "state", "NHI " + n.name() + " is " + n.state());
+            }
+            repository.move(id, n.state(), Nhi.State.ACTIVE, who, n.owner(), null, clock.instant());
+            record(n, "NHI_OWNER_CHANGED", by.name(), n.kind().wire() + " " + n.name() + " on " + n.target()
+                + " given to " + who + " by " + by.name() + (n.owner() == null ? " (it had no owner)" : ", was " + n.owner()));
+            return repository.find(id).orElseThrow();
+        }));
+    }
+
+    /**
+     * The owner left: each NHI goes to their HR manager for review, or becomes an orphan when there is
+     * none; an AI agent acting for them ends. The owner moved: their NHIs are reviewed again. In the
+     * transition's own transaction, so a leaver is never recorded without the handover.
+     */
+    @EventListener
+    void on(IdentityTransitioned t) {
+        Instant now = clock.instant();
+        if (t.kind() == TransitionKind.LEAVER) {
+            String manager = t.worker().managerEmployeeNumber();
+            String heir = manager != null && active(manager) ? manager : null;
+            for (Nhi n : repository.ownedBy(t.employeeNumber())) {
+                if (n.kind() == Nhi.Kind.AI_AGENT && t.employeeNumber().equals(n.actingFor())) {
+                    continue; // ended below, with the person it acts for
+                }
+                if (heir != null) {
+                    repository.move(n.id(), n.state(), Nhi.State.REVIEW, heir, t.employeeNumber(),
+                        now.plus(settings.reviewDeadline()), now);
+                    record(n, "NHI_OWNER_CHANGED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
+                        + " handed from leaver " + t.employeeNumber() + " to their manager " + heir + ", who reviews it by "
+                        + now.plus(settings.reviewDeadline()));
+                } else {
+                    repository.move(n.id(), n.state(), Nhi.State.ORPHAN, null, t.employeeNumber(), null, now);
+                    record(n, "NHI_ORPHANED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
+                        + " has no owner: " + t.employeeNumber() + " left and HR names no manager who works here");
+                }
+            }
+            for (Nhi n : repository.actingFor(t.employeeNumber())) {
+                repository.move(n.id(), n.state(), Nhi.State.RETIRED, n.owner(), n.previousOwner(), null, now);
+                record(n, "NHI_ENDED", "roster", "ai-agent " + n.name() + " on " + n.target() + " ended: "
+                    + t.employeeNumber() + ", whom it acted for, left");
+            }
+        } else if (t.kind() == TransitionKind.MOVER || t.kind() == TransitionKind.CONVERSION) {
+            for (Nhi n : repository.ownedBy(t.employeeNumber())) {
+                if (n.state() == Nhi.State.ACTIVE) {
+                    repository.move(n.id(), Nhi.State.ACTIVE, Nhi.State.REVIEW, n.owner(), n.previousOwner(),
+                        now.plus(settings.reviewDeadline()), now);
+                    record(n, "NHI_REVIEW_OPENED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
+                        + " to be reviewed by its owner " + n.owner() + ", who moved (" + String.join("; ", t.changes()) + ")");
+                }
+            }
+        }
+    }
+
+    /** Ends what has expired; returns how many. */
+    public int expireDue() {
+        List<Nhi> due = repository.expiredBy(clock.instant(), 200);
+        for (Nhi n : due) {
+            tx.executeWithoutResult(s -> {
+                if (repository.move(n.id(), n.state(), Nhi.State.EXPIRED, n.owner(), n.previousOwner(), null,
+                        clock.instant())) {
+                    record(n, "NHI_EXPIRED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
+                        + " expired at " + n.expiresAt());
+                }
+            });
+        }
+        return due.size();
+    }
+
+    public Optional<Instant> nextExpiry() {
+        return repository.nextExpiry();
+    }
+
+    private boolean active(String employeeNumber) {
+        return lifecycle.find(employeeNumber).map(i -> i.state() == LifecycleState.ACTIVE).orElse(false)
+            && hr.findByEmployeeNumber(employeeNumber).isPresent();
+    }
+
+    private void record(Nhi n, String kind, String actor, String detail) {
+        audit.append(new AuditEntry(n.owner(), kind, AuditEntry.Stage.DECISION, actor, n.target(), detail, "nhi-" + n.id()));
+    }
+
+    private static String required(String field, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new NhiException(Why.INVALID, field, "is required");
+        }
+        return value.strip();
+    }
+}

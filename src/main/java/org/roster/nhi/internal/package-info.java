@@ -1,0 +1,4 @@
+@NullMarked
+package org.roster.nhi.internal;
+
+import org.jspecify.annotations.NullMarked;
