@@ -45,12 +45,15 @@ class MorePagesController {
     private final Clock clock;
     private final org.roster.grants.AccessGrants grants;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final org.roster.nhi.NonHumanIdentities nhis;
     private final JsonMapper json = JsonMapper.builder().build();
 
     MorePagesController(IdentityViews identities, Provisioning provisioning, Reconciliations reconciliations,
                         AuditLog audit, PreviewRunner preview, Principals principals, ApiTokens tokens,
                         org.springframework.transaction.support.TransactionTemplate tx, Clock clock,
-                        org.roster.grants.AccessGrants grants, io.micrometer.core.instrument.MeterRegistry meters) {
+                        org.roster.grants.AccessGrants grants, io.micrometer.core.instrument.MeterRegistry meters,
+                        org.roster.nhi.NonHumanIdentities nhis) {
+        this.nhis = nhis;
         this.grants = grants;
         this.meters = meters;
         this.identities = identities;
@@ -78,6 +81,17 @@ class MorePagesController {
             throw new NotFound("no identity " + employeeNumber);
         }
         return "person";
+    }
+
+    @GetMapping("/nhi")
+    String nhi(Model model, @RequestParam(required = false) @Nullable String owner,
+               @RequestParam(required = false) org.roster.nhi.Nhi.@Nullable State state) {
+        model.addAttribute("nhis", nhis.list(blank(owner), null, null, state, 0, 200));
+        model.addAttribute("counts", nhis.countByState());
+        model.addAttribute("states", org.roster.nhi.Nhi.State.values());
+        model.addAttribute("owner", nz(owner));
+        model.addAttribute("state", state);
+        return "nhi";
     }
 
     @GetMapping("/targets")
