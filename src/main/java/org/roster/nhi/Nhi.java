@@ -12,10 +12,13 @@ import org.jspecify.annotations.Nullable;
  * @param actingFor for an AI agent, the person it acts for (it ends with them)
  * @param previousOwner who owned it before a handover, while the new owner reviews it
  * @param reviewDueAt when the owner's review (after a handover or a move) is due
+ * @param rotationRequestedAt when its credential was marked for rotation (its owner left), until done
+ * @param rotatedAt when its credential was last given a new value by Roster
  */
 public record Nhi(String id, String name, Kind kind, String target, @Nullable String owner, @Nullable String actingFor,
                   String purpose, State state, String origin, Instant createdAt, String createdBy, Instant expiresAt,
-                  @Nullable String previousOwner, @Nullable Instant reviewDueAt, Instant updatedAt) {
+                  @Nullable String previousOwner, @Nullable Instant reviewDueAt, Instant updatedAt,
+                  @Nullable Instant rotationRequestedAt, @Nullable Instant rotatedAt) {
 
     public enum Kind {
         SERVICE_ACCOUNT, API_KEY, OAUTH_CLIENT, WORKLOAD, AI_AGENT;

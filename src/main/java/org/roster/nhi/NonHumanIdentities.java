@@ -40,9 +40,15 @@ public class NonHumanIdentities {
     private final NhiSettings settings;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final @Nullable SecretSink sink;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class);
 
     public NonHumanIdentities(NhiRepository repository, Lifecycle lifecycle, HrRecords hr, Provisioning provisioning,
-                              AuditLog audit, NhiSettings settings, TransactionTemplate tx, Clock clock) {
+                              AuditLog audit, NhiSettings settings, TransactionTemplate tx, Clock clock,
+                              org.springframework.beans.factory.ObjectProvider<SecretSink> sinks) {
+        SecretSink given = sinks.getIfAvailable();
+        this.sink = given != null ? given : settings.secretSinkDirectory() == null ? null
+            : new org.roster.nhi.internal.FileSecretSink(settings.secretSinkDirectory());
         this.repository = repository;
         this.lifecycle = lifecycle;
         this.hr = hr;
@@ -107,7 +113,7 @@ public class NonHumanIdentities {
                 + settings.maxLifetime(kind).toDays() + " days, roster.nhi.max-lifetime." + kind.wire() + ")");
         }
         Nhi n = new Nhi(UUID.randomUUID().toString(), name, kind, target, owner, actingFor, purpose, Nhi.State.ACTIVE,
-            "DECLARED", now, by.name(), d.expiresAt(), null, null, now);
+            "DECLARED", now, by.name(), d.expiresAt(), null, null, now, null, null);
         return java.util.Objects.requireNonNull(tx.execute(s -> {
             if (repository.exists(target, name)) {
                 throw new NhiException(Why.CONFLICT, "name", "'" + name + "' on " + target + " is declared already");
@@ -200,6 +206,10 @@ public class NonHumanIdentities {
                 if (n.kind() == Nhi.Kind.AI_AGENT && t.employeeNumber().equals(n.actingFor())) {
                     continue; // ended below, with the person it acts for
                 }
+                if (n.kind() != Nhi.Kind.WORKLOAD && n.kind() != Nhi.Kind.AI_AGENT) {
+                    // the leaver could have seen its secret: a new one, once this transaction is committed
+                    repository.requestRotation(n.id(), now);
+                }
                 if (heir != null) {
                     repository.move(n.id(), n.state(), Nhi.State.REVIEW, heir, t.employeeNumber(),
                         now.plus(settings.reviewDeadline()), now);
@@ -227,6 +237,78 @@ public class NonHumanIdentities {
                 }
             }
         }
+    }
+
+    /**
+     * Gives the NHI's credential a new value on its target, delivered only to the secret sink; the
+     * owner or an operator asks for it. The audit records that it happened, by whom, for which NHI.
+     */
+    public Nhi rotate(String id, Principal by) {
+        Nhi n = repository.find(id).orElseThrow(() -> new NhiException(Why.NOT_FOUND, "id", "no NHI " + id));
+        boolean owner = n.owner() != null && n.owner().equals(by.identity());
+        if (!owner && !by.has(Role.OPERATOR)) {
+            throw new NhiException(Why.FORBIDDEN, "owner", "NHI " + n.name() + " is rotated by its owner " + n.owner()
+                + " or an operator, not " + by.name());
+        }
+        rotateNow(n, by.name());
+        return repository.find(id).orElseThrow();
+    }
+
+    private void rotateNow(Nhi n, String actor) {
+        if (sink == null) {
+            throw new NhiException(Why.CONFLICT, "secretSink", "no secret sink is configured (roster.nhi.secret-sink-directory):"
+                + " a new secret would have nowhere to go");
+        }
+        if (!provisioning.rotatesCredentials(n.target())) {
+            throw new NhiException(Why.CONFLICT, "target", "target '" + n.target() + "' cannot rotate credentials");
+        }
+        String secret;
+        try {
+            secret = provisioning.rotateCredential(n.target(), n.name());
+        } catch (org.roster.provisioning.ConnectorException e) {
+            throw new NhiException(Why.CONFLICT, "target", "rotating " + n.name() + " on " + n.target() + " failed: "
+                + e.getMessage());
+        }
+        try {
+            sink.deliver(n, secret);
+        } catch (java.io.IOException e) {
+            // the target has the new secret and nobody else does: say so loudly, and keep the request open
+            tx.executeWithoutResult(s -> record(n, "NHI_ROTATION_UNDELIVERED", actor, n.kind().wire() + " " + n.name()
+                + " on " + n.target() + ": rotated, but the new secret could not be written to the sink ("
+                + e.getClass().getSimpleName() + "); rotate again once the sink works"));
+            throw new NhiException(Why.CONFLICT, "secretSink", "the new secret could not be delivered: " + e.getMessage());
+        }
+        Instant at = clock.instant();
+        tx.executeWithoutResult(s -> {
+            repository.rotated(n.id(), at);
+            record(n, "NHI_ROTATED", actor, "credential of " + n.kind().wire() + " " + n.name() + " on " + n.target()
+                + " rotated by " + actor + "; the new value went to the secret sink only");
+        });
+    }
+
+    /**
+     * Rotates what is marked for rotation (a leaver's NHIs); returns how many were tried. A target
+     * that cannot rotate, or no sink, is recorded once and the request closed; a failure is retried.
+     */
+    public int rotateDue() {
+        List<Nhi> due = repository.rotationsDue(50);
+        for (Nhi n : due) {
+            if (sink == null || !provisioning.rotatesCredentials(n.target())) {
+                tx.executeWithoutResult(s -> {
+                    repository.rotated(n.id(), null);
+                    record(n, "NHI_ROTATION_UNAVAILABLE", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
+                        + ": its owner left, but " + (sink == null ? "no secret sink is configured"
+                        : "the target cannot rotate credentials") + ": rotate it by hand");
+                });
+                continue;
+            }
+            try {
+                rotateNow(n, "roster");
+            } catch (NhiException e) {
+                log.warn("Rotation of NHI {} on {} failed, tried again later: {}", n.name(), n.target(), e.getMessage());
+            }
+        }
+        return due.size();
     }
 
     /** Ends what has expired; returns how many. */

@@ -185,6 +185,25 @@ public final class Provisioning implements KnownAccounts {
         return revocations.between(from, to, limit);
     }
 
+    /** Whether a target can rotate non-human credentials ({@link CredentialOp}). */
+    public boolean rotatesCredentials(String target) {
+        return connectors.find(target).filter(CredentialOp.class::isInstance).isPresent();
+    }
+
+    /**
+     * Gives a non-human account's credential on a target a new value and returns it, for the caller
+     * to hand to a secret sink at once.
+     *
+     * @throws ConnectorException when the target cannot, or refuses
+     */
+    public String rotateCredential(String target, String name) throws ConnectorException {
+        Connector c = connectors.find(target).orElseThrow(() -> new ConnectorException("no target '" + target + "'"));
+        if (!(c instanceof CredentialOp op)) {
+            throw new ConnectorException("target '" + target + "' cannot rotate credentials");
+        }
+        return op.rotateSecret(name);
+    }
+
     /** Operations not yet acknowledged, per target. */
     public Map<String, Long> pendingByTarget() {
         return outbox.pendingByTarget();

@@ -119,6 +119,14 @@ public final class Keycloak {
      * @return its secret
      */
     public String createRosterClient(String realm, String clientId) {
+        return createRosterClient(realm, clientId, new String[0]);
+    }
+
+    /**
+     * The same, with more realm-management roles (e.g. {@code manage-clients} for a Roster that
+     * rotates client secrets).
+     */
+    public String createRosterClient(String realm, String clientId, String... extraRoles) {
         admin("POST", "/admin/realms/" + realm + "/clients", """
             {"clientId": "%s", "enabled": true, "publicClient": false, "serviceAccountsEnabled": true,
              "standardFlowEnabled": false, "directAccessGrantsEnabled": false}""".formatted(clientId), 201);
@@ -131,7 +139,10 @@ public final class Keycloak {
         String management = admin("GET", "/admin/realms/" + realm + "/clients?clientId=realm-management", null, 200)
             .get(0).path("id").asString();
         StringBuilder roles = new StringBuilder("[");
-        for (String role : new String[] {"manage-users", "view-users", "query-groups", "view-realm"}) {
+        java.util.List<String> wanted = new java.util.ArrayList<>(java.util.List.of("manage-users", "view-users",
+            "query-groups", "view-realm"));
+        wanted.addAll(java.util.List.of(extraRoles));
+        for (String role : wanted) {
             JsonNode r = admin("GET", "/admin/realms/" + realm + "/clients/" + management + "/roles/" + role, null, 200);
             roles.append(roles.length() > 1 ? "," : "").append(JSON.writeValueAsString(r));
         }
@@ -168,6 +179,23 @@ public final class Keycloak {
             .path("id").asString();
         return admin("GET", "/admin/realms/" + realm + "/clients/" + id + "/client-secret", null, 200)
             .path("value").asString();
+    }
+
+    /** A confidential client with a service account (a workload's OAuth client); returns its secret. */
+    public String createServiceClient(String realm, String clientId) {
+        admin("POST", "/admin/realms/" + realm + "/clients", """
+            {"clientId": "%s", "enabled": true, "publicClient": false, "serviceAccountsEnabled": true,
+             "standardFlowEnabled": false, "directAccessGrantsEnabled": false}""".formatted(clientId), 201);
+        String id = admin("GET", "/admin/realms/" + realm + "/clients?clientId=" + clientId, null, 200).get(0)
+            .path("id").asString();
+        return admin("GET", "/admin/realms/" + realm + "/clients/" + id + "/client-secret", null, 200)
+            .path("value").asString();
+    }
+
+    /** The token endpoint's answer to a client-credentials grant with this secret (200 or 401). */
+    public int clientCredentialsStatus(String realm, String clientId, String secret) {
+        return formRaw("/realms/" + realm + "/protocol/openid-connect/token", Map.of("grant_type", "client_credentials",
+            "client_id", clientId, "client_secret", secret)).statusCode();
     }
 
     /** A person with a password, names and a verified e-mail (so the first sign-in asks nothing more). */

@@ -61,13 +61,15 @@ class NhiController {
     }
 
     @PostMapping("/api/v1/nhi/{id}/{action}")
-    @Operation(summary = "confirm (still needed: active again), retire, or owner (an operator gives it an owner)")
+    @Operation(summary = "confirm (still needed: active again), retire, rotate (a new secret, to the secret sink only),"
+        + " or owner (an operator gives it an owner)")
     Nhi decide(@PathVariable String id, @PathVariable String action, @RequestBody(required = false) @Nullable Decision body) {
         var me = RosterAuthentication.current();
         String note = body == null ? null : body.note();
         return switch (action.toLowerCase(Locale.ROOT)) {
             case "confirm" -> nhis.confirm(id, me, note);
             case "retire" -> nhis.retire(id, me, note);
+            case "rotate" -> nhis.rotate(id, me);
             case "owner" -> {
                 if (!me.has(org.roster.principals.Role.OPERATOR)) {
                     throw new Refused(HttpStatus.FORBIDDEN, "an operator gives an NHI its owner");

@@ -7,7 +7,11 @@ import org.roster.nhi.NonHumanIdentities;
 import org.roster.runtime.WorkerLoop;
 import org.springframework.stereotype.Component;
 
-/** Ends NHIs at their expiry: sleeps until the earliest one in the store (at most a minute). */
+/**
+ * Rotates the credentials marked for rotation (a leaver's NHIs) once their transaction is committed,
+ * and ends NHIs at their expiry: sleeps until the earliest one in the store, at most a minute, or
+ * until woken by a new rotation request.
+ */
 @Component
 class NhiExpiry extends WorkerLoop {
 
@@ -21,10 +25,22 @@ class NhiExpiry extends WorkerLoop {
         this.clock = clock;
     }
 
+    /** A leaver's NHIs may now be marked for rotation: look once their transaction is committed. */
+    @org.springframework.context.event.EventListener
+    void on(org.roster.lifecycle.IdentityTransitioned t) {
+        if (t.kind() == org.roster.lifecycle.TransitionKind.LEAVER) {
+            org.roster.store.AfterCommit.run(this::wake);
+        }
+    }
+
     @Override
     protected long pass() {
-        if (nhis.expireDue() > 0) {
+        int rotated = nhis.rotateDue();
+        if (nhis.expireDue() > 0 || rotated == 50) {
             return 0;
+        }
+        if (rotated > 0) {
+            return 60_000; // failures wait a minute before they are tried again
         }
         Instant now = clock.instant();
         return nhis.nextExpiry().map(due -> Math.max(1, Math.min(Duration.between(now, due).toMillis(),

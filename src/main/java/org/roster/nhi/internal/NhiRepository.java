@@ -44,6 +44,26 @@ public class NhiRepository {
             .params(to.name(), owner, previousOwner, ts(reviewDueAt), ts(at), id, from.name()).update() == 1;
     }
 
+    /** Marks the NHI's credential for rotation (its owner left and could have seen it). */
+    public void requestRotation(String id, Instant at) {
+        jdbc.sql("update nhi set rotate_requested_at = ? where id = ?").params(ts(at), id).update();
+    }
+
+    /** NHIs whose credential is marked for rotation, oldest request first. */
+    public List<Nhi> rotationsDue(int limit) {
+        return jdbc.sql("select * from nhi where rotate_requested_at is not null order by rotate_requested_at limit ?")
+            .param(limit).query(NhiRepository::map).list();
+    }
+
+    /** The credential was given a new value (or there is nothing to rotate): the request is done. */
+    public void rotated(String id, @Nullable Instant at) {
+        if (at == null) {
+            jdbc.sql("update nhi set rotate_requested_at = null where id = ?").param(id).update();
+        } else {
+            jdbc.sql("update nhi set rotate_requested_at = null, rotated_at = ? where id = ?").params(ts(at), id).update();
+        }
+    }
+
     public boolean exists(String target, String name) {
         return jdbc.sql("select count(*) from nhi where target = ? and name = ?").params(target, name)
             .query(Long.class).single() > 0;
@@ -125,6 +145,7 @@ public class NhiRepository {
             rs.getString("target"), rs.getString("owner"), rs.getString("acting_for"), rs.getString("purpose"),
             Nhi.State.valueOf(rs.getString("state")), rs.getString("origin"), rs.getTimestamp("created_at").toInstant(),
             rs.getString("created_by"), rs.getTimestamp("expires_at").toInstant(), rs.getString("previous_owner"),
-            instant(rs.getTimestamp("review_due_at")), rs.getTimestamp("updated_at").toInstant());
+            instant(rs.getTimestamp("review_due_at")), rs.getTimestamp("updated_at").toInstant(),
+            instant(rs.getTimestamp("rotate_requested_at")), instant(rs.getTimestamp("rotated_at")));
     }
 }

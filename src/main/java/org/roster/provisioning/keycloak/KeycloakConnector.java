@@ -42,7 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  * account alone leaves live sessions behind.
  */
 public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp,
-    DeleteOp, SessionsOp, PostureOp, org.roster.provisioning.ListOp {
+    DeleteOp, SessionsOp, PostureOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ROLE = "role:";
@@ -270,6 +270,27 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
             out.put("offlineSessionMaxLifespan (off: offline sessions never expire)", Duration.ofDays(36_500));
         }
         return out;
+    }
+
+    /**
+     * Regenerates a confidential client's secret (needs the realm-management role
+     * {@code manage-clients}); the old secret is refused by the token endpoint from then on.
+     */
+    @Override
+    public String rotateSecret(String clientId) throws ConnectorException {
+        JsonNode found = call("GET", "/clients?clientId=" + encode(clientId), null, "find client " + clientId);
+        if (!found.isArray() || found.isEmpty()) {
+            throw new ConnectorException("client " + clientId + " does not exist in realm " + settings.realm() + " on " + name);
+        }
+        String id = found.get(0).path("id").asString();
+        JsonNode made = call("POST", "/clients/" + encode(id) + "/client-secret", null, "regenerate the secret of client "
+            + clientId);
+        String value = made.path("value").asString("");
+        if (value.isEmpty()) {
+            throw new ConnectorException("regenerating the secret of client " + clientId + " on " + name
+                + " returned no value");
+        }
+        return value;
     }
 
     @Override
