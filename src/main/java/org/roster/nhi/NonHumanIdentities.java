@@ -311,6 +311,62 @@ public class NonHumanIdentities {
         return due.size();
     }
 
+    /** What a discovery found: new orphans, and declared NHIs the target no longer has. */
+    public record Discovery(String target, int seen, List<String> found, List<String> gone) {
+    }
+
+    /**
+     * Reads the target's non-human accounts. One nobody declared is added as an orphan (origin
+     * DISCOVERED; an operator gives it an owner or retires it; Roster never touches it by itself);
+     * a live NHI of a listed kind that the target no longer has is retired.
+     */
+    public Discovery discover(String target, Principal by) {
+        List<org.roster.provisioning.NonHumanListOp.NonHumanAccount> accounts;
+        try {
+            accounts = provisioning.nonHumanAccounts(target);
+        } catch (org.roster.provisioning.ConnectorException e) {
+            throw new NhiException(Why.CONFLICT, "target", e.getMessage());
+        }
+        Instant now = clock.instant();
+        List<String> found = new java.util.ArrayList<>();
+        List<String> gone = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Set<Nhi.Kind> kinds = java.util.EnumSet.noneOf(Nhi.Kind.class);
+        for (var a : accounts) {
+            names.add(a.name());
+            Nhi.Kind kind = Nhi.Kind.fromWire(a.kind()).orElse(Nhi.Kind.SERVICE_ACCOUNT);
+            kinds.add(kind);
+            tx.executeWithoutResult(s -> {
+                if (repository.exists(target, a.name())) {
+                    return;
+                }
+                Nhi n = new Nhi(UUID.randomUUID().toString(), a.name(), kind, target, null, null,
+                    a.description().isBlank() ? "found on " + target + "; nobody declared its purpose"
+                        : a.description().substring(0, Math.min(500, a.description().length())),
+                    Nhi.State.ORPHAN, "DISCOVERED", now, by.name(), now.plus(settings.maxLifetime(kind)), null, null, now,
+                    null, null);
+                repository.insert(n);
+                record(n, "NHI_DISCOVERED", by.name(), kind.wire() + " " + a.name() + " found on " + target
+                    + " with no owner: an orphan until an operator gives it one or retires it");
+                found.add(a.name());
+            });
+        }
+        for (Nhi.Kind kind : kinds.isEmpty() ? java.util.EnumSet.of(Nhi.Kind.OAUTH_CLIENT) : kinds) {
+            for (Nhi n : repository.list(null, kind, target, null, 0, 100_000)) {
+                boolean live = n.state() == Nhi.State.ACTIVE || n.state() == Nhi.State.REVIEW || n.state() == Nhi.State.ORPHAN;
+                if (live && !names.contains(n.name())) {
+                    tx.executeWithoutResult(s -> {
+                        repository.move(n.id(), n.state(), Nhi.State.RETIRED, n.owner(), n.previousOwner(), null, now);
+                        record(n, "NHI_GONE", by.name(), n.kind().wire() + " " + n.name() + " is no longer on " + target
+                            + ": retired in the inventory");
+                    });
+                    gone.add(n.name());
+                }
+            }
+        }
+        return new Discovery(target, accounts.size(), found, gone);
+    }
+
     /** Ends what has expired; returns how many. */
     public int expireDue() {
         List<Nhi> due = repository.expiredBy(clock.instant(), 200);

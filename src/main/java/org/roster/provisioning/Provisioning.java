@@ -185,6 +185,19 @@ public final class Provisioning implements KnownAccounts {
         return revocations.between(from, to, limit);
     }
 
+    /**
+     * The non-human accounts a target shows ({@link NonHumanListOp}).
+     *
+     * @throws ConnectorException when the target cannot list them, or fails
+     */
+    public List<NonHumanListOp.NonHumanAccount> nonHumanAccounts(String target) throws ConnectorException {
+        Connector c = connectors.find(target).orElseThrow(() -> new ConnectorException("no target '" + target + "'"));
+        if (!(c instanceof NonHumanListOp op)) {
+            throw new ConnectorException("target '" + target + "' cannot list non-human accounts");
+        }
+        return op.nonHumanAccounts();
+    }
+
     /** Whether a target can rotate non-human credentials ({@link CredentialOp}). */
     public boolean rotatesCredentials(String target) {
         return connectors.find(target).filter(CredentialOp.class::isInstance).isPresent();

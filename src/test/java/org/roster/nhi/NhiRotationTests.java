@@ -97,5 +97,25 @@ class NhiRotationTests {
         assertThat(third).isNotEqualTo(newSecret);
         assertThat(kc.clientCredentialsStatus(REALM, "payroll-exporter", newSecret)).isEqualTo(401);
         assertThat(kc.clientCredentialsStatus(REALM, "payroll-exporter", third)).isEqualTo(200);
+
+        // discovery: a client with a service account nobody declared is an orphan; a declared client the
+        // realm does not have is retired; Roster's own client is not an NHI to govern here
+        kc.createServiceClient(REALM, "forgotten-bot");
+        assertThat(admin.send("POST", "/api/v1/nhi", "application/json", """
+            {"name": "ghost-client", "kind": "oauth-client", "target": "sso", "owner": "K2",
+             "purpose": "a client deleted by hand", "expiresAt": "%s"}""".formatted(Instant.now().plus(Duration.ofDays(9))))
+            .status()).isEqualTo(201);
+        var discovery = admin.send("POST", "/api/v1/nhi/discover?target=sso", "application/json", "");
+        assertThat(discovery.status()).as(discovery.body()).isEqualTo(200);
+        assertThat(discovery.json().path("found").toString()).isEqualTo("[\"forgotten-bot\"]");
+        assertThat(discovery.json().path("gone").toString()).isEqualTo("[\"ghost-client\"]");
+        assertThat(admin.send("POST", "/api/v1/nhi/discover?target=sso", "application/json", "").json()
+            .path("found").isEmpty()).as("found once").isTrue();
+        var orphan = admin.get("/api/v1/nhi?target=sso&state=ORPHAN").json().path("items");
+        assertThat(orphan.size()).isEqualTo(1);
+        assertThat(orphan.get(0).path("origin").asString()).isEqualTo("DISCOVERED");
+        assertThat(admin.get("/api/v1/me/tasks").body()).contains("forgotten-bot");
+        assertThat(admin.get("/api/v1/audit?kind=NHI_ROTATED").body()).as("an orphan is never touched by itself")
+            .doesNotContain("forgotten-bot");
     }
 }

@@ -51,6 +51,13 @@ class NhiController {
         return nhis.declare(body, RosterAuthentication.current());
     }
 
+    @PostMapping("/api/v1/nhi/discover")
+    @Operation(summary = "Read a target's non-human accounts: those nobody declared become orphans, declared ones"
+        + " the target no longer has are retired")
+    NonHumanIdentities.Discovery discover(@RequestParam String target) {
+        return nhis.discover(target, RosterAuthentication.current());
+    }
+
     @GetMapping("/api/v1/nhi/{id}")
     Nhi get(@PathVariable String id) {
         return nhis.find(id).orElseThrow(() -> new NotFound("NHI", id));

@@ -108,6 +108,7 @@ public final class RouteRules {
         // non-human identities: read by those who read; declared and decided by their owner (the service
         // checks it: a person declares their own, decides those they own) or an operator
         rule(HttpMethod.GET, "/api/v1/nhi/**", READERS),
+        rule(HttpMethod.POST, "/api/v1/nhi/discover", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         anyPrincipal(HttpMethod.POST, "/api/v1/nhi"),
         anyPrincipal(HttpMethod.POST, "/api/v1/nhi/*/*"),
         // the caller: who they are, and the work waiting for them

@@ -42,7 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * account alone leaves live sessions behind.
  */
 public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp,
-    DeleteOp, SessionsOp, PostureOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp {
+    DeleteOp, SessionsOp, PostureOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
+    org.roster.provisioning.NonHumanListOp {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ROLE = "role:";
@@ -268,6 +269,25 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
             out.put("offlineSessionMaxLifespan", Duration.ofSeconds(realm.path("offlineSessionMaxLifespan").asLong(0)));
         } else {
             out.put("offlineSessionMaxLifespan (off: offline sessions never expire)", Duration.ofDays(36_500));
+        }
+        return out;
+    }
+
+    /** The realm's clients with a service account (workloads' OAuth clients), Roster's own excepted. */
+    @Override
+    public java.util.List<NonHumanAccount> nonHumanAccounts() throws ConnectorException {
+        java.util.List<NonHumanAccount> out = new java.util.ArrayList<>();
+        for (int first = 0; first < 100_000; first += 200) {
+            JsonNode page = call("GET", "/clients?first=" + first + "&max=200", null, "list clients");
+            for (JsonNode c : page) {
+                String clientId = c.path("clientId").asString("");
+                if (c.path("serviceAccountsEnabled").asBoolean(false) && !clientId.equals(settings.clientId())) {
+                    out.add(new NonHumanAccount(clientId, "oauth-client", c.path("description").asString("")));
+                }
+            }
+            if (page.size() < 200) {
+                break;
+            }
         }
         return out;
     }
