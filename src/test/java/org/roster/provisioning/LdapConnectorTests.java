@@ -24,7 +24,7 @@ class LdapConnectorTests {
     static Connector connect(TestDirectory d, LdapSettings.Disable disable) {
         return new LdapConnectorFactory().create(TargetSettings.of("directory", "ldap",
             new LdapSettings(d.url(), d.bindDn(), d.bindPassword(), d.baseDn(), null, null, disable, null, null, 2,
-                null, null, null), null));
+                null, null, null, null), null));
     }
 
     @Nested
@@ -119,7 +119,7 @@ class LdapConnectorTests {
     @Test
     void unreachableDirectoryFailsAtStartWithTheTargetNamed() {
         LdapSettings settings = new LdapSettings("ldap://127.0.0.1:1", "cn=x", "y", "dc=example,dc=com", null, null,
-            null, null, null, 1, null, null, null);
+            null, null, null, 1, null, null, null, null);
         assertThatThrownBy(() -> new LdapConnectorFactory().create(TargetSettings.of("hr-dir", "ldap", settings, null)))
             .hasMessageContaining("hr-dir").hasMessageContaining("ldap://127.0.0.1:1");
     }
@@ -127,7 +127,7 @@ class LdapConnectorTests {
     @Test
     void settingsDefaultToOpenLdapLockAndStandardSubtrees() {
         LdapSettings s = new LdapSettings("ldap://h:389", null, null, "dc=x", null, null, null, null, null, null,
-            null, null, null);
+            null, null, null, null);
         assertThat(s.peopleDn()).isEqualTo("ou=people,dc=x");
         assertThat(s.groupsDn()).isEqualTo("ou=groups,dc=x");
         assertThat(s.disable()).isEqualTo(new LdapSettings.Disable("pwdAccountLockedTime", "000001010000Z", null));

@@ -36,7 +36,7 @@ import org.roster.provisioning.UpdateOp;
  * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
  */
 public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
-    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp {
+    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp {
 
     /** Neutral account attribute → LDAP attribute. */
     private static final Map<String, String> ATTRIBUTES = Map.of(
@@ -421,6 +421,39 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             return new RetryableConnectorException(message, e);
         }
         return new ConnectorException(message, e);
+    }
+
+    /**
+     * Gives a service account under {@code services-dn} (found by {@code uid} or {@code cn}) a new
+     * random password with the Password Modify extended operation (RFC 3062), so the directory
+     * stores it hashed by its own policy; the old password stops binding at once.
+     */
+    @Override
+    public String rotateSecret(String serviceName) throws ConnectorException {
+        try {
+            com.unboundid.ldap.sdk.Filter filter = com.unboundid.ldap.sdk.Filter.createORFilter(
+                com.unboundid.ldap.sdk.Filter.createEqualityFilter("uid", serviceName),
+                com.unboundid.ldap.sdk.Filter.createEqualityFilter("cn", serviceName));
+            SearchResult found = pool.search(settings.servicesDn(), SearchScope.SUB, filter, "1.1");
+            if (found.getEntryCount() != 1) {
+                throw new ConnectorException("service account " + serviceName + " under " + settings.servicesDn() + " on "
+                    + name + ": " + found.getEntryCount() + " entries match, 1 expected");
+            }
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            var result = (com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedResult) pool.processExtendedOperation(
+                new com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest(
+                    found.getSearchEntries().get(0).getDN(), null, password));
+            if (result.getResultCode() != com.unboundid.ldap.sdk.ResultCode.SUCCESS) {
+                throw new ConnectorException("resetting the password of " + serviceName + " on " + name + ": "
+                    + result.getResultCode());
+            }
+            return password;
+        } catch (com.unboundid.ldap.sdk.LDAPException e) {
+            throw new ConnectorException("resetting the password of " + serviceName + " on " + name + ": "
+                + e.getResultCode());
+        }
     }
 
     @Override

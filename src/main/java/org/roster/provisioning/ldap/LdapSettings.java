@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param baseDn the directory's base DN
  * @param peopleDn where accounts are created (default {@code ou=people,<baseDn>})
  * @param groupsDn where groups live (default {@code ou=groups,<baseDn>})
+ * @param servicesDn where service accounts live (default {@code ou=services,<baseDn>}): the entries
+ *     whose passwords Roster rotates, found by {@code uid} or {@code cn}
  * @param disable how an account is disabled (default: set {@code pwdAccountLockedTime} to
  *     {@code 000001010000Z}, OpenLDAP's ppolicy permanent lock; remove it to enable)
  * @param createGroups create a group on first grant if it does not exist (default true)
@@ -27,7 +29,7 @@ public record LdapSettings(@Nullable String url, @Nullable String bindDn, @Nulla
                            @Nullable Disable disable, @Nullable Boolean createGroups,
                            @Nullable String emptyGroupMember, @Nullable Integer poolSize,
                            @Nullable Boolean embedded, @Nullable Integer embeddedPort,
-                           @Nullable String embeddedFile) {
+                           @Nullable String embeddedFile, @Nullable String servicesDn) {
 
     public LdapSettings {
         if (baseDn == null || baseDn.isBlank()) {
@@ -35,6 +37,7 @@ public record LdapSettings(@Nullable String url, @Nullable String bindDn, @Nulla
         }
         peopleDn = peopleDn == null ? "ou=people," + baseDn : peopleDn;
         groupsDn = groupsDn == null ? "ou=groups," + baseDn : groupsDn;
+        servicesDn = servicesDn == null ? "ou=services," + baseDn : servicesDn;
         disable = disable == null ? new Disable("pwdAccountLockedTime", "000001010000Z", null) : disable;
         createGroups = createGroups == null || createGroups;
         emptyGroupMember = emptyGroupMember == null ? "cn=nobody" : emptyGroupMember;
