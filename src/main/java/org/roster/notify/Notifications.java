@@ -57,6 +57,7 @@ public class Notifications {
     private final Principals principals;
     private final Holds holds;
     private final Provisioning provisioning;
+    private final org.roster.nhi.NonHumanIdentities nhis;
     private final AuditLog audit;
     private final NotificationSettings settings;
     private final Clock clock;
@@ -66,7 +67,8 @@ public class Notifications {
 
     public Notifications(NotificationRepository repository, Work work, Deciders deciders, Principals principals,
                          Holds holds, Provisioning provisioning, AuditLog audit, NotificationSettings settings,
-                         Clock clock, ObjectProvider<JavaMailSender> mail) {
+                         Clock clock, ObjectProvider<JavaMailSender> mail, org.roster.nhi.NonHumanIdentities nhis) {
+        this.nhis = nhis;
         this.repository = repository;
         this.work = work;
         this.deciders = deciders;
@@ -104,6 +106,14 @@ public class Notifications {
         int made = 0;
         for (AccessGrant g : work.waitingGrants()) {
             made += grant(g, now);
+        }
+        for (org.roster.nhi.Nhi n : nhis.list(null, null, null, org.roster.nhi.Nhi.State.REVIEW, 0, 500)) {
+            made += nhiReview(n, now);
+        }
+        for (org.roster.nhi.Nhi n : nhis.list(null, null, null, org.roster.nhi.Nhi.State.ORPHAN, 0, 200)) {
+            made += operators("nhi-orphan", "nhi-orphan:" + n.id(), n.kind().wire() + " " + n.name() + " on " + n.target()
+                + " has no owner" + (n.previousOwner() == null ? "" : " (" + n.previousOwner() + " left)"),
+                "/api/v1/nhi/" + n.id(), n.updatedAt(), now);
         }
         for (Hold h : holds.list(Hold.Status.OPEN, 0, 200)) {
             made += operators("hold", "hold:" + h.id(), "hold of " + h.operations() + " operation(s) for " + h.target()
@@ -176,6 +186,34 @@ public class Notifications {
                 made += add("escalated", "escalated:" + g.id() + ":" + to, MAIL, to, vars, now, now);
             }
             made += add("escalated", "escalated:" + g.id() + ":chat", CHAT, CHAT, vars, now, now);
+        }
+        return made;
+    }
+
+    /** A non-human identity waits for its (new) owner's review: they are told, reminded, and their manager told when late. */
+    private int nhiReview(org.roster.nhi.Nhi n, Instant now) {
+        if (n.owner() == null || n.reviewDueAt() == null) {
+            return 0;
+        }
+        String title = "review " + n.kind().wire() + " " + n.name() + " on " + n.target() + (n.previousOwner() == null
+            ? " after your move" : ", handed to you from " + n.previousOwner()) + ": " + n.purpose();
+        Map<String, String> vars = vars(title, n.reviewDueAt(), "its owner", "/api/v1/nhi/" + n.id());
+        String key = n.id() + ":" + n.reviewDueAt().toEpochMilli();
+        int made = 0;
+        var to = principals.emailOf(n.owner());
+        if (to.isPresent()) {
+            made += add("assigned", "nhi-assigned:" + key + ":" + to.get(), MAIL, to.get(), vars, now,
+                settings.digest() ? nextDigest(now) : now);
+            if (!now.isBefore(n.reviewDueAt().minus(settings.remindBefore())) && now.isBefore(n.reviewDueAt())) {
+                made += add("reminder", "nhi-reminder:" + key + ":" + to.get(), MAIL, to.get(), vars, now, now);
+            }
+        }
+        if (!now.isBefore(n.reviewDueAt())) {
+            java.util.List<String> managers = principals.managerOf(n.owner()).filter(principals::active)
+                .flatMap(principals::emailOf).map(java.util.List::of).orElse(settings.escalateTo());
+            for (String m : managers) {
+                made += add("escalated", "nhi-escalated:" + key + ":" + m, MAIL, m, vars, now, now);
+            }
         }
         return made;
     }

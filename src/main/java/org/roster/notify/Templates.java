@@ -13,6 +13,7 @@ final class Templates {
             case "escalated" -> "Roster: overdue decision: {title}";
             case "hold" -> "Roster: changes held for review: {title}";
             case "dead-letter" -> "Roster: an operation was given up: {title}";
+            case "nhi-orphan" -> "Roster: a non-human identity has no owner: {title}";
             case "slo" -> "Roster: a revocation is late: {title}";
             default -> "Roster: {title}";
         };
@@ -26,6 +27,7 @@ final class Templates {
                 + " manager (or as the escalation contact).\nSee: {link}\n";
             case "hold" -> "{title}\n\nNothing was sent for these changes. Approve or reject: {link}\n";
             case "dead-letter" -> "{title}\n\nRoster stopped retrying it; a person must look. See: {link}\n";
+            case "nhi-orphan" -> "{title}\n\nGive it an owner who works here, or retire it: {link}\n";
             case "slo" -> "{title}\n\nSee: {link}\n";
             default -> "{title}\n{link}\n";
         };

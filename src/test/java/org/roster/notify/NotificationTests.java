@@ -174,6 +174,24 @@ class NotificationTests {
             .doesNotContain(holdId);
     }
 
+    @Test
+    void theManagerIsToldWhenALeaversServiceAccountIsHandedToThem() {
+        Api admin = new Api("http://127.0.0.1:" + port, ADMIN);
+        hire(admin, "E310", "maud", null);
+        String nils = hire(admin, "E710", "nils", "E310");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            admin.get("/api/v1/identities/E710").json().path("state").asString().equals("ACTIVE"));
+        assertThat(admin.send("POST", "/api/v1/nhi", "application/json", """
+            {"name": "svc-nils", "kind": "service-account", "target": "directory", "owner": "E710",
+             "purpose": "nightly export", "expiresAt": "%s"}""".formatted(CLOCK.instant().plus(Duration.ofDays(10))))
+            .status()).isEqualTo(201);
+
+        admin.send("DELETE", "/scim/v2/Users/" + nils, "application/scim+json", "");
+
+        MimeMessage handed = awaitMail("maud@example.com", "a decision waits for you");
+        assertThat(GreenMailUtil.getBody(handed)).contains("svc-nils").contains("handed to you from E710");
+    }
+
     private static List<MimeMessage> mailsTo(String address) {
         return Arrays.stream(SMTP.getReceivedMessages()).filter(m -> {
             try {
