@@ -84,6 +84,18 @@ class LdapServiceRotationTests {
         assertThat(binds(url, dn, fresh)).as("the new password, from the sink").isTrue();
         assertThat(rotated.body()).doesNotContain(fresh);
         assertThat(api.get("/api/v1/audit?kind=NHI_ROTATED").body()).contains(SERVICE).doesNotContain(fresh);
+
+        // discovery: a service account nobody declared, under the services OU, is an orphan; the declared one is not
+        String forgotten = "svc-forgotten-" + UUID.randomUUID().toString().substring(0, 6);
+        try (LDAPConnection admin = new LDAPConnection(url.getHost(), url.getPort(), d.bindDn(), d.bindPassword())) {
+            admin.add(new Entry("dn: uid=" + forgotten + ",ou=services," + d.baseDn(), "objectClass: account",
+                "uid: " + forgotten, "description: reporting job of a team that left"));
+        }
+        Api.Response discovery = api.send("POST", "/api/v1/nhi/discover?target=directory", "application/json", "");
+        assertThat(discovery.status()).as(discovery.body()).isEqualTo(200);
+        assertThat(discovery.json().path("found").toString()).contains(forgotten).doesNotContain(SERVICE);
+        var orphans = api.get("/api/v1/nhi?target=directory&state=ORPHAN").json().path("items");
+        assertThat(orphans.toString()).contains(forgotten).contains("reporting job of a team that left");
     }
 
     private static boolean binds(URI url, String dn, String password) {

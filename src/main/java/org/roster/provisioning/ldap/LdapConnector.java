@@ -36,7 +36,8 @@ import org.roster.provisioning.UpdateOp;
  * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
  */
 public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
-    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp {
+    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
+    org.roster.provisioning.NonHumanListOp {
 
     /** Neutral account attribute → LDAP attribute. */
     private static final Map<String, String> ATTRIBUTES = Map.of(
@@ -421,6 +422,32 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             return new RetryableConnectorException(message, e);
         }
         return new ConnectorException(message, e);
+    }
+
+    /**
+     * The service accounts under {@code services-dn}: entries with a {@code uid} or a {@code cn}, named
+     * by it; none when the subtree does not exist.
+     */
+    @Override
+    public java.util.List<NonHumanAccount> nonHumanAccounts() throws ConnectorException {
+        java.util.List<NonHumanAccount> out = new java.util.ArrayList<>();
+        try {
+            SearchResult result = pool.search(settings.servicesDn(), SearchScope.ONE,
+                com.unboundid.ldap.sdk.Filter.createORFilter(com.unboundid.ldap.sdk.Filter.createPresenceFilter("uid"),
+                    com.unboundid.ldap.sdk.Filter.createPresenceFilter("cn")), "uid", "cn", "description");
+            for (var e : result.getSearchEntries()) {
+                String n = e.getAttributeValue("uid") != null ? e.getAttributeValue("uid") : e.getAttributeValue("cn");
+                String description = e.getAttributeValue("description");
+                out.add(new NonHumanAccount(n, "service-account", description == null ? "" : description));
+            }
+        } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
+            if (e.getResultCode() == com.unboundid.ldap.sdk.ResultCode.NO_SUCH_OBJECT) {
+                return out;
+            }
+            throw new ConnectorException("listing service accounts under " + settings.servicesDn() + " on " + name + ": "
+                + e.getResultCode());
+        }
+        return out;
     }
 
     /**
