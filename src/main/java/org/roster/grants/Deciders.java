@@ -1,7 +1,6 @@
 package org.roster.grants;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -114,8 +113,9 @@ public class Deciders {
      * when they are not among those who decide.
      *
      * @param field the field named in the refusal ({@code approver}, {@code reviewer})
+     * @return who decides (the principal among them)
      */
-    public void check(AccessGrant g, Principal p, String field, boolean request) {
+    public Who check(AccessGrant g, Principal p, String field, boolean request) {
         if (p.identity() != null && p.identity().equals(g.identity())) {
             throw new GrantException(GrantException.Why.FORBIDDEN, field,
                 "nobody decides on their own access: " + g.identity() + " is you");
@@ -129,18 +129,20 @@ public class Deciders {
             throw new GrantException(GrantException.Why.FORBIDDEN, field, g.target() + ":" + g.entitlement()
                 + " is decided by " + who.why() + ", not " + p.name());
         }
+        return who;
     }
 
-    /** Whether the principal may decide, without saying why not. */
-    public boolean may(AccessGrant g, Principal p, @Nullable List<AccessGrant.Status> waiting) {
-        if (waiting != null && !waiting.contains(g.status())) {
-            return false;
-        }
+    /** Who decides, when the principal may decide the grant now; empty when they may not. */
+    public Optional<Who> asDecider(AccessGrant g, Principal p) {
         try {
-            check(g, p, "decider", g.status() == AccessGrant.Status.REQUESTED);
-            return true;
+            return Optional.of(check(g, p, "decider", g.status() == AccessGrant.Status.REQUESTED));
         } catch (GrantException e) {
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /** Whether the principal may decide the grant now. */
+    public boolean may(AccessGrant g, Principal p) {
+        return asDecider(g, p).isPresent();
     }
 }

@@ -28,9 +28,15 @@ public class ApiTokens {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    public ApiTokens(JdbcClient jdbc, Clock clock) {
+    private final org.roster.audit.AuditLog audit;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
+
+    public ApiTokens(JdbcClient jdbc, Clock clock, org.roster.audit.AuditLog audit,
+                     org.springframework.transaction.support.TransactionTemplate tx) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.audit = audit;
+        this.tx = tx;
     }
 
     /**
@@ -160,9 +166,21 @@ public class ApiTokens {
         return csv == null ? null : List.of(csv.split(","));
     }
 
-    /** Revokes a token made through the API, with its previous value: both stop working at once. */
-    public boolean revoke(String id) {
-        return jdbc.sql("delete from api_token where origin = 'api' and id = ?").param(id).update() > 0;
+    /**
+     * Revokes a token made through the API, with its previous value: both stop working at once. The
+     * deletion and its {@code TOKEN_REVOKED} record are committed together.
+     *
+     * @return false when it was revoked meanwhile
+     */
+    public boolean revoke(Stored token, String by) {
+        return Boolean.TRUE.equals(tx.execute(s -> {
+            if (jdbc.sql("delete from api_token where origin = 'api' and id = ?").param(token.id()).update() == 0) {
+                return false;
+            }
+            audit.append(new org.roster.audit.AuditEntry(null, "TOKEN_REVOKED", org.roster.audit.AuditEntry.Stage.REQUEST,
+                by, null, "API token '" + token.name() + "' (" + token.id() + ") revoked", null));
+            return true;
+        }));
     }
 
     /**

@@ -36,6 +36,7 @@ public final class Provisioning implements KnownAccounts {
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final ProvisioningSettings settings;
     private final java.time.Clock clock;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     public Provisioning(OutboxRepository outbox, AccountRepository accounts, Connectors connectors,
                         Dispatcher dispatcher, org.roster.provisioning.internal.RevocationRepository revocations,
@@ -53,6 +54,7 @@ public final class Provisioning implements KnownAccounts {
         this.tx = tx;
         this.settings = settings;
         this.clock = clock;
+        this.meters = meters;
         for (TargetSettings t : settings.targets()) {
             if ("manual".equals(t.type())) {
                 io.micrometer.core.instrument.Gauge.builder("roster.manual.tasks.overdue",
@@ -196,6 +198,12 @@ public final class Provisioning implements KnownAccounts {
             throw new ConnectorException("target '" + target + "' cannot list non-human accounts");
         }
         return op.nonHumanAccounts();
+    }
+
+    /** Whether the target's circuit is open (nothing is sent until a probe succeeds), as its gauge says. */
+    public boolean circuitOpen(String target) {
+        var gauge = meters.find("roster.circuit.open").tag("target", target).gauge();
+        return gauge != null && gauge.value() > 0;
     }
 
     /** Whether a target can rotate non-human credentials ({@link CredentialOp}). */

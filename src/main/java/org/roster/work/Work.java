@@ -59,10 +59,11 @@ public class Work {
         int max = settings.maxTasksPerKind();
         List<Task> out = new ArrayList<>();
         for (AccessGrant g : waitingGrants()) {
-            if (out.size() >= max * 3 || !deciders.may(g, p, null)) {
-                continue;
+            if (out.size() >= max * 3) {
+                break;
             }
-            out.add(grantTask(g, deciders.of(g).why(), now));
+            // who decides is worked out once per grant: the right to decide and the task's "why" both come from it
+            deciders.asDecider(g, p).ifPresent(who -> out.add(grantTask(g, who.why(), now)));
         }
         if (p.identity() != null) {
             nhis.reviewsFor(p.identity()).stream().limit(max).forEach(n -> out.add(task("NHI_REVIEW", n.id(),

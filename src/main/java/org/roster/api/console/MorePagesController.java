@@ -40,31 +40,24 @@ class MorePagesController {
     private final PreviewRunner preview;
     private final Principals principals;
     private final ApiTokens tokens;
-    private final org.roster.audit.AuditLog auditLog;
-    private final org.springframework.transaction.support.TransactionTemplate tx;
     private final Clock clock;
     private final org.roster.grants.AccessGrants grants;
-    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final org.roster.nhi.NonHumanIdentities nhis;
     private final JsonMapper json = JsonMapper.builder().build();
 
     MorePagesController(IdentityViews identities, Provisioning provisioning, Reconciliations reconciliations,
                         AuditLog audit, PreviewRunner preview, Principals principals, ApiTokens tokens,
-                        org.springframework.transaction.support.TransactionTemplate tx, Clock clock,
-                        org.roster.grants.AccessGrants grants, io.micrometer.core.instrument.MeterRegistry meters,
-                        org.roster.nhi.NonHumanIdentities nhis) {
+                        Clock clock,
+                        org.roster.grants.AccessGrants grants, org.roster.nhi.NonHumanIdentities nhis) {
         this.nhis = nhis;
         this.grants = grants;
-        this.meters = meters;
         this.identities = identities;
         this.provisioning = provisioning;
         this.reconciliations = reconciliations;
         this.audit = audit;
-        this.auditLog = audit;
         this.preview = preview;
         this.principals = principals;
         this.tokens = tokens;
-        this.tx = tx;
         this.clock = clock;
     }
 
@@ -100,10 +93,7 @@ class MorePagesController {
         var propagation = provisioning.propagation(now.minus(Duration.ofDays(1)), now);
         model.addAttribute("propagation", propagation);
         java.util.Map<String, Boolean> circuits = new java.util.TreeMap<>();
-        propagation.forEach(t -> {
-            var gauge = meters.find("roster.circuit.open").tag("target", t.target()).gauge();
-            circuits.put(t.target(), gauge != null && gauge.value() > 0);
-        });
+        propagation.forEach(t -> circuits.put(t.target(), provisioning.circuitOpen(t.target())));
         model.addAttribute("circuits", circuits);
         model.addAttribute("posture", provisioning.posture());
         model.addAttribute("pending", provisioning.pendingByTarget());
@@ -236,13 +226,8 @@ class MorePagesController {
             flash.addFlashAttribute("refused", "only tokens made through the API are revoked here");
             return "redirect:/admin";
         }
-        tx.executeWithoutResult(s -> {
-            tokens.revoke(stored.get().id());
-            auditLog.append(new org.roster.audit.AuditEntry(null, "TOKEN_REVOKED", org.roster.audit.AuditEntry.Stage.REQUEST,
-                RosterAuthentication.current().name(), null, "API token '" + stored.get().name() + "' ("
-                + stored.get().id() + ") revoked", null));
-        });
-        flash.addFlashAttribute("done", "token " + stored.get().name() + " revoked");
+        flash.addFlashAttribute("done", tokens.revoke(stored.get(), RosterAuthentication.current().name())
+            ? "token " + stored.get().name() + " revoked" : "token " + stored.get().name() + " was revoked already");
         return "redirect:/admin";
     }
 

@@ -42,14 +42,13 @@ class PagesController {
     private final HrRecords hr;
     private final Work work;
     private final ChainStatus chain;
-    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final Clock clock;
     private final org.roster.principals.SignInSettings signIn;
     private final org.roster.api.security.LocalAdmin localAdmin;
     private final JsonMapper json = JsonMapper.builder().build();
 
     PagesController(Lifecycle lifecycle, Provisioning provisioning, Holds holds, Quarantine quarantine, HrRecords hr,
-                    Work work, ChainStatus chain, io.micrometer.core.instrument.MeterRegistry meters, Clock clock,
+                    Work work, ChainStatus chain, Clock clock,
                     org.roster.principals.SignInSettings signIn, org.roster.api.security.LocalAdmin localAdmin) {
         this.lifecycle = lifecycle;
         this.provisioning = provisioning;
@@ -58,7 +57,6 @@ class PagesController {
         this.hr = hr;
         this.work = work;
         this.chain = chain;
-        this.meters = meters;
         this.clock = clock;
         this.signIn = signIn;
         this.localAdmin = localAdmin;
@@ -98,8 +96,7 @@ class PagesController {
         Map<String, Long> dead = provisioning.deadByTarget();
         List<TargetRow> targets = new ArrayList<>();
         for (TargetPropagation t : provisioning.propagation(now.minus(Duration.ofDays(1)), now)) {
-            var gauge = meters.find("roster.circuit.open").tag("target", t.target()).gauge();
-            targets.add(new TargetRow(t.target(), gauge != null && gauge.value() > 0, pending.getOrDefault(t.target(), 0L),
+            targets.add(new TargetRow(t.target(), provisioning.circuitOpen(t.target()), pending.getOrDefault(t.target(), 0L),
                 dead.getOrDefault(t.target(), 0L), t.overdue().size(), t.slo(), t.verified(), t.breaches().size(),
                 t.failedChecks().size(), t.p50(), t.p95(), t.max()));
         }

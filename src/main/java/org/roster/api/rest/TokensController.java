@@ -170,12 +170,9 @@ class TokensController {
     @DeleteMapping("/{id}")
     @Operation(summary = "Revoke a token made through the API: it stops working at once")
     ResponseEntity<Void> revoke(@PathVariable String id, Principal principal) {
-        tx.executeWithoutResult(status -> {
-            ApiTokens.Stored stored = apiMade(id);
-            tokens.revoke(stored.id());
-            audit.append(new AuditEntry(null, "TOKEN_REVOKED", AuditEntry.Stage.REQUEST, principal.getName(), null,
-                "API token '" + stored.name() + "' (" + stored.id() + ") revoked", null));
-        });
+        if (!tokens.revoke(apiMade(id), principal.getName())) {
+            throw new NotFound("token", id);
+        }
         return ResponseEntity.noContent().build();
     }
 
