@@ -275,14 +275,7 @@ public final class WebhookEvents {
 
     /** Hex HMAC-SHA256 of {@code <timestamp>.<body>}: what a webhook sender puts after {@code sha256=}. */
     public static String sign(String secret, String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
+        return org.roster.runtime.WebhookSignature.sign(secret.getBytes(StandardCharsets.UTF_8), timestamp, body);
     }
 
     private static @Nullable String text(JsonNode event, String field) {

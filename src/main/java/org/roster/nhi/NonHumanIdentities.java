@@ -1,8 +1,10 @@
 package org.roster.nhi;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,8 +18,14 @@ import org.roster.lifecycle.LifecycleState;
 import org.roster.lifecycle.TransitionKind;
 import org.roster.nhi.NhiException.Why;
 import org.roster.nhi.internal.NhiRepository;
+import org.roster.nhi.internal.NhiSecretDelivery;
+import org.roster.plan.Operation;
+import org.roster.plan.OperationKind;
+import org.roster.plan.Plan;
+import org.roster.plan.PlanningStage;
 import org.roster.principals.Principal;
 import org.roster.principals.Role;
+import org.roster.provisioning.NonHumanOperationAcknowledged;
 import org.roster.provisioning.Provisioning;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -32,27 +40,28 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class NonHumanIdentities {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class);
+
     private final NhiRepository repository;
     private final Lifecycle lifecycle;
     private final HrRecords hr;
     private final Provisioning provisioning;
+    private final PlanningStage planning;
+    private final NhiSecretDelivery sinks;
     private final AuditLog audit;
     private final NhiSettings settings;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final @Nullable SecretSink sink;
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class);
 
     public NonHumanIdentities(NhiRepository repository, Lifecycle lifecycle, HrRecords hr, Provisioning provisioning,
-                              AuditLog audit, NhiSettings settings, TransactionTemplate tx, Clock clock,
-                              org.springframework.beans.factory.ObjectProvider<SecretSink> sinks) {
-        SecretSink given = sinks.getIfAvailable();
-        this.sink = given != null ? given : settings.secretSinkDirectory() == null ? null
-            : new org.roster.nhi.internal.FileSecretSink(settings.secretSinkDirectory());
+                              PlanningStage planning, NhiSecretDelivery sinks, AuditLog audit, NhiSettings settings,
+                              TransactionTemplate tx, Clock clock) {
         this.repository = repository;
         this.lifecycle = lifecycle;
         this.hr = hr;
         this.provisioning = provisioning;
+        this.planning = planning;
+        this.sinks = sinks;
         this.audit = audit;
         this.settings = settings;
         this.tx = tx;
@@ -113,7 +122,7 @@ public class NonHumanIdentities {
                 + settings.maxLifetime(kind).toDays() + " days, roster.nhi.max-lifetime." + kind.wire() + ")");
         }
         Nhi n = new Nhi(UUID.randomUUID().toString(), name, kind, target, owner, actingFor, purpose, Nhi.State.ACTIVE,
-            "DECLARED", now, by.name(), d.expiresAt(), null, null, now, null, null);
+            "DECLARED", now, by.name(), d.expiresAt(), null, null, now, credential(kind, null), null, null, null);
         return java.util.Objects.requireNonNull(tx.execute(s -> {
             if (repository.exists(target, name)) {
                 throw new NhiException(Why.CONFLICT, "name", "'" + name + "' on " + target + " is declared already");
@@ -169,6 +178,9 @@ public class NonHumanIdentities {
             repository.move(id, n.state(), to, n.owner(), null, null, clock.instant());
             record(n, kind, by.name(), n.kind().wire() + " " + n.name() + " on " + n.target() + " " + verb + " by " + by.name()
                 + (note == null || note.isBlank() ? "" : ": " + note));
+            if (to == Nhi.State.RETIRED) {
+                takeOutOfUse(n, "retired by " + by.name(), "nhi-" + n.id(), clock.instant(), false, by.name());
+            }
             return repository.find(id).orElseThrow();
         }));
     }
@@ -207,8 +219,9 @@ public class NonHumanIdentities {
                     continue; // ended below, with the person it acts for
                 }
                 if (n.kind() != Nhi.Kind.WORKLOAD && n.kind() != Nhi.Kind.AI_AGENT) {
-                    // the leaver could have seen its secret: a new one, once this transaction is committed
-                    repository.requestRotation(n.id(), now);
+                    // the leaver could have seen its secret: a new one, queued with the leaver's own revocations
+                    planRotation(n, "its owner " + t.employeeNumber() + " left and could have seen it", t.hrEventId(),
+                        t.receivedAt(), true, t.actor());
                 }
                 if (heir != null) {
                     repository.move(n.id(), n.state(), Nhi.State.REVIEW, heir, t.employeeNumber(),
@@ -226,6 +239,8 @@ public class NonHumanIdentities {
                 repository.move(n.id(), n.state(), Nhi.State.RETIRED, n.owner(), n.previousOwner(), null, now);
                 record(n, "NHI_ENDED", "roster", "ai-agent " + n.name() + " on " + n.target() + " ended: "
                     + t.employeeNumber() + ", whom it acted for, left");
+                takeOutOfUse(n, t.employeeNumber() + ", whom it acted for, left", t.hrEventId(), t.receivedAt(), true,
+                    t.actor());
             }
         } else if (t.kind() == TransitionKind.MOVER || t.kind() == TransitionKind.CONVERSION) {
             for (Nhi n : repository.ownedBy(t.employeeNumber())) {
@@ -240,75 +255,149 @@ public class NonHumanIdentities {
     }
 
     /**
-     * Gives the NHI's credential a new value on its target, delivered only to the secret sink; the
-     * owner or an operator asks for it. The audit records that it happened, by whom, for which NHI.
+     * Queues a new value for the NHI's credential on its target, delivered only to the secret sink;
+     * the owner or an operator asks for it. The audit records that it happened, by whom, for which NHI.
      */
     public Nhi rotate(String id, Principal by) {
-        Nhi n = repository.find(id).orElseThrow(() -> new NhiException(Why.NOT_FOUND, "id", "no NHI " + id));
-        boolean owner = n.owner() != null && n.owner().equals(by.identity());
-        if (!owner && !by.has(Role.OPERATOR)) {
-            throw new NhiException(Why.FORBIDDEN, "owner", "NHI " + n.name() + " is rotated by its owner " + n.owner()
-                + " or an operator, not " + by.name());
-        }
-        rotateNow(n, by.name());
-        return repository.find(id).orElseThrow();
+        return java.util.Objects.requireNonNull(tx.execute(s -> {
+            Nhi n = repository.find(id).orElseThrow(() -> new NhiException(Why.NOT_FOUND, "id", "no NHI " + id));
+            boolean owner = n.owner() != null && n.owner().equals(by.identity());
+            if (!owner && !by.has(Role.OPERATOR)) {
+                throw new NhiException(Why.FORBIDDEN, "owner", "NHI " + n.name() + " is rotated by its owner " + n.owner()
+                    + " or an operator, not " + by.name());
+            }
+            if (n.state() == Nhi.State.EXPIRED || n.state() == Nhi.State.RETIRED) {
+                throw new NhiException(Why.CONFLICT, "state", "NHI " + n.name() + " is " + n.state());
+            }
+            String unable = cannotRotate(n);
+            if (unable != null) {
+                throw new NhiException(Why.CONFLICT, unable.startsWith("no secret sink") ? "sink" : "target", unable);
+            }
+            planRotation(n, "asked by " + by.name(), "nhi-" + n.id(), clock.instant(), false, by.name());
+            return repository.find(id).orElseThrow();
+        }));
     }
 
-    private void rotateNow(Nhi n, String actor) {
-        if (sink == null) {
-            throw new NhiException(Why.CONFLICT, "secretSink", "no secret sink is configured (roster.nhi.secret-sink-directory):"
-                + " a new secret would have nowhere to go");
+    /** Why the NHI's credential cannot be rotated by Roster, or null when it can. */
+    private @Nullable String cannotRotate(Nhi n) {
+        if (n.credential() == null) {
+            return "a " + n.kind().wire() + " holds no credential Roster rotates";
         }
-        if (!provisioning.rotatesCredentials(n.target())) {
-            throw new NhiException(Why.CONFLICT, "target", "target '" + n.target() + "' cannot rotate credentials");
+        if (!sinks.available()) {
+            return "no secret sink is configured (roster.nhi.sink): a new secret would have nowhere to go";
         }
-        String secret;
-        try {
-            secret = provisioning.rotateCredential(n.target(), n.name());
-        } catch (org.roster.provisioning.ConnectorException e) {
-            throw new NhiException(Why.CONFLICT, "target", "rotating " + n.name() + " on " + n.target() + " failed: "
-                + e.getMessage());
+        if (!provisioning.supports(n.target(), OperationKind.NHI_ROTATE)) {
+            return "target '" + n.target() + "' cannot rotate credentials";
         }
-        try {
-            sink.deliver(n, secret);
-        } catch (java.io.IOException e) {
-            // the target has the new secret and nobody else does: say so loudly, and keep the request open
-            tx.executeWithoutResult(s -> record(n, "NHI_ROTATION_UNDELIVERED", actor, n.kind().wire() + " " + n.name()
-                + " on " + n.target() + ": rotated, but the new secret could not be written to the sink ("
-                + e.getClass().getSimpleName() + "); rotate again once the sink works"));
-            throw new NhiException(Why.CONFLICT, "secretSink", "the new secret could not be delivered: " + e.getMessage());
-        }
-        Instant at = clock.instant();
-        tx.executeWithoutResult(s -> {
-            repository.rotated(n.id(), at);
-            record(n, "NHI_ROTATED", actor, "credential of " + n.kind().wire() + " " + n.name() + " on " + n.target()
-                + " rotated by " + actor + "; the new value went to the secret sink only");
-        });
+        return null;
     }
 
     /**
-     * Rotates what is marked for rotation (a leaver's NHIs); returns how many were tried. A target
-     * that cannot rotate, or no sink, is recorded once and the request closed; a failure is retried.
+     * Queues a rotation through the planner (guard, outbox, dispatcher, audit); where it cannot be
+     * done, records that it is needed by hand. In the caller's transaction.
      */
-    public int rotateDue() {
-        List<Nhi> due = repository.rotationsDue(50);
-        for (Nhi n : due) {
-            if (sink == null || !provisioning.rotatesCredentials(n.target())) {
-                tx.executeWithoutResult(s -> {
-                    repository.rotated(n.id(), null);
-                    record(n, "NHI_ROTATION_UNAVAILABLE", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
-                        + ": its owner left, but " + (sink == null ? "no secret sink is configured"
-                        : "the target cannot rotate credentials") + ": rotate it by hand");
-                });
-                continue;
+    private void planRotation(Nhi n, String why, String correlationId, Instant receivedAt, boolean priority, String actor) {
+        String unable = cannotRotate(n);
+        if (unable != null) {
+            record(n, "NHI_ROTATION_UNAVAILABLE", actor, correlationId, n.kind().wire() + " " + n.name() + " on "
+                + n.target() + " needs a new credential (" + why + "), but " + unable + ": rotate it by hand");
+            return;
+        }
+        submit(n, OperationKind.NHI_ROTATE, "rotate the credential of " + n.name() + ": " + why, correlationId,
+            receivedAt, priority, actor);
+        repository.rotationPlanned(n.id(), clock.instant());
+    }
+
+    /**
+     * An expired or retired NHI is disabled on its target, and deleted there after
+     * {@code roster.nhi.delete-after}. Never one that nobody ever owned (found by discovery): an
+     * orphan finding is reported, not acted on.
+     */
+    private void takeOutOfUse(Nhi n, String why, String correlationId, Instant receivedAt, boolean priority,
+                              String actor) {
+        if (n.owner() == null && n.previousOwner() == null && "DISCOVERED".equals(n.origin())) {
+            record(n, "NHI_LEFT_ALONE", actor, correlationId, n.kind().wire() + " " + n.name() + " on " + n.target()
+                + " ended in the inventory only (" + why + "): nobody ever owned it, and Roster never touches an orphan"
+                + " finding on its target");
+            return;
+        }
+        if (!provisioning.supports(n.target(), OperationKind.NHI_DISABLE)) {
+            record(n, "NHI_DISABLE_UNAVAILABLE", actor, correlationId, n.kind().wire() + " " + n.name() + " on "
+                + n.target() + " ended (" + why + "), but target '" + n.target() + "' cannot disable it: do it by hand");
+            return;
+        }
+        submit(n, OperationKind.NHI_DISABLE, "disable " + n.name() + ": " + why, correlationId, receivedAt, priority, actor);
+        repository.deleteAfter(n.id(), clock.instant().plus(settings.deleteAfter()));
+    }
+
+    private void submit(Nhi n, OperationKind kind, String reason, String correlationId, Instant receivedAt,
+                        boolean priority, String actor) {
+        Operation op = new Operation(n.target(), n.operationKey(), kind, Map.of("name", n.name(), "kind", n.kind().wire()),
+            null, reason, priority);
+        planning.submit(new Plan(n.operationKey(), correlationId, receivedAt, clock.instant(), "nhi", List.of(op), "nhi"),
+            actor);
+    }
+
+    /** A target acknowledged an operation on an NHI: the inventory says so, in the same transaction. */
+    @EventListener
+    void on(NonHumanOperationAcknowledged done) {
+        String key = done.operation().identity();
+        Optional<Nhi> found = key.startsWith("nhi:") ? repository.find(key.substring(4)) : Optional.empty();
+        if (found.isEmpty()) {
+            return;
+        }
+        Nhi n = found.get();
+        String what = n.kind().wire() + " " + n.name() + " on " + n.target();
+        switch (done.operation().kind()) {
+            case NHI_ROTATE -> {
+                repository.rotated(n.id(), done.at());
+                record(n, "NHI_ROTATED", "roster", done.correlationId(), "credential of " + what + " rotated ("
+                    + done.operation().reason() + "); the new value went to the secret sink only");
             }
-            try {
-                rotateNow(n, "roster");
-            } catch (NhiException e) {
-                log.warn("Rotation of NHI {} on {} failed, tried again later: {}", n.name(), n.target(), e.getMessage());
+            case NHI_DISABLE -> {
+                repository.disabled(n.id(), done.at());
+                record(n, "NHI_DISABLED", "roster", done.correlationId(), what + " disabled on its target ("
+                    + done.operation().reason() + ")" + (n.deleteAfter() == null ? "" : "; deleted there after "
+                    + n.deleteAfter()));
+            }
+            case NHI_DELETE -> {
+                repository.deleted(n.id(), done.at());
+                record(n, "NHI_DELETED", "roster", done.correlationId(), what + " deleted on its target");
+            }
+            default -> {
+                // not an NHI operation
             }
         }
-        return due.size();
+    }
+
+    /**
+     * Rotates the credentials older than their kind's {@code roster.nhi.max-credential-age} (counted
+     * from the last rotation, else from when the target says it was made, else from the declaration),
+     * of owned NHIs on targets that can rotate; returns how many were queued.
+     */
+    public int rotateByAge() {
+        if (!sinks.available()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        int planned = 0;
+        for (Nhi.Kind kind : Nhi.Kind.values()) {
+            if (Nhi.Credential.kindFor(kind) == null) {
+                continue;
+            }
+            Duration max = settings.maxCredentialAge(kind);
+            for (Nhi n : repository.credentialsOlderThan(kind, now.minus(max), now.minus(Duration.ofDays(1)), 200)) {
+                if (cannotRotate(n) != null) {
+                    continue;
+                }
+                Nhi.Credential c = java.util.Objects.requireNonNull(n.credential());
+                Instant since = c.since() != null ? c.since() : n.createdAt();
+                tx.executeWithoutResult(s -> planRotation(n, "its " + c.kind() + " is older than " + max.toDays()
+                    + " days (since " + since + ")", "nhi-" + n.id(), now, false, "roster"));
+                planned++;
+            }
+        }
+        return planned;
     }
 
     /** What a discovery found: new orphans, and declared NHIs the target no longer has. */
@@ -321,6 +410,23 @@ public class NonHumanIdentities {
      * a live NHI of a listed kind that the target no longer has is retired.
      */
     public Discovery discover(String target, Principal by) {
+        return discover(target, by.name());
+    }
+
+    /** Discovery on every target that can list its non-human accounts (the schedule); a failing target is logged. */
+    public List<Discovery> discoverAll() {
+        List<Discovery> out = new java.util.ArrayList<>();
+        for (String target : provisioning.nonHumanListers()) {
+            try {
+                out.add(discover(target, "roster"));
+            } catch (NhiException e) {
+                log.warn("NHI discovery on {} failed: {}", target, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private Discovery discover(String target, String by) {
         List<org.roster.provisioning.NonHumanListOp.NonHumanAccount> accounts;
         try {
             accounts = provisioning.nonHumanAccounts(target);
@@ -337,16 +443,20 @@ public class NonHumanIdentities {
             Nhi.Kind kind = Nhi.Kind.fromWire(a.kind()).orElse(Nhi.Kind.SERVICE_ACCOUNT);
             kinds.add(kind);
             tx.executeWithoutResult(s -> {
-                if (repository.exists(target, a.name())) {
+                Optional<Nhi> known = repository.find(target, a.name());
+                if (known.isPresent()) {
+                    if (a.credentialCreatedAt() != null && known.get().credential() != null) {
+                        repository.credentialCreated(known.get().id(), a.credentialCreatedAt());
+                    }
                     return;
                 }
                 Nhi n = new Nhi(UUID.randomUUID().toString(), a.name(), kind, target, null, null,
                     a.description().isBlank() ? "found on " + target + "; nobody declared its purpose"
                         : a.description().substring(0, Math.min(500, a.description().length())),
-                    Nhi.State.ORPHAN, "DISCOVERED", now, by.name(), now.plus(settings.maxLifetime(kind)), null, null, now,
-                    null, null);
+                    Nhi.State.ORPHAN, "DISCOVERED", now, by, now.plus(settings.maxLifetime(kind)), null, null, now,
+                    credential(kind, a.credentialCreatedAt()), null, null, null);
                 repository.insert(n);
-                record(n, "NHI_DISCOVERED", by.name(), kind.wire() + " " + a.name() + " found on " + target
+                record(n, "NHI_DISCOVERED", by, kind.wire() + " " + a.name() + " found on " + target
                     + " with no owner: an orphan until an operator gives it one or retires it");
                 found.add(a.name());
             });
@@ -357,7 +467,7 @@ public class NonHumanIdentities {
                 if (live && !names.contains(n.name())) {
                     tx.executeWithoutResult(s -> {
                         repository.move(n.id(), n.state(), Nhi.State.RETIRED, n.owner(), n.previousOwner(), null, now);
-                        record(n, "NHI_GONE", by.name(), n.kind().wire() + " " + n.name() + " is no longer on " + target
+                        record(n, "NHI_GONE", by, n.kind().wire() + " " + n.name() + " is no longer on " + target
                             + ": retired in the inventory");
                     });
                     gone.add(n.name());
@@ -376,14 +486,30 @@ public class NonHumanIdentities {
                         clock.instant())) {
                     record(n, "NHI_EXPIRED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
                         + " expired at " + n.expiresAt());
+                    takeOutOfUse(n, "it expired at " + n.expiresAt(), "nhi-" + n.id(), clock.instant(), false, "roster");
                 }
             });
         }
         return due.size();
     }
 
-    public Optional<Instant> nextExpiry() {
-        return repository.nextExpiry();
+    /** Deletes on their targets the ended NHIs whose grace period is over; returns how many were queued. */
+    public int deleteDue() {
+        List<Nhi> due = repository.deletionsDue(clock.instant(), 200);
+        for (Nhi n : due) {
+            tx.executeWithoutResult(s -> {
+                repository.deleteAfter(n.id(), null);
+                submit(n, OperationKind.NHI_DELETE, "delete " + n.name() + ": " + n.state().name().toLowerCase(Locale.ROOT)
+                    + (n.disabledAt() == null ? "" : ", disabled since " + n.disabledAt()), "nhi-" + n.id(),
+                    clock.instant(), false, "roster");
+            });
+        }
+        return due.size();
+    }
+
+    /** When the next expiry or deletion falls due. */
+    public Optional<Instant> nextDue() {
+        return repository.nextDue();
     }
 
     private boolean active(String employeeNumber) {
@@ -392,7 +518,16 @@ public class NonHumanIdentities {
     }
 
     private void record(Nhi n, String kind, String actor, String detail) {
-        audit.append(new AuditEntry(n.owner(), kind, AuditEntry.Stage.DECISION, actor, n.target(), detail, "nhi-" + n.id()));
+        record(n, kind, actor, "nhi-" + n.id(), detail);
+    }
+
+    private void record(Nhi n, String kind, String actor, String correlationId, String detail) {
+        audit.append(new AuditEntry(n.owner(), kind, AuditEntry.Stage.DECISION, actor, n.target(), detail, correlationId));
+    }
+
+    private static Nhi.@Nullable Credential credential(Nhi.Kind kind, @Nullable Instant createdAt) {
+        String c = Nhi.Credential.kindFor(kind);
+        return c == null ? null : new Nhi.Credential(c, createdAt, null, null, null);
     }
 
     private static String required(String field, @Nullable String value) {

@@ -133,7 +133,7 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
     }
 
     private static long disables(List<Operation> ops) {
-        return ops.stream().filter(o -> o.kind() == OperationKind.DISABLE || o.kind() == OperationKind.DELETE).count();
+        return ops.stream().filter(o -> o.kind().removesAccess()).count();
     }
 
     /** A batch of HR changes being applied on this thread, and the staged hold per target it has filled so far. */

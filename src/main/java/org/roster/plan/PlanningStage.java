@@ -189,18 +189,35 @@ public final class PlanningStage {
         Plan plan = holds.admit(c.plan(), in.actor());
         Preview.observe(c.plan(), plan, c.conflicts().values().stream()
             .flatMap(conflict -> conflict.additions().operations().stream()).toList());
+        publish(plan);
+        int withheld = c.conflicts().values().stream().mapToInt(conflict -> conflict.additions().operations().size()).sum();
+        return new Replanned(c.plan().operations().size() + withheld, plan.operations().size());
+    }
+
+    /**
+     * A plan made outside HR and policy (a non-human identity's rotation, disable or delete): through
+     * the safety guard, audited and published to provisioning like any other, in the caller's
+     * transaction.
+     *
+     * @return how many of its operations go now (the rest are held by the guard)
+     */
+    public int submit(Plan plan, String actor) {
+        Plan admitted = holds.admit(plan, actor);
+        publish(admitted);
+        return admitted.operations().size();
+    }
+
+    private void publish(Plan plan) {
         if (!plan.operations().isEmpty()) {
             // One record per plan, listing every operation in order with its reason.
-            audit.append(new AuditEntry(in.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
+            audit.append(new AuditEntry(plan.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
                 plan.operations().stream().map(Operation::target).distinct().count() == 1
                     ? plan.operations().get(0).target() : null,
                 plan.operations().size() + " operation(s): " + plan.operations().stream()
                     .map(op -> op.describe() + " (" + op.reason() + ")").collect(Collectors.joining("; ")),
-                in.correlationId()));
+                plan.correlationId()));
         }
         events.publishEvent(plan);
-        int withheld = c.conflicts().values().stream().mapToInt(conflict -> conflict.additions().operations().size()).sum();
-        return new Replanned(c.plan().operations().size() + withheld, plan.operations().size());
     }
 
     /** A segregation-of-duties conflict on one target: the additions withheld, and why. */

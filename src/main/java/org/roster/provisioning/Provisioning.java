@@ -194,7 +194,7 @@ public final class Provisioning implements KnownAccounts {
      */
     public List<NonHumanListOp.NonHumanAccount> nonHumanAccounts(String target) throws ConnectorException {
         Connector c = connectors.find(target).orElseThrow(() -> new ConnectorException("no target '" + target + "'"));
-        if (!(c instanceof NonHumanListOp op)) {
+        if (!(c instanceof NonHumanListOp op) || !op.listsNonHumans()) {
             throw new ConnectorException("target '" + target + "' cannot list non-human accounts");
         }
         return op.nonHumanAccounts();
@@ -206,23 +206,23 @@ public final class Provisioning implements KnownAccounts {
         return gauge != null && gauge.value() > 0;
     }
 
-    /** Whether a target can rotate non-human credentials ({@link CredentialOp}). */
-    public boolean rotatesCredentials(String target) {
-        return connectors.find(target).filter(CredentialOp.class::isInstance).isPresent();
+    /**
+     * Whether a target can carry out an operation on a non-human account: {@code NHI_ROTATE} needs
+     * {@link CredentialOp}, {@code NHI_DISABLE} and {@code NHI_DELETE} need {@link NonHumanAccountOp}.
+     */
+    public boolean supports(String target, OperationKind kind) {
+        Class<?> needed = switch (kind) {
+            case NHI_ROTATE -> CredentialOp.class;
+            case NHI_DISABLE, NHI_DELETE -> NonHumanAccountOp.class;
+            default -> Connector.class;
+        };
+        return connectors.find(target).filter(needed::isInstance).isPresent();
     }
 
-    /**
-     * Gives a non-human account's credential on a target a new value and returns it, for the caller
-     * to hand to a secret sink at once.
-     *
-     * @throws ConnectorException when the target cannot, or refuses
-     */
-    public String rotateCredential(String target, String name) throws ConnectorException {
-        Connector c = connectors.find(target).orElseThrow(() -> new ConnectorException("no target '" + target + "'"));
-        if (!(c instanceof CredentialOp op)) {
-            throw new ConnectorException("target '" + target + "' cannot rotate credentials");
-        }
-        return op.rotateSecret(name);
+    /** The targets that can list their non-human accounts, as configured. */
+    public List<String> nonHumanListers() {
+        return connectors.names().stream().sorted()
+            .filter(n -> connectors.find(n).orElseThrow() instanceof NonHumanListOp op && op.listsNonHumans()).toList();
     }
 
     /** Operations not yet acknowledged, per target. */
@@ -330,8 +330,7 @@ public final class Provisioning implements KnownAccounts {
 
     @Override
     public long disablesSince(String target, String source, java.time.Instant since) {
-        return outbox.countSince(target, source, OperationKind.DISABLE, since)
-            + outbox.countSince(target, source, OperationKind.DELETE, since);
+        return outbox.countRemovalsSince(target, source, since);
     }
 
     public List<AccountSnapshot> acknowledgedAccounts(String identity) {

@@ -27,7 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Against a real OpenLDAP: a service account's password is reset through the Password Modify
  * extended operation when its owner asks; the old password no longer binds, the new one (read from
- * the secret sink) does.
+ * the secret sinks: an owner-only file and a signed webhook) does. A sink that fails the first time
+ * leaves the rotation to be retried, which rotates again: no value is lost. Retired, the account's
+ * password is removed (no bind works), and after the grace period the entry is deleted.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
@@ -38,6 +40,37 @@ class LdapServiceRotationTests {
     static final Path SINK = Path.of("target", "nhi-sink-" + UUID.randomUUID());
     static final String SERVICE = "svc-backup-" + UUID.randomUUID().toString().substring(0, 6);
     static final String OLD = "old-password-0123456789";
+    static final String SINK_KEY = "sink-signing-key-0123456789-0123456789";
+    /** The webhook sink: answers 503 to its first delivery, then takes them, checking each signature. */
+    static final com.sun.net.httpserver.HttpServer RECEIVER;
+    static final java.util.List<String> DELIVERED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final java.util.concurrent.atomic.AtomicInteger CALLS = new java.util.concurrent.atomic.AtomicInteger();
+
+    static {
+        try {
+            RECEIVER = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        RECEIVER.createContext("/secrets", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            String timestamp = exchange.getRequestHeaders().getFirst("X-Roster-Timestamp");
+            String expected = "sha256=" + org.roster.runtime.WebhookSignature.sign(
+                SINK_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8), timestamp, body);
+            int status;
+            if (!expected.equals(exchange.getRequestHeaders().getFirst("X-Roster-Signature"))) {
+                status = 401;
+            } else if (CALLS.incrementAndGet() == 1) {
+                status = 503;
+            } else {
+                DELIVERED.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                status = 204;
+            }
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        RECEIVER.start();
+    }
 
     @DynamicPropertySource
     static void directory(DynamicPropertyRegistry r) {
@@ -45,7 +78,10 @@ class LdapServiceRotationTests {
         String store = Databases.freshH2FileUrl("ldap-rotation");
         r.add("roster.store.url", () -> store);
         TestTargets.ldapDirectory(r, d);
-        r.add("roster.nhi.secret-sink-directory", () -> SINK.toAbsolutePath().toString());
+        r.add("roster.nhi.sink.directory", () -> SINK.toAbsolutePath().toString());
+        r.add("roster.nhi.sink.url", () -> "http://127.0.0.1:" + RECEIVER.getAddress().getPort() + "/secrets");
+        r.add("roster.nhi.sink.secret", () -> SINK_KEY);
+        r.add("roster.nhi.delete-after", () -> "PT3S");
         r.add("roster.policy.rules[0].name", () -> "account");
         r.add("roster.policy.rules[0].when", () -> "true");
         r.add("roster.policy.rules[0].grants[0].target", () -> "directory");
@@ -78,12 +114,24 @@ class LdapServiceRotationTests {
 
         Api.Response rotated = api.send("POST", "/api/v1/nhi/" + id + "/rotate", "application/json", "{}");
 
-        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
-        String fresh = Files.readString(SINK.resolve("directory").resolve(SERVICE));
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !DELIVERED.isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            !api.get("/api/v1/nhi/" + id).json().path("credential").path("rotatedAt").isNull());
+        var event = new tools.jackson.databind.ObjectMapper().readTree(DELIVERED.get(0));
+        String fresh = event.path("secret").asString();
+        assertThat(event.path("name").asString()).isEqualTo(SERVICE);
+        assertThat(event.path("type").asString()).isEqualTo("nhi.credential.rotated");
+        assertThat(Files.readString(SINK.resolve("directory").resolve(SERVICE))).as("both sinks hold the value")
+            .isEqualTo(fresh);
         assertThat(binds(url, dn, OLD)).as("the old password").isFalse();
-        assertThat(binds(url, dn, fresh)).as("the new password, from the sink").isTrue();
+        assertThat(binds(url, dn, fresh)).as("the new password, from the sinks").isTrue();
+        assertThat(CALLS.get()).as("the first delivery failed and the rotation was retried").isEqualTo(2);
+        assertThat(api.get("/api/v1/audit?kind=OPERATION_RETRY").body()).contains("NHI_ROTATE directory")
+            .contains("could not be delivered").doesNotContain(fresh);
         assertThat(rotated.body()).doesNotContain(fresh);
         assertThat(api.get("/api/v1/audit?kind=NHI_ROTATED").body()).contains(SERVICE).doesNotContain(fresh);
+        assertThat(api.get("/api/v1/audit?size=500").body()).doesNotContain(fresh);
 
         // discovery: a service account nobody declared, under the services OU, is an orphan; the declared one is not
         String forgotten = "svc-forgotten-" + UUID.randomUUID().toString().substring(0, 6);
@@ -96,6 +144,24 @@ class LdapServiceRotationTests {
         assertThat(discovery.json().path("found").toString()).contains(forgotten).doesNotContain(SERVICE);
         var orphans = api.get("/api/v1/nhi?target=directory&state=ORPHAN").json().path("items");
         assertThat(orphans.toString()).contains(forgotten).contains("reporting job of a team that left");
+
+        // retired: its password is removed at once, and the entry deleted after the grace period
+        assertThat(api.send("POST", "/api/v1/nhi/" + id + "/retire", "application/json", "{}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !binds(url, dn, fresh));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (LDAPConnection admin = new LDAPConnection(url.getHost(), url.getPort(), d.bindDn(), d.bindPassword())) {
+                return admin.getEntry(dn) == null;
+            }
+        });
+        // an orphan nobody ever owned is ended in the inventory only, never on the directory
+        String orphanId = java.util.stream.StreamSupport.stream(orphans.spliterator(), false)
+            .filter(o -> o.path("name").asString().equals(forgotten)).findFirst().orElseThrow().path("id").asString();
+        assertThat(api.send("POST", "/api/v1/nhi/" + orphanId + "/retire", "application/json", "{}").status())
+            .isEqualTo(200);
+        assertThat(api.get("/api/v1/audit?kind=NHI_LEFT_ALONE").body()).contains(forgotten);
+        try (LDAPConnection admin = new LDAPConnection(url.getHost(), url.getPort(), d.bindDn(), d.bindPassword())) {
+            assertThat(admin.getEntry("uid=" + forgotten + ",ou=services," + d.baseDn())).isNotNull();
+        }
     }
 
     private static boolean binds(URI url, String dn, String password) {

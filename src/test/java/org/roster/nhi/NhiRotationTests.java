@@ -22,7 +22,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * Against a real Keycloak: an OAuth client owned by a person who leaves is handed to their manager,
  * and its secret is rotated at once; the old secret is refused by Keycloak's token endpoint, the new
  * one, read from the secret sink (an owner-only file), works; the audit says a rotation happened and
- * never holds the value.
+ * never holds the value. Each change is an outbox operation, timed from the HR change. A retired
+ * client is disabled on Keycloak (no token for it) and deleted after the grace period.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
@@ -50,7 +51,8 @@ class NhiRotationTests {
         r.add("roster.provisioning.targets[0].keycloak.realm", () -> REALM);
         r.add("roster.provisioning.targets[0].keycloak.client-id", () -> "roster");
         r.add("roster.provisioning.targets[0].keycloak.client-secret", () -> roster);
-        r.add("roster.nhi.secret-sink-directory", () -> SINK.toAbsolutePath().toString());
+        r.add("roster.nhi.sink.directory", () -> SINK.toAbsolutePath().toString());
+        r.add("roster.nhi.delete-after", () -> "PT3S");
     }
 
     @LocalServerPort
@@ -81,18 +83,25 @@ class NhiRotationTests {
         assertThat(kc.clientCredentialsStatus(REALM, "payroll-exporter", oldSecret)).as("the old secret").isEqualTo(401);
         assertThat(kc.clientCredentialsStatus(REALM, "payroll-exporter", newSecret)).as("the new secret").isEqualTo(200);
 
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            !admin.get("/api/v1/nhi/" + id).json().path("credential").path("rotatedAt").isNull());
         var nhi = admin.get("/api/v1/nhi/" + id).json();
         assertThat(nhi.path("owner").asString()).isEqualTo("K2");
         assertThat(nhi.path("state").asString()).isEqualTo("REVIEW");
-        assertThat(nhi.path("rotatedAt").isNull()).isFalse();
+        assertThat(nhi.path("credential").path("kind").asString()).isEqualTo("client-secret");
+        assertThat(nhi.path("credential").path("rotationPlannedAt").isNull()).isTrue();
         String audit = admin.get("/api/v1/audit?kind=NHI_ROTATED").body();
-        assertThat(audit).contains("payroll-exporter").contains("rotated by roster");
+        assertThat(audit).contains("payroll-exporter").contains("its owner K1 left");
+        // an operation like any other: acknowledged by the target, timed from the leaver's HR change
+        assertThat(admin.get("/api/v1/audit?kind=OPERATION_ACKED").body()).contains("NHI_ROTATE sso")
+            .contains("after the HR change was received");
         assertThat(admin.get("/api/v1/audit?size=500").body()).doesNotContain(newSecret).doesNotContain(oldSecret);
         assertThat(admin.get("/api/v1/nhi/" + id).body()).doesNotContain(newSecret);
 
         // the new owner rotates again by hand: the file changes, the previous value stops working
         Api.Response again = admin.send("POST", "/api/v1/nhi/" + id + "/rotate", "application/json", "{}");
-        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.status()).as(again.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.readString(file).equals(newSecret));
         String third = Files.readString(file);
         assertThat(third).isNotEqualTo(newSecret);
         assertThat(kc.clientCredentialsStatus(REALM, "payroll-exporter", newSecret)).isEqualTo(401);
@@ -117,5 +126,17 @@ class NhiRotationTests {
         assertThat(admin.get("/api/v1/me/tasks").body()).contains("forgotten-bot");
         assertThat(admin.get("/api/v1/audit?kind=NHI_ROTATED").body()).as("an orphan is never touched by itself")
             .doesNotContain("forgotten-bot");
+
+        // retired: disabled on Keycloak at once (no token for it any more), deleted after the grace period
+        assertThat(admin.send("POST", "/api/v1/nhi/" + id + "/retire", "application/json", "{\"note\": \"replaced\"}")
+            .status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            !kc.client(REALM, "payroll-exporter").path("enabled").asBoolean(true));
+        assertThat(kc.clientCredentialsStatus(REALM, "payroll-exporter", third)).as("a disabled client").isNotEqualTo(200);
+        assertThat(admin.get("/api/v1/audit?kind=NHI_DISABLED").body()).contains("payroll-exporter");
+        await().atMost(Duration.ofSeconds(30)).until(() -> kc.client(REALM, "payroll-exporter") == null);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            !admin.get("/api/v1/nhi/" + id).json().path("deletedAt").isNull());
+        assertThat(admin.get("/api/v1/audit?kind=NHI_DELETED").body()).contains("payroll-exporter");
     }
 }

@@ -34,12 +34,61 @@ class ScimConnectorTests extends ConnectorContract {
 
     static Connector connect(String url, String token) {
         return new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
-            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5), null)));
+            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5), null, null)));
     }
 
     @Override
     protected Connector newConnector() throws Exception {
         return connect(server().baseUrl(), ScimTargetServer.TOKEN);
+    }
+
+    /** A user made in the application by hand, as its admins do for service accounts. */
+    private static String postUser(String userName, @org.jspecify.annotations.Nullable String userType) throws Exception {
+        String body = """
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "%s", "displayName": "%s job",
+             "active": true%s}""".formatted(userName, userName, userType == null ? "" : ", \"userType\": \"" + userType + "\"");
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server().baseUrl() + "/Users")).header("Authorization", "Bearer " + ScimTargetServer.TOKEN)
+            .header("Content-Type", "application/scim+json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return userName;
+    }
+
+    private static java.util.Optional<de.captaingoldfish.scim.sdk.common.resources.User> byName(String userName)
+        throws Exception {
+        return server().users().values().stream().filter(u -> u.getUserName().orElse("").equals(userName)).findFirst();
+    }
+
+    @Test
+    void nonPersonUsersAreThoseTheConfiguredRulePicksAndNoOtherUserIsEverDisabledOrDeletedAsOne() throws Exception {
+        String suffix = java.util.UUID.randomUUID().toString().substring(0, 6);
+        String service = postUser("svc-report-" + suffix, "service");
+        String person = postUser("pat-" + suffix, null);
+        Connector c = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
+            new ScimSettings(server().baseUrl(), ScimTargetServer.TOKEN, null, java.time.Duration.ofSeconds(5), null,
+                "userType eq \"service\"")));
+        try {
+            var found = ((NonHumanListOp) c).nonHumanAccounts();
+            assertThat(found).extracting(NonHumanListOp.NonHumanAccount::name).contains(service).doesNotContain(person);
+            assertThat(found).filteredOn(a -> a.name().equals(service)).extracting(NonHumanListOp.NonHumanAccount::description)
+                .containsExactly(service + " job");
+
+            ((NonHumanAccountOp) c).disableNonHuman(person);
+            ((NonHumanAccountOp) c).deleteNonHuman(person);
+            assertThat(byName(person).orElseThrow().isActive()).as("a person is not a non-human account").contains(true);
+
+            ((NonHumanAccountOp) c).disableNonHuman(service);
+            assertThat(byName(service).orElseThrow().isActive()).contains(false);
+            ((NonHumanAccountOp) c).deleteNonHuman(service);
+            assertThat(byName(service)).isEmpty();
+            ((NonHumanAccountOp) c).deleteNonHuman(service); // already gone: done
+        } finally {
+            c.close();
+        }
+        assertThat(((NonHumanListOp) connector).listsNonHumans()).as("without a rule, no non-human users").isFalse();
+        assertThatThrownBy(() -> new ScimSettings(server().baseUrl(), ScimTargetServer.TOKEN, null, null, null,
+            "userType eq")).hasMessageContaining("scim.non-human-filter");
     }
 
     @Test
@@ -66,7 +115,7 @@ class ScimConnectorTests extends ConnectorContract {
         long before = s.tokensIssued();
         Connector oauth = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
             new ScimSettings(s.baseUrl(), null, null, java.time.Duration.ofSeconds(5), new ScimSettings.OAuth(
-                s.tokenUrl(), ScimTargetServer.CLIENT_ID, ScimTargetServer.CLIENT_SECRET, "scim"))));
+                s.tokenUrl(), ScimTargetServer.CLIENT_ID, ScimTargetServer.CLIENT_SECRET, "scim"), null)));
         try {
             ((CreateOp) oauth).create(identity, attributes());
             ((EntitlementOp) oauth).addEntitlement(identity, "oauth-users");
@@ -77,7 +126,7 @@ class ScimConnectorTests extends ConnectorContract {
         }
         Connector wrong = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
             new ScimSettings(s.baseUrl(), null, null, java.time.Duration.ofSeconds(5), new ScimSettings.OAuth(
-                s.tokenUrl(), ScimTargetServer.CLIENT_ID, "not-the-secret-0123456789", null))));
+                s.tokenUrl(), ScimTargetServer.CLIENT_ID, "not-the-secret-0123456789", null), null)));
         try {
             assertThatThrownBy(() -> ((ReadOp) wrong).read(identity)).isInstanceOf(ConnectorException.class)
                 .isNotInstanceOf(RetryableConnectorException.class).hasMessageContaining("refused client");

@@ -192,6 +192,12 @@ public final class Keycloak {
             .path("value").asString();
     }
 
+    /** A client's representation, or null when the realm has no such client. */
+    public JsonNode client(String realm, String clientId) {
+        JsonNode found = admin("GET", "/admin/realms/" + realm + "/clients?clientId=" + clientId, null, 200);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
     /** The token endpoint's answer to a client-credentials grant with this secret (200 or 401). */
     public int clientCredentialsStatus(String realm, String clientId, String secret) {
         return formRaw("/realms/" + realm + "/protocol/openid-connect/token", Map.of("grant_type", "client_credentials",

@@ -68,15 +68,20 @@ class NhiController {
     }
 
     @PostMapping("/api/v1/nhi/{id}/{action}")
-    @Operation(summary = "confirm (still needed: active again), retire, rotate (a new secret, to the secret sink only),"
-        + " or owner (an operator gives it an owner)")
-    Nhi decide(@PathVariable String id, @PathVariable String action, @RequestBody(required = false) @Nullable Decision body) {
+    @Operation(summary = "confirm (still needed: active again), retire (disabled on its target, deleted after the grace"
+        + " period), rotate (202: a new secret is queued, delivered to the secret sink only), or owner (an operator gives"
+        + " it an owner)")
+    org.springframework.http.ResponseEntity<Nhi> decide(@PathVariable String id, @PathVariable String action,
+                                                        @RequestBody(required = false) @Nullable Decision body) {
         var me = RosterAuthentication.current();
         String note = body == null ? null : body.note();
-        return switch (action.toLowerCase(Locale.ROOT)) {
+        if (action.equalsIgnoreCase("rotate")) {
+            // queued in the outbox: done when the target acknowledged and the sink took the new value
+            return org.springframework.http.ResponseEntity.accepted().body(nhis.rotate(id, me));
+        }
+        return org.springframework.http.ResponseEntity.ok(switch (action.toLowerCase(Locale.ROOT)) {
             case "confirm" -> nhis.confirm(id, me, note);
             case "retire" -> nhis.retire(id, me, note);
-            case "rotate" -> nhis.rotate(id, me);
             case "owner" -> {
                 if (!me.has(org.roster.principals.Role.OPERATOR)) {
                     throw new Refused(HttpStatus.FORBIDDEN, "an operator gives an NHI its owner");
@@ -84,6 +89,6 @@ class NhiController {
                 yield nhis.assignOwner(id, body == null ? null : body.owner(), me);
             }
             default -> throw new NotFound("action", action);
-        };
+        });
     }
 }

@@ -33,6 +33,14 @@ public class NhiRepository {
                 n.origin(), ts(n.createdAt()), n.createdBy(), ts(n.expiresAt()), n.previousOwner(), ts(n.reviewDueAt()),
                 ts(n.updatedAt()))
             .update();
+        Nhi.Credential c = n.credential();
+        if (c != null) {
+            jdbc.sql("""
+                    insert into nhi_credential (nhi_id, kind, created_at, rotated_at, last_used_at, rotation_planned_at)
+                    values (?, ?, ?, ?, ?, ?)""")
+                .params(n.id(), c.kind(), ts(c.createdAt()), ts(c.rotatedAt()), ts(c.lastUsedAt()), ts(c.rotationPlannedAt()))
+                .update();
+        }
     }
 
     /** Changes owner, state and review due time, if the NHI is still in {@code from}. */
@@ -44,24 +52,57 @@ public class NhiRepository {
             .params(to.name(), owner, previousOwner, ts(reviewDueAt), ts(at), id, from.name()).update() == 1;
     }
 
-    /** Marks the NHI's credential for rotation (its owner left and could have seen it). */
-    public void requestRotation(String id, Instant at) {
-        jdbc.sql("update nhi set rotate_requested_at = ? where id = ?").params(ts(at), id).update();
+    /** A rotation of the NHI's credential is queued. */
+    public void rotationPlanned(String id, Instant at) {
+        jdbc.sql("update nhi_credential set rotation_planned_at = ? where nhi_id = ?").params(ts(at), id).update();
     }
 
-    /** NHIs whose credential is marked for rotation, oldest request first. */
-    public List<Nhi> rotationsDue(int limit) {
-        return jdbc.sql("select * from nhi where rotate_requested_at is not null order by rotate_requested_at limit ?")
-            .param(limit).query(NhiRepository::map).list();
+    /** The target acknowledged a new value, and the sink took it. */
+    public void rotated(String id, Instant at) {
+        jdbc.sql("update nhi_credential set rotation_planned_at = null, rotated_at = ? where nhi_id = ?")
+            .params(ts(at), id).update();
     }
 
-    /** The credential was given a new value (or there is nothing to rotate): the request is done. */
-    public void rotated(String id, @Nullable Instant at) {
-        if (at == null) {
-            jdbc.sql("update nhi set rotate_requested_at = null where id = ?").param(id).update();
-        } else {
-            jdbc.sql("update nhi set rotate_requested_at = null, rotated_at = ? where id = ?").params(ts(at), id).update();
-        }
+    /** When the target says the credential was made (discovery), if Roster has not rotated it since. */
+    public void credentialCreated(String id, Instant createdAt) {
+        jdbc.sql("update nhi_credential set created_at = ? where nhi_id = ?").params(ts(createdAt), id).update();
+    }
+
+    /**
+     * Owned, live NHIs of a kind whose credential's value is older than {@code cutoff} (since it was
+     * rotated, or made, or the NHI declared) and has no rotation queued in the last day.
+     */
+    public List<Nhi> credentialsOlderThan(Nhi.Kind kind, Instant cutoff, Instant replanBefore, int limit) {
+        return jdbc.sql(SELECT + """
+                 where n.kind = ? and n.state in ('ACTIVE', 'REVIEW') and n.owner is not null
+                 and coalesce(c.rotated_at, c.created_at, n.created_at) < ?
+                 and (c.rotation_planned_at is null or c.rotation_planned_at < ?)
+                 order by coalesce(c.rotated_at, c.created_at, n.created_at) limit ?""")
+            .params(kind.name(), ts(cutoff), ts(replanBefore), limit).query(NhiRepository::map).list();
+    }
+
+    /** Disabled on its target; to be deleted there at {@code deleteAfter}. */
+    public void disabled(String id, Instant at) {
+        jdbc.sql("update nhi set disabled_at = ? where id = ?").params(ts(at), id).update();
+    }
+
+    public void deleteAfter(String id, @Nullable Instant at) {
+        jdbc.sql("update nhi set delete_after = ? where id = ?").params(ts(at), id).update();
+    }
+
+    public void deleted(String id, Instant at) {
+        jdbc.sql("update nhi set deleted_at = ?, delete_after = null where id = ?").params(ts(at), id).update();
+    }
+
+    /** Ended NHIs whose deletion on their target is due. */
+    public List<Nhi> deletionsDue(Instant now, int limit) {
+        return jdbc.sql(SELECT + " where n.delete_after <= ? and n.state in ('EXPIRED', 'RETIRED') order by n.delete_after"
+            + " limit ?").params(ts(now), limit).query(NhiRepository::map).list();
+    }
+
+    public Optional<Nhi> find(String target, String name) {
+        return jdbc.sql(SELECT + " where n.target = ? and n.name = ?").params(target, name).query(NhiRepository::map)
+            .optional();
     }
 
     public boolean exists(String target, String name) {
@@ -70,42 +111,43 @@ public class NhiRepository {
     }
 
     public Optional<Nhi> find(String id) {
-        return jdbc.sql("select * from nhi where id = ?").param(id).query(NhiRepository::map).optional();
+        return jdbc.sql(SELECT + " where n.id = ?").param(id).query(NhiRepository::map).optional();
     }
 
     /** Live NHIs (active or in review) a person owns. */
     public List<Nhi> ownedBy(String owner) {
-        return jdbc.sql("select * from nhi where owner = ? and state in ('ACTIVE', 'REVIEW') order by name")
+        return jdbc.sql(SELECT + " where n.owner = ? and n.state in ('ACTIVE', 'REVIEW') order by n.name")
             .param(owner).query(NhiRepository::map).list();
     }
 
     /** Live AI agents acting for a person. */
     public List<Nhi> actingFor(String person) {
-        return jdbc.sql("select * from nhi where acting_for = ? and state in ('ACTIVE', 'REVIEW', 'ORPHAN') order by name")
+        return jdbc.sql(SELECT + " where n.acting_for = ? and n.state in ('ACTIVE', 'REVIEW', 'ORPHAN')"
+            + " order by n.name")
             .param(person).query(NhiRepository::map).list();
     }
 
     public List<Nhi> list(@Nullable String owner, Nhi.@Nullable Kind kind, @Nullable String target, Nhi.@Nullable State state,
                           int offset, int limit) {
-        StringBuilder sql = new StringBuilder("select * from nhi where 1 = 1");
+        StringBuilder sql = new StringBuilder(SELECT + " where 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (owner != null) {
-            sql.append(" and owner = :owner");
+            sql.append(" and n.owner = :owner");
             params.put("owner", owner);
         }
         if (kind != null) {
-            sql.append(" and kind = :kind");
+            sql.append(" and n.kind = :kind");
             params.put("kind", kind.name());
         }
         if (target != null) {
-            sql.append(" and target = :target");
+            sql.append(" and n.target = :target");
             params.put("target", target);
         }
         if (state != null) {
-            sql.append(" and state = :state");
+            sql.append(" and n.state = :state");
             params.put("state", state.name());
         }
-        sql.append(" order by target, name limit :limit offset :offset");
+        sql.append(" order by n.target, n.name limit :limit offset :offset");
         params.put("limit", limit);
         params.put("offset", offset);
         return jdbc.sql(sql.toString()).params(params).query(NhiRepository::map).list();
@@ -113,14 +155,17 @@ public class NhiRepository {
 
     /** Live NHIs whose expiry has passed, at most {@code limit}. */
     public List<Nhi> expiredBy(Instant now, int limit) {
-        return jdbc.sql("select * from nhi where state in ('ACTIVE', 'REVIEW', 'ORPHAN') and expires_at <= ?"
-                + " order by expires_at limit ?").params(ts(now), limit).query(NhiRepository::map).list();
+        return jdbc.sql(SELECT + " where n.state in ('ACTIVE', 'REVIEW', 'ORPHAN') and n.expires_at <= ?"
+                + " order by n.expires_at limit ?").params(ts(now), limit).query(NhiRepository::map).list();
     }
 
-    /** The earliest expiry to come, of live NHIs. */
-    public Optional<Instant> nextExpiry() {
-        return jdbc.sql("select min(expires_at) from nhi where state in ('ACTIVE', 'REVIEW', 'ORPHAN')")
+    /** The earliest expiry of a live NHI, or deletion of an ended one, to come. */
+    public Optional<Instant> nextDue() {
+        Optional<Instant> expiry = jdbc.sql("select min(expires_at) from nhi where state in ('ACTIVE', 'REVIEW', 'ORPHAN')")
             .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
+        Optional<Instant> deletion = jdbc.sql("select min(delete_after) from nhi where delete_after is not null")
+            .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
+        return java.util.stream.Stream.of(expiry, deletion).flatMap(Optional::stream).min(Instant::compareTo);
     }
 
     /** How many NHIs there are per state. */
@@ -140,12 +185,21 @@ public class NhiRepository {
         return t == null ? null : t.toInstant();
     }
 
+    private static final String SELECT = """
+        select n.*, c.kind as c_kind, c.created_at as c_created_at, c.rotated_at as c_rotated_at,
+            c.last_used_at as c_last_used_at, c.rotation_planned_at as c_rotation_planned_at
+        from nhi n left join nhi_credential c on c.nhi_id = n.id""";
+
     private static Nhi map(ResultSet rs, int n) throws SQLException {
         return new Nhi(rs.getString("id"), rs.getString("name"), Nhi.Kind.valueOf(rs.getString("kind")),
             rs.getString("target"), rs.getString("owner"), rs.getString("acting_for"), rs.getString("purpose"),
             Nhi.State.valueOf(rs.getString("state")), rs.getString("origin"), rs.getTimestamp("created_at").toInstant(),
             rs.getString("created_by"), rs.getTimestamp("expires_at").toInstant(), rs.getString("previous_owner"),
             instant(rs.getTimestamp("review_due_at")), rs.getTimestamp("updated_at").toInstant(),
-            instant(rs.getTimestamp("rotate_requested_at")), instant(rs.getTimestamp("rotated_at")));
+            rs.getString("c_kind") == null ? null : new Nhi.Credential(rs.getString("c_kind"),
+                instant(rs.getTimestamp("c_created_at")), instant(rs.getTimestamp("c_rotated_at")),
+                instant(rs.getTimestamp("c_last_used_at")), instant(rs.getTimestamp("c_rotation_planned_at"))),
+            instant(rs.getTimestamp("disabled_at")), instant(rs.getTimestamp("delete_after")),
+            instant(rs.getTimestamp("deleted_at")));
     }
 }

@@ -19,6 +19,9 @@ public final class AccountProjection {
      * unknown, and a delete leaves no account.
      */
     public static @Nullable AccountSnapshot apply(@Nullable AccountSnapshot before, Operation op) {
+        if (op.kind().nonHuman()) {
+            return before; // a non-human account is the NHI inventory's, not an identity's
+        }
         if (op.kind() == org.roster.plan.OperationKind.DELETE
             || (before == null && op.kind() != org.roster.plan.OperationKind.CREATE)) {
             return null;
@@ -42,7 +45,7 @@ public final class AccountProjection {
             case DISABLE -> enabled = false;
             case ADD_ENTITLEMENT -> entitlements.add(op.entitlement());
             case REMOVE_ENTITLEMENT -> entitlements.remove(op.entitlement());
-            case DELETE -> throw new IllegalStateException("handled above");
+            case DELETE, NHI_ROTATE, NHI_DISABLE, NHI_DELETE -> throw new IllegalStateException("handled above");
         }
         return new AccountSnapshot(op.target(), op.identity(), enabled, attributes, entitlements);
     }

@@ -29,12 +29,14 @@ public class Dispatcher implements SmartLifecycle {
     private volatile boolean running;
 
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
-                      RevocationCheck revocations, TaskRepository tasks, Clock clock) {
+                      RevocationCheck revocations, TaskRepository tasks, Clock clock,
+                      org.springframework.beans.factory.ObjectProvider<org.roster.provisioning.SecretDelivery> secrets) {
         this.outbox = outbox;
         this.outcomes = outcomes;
         for (TargetSettings target : settings.targets()) {
             connectors.find(target.name()).ifPresent(c ->
-                lanes.put(target.name(), new TargetLane(c, target, outbox, outcomes, revocations, tasks, clock)));
+                lanes.put(target.name(), new TargetLane(c, target, outbox, outcomes, revocations, tasks, clock,
+                    secrets::getIfAvailable)));
         }
     }
 

@@ -88,10 +88,11 @@ public class OutboxRepository {
     }
 
     /** Operations of a kind a source caused on a target since a time, whatever became of them. */
-    public long countSince(String target, String source, OperationKind kind, Instant since) {
+    public long countRemovalsSince(String target, String source, Instant since) {
         return jdbc.sql("""
-                select count(*) from outbox where target = ? and source = ? and kind = ? and planned_at >= ?""")
-            .params(target, source, kind.name(), Timestamp.from(since)).query(Long.class).single();
+                select count(*) from outbox where target = ? and source = ? and planned_at >= ?
+                and kind in ('DISABLE', 'DELETE', 'NHI_DISABLE', 'NHI_DELETE')""")
+            .params(target, source, Timestamp.from(since)).query(Long.class).single();
     }
 
     /**

@@ -39,8 +39,12 @@ class Outcomes {
     private final ProvisioningSettings settings;
     private final MeterRegistry meters;
 
+    private final org.springframework.context.ApplicationEventPublisher events;
+
     Outcomes(OutboxRepository outbox, AccountRepository accounts, AuditLog audit, TransactionTemplate tx, Clock clock,
-             ProvisioningSettings settings, MeterRegistry meters) {
+             ProvisioningSettings settings, MeterRegistry meters,
+             org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.outbox = outbox;
         this.accounts = accounts;
         this.audit = audit;
@@ -101,6 +105,12 @@ class Outcomes {
             accounts.saveAll(changed.values(), clock.instant());
             deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
             audit.appendAll(records);
+            for (Acknowledged a : acknowledged) {
+                if (a.entry().operation().kind().nonHuman()) {
+                    events.publishEvent(new org.roster.provisioning.NonHumanOperationAcknowledged(a.entry().operation(),
+                        a.entry().correlationId(), a.at()));
+                }
+            }
         });
         for (Acknowledged a : acknowledged) {
             Operation op = a.entry().operation();

@@ -56,7 +56,7 @@ class RevocationCheck {
     void afterRevocations(Connector connector, @Nullable Duration slo, List<Acknowledged> acknowledged) {
         Map<String, Acknowledged> latest = new LinkedHashMap<>();
         for (Acknowledged a : acknowledged) {
-            if (a.entry().operation().priority()) {
+            if (a.entry().operation().priority() && !a.entry().operation().kind().nonHuman()) {
                 latest.put(a.entry().operation().identity(), a);
             }
         }

@@ -20,6 +20,9 @@ import org.roster.plan.OperationKind;
 import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.CreateOp;
+import org.roster.provisioning.CredentialOp;
+import org.roster.provisioning.NonHumanAccountOp;
+import org.roster.provisioning.SecretDelivery;
 import org.roster.provisioning.EnableOp;
 import org.roster.provisioning.EntitlementBatchOp;
 import org.roster.provisioning.EntitlementOp;
@@ -60,9 +63,11 @@ final class TargetLane extends WorkerLoop {
     private final com.google.common.util.concurrent.@Nullable RateLimiter rateLimiter;
 
     private final @Nullable TaskRepository tasks;
+    private final java.util.function.Supplier<org.roster.provisioning.@Nullable SecretDelivery> secrets;
 
     TargetLane(Connector connector, org.roster.provisioning.TargetSettings settings, OutboxRepository outbox,
-               Outcomes outcomes, RevocationCheck revocations, @Nullable TaskRepository tasks, Clock clock) {
+               Outcomes outcomes, RevocationCheck revocations, @Nullable TaskRepository tasks, Clock clock,
+               java.util.function.Supplier<org.roster.provisioning.@Nullable SecretDelivery> secrets) {
         super("roster-dispatch-" + connector.name());
         this.connector = connector;
         this.concurrency = settings.concurrency();
@@ -72,6 +77,7 @@ final class TargetLane extends WorkerLoop {
         this.revocations = revocations;
         this.tasks = tasks;
         this.clock = clock;
+        this.secrets = secrets;
         this.rateLimiter = settings.rateLimit() == null ? null
             : com.google.common.util.concurrent.RateLimiter.create(settings.rateLimit());
         // Outages only (unreachable, 5xx): a target refusing an operation on its merits is answering.
@@ -270,6 +276,10 @@ final class TargetLane extends WorkerLoop {
             send(op);
             breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return Optional.of(new Acknowledged(entry, clock.instant()));
+        } catch (UndeliveredSecret e) {
+            // the target answered; the sink did not: rotated again on the retry, without blaming the target
+            breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            outcomes.failed(entry, e.getMessage(), false);
         } catch (RetryableConnectorException e) {
             breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
             outcomes.failed(entry, e.getMessage(), false, !probing);
@@ -349,6 +359,43 @@ final class TargetLane extends WorkerLoop {
             case ADD_ENTITLEMENT -> capability(c, EntitlementOp.class, op).addEntitlement(op.identity(), entitlement(op));
             case REMOVE_ENTITLEMENT -> capability(c, EntitlementOp.class, op).removeEntitlement(op.identity(), entitlement(op));
             case DELETE -> capability(c, org.roster.provisioning.DeleteOp.class, op).delete(op.identity());
+            case NHI_ROTATE -> rotate(op);
+            case NHI_DISABLE -> capability(c, NonHumanAccountOp.class, op).disableNonHuman(nonHumanName(op));
+            case NHI_DELETE -> capability(c, NonHumanAccountOp.class, op).deleteNonHuman(nonHumanName(op));
+        }
+    }
+
+    /**
+     * A new value for a non-human credential, handed to the secret sink before the operation counts
+     * as done: if the sink fails (or Roster stops in between), the retry rotates again.
+     */
+    private void rotate(Operation op) throws ConnectorException {
+        SecretDelivery delivery = secrets.get();
+        if (delivery == null || !delivery.available()) {
+            throw new ConnectorException("no secret sink is configured: a new secret would have nowhere to go");
+        }
+        String secret = capability(connector, CredentialOp.class, op).rotateSecret(nonHumanName(op));
+        try {
+            delivery.deliver(op, secret);
+        } catch (java.io.IOException e) {
+            throw new UndeliveredSecret("rotated, but the new secret could not be delivered to the secret sink ("
+                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + "): rotated again on the next attempt");
+        }
+    }
+
+    private static String nonHumanName(Operation op) throws ConnectorException {
+        String name = op.attributes().get("name");
+        if (name == null || name.isBlank()) {
+            throw new ConnectorException(op.kind() + " without the non-human account's name");
+        }
+        return name;
+    }
+
+    /** The target rotated the credential but the sink did not take the value: retried, not the target's fault. */
+    private static final class UndeliveredSecret extends ConnectorException {
+        UndeliveredSecret(String message) {
+            super(message);
         }
     }
 

@@ -43,7 +43,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp,
     DeleteOp, SessionsOp, PostureOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
-    org.roster.provisioning.NonHumanListOp {
+    org.roster.provisioning.NonHumanListOp,
+    org.roster.provisioning.NonHumanAccountOp {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ROLE = "role:";
@@ -282,7 +283,10 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
             for (JsonNode c : page) {
                 String clientId = c.path("clientId").asString("");
                 if (c.path("serviceAccountsEnabled").asBoolean(false) && !clientId.equals(settings.clientId())) {
-                    out.add(new NonHumanAccount(clientId, "oauth-client", c.path("description").asString("")));
+                    // Keycloak notes when it made the current secret (seconds since the epoch)
+                    long made = c.path("attributes").path("client.secret.creation.time").asLong(0);
+                    out.add(new NonHumanAccount(clientId, "oauth-client", c.path("description").asString(""),
+                        made > 0 ? java.time.Instant.ofEpochSecond(made) : null));
                 }
             }
             if (page.size() < 200) {
@@ -311,6 +315,38 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
                 + " returned no value");
         }
         return value;
+    }
+
+    /**
+     * Disables the client (no token is issued to it any more) and pushes a not-before revocation,
+     * so that tokens it already holds are refused by resource servers that check with Keycloak.
+     */
+    @Override
+    public void disableNonHuman(String clientId) throws ConnectorException {
+        Optional<String> id = clientUuid(clientId);
+        if (id.isEmpty()) {
+            return; // nothing to disable is disabled
+        }
+        call("PUT", "/clients/" + encode(id.get()), JsonNodeFactory.instance.objectNode().put("enabled", false)
+            .put("notBefore", (int) (System.currentTimeMillis() / 1000)), "disable client " + clientId);
+    }
+
+    @Override
+    public void deleteNonHuman(String clientId) throws ConnectorException {
+        Optional<String> id = clientUuid(clientId);
+        if (id.isPresent()) {
+            call("DELETE", "/clients/" + encode(id.get()), null, "delete client " + clientId);
+        }
+    }
+
+    private Optional<String> clientUuid(String clientId) throws ConnectorException {
+        JsonNode found = call("GET", "/clients?clientId=" + encode(clientId), null, "find client " + clientId);
+        for (JsonNode c : found) {
+            if (c.path("clientId").asString("").equals(clientId)) {
+                return Optional.of(c.path("id").asString());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

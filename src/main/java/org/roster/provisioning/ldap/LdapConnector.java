@@ -37,7 +37,7 @@ import org.roster.provisioning.UpdateOp;
  */
 public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
     org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
-    org.roster.provisioning.NonHumanListOp {
+    org.roster.provisioning.NonHumanListOp, org.roster.provisioning.NonHumanAccountOp {
 
     /** Neutral account attribute → LDAP attribute. */
     private static final Map<String, String> ATTRIBUTES = Map.of(
@@ -434,11 +434,14 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         try {
             SearchResult result = pool.search(settings.servicesDn(), SearchScope.ONE,
                 com.unboundid.ldap.sdk.Filter.createORFilter(com.unboundid.ldap.sdk.Filter.createPresenceFilter("uid"),
-                    com.unboundid.ldap.sdk.Filter.createPresenceFilter("cn")), "uid", "cn", "description");
+                    com.unboundid.ldap.sdk.Filter.createPresenceFilter("cn")), "uid", "cn", "description", "pwdChangedTime");
             for (var e : result.getSearchEntries()) {
                 String n = e.getAttributeValue("uid") != null ? e.getAttributeValue("uid") : e.getAttributeValue("cn");
                 String description = e.getAttributeValue("description");
-                out.add(new NonHumanAccount(n, "service-account", description == null ? "" : description));
+                // pwdChangedTime is kept by the password policy overlay, where the directory has it
+                java.util.Date changed = e.getAttributeValueAsDate("pwdChangedTime");
+                out.add(new NonHumanAccount(n, "service-account", description == null ? "" : description,
+                    changed == null ? null : changed.toInstant()));
             }
         } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
             if (e.getResultCode() == com.unboundid.ldap.sdk.ResultCode.NO_SUCH_OBJECT) {
@@ -451,35 +454,78 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     /**
+     * Replaces the service account's password with a random one that nobody is given, through the
+     * Password Modify extended operation: no bind works any more (a rotation gives it a known one again).
+     * Removing the attribute is not enough everywhere: object classes such as simpleSecurityObject require it.
+     */
+    @Override
+    public void disableNonHuman(String serviceName) throws ConnectorException {
+        Optional<String> dn = serviceDn(serviceName);
+        if (dn.isPresent()) {
+            setRandomPassword(dn.get(), serviceName);
+        }
+    }
+
+    @Override
+    public void deleteNonHuman(String serviceName) throws ConnectorException {
+        Optional<String> dn = serviceDn(serviceName);
+        if (dn.isEmpty()) {
+            return;
+        }
+        try {
+            pool.delete(dn.get());
+        } catch (LDAPException e) {
+            if (e.getResultCode() != ResultCode.NO_SUCH_OBJECT) {
+                throw translate("delete " + dn.get(), e);
+            }
+        }
+    }
+
+    /** The service account's entry under {@code services-dn}, by {@code uid} or {@code cn}; several is an error. */
+    private Optional<String> serviceDn(String serviceName) throws ConnectorException {
+        try {
+            SearchResult found = pool.search(settings.servicesDn(), SearchScope.SUB, com.unboundid.ldap.sdk.Filter.createORFilter(
+                com.unboundid.ldap.sdk.Filter.createEqualityFilter("uid", serviceName),
+                com.unboundid.ldap.sdk.Filter.createEqualityFilter("cn", serviceName)), "1.1");
+            if (found.getEntryCount() > 1) {
+                throw new ConnectorException("service account " + serviceName + " under " + settings.servicesDn() + " on "
+                    + name + ": " + found.getEntryCount() + " entries match, 1 expected");
+            }
+            return found.getSearchEntries().stream().findFirst().map(SearchResultEntry::getDN);
+        } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return Optional.empty();
+            }
+            throw translate("find service account " + serviceName, e);
+        }
+    }
+
+    /**
      * Gives a service account under {@code services-dn} (found by {@code uid} or {@code cn}) a new
      * random password with the Password Modify extended operation (RFC 3062), so the directory
      * stores it hashed by its own policy; the old password stops binding at once.
      */
     @Override
     public String rotateSecret(String serviceName) throws ConnectorException {
+        String dn = serviceDn(serviceName).orElseThrow(() -> new ConnectorException("service account " + serviceName
+            + " under " + settings.servicesDn() + " on " + name + ": no entry matches"));
+        return setRandomPassword(dn, serviceName);
+    }
+
+    private String setRandomPassword(String dn, String serviceName) throws ConnectorException {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         try {
-            com.unboundid.ldap.sdk.Filter filter = com.unboundid.ldap.sdk.Filter.createORFilter(
-                com.unboundid.ldap.sdk.Filter.createEqualityFilter("uid", serviceName),
-                com.unboundid.ldap.sdk.Filter.createEqualityFilter("cn", serviceName));
-            SearchResult found = pool.search(settings.servicesDn(), SearchScope.SUB, filter, "1.1");
-            if (found.getEntryCount() != 1) {
-                throw new ConnectorException("service account " + serviceName + " under " + settings.servicesDn() + " on "
-                    + name + ": " + found.getEntryCount() + " entries match, 1 expected");
-            }
-            byte[] random = new byte[24];
-            new java.security.SecureRandom().nextBytes(random);
-            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             var result = (com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedResult) pool.processExtendedOperation(
-                new com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest(
-                    found.getSearchEntries().get(0).getDN(), null, password));
+                new com.unboundid.ldap.sdk.extensions.PasswordModifyExtendedRequest(dn, null, password));
             if (result.getResultCode() != com.unboundid.ldap.sdk.ResultCode.SUCCESS) {
                 throw new ConnectorException("resetting the password of " + serviceName + " on " + name + ": "
                     + result.getResultCode());
             }
             return password;
-        } catch (com.unboundid.ldap.sdk.LDAPException e) {
-            throw new ConnectorException("resetting the password of " + serviceName + " on " + name + ": "
-                + e.getResultCode());
+        } catch (LDAPException e) {
+            throw translate("reset the password of " + dn, e);
         }
     }
 

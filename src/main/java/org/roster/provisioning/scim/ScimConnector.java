@@ -36,7 +36,7 @@ import org.roster.provisioning.UpdateOp;
  * Server errors (5xx, 429) and unreachable servers are retryable; other refusals are not.
  */
 public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp,
-    org.roster.provisioning.ListOp {
+    org.roster.provisioning.ListOp, org.roster.provisioning.NonHumanListOp, org.roster.provisioning.NonHumanAccountOp {
 
     /** What the connector writes and a listing reads back (userName is the key, not renamed). */
     private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "title", "email",
@@ -254,6 +254,76 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             }
         }
         return count;
+    }
+
+    @Override
+    public boolean listsNonHumans() {
+        return settings.nonHumanFilter() != null;
+    }
+
+    /** The users the configured {@code non-human-filter} picks, named by userName, described by displayName. */
+    @Override
+    public List<NonHumanAccount> nonHumanAccounts() throws ConnectorException {
+        String filter = nonHumanFilter();
+        List<NonHumanAccount> out = new java.util.ArrayList<>();
+        for (int start = 1; start < 1_000_000; ) {
+            int from = start;
+            ListResponse<UserResource> page = call("list non-human users", () -> scim.searchRequest("Users")
+                .filter(filter).page(from, 200).invoke(UserResource.class));
+            for (UserResource u : page.getResources()) {
+                out.add(new NonHumanAccount(u.getUserName(), "service-account",
+                    u.getDisplayName() == null ? "" : u.getDisplayName(), null));
+            }
+            start += page.getResources().size();
+            if (page.getResources().isEmpty() || start > page.getTotalResults()) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Sets the non-human user inactive; only a user the non-human filter picks is touched. */
+    @Override
+    public void disableNonHuman(String userName) throws ConnectorException {
+        Optional<UserResource> user = nonHuman(userName);
+        if (user.isPresent()) {
+            setActive(user.get(), false);
+        }
+    }
+
+    @Override
+    public void deleteNonHuman(String userName) throws ConnectorException {
+        Optional<UserResource> user = nonHuman(userName);
+        if (user.isEmpty()) {
+            return;
+        }
+        try {
+            scim.delete("Users", user.get().getId());
+        } catch (ScimException e) {
+            if (status(e) != 404) {
+                throw translate("delete non-human user " + userName, e);
+            }
+        } catch (ProcessingException e) {
+            throw new RetryableConnectorException("delete non-human user " + userName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<UserResource> nonHuman(String userName) throws ConnectorException {
+        String filter = "(" + nonHumanFilter() + ") and userName eq \"" + escape(userName) + "\"";
+        ListResponse<UserResource> found = call("find non-human user " + userName, () -> scim.searchRequest("Users")
+            .filter(filter).invoke(UserResource.class));
+        if (found.getResources().size() > 1) {
+            throw new ConnectorException(found.getResources().size() + " non-human users on " + name + " are named " + userName);
+        }
+        return found.getResources().stream().findFirst();
+    }
+
+    private String nonHumanFilter() throws ConnectorException {
+        String filter = settings.nonHumanFilter();
+        if (filter == null || filter.isBlank()) {
+            throw new ConnectorException("target '" + name + "' has no scim.non-human-filter: it shows no non-human users");
+        }
+        return filter;
     }
 
     @Override

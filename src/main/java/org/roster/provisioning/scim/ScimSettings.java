@@ -11,9 +11,12 @@ import org.jspecify.annotations.Nullable;
  * @param createGroups create a group (by {@code displayName}) on its first member (default true)
  * @param timeout connect and read time-out (default 30s)
  * @param oauth OAuth 2.0 client credentials, instead of a static token
+ * @param nonHumanFilter a SCIM filter that picks the application's non-person users (service
+ *     accounts), e.g. {@code userType eq "service"}: what NHI discovery lists, and the only users
+ *     an NHI's disable or delete may touch; without it the target has no non-human accounts
  */
 public record ScimSettings(String url, @Nullable String token, @Nullable Boolean createGroups,
-                           @Nullable Duration timeout, @Nullable OAuth oauth) {
+                           @Nullable Duration timeout, @Nullable OAuth oauth, @Nullable String nonHumanFilter) {
 
     /**
      * The client credentials grant (RFC 6749 §4.4): Roster gets its access token from the token
@@ -32,11 +35,20 @@ public record ScimSettings(String url, @Nullable String token, @Nullable Boolean
     public ScimSettings {
         createGroups = createGroups == null || createGroups;
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+        if (nonHumanFilter != null && !nonHumanFilter.isBlank()) {
+            try {
+                com.unboundid.scim2.common.filters.Filter.fromString(nonHumanFilter);
+            } catch (com.unboundid.scim2.common.exceptions.BadRequestException e) {
+                throw new IllegalArgumentException("scim.non-human-filter: '" + nonHumanFilter + "' is not a SCIM filter: "
+                    + e.getMessage());
+            }
+        }
     }
 
     @Override
     public String toString() {
         // never the token
-        return "ScimSettings[url=" + url + ", createGroups=" + createGroups + ", timeout=" + timeout + "]";
+        return "ScimSettings[url=" + url + ", createGroups=" + createGroups + ", timeout=" + timeout
+            + ", nonHumanFilter=" + nonHumanFilter + "]";
     }
 }

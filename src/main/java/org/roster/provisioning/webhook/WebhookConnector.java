@@ -149,16 +149,8 @@ public final class WebhookConnector implements Connector, CreateOp, UpdateOp, En
         throw new ConnectorException(message);
     }
 
-    /** Hex HMAC-SHA256 of {@code <timestamp>.<body>}. */
     static String sign(byte[] secret, String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HMAC-SHA256 is always available", e);
-        }
+        return org.roster.runtime.WebhookSignature.sign(secret, timestamp, body);
     }
 
     private static String sha256(byte[] body) {
