@@ -152,6 +152,29 @@ public class NonHumanIdentities {
         return repository.countByState();
     }
 
+    /**
+     * The inventory as evidence (OWASP NHI3, NIST CSF PR.AA): counts per state, reviews past their
+     * deadline, live NHIs owned by people who do not work here (a handover that did not happen) or
+     * past their expiry, credentials older than their kind's maximum age, and rotations in a period.
+     */
+    public record Inventory(Map<Nhi.State, Long> byState, long overdueReviews, long ownedByLeavers, long overdueExpiries,
+                            long staleCredentials, long rotated) {
+    }
+
+    public Inventory inventory(Instant from, Instant to) {
+        Instant now = clock.instant();
+        long stale = 0;
+        for (Nhi.Kind kind : Nhi.Kind.values()) {
+            if (Nhi.Credential.kindFor(kind) != null) {
+                stale += repository.countCredentialsOlderThan(kind, now.minus(settings.maxCredentialAge(kind)));
+            }
+        }
+        List<String> gone = repository.liveOwners(10_000).stream().filter(o -> !active(o)).toList();
+        return new Inventory(repository.countByState(), repository.countOverdueReviews(now),
+            repository.countLiveOwnedBy(gone), repository.countExpiredLive(now), stale,
+            repository.countRotatedBetween(from, to));
+    }
+
     /** The owner (or an operator) confirms it is still needed, by them: it is active again. */
     public Nhi confirm(String id, Principal by, @Nullable String note) {
         return decide(id, by, note, Nhi.State.ACTIVE, "NHI_REVIEWED", "kept");

@@ -37,8 +37,13 @@ public record ComplianceReport(Instant from, Instant to, Instant generatedAt, St
      *
      * @param byState how many per state (ACTIVE, REVIEW, ORPHAN, EXPIRED, RETIRED)
      * @param overdueReviews handed-over or moved owners' NHIs whose review is past due
+     * @param ownedByLeavers live NHIs whose owner does not work here (a handover that did not happen)
+     * @param overdueExpiries live NHIs past their expiry
+     * @param staleCredentials credentials older than their kind's maximum age
+     * @param rotated credentials rotated in the period
      */
-    public record NhiInventory(Map<String, Long> byState, long overdueReviews) {
+    public record NhiInventory(Map<String, Long> byState, long overdueReviews, long ownedByLeavers, long overdueExpiries,
+                               long staleCredentials, long rotated) {
     }
 
     /**

@@ -126,10 +126,10 @@ public class ComplianceReports {
             caveats.add("more than " + LIMIT + " quarantined HR records in the period: counts cover the first " + LIMIT);
         }
         Map<String, Long> byState = new java.util.TreeMap<>();
-        nhis.countByState().forEach((state, count) -> byState.put(state.name(), count));
-        long overdueReviews = nhis.list(null, null, null, org.roster.nhi.Nhi.State.REVIEW, 0, 10_000).stream()
-            .filter(n -> n.reviewDueAt() != null && n.reviewDueAt().isBefore(now)).count();
-        ComplianceReport.NhiInventory inventory = new ComplianceReport.NhiInventory(byState, overdueReviews);
+        var nhi = nhis.inventory(from, to);
+        nhi.byState().forEach((state, count) -> byState.put(state.name(), count));
+        ComplianceReport.NhiInventory inventory = new ComplianceReport.NhiInventory(byState, nhi.overdueReviews(),
+            nhi.ownedByLeavers(), nhi.overdueExpiries(), nhi.staleCredentials(), nhi.rotated());
         ComplianceReport draft = new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget,
             full, failed, exceptions, drift, q, posture, inventory, caveats, List.of());
         return new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget, full, failed,

@@ -80,7 +80,17 @@ final class Controls {
         if (openQuarantine > 0) {
             attention.add(openQuarantine + " quarantined HR record(s) not yet released or discarded");
         }
-        boolean any = transitions > 0 || !r.drift().runs().isEmpty() || r.quarantine().total() > 0;
+        // services' identities and credentials: the NHI inventory
+        long services = r.nhi().byState().values().stream().mapToLong(Long::longValue).sum();
+        evidence.add(services + " non-human identit(ies) managed, each owned by a person who works here; "
+            + r.nhi().rotated() + " credential(s) rotated in the period");
+        if (r.nhi().ownedByLeavers() > 0) {
+            attention.add(r.nhi().ownedByLeavers() + " service identit(ies) still owned by people who left");
+        }
+        if (r.nhi().staleCredentials() > 0) {
+            attention.add(r.nhi().staleCredentials() + " service credential(s) older than their maximum age");
+        }
+        boolean any = transitions > 0 || !r.drift().runs().isEmpty() || r.quarantine().total() > 0 || services > 0;
         return new Control("NIST CSF 2.0", "PR.AA-01", "Identities and credentials for authorized users, services, and"
             + " hardware are managed by the organization", status(attention, any), evidence, attention);
     }
@@ -162,8 +172,20 @@ final class Controls {
         if (nhi.getOrDefault("ORPHAN", 0L) > 0) {
             attention.add(nhi.get("ORPHAN") + " non-human identit(ies) without an owner: give each an owner or retire it");
         }
+        evidence.add("credentials rotated in the period: " + r.nhi().rotated() + "; older than their kind's maximum age now: "
+            + r.nhi().staleCredentials());
         if (r.nhi().overdueReviews() > 0) {
             attention.add(r.nhi().overdueReviews() + " non-human identit(ies) handed over or moved, not reviewed in time");
+        }
+        if (r.nhi().ownedByLeavers() > 0) {
+            attention.add(r.nhi().ownedByLeavers() + " non-human identit(ies) still owned by people who do not work here");
+        }
+        if (r.nhi().overdueExpiries() > 0) {
+            attention.add(r.nhi().overdueExpiries() + " non-human identit(ies) past their expiry and not yet ended");
+        }
+        if (r.nhi().staleCredentials() > 0) {
+            attention.add(r.nhi().staleCredentials() + " credential(s) older than their maximum age: rotate them (Roster"
+                + " does on targets that can, with a secret sink)");
         }
         long open = stillOpen(r.drift(), orphan);
         if (open > 0) {

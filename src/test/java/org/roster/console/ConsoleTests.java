@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -200,6 +201,34 @@ class ConsoleTests {
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/identities/E41").status() == 200);
         assertThat(admin.get("/api/v1/identities/E41").json().path("worker").path("email").asString())
             .isEqualTo("e41@example.com");
+    }
+
+    @Test
+    void anOperatorDeclaresAServiceAccountForSomeoneElseFromTheConsole() {
+        Api admin = admin();
+        signIn("olga");
+        browser.get(base() + "/nhi");
+        String name = "svc-console-" + UUID.randomUUID().toString().substring(0, 6);
+        declare(name, "E12", Instant.now().plus(Duration.ofDays(30)));
+        assertThat(outcome()).contains(name).contains("declared, owned by E12");
+        assertThat(admin.get("/api/v1/nhi?owner=E12").body()).contains(name);
+        assertThat(browser.findElement(By.id("nhis")).getText()).contains(name);
+
+        // a declaration Roster refuses says which field and why, and stores nothing
+        declare(name + "-long", "E12", Instant.now().plus(Duration.ofDays(5 * 365)));
+        assertThat(outcome()).contains("expiresAt").contains("beyond the longest");
+        assertThat(admin.get("/api/v1/nhi?owner=E12").body()).doesNotContain(name + "-long");
+    }
+
+    private void declare(String name, String owner, Instant expires) {
+        browser.findElement(By.cssSelector("#declare summary")).click();
+        browser.findElement(By.id("nhi-name")).sendKeys(name);
+        browser.findElement(By.id("nhi-owner")).clear();
+        browser.findElement(By.id("nhi-owner")).sendKeys(owner);
+        browser.findElement(By.id("nhi-purpose")).sendKeys("nightly export to the bank");
+        browser.executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id("nhi-expires")),
+            expires.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
+        browser.findElement(By.id("nhi-declare")).click();
     }
 
     @Test

@@ -84,7 +84,43 @@ class MorePagesController {
         model.addAttribute("states", org.roster.nhi.Nhi.State.values());
         model.addAttribute("owner", nz(owner));
         model.addAttribute("state", state);
+        model.addAttribute("kinds", org.roster.nhi.Nhi.Kind.values());
+        model.addAttribute("targets", new java.util.TreeSet<>(provisioning.targets()));
+        model.addAttribute("myIdentity", RosterAuthentication.current().identity());
         return "nhi";
+    }
+
+    /**
+     * Declares an NHI from the console: the same service, rules and audit as {@code POST /api/v1/nhi}
+     * (an operator for anyone, anyone else for themselves). The expiry is a date, the end of that day (UTC).
+     */
+    @PostMapping("/nhi")
+    String declareNhi(@RequestParam(required = false) @Nullable String name,
+                      @RequestParam(required = false) @Nullable String kind,
+                      @RequestParam(required = false) @Nullable String target,
+                      @RequestParam(required = false) @Nullable String owner,
+                      @RequestParam(required = false) @Nullable String actingFor,
+                      @RequestParam(required = false) @Nullable String purpose,
+                      @RequestParam(required = false) @Nullable String expires, RedirectAttributes flash) {
+        try {
+            Instant until = null;
+            if (expires != null && !expires.isBlank()) {
+                try {
+                    until = java.time.LocalDate.parse(expires.strip()).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toInstant().minusSeconds(1);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new org.roster.nhi.NhiException(org.roster.nhi.NhiException.Why.INVALID, "expiresAt",
+                        "'" + expires + "' is not a date (YYYY-MM-DD)");
+                }
+            }
+            var n = nhis.declare(new org.roster.nhi.NonHumanIdentities.Declaration(blank(name), blank(kind), blank(target),
+                blank(owner), blank(actingFor), blank(purpose), until), RosterAuthentication.current());
+            flash.addFlashAttribute("done", n.kind().wire() + " " + n.name() + " on " + n.target() + " declared, owned by "
+                + n.owner());
+        } catch (org.roster.nhi.NhiException e) {
+            flash.addFlashAttribute("refused", e.field() + ": " + e.getMessage());
+        }
+        return "redirect:/nhi";
     }
 
     @GetMapping("/targets")

@@ -129,6 +129,7 @@ public final class RouteRules {
         anyPrincipal(HttpMethod.POST, "/work/**"),
         rule(HttpMethod.GET, "/people/**", READERS),
         rule(HttpMethod.GET, "/nhi", READERS),
+        rule(HttpMethod.POST, "/nhi", READERS),
         rule(HttpMethod.GET, "/targets/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
         rule(HttpMethod.POST, "/targets/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         rule(HttpMethod.GET, "/evidence/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),

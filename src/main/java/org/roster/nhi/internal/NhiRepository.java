@@ -168,6 +168,47 @@ public class NhiRepository {
         return java.util.stream.Stream.of(expiry, deletion).flatMap(Optional::stream).min(Instant::compareTo);
     }
 
+    /** Live NHIs (an owner's or an orphan) past their expiry. */
+    public long countExpiredLive(Instant now) {
+        return jdbc.sql("select count(*) from nhi where state in ('ACTIVE', 'REVIEW', 'ORPHAN') and expires_at < ?")
+            .param(ts(now)).query(Long.class).single();
+    }
+
+    /** NHIs in review past their deadline. */
+    public long countOverdueReviews(Instant now) {
+        return jdbc.sql("select count(*) from nhi where state = 'REVIEW' and review_due_at < ?").param(ts(now))
+            .query(Long.class).single();
+    }
+
+    /** Live NHIs of a kind whose credential's value is older than {@code cutoff}. */
+    public long countCredentialsOlderThan(Nhi.Kind kind, Instant cutoff) {
+        return jdbc.sql("""
+                select count(*) from nhi n join nhi_credential c on c.nhi_id = n.id
+                where n.kind = ? and n.state in ('ACTIVE', 'REVIEW', 'ORPHAN')
+                and coalesce(c.rotated_at, c.created_at, n.created_at) < ?""")
+            .params(kind.name(), ts(cutoff)).query(Long.class).single();
+    }
+
+    /** Credentials whose last rotation falls in a period. */
+    public long countRotatedBetween(Instant from, Instant to) {
+        return jdbc.sql("select count(*) from nhi_credential where rotated_at >= ? and rotated_at < ?")
+            .params(ts(from), ts(to)).query(Long.class).single();
+    }
+
+    /** The people who own live NHIs, at most {@code limit}. */
+    public List<String> liveOwners(int limit) {
+        return jdbc.sql("select distinct owner from nhi where state in ('ACTIVE', 'REVIEW') and owner is not null"
+            + " order by owner limit ?").param(limit).query(String.class).list();
+    }
+
+    public long countLiveOwnedBy(java.util.Collection<String> owners) {
+        if (owners.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("select count(*) from nhi where state in ('ACTIVE', 'REVIEW') and owner in (:owners)")
+            .param("owners", owners).query(Long.class).single();
+    }
+
     /** How many NHIs there are per state. */
     public Map<Nhi.State, Long> countByState() {
         Map<Nhi.State, Long> out = new java.util.EnumMap<>(Nhi.State.class);
@@ -188,7 +229,8 @@ public class NhiRepository {
     private static final String SELECT = """
         select n.*, c.kind as c_kind, c.created_at as c_created_at, c.rotated_at as c_rotated_at,
             c.last_used_at as c_last_used_at, c.rotation_planned_at as c_rotation_planned_at
-        from nhi n left join nhi_credential c on c.nhi_id = n.id""";
+        from nhi n left join nhi_credential c on c.nhi_id = n.id
+        """;
 
     private static Nhi map(ResultSet rs, int n) throws SQLException {
         return new Nhi(rs.getString("id"), rs.getString("name"), Nhi.Kind.valueOf(rs.getString("kind")),

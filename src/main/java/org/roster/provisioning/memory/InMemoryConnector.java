@@ -21,14 +21,43 @@ import org.roster.provisioning.UpdateOp;
  * a sink for trying policies. Can be told to be unreachable, to exercise retries.
  */
 public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
-    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp {
+    org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
+    org.roster.provisioning.NonHumanAccountOp {
 
     private final String name;
     private final Map<String, TargetAccount> accounts = new ConcurrentHashMap<>();
+    /** Non-human accounts: name to whether they are enabled (made on their first rotation). */
+    private final Map<String, Boolean> nonHumans = new ConcurrentHashMap<>();
     private volatile boolean unreachable;
 
     public InMemoryConnector(String name) {
         this.name = name;
+    }
+
+    /** Whether a non-human account is there and enabled; empty when it is not there. */
+    public Optional<Boolean> nonHumanEnabled(String nhiName) {
+        return Optional.ofNullable(nonHumans.get(nhiName));
+    }
+
+    @Override
+    public String rotateSecret(String nhiName) throws ConnectorException {
+        check();
+        nonHumans.putIfAbsent(nhiName, true);
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    @Override
+    public void disableNonHuman(String nhiName) throws ConnectorException {
+        check();
+        nonHumans.put(nhiName, false);
+    }
+
+    @Override
+    public void deleteNonHuman(String nhiName) throws ConnectorException {
+        check();
+        nonHumans.remove(nhiName);
     }
 
     /** While true, every operation fails as a retryable outage. */
