@@ -99,15 +99,23 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void disable(String identity) throws ConnectorException {
-        Optional<UserResource> user = find(identity);
+        deactivate(find(identity));
+    }
+
+    @Override
+    public void delete(String identity) throws ConnectorException {
+        delete(find(identity), "user " + identity);
+    }
+
+    /** Nothing to disable is disabled. */
+    private void deactivate(Optional<UserResource> user) throws ConnectorException {
         if (user.isPresent()) {
             setActive(user.get(), false);
         }
     }
 
-    @Override
-    public void delete(String identity) throws ConnectorException {
-        Optional<UserResource> user = find(identity);
+    /** A user already gone (not found, or 404) is deleted. */
+    private void delete(Optional<UserResource> user, String what) throws ConnectorException {
         if (user.isEmpty()) {
             return;
         }
@@ -115,10 +123,10 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             scim.delete("Users", user.get().getId());
         } catch (ScimException e) {
             if (status(e) != 404) {
-                throw translate("delete user " + identity, e);
+                throw translate("delete " + what, e);
             }
         } catch (ProcessingException e) {
-            throw new RetryableConnectorException("delete user " + identity + ": " + e.getMessage(), e);
+            throw new RetryableConnectorException("delete " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -285,27 +293,12 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     /** Sets the non-human user inactive; only a user the non-human filter picks is touched. */
     @Override
     public void disableNonHuman(String userName) throws ConnectorException {
-        Optional<UserResource> user = nonHuman(userName);
-        if (user.isPresent()) {
-            setActive(user.get(), false);
-        }
+        deactivate(nonHuman(userName));
     }
 
     @Override
     public void deleteNonHuman(String userName) throws ConnectorException {
-        Optional<UserResource> user = nonHuman(userName);
-        if (user.isEmpty()) {
-            return;
-        }
-        try {
-            scim.delete("Users", user.get().getId());
-        } catch (ScimException e) {
-            if (status(e) != 404) {
-                throw translate("delete non-human user " + userName, e);
-            }
-        } catch (ProcessingException e) {
-            throw new RetryableConnectorException("delete non-human user " + userName + ": " + e.getMessage(), e);
-        }
+        delete(nonHuman(userName), "non-human user " + userName);
     }
 
     private Optional<UserResource> nonHuman(String userName) throws ConnectorException {
