@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.principals.Principal;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
-import org.roster.grants.GrantException.Why;
+import org.roster.runtime.Refusal.Why;
 import org.roster.grants.internal.GrantRepository;
 import org.roster.lifecycle.IdentityTransitioned;
 import org.roster.lifecycle.Lifecycle;

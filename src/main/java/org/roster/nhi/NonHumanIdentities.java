@@ -16,7 +16,7 @@ import org.roster.lifecycle.IdentityTransitioned;
 import org.roster.lifecycle.Lifecycle;
 import org.roster.lifecycle.LifecycleState;
 import org.roster.lifecycle.TransitionKind;
-import org.roster.nhi.NhiException.Why;
+import org.roster.runtime.Refusal.Why;
 import org.roster.nhi.internal.NhiRepository;
 import org.roster.nhi.internal.NhiSecretDelivery;
 import org.roster.plan.Operation;

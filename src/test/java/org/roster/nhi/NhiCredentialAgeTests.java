@@ -75,7 +75,9 @@ class NhiCredentialAgeTests {
 
         CLOCK.advance(Duration.ofDays(91));
         assertThat(nhis.rotateByAge()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> SUNK.stream().anyMatch(s -> s.startsWith("report-key=")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SUNK)
+            .as(() -> "the latest audit records: " + admin.get("/api/v1/audit?size=20").body())
+            .anyMatch(s -> s.startsWith("report-key=")));
         await().atMost(Duration.ofSeconds(10)).until(() ->
             !admin.get("/api/v1/nhi/" + key).json().path("credential").path("rotatedAt").isNull());
         assertThat(nhis.rotateByAge()).as("rotated just now").isZero();

@@ -118,7 +118,7 @@ class MorePagesController {
             flash.addFlashAttribute("done", n.kind().wire() + " " + n.name() + " on " + n.target() + " declared, owned by "
                 + n.owner());
         } catch (org.roster.nhi.NhiException e) {
-            flash.addFlashAttribute("refused", e.field() + ": " + e.getMessage());
+            flash.addFlashAttribute("refused", e.getMessage());
         }
         return "redirect:/nhi";
     }

@@ -34,15 +34,16 @@ class Problems {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
     }
 
-    @ExceptionHandler(org.roster.nhi.NhiException.class)
-    ProblemDetail nhi(org.roster.nhi.NhiException e) {
+    /** A module's refusal (grants, NHIs, reconciliation, certification): the status its reason gives, the field named. */
+    @ExceptionHandler(org.roster.runtime.Refusal.class)
+    ProblemDetail refusal(org.roster.runtime.Refusal e) {
         HttpStatus status = switch (e.why()) {
             case INVALID -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
         };
-        return problem(status, e.field() + ": " + e.getMessage(), e.field());
+        return problem(status, e.getMessage(), e.field());
     }
 
     @ExceptionHandler(Refused.class)
@@ -78,27 +79,6 @@ class Problems {
     @ExceptionHandler(HrValidationException.class)
     ProblemDetail invalid(HrValidationException e) {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
-    }
-
-    @ExceptionHandler(org.roster.grants.GrantException.class)
-    ProblemDetail grant(org.roster.grants.GrantException e) {
-        HttpStatus status = switch (e.why()) {
-            case INVALID -> HttpStatus.BAD_REQUEST;
-            case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case CONFLICT -> HttpStatus.CONFLICT;
-            case FORBIDDEN -> HttpStatus.FORBIDDEN;
-        };
-        return problem(status, e.getMessage(), e.field());
-    }
-
-    @ExceptionHandler(org.roster.reconcile.ReconcileException.class)
-    ProblemDetail reconcile(org.roster.reconcile.ReconcileException e) {
-        HttpStatus status = switch (e.why()) {
-            case INVALID -> HttpStatus.BAD_REQUEST;
-            case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case CONFLICT -> HttpStatus.CONFLICT;
-        };
-        return problem(status, e.getMessage(), e.field());
     }
 
     @ExceptionHandler(org.roster.hr.WebhookEvents.HrTooLargeException.class)
