@@ -25,7 +25,12 @@ public record AccessGrant(String id, Kind kind, String identity, String target, 
         /** An entitlement that follows the person, kept when they moved. */
         KEPT_ON_MOVE,
         /** A privileged entitlement reviewed by its owner after its holder moved. */
-        REVIEW
+        REVIEW,
+        /**
+         * An entitlement policy grants, revoked for one person at a certification: they hold it no more
+         * until their position changes (a move, a conversion, a rehire), when policy decides again.
+         */
+        EXCLUSION
     }
 
     public enum Status {

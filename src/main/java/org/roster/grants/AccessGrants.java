@@ -230,6 +230,43 @@ public class AccessGrants implements StandingGrants {
             .toList();
     }
 
+    /**
+     * A reviewer revoked, at a certification, access that a standing grant gives: the grant ends
+     * (audited with the reviewer and reason). In the caller's transaction; the caller plans the
+     * identity again.
+     *
+     * @return false when the grant is no longer active (nothing to end)
+     */
+    public boolean endAtCertification(String id, String reviewer, String reason) {
+        AccessGrant g = find(id);
+        if (g.status() != AccessGrant.Status.ACTIVE || !repository.transition(g.id(), AccessGrant.Status.ACTIVE,
+                AccessGrant.Status.REVOKED, reviewer, clock.instant(), g.dueAt(), reason)) {
+            return false;
+        }
+        record(g, "REVOKED", reviewer, g.kind() + " " + g.target() + ":" + g.entitlement() + " revoked at a certification by "
+            + reviewer + ": " + reason);
+        return true;
+    }
+
+    /**
+     * A reviewer revoked, at a certification, access that policy grants: an exclusion keeps it from
+     * the person until their position changes. In the caller's transaction; the caller plans the
+     * identity again.
+     */
+    public void excludeAtCertification(String identity, String target, String entitlement, String reviewer, String reason,
+                                       String correlationId) {
+        if (repository.current(AccessGrant.Kind.EXCLUSION, identity, target, entitlement).isPresent()) {
+            return;
+        }
+        Instant now = clock.instant();
+        AccessGrant g = new AccessGrant(UUID.randomUUID().toString(), AccessGrant.Kind.EXCLUSION, identity, target,
+            entitlement, reason, policy.current().owner(target, entitlement), AccessGrant.Status.ACTIVE, reviewer, now,
+            reviewer, now, null, null, null, null);
+        repository.insert(g, correlationId);
+        record(g, "EXCLUDED", reviewer, target + ":" + entitlement + " revoked at a certification by " + reviewer
+            + " although policy grants it: kept from " + identity + " until their position changes (" + reason + ")");
+    }
+
     @Override
     public void keptOnMove(String identity, String target, String entitlement, String correlationId) {
         if (repository.current(AccessGrant.Kind.KEPT_ON_MOVE, identity, target, entitlement).isPresent()) {
@@ -260,9 +297,22 @@ public class AccessGrants implements StandingGrants {
         AfterCommit.run(expiry::wake);
     }
 
-    /** Employment ended: every grant of the identity ends with it, so a rehire starts from nothing. */
+    /**
+     * Employment ended: every grant of the identity ends with it, so a rehire starts from nothing. A
+     * new position (a move, a conversion, a rehire) ends the certification's exclusions: policy
+     * decides again.
+     */
     @EventListener
     void on(IdentityTransitioned t) {
+        if (t.kind() == TransitionKind.MOVER || t.kind() == TransitionKind.CONVERSION || t.kind() == TransitionKind.REHIRE) {
+            for (AccessGrant g : repository.forIdentity(t.employeeNumber(), List.of(AccessGrant.Status.ACTIVE))) {
+                if (g.kind() == AccessGrant.Kind.EXCLUSION) {
+                    transition(g, AccessGrant.Status.ACTIVE, AccessGrant.Status.ENDED, null, null, "position changed");
+                    record(g, "GRANT_ENDED", "roster", "exclusion of " + g.target() + ":" + g.entitlement()
+                        + " ended: the position changed (" + t.kind() + "), policy decides again");
+                }
+            }
+        }
         if (t.kind() != TransitionKind.LEAVER) {
             return;
         }

@@ -234,8 +234,20 @@ public final class PlanningStage {
         List<Grant> granted = new ArrayList<>();
         if (holdsAccess) {
             granted.addAll(p.evaluate(in.worker().attributes(), in.state().name()).grants());
-            for (StandingGrant g : grants.active(in.identity(), now)) {
-                granted.add(new Grant(g.target(), g.entitlement(), g.kind().toLowerCase(java.util.Locale.ROOT) + " " + g.id()));
+            List<StandingGrant> standing = grants.active(in.identity(), now);
+            // Taken away at a certification although policy grants them, until the position changes (a
+            // move, a conversion or a rehire ends them): left out of what policy grants, not of grants.
+            boolean newPosition = in.kind() == TransitionKind.MOVER || in.kind() == TransitionKind.CONVERSION
+                || in.kind() == TransitionKind.REHIRE;
+            Set<String> excluded = new java.util.HashSet<>();
+            standing.stream().filter(StandingGrant::exclusion).filter(x -> !newPosition)
+                .forEach(x -> excluded.add(x.target() + "\u0000" + x.entitlement()));
+            granted.removeIf(g -> g.entitlement() != null && excluded.contains(g.target() + "\u0000" + g.entitlement()));
+            for (StandingGrant g : standing) {
+                if (!g.exclusion()) {
+                    granted.add(new Grant(g.target(), g.entitlement(), g.kind().toLowerCase(java.util.Locale.ROOT) + " "
+                        + g.id()));
+                }
             }
         }
         Map<String, Map<String, String>> byTarget = new TreeMap<>();

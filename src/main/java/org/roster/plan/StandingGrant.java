@@ -6,7 +6,13 @@ package org.roster.plan;
  * owner's review. The planner adds it to what policy grants, while the identity holds access.
  *
  * @param id the grant's id, recorded as the reason of the access it gives
- * @param kind {@code EXCEPTION}, {@code JIT}, {@code KEPT_ON_MOVE} or {@code REVIEWED}
+ * @param kind {@code EXCEPTION}, {@code JIT}, {@code KEPT_ON_MOVE}, {@code REVIEW}, or {@code EXCLUSION}
+ *     (access taken away, not given)
  */
 public record StandingGrant(String id, String kind, String target, String entitlement, String reason) {
+
+    /** Whether it takes access away (a certification's exclusion) rather than giving it. */
+    public boolean exclusion() {
+        return "EXCLUSION".equals(kind);
+    }
 }

@@ -10,7 +10,11 @@ import org.jspecify.annotations.Nullable;
  */
 public interface StandingGrants {
 
-    /** The identity's grants in force now. */
+    /**
+     * The identity's grants in force now, exclusions among them (kind {@code EXCLUSION}: taken away at
+     * a certification although policy grants them; the planner leaves them out of what policy grants
+     * until the identity's position changes).
+     */
     List<StandingGrant> active(String identity, Instant now);
 
     /** Records that a move kept an entitlement that follows the person, so later plans keep it too. */

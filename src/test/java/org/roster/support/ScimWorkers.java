@@ -16,15 +16,32 @@ public final class ScimWorkers {
      * @param manager the manager's employee number, if any
      */
     public static String hire(Api admin, String employeeNumber, String name, @Nullable String manager) {
+        return hire(admin, employeeNumber, name, manager, "Ops", null);
+    }
+
+    /** Pushes an active worker of a department, with a title if given, and returns its SCIM id. */
+    public static String hire(Api admin, String employeeNumber, String name, @Nullable String manager, String department,
+                              @Nullable String title) {
         Api.Response r = admin.send("POST", "/scim/v2/Users", "application/scim+json", """
             {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
                          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
              "userName": "%s", "active": true, "name": {"givenName": "%s", "familyName": "Tester"},
-             "emails": [{"value": "%s@example.com", "primary": true}],
+             "emails": [{"value": "%s@example.com", "primary": true}]%s,
              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%s",
-               "department": "Ops"%s}}""".formatted(name, name, name, employeeNumber,
-            manager == null ? "" : ", \"manager\": {\"value\": \"" + manager + "\"}"));
+               "department": "%s"%s}}""".formatted(name, name, name, title == null ? "" : ", \"title\": \"" + title + "\"",
+            employeeNumber, department, manager == null ? "" : ", \"manager\": {\"value\": \"" + manager + "\"}"));
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return r.json().path("id").asString();
+    }
+
+    /** Moves a worker to another department and manager, as HR would with a SCIM PATCH. */
+    public static void move(Api admin, String scimId, String department, String manager) {
+        Api.Response r = admin.send("PATCH", "/scim/v2/Users/" + scimId, "application/scim+json", """
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [
+              {"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+               "value": "%s"},
+              {"op": "replace", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+               "value": {"value": "%s"}}]}""".formatted(department, manager));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 }

@@ -108,6 +108,13 @@ public final class RouteRules {
         // non-human identities: read by those who read; declared and decided by their owner (the service
         // checks it: a person declares their own, decides those they own) or an operator
         rule(HttpMethod.GET, "/api/v1/nhi/**", READERS),
+        // certification: campaigns are started by operators; reviewers see and decide their own items
+        rule(HttpMethod.GET, "/api/v1/certifications", READERS),
+        rule(HttpMethod.POST, "/api/v1/certifications", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
+        anyPrincipal(HttpMethod.GET, "/api/v1/certifications/*"),
+        anyPrincipal(HttpMethod.GET, "/api/v1/certifications/*/items"),
+        rule(HttpMethod.GET, "/api/v1/certifications/*/report", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        anyPrincipal(HttpMethod.POST, "/api/v1/certifications/*/items/*/decision"),
         rule(HttpMethod.POST, "/api/v1/nhi/discover", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         anyPrincipal(HttpMethod.POST, "/api/v1/nhi"),
         anyPrincipal(HttpMethod.POST, "/api/v1/nhi/*/*"),
