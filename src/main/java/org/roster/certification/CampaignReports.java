@@ -34,6 +34,15 @@ public class CampaignReports {
         this.clock = clock;
     }
 
+    /** Certification in a period, for the compliance report. */
+    public record Evidence(long started, long closed, Map<String, Long> decisions, long overdue) {
+    }
+
+    public Evidence evidence(Instant from, Instant to) {
+        long[] counts = repository.campaignsBetween(from, to);
+        return new Evidence(counts[0], counts[1], repository.decisionsBetween(from, to), repository.countOverdue(clock.instant()));
+    }
+
     public Optional<CampaignReport> report(String id) {
         Optional<Campaign> found = repository.campaign(id);
         if (found.isEmpty()) {

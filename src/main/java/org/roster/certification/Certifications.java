@@ -438,6 +438,15 @@ public class Certifications {
             .filter(i -> p.identity() == null || !p.identity().equals(i.identity())).toList();
     }
 
+    /** A reviewer's open items in one campaign: how many, due when. */
+    public record ReviewerLoad(String campaign, String campaignName, String reviewer, long open, Instant due) {
+    }
+
+    /** Open items per campaign and reviewer (at most {@code limit} rows), for notifications. */
+    public List<ReviewerLoad> openByReviewer(int limit) {
+        return repository.openByReviewer(limit);
+    }
+
     public long countOpenFor(Principal p) {
         return repository.countOpenFor(reviewerKeys(p));
     }
@@ -464,7 +473,7 @@ public class Certifications {
         }
         CertificationItem first = repository.item(itemId).orElseThrow(() -> new CertificationException(Why.NOT_FOUND, "id",
             "no item " + itemId));
-        return java.util.Objects.requireNonNull(tx.execute(s -> {
+        CertificationItem done = java.util.Objects.requireNonNull(tx.execute(s -> {
             lifecycle.lock(first.identity());
             CertificationItem i = repository.item(itemId).orElseThrow();
             if (by.identity() != null && by.identity().equals(i.identity())) {
@@ -489,6 +498,8 @@ public class Certifications {
             }
             return repository.item(i.id()).orElseThrow();
         }));
+        closeIfDone(done.campaignId());
+        return done;
     }
 
     /** Takes the access away: the grants behind it end, policy's share is excluded, the identity is planned again. */
@@ -554,14 +565,18 @@ public class Certifications {
     }
 
     private void closeFinished() {
-        for (String id : repository.finished()) {
-            tx.executeWithoutResult(s -> {
-                repository.setStatus(id, Campaign.Status.CLOSED, clock.instant());
+        repository.finished().forEach(this::closeIfDone);
+    }
+
+    /** Closes an open campaign once nothing in it is open. */
+    private void closeIfDone(String id) {
+        tx.executeWithoutResult(s -> {
+            if (repository.closeIfDone(id, clock.instant())) {
                 Campaign c = repository.campaign(id).orElseThrow();
                 audit.append(new AuditEntry(null, "CERTIFICATION_CLOSED", AuditEntry.Stage.DECISION, "roster", null,
                     "campaign '" + c.name() + "' closed: " + c.items() + " item(s) decided", "cert-" + id));
-            });
-        }
+            }
+        });
     }
 
     public Optional<Instant> nextDue() {

@@ -58,6 +58,7 @@ public class Notifications {
     private final Holds holds;
     private final Provisioning provisioning;
     private final org.roster.nhi.NonHumanIdentities nhis;
+    private final org.roster.certification.Certifications certifications;
     private final AuditLog audit;
     private final NotificationSettings settings;
     private final Clock clock;
@@ -67,8 +68,10 @@ public class Notifications {
 
     public Notifications(NotificationRepository repository, Work work, Deciders deciders, Principals principals,
                          Holds holds, Provisioning provisioning, AuditLog audit, NotificationSettings settings,
-                         Clock clock, ObjectProvider<JavaMailSender> mail, org.roster.nhi.NonHumanIdentities nhis) {
+                         Clock clock, ObjectProvider<JavaMailSender> mail, org.roster.nhi.NonHumanIdentities nhis,
+                         org.roster.certification.Certifications certifications) {
         this.nhis = nhis;
+        this.certifications = certifications;
         this.repository = repository;
         this.work = work;
         this.deciders = deciders;
@@ -109,6 +112,9 @@ public class Notifications {
         }
         for (org.roster.nhi.Nhi n : nhis.list(null, null, null, org.roster.nhi.Nhi.State.REVIEW, 0, 500)) {
             made += nhiReview(n, now);
+        }
+        for (var load : certifications.openByReviewer(1_000)) {
+            made += certification(load, now);
         }
         for (org.roster.nhi.Nhi n : nhis.list(null, null, null, org.roster.nhi.Nhi.State.ORPHAN, 0, 200)) {
             made += operators("nhi-orphan", "nhi-orphan:" + n.id(), n.kind().wire() + " " + n.name() + " on " + n.target()
@@ -197,22 +203,46 @@ public class Notifications {
         }
         String title = "review " + n.kind().wire() + " " + n.name() + " on " + n.target() + (n.previousOwner() == null
             ? " after your move" : ", handed to you from " + n.previousOwner()) + ": " + n.purpose();
-        Map<String, String> vars = vars(title, n.reviewDueAt(), "its owner", "/api/v1/nhi/" + n.id());
-        String key = n.id() + ":" + n.reviewDueAt().toEpochMilli();
+        return personDecides("nhi", n.id() + ":" + n.reviewDueAt().toEpochMilli(), n.owner(), title, n.reviewDueAt(),
+            "its owner", "/api/v1/nhi/" + n.id(), now);
+    }
+
+    /**
+     * A reviewer's open items in a campaign, one message for them all (not one per access): the
+     * reviewer is told, reminded before the deadline, and their manager told when it passes; items
+     * operators review go to the operators' addresses and the chat.
+     */
+    private int certification(org.roster.certification.Certifications.ReviewerLoad load, Instant now) {
+        String title = load.open() + " access(es) to certify in campaign '" + load.campaignName() + "'";
+        String path = "/api/v1/certifications/" + load.campaign() + "/items?reviewer=" + load.reviewer();
+        String key = load.campaign() + ":" + load.reviewer() + ":" + load.due().toEpochMilli();
+        if (load.reviewer().equals(org.roster.certification.CertificationItem.OPERATORS)) {
+            return operators("assigned", "cert-assigned:" + key, title, path, load.due(), now);
+        }
+        if (load.reviewer().startsWith("token:")) {
+            return 0; // an API token reads its work from the API
+        }
+        return personDecides("cert", key, load.reviewer(), title, load.due(), "their reviewer", path, now);
+    }
+
+    /** A person decides something by a time: told, reminded before it, their manager (or escalate-to) told after it. */
+    private int personDecides(String prefix, String key, String person, String title, Instant due, String why, String path,
+                              Instant now) {
+        Map<String, String> vars = vars(title, due, why, path);
         int made = 0;
-        var to = principals.emailOf(n.owner());
+        var to = principals.emailOf(person);
         if (to.isPresent()) {
-            made += add("assigned", "nhi-assigned:" + key + ":" + to.get(), MAIL, to.get(), vars, now,
+            made += add("assigned", prefix + "-assigned:" + key + ":" + to.get(), MAIL, to.get(), vars, now,
                 settings.digest() ? nextDigest(now) : now);
-            if (!now.isBefore(n.reviewDueAt().minus(settings.remindBefore())) && now.isBefore(n.reviewDueAt())) {
-                made += add("reminder", "nhi-reminder:" + key + ":" + to.get(), MAIL, to.get(), vars, now, now);
+            if (!now.isBefore(due.minus(settings.remindBefore())) && now.isBefore(due)) {
+                made += add("reminder", prefix + "-reminder:" + key + ":" + to.get(), MAIL, to.get(), vars, now, now);
             }
         }
-        if (!now.isBefore(n.reviewDueAt())) {
-            java.util.List<String> managers = principals.managerOf(n.owner()).filter(principals::active)
+        if (!now.isBefore(due)) {
+            java.util.List<String> managers = principals.managerOf(person).filter(principals::active)
                 .flatMap(principals::emailOf).map(java.util.List::of).orElse(settings.escalateTo());
             for (String m : managers) {
-                made += add("escalated", "nhi-escalated:" + key + ":" + m, MAIL, m, vars, now, now);
+                made += add("escalated", prefix + "-escalated:" + key + ":" + m, MAIL, m, vars, now, now);
             }
         }
         return made;

@@ -29,8 +29,20 @@ public record ComplianceReport(Instant from, Instant to, Instant generatedAt, St
                                Integrity integrity, Map<String, Long> transitions, List<TargetRevocation> revocation,
                                FullRevocation fullRevocation, List<Revocation> failedVerifications,
                                List<ExceptionEntry> exceptions, DriftSummary drift, Quarantine quarantine,
-                               List<PostureEntry> posture, NhiInventory nhi, List<String> caveats,
-                               List<Control> controls) {
+                               List<PostureEntry> posture, NhiInventory nhi, Certification certification,
+                               List<String> caveats, List<Control> controls) {
+
+    /**
+     * Access certification in the period.
+     *
+     * @param started campaigns started in the period
+     * @param closed of those, closed
+     * @param decisions decisions made in the period ({@code KEPT}, {@code REVOKED}, the same
+     *     {@code _AT_DEADLINE}, {@code ENDED})
+     * @param overdue items open past their due time now
+     */
+    public record Certification(long started, long closed, Map<String, Long> decisions, long overdue) {
+    }
 
     /**
      * The non-human identities as they stand when the report is made.

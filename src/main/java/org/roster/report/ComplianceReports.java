@@ -53,12 +53,15 @@ public class ComplianceReports {
     private final PolicyEngine policy;
     private final Clock clock;
     private final org.roster.nhi.NonHumanIdentities nhis;
+    private final org.roster.certification.CampaignReports certifications;
 
     public ComplianceReports(Lifecycle lifecycle, Provisioning provisioning, AccessGrants grants,
                              Reconciliations reconciliations, Quarantine quarantine, AuditLog audit,
                              Checkpoints checkpoints, PolicyEngine policy, Clock clock,
-                             org.roster.nhi.NonHumanIdentities nhis) {
+                             org.roster.nhi.NonHumanIdentities nhis,
+                             org.roster.certification.CampaignReports certifications) {
         this.nhis = nhis;
+        this.certifications = certifications;
         this.lifecycle = lifecycle;
         this.provisioning = provisioning;
         this.grants = grants;
@@ -130,10 +133,13 @@ public class ComplianceReports {
         nhi.byState().forEach((state, count) -> byState.put(state.name(), count));
         ComplianceReport.NhiInventory inventory = new ComplianceReport.NhiInventory(byState, nhi.overdueReviews(),
             nhi.ownedByLeavers(), nhi.overdueExpiries(), nhi.staleCredentials(), nhi.rotated());
+        var cert = certifications.evidence(from, to);
+        ComplianceReport.Certification certification = new ComplianceReport.Certification(cert.started(), cert.closed(),
+            cert.decisions(), cert.overdue());
         ComplianceReport draft = new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget,
-            full, failed, exceptions, drift, q, posture, inventory, caveats, List.of());
+            full, failed, exceptions, drift, q, posture, inventory, certification, caveats, List.of());
         return new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget, full, failed,
-            exceptions, drift, q, posture, inventory, caveats, Controls.assess(draft));
+            exceptions, drift, q, posture, inventory, certification, caveats, Controls.assess(draft));
     }
 
     private List<ComplianceReport.ExceptionEntry> exceptions(DriftSummary drift) {

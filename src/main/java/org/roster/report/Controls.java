@@ -108,8 +108,18 @@ final class Controls {
             + findings(r.drift(), access, List.of(Finding.Status.MENDED)) + " mended, "
             + findings(r.drift(), access, List.of(Finding.Status.ACCEPTED)) + " accepted as exceptions, "
             + stillOpen(r.drift(), access) + " still open in the last run");
+        var cert = r.certification();
+        long decided = cert.decisions().values().stream().mapToLong(Long::longValue).sum();
+        evidence.add(cert.started() + " certification campaign(s) started in the period (" + cert.closed() + " closed); "
+            + decided + " access decision(s): " + cert.decisions().getOrDefault("KEPT", 0L) + " kept and "
+            + cert.decisions().getOrDefault("REVOKED", 0L) + " revoked by their reviewers, "
+            + (cert.decisions().getOrDefault("KEPT_AT_DEADLINE", 0L) + cert.decisions().getOrDefault("REVOKED_AT_DEADLINE", 0L))
+            + " at the deadline");
         if (unbounded > 0) {
             attention.add(unbounded + " exception(s) without an end date");
+        }
+        if (cert.overdue() > 0) {
+            attention.add(cert.overdue() + " certification item(s) past their deadline and not yet decided");
         }
         long open = stillOpen(r.drift(), access);
         if (open > 0) {

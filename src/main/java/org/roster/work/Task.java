@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * One piece of work waiting for a person.
  *
  * @param kind {@code EXCEPTION}, {@code JIT}, {@code ACCESS_REVIEW}, {@code HOLD}, {@code QUARANTINE},
- *     {@code REHIRE_REVIEW} or {@code MANUAL_TASK}
+ *     {@code REHIRE_REVIEW}, {@code MANUAL_TASK}, {@code NHI_REVIEW}, {@code NHI_ORPHAN} or
+ *     {@code CERTIFICATION} (decided with {@code POST path/decision {"decision": <action>, "reason": ...}})
  * @param id the id of the thing to decide
  * @param title what it is, in a sentence
  * @param identity the HR identity it is about, if one

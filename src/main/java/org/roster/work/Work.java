@@ -38,12 +38,15 @@ public class Work {
     private final HrRecords hr;
     private final Provisioning provisioning;
     private final org.roster.nhi.NonHumanIdentities nhis;
+    private final org.roster.certification.Certifications certifications;
     private final WorkSettings settings;
     private final Clock clock;
 
     public Work(AccessGrants grants, Deciders deciders, Holds holds, Quarantine quarantine, HrRecords hr,
-                Provisioning provisioning, org.roster.nhi.NonHumanIdentities nhis, WorkSettings settings, Clock clock) {
+                Provisioning provisioning, org.roster.nhi.NonHumanIdentities nhis,
+                org.roster.certification.Certifications certifications, WorkSettings settings, Clock clock) {
         this.nhis = nhis;
+        this.certifications = certifications;
         this.grants = grants;
         this.deciders = deciders;
         this.holds = holds;
@@ -64,6 +67,16 @@ public class Work {
             }
             // who decides is worked out once per grant: the right to decide and the task's "why" both come from it
             deciders.asDecider(g, p).ifPresent(who -> out.add(grantTask(g, who.why(), now)));
+        }
+        java.util.Map<String, Instant> started = new java.util.HashMap<>();
+        for (var i : certifications.openFor(p, max)) {
+            Instant since = started.computeIfAbsent(i.campaignId(), c -> certifications.campaign(c)
+                .map(org.roster.certification.Campaign::startedAt).orElse(i.dueAt()));
+            out.add(task("CERTIFICATION", i.id(), "certify " + i.target() + ":" + i.entitlement() + " of " + i.identity()
+                    + (i.privileged() ? " (privileged)" : "") + ": " + i.why() + (i.peers() == null ? ""
+                    : "; " + i.peers() + " peer(s) in " + i.peerGroup() + " hold it"), i.identity(), since, i.dueAt(), now,
+                "/api/v1/certifications/" + i.campaignId() + "/items/" + i.id(), List.of("keep", "revoke"),
+                i.reviewerWhy()));
         }
         if (p.identity() != null) {
             nhis.reviewsFor(p.identity()).stream().limit(max).forEach(n -> out.add(task("NHI_REVIEW", n.id(),

@@ -273,7 +273,7 @@ class ConsoleTests {
     void everyPageOpensForAnAdminAndEveryFormControlIsLabelled() {
         admin();
         signIn("ada");
-        for (String page : List.of("/", "/work", "/people?q=olga", "/people/E11", "/nhi", "/targets", "/evidence/audit",
+        for (String page : List.of("/", "/work", "/people?q=olga", "/people/E11", "/nhi", "/certifications", "/targets", "/evidence/audit",
                 "/evidence/report", "/preview", "/admin")) {
             browser.get(base() + page);
             assertThat(browser.findElements(By.id("problem"))).as(page).isEmpty();

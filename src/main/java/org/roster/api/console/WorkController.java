@@ -36,11 +36,14 @@ class WorkController {
     private final HrRecords hr;
     private final Provisioning provisioning;
     private final org.roster.nhi.NonHumanIdentities nhis;
+    private final org.roster.certification.Certifications certifications;
     private final JsonMapper json = JsonMapper.builder().build();
 
     WorkController(Work work, AccessGrants grants, Holds holds, Quarantine quarantine, HrRecords hr,
-                   Provisioning provisioning, org.roster.nhi.NonHumanIdentities nhis) {
+                   Provisioning provisioning, org.roster.nhi.NonHumanIdentities nhis,
+                   org.roster.certification.Certifications certifications) {
         this.nhis = nhis;
+        this.certifications = certifications;
         this.work = work;
         this.grants = grants;
         this.holds = holds;
@@ -104,6 +107,7 @@ class WorkController {
                     requireRole(me, Role.STEWARD);
                     hr.resolveReview(id, action, note, me.name());
                 }
+                case "CERTIFICATION/keep", "CERTIFICATION/revoke" -> certifications.decide(id, action, note, me);
                 case "NHI_REVIEW/confirm" -> nhis.confirm(id, me, note);
                 case "NHI_REVIEW/retire", "NHI_ORPHAN/retire" -> nhis.retire(id, me, note);
                 default -> throw new Refusal("no such decision: " + kind + " " + action);

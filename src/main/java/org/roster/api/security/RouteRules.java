@@ -137,6 +137,8 @@ public final class RouteRules {
         rule(HttpMethod.GET, "/people/**", READERS),
         rule(HttpMethod.GET, "/nhi", READERS),
         rule(HttpMethod.POST, "/nhi", READERS),
+        rule(HttpMethod.GET, "/certifications/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/certifications", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         rule(HttpMethod.GET, "/targets/**", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
         rule(HttpMethod.POST, "/targets/**", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         rule(HttpMethod.GET, "/evidence/**", EnumSet.of(Role.AUDITOR, Role.OPERATOR, Role.ADMIN)),

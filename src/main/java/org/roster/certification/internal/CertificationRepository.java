@@ -83,6 +83,15 @@ public class CertificationRepository {
         jdbc.sql("delete from certification_item where campaign_id = ?").param(campaign).update();
     }
 
+    /** Closes an open campaign with no open item; false when it is not open, or something in it is. */
+    public boolean closeIfDone(String campaign, Instant at) {
+        return jdbc.sql("""
+                update certification_campaign set status = 'CLOSED', closed_at = ?
+                where id = ? and status = 'OPEN'
+                and not exists (select 1 from certification_item i where i.campaign_id = ? and i.status = 'OPEN')""")
+            .params(ts(at), campaign, campaign).update() == 1;
+    }
+
     public void setStatus(String campaign, Campaign.Status status, @Nullable Instant closedAt) {
         jdbc.sql("update certification_campaign set status = ?, closed_at = ? where id = ?")
             .params(status.name(), ts(closedAt), campaign).update();
@@ -148,6 +157,17 @@ public class CertificationRepository {
         return jdbc.sql("select * from certification_item where reviewer in (:reviewers) and status = 'OPEN'"
                 + " order by due_at, id limit :limit")
             .param("reviewers", reviewers).param("limit", limit).query(CertificationRepository::item).list();
+    }
+
+    /** Open items per campaign, reviewer and due time. */
+    public List<org.roster.certification.Certifications.ReviewerLoad> openByReviewer(int limit) {
+        return jdbc.sql("""
+                select i.campaign_id, c.name, i.reviewer, count(*), min(i.due_at) from certification_item i
+                join certification_campaign c on c.id = i.campaign_id
+                where i.status = 'OPEN' and c.status = 'OPEN'
+                group by i.campaign_id, c.name, i.reviewer order by min(i.due_at) limit ?""")
+            .param(limit).query((rs, n) -> new org.roster.certification.Certifications.ReviewerLoad(rs.getString(1),
+                rs.getString(2), rs.getString(3), rs.getLong(4), rs.getTimestamp(5).toInstant())).list();
     }
 
     public long countOpenFor(List<String> reviewers) {
@@ -227,6 +247,14 @@ public class CertificationRepository {
     public long countOverdue(String campaign, Instant now) {
         return jdbc.sql("select count(*) from certification_item where campaign_id = ? and status = 'OPEN' and due_at < ?")
             .params(campaign, ts(now)).query(Long.class).single();
+    }
+
+    /** Campaigns started in a period, and of those how many are closed. */
+    public long[] campaignsBetween(Instant from, Instant to) {
+        return jdbc.sql("""
+                select count(*), sum(case when status = 'CLOSED' then 1 else 0 end) from certification_campaign
+                where started_at >= ? and started_at < ?""")
+            .params(ts(from), ts(to)).query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
     }
 
     /** Decisions made in a period, per status and whether at the deadline. */

@@ -1,0 +1,124 @@
+package org.roster.certification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.roster.support.ScimWorkers;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The certification API as a client uses it: a campaign started inline; a refused start or decision
+ * names its field; a reviewer (an API token) pages and decides their items and nobody else's; an
+ * exception revoked at certification ends the grant and the access; decisions made too fast are
+ * flagged in the report; the compliance report counts the decisions.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "roster.demo.enabled=false",
+    "ROSTER_BOOTSTRAP_TOKEN=" + CertificationApiTests.ADMIN,
+    "roster.store.url=jdbc:h2:mem:certification-api;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.policy.rules[0].name=account",
+    "roster.policy.rules[0].when=true",
+    "roster.policy.rules[0].grants[0].target=directory",
+    "roster.policy.rules[0].grants[0].entitlement=staff",
+    "roster.policy.catalogue.directory[0].name=staff",
+    "roster.policy.catalogue.directory[1].name=payroll",
+    "roster.policy.catalogue.directory[1].owner=payroll-bot",
+    "roster.certification.fast-decisions.count=4",
+    "roster.certification.fast-decisions.within=60s",
+    "roster.nhi.discover-every=0"})
+class CertificationApiTests {
+
+    static final String ADMIN = "certification-api-admin-token-0123456789";
+
+    @LocalServerPort
+    int port;
+
+    /** The entitlements the target acknowledged for a person. */
+    private static String entitlements(Api admin, String id) {
+        return admin.get("/api/v1/identities/" + id).json().path("accounts").findValues("entitlements").toString();
+    }
+
+    @Test
+    void aReviewerDecidesTheirOwnItemsThroughTheApiAndTheReportFlagsHaste() {
+        Api admin = new Api("http://127.0.0.1:" + port, ADMIN);
+        String bot = admin.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"payroll-bot\", \"roles\": [\"auditor\"]}").json().path("token").asString();
+        String viewer = admin.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"viewer\", \"roles\": [\"steward\"]}").json().path("token").asString();
+        Api reviewer = new Api("http://127.0.0.1:" + port, bot);
+        for (int i = 1; i <= 5; i++) {
+            ScimWorkers.hire(admin, "P" + i, "pat" + i, null);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/identities/P5").json().path("state")
+            .asString().equals("ACTIVE"));
+        // P1's payroll access is an exception, approved by its owner (the bot)
+        String grant = admin.send("POST", "/api/v1/exceptions", "application/json", """
+            {"identity": "P1", "target": "directory", "entitlement": "payroll", "reason": "covers payroll in May",
+             "expiresAt": "%s"}""".formatted(java.time.Instant.now().plus(Duration.ofDays(20)))).json().path("id").asString();
+        assertThat(reviewer.send("POST", "/api/v1/exceptions/" + grant + "/approve", "application/json",
+            "{\"note\": \"ok\"}").status()).isEqualTo(200);
+
+        Api.Response bad = admin.send("POST", "/api/v1/certifications", "application/json",
+            "{\"name\": \"broken\", \"scope\": \"access.privileged &&\"}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("field").asString()).isEqualTo("scope");
+        assertThat(new Api("http://127.0.0.1:" + port, viewer).send("POST", "/api/v1/certifications", "application/json",
+            "{\"scope\": \"true\"}").status()).as("a steward does not start campaigns").isEqualTo(403);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> entitlements(admin, "P1").contains("payroll"));
+        Api.Response started = admin.send("POST", "/api/v1/certifications", "application/json", """
+            {"name": "all access", "scope": "true", "reviewers": ["payroll-bot"], "duration": "P7D"}""");
+        assertThat(started.status()).as(started.body()).isEqualTo(201);
+        String id = started.json().path("id").asString();
+        assertThat(started.json().path("items").asLong()).isEqualTo(6); // staff for five, payroll for one
+
+        // the bot pages its items two at a time; the viewer may not read the bot's
+        JsonNode page = reviewer.get("/api/v1/certifications/" + id + "/items?size=2").json();
+        assertThat(page.path("items").size()).isEqualTo(2);
+        String cursor = page.path("next").asString();
+        assertThat(reviewer.get("/api/v1/certifications/" + id + "/items?size=10&cursor=" + cursor).json().path("items")
+            .size()).isEqualTo(4);
+        assertThat(new Api("http://127.0.0.1:" + port, viewer).get("/api/v1/certifications/" + id
+            + "/items?reviewer=token:payroll-bot").status()).isEqualTo(403);
+
+        JsonNode items = reviewer.get("/api/v1/certifications/" + id + "/items?size=10").json().path("items");
+        String payroll = null;
+        for (JsonNode item : items) {
+            if (item.path("entitlement").asString().equals("payroll")) {
+                payroll = item.path("id").asString();
+                assertThat(item.path("source").asString()).isEqualTo("exception");
+                assertThat(item.path("why").asString()).contains("approved by payroll-bot").contains("covers payroll in May");
+            }
+        }
+        Api.Response noReason = reviewer.send("POST", "/api/v1/certifications/" + id + "/items/" + payroll + "/decision",
+            "application/json", "{\"decision\": \"revoke\"}");
+        assertThat(noReason.status()).isEqualTo(400);
+        assertThat(noReason.json().path("field").asString()).isEqualTo("reason");
+        assertThat(admin.send("POST", "/api/v1/certifications/" + id + "/items/" + payroll + "/decision",
+            "application/json", "{\"decision\": \"revoke\", \"reason\": \"not mine\"}").status())
+            .as("only the reviewer decides").isEqualTo(403);
+        for (JsonNode item : items) {
+            boolean revoke = item.path("id").asString().equals(payroll);
+            Api.Response decided = reviewer.send("POST", "/api/v1/certifications/" + id + "/items/"
+                + item.path("id").asString() + "/decision", "application/json",
+                "{\"decision\": \"" + (revoke ? "revoke" : "keep") + "\", \"reason\": \"looked\"}");
+            assertThat(decided.status()).as(decided.body()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !entitlements(admin, "P1").contains("payroll"));
+        assertThat(admin.get("/api/v1/exceptions/" + grant).json().path("status").asString()).isEqualTo("REVOKED");
+
+        JsonNode report = admin.get("/api/v1/certifications/" + id + "/report").json();
+        assertThat(report.path("campaign").path("status").asString()).isEqualTo("CLOSED");
+        assertThat(report.path("decisions").path("KEPT").asLong()).isEqualTo(5);
+        assertThat(report.path("fastDecisions").get(0).path("reviewer").asString()).isEqualTo("payroll-bot");
+        assertThat(report.path("revocations").get(0).path("acknowledgedAt").isNull()).isFalse();
+        assertThat(admin.get("/api/v1/reports/compliance").body()).contains("5 kept and 1 revoked by their reviewers");
+    }
+}
