@@ -502,6 +502,44 @@ public class Certifications {
         return done;
     }
 
+    /** What a bulk decision did: how many items were decided, and why the others were not (at most 100 reasons). */
+    public record Bulk(int decided, int refused, List<String> refusals) {
+    }
+
+    /**
+     * One decision, with one reason, on many items of a campaign (at most 1 000): each is decided on
+     * its own, as {@link #decide} would, so one refused item (not the caller's, decided already) does
+     * not stop the others.
+     */
+    public Bulk decideAll(String campaign, @Nullable List<String> itemIds, @Nullable String decision,
+                          @Nullable String reason, Principal by) {
+        if (itemIds == null || itemIds.isEmpty()) {
+            throw new CertificationException(Why.INVALID, "items", "is required: the ids of the items to decide");
+        }
+        if (itemIds.size() > 1_000) {
+            throw new CertificationException(Why.INVALID, "items", "at most 1000 per request, not " + itemIds.size());
+        }
+        int decided = 0;
+        List<String> refusals = new ArrayList<>();
+        for (String id : itemIds) {
+            try {
+                CertificationItem i = repository.item(id).filter(x -> x.campaignId().equals(campaign))
+                    .orElseThrow(() -> new CertificationException(Why.NOT_FOUND, "items", "no item " + id + " in campaign "
+                        + campaign));
+                decide(i.id(), decision, reason, by);
+                decided++;
+            } catch (CertificationException e) {
+                if (e.field().equals("decision") || e.field().equals("reason")) {
+                    throw e; // the same for every item: nothing was decided
+                }
+                if (refusals.size() < 100) {
+                    refusals.add(id + ": " + e.getMessage());
+                }
+            }
+        }
+        return new Bulk(decided, itemIds.size() - decided, refusals);
+    }
+
     /** Takes the access away: the grants behind it end, policy's share is excluded, the identity is planned again. */
     private void revoke(CertificationItem i, String by, String reason) {
         for (String g : i.grants()) {

@@ -86,6 +86,18 @@ class CertificationsController {
             RosterAuthentication.current());
     }
 
+    /** One decision for many items. */
+    record Decisions(java.util.@Nullable List<String> items, @Nullable String decision, @Nullable String reason) {
+    }
+
+    @PostMapping("/api/v1/certifications/{id}/decisions")
+    @Operation(summary = "Decide many items at once (at most 1000): {\"items\": [ids], \"decision\", \"reason\"}; each"
+        + " is decided on its own, and those refused are listed")
+    Certifications.Bulk decideAll(@PathVariable String id, @RequestBody(required = false) @Nullable Decisions body) {
+        return certifications.decideAll(id, body == null ? null : body.items(), body == null ? null : body.decision(),
+            body == null ? null : body.reason(), RosterAuthentication.current());
+    }
+
     @GetMapping(value = "/api/v1/certifications/{id}/report", produces = "application/json")
     @Operation(summary = "The campaign's report: completion per reviewer, decisions, revocations and when their target"
         + " acknowledged them, overdue items, suspiciously fast decisions")

@@ -115,6 +115,7 @@ public final class RouteRules {
         anyPrincipal(HttpMethod.GET, "/api/v1/certifications/*/items"),
         rule(HttpMethod.GET, "/api/v1/certifications/*/report", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
         anyPrincipal(HttpMethod.POST, "/api/v1/certifications/*/items/*/decision"),
+        anyPrincipal(HttpMethod.POST, "/api/v1/certifications/*/decisions"),
         rule(HttpMethod.POST, "/api/v1/nhi/discover", EnumSet.of(Role.OPERATOR, Role.ADMIN)),
         anyPrincipal(HttpMethod.POST, "/api/v1/nhi"),
         anyPrincipal(HttpMethod.POST, "/api/v1/nhi/*/*"),
