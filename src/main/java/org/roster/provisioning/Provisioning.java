@@ -337,6 +337,11 @@ public final class Provisioning implements KnownAccounts {
         return accounts.forIdentity(identity);
     }
 
+    /** The acknowledged accounts of many identities (at most a thousand or so at a time), by identity. */
+    public Map<String, List<AccountSnapshot>> acknowledgedAccounts(java.util.Collection<String> identities) {
+        return accounts.forIdentities(identities);
+    }
+
     /** The identity's operations, newest first. */
     public List<OutboxEntry> operations(String identity, int limit) {
         return outbox.forIdentity(identity, limit);

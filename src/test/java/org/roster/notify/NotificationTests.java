@@ -192,6 +192,25 @@ class NotificationTests {
         assertThat(GreenMailUtil.getBody(handed)).contains("svc-nils").contains("handed to you from E710");
     }
 
+    @Test
+    void aReviewerIsToldOnceForAllTheirItemsInACampaign() {
+        Api admin = new Api("http://127.0.0.1:" + port, ADMIN);
+        hire(admin, "E320", "rita", null);
+        hire(admin, "E721", "sven", "E320");
+        hire(admin, "E722", "tove", "E320");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            admin.get("/api/v1/identities/E722").json().path("accounts").findValues("entitlements").toString()
+                .contains("staff"));
+        Api.Response started = admin.send("POST", "/api/v1/certifications", "application/json", """
+            {"name": "staff check", "scope": "worker.manager == 'E320'", "reviewers": ["manager"], "duration": "P5D"}""");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+
+        MimeMessage told = awaitMail("rita@example.com", "a decision waits for you");
+        assertThat(GreenMailUtil.getBody(told)).contains("2 access(es) to certify in campaign 'staff check'")
+            .contains("/api/v1/certifications/" + started.json().path("id").asString());
+        assertThat(mailsTo("rita@example.com")).as("one message for both items").hasSize(1);
+    }
+
     private static List<MimeMessage> mailsTo(String address) {
         return Arrays.stream(SMTP.getReceivedMessages()).filter(m -> {
             try {

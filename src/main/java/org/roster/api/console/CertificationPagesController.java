@@ -49,7 +49,7 @@ class CertificationPagesController {
         try {
             var c = certifications.start(new Certifications.Start(definition, null, null, null, null, null, null),
                 RosterAuthentication.current());
-            flash.addFlashAttribute("done", "campaign '" + c.name() + "' started: " + c.items() + " item(s)");
+            flash.addFlashAttribute("done", "campaign '" + c.name() + "' started: its items are being generated");
             return "redirect:/certifications/" + c.id();
         } catch (CertificationException e) {
             flash.addFlashAttribute("refused", e.getMessage());

@@ -42,9 +42,10 @@ class CertificationsController {
     }
 
     @PostMapping("/api/v1/certifications")
-    @ResponseStatus(HttpStatus.CREATED)
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Start a campaign: from a definition {\"definition\": \"quarterly-privileged\"} or inline"
-        + " {\"name\", \"scope\" (CEL over worker, state, access), \"reviewers\", \"duration\", \"onDeadline\"}")
+        + " {\"name\", \"scope\" (CEL over worker, state, access), \"reviewers\", \"duration\", \"onDeadline\"};"
+        + " 202: it is STARTING while its items are generated, then OPEN")
     Campaign start(@RequestBody Certifications.Start body) {
         return certifications.start(body, RosterAuthentication.current());
     }

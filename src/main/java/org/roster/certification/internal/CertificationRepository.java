@@ -64,21 +64,6 @@ public class CertificationRepository {
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
     }
 
-    /**
-     * Sets each item's peers: how many others of its department and title hold the same access, from
-     * counts keyed {@code <group>\0<target>\0<entitlement>} over everyone (the holder included).
-     */
-    public void countPeers(String campaign, Map<String, Long> counts) {
-        List<Object[]> rows = new ArrayList<>();
-        jdbc.sql("select distinct peer_group, target, entitlement from certification_item where campaign_id = ?"
-                + " and peer_group is not null")
-            .param(campaign).query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list()
-            .forEach(k -> rows.add(new Object[] {Math.max(0, counts.getOrDefault(k[0] + "\u0000" + k[1] + "\u0000" + k[2], 1L)
-                - 1), campaign, k[0], k[1], k[2]}));
-        batch.batchUpdate("update certification_item set peers = ? where campaign_id = ? and peer_group = ? and target = ?"
-            + " and entitlement = ?", rows);
-    }
-
     public void deleteItems(String campaign) {
         jdbc.sql("delete from certification_item where campaign_id = ?").param(campaign).update();
     }

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Starts scheduled campaigns when their cron time comes, and applies deadlines (revoke, keep,
- * escalate) when items fall due; sleeps until the earliest, at most a minute. Its first pass
- * generates again any campaign a crash left half generated.
+ * escalate) when items fall due; generates the items of campaigns just requested (and of any a
+ * crash left half generated); sleeps until the earliest, at most a minute.
  */
 @Component
 class CertificationSchedule extends WorkerLoop {
@@ -31,12 +31,20 @@ class CertificationSchedule extends WorkerLoop {
         this.clock = clock;
     }
 
+    /** A campaign waits for its items. */
+    @org.springframework.context.event.EventListener
+    void on(Certifications.CampaignStarting starting) {
+        wake();
+    }
+
     @Override
     protected long pass() {
         Instant now = clock.instant();
         if (since == null) {
             since = now;
-            certifications.resumeStarting();
+        }
+        if (certifications.generatePending() > 0) {
+            return 0;
         }
         Instant next = now.plus(IDLE_WAIT);
         for (Map.Entry<String, Instant> start : certifications.nextStarts(since).entrySet()) {

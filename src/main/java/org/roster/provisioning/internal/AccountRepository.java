@@ -49,6 +49,18 @@ public class AccountRepository {
             .param(identity).query(AccountRepository::map).list();
     }
 
+    /** The accounts of many identities at once, by identity. */
+    public java.util.Map<String, List<AccountSnapshot>> forIdentities(java.util.Collection<String> identities) {
+        java.util.Map<String, List<AccountSnapshot>> out = new java.util.HashMap<>();
+        if (identities.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("select * from target_account where identity_key in (:ids) order by target")
+            .param("ids", identities).query(AccountRepository::map).list()
+            .forEach(a -> out.computeIfAbsent(a.identity(), k -> new java.util.ArrayList<>()).add(a));
+        return out;
+    }
+
     /** Stores the accounts' state, replacing what was there (update first, insert what was not there). */
     public void saveAll(java.util.Collection<AccountSnapshot> accounts, Instant at) {
         Timestamp when = Timestamp.from(at);
