@@ -74,7 +74,8 @@ class CertificationApiTests {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> entitlements(admin, "P1").contains("payroll"));
         Api.Response started = admin.send("POST", "/api/v1/certifications", "application/json", """
-            {"name": "all access", "scope": "true", "reviewers": ["payroll-bot"], "duration": "P7D"}""");
+            {"name": "all access", "scope": "worker.employeeNumber.startsWith('P')", "reviewers": ["payroll-bot"],
+             "duration": "P7D"}""");
         assertThat(started.status()).as(started.body()).isEqualTo(202);
         String id = started.json().path("id").asString();
         assertThat(started.json().path("status").asString()).isEqualTo("STARTING");
@@ -127,5 +128,25 @@ class CertificationApiTests {
         assertThat(report.path("fastDecisions").get(0).path("reviewer").asString()).isEqualTo("payroll-bot");
         assertThat(report.path("revocations").get(0).path("acknowledgedAt").isNull()).isFalse();
         assertThat(admin.get("/api/v1/reports/compliance").body()).contains("5 kept and 1 revoked by their reviewers");
+    }
+
+    @Test
+    void anItemNobodyDecidesIsEscalatedThenRevokedAtItsDeadlines() {
+        Api admin = new Api("http://127.0.0.1:" + port, ADMIN);
+        ScimWorkers.hire(admin, "Q1", "quinn", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> entitlements(admin, "Q1").contains("staff"));
+        // reviewed by Q1's manager; Q1 has none, so operators review, and nobody is above them
+        Api.Response started = admin.send("POST", "/api/v1/certifications", "application/json", """
+            {"name": "escalating", "scope": "worker.employeeNumber == 'Q1'", "reviewers": ["manager"],
+             "duration": "PT2S", "onDeadline": "escalate"}""");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        String id = started.json().path("id").asString();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            JsonNode items = admin.get("/api/v1/certifications/" + id + "/items?reviewer=operators").json().path("items");
+            return items.size() == 1 && items.get(0).path("escalated").asBoolean();
+        });
+        assertThat(admin.get("/api/v1/audit?kind=CERTIFICATION_ESCALATED").body()).contains("Q1");
+        assertThat(admin.get("/api/v1/certifications/" + id).json().path("status").asString())
+            .as("escalated for escalate-for (7 days) before it is revoked").isEqualTo("OPEN");
     }
 }
