@@ -250,20 +250,12 @@ public class Certifications {
 
     /** Every active identity (and those on leave), a page at a time. */
     private void forEachPage(java.util.function.Consumer<Page> each) {
-        for (LifecycleState state : List.of(LifecycleState.ACTIVE, LifecycleState.ON_LEAVE)) {
-            String after = "";
-            while (true) {
-                List<Identity> page = lifecycle.listAfter(state, after, PAGE);
-                if (page.isEmpty()) {
-                    break;
-                }
-                after = page.get(page.size() - 1).employeeNumber();
-                List<String> ids = page.stream().map(Identity::employeeNumber).toList();
-                Map<String, Worker> workers = new HashMap<>();
-                hr.findByEmployeeNumbers(ids).forEach(w -> workers.put(w.worker().employeeNumber(), w.worker()));
-                each.accept(new Page(state, workers, provisioning.acknowledgedAccounts(ids)));
-            }
-        }
+        lifecycle.forEachPageHoldingAccess(PAGE, (state, page) -> {
+            List<String> ids = page.stream().map(Identity::employeeNumber).toList();
+            Map<String, Worker> workers = new HashMap<>();
+            hr.findByEmployeeNumbers(ids).forEach(w -> workers.put(w.worker().employeeNumber(), w.worker()));
+            each.accept(new Page(state, workers, provisioning.acknowledgedAccounts(ids)));
+        });
     }
 
     private static String group(Worker w) {

@@ -185,6 +185,27 @@ public final class Lifecycle {
         return repository.listAfter(state, afterEmployeeNumber, limit);
     }
 
+    /**
+     * Walks everyone who holds access (active, or on leave), a page at a time in employee-number
+     * order, the state of each page given with it: for work over the whole population.
+     */
+    public void forEachPageHoldingAccess(int size, java.util.function.BiConsumer<LifecycleState, List<Identity>> each) {
+        for (LifecycleState state : List.of(LifecycleState.ACTIVE, LifecycleState.ON_LEAVE)) {
+            String after = "";
+            while (true) {
+                List<Identity> page = repository.listAfter(state, after, size);
+                if (page.isEmpty()) {
+                    break;
+                }
+                after = page.get(page.size() - 1).employeeNumber();
+                each.accept(state, page);
+                if (page.size() < size) {
+                    break;
+                }
+            }
+        }
+    }
+
     public long count(@Nullable LifecycleState state) {
         return repository.count(state);
     }

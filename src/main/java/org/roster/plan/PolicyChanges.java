@@ -96,35 +96,22 @@ public class PolicyChanges {
     /** Calls back, in transactions of a page each, for every identity holding access that the change affects. */
     void forAffected(Policy previous, Policy next, Set<String> changed, boolean everyone,
                      BiConsumer<String, StoredWorker> action) {
-        for (LifecycleState state : List.of(LifecycleState.ACTIVE, LifecycleState.ON_LEAVE)) {
-            String after = "";
-            while (true) {
-                List<Identity> page = lifecycle.listAfter(state, after, PAGE);
-                if (page.isEmpty()) {
-                    break;
+        lifecycle.forEachPageHoldingAccess(PAGE, (state, page) -> tx.executeWithoutResult(s -> {
+            java.util.Map<String, StoredWorker> workers = new java.util.HashMap<>();
+            hr.findByEmployeeNumbers(page.stream().map(Identity::employeeNumber).toList())
+                .forEach(w -> workers.put(w.worker().employeeNumber(), w));
+            for (Identity id : page) {
+                StoredWorker w = workers.get(id.employeeNumber());
+                if (w == null) {
+                    continue;
                 }
-                after = page.get(page.size() - 1).employeeNumber();
-                tx.executeWithoutResult(s -> {
-                    java.util.Map<String, StoredWorker> workers = new java.util.HashMap<>();
-                    hr.findByEmployeeNumbers(page.stream().map(Identity::employeeNumber).toList())
-                        .forEach(w -> workers.put(w.worker().employeeNumber(), w));
-                    for (Identity id : page) {
-                        StoredWorker w = workers.get(id.employeeNumber());
-                        if (w == null) {
-                            continue;
-                        }
-                        var attrs = w.worker().attributes();
-                        if (everyone || previous.anyMatches(changed, attrs, state.name())
-                            || next.anyMatches(changed, attrs, state.name())) {
-                            action.accept(id.employeeNumber(), w);
-                        }
-                    }
-                });
-                if (page.size() < PAGE) {
-                    break;
+                var attrs = w.worker().attributes();
+                if (everyone || previous.anyMatches(changed, attrs, state.name())
+                    || next.anyMatches(changed, attrs, state.name())) {
+                    action.accept(id.employeeNumber(), w);
                 }
             }
-        }
+        }));
     }
 
     /** The plans a proposed policy would make, without installing it or changing anything. */
