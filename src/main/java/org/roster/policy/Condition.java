@@ -28,6 +28,9 @@ public final class Condition {
         .addRuntimeLibraries(CelExtensions.strings())
         .build();
 
+    /** One CEL environment per set of variables (each a map from string to anything). */
+    private static final Map<java.util.List<String>, Cel> BY_VARIABLES = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final String source;
     private final CelRuntime.Program program;
 
@@ -47,6 +50,40 @@ public final class Condition {
             throw new PolicyException(where + ": '" + expression + "' does not compile: " + e.getMessage(), e);
         } catch (CelEvaluationException e) {
             throw new PolicyException(where + ": '" + expression + "' cannot be planned: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A condition over other variables, each a map from string to anything (an AuthZEN rule's
+     * {@code subject}, {@code action}, {@code resource}, {@code context}).
+     *
+     * @throws PolicyException naming {@code where} when it does not compile or is not boolean
+     */
+    public static Condition over(String where, String expression, java.util.List<String> variables) {
+        Cel cel = BY_VARIABLES.computeIfAbsent(java.util.List.copyOf(variables), vars -> {
+            var builder = CelFactory.standardCelBuilder()
+                .setOptions(org.roster.policy.internal.CelBudget.OPTIONS)
+                .setResultType(SimpleType.BOOL)
+                .addCompilerLibraries(CelExtensions.strings())
+                .addRuntimeLibraries(CelExtensions.strings());
+            vars.forEach(v -> builder.addVar(v, MapType.create(SimpleType.STRING, SimpleType.DYN)));
+            return builder.build();
+        });
+        try {
+            return new Condition(expression, cel.createProgram(cel.compile(expression).getAst()));
+        } catch (CelValidationException e) {
+            throw new PolicyException(where + ": '" + expression + "' does not compile: " + e.getMessage(), e);
+        } catch (CelEvaluationException e) {
+            throw new PolicyException(where + ": '" + expression + "' cannot be planned: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a condition made by {@link #over} holds; false when it cannot be evaluated. */
+    public boolean test(Map<String, Object> variables) {
+        try {
+            return Boolean.TRUE.equals(org.roster.policy.internal.CelBudget.eval(program, variables));
+        } catch (CelEvaluationException | RuntimeException e) {
+            return false;
         }
     }
 

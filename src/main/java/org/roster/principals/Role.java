@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** The roles a principal can hold; written {@code hr-source}, {@code steward}, ... (docs/security.md). */
 public enum Role {
-    HR_SOURCE, STEWARD, OPERATOR, AUDITOR, ADMIN;
+    HR_SOURCE, STEWARD, OPERATOR, AUDITOR, ADMIN,
+    /** A policy enforcement point: asks the AuthZEN API for access decisions, and nothing else. */
+    PEP;
 
     /** As written in configuration and the API: {@code hr-source}. */
     public String wire() {

@@ -126,6 +126,10 @@ public final class RouteRules {
         // principals: API tokens and people's role assignments, by an admin
         rule(null, "/api/v1/tokens/**", EnumSet.of(Role.ADMIN)),
         rule(null, "/api/v1/principals/**", EnumSet.of(Role.ADMIN)),
+        // AuthZEN: decisions for policy enforcement points; the metadata is public
+        open(HttpMethod.GET, "/.well-known/authzen-configuration"),
+        rule(HttpMethod.POST, "/access/v1/evaluation", EnumSet.of(Role.PEP, Role.OPERATOR, Role.ADMIN)),
+        rule(HttpMethod.POST, "/access/v1/evaluations", EnumSet.of(Role.PEP, Role.OPERATOR, Role.ADMIN)),
         // the console: pages for people (a person with no role sees their own work)
         open(HttpMethod.GET, "/login"),
         open(HttpMethod.GET, "/webjars/**"),

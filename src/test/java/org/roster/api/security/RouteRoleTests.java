@@ -40,6 +40,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
     "roster.api.tokens[3].roles=auditor",
     "roster.api.tokens[4].name=workday-feed", "roster.api.tokens[4].token=" + RouteRoleTests.PREFIX + "workday",
     "roster.api.tokens[4].roles=hr-source", "roster.api.tokens[4].sources=workday",
+    "roster.api.tokens[5].name=gateway", "roster.api.tokens[5].token=" + RouteRoleTests.PREFIX + "pep",
+    "roster.api.tokens[5].roles=pep",
     "roster.hr.sources[0].name=workday", "roster.hr.sources[0].type=snapshot",
     "roster.hr.sources[1].name=sap", "roster.hr.sources[1].type=snapshot"})
 class RouteRoleTests {
