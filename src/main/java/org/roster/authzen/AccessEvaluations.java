@@ -29,8 +29,13 @@ import org.springframework.stereotype.Service;
 @Service
 public class AccessEvaluations {
 
-    /** Something access is asked for, or by. */
-    public record Entity(String type, String id, Map<String, Object> properties) {
+    /**
+     * Something access is asked for, or by.
+     *
+     * @param others members the request gave besides {@code type}, {@code id} and {@code properties}
+     *     (earlier drafts put attributes there): rules may read them, nothing requires them
+     */
+    public record Entity(String type, String id, Map<String, Object> properties, Map<String, Object> others) {
     }
 
     /** What is asked to be done. */
@@ -90,9 +95,9 @@ public class AccessEvaluations {
             Map.of()));
         resourceProperties.putAll(resource.properties());
         Map<String, Object> vars = Map.of(
-            "subject", Map.of("type", subject.type(), "id", subject.id(), "properties", subjectProperties),
+            "subject", entity(subject, subjectProperties),
             "action", Map.of("name", action.name(), "properties", action.properties()),
-            "resource", Map.of("type", resource.type(), "id", resource.id(), "properties", resourceProperties),
+            "resource", entity(resource, resourceProperties),
             "context", context);
         for (Compiled r : rules) {
             if (r.when().test(vars)) {
@@ -100,6 +105,14 @@ public class AccessEvaluations {
             }
         }
         return new Decision(false, Map.of("reason", "no rule permits it"));
+    }
+
+    private static Map<String, Object> entity(Entity e, Map<String, Object> properties) {
+        Map<String, Object> m = new LinkedHashMap<>(e.others());
+        m.put("type", e.type());
+        m.put("id", e.id());
+        m.put("properties", properties);
+        return m;
     }
 
     private record Person(Identity identity, StoredWorker worker) {

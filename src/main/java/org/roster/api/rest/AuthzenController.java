@@ -178,7 +178,9 @@ class AuthzenController {
         if (!node.isObject()) {
             throw new Malformed(field + ": must be an object with type and id");
         }
-        return new Entity(text(node, field, "type"), text(node, field, "id"), properties(node, field));
+        Map<String, Object> others = plain(node);
+        others.keySet().removeAll(List.of("type", "id", "properties"));
+        return new Entity(text(node, field, "type"), text(node, field, "id"), properties(node, field), others);
     }
 
     private static Action action(@Nullable JsonNode node) {
@@ -228,6 +230,6 @@ class AuthzenController {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> plain(JsonNode object) {
-        return JSON.convertValue(object, Map.class);
+        return new LinkedHashMap<String, Object>(JSON.convertValue(object, Map.class));
     }
 }
