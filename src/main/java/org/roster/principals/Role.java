@@ -7,7 +7,9 @@ import java.util.Optional;
 public enum Role {
     HR_SOURCE, STEWARD, OPERATOR, AUDITOR, ADMIN,
     /** A policy enforcement point: asks the AuthZEN API for access decisions, and nothing else. */
-    PEP;
+    PEP,
+    /** A Shared Signals receiver: manages its own event streams and polls them, and nothing else. */
+    RECEIVER;
 
     /** As written in configuration and the API: {@code hr-source}. */
     public String wire() {

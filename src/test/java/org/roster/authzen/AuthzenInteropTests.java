@@ -2,8 +2,6 @@ package org.roster.authzen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The AuthZEN working group's interop decision vectors of the "todo" scenario
- * (../shared/authzen/decisions-authorization-api-1_0-0{0,1,2}.json, MIT): every request is sent to
+ * (src/test/resources/authzen/, copied from ../shared/authzen/, MIT): every request is sent to
  * Roster's decision point, loaded with a test policy written as configuration (the scenario's users
  * with their roles, by their identity and their e-mail, and its five permissions as rules), and
  * every answer must be the expected one. Draft 00 gives the todo's owner outside {@code properties};
@@ -82,8 +80,11 @@ class AuthzenInteropTests {
     @ParameterizedTest
     @ValueSource(strings = {"00", "01", "02"})
     void everyVectorGetsItsExpectedDecision(String draft) throws Exception {
-        JsonNode vectors = JSON.readTree(Files.readString(Path.of("..", "shared", "authzen",
-            "decisions-authorization-api-1_0-" + draft + ".json")));
+        JsonNode vectors;
+        try (var in = AuthzenInteropTests.class.getResourceAsStream("/authzen/decisions-authorization-api-1_0-" + draft
+                + ".json")) {
+            vectors = JSON.readTree(java.util.Objects.requireNonNull(in, "the vectors are test resources").readAllBytes());
+        }
         Api pep = new Api("http://127.0.0.1:" + port, PEP);
         List<String> wrong = new ArrayList<>();
         int asked = 0;

@@ -40,7 +40,8 @@ import org.springframework.context.annotation.Primary;
 class NhiCredentialAgeTests {
 
     static final String ADMIN = "nhi-age-admin-token-0123456789";
-    static final MutableClock CLOCK = new MutableClock(Instant.now());
+    /** Ticking, so that a retry's backoff passes as it would in production. */
+    static final MutableClock CLOCK = MutableClock.ticking(Instant.now());
     /** The application's own sink: what it was given, as "<name>=<secret>". */
     static final List<String> SUNK = new CopyOnWriteArrayList<>();
 
@@ -75,9 +76,11 @@ class NhiCredentialAgeTests {
 
         CLOCK.advance(Duration.ofDays(91));
         assertThat(nhis.rotateByAge()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SUNK)
-            .as(() -> "the latest audit records: " + admin.get("/api/v1/audit?size=20").body())
-            .anyMatch(s -> s.startsWith("report-key=")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(SUNK).as(() -> "retries: " + admin.get("/api/v1/audit?kind=OPERATION_RETRY").body() + " dead: "
+                    + admin.get("/api/v1/audit?kind=OPERATION_DEAD").body())
+                .anyMatch(s -> s.startsWith("report-key="));
+        });
         await().atMost(Duration.ofSeconds(10)).until(() ->
             !admin.get("/api/v1/nhi/" + key).json().path("credential").path("rotatedAt").isNull());
         assertThat(nhis.rotateByAge()).as("rotated just now").isZero();

@@ -10,9 +10,21 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
 
     private volatile Instant now;
+    private final boolean ticking;
+    private final long origin = System.nanoTime();
 
     public MutableClock(Instant start) {
+        this(start, false);
+    }
+
+    private MutableClock(Instant start, boolean ticking) {
         this.now = start;
+        this.ticking = ticking;
+    }
+
+    /** A clock that runs like a real one from {@code start}, and jumps when the test moves it. */
+    public static MutableClock ticking(Instant start) {
+        return new MutableClock(start, true);
     }
 
     public void advance(Duration d) {
@@ -25,7 +37,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now;
+        return ticking ? now.plusNanos(System.nanoTime() - origin) : now;
     }
 
     @Override

@@ -52,12 +52,12 @@ class PrincipalsController {
             throw new BadParameter("name", "must be 1 to 200 letters, digits, '.', '_', '@', '+' or '-'");
         }
         if (body.roles() == null) {
-            throw new BadParameter("roles", "give the roles (hr-source, steward, operator, auditor, admin, pep), [] for none");
+            throw new BadParameter("roles", "give the roles (hr-source, steward, operator, auditor, admin, pep, receiver), [] for none");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String r : body.roles()) {
             roles.add(Role.fromWire(r).orElseThrow(() -> new BadParameter("roles",
-                "'" + r + "' is not one of hr-source, steward, operator, auditor, admin, pep")));
+                "'" + r + "' is not one of hr-source, steward, operator, auditor, admin, pep, receiver")));
         }
         try {
             principals.assign(name, roles, admin.getName());

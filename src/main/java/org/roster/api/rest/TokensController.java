@@ -70,7 +70,7 @@ class TokensController {
     }
 
     @PostMapping
-    @Operation(summary = "Make a token with roles (hr-source, steward, operator, auditor, admin, pep); its value is in the answer only")
+    @Operation(summary = "Make a token with roles (hr-source, steward, operator, auditor, admin, pep, receiver); its value is in the answer only")
     ResponseEntity<Created> create(@RequestBody NewToken request, Principal principal) {
         String name = request.name() == null ? "" : request.name().trim();
         if (!name.matches("[a-z0-9][a-z0-9._-]{0,63}") || name.equals("bootstrap")) {
@@ -78,14 +78,14 @@ class TokensController {
         }
         List<String> roles = request.roles() == null ? List.of() : request.roles();
         if (roles.isEmpty()) {
-            throw new BadParameter("roles", "give at least one of hr-source, steward, operator, auditor, admin, pep");
+            throw new BadParameter("roles", "give at least one of hr-source, steward, operator, auditor, admin, pep, receiver");
         }
         if (roles.size() > org.roster.principals.Role.values().length) {
             throw new BadParameter("roles", "at most " + org.roster.principals.Role.values().length + " roles");
         }
         for (String r : roles) {
             if (org.roster.principals.Role.fromWire(r).isEmpty()) {
-                throw new BadParameter("roles", "'" + r + "' is not one of hr-source, steward, operator, auditor, admin, pep");
+                throw new BadParameter("roles", "'" + r + "' is not one of hr-source, steward, operator, auditor, admin, pep, receiver");
             }
         }
         if (request.source() != null && request.sources() != null) {

@@ -26,7 +26,7 @@ final class ErrorResponses implements AuthenticationEntryPoint, AccessDeniedHand
     /** Whether a request is for the console (pages people open in a browser), not an API. */
     static boolean console(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.startsWith("/api/") || path.startsWith("/scim/") || path.startsWith("/access/")
+        return !(path.startsWith("/api/") || path.startsWith("/scim/") || path.startsWith("/access/") || path.startsWith("/ssf/")
             || path.startsWith("/.well-known/") || path.startsWith("/actuator")
             || path.startsWith("/v3/") || path.startsWith("/swagger-ui") || path.startsWith("/oauth2/")
             || path.startsWith("/login/oauth2/"));

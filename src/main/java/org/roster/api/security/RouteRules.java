@@ -126,6 +126,15 @@ public final class RouteRules {
         // principals: API tokens and people's role assignments, by an admin
         rule(null, "/api/v1/tokens/**", EnumSet.of(Role.ADMIN)),
         rule(null, "/api/v1/principals/**", EnumSet.of(Role.ADMIN)),
+        // Shared Signals: metadata and keys are public; receivers manage and poll their own streams
+        open(HttpMethod.GET, "/.well-known/ssf-configuration"),
+        open(HttpMethod.GET, "/ssf/jwks"),
+        rule(null, "/ssf/streams", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
+        rule(null, "/ssf/status", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
+        rule(HttpMethod.POST, "/ssf/subjects:*", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
+        rule(HttpMethod.POST, "/ssf/verify", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
+        rule(HttpMethod.POST, "/ssf/poll/*", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
+        rule(HttpMethod.POST, "/api/v1/ssf/keys/rotate", EnumSet.of(Role.ADMIN)),
         // AuthZEN: decisions for policy enforcement points; the metadata is public
         open(HttpMethod.GET, "/.well-known/authzen-configuration"),
         rule(HttpMethod.POST, "/access/v1/evaluation", EnumSet.of(Role.PEP, Role.OPERATOR, Role.ADMIN)),

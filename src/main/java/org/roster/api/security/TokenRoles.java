@@ -49,12 +49,12 @@ final class TokenRoles {
         List<String> given = t.roles() == null ? List.of() : t.roles();
         if (given.isEmpty()) {
             throw new IllegalStateException("roster.api.tokens[" + t.name() + "].roles: give the roles this token holds"
-                + " (hr-source, steward, operator, auditor, admin, pep; see docs/security.md)");
+                + " (hr-source, steward, operator, auditor, admin, pep, receiver; see docs/security.md)");
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String r : given) {
             roles.add(Role.fromWire(r).orElseThrow(() -> new IllegalStateException("roster.api.tokens[" + t.name()
-                + "].roles: '" + r + "' is not a role (hr-source, steward, operator, auditor, admin, pep)")));
+                + "].roles: '" + r + "' is not a role (hr-source, steward, operator, auditor, admin, pep, receiver)")));
         }
         return roles;
     }

@@ -42,6 +42,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
     "roster.api.tokens[4].roles=hr-source", "roster.api.tokens[4].sources=workday",
     "roster.api.tokens[5].name=gateway", "roster.api.tokens[5].token=" + RouteRoleTests.PREFIX + "pep",
     "roster.api.tokens[5].roles=pep",
+    "roster.api.tokens[6].name=rp", "roster.api.tokens[6].token=" + RouteRoleTests.PREFIX + "receiver",
+    "roster.api.tokens[6].roles=receiver",
     "roster.hr.sources[0].name=workday", "roster.hr.sources[0].type=snapshot",
     "roster.hr.sources[1].name=sap", "roster.hr.sources[1].type=snapshot"})
 class RouteRoleTests {

@@ -1,0 +1,114 @@
+package org.roster.signals.internal;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.roster.runtime.WorkerLoop;
+import org.roster.signals.SharedSignals;
+import org.roster.signals.SignalsSettings;
+import org.roster.signals.Stream;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Pushes queued Security Event Tokens to their receivers (RFC 8935): {@code POST} with
+ * {@code Content-Type: application/secevent+jwt} and the stream's authorization header. A 202 (or
+ * 200) acknowledges; a 400 refuses the token for good; anything else, or no answer, is tried again
+ * with a backoff from one second to five minutes, up to {@code max-attempts}. Woken when events are
+ * queued; one receiver that is down delays only its own events' retries.
+ */
+@Component
+class PushDelivery extends WorkerLoop {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PushDelivery.class);
+
+    private final Streams streams;
+    private final SharedSignals signals;
+    private final SignalsSettings settings;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    PushDelivery(Streams streams, SharedSignals signals, SignalsSettings settings, TransactionTemplate tx, Clock clock,
+                 MeterRegistry meters) {
+        super("roster-ssf-push");
+        this.streams = streams;
+        this.signals = signals;
+        this.settings = settings;
+        this.tx = tx;
+        this.clock = clock;
+        signals.metrics((receiver, took, breached) -> {
+            Timer.builder("roster.ssf.delivery").description("Time from the HR change to a receiver acknowledging its event")
+                .tag("receiver", receiver).publishPercentileHistogram().register(meters).record(took);
+            if (breached) {
+                meters.counter("roster.ssf.slo.breaches", "receiver", receiver).increment();
+            }
+        });
+    }
+
+    @EventListener
+    void on(SharedSignals.Queued queued) {
+        wake();
+    }
+
+    @Override
+    protected long pass() {
+        List<Streams.Queued> due = streams.duePush(clock.instant(), 100);
+        if (due.isEmpty()) {
+            clearWakeUps();
+            Instant now = clock.instant();
+            return streams.nextPushDue().map(d -> Math.max(1, Math.min(60_000, Duration.between(now, d).toMillis())))
+                .orElse(60_000L);
+        }
+        for (Streams.Queued q : due) {
+            if (stopping()) {
+                break;
+            }
+            Stream s = streams.find(q.stream()).orElse(null);
+            if (s == null || s.endpointUrl() == null) {
+                streams.retry(q.id(), clock.instant(), "the stream has no endpoint", true);
+                continue;
+            }
+            String error;
+            boolean permanent = false;
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.endpointUrl())).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/secevent+jwt").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(q.token()));
+                streams.authorization(s.id()).filter(a -> !a.isBlank()).ifPresent(a -> request.header("Authorization", a));
+                int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 202 || status == 200) {
+                    tx.executeWithoutResult(t -> streams.acknowledge(s.id(), q.jti(), clock.instant())
+                        .ifPresent(acked -> signals.delivered(s, acked)));
+                    continue;
+                }
+                permanent = status == 400;
+                error = "the receiver answered " + status;
+            } catch (java.io.IOException e) {
+                error = "the receiver could not be reached: " + e.getClass().getSimpleName();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            } catch (IllegalArgumentException e) {
+                error = "the stream's endpoint is not a URL";
+                permanent = true;
+            }
+            boolean dead = permanent || q.attempts() + 1 >= settings.maxAttempts();
+            long backoff = Math.min(300_000L, 1_000L << Math.min(q.attempts(), 18));
+            streams.retry(q.id(), clock.instant().plusMillis(backoff), error, dead);
+            if (dead) {
+                log.warn("Security Event Token {} for stream {} given up: {}", q.jti(), s.id(), error);
+            }
+        }
+        return 0;
+    }
+}
