@@ -39,7 +39,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The OpenID Shared Signals Framework 1.0 transmitter. Receivers (API tokens with the role
  * {@code receiver}) manage their own streams; what HR and Roster decide becomes Security Event
- * Tokens (RFC 8417), signed ES256 with keys published as a JWKS: a leaver's CAEP
+ * Tokens (RFC 8417), signed ES256 when sent with keys published as a JWKS: a leaver's CAEP
  * {@code session-revoked} and RISC {@code account-disabled}, a rehire's RISC {@code account-enabled},
  * an NHI's CAEP {@code credential-change}. Each is queued, in the transaction of the change that
  * caused it, for every stream that asked for its type (and, when the stream names subjects, is about
@@ -249,20 +249,29 @@ public class SharedSignals {
             waiting = streams.pending(id, max);
         }
         Map<String, String> sets = new LinkedHashMap<>();
-        waiting.forEach(q -> sets.put(q.jti(), q.token()));
+        waiting.forEach(q -> sets.put(q.jti(), sign(q.token())));
         return new Poll(sets, streams.countPending(id) > sets.size());
     }
 
     /** A push delivery was acknowledged by its receiver (or a poll acknowledged it): timed and audited. */
     public void delivered(Stream s, Streams.Queued q) {
+        deliveredAll(s, List.of(q));
+    }
+
+    /** Acknowledged events of one stream, recorded together (one audit batch). */
+    public void deliveredAll(Stream s, List<Streams.Queued> acked) {
         Instant now = clock.instant();
-        java.time.Duration took = java.time.Duration.between(q.hrReceivedAt(), now);
-        boolean breached = took.compareTo(settings.slo()) > 0;
-        audit.append(new AuditEntry(q.identity(), "SIGNAL_DELIVERED", AuditEntry.Stage.EXECUTION, "roster", null,
-            eventName(q.type()) + " " + q.jti() + " acknowledged by stream " + s.id() + " (" + s.owner() + ") "
-                + took.toMillis() + " ms after the HR change" + (breached ? ", above the " + settings.slo().toSeconds()
-                + " s objective" : ""), "ssf-" + s.id()));
-        metrics.accept(s.owner(), took, breached);
+        List<AuditEntry> records = new ArrayList<>(acked.size());
+        for (Streams.Queued q : acked) {
+            java.time.Duration took = java.time.Duration.between(q.hrReceivedAt(), now);
+            boolean breached = took.compareTo(settings.slo()) > 0;
+            records.add(new AuditEntry(q.identity(), "SIGNAL_DELIVERED", AuditEntry.Stage.EXECUTION, "roster", null,
+                eventName(q.type()) + " " + q.jti() + " acknowledged by stream " + s.id() + " (" + s.owner() + ") "
+                    + took.toMillis() + " ms after the HR change" + (breached ? ", above the " + settings.slo().toSeconds()
+                    + " s objective" : ""), "ssf-" + s.id()));
+            metrics.accept(s.owner(), took, breached);
+        }
+        audit.appendAll(records);
     }
 
     /** Set by the delivery loop: records latency per receiver. */
@@ -341,18 +350,23 @@ public class SharedSignals {
         String jti = UUID.randomUUID().toString();
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-            .issuer(s.issuer())
-            .jwtID(jti).issueTime(Date.from(now)).audience(s.audience())
+            .issuer(s.issuer()).jwtID(jti).issueTime(Date.from(now)).audience(s.audience())
             .claim("sub_id", subject).claim("txn", txn).claim("events", Map.of(type, payload)).build();
+        // stored unsigned: signed when sent, so the leaver's transaction does not pay for it
+        streams.queue(s.id(), jti, claims.toString(), type, identity, hrReceivedAt, now);
+    }
+
+    /** The Security Event Token for stored claims, signed ES256 with the current key. */
+    public String sign(String claims) {
         ECKey key = keys.current();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
-            .type(new JOSEObjectType("secevent+jwt")).build(), claims);
         try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+                .type(new JOSEObjectType("secevent+jwt")).build(), JWTClaimsSet.parse(claims));
             jwt.sign(new ECDSASigner(key));
-        } catch (JOSEException e) {
+            return jwt.serialize();
+        } catch (JOSEException | java.text.ParseException e) {
             throw new IllegalStateException("signing a Security Event Token failed", e);
         }
-        streams.queue(s.id(), jti, jwt.serialize(), type, identity, hrReceivedAt, now);
     }
 
     /** The subject as the stream asked: e-mail, opaque (employee number), or issuer and subject. */

@@ -31,11 +31,23 @@ public class SigningKeys {
         this.clock = clock;
     }
 
-    /** The key that signs now. */
-    public synchronized ECKey current() {
-        List<String> keys = jdbc.sql("select jwk from ssf_key where retired_at is null order by created_at desc limit 1")
-            .query(String.class).list();
-        return keys.isEmpty() ? rotate() : parse(keys.get(0));
+    private volatile @org.jspecify.annotations.Nullable ECKey cached;
+    private volatile long cachedAt;
+
+    /** The key that signs now (read from the store at most once a minute, so another instance's rotation is seen). */
+    public ECKey current() {
+        ECKey key = cached;
+        if (key != null && System.nanoTime() - cachedAt < 60_000_000_000L) {
+            return key;
+        }
+        synchronized (this) {
+            List<String> keys = jdbc.sql("select jwk from ssf_key where retired_at is null order by created_at desc limit 1")
+                .query(String.class).list();
+            key = keys.isEmpty() ? rotate() : parse(keys.get(0));
+            cached = key;
+            cachedAt = System.nanoTime();
+            return key;
+        }
     }
 
     /** A new signing key; the previous one retires but stays published for the overlap. */
@@ -51,6 +63,8 @@ public class SigningKeys {
         jdbc.sql("update ssf_key set retired_at = ? where retired_at is null").param(now).update();
         jdbc.sql("insert into ssf_key (kid, jwk, created_at) values (?, ?, ?)")
             .params(key.getKeyID(), key.toJSONString(), now).update();
+        cached = key;
+        cachedAt = System.nanoTime();
         return key;
     }
 
