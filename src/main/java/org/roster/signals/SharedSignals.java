@@ -52,12 +52,14 @@ public class SharedSignals {
     public static final String POLL = "urn:ietf:rfc:8936";
     public static final String SESSION_REVOKED = "https://schemas.openid.net/secevent/caep/event-type/session-revoked";
     public static final String CREDENTIAL_CHANGE = "https://schemas.openid.net/secevent/caep/event-type/credential-change";
+    public static final String TOKEN_CLAIMS_CHANGE =
+        "https://schemas.openid.net/secevent/caep/event-type/token-claims-change";
     public static final String ACCOUNT_DISABLED = "https://schemas.openid.net/secevent/risc/event-type/account-disabled";
     public static final String ACCOUNT_ENABLED = "https://schemas.openid.net/secevent/risc/event-type/account-enabled";
     public static final String VERIFICATION = "https://schemas.openid.net/secevent/ssf/event-type/verification";
     /** What a stream may ask for (verification is always delivered). */
     public static final List<String> SUPPORTED = List.of(SESSION_REVOKED, ACCOUNT_DISABLED, ACCOUNT_ENABLED,
-        CREDENTIAL_CHANGE);
+        CREDENTIAL_CHANGE, TOKEN_CLAIMS_CHANGE);
 
     private final Streams streams;
     private final SigningKeys keys;
@@ -295,6 +297,8 @@ public class SharedSignals {
         List<String> types = switch (t.kind()) {
             case LEAVER -> List.of(SESSION_REVOKED, ACCOUNT_DISABLED);
             case REHIRE -> List.of(ACCOUNT_ENABLED);
+            // a move changes what tokens should claim (and may take privileged access away)
+            case MOVER, CONVERSION -> List.of(TOKEN_CLAIMS_CHANGE);
             default -> List.of();
         };
         if (types.isEmpty()) {
@@ -310,8 +314,14 @@ public class SharedSignals {
                 Map<String, Object> payload = new LinkedHashMap<>();
                 payload.put("event_timestamp", now.getEpochSecond());
                 payload.put("initiating_entity", "policy");
-                payload.put("reason_admin", Map.of("en", t.kind() == TransitionKind.LEAVER
-                    ? "employment ended in HR (" + t.source() + ")" : "rehired in HR (" + t.source() + ")"));
+                if (type.equals(TOKEN_CLAIMS_CHANGE)) {
+                    payload.put("claims", claims(t.changes()));
+                }
+                payload.put("reason_admin", Map.of("en", switch (t.kind()) {
+                    case LEAVER -> "employment ended in HR (" + t.source() + ")";
+                    case REHIRE -> "rehired in HR (" + t.source() + ")";
+                    default -> "moved in HR: " + String.join("; ", t.changes());
+                }));
                 queue(s, type, subject(s, t.employeeNumber(), t.worker().email()), payload, t.employeeNumber(),
                     t.hrEventId(), t.receivedAt(), null);
                 any = true;
@@ -320,6 +330,23 @@ public class SharedSignals {
         if (any) {
             org.roster.store.AfterCommit.run(() -> events.publishEvent(new Queued()));
         }
+    }
+
+    /** The position claims a move changed, with their new values ({@code "department": "Engineering"}). */
+    private static Map<String, Object> claims(List<String> changes) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        for (String c : changes) {
+            int colon = c.indexOf(": ");
+            int arrow = c.lastIndexOf(" -> ");
+            if (colon > 0 && arrow > colon) {
+                String field = c.substring(0, colon);
+                if (List.of("department", "costCenter", "manager", "title", "workerType", "location").contains(field)) {
+                    String value = c.substring(arrow + 4);
+                    claims.put(field, value.equals("(none)") ? "" : value);
+                }
+            }
+        }
+        return claims;
     }
 
     /** An NHI's credential got a new value: CAEP credential-change to the streams that want it. */

@@ -196,4 +196,34 @@ class SharedSignalsTests {
         assertThat(count(SESSION_REVOKED, "email", "wren@example.com")).as("once").isEqualTo(1);
         assertThat(REFUSED.get()).as("every token verified").isZero();
     }
+
+    @Test
+    void aMoverGivesTheStreamsThatAskTheirNewClaims() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        Api admin = new Api(base, ADMIN);
+        JsonNode metadata = admin.get("/.well-known/ssf-configuration").json();
+        jwksUri = metadata.path("jwks_uri").asString();
+        issuer = metadata.path("issuer").asString();
+        Api rp = new Api(base, admin.send("POST", "/api/v1/tokens", "application/json",
+            "{\"name\": \"claims-rp\", \"roles\": [\"receiver\"]}").json().path("token").asString());
+        String stream = rp.send("POST", "/ssf/streams", "application/json", """
+            {"delivery": {"method": "urn:ietf:rfc:8936"}, "format": "opaque",
+             "events_requested": ["https://schemas.openid.net/secevent/caep/event-type/token-claims-change"]}""")
+            .json().path("stream_id").asString();
+        ScimWorkers.hire(admin, "M0", "mia", null);
+        String mover = ScimWorkers.hire(admin, "M1", "milo", null);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+            admin.get("/api/v1/identities/M1").json().path("state").asString().equals("ACTIVE"));
+
+        ScimWorkers.move(admin, mover, "Engineering", "M0");
+
+        JsonNode polled = rp.send("POST", "/ssf/poll/" + stream, "application/json", "{\"maxEvents\": 5}").json();
+        assertThat(polled.path("sets").size()).isEqualTo(1);
+        Map<String, Object> claims = verified(polled.path("sets").properties().iterator().next().getValue().asString(),
+            "claims-rp");
+        Map<?, ?> event = (Map<?, ?>) ((Map<?, ?>) claims.get("events"))
+            .get("https://schemas.openid.net/secevent/caep/event-type/token-claims-change");
+        assertThat((Map<?, ?>) event.get("claims")).containsEntry("department", "Engineering").containsEntry("manager", "M0");
+        assertThat(((Map<?, ?>) claims.get("sub_id")).get("id")).isEqualTo("M1");
+    }
 }
