@@ -223,7 +223,9 @@ class SharedSignalsTests {
             "claims-rp");
         Map<?, ?> event = (Map<?, ?>) ((Map<?, ?>) claims.get("events"))
             .get("https://schemas.openid.net/secevent/caep/event-type/token-claims-change");
-        assertThat((Map<?, ?>) event.get("claims")).containsEntry("department", "Engineering").containsEntry("manager", "M0");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> newClaims = (Map<String, Object>) event.get("claims");
+        assertThat(newClaims).containsEntry("department", "Engineering").containsEntry("manager", "M0");
         assertThat(((Map<?, ?>) claims.get("sub_id")).get("id")).isEqualTo("M1");
     }
 }
