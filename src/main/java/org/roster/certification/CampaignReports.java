@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,13 +110,12 @@ public class CampaignReports {
 
     /** When the target acknowledged the removal the revocation planned (its correlation is the item's). */
     private java.time.@org.jspecify.annotations.Nullable Instant acknowledged(CertificationItem i) {
-        Map<String, Instant> found = new HashMap<>();
         for (OutboxEntry e : provisioning.operations(i.identity(), 500)) {
             if (e.correlationId().equals("cert-" + i.id()) && e.operation().target().equals(i.target())
                 && e.operation().kind() == OperationKind.REMOVE_ENTITLEMENT && e.ackedAt() != null) {
-                found.put("ack", e.ackedAt());
+                return e.ackedAt();
             }
         }
-        return found.get("ack");
+        return null;
     }
 }

@@ -63,6 +63,8 @@ public class Certifications {
     private static final int PAGE = 500;
     /** The scope of a micro-certification: the person's access outside birthright. */
     static final String OUTSIDE_BIRTHRIGHT = "access.source != 'rule' && access.source != 'unplanned'";
+    /** Compiled once: a micro-certification runs in an HR change's transaction. */
+    private static final Condition OUTSIDE_BIRTHRIGHT_SCOPE = Condition.compile("scope", OUTSIDE_BIRTHRIGHT);
 
     private final CertificationRepository repository;
     private final CertificationSettings settings;
@@ -488,10 +490,6 @@ public class Certifications {
         return repository.openByReviewer(limit);
     }
 
-    public long countOpenFor(Principal p) {
-        return repository.countOpenFor(reviewerKeys(p));
-    }
-
     public Optional<CertificationItem> item(String id) {
         return repository.item(id);
     }
@@ -724,7 +722,7 @@ public class Certifications {
             what, OUTSIDE_BIRTHRIGHT, List.of("manager"), OnDeadline.REVOKE, Duration.ofDays(7), now, "roster",
             now.plus(settings.event(event).within()), Campaign.Status.OPEN, null, t.employeeNumber(), 0, 0);
         List<CertificationItem> items = itemsFor(c, t.employeeNumber(), t.worker(), t.to(),
-            provisioning.acknowledgedAccounts(t.employeeNumber()), condition(OUTSIDE_BIRTHRIGHT, "scope"), null);
+            provisioning.acknowledgedAccounts(t.employeeNumber()), OUTSIDE_BIRTHRIGHT_SCOPE, null);
         if (items.isEmpty()) {
             return;
         }

@@ -92,12 +92,7 @@ public final class Condition {
      * be evaluated for someone does not bring them in.
      */
     public boolean test(Map<String, Object> worker, String state, Map<String, Object> access) {
-        try {
-            return Boolean.TRUE.equals(org.roster.policy.internal.CelBudget.eval(program,
-                Map.of("worker", worker, "state", state, "access", access)));
-        } catch (CelEvaluationException | RuntimeException e) {
-            return false;
-        }
+        return test(Map.of("worker", worker, "state", state, "access", access));
     }
 
     @Override

@@ -69,9 +69,12 @@ public class SharedSignals {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     public SharedSignals(Streams streams, SigningKeys keys, HrRecords hr, AuditLog audit, SignalsSettings settings,
-                         TransactionTemplate tx, Clock clock, ApplicationEventPublisher events) {
+                         TransactionTemplate tx, Clock clock, ApplicationEventPublisher events,
+                         io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.streams = streams;
         this.keys = keys;
         this.hr = hr;
@@ -220,7 +223,7 @@ public class SharedSignals {
         }
         Instant now = clock.instant();
         tx.executeWithoutResult(t -> queue(s, VERIFICATION, Map.of("format", "opaque", "id", s.id()), payload, null,
-            "ssf-verify-" + UUID.randomUUID(), now, base));
+            "ssf-verify-" + UUID.randomUUID(), now));
         events.publishEvent(new Queued());
     }
 
@@ -271,20 +274,14 @@ public class SharedSignals {
                 eventName(q.type()) + " " + q.jti() + " acknowledged by stream " + s.id() + " (" + s.owner() + ") "
                     + took.toMillis() + " ms after the HR change" + (breached ? ", above the " + settings.slo().toSeconds()
                     + " s objective" : ""), "ssf-" + s.id()));
-            metrics.accept(s.owner(), took, breached);
+            io.micrometer.core.instrument.Timer.builder("roster.ssf.delivery")
+                .description("Time from the HR change to a receiver acknowledging its event")
+                .tag("receiver", s.owner()).publishPercentileHistogram().register(meters).record(took);
+            if (breached) {
+                meters.counter("roster.ssf.slo.breaches", "receiver", s.owner()).increment();
+            }
         }
         audit.appendAll(records);
-    }
-
-    /** Set by the delivery loop: records latency per receiver. */
-    private TriConsumer metrics = (receiver, took, breached) -> { };
-
-    public interface TriConsumer {
-        void accept(String receiver, java.time.Duration took, boolean breached);
-    }
-
-    public void metrics(TriConsumer recorder) {
-        this.metrics = recorder;
     }
 
     /** Something was queued: the push loop looks. */
@@ -323,7 +320,7 @@ public class SharedSignals {
                     default -> "moved in HR: " + String.join("; ", t.changes());
                 }));
                 queue(s, type, subject(s, t.employeeNumber(), t.worker().email()), payload, t.employeeNumber(),
-                    t.hrEventId(), t.receivedAt(), null);
+                    t.hrEventId(), t.receivedAt());
                 any = true;
             }
         }
@@ -367,13 +364,13 @@ public class SharedSignals {
             payload.put("change_type", "update");
             payload.put("reason_admin", Map.of("en", "rotated: " + done.operation().reason()));
             queue(s, CREDENTIAL_CHANGE, Map.of("format", "opaque", "id", done.operation().attributes()
-                .getOrDefault("name", done.operation().identity())), payload, null, done.correlationId(), now, null);
+                .getOrDefault("name", done.operation().identity())), payload, null, done.correlationId(), now);
         }
         org.roster.store.AfterCommit.run(() -> events.publishEvent(new Queued()));
     }
 
     private void queue(Stream s, String type, Map<String, Object> subject, Map<String, Object> payload,
-                       @Nullable String identity, String txn, Instant hrReceivedAt, @Nullable String base) {
+                       @Nullable String identity, String txn, Instant hrReceivedAt) {
         String jti = UUID.randomUUID().toString();
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()

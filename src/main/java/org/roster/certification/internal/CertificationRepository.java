@@ -155,14 +155,6 @@ public class CertificationRepository {
                 rs.getString(2), rs.getString(3), rs.getLong(4), rs.getTimestamp(5).toInstant())).list();
     }
 
-    public long countOpenFor(List<String> reviewers) {
-        if (reviewers.isEmpty()) {
-            return 0;
-        }
-        return jdbc.sql("select count(*) from certification_item where reviewer in (:reviewers) and status = 'OPEN'")
-            .param("reviewers", reviewers).query(Long.class).single();
-    }
-
     /** Open items past their due time, soonest first. */
     public List<CertificationItem> due(Instant now, int limit) {
         return jdbc.sql("select * from certification_item where status = 'OPEN' and due_at <= ? order by due_at, id limit ?")

@@ -1,7 +1,5 @@
 package org.roster.signals.internal;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,21 +42,13 @@ class PushDelivery extends WorkerLoop {
         return t;
     });
 
-    PushDelivery(Streams streams, SharedSignals signals, SignalsSettings settings, TransactionTemplate tx, Clock clock,
-                 MeterRegistry meters) {
+    PushDelivery(Streams streams, SharedSignals signals, SignalsSettings settings, TransactionTemplate tx, Clock clock) {
         super("roster-ssf-push");
         this.streams = streams;
         this.signals = signals;
         this.settings = settings;
         this.tx = tx;
         this.clock = clock;
-        signals.metrics((receiver, took, breached) -> {
-            Timer.builder("roster.ssf.delivery").description("Time from the HR change to a receiver acknowledging its event")
-                .tag("receiver", receiver).publishPercentileHistogram().register(meters).record(took);
-            if (breached) {
-                meters.counter("roster.ssf.slo.breaches", "receiver", receiver).increment();
-            }
-        });
     }
 
     @EventListener
