@@ -157,6 +157,9 @@ public class Certifications {
         if (name.length() > 200) {
             throw new CertificationException(Why.INVALID, "name", "is longer than 200 characters");
         }
+        if (s.description() != null && s.description().length() > 1000) {
+            throw new CertificationException(Why.INVALID, "description", "is longer than 1000 characters");
+        }
         Definition d = new Definition(s.description() != null ? s.description() : base == null ? null : base.description(),
             scope, reviewers, null, duration, onDeadline, base == null ? null : base.escalateFor());
         return launch(name, s.definition() == null || s.definition().isBlank() ? null : s.definition().strip(), "API", d,

@@ -134,10 +134,20 @@ public class SharedSignals {
                          @Nullable List<String> eventsRequested, @Nullable String format, @Nullable String description) {
     }
 
+    /** The most streams one receiver may hold: each leaver's events are queued once per stream. */
+    static final int MAX_STREAMS = 20;
+    /** The most subjects one stream may name. */
+    static final int MAX_SUBJECTS = 10_000;
+
     public Stream create(Config c, Principal owner, String base) {
         receiver(owner);
         String method = c.method() == null ? POLL : c.method();
         validate(method, c.endpointUrl(), c.format());
+        lengths(c);
+        if (streams.ownedBy(owner.name()).size() >= MAX_STREAMS) {
+            throw new SignalsException(Refusal.Why.CONFLICT, "stream", owner.name() + " holds " + MAX_STREAMS
+                + " streams already, the most one receiver may");
+        }
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         Stream s = new Stream(id, owner.name(), method, method.equals(POLL) ? base + "/ssf/poll/" + id : c.endpointUrl(),
@@ -154,6 +164,7 @@ public class SharedSignals {
     /** Changes what the configuration gives (PATCH: only what is given; PUT: everything, as given). */
     public Stream update(String id, Config c, boolean replace, Principal owner) {
         Stream s = own(id, owner);
+        lengths(c);
         String method = c.method() != null ? c.method() : replace ? POLL : s.method();
         String endpoint = c.endpointUrl() != null || replace ? c.endpointUrl() : s.endpointUrl();
         if (method.equals(POLL)) {
@@ -190,6 +201,9 @@ public class SharedSignals {
 
     public Stream status(String id, @Nullable String status, @Nullable String reason, Principal owner) {
         Stream s = own(id, owner);
+        if (reason != null && reason.length() > 500) {
+            throw new SignalsException(Refusal.Why.INVALID, "reason", "is longer than 500 characters");
+        }
         if (status == null || !List.of("enabled", "paused", "disabled").contains(status)) {
             throw new SignalsException(Refusal.Why.INVALID, "status", "must be enabled, paused or disabled");
         }
@@ -206,6 +220,10 @@ public class SharedSignals {
             "names nobody Roster knows (give {\"format\": \"email\", \"email\": ...} or {\"format\": \"opaque\", \"id\":"
                 + " <employee number>})"));
         tx.executeWithoutResult(t -> {
+            if (add && !streams.hasSubject(id, identity) && streams.countSubjects(id) >= MAX_SUBJECTS) {
+                throw new SignalsException(Refusal.Why.CONFLICT, "subject", "stream " + id + " names " + MAX_SUBJECTS
+                    + " subjects already, the most one stream may");
+            }
             if (add) {
                 streams.addSubject(id, identity);
             } else {
@@ -217,6 +235,9 @@ public class SharedSignals {
     /** Sends a verification event carrying the receiver's {@code state}. */
     public void verify(String id, @Nullable String state, Principal owner, String base) {
         Stream s = own(id, owner);
+        if (state != null && state.length() > 500) {
+            throw new SignalsException(Refusal.Why.INVALID, "state", "is longer than 500 characters");
+        }
         Map<String, Object> payload = new LinkedHashMap<>();
         if (state != null) {
             payload.put("state", state);
@@ -453,6 +474,22 @@ public class SharedSignals {
         }
         if (format != null && !List.of("email", "opaque", "iss_sub").contains(format)) {
             throw new SignalsException(Refusal.Why.INVALID, "format", "must be email, opaque or iss_sub");
+        }
+    }
+
+    /** What the store holds of a configuration, refused when longer. */
+    private static void lengths(Config c) {
+        if (c.endpointUrl() != null && c.endpointUrl().length() > 2000) {
+            throw new SignalsException(Refusal.Why.INVALID, "delivery.endpoint_url", "is longer than 2000 characters");
+        }
+        if (c.authorizationHeader() != null && c.authorizationHeader().length() > 2000) {
+            throw new SignalsException(Refusal.Why.INVALID, "delivery.authorization_header", "is longer than 2000 characters");
+        }
+        if (c.description() != null && c.description().length() > 500) {
+            throw new SignalsException(Refusal.Why.INVALID, "description", "is longer than 500 characters");
+        }
+        if (c.eventsRequested() != null && c.eventsRequested().size() > 50) {
+            throw new SignalsException(Refusal.Why.INVALID, "events_requested", "at most 50 event types");
         }
     }
 

@@ -210,6 +210,10 @@ class SharedSignalsTests {
             {"delivery": {"method": "urn:ietf:rfc:8936"}, "format": "opaque",
              "events_requested": ["https://schemas.openid.net/secevent/caep/event-type/token-claims-change"]}""")
             .json().path("stream_id").asString();
+        Api.Response tooLong = rp.send("POST", "/ssf/streams", "application/json",
+            "{\"delivery\": {\"method\": \"urn:ietf:rfc:8936\"}, \"description\": \"" + "x".repeat(501) + "\"}");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("field").asString()).isEqualTo("description");
         ScimWorkers.hire(admin, "M0", "mia", null);
         String mover = ScimWorkers.hire(admin, "M1", "milo", null);
         await().atMost(Duration.ofSeconds(10)).until(() ->

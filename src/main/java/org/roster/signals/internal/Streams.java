@@ -83,6 +83,10 @@ public class Streams {
             .query(Long.class).single() > 0;
     }
 
+    public long countSubjects(String stream) {
+        return jdbc.sql("select count(*) from ssf_subject where stream_id = ?").param(stream).query(Long.class).single();
+    }
+
     public boolean hasSubjects(String stream) {
         return jdbc.sql("select count(*) from ssf_subject where stream_id = ?").param(stream).query(Long.class).single() > 0;
     }
