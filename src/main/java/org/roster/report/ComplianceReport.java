@@ -23,6 +23,7 @@ import org.roster.reconcile.DriftSummary;
  * @param drift reconciliation runs and findings of the period, and accepted drift
  * @param quarantine HR records quarantined in the period instead of acted on
  * @param posture IdP token and session lifetimes above the maximum (read from the targets now)
+ * @param receivers events sent to Shared Signals receivers and CloudEvents subscribers
  * @param caveats where the report read less than there was (more records in the period than it reads)
  */
 public record ComplianceReport(Instant from, Instant to, Instant generatedAt, String policyVersion,
@@ -30,7 +31,21 @@ public record ComplianceReport(Instant from, Instant to, Instant generatedAt, St
                                FullRevocation fullRevocation, List<Revocation> failedVerifications,
                                List<ExceptionEntry> exceptions, DriftSummary drift, Quarantine quarantine,
                                List<PostureEntry> posture, NhiInventory nhi, Certification certification,
-                               List<String> caveats, List<Control> controls) {
+                               List<ReceiverDelivery> receivers, List<String> caveats, List<Control> controls) {
+
+    /**
+     * Events sent to one receiver that is not a provisioning target (a Shared Signals stream's
+     * owner, a CloudEvents subscriber) in the period.
+     *
+     * @param channel {@code ssf} or {@code cloudevents}
+     * @param acknowledged from the HR change to the receiver's acknowledgement, for those acknowledged in the period
+     * @param breaches acknowledged later than the objective
+     * @param pending waiting (or being retried) when the report was made
+     * @param dead given up when the report was made
+     */
+    public record ReceiverDelivery(String channel, String receiver, Duration slo, Distribution acknowledged,
+                                   long breaches, long pending, long dead) {
+    }
 
     /**
      * Access certification in the period.

@@ -55,11 +55,15 @@ public class ComplianceReports {
     private final org.roster.nhi.NonHumanIdentities nhis;
     private final org.roster.certification.CampaignReports certifications;
 
+    private final List<org.roster.runtime.EventDeliveries> deliveries;
+
     public ComplianceReports(Lifecycle lifecycle, Provisioning provisioning, AccessGrants grants,
                              Reconciliations reconciliations, Quarantine quarantine, AuditLog audit,
                              Checkpoints checkpoints, PolicyEngine policy, Clock clock,
                              org.roster.nhi.NonHumanIdentities nhis,
-                             org.roster.certification.CampaignReports certifications) {
+                             org.roster.certification.CampaignReports certifications,
+                             List<org.roster.runtime.EventDeliveries> deliveries) {
+        this.deliveries = deliveries;
         this.nhis = nhis;
         this.certifications = certifications;
         this.lifecycle = lifecycle;
@@ -136,10 +140,23 @@ public class ComplianceReports {
         var cert = certifications.evidence(from, to);
         ComplianceReport.Certification certification = new ComplianceReport.Certification(cert.started(), cert.closed(),
             cert.decisions(), cert.overdue());
+        List<ComplianceReport.ReceiverDelivery> receivers = new ArrayList<>();
+        for (org.roster.runtime.EventDeliveries d : deliveries) {
+            for (org.roster.runtime.EventDeliveries.ReceiverPeriod p : d.between(from, to, LIMIT)) {
+                if (p.latencies().size() == LIMIT) {
+                    caveats.add("more than " + LIMIT + " events acknowledged by " + p.channel() + " receiver " + p.receiver()
+                        + " in the period: its distribution covers the first " + LIMIT);
+                }
+                Distribution sample = distribution(p.latencies());
+                receivers.add(new ComplianceReport.ReceiverDelivery(p.channel(), p.receiver(), p.slo(),
+                    new Distribution(p.delivered(), sample.p50(), sample.p95(), sample.max()), p.breached(), p.pending(),
+                    p.dead()));
+            }
+        }
         ComplianceReport draft = new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget,
-            full, failed, exceptions, drift, q, posture, inventory, certification, caveats, List.of());
+            full, failed, exceptions, drift, q, posture, inventory, certification, receivers, caveats, List.of());
         return new ComplianceReport(from, to, now, policy.version(), integrity, transitions, perTarget, full, failed,
-            exceptions, drift, q, posture, inventory, certification, caveats, Controls.assess(draft));
+            exceptions, drift, q, posture, inventory, certification, receivers, caveats, Controls.assess(draft));
     }
 
     private List<ComplianceReport.ExceptionEntry> exceptions(DriftSummary drift) {

@@ -154,6 +154,18 @@ final class Controls {
         if (!r.failedVerifications().isEmpty()) {
             attention.add(r.failedVerifications().size() + " revocation(s) whose read-back still showed access");
         }
+        for (ComplianceReport.ReceiverDelivery d : r.receivers()) {
+            evidence.add(d.channel() + " receiver " + d.receiver() + ": " + d.acknowledged().count()
+                + " event(s) acknowledged, median " + human(d.acknowledged().p50()) + ", 95th percentile "
+                + human(d.acknowledged().p95()) + " after the HR change, against an objective of " + human(d.slo()));
+            if (d.breaches() > 0) {
+                attention.add(d.channel() + " receiver " + d.receiver() + ": " + d.breaches()
+                    + " event(s) acknowledged later than the objective (" + human(d.slo()) + ")");
+            }
+            if (d.dead() > 0) {
+                attention.add(d.channel() + " receiver " + d.receiver() + ": " + d.dead() + " event(s) given up undelivered");
+            }
+        }
         for (ComplianceReport.PostureEntry p : r.posture()) {
             if (!p.above().isEmpty()) {
                 attention.add(p.target() + ": token or session lifetimes above the maximum outlive a revocation: "

@@ -116,6 +116,20 @@ public final class ReportHtml {
             }
             h.append("</table>");
         }
+        if (!r.receivers().isEmpty()) {
+            h.append("<h2>Events to receivers</h2><p>Shared Signals streams and CloudEvents subscribers: from the HR change")
+                .append(" to the receiver's acknowledgement.</p><table><tr><th>Channel</th><th>Receiver</th><th>Objective</th>")
+                .append("<th>Acknowledged</th><th>Median</th><th>95th pct</th><th>Worst</th><th>Over objective</th>")
+                .append("<th>Waiting now</th><th>Given up</th></tr>");
+            for (ComplianceReport.ReceiverDelivery d : r.receivers()) {
+                h.append("<tr><td>").append(e(d.channel())).append("</td><td>").append(e(d.receiver())).append("</td><td>")
+                    .append(d(d.slo())).append("</td><td>").append(d.acknowledged().count()).append("</td><td>")
+                    .append(d(d.acknowledged().p50())).append("</td><td>").append(d(d.acknowledged().p95()))
+                    .append("</td><td>").append(d(d.acknowledged().max())).append("</td><td>").append(d.breaches())
+                    .append("</td><td>").append(d.pending()).append("</td><td>").append(d.dead()).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
         h.append("<h2>Revocations that failed verification</h2>");
         if (r.failedVerifications().isEmpty()) {
             h.append("<p class=\"muted\">None.</p>");

@@ -398,7 +398,7 @@ public class SharedSignals {
             .issuer(s.issuer()).jwtID(jti).issueTime(Date.from(now)).audience(s.audience())
             .claim("sub_id", subject).claim("txn", txn).claim("events", Map.of(type, payload)).build();
         // stored unsigned: signed when sent, so the leaver's transaction does not pay for it
-        streams.queue(s.id(), jti, claims.toString(), type, identity, hrReceivedAt, now);
+        streams.queue(s.id(), jti, claims.toString(), type, identity, txn, hrReceivedAt, now);
     }
 
     /** The Security Event Token for stored claims, signed ES256 with the current key. */

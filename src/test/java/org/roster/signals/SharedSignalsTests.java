@@ -167,6 +167,10 @@ class SharedSignalsTests {
         assertThat(after.path("sets").size()).as("acknowledged: not sent again").isZero();
         assertThat(admin.get("/api/v1/audit?kind=SIGNAL_DELIVERED").body()).contains("ms after the HR change")
             .doesNotContain("above the");
+        assertThat(admin.get("/api/v1/identities/W1/timeline").json().findValues("target").stream()
+            .map(JsonNode::asString).toList()).as("deliveries in the leaver's timeline").contains("ssf:push-rp", "ssf:poll-rp");
+        assertThat(admin.get("/api/v1/reports/compliance").json().path("receivers").toString())
+            .contains("\"receiver\":\"push-rp\"").contains("\"channel\":\"ssf\"");
 
         // the signing key is rotated: the next tokens carry the new key, and verify
         String oldKid = (String) RECEIVED.get(RECEIVED.size() - 1).get("kid");

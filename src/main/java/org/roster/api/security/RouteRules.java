@@ -135,6 +135,8 @@ public final class RouteRules {
         rule(HttpMethod.POST, "/ssf/verify", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
         rule(HttpMethod.POST, "/ssf/poll/*", EnumSet.of(Role.RECEIVER, Role.ADMIN)),
         rule(HttpMethod.POST, "/api/v1/ssf/keys/rotate", EnumSet.of(Role.ADMIN)),
+        // lifecycle event subscribers: configured, read by those who watch delivery
+        rule(HttpMethod.GET, "/api/v1/subscribers", EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.ADMIN)),
         // AuthZEN: decisions for policy enforcement points; the metadata is public
         open(HttpMethod.GET, "/.well-known/authzen-configuration"),
         rule(HttpMethod.POST, "/access/v1/evaluation", EnumSet.of(Role.PEP, Role.OPERATOR, Role.ADMIN)),

@@ -38,7 +38,11 @@ public class IdentityViews {
     private final DesiredAccess desired;
     private final Provisioning provisioning;
 
-    IdentityViews(Lifecycle lifecycle, HrRecords hr, DesiredAccess desired, Provisioning provisioning) {
+    private final List<org.roster.runtime.EventDeliveries> deliveries;
+
+    IdentityViews(Lifecycle lifecycle, HrRecords hr, DesiredAccess desired, Provisioning provisioning,
+                  List<org.roster.runtime.EventDeliveries> deliveries) {
+        this.deliveries = deliveries;
         this.lifecycle = lifecycle;
         this.hr = hr;
         this.desired = desired;
@@ -89,25 +93,29 @@ public class IdentityViews {
         List<OutboxEntry> operations = new java.util.ArrayList<>(provisioning.operations(employeeNumber, 2_000));
         java.util.Collections.reverse(operations); // oldest first
         List<org.roster.provisioning.Revocation> revocations = provisioning.revocations(employeeNumber);
+        // events sent to receivers (Shared Signals streams, CloudEvents subscribers) show as targets of their change
+        List<org.roster.runtime.EventDeliveries.Delivery> sent = deliveries.stream()
+            .flatMap(d -> d.forIdentity(employeeNumber, OPERATIONS_SHOWN).stream()).toList();
         List<TimelineStep> steps = new java.util.ArrayList<>();
         java.util.Set<String> shown = new java.util.HashSet<>();
         for (Transition t : lifecycle.history(employeeNumber)) {
             shown.add(t.hrEventId());
             steps.add(new TimelineStep(t.hrEventId(), t.kind().name(), t.from(), t.to(), t.changes(), t.effectiveAt(),
-                t.occurredAt(), t.late(), targets(t.hrEventId(), operations, revocations)));
+                t.occurredAt(), t.late(), targets(t.hrEventId(), operations, revocations, sent)));
         }
         // changes of access that HR did not make (grants, reviews, policy reloads, holds released)
         java.util.Map<String, OutboxEntry> others = new java.util.LinkedHashMap<>();
         operations.stream().filter(o -> !shown.contains(o.correlationId()))
             .forEach(o -> others.putIfAbsent(o.correlationId(), o));
         others.forEach((correlation, first) -> steps.add(new TimelineStep(correlation, "ACCESS_CHANGE", null, null,
-            List.of(first.operation().reason()), null, first.plannedAt(), null, targets(correlation, operations, revocations))));
+            List.of(first.operation().reason()), null, first.plannedAt(), null, targets(correlation, operations, revocations, sent))));
         steps.sort(java.util.Comparator.comparing(TimelineStep::occurredAt));
         return steps;
     }
 
     private static List<TimelineTarget> targets(String correlation, List<OutboxEntry> operations,
-                                                List<org.roster.provisioning.Revocation> revocations) {
+                                                List<org.roster.provisioning.Revocation> revocations,
+                                                List<org.roster.runtime.EventDeliveries.Delivery> sent) {
         java.util.Map<String, List<TimelineOperation>> byTarget = new java.util.TreeMap<>();
         for (OutboxEntry o : operations) {
             if (o.correlationId().equals(correlation)) {
@@ -119,6 +127,19 @@ public class IdentityViews {
         List<TimelineTarget> out = new java.util.ArrayList<>();
         byTarget.forEach((target, ops) -> out.add(new TimelineTarget(target, ops, revocations.stream()
             .filter(r -> r.target().equals(target) && r.correlationId().equals(correlation)).findFirst().orElse(null))));
+        java.util.Map<String, List<TimelineOperation>> byReceiver = new java.util.TreeMap<>();
+        for (org.roster.runtime.EventDeliveries.Delivery d : sent) {
+            if (d.correlationId().equals(correlation)) {
+                byReceiver.computeIfAbsent(d.channel() + ":" + d.receiver(), k -> new java.util.ArrayList<>())
+                    .add(0, new TimelineOperation("send " + d.event(), d.lastError() == null ? "" : d.lastError(),
+                        switch (d.status()) {
+                            case DELIVERED -> OutboxEntry.Status.DONE;
+                            case DEAD -> OutboxEntry.Status.DEAD;
+                            case PENDING -> OutboxEntry.Status.PENDING;
+                        }, d.queuedAt(), d.ackedAt(), d.ackedAt(), d.attempts()));
+            }
+        }
+        byReceiver.forEach((receiver, ops) -> out.add(new TimelineTarget(receiver, ops, null)));
         return out;
     }
 

@@ -105,6 +105,9 @@ class Outcomes {
             accounts.saveAll(changed.values(), clock.instant());
             deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
             audit.appendAll(records);
+            events.publishEvent(new org.roster.provisioning.OperationsAcknowledged(acknowledged.stream()
+                .map(a -> new org.roster.provisioning.OperationsAcknowledged.Acknowledged(a.entry().operation(),
+                    a.entry().correlationId(), a.entry().hrReceivedAt(), a.at())).toList()));
             for (Acknowledged a : acknowledged) {
                 if (a.entry().operation().kind().nonHuman()) {
                     events.publishEvent(new org.roster.provisioning.NonHumanOperationAcknowledged(a.entry().operation(),

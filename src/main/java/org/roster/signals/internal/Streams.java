@@ -92,12 +92,53 @@ public class Streams {
     }
 
     /** Queues a signed event for a stream, in the caller's transaction. */
-    public void queue(String stream, String jti, String token, String type, @Nullable String identity, Instant hrReceivedAt,
-                      Instant now) {
+    public void queue(String stream, String jti, String token, String type, @Nullable String identity, String correlation,
+                      Instant hrReceivedAt, Instant now) {
         jdbc.sql("""
-                insert into ssf_event (stream_id, jti, token, event_type, identity_key, status, attempts, next_attempt_at,
-                    hr_received_at, created_at) values (?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)""")
-            .params(stream, jti, token, type, identity, ts(now), ts(hrReceivedAt), ts(now)).update();
+                insert into ssf_event (stream_id, jti, token, event_type, identity_key, correlation_id, status, attempts,
+                    next_attempt_at, hr_received_at, created_at) values (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)""")
+            .params(stream, jti, token, type, identity, correlation, ts(now), ts(hrReceivedAt), ts(now)).update();
+    }
+
+    /** A delivery as the timeline and the report show it. */
+    public record Sent(String stream, String owner, String type, @Nullable String correlationId, @Nullable String identity,
+                       String status, Instant createdAt, @Nullable Instant ackedAt, int attempts, Instant hrReceivedAt,
+                       @Nullable String lastError) {
+    }
+
+    private static final String SENT = """
+            select e.stream_id, s.owner, e.event_type, e.correlation_id, e.identity_key, e.status, e.created_at, e.acked_at,
+                e.attempts, e.hr_received_at, e.last_error from ssf_event e join ssf_stream s on s.id = e.stream_id """;
+
+    public List<Sent> forIdentity(String identity, int limit) {
+        return jdbc.sql(SENT + " where e.identity_key = ? order by e.id desc limit ?").params(identity, limit)
+            .query(Streams::sent).list();
+    }
+
+    /** Acknowledged in the period, oldest first, at most {@code limit}. */
+    public List<Sent> ackedBetween(Instant from, Instant to, int limit) {
+        return jdbc.sql(SENT + " where e.status = 'DONE' and e.acked_at >= ? and e.acked_at < ? order by e.acked_at limit ?")
+            .params(ts(from), ts(to), limit).query(Streams::sent).list();
+    }
+
+    /** Per receiver (stream owner): events acknowledged in the period, waiting now, given up now. */
+    public List<Object[]> countsByOwner(Instant from, Instant to) {
+        return jdbc.sql("""
+                select s.owner,
+                    sum(case when e.status = 'DONE' and e.acked_at >= ? and e.acked_at < ? then 1 else 0 end),
+                    sum(case when e.status = 'PENDING' then 1 else 0 end),
+                    sum(case when e.status = 'DEAD' then 1 else 0 end)
+                from ssf_event e join ssf_stream s on s.id = e.stream_id group by s.owner order by s.owner""")
+            .params(ts(from), ts(to)).query((rs, n) -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3),
+                rs.getLong(4)}).list();
+    }
+
+    private static Sent sent(ResultSet rs, int n) throws SQLException {
+        Timestamp acked = rs.getTimestamp("acked_at");
+        return new Sent(rs.getString("stream_id"), rs.getString("owner"), rs.getString("event_type"),
+            rs.getString("correlation_id"), rs.getString("identity_key"), rs.getString("status"),
+            rs.getTimestamp("created_at").toInstant(), acked == null ? null : acked.toInstant(), rs.getInt("attempts"),
+            rs.getTimestamp("hr_received_at").toInstant(), rs.getString("last_error"));
     }
 
     /** A queued event. */

@@ -1,0 +1,4 @@
+@NullMarked
+package org.roster.subscribers.internal;
+
+import org.jspecify.annotations.NullMarked;
