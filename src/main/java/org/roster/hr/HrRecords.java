@@ -61,9 +61,14 @@ public final class HrRecords {
 
     /** Accepts a new worker. Fails with {@link HrConflictException} if the employee number or userName is taken. */
     public Result create(Worker worker, String source, String actor) {
+        return create(worker, source, actor, false);
+    }
+
+    /** @param absent the caller read, in this transaction, that no worker has the employee number */
+    private Result create(Worker worker, String source, String actor, boolean absent) {
         return inTransaction(() -> {
             WorkerValidator.validate(worker);
-            if (repository.findByEmployeeNumber(worker.employeeNumber()).isPresent()) {
+            if (!absent && repository.findByEmployeeNumber(worker.employeeNumber()).isPresent()) {
                 throw new HrConflictException("employeeNumber",
                     "a worker with employee number " + worker.employeeNumber() + " exists");
             }
@@ -71,7 +76,13 @@ public final class HrRecords {
             Instant now = clock.instant();
             checkManager(worker, now, actor, true);
             StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
-            repository.insert(stored);
+            try {
+                repository.insert(stored);
+            } catch (org.springframework.dao.DuplicateKeyException e) {
+                // read as absent earlier in the transaction, and stored by someone else since
+                throw new HrConflictException("employeeNumber", "a worker with employee number " + worker.employeeNumber()
+                    + " exists");
+            }
             resolveReferencesTo(worker, actor);
             reviewPossibleRehire(worker, now, actor);
             record(null, worker, "CREATE", source, actor, now, "");
@@ -138,11 +149,20 @@ public final class HrRecords {
      * clears a field by omission.
      */
     public Result upsert(String employeeNumber, Map<String, JsonNode> changes, String source, String actor) {
+        return inTransaction(() -> upsert(employeeNumber, changes, source, actor,
+            repository.findByEmployeeNumber(employeeNumber)));
+    }
+
+    /**
+     * As {@link #upsert(String, Map, String, String)}, with the worker as the caller read it in this
+     * transaction (a batch reads its workers together); the caller holds the batch's rows in order.
+     */
+    public Result upsert(String employeeNumber, Map<String, JsonNode> changes, String source, String actor,
+                         Optional<StoredWorker> current) {
         return inTransaction(() -> {
-            Optional<StoredWorker> current = repository.findByEmployeeNumber(employeeNumber);
             Worker next = WorkerFields.apply(current.map(StoredWorker::worker).orElse(null), employeeNumber, changes,
                 matchKey);
-            return current.isEmpty() ? create(next, source, actor)
+            return current.isEmpty() ? create(next, source, actor, true)
                 : replace(current.get().id(), next, WorkerFields.stated(changes), source, actor, null);
         });
     }

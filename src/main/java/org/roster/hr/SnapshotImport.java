@@ -219,6 +219,19 @@ public final class SnapshotImport {
         tx.executeWithoutResult(status -> {
             Set<String> seen = new HashSet<>();
             List<String> unchanged = new ArrayList<>();
+            // the batch's workers, read together in its transaction: one query instead of one per row
+            Map<String, StoredWorker> current = new java.util.HashMap<>();
+            List<String> changing = new ArrayList<>();
+            List<String> hashes = new ArrayList<>(mapped.size());
+            for (Map<String, JsonNode> fields : mapped) {
+                String en = employeeNumber(fields);
+                String hash = hash(fields);
+                hashes.add(hash);
+                if (en != null && (stored.get(en) == null || !stored.get(en).hash().equals(hash))) {
+                    changing.add(en);
+                }
+            }
+            records.findByEmployeeNumbers(changing).forEach(w -> current.put(w.worker().employeeNumber(), w));
             for (int i = 0; i < batch.size(); i++) {
                 counts.rows++;
                 Row row = batch.get(i);
@@ -236,18 +249,19 @@ public final class SnapshotImport {
                         en + " appears twice in the snapshot (row " + row.number() + ")"), actor, counts);
                     continue;
                 }
-                String hash = hash(fields);
+                String hash = hashes.get(i);
                 if (before != null && before.hash().equals(hash)) {
                     unchanged.add(en);
                     counts.unchanged++;
                     continue;
                 }
                 try {
+                    java.util.Optional<StoredWorker> worker = java.util.Optional.ofNullable(current.get(en));
                     HrRecords.Result r = savepoints ? savepoint.execute(s -> {
-                        HrRecords.Result result = records.upsert(en, fields, source.name(), actor);
+                        HrRecords.Result result = records.upsert(en, fields, source.name(), actor, worker);
                         snapshots.save(source.name(), en, hash, snapshotId, before != null);
                         return result;
-                    }) : records.upsert(en, fields, source.name(), actor);
+                    }) : records.upsert(en, fields, source.name(), actor, worker);
                     if (!savepoints) {
                         snapshots.save(source.name(), en, hash, snapshotId, before != null);
                     }

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.policy.PolicySettings.CatalogueEntry;
 import org.roster.policy.PolicySettings.LeaveMode;
 import org.roster.policy.internal.CompiledRule;
+import org.roster.policy.internal.WorkerReads;
 import org.roster.policy.internal.CompiledRule.CompiledGrant;
 
 /**
@@ -43,6 +44,15 @@ public final class Policy {
     private static final Cel CONDITIONS = builder().setResultType(SimpleType.BOOL).build();
     private static final Cel EXPRESSIONS = builder().build();
 
+    /** The worker fields the rules read, or null when a rule reads the worker as a whole (no memo then). */
+    private final @Nullable List<String> reads;
+    /**
+     * Decisions by state and the values of the fields the rules read: a decision depends on nothing
+     * else, so a population evaluates once per distinct combination (a first import of a million
+     * workers in a few hundred departments and titles runs the rules a few thousand times).
+     */
+    private final Map<List<@Nullable Object>, PolicyDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MEMO = 10_000;
     private final String origin;
     private final String version;
     private final PolicySettings settings;
@@ -54,7 +64,9 @@ public final class Policy {
     private final Set<String> keepOnLeave;
 
     private Policy(String origin, PolicySettings settings, Map<String, CompiledRule> rules,
-                   Map<String, String> ruleSources, Map<String, Map<String, CatalogueEntry>> catalogue) {
+                   Map<String, String> ruleSources, Map<String, Map<String, CatalogueEntry>> catalogue,
+                   @Nullable List<String> reads) {
+        this.reads = reads;
         this.origin = origin;
         this.settings = settings;
         this.rules = rules;
@@ -98,6 +110,7 @@ public final class Policy {
 
         Map<String, CompiledRule> compiled = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();
+        Set<@Nullable String> reads = new java.util.HashSet<>();
         for (PolicySettings.Rule rule : settings.rules()) {
             String where = origin + ": rule '" + rule.name() + "'";
             if (rule.name() == null || rule.name().isBlank()) {
@@ -123,9 +136,9 @@ public final class Policy {
                         + g.target() + "'");
                 }
                 grants.add(new CompiledGrant(g.target(), g.entitlement(),
-                    g.expression() == null ? null : compile(EXPRESSIONS, where, g.expression()), g.expression()));
+                    g.expression() == null ? null : compile(EXPRESSIONS, where, g.expression(), reads), g.expression()));
             }
-            compiled.put(rule.name(), new CompiledRule(rule.name(), compile(CONDITIONS, where, rule.when()), grants));
+            compiled.put(rule.name(), new CompiledRule(rule.name(), compile(CONDITIONS, where, rule.when(), reads), grants));
             sources.put(rule.name(), rule.toString());
         }
 
@@ -143,7 +156,8 @@ public final class Policy {
         if (settings.privilegedReviewDeadline().isNegative() || settings.privilegedReviewDeadline().isZero()) {
             throw new PolicyException(origin + ": privileged-review-deadline must be positive");
         }
-        return new Policy(origin, settings, java.util.Collections.unmodifiableMap(compiled), sources, catalogue);
+        return new Policy(origin, settings, java.util.Collections.unmodifiableMap(compiled), sources, catalogue,
+            reads.contains(null) ? null : List.copyOf(new java.util.TreeSet<>(reads)));
     }
 
     /** Where the policy came from. */
@@ -179,7 +193,29 @@ public final class Policy {
      * @throws PolicyException naming the rule if an expression fails at run time
      */
     public PolicyDecision evaluate(Map<String, Object> worker, String state) {
-        return evaluate(worker, state, rules.keySet());
+        if (reads == null) {
+            return evaluate(worker, state, rules.keySet());
+        }
+        List<@Nullable Object> key = new ArrayList<>(reads.size() + 1);
+        key.add(state);
+        for (String field : reads) {
+            key.add(worker.get(field));
+        }
+        PolicyDecision known = decisions.get(key);
+        if (known != null) {
+            return known;
+        }
+        PolicyDecision decided = evaluate(worker, state, rules.keySet());
+        if (decisions.size() >= MEMO) {
+            decisions.clear(); // a population with more combinations than this gains little from the memo
+        }
+        decisions.put(key, decided);
+        return decided;
+    }
+
+    /** The worker fields the rules read; empty when they read the worker as a whole. */
+    public List<String> reads() {
+        return reads == null ? List.of() : reads;
     }
 
     /** Whether any of these rules' conditions holds for the worker: who a change to them affects. */
@@ -415,8 +451,19 @@ public final class Policy {
     }
 
     private static CelRuntime.Program compile(Cel cel, String where, String expression) {
+        return compile(cel, where, expression, null);
+    }
+
+    /**
+     * @param reads gathers the worker fields the expression reads; a {@code null} element added to
+     *     it says the expression reads {@code worker} other than field by field
+     */
+    private static CelRuntime.Program compile(Cel cel, String where, String expression, @Nullable Set<@Nullable String> reads) {
         try {
             CelAbstractSyntaxTree ast = cel.compile(expression).getAst();
+            if (reads != null) {
+                reads.addAll(WorkerReads.of(ast));
+            }
             return cel.createProgram(ast);
         } catch (CelValidationException e) {
             throw new PolicyException(where + ": expression '" + expression + "' does not compile: " + e.getMessage(), e);

@@ -43,10 +43,12 @@ class SnapshotImportBenchmark {
     @Autowired
     SnapshotImport snapshots;
 
+    private static String store = "H2 file";
+
+    /** {@code -Dbench.store=h2} (the default) or {@code postgresql}. */
     @DynamicPropertySource
-    static void store(DynamicPropertyRegistry r) throws IOException {
-        String url = Databases.freshH2FileUrl("bench-snapshot-store");
-        r.add("roster.store.url", () -> url);
+    static void store(DynamicPropertyRegistry r) {
+        store = Databases.benchmarkStore(r, "bench-snapshot-store");
     }
 
     @Test
@@ -63,15 +65,16 @@ class SnapshotImportBenchmark {
         assertThat(a.summary().created()).isEqualTo(ROWS);
         assertThat(b.summary().changed()).isEqualTo(ROWS / 100);
         String report = String.format(Locale.ROOT, """
-            snapshot import, CSV, %d rows, H2 file store, in-memory target; date %s, %d cores, max heap %d MB
+            snapshot import, CSV, %d rows, %s store, in-memory target; date %s, %d cores, max heap %d MB
               first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
               second, 1%% rows changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
-            """, ROWS, Instant.now(), Runtime.getRuntime().availableProcessors(),
+            """, ROWS, store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
             b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged());
         System.out.println(report);
-        Files.writeString(dir.resolve("snapshot-import-" + ROWS + ".txt"), report);
+        Files.writeString(dir.resolve("snapshot-import-" + ROWS + "-" + System.getProperty("bench.store", "h2") + ".txt"),
+            report);
     }
 
     private record Phase(SnapshotImport.Summary summary, double seconds, long peakHeapMb) {

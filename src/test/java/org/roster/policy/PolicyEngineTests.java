@@ -107,4 +107,28 @@ class PolicyEngineTests {
         assertThatThrownBy(() -> engine.evaluate(worker().type(WorkerType.INTERN).build().attributes(), "ACTIVE"))
             .isInstanceOf(PolicyException.class).hasMessageContaining("numeric");
     }
+
+    @Test
+    void aDecisionIsMadeOncePerCombinationOfTheFieldsTheRulesRead() {
+        Policy p = Policy.compile(settings(List.of(
+            rule("dept", "worker.department != '' && 'title' in worker", new PolicySettings.Grant("dir", null,
+                "'dept-' + worker['department'].lowerAscii()")),
+            rule("contractors", "worker.workerType == 'contractor'", group("dir", "contractors")))), "test");
+        assertThat(p.reads()).containsExactly("department", "title", "workerType");
+
+        PolicyDecision first = p.evaluate(worker().employeeNumber("1").department("Finance").title("Clerk").build()
+            .attributes(), "ACTIVE");
+        PolicyDecision second = p.evaluate(worker().employeeNumber("2").department("Finance").title("Clerk").build()
+            .attributes(), "ACTIVE");
+        PolicyDecision other = p.evaluate(worker().employeeNumber("3").department("Legal").title("Clerk").build()
+            .attributes(), "ACTIVE");
+        assertThat(second).as("same department, title and type: the same decision, not evaluated again").isSameAs(first);
+        assertThat(other.grants()).extracting(Grant::entitlement).containsExactly("dept-legal");
+        assertThat(p.evaluate(worker().employeeNumber("1").department("Finance").title("Clerk").build().attributes(),
+            "TERMINATED")).as("the state is part of the key").isNotSameAs(first);
+
+        Policy whole = Policy.compile(settings(List.of(rule("any", "size(worker) > 3", group("dir", "all")))), "test");
+        assertThat(whole.reads()).as("a rule that reads the worker whole: no memo").isEmpty();
+        assertThat(whole.evaluate(worker().build().attributes(), "ACTIVE").grants()).hasSize(1);
+    }
 }
