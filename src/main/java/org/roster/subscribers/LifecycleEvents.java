@@ -247,7 +247,7 @@ public class LifecycleEvents implements EventDeliveries {
 
     public List<SubscriberStatus> subscribers() {
         List<SubscriberStatus> out = new ArrayList<>();
-        settings.subscribers().forEach((name, s) -> out.add(new SubscriberStatus(name, java.util.Objects.requireNonNull(s.url()),
+        settings.subscribers().forEach((name, s) -> out.add(new SubscriberStatus(name, s.address(),
             s.types(), s.slo(), queue.count(name, "PENDING"), queue.count(name, "DEAD"), queue.lastDelivered(name).orElse(null))));
         return out;
     }

@@ -41,7 +41,8 @@ public record SubscriberSettings(@Nullable String source, @Nullable Map<String, 
      * @param timeout how long one delivery may take (10 s)
      */
     public record Subscriber(@Nullable String url, @Nullable String secret, @Nullable List<String> types,
-                             @Nullable Duration slo, @Nullable Integer maxAttempts, @Nullable Duration timeout) {
+                             @Nullable Duration slo, @Nullable Integer maxAttempts, @Nullable Duration timeout,
+                             @Nullable Kafka kafka) {
 
         public Subscriber {
             types = types == null ? List.of() : List.copyOf(types);
@@ -51,8 +52,16 @@ public record SubscriberSettings(@Nullable String source, @Nullable Map<String, 
         }
 
         void check(String key) {
+            if (kafka != null) {
+                if (url != null) {
+                    throw new IllegalStateException(key + ": give url (a webhook) or kafka (a topic), not both");
+                }
+                kafka.check(key + ".kafka");
+                checkTypesAndLimits(key);
+                return;
+            }
             if (url == null || url.isBlank()) {
-                throw new IllegalStateException(key + ".url: is required");
+                throw new IllegalStateException(key + ".url: is required (or kafka.bootstrap-servers and kafka.topic)");
             }
             URI u;
             try {
@@ -68,6 +77,10 @@ public record SubscriberSettings(@Nullable String source, @Nullable Map<String, 
                 throw new IllegalStateException(key + ".secret: is required, at least 16 characters: a ${ENV_VAR}"
                     + " reference to the key shared with the subscriber");
             }
+            checkTypesAndLimits(key);
+        }
+
+        private void checkTypesAndLimits(String key) {
             for (String t : types) {
                 if (LifecycleEvents.TYPES.stream().noneMatch(known -> matches(t, known))) {
                     throw new IllegalStateException(key + ".types: " + t + " is no event Roster sends (see docs/events.md)");
@@ -89,7 +102,41 @@ public record SubscriberSettings(@Nullable String source, @Nullable Map<String, 
 
         @Override
         public String toString() {
-            return "Subscriber[url=" + url + ", types=" + types + ", slo=" + slo + "]"; // never the secret
+            return "Subscriber[url=" + url + ", kafka=" + kafka + ", types=" + types + ", slo=" + slo + "]"; // never the secret
+        }
+
+        /** Where the subscriber reads: a URL, or {@code kafka://<topic>}. */
+        public String address() {
+            return kafka != null ? "kafka://" + kafka.topic() : java.util.Objects.requireNonNull(url);
+        }
+    }
+
+    /**
+     * A Kafka topic that takes the events: each is produced (idempotent producer, {@code acks=all})
+     * in structured mode, keyed by the identity, so one person's events stay in order on one partition.
+     *
+     * @param bootstrapServers the brokers
+     * @param topic the topic
+     * @param properties further producer settings (TLS, SASL); a secret among them as a {@code ${ENV_VAR}} reference
+     */
+    public record Kafka(@Nullable String bootstrapServers, @Nullable String topic, @Nullable Map<String, String> properties) {
+
+        public Kafka {
+            properties = properties == null ? Map.of() : Map.copyOf(properties);
+        }
+
+        void check(String key) {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new IllegalStateException(key + ".bootstrap-servers: is required");
+            }
+            if (topic == null || !topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+                throw new IllegalStateException(key + ".topic: is required: 1 to 249 letters, digits, '.', '_' or '-'");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers=" + bootstrapServers + ", topic=" + topic + "]"; // never the properties
         }
     }
 }

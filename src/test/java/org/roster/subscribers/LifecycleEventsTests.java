@@ -20,19 +20,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Api;
 import org.roster.support.ScimWorkers;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Two subscribers written here, as an IAM and a PAM system would be: each checks every delivery's
+ * A topic on a real Kafka broker, and two subscribers written here, as an IAM and a PAM system would be: each checks every delivery's
  * HMAC signature and reads it with the CloudEvents SDK. The IAM system takes lifecycle transitions
  * and gets a joiner, a mover with what moved and a leaver, in order, each once, across an outage;
- * the PAM system takes access changes only. The deliveries show in the identity's timeline, the
+ * the PAM system takes access changes only; the topic gets the transitions keyed by the person. The deliveries show in the identity's timeline, the
  * compliance report and the subscribers' status.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -55,8 +62,15 @@ import tools.jackson.databind.json.JsonMapper;
     "roster.events.subscribers.pam.url=http://127.0.0.1:${test.subscriber.port}/pam",
     "roster.events.subscribers.pam.secret=" + LifecycleEventsTests.SECRET,
     "roster.events.subscribers.pam.types=org.roster.access.entitlement-added,org.roster.access.entitlement-removed",
+    "roster.events.subscribers.hr-topic.kafka.bootstrap-servers=${test.kafka.brokers}",
+    "roster.events.subscribers.hr-topic.kafka.topic=" + LifecycleEventsTests.TOPIC,
+    "roster.events.subscribers.hr-topic.types=org.roster.lifecycle.*",
     "roster.nhi.discover-every=0"})
 class LifecycleEventsTests {
+
+    static final String TOPIC = "roster-lifecycle";
+    /** A real broker (KRaft) in this JVM, for the subscriber that reads a topic. */
+    static final EmbeddedKafkaKraftBroker KAFKA = kafka();
 
     static final String ADMIN = "events-admin-token-0123456789";
     static final String SECRET = "subscriber-key-0123456789";
@@ -70,6 +84,35 @@ class LifecycleEventsTests {
 
     static {
         System.setProperty("test.subscriber.port", Integer.toString(SUBSCRIBER.getAddress().getPort()));
+        System.setProperty("test.kafka.brokers", KAFKA.getBrokersAsString());
+    }
+
+    private static EmbeddedKafkaKraftBroker kafka() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3, TOPIC);
+        broker.afterPropertiesSet();
+        return broker;
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        KAFKA.destroy();
+    }
+
+    /** Every record on the topic so far, as a consumer of it would read them. */
+    private static List<ConsumerRecord<String, byte[]>> topic() {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBrokersAsString(),
+            ConsumerConfig.GROUP_ID_CONFIG, "test-" + java.util.UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(TOPIC));
+            long until = System.currentTimeMillis() + 3_000;
+            while (System.currentTimeMillis() < until) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     @LocalServerPort
@@ -173,12 +216,26 @@ class LifecycleEventsTests {
             .isEqualTo(RECEIVED.get("iam").size());
         assertThat(BAD_SIGNATURES.get()).isZero();
 
+        // the topic: the same transitions, keyed by the person, so on one partition and in order
+        await().atMost(Duration.ofSeconds(30)).until(() -> topic().stream().filter(r -> "E1".equals(r.key())).count() == 3);
+        List<ConsumerRecord<String, byte[]>> records = topic().stream().filter(r -> "E1".equals(r.key())).toList();
+        assertThat(records).extracting(ConsumerRecord::partition).containsOnly(records.get(0).partition());
+        assertThat(records).extracting(r -> new JsonFormat().deserialize(r.value()).getType()).containsExactly(
+            "org.roster.lifecycle.joiner", "org.roster.lifecycle.mover", "org.roster.lifecycle.leaver");
+        assertThat(new String(records.get(0).headers().lastHeader("content-type").value(), StandardCharsets.UTF_8))
+            .startsWith("application/cloudevents+json");
+        assertThat(records).extracting(r -> new JsonFormat().deserialize(r.value()).getId())
+            .as("the same events the IAM webhook got").containsExactlyElementsOf(about("iam", "E1").stream()
+                .map(CloudEvent::getId).toList());
+
         // where people look: the timeline, the subscribers' status, the compliance report
         JsonNode timeline = admin.get("/api/v1/identities/E1/timeline").json();
         assertThat(timeline.findValues("target").stream().map(JsonNode::asString).toList()).as(timeline.toString())
             .contains("cloudevents:iam", "cloudevents:pam");
         JsonNode subscribers = admin.get("/api/v1/subscribers").json();
-        assertThat(subscribers.findValues("name").stream().map(JsonNode::asString).toList()).containsExactly("iam", "pam");
+        assertThat(subscribers.findValues("name").stream().map(JsonNode::asString).toList())
+            .containsExactly("hr-topic", "iam", "pam");
+        assertThat(subscribers.toString()).contains("kafka://" + TOPIC);
         assertThat(subscribers.findValues("pending").stream().mapToLong(JsonNode::asLong).sum()).isZero();
         assertThat(subscribers.toString()).doesNotContain(SECRET);
         JsonNode report = admin.get("/api/v1/reports/compliance").json();
@@ -197,15 +254,15 @@ class LifecycleEventsTests {
     @Test
     void aFilterForATypeRosterDoesNotSendIsRefusedAtStartNamingTheKey() {
         SubscriberSettings.Subscriber typo = new SubscriberSettings.Subscriber("https://pam.example.com/events", SECRET,
-            List.of("org.roster.lifecycle.leavers"), null, null, null);
+            List.of("org.roster.lifecycle.leavers"), null, null, null, null);
         assertThatThrownBy(() -> new SubscriberSettings(null, Map.of("pam", typo)))
             .hasMessageContaining("roster.events.subscribers.pam.types").hasMessageContaining("org.roster.lifecycle.leavers");
         SubscriberSettings.Subscriber plain = new SubscriberSettings.Subscriber("http://pam.example.com/events", SECRET,
-            List.of(), null, null, null);
+            List.of(), null, null, null, null);
         assertThatThrownBy(() -> new SubscriberSettings(null, Map.of("pam", plain)))
             .hasMessageContaining("roster.events.subscribers.pam.url").hasMessageContaining("https");
         SubscriberSettings.Subscriber unsigned = new SubscriberSettings.Subscriber("https://pam.example.com/events", "short",
-            List.of(), null, null, null);
+            List.of(), null, null, null, null);
         assertThatThrownBy(() -> new SubscriberSettings(null, Map.of("pam", unsigned)))
             .hasMessageContaining("roster.events.subscribers.pam.secret");
     }

@@ -24,7 +24,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Delivers each subscriber's queue in order: {@code POST} of the structured CloudEvent
+ * Delivers each subscriber's queue in order, to its Kafka topic ({@link KafkaTopic}) or over a
+ * webhook: {@code POST} of the structured CloudEvent
  * ({@code application/cloudevents+json}) signed with {@code X-Roster-Timestamp} and
  * {@code X-Roster-Signature}. Any 2xx acknowledges. 400, 413, 415 and 422 refuse the event for good;
  * anything else, or no answer, is tried again with a backoff from one second to five minutes, up to
@@ -32,9 +33,9 @@ import org.springframework.stereotype.Component;
  * identity's events in the order they happened. Subscribers are served side by side.
  */
 @Component
-class WebhookDelivery extends WorkerLoop {
+class EventDelivery extends WorkerLoop {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebhookDelivery.class);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EventDelivery.class);
     private static final int BATCH = 200;
 
     private final EventQueue queue;
@@ -49,7 +50,7 @@ class WebhookDelivery extends WorkerLoop {
         return t;
     });
 
-    WebhookDelivery(EventQueue queue, LifecycleEvents events, SubscriberSettings settings, Clock clock) {
+    EventDelivery(EventQueue queue, LifecycleEvents events, SubscriberSettings settings, Clock clock) {
         super("roster-events-delivery");
         this.queue = queue;
         this.events = events;
@@ -62,10 +63,14 @@ class WebhookDelivery extends WorkerLoop {
         wake();
     }
 
+    /** Kafka producers, one per subscriber that reads a topic, made when first needed. */
+    private final Map<String, KafkaTopic> topics = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public void stop() {
         super.stop();
         senders.shutdownNow();
+        topics.values().forEach(KafkaTopic::close);
     }
 
     @Override
@@ -99,6 +104,18 @@ class WebhookDelivery extends WorkerLoop {
         }
         List<EventQueue.Queued> acked = new ArrayList<>();
         long next = pending.size() == BATCH ? 0 : 60_000;
+        if (s.kafka() != null) {
+            KafkaTopic.Sent sent = topics.computeIfAbsent(name, n -> new KafkaTopic(n, s)).send(pending);
+            if (sent.acknowledged() > 0) {
+                events.delivered(name, pending.subList(0, sent.acknowledged()));
+            }
+            if (sent.acknowledged() < pending.size()) {
+                failed(name, s, pending.get(sent.acknowledged()), sent.error() == null ? "not acknowledged" : sent.error(),
+                    false);
+                return 0;
+            }
+            return next;
+        }
         for (EventQueue.Queued q : pending) {
             if (stopping()) {
                 break;
@@ -139,12 +156,17 @@ class WebhookDelivery extends WorkerLoop {
             Thread.currentThread().interrupt();
             return false;
         }
+        failed(name, s, q, error, permanent);
+        return false;
+    }
+
+    /** A failed attempt: tried again after a backoff, or given up when refused or out of attempts. */
+    private void failed(String name, SubscriberSettings.Subscriber s, EventQueue.Queued q, String error, boolean permanent) {
         boolean dead = permanent || q.attempts() + 1 >= s.maxAttempts();
         long backoff = Math.min(300_000L, 1_000L << Math.min(q.attempts(), 18));
         queue.retry(q.id(), clock.instant().plusMillis(backoff), error, dead);
         if (dead) {
             log.warn("lifecycle event {} ({}) for subscriber {} given up: {}", q.eventId(), q.type(), name, error);
         }
-        return false;
     }
 }
