@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.internal.QuarantineRepository;
+import org.roster.hr.internal.SeenKeys;
 import org.roster.hr.internal.SnapshotRepository;
 import org.roster.hr.internal.SnapshotRows;
 import org.roster.hr.internal.WorkerFields;
@@ -47,6 +48,8 @@ public final class SnapshotImport {
 
     private static final int BATCH = 500;
     private static final int SAMPLE = 100;
+    /** Stored rows read at a time when looking for the workers a snapshot left out. */
+    private static final int PAGE = 5_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HrSourceSettings settings;
@@ -101,6 +104,7 @@ public final class SnapshotImport {
                                SnapshotFormat format, String actor, @Nullable Progress progress) {
         MessageDigest sha = sha256();
         Counts counts = new Counts();
+        SeenKeys named = new SeenKeys();
         try (DigestInputStream in = new DigestInputStream(body, sha);
              SnapshotRows rows = SnapshotRows.open(new java.io.FilterInputStream(in) {
                  @Override
@@ -112,14 +116,14 @@ public final class SnapshotImport {
             while (rows.hasNext()) {
                 batch.add(new Row(rows.row() + 1, rows.next()));
                 if (batch.size() == BATCH) {
-                    process(source, id, batch, counts, actor);
+                    process(source, id, batch, counts, actor, named);
                     batch.clear();
                     if (progress != null) {
                         progress.rows(counts.rows);
                     }
                 }
             }
-            process(source, id, batch, counts, actor);
+            process(source, id, batch, counts, actor, named);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file
         } catch (IOException e) {
             throw new HrValidationException("body", "cannot be read: " + e.getMessage());
@@ -134,7 +138,7 @@ public final class SnapshotImport {
         String digest = HexFormat.of().formatHex(sha.digest());
         List<String> sample = new ArrayList<>();
         if (snapshots.hadEarlier(source.name(), id)) {
-            disappeared(source, id, counts, sample, actor);
+            disappeared(source, id, counts, sample, actor, named);
         }
         String repeats = snapshots.sameContent(source.name(), digest, id).orElse(null);
         Summary summary = new Summary(id, source.name(), counts.rows, counts.created, counts.changed, counts.unchanged,
@@ -186,7 +190,7 @@ public final class SnapshotImport {
     }
 
     private void process(HrSourceSettings.Source source, String snapshotId, List<Row> batch, Counts counts,
-                         String actor) {
+                         String actor, SeenKeys named) {
         if (batch.isEmpty()) {
             return;
         }
@@ -205,20 +209,23 @@ public final class SnapshotImport {
         // that has one. So the batch runs without savepoints first, and only if a row fails is it
         // rolled back and run again, each row in its own savepoint, so that the failed row alone is held.
         Counts before = counts.copy();
+        Set<String> batchKeys;
         try {
-            apply(source, snapshotId, batch, mapped, stored, counts, actor, false);
+            batchKeys = apply(source, snapshotId, batch, mapped, stored, counts, actor, false, named);
         } catch (RowFailed e) {
             counts.set(before);
-            apply(source, snapshotId, batch, mapped, stored, counts, actor, true);
+            batchKeys = apply(source, snapshotId, batch, mapped, stored, counts, actor, true, named);
         }
+        batchKeys.forEach(named::add); // once the batch is in: a replayed batch does not see its own rows as repeats
     }
 
-    private void apply(HrSourceSettings.Source source, String snapshotId, List<Row> batch,
-                       List<Map<String, JsonNode>> mapped, Map<String, SnapshotRepository.Row> stored, Counts counts,
-                       String actor, boolean savepoints) {
+    /** @return the employee numbers the batch named */
+    private Set<String> apply(HrSourceSettings.Source source, String snapshotId, List<Row> batch,
+                              List<Map<String, JsonNode>> mapped, Map<String, SnapshotRepository.Row> stored, Counts counts,
+                              String actor, boolean savepoints, SeenKeys named) {
+        Set<String> seen = new HashSet<>();
         tx.executeWithoutResult(status -> {
-            Set<String> seen = new HashSet<>();
-            List<String> unchanged = new ArrayList<>();
+            seen.clear();
             // the batch's workers, read together in its transaction: one query instead of one per row
             Map<String, StoredWorker> current = new java.util.HashMap<>();
             List<String> changing = new ArrayList<>();
@@ -244,15 +251,14 @@ public final class SnapshotImport {
                     continue;
                 }
                 SnapshotRepository.Row before = stored.get(en);
-                if (!seen.add(en) || (before != null && before.seenIn().equals(snapshotId))) {
+                if (!seen.add(en) || named.contains(en)) {
                     hold(source, eventId, en, fields, new HrValidationException(source.column("employeeNumber"),
                         en + " appears twice in the snapshot (row " + row.number() + ")"), actor, counts);
                     continue;
                 }
                 String hash = hashes.get(i);
                 if (before != null && before.hash().equals(hash)) {
-                    unchanged.add(en);
-                    counts.unchanged++;
+                    counts.unchanged++; // nothing is written for it: the import's key set says it was named
                     continue;
                 }
                 try {
@@ -280,8 +286,8 @@ public final class SnapshotImport {
                         e.reason() + " (row " + row.number() + ")"), actor, counts);
                 }
             }
-            snapshots.markSeen(source.name(), unchanged, snapshotId);
         });
+        return seen;
     }
 
     private void hold(HrSourceSettings.Source source, String eventId, @Nullable String en, Map<String, JsonNode> fields,
@@ -309,9 +315,21 @@ public final class SnapshotImport {
         counts.quarantined++;
     }
 
+    /**
+     * The workers the source had and this snapshot did not name (a row it named but quarantined
+     * counts as named: a bad row is not a leaver). Read from the stored rows a page at a time and
+     * compared with the import's key set: nothing was written for the rows that did not change.
+     */
     private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
-                             String actor) {
-        long missing = snapshots.countNotSeen(source.name(), snapshotId);
+                             String actor, SeenKeys named) {
+        long missing = 0;
+        String after = "";
+        List<String> page;
+        do {
+            page = snapshots.keys(source.name(), after, PAGE);
+            missing += page.stream().filter(en -> !named.contains(en)).count();
+            after = page.isEmpty() ? after : page.get(page.size() - 1);
+        } while (page.size() == PAGE);
         counts.disappeared = missing;
         if (missing == 0) {
             return;
@@ -325,11 +343,14 @@ public final class SnapshotImport {
             : terminate ? "terminated (disappeared: terminate)"
             : String.format(java.util.Locale.ROOT, "not terminated: %.1f%% of the source disappeared, above the %.1f%% limit",
                 percent, source.maxDisappearedPercent());
-        String after = "";
-        List<String> page;
+        after = "";
         do {
-            page = snapshots.notSeen(source.name(), snapshotId, after, BATCH);
+            page = snapshots.keys(source.name(), after, PAGE);
+            after = page.isEmpty() ? after : page.get(page.size() - 1);
             for (String en : page) {
+                if (named.contains(en)) {
+                    continue;
+                }
                 if (sample.size() < SAMPLE) {
                     sample.add(en);
                 }
@@ -347,8 +368,7 @@ public final class SnapshotImport {
                     counts.terminated++;
                 }
             }
-            after = page.isEmpty() ? after : page.get(page.size() - 1);
-        } while (page.size() == BATCH);
+        } while (page.size() == PAGE);
     }
 
     private static Map<String, JsonNode> map(HrSourceSettings.Source source, Map<String, JsonNode> columns) {

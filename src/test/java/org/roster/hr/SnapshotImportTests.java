@@ -26,7 +26,11 @@ import tools.jackson.databind.JsonNode;
     "roster.hr.sources[1].name=feed",
     "roster.hr.sources[1].type=snapshot",
     "roster.hr.sources[1].disappeared=terminate",
-    "roster.hr.sources[1].max-disappeared-percent=30"})
+    "roster.hr.sources[1].max-disappeared-percent=30",
+    "roster.hr.sources[2].name=bulk",
+    "roster.hr.sources[2].type=snapshot",
+    "roster.hr.sources[2].disappeared=terminate",
+    "roster.hr.sources[2].max-disappeared-percent=30"})
 class SnapshotImportTests {
 
     static final String TOKEN = "snapshot-token-0123456789abcdef";
@@ -175,6 +179,32 @@ class SnapshotImportTests {
         assertThat(many.path("terminated").asLong()).isZero();
         assertThat(state(p + "5")).isEqualTo("ACTIVE");
         assertThat(api.get("/api/v1/audit?identity=" + p + "5").json().toString()).contains("above the 30.0% limit");
+    }
+
+    @Test
+    void aRowRepeatedInALaterBatchIsHeldAndAQuarantinedRowIsNotALeaver() {
+        String p = prefix();
+        StringBuilder first = new StringBuilder();
+        for (int i = 0; i < 600; i++) { // more than one batch of 500
+            first.append("{\"employeeNumber\": \"").append(p).append(i).append("\", \"userName\": \"").append(p)
+                .append("u").append(i).append("\"}\n");
+        }
+        assertThat(upload("bulk", "application/x-ndjson", first.toString()).path("created").asLong()).isEqualTo(600);
+
+        String second = first.toString()
+            .replace("{\"employeeNumber\": \"" + p + "5\", \"userName\": \"" + p + "u5\"}",
+                "{\"employeeNumber\": \"" + p + "5\", \"userName\": \"" + p + "u5\", \"workerType\": \"robot\"}")
+            .replace("{\"employeeNumber\": \"" + p + "599\", \"userName\": \"" + p + "u599\"}\n", "")
+            + "{\"employeeNumber\": \"" + p + "1\", \"userName\": \"" + p + "u1\"}\n";
+        JsonNode result = upload("bulk", "application/x-ndjson", second);
+
+        assertThat(result.path("quarantined").asLong()).as(result.toString()).isEqualTo(2);
+        assertThat(result.path("unchanged").asLong()).isEqualTo(598);
+        assertThat(result.path("disappeared").asLong()).isEqualTo(1);
+        assertThat(result.path("disappearedSample").toString()).contains(p + "599");
+        assertThat(state(p + "599")).isEqualTo("TERMINATED");
+        assertThat(state(p + "5")).as("its row was held, not missing: not a leaver").isEqualTo("ACTIVE");
+        assertThat(api.get("/api/v1/quarantine?source=bulk").body()).contains("appears twice");
     }
 
     @Test

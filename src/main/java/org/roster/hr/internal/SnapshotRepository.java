@@ -70,31 +70,16 @@ public class SnapshotRepository {
         }
     }
 
-    public void markSeen(String source, Collection<String> employeeNumbers, String seenIn) {
-        if (employeeNumbers.isEmpty()) {
-            return;
-        }
-        jdbc.sql("update hr_snapshot_row set seen_in = :seen where source = :source and employee_number in (:ids)")
-            .paramSource(new MapSqlParameterSource().addValue("seen", seenIn).addValue("source", source)
-                .addValue("ids", employeeNumbers))
-            .update();
-    }
-
     public long countRows(String source) {
         return jdbc.sql("select count(*) from hr_snapshot_row where source = ?").param(source).query(Long.class).single();
     }
 
-    /** Workers of the source not seen in this snapshot, a page at a time. */
-    public List<String> notSeen(String source, String seenIn, String after, int limit) {
+    /** The employee numbers of the source's stored rows after {@code after}, in order, a page at a time. */
+    public List<String> keys(String source, String after, int limit) {
         return jdbc.sql("""
-                select employee_number from hr_snapshot_row where source = ? and seen_in <> ? and employee_number > ?
+                select employee_number from hr_snapshot_row where source = ? and employee_number > ?
                 order by employee_number limit ?""")
-            .params(source, seenIn, after, limit).query(String.class).list();
-    }
-
-    public long countNotSeen(String source, String seenIn) {
-        return jdbc.sql("select count(*) from hr_snapshot_row where source = ? and seen_in <> ?")
-            .params(source, seenIn).query(Long.class).single();
+            .params(source, after, limit).query(String.class).list();
     }
 
     public void delete(String source, String employeeNumber) {
