@@ -34,7 +34,7 @@ class SecretsAreReferences implements org.springframework.beans.factory.config.B
     /** The sections of roster.* a configuration file may hold (docs/configuration.md). */
     private static final java.util.Set<String> SECTIONS = new java.util.TreeSet<>(java.util.List.of("store", "hr", "api",
         "provisioning", "lifecycle", "sponsorship", "policy", "grants", "plan", "reconcile", "audit", "demo", "sign-in",
-        "work", "notifications", "nhi", "console", "certification", "authzen", "ssf", "events"));
+        "work", "notifications", "nhi", "console", "certification", "authzen", "ssf", "events", "cluster"));
 
     /** A misspelled section ({@code roster.provisoning}) would be ignored silently, and the file would not mean what it says. */
     private static void checkSection(String key, String file) {

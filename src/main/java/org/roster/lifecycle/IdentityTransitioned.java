@@ -23,4 +23,25 @@ public record IdentityTransitioned(String employeeNumber, TransitionKind kind, @
     public IdentityTransitioned {
         changes = List.copyOf(changes);
     }
+
+    /** One field's change: its value before and after ({@code null} for none). */
+    public record FieldChange(@Nullable String from, @Nullable String to) {
+    }
+
+    /** The changes by field, as {@link TransitionClassifier} wrote them ({@code department: Sales -> Engineering}). */
+    public java.util.Map<String, FieldChange> fieldChanges() {
+        java.util.Map<String, FieldChange> out = new java.util.LinkedHashMap<>();
+        for (String c : changes) {
+            int colon = c.indexOf(": ");
+            int arrow = c.lastIndexOf(" -> ");
+            if (colon > 0 && arrow > colon) {
+                out.put(c.substring(0, colon), new FieldChange(none(c.substring(colon + 2, arrow)), none(c.substring(arrow + 4))));
+            }
+        }
+        return out;
+    }
+
+    private static @Nullable String none(String value) {
+        return value.equals(TransitionClassifier.NONE) ? null : value;
+    }
 }

@@ -11,6 +11,9 @@ import org.roster.hr.Worker;
 /** Pure classification of an HR change into a lifecycle transition. */
 public final class TransitionClassifier {
 
+    /** How a change names a value that was not there, before or after. */
+    static final String NONE = "(none)";
+
     /** Fields whose change moves a worker to another position; access that follows the position changes with them. */
     private static final List<Field> POSITION = List.of(
         new Field("department", Worker::department),
@@ -96,7 +99,7 @@ public final class TransitionClassifier {
             String a = f.read().apply(before);
             String b = f.read().apply(after);
             if (!Objects.equals(a, b)) {
-                changes.add(f.name() + ": " + (a == null ? "(none)" : a) + " -> " + (b == null ? "(none)" : b));
+                changes.add(f.name() + ": " + (a == null ? NONE : a) + " -> " + (b == null ? NONE : b));
             }
         }
         return changes;

@@ -18,6 +18,7 @@ public abstract class WorkerLoop implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
 
     private final String name;
+    private @Nullable Leases leases;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean running;
     private @Nullable Thread worker;
@@ -32,6 +33,20 @@ public abstract class WorkerLoop implements SmartLifecycle {
      * @return how long to sleep, in milliseconds, if nothing wakes the loop earlier; 0 to go on at once
      */
     protected abstract long pass() throws InterruptedException;
+
+    /**
+     * In cluster mode the loop works only on the instance holding the lease named after it; set by
+     * Spring for loops that are beans, by their owner for the others.
+     */
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    public void setLeases(Leases leases) {
+        this.leases = leases;
+    }
+
+    /** Whether one instance of the cluster runs this loop (true), or every instance its own (false). */
+    protected boolean singleton() {
+        return true;
+    }
 
     /** Work arrived, or may now be due earlier than the loop is waiting for. */
     public void wake() {
@@ -70,6 +85,14 @@ public abstract class WorkerLoop implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        Leases l = leases;
+        if (l != null && singleton()) {
+            try {
+                l.release(name);
+            } catch (RuntimeException e) {
+                log.warn("{}: lease not released ({}); another instance takes it when it runs out", name, e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -80,7 +103,16 @@ public abstract class WorkerLoop implements SmartLifecycle {
     private void loop() {
         while (running) {
             try {
+                Leases l = leases;
+                if (l != null && singleton() && !l.holds(name)) {
+                    signal.tryAcquire(l.retryMillis(), TimeUnit.MILLISECONDS); // another instance runs it
+                    continue;
+                }
                 long wait = pass();
+                if (l != null && l.enabled()) {
+                    // work may arrive on another instance, which cannot wake this one: look again soon
+                    wait = Math.min(wait, Leases.POLL_MILLIS);
+                }
                 if (wait > 0) {
                     signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
                 }

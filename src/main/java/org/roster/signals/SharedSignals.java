@@ -333,7 +333,7 @@ public class SharedSignals {
                 payload.put("event_timestamp", now.getEpochSecond());
                 payload.put("initiating_entity", "policy");
                 if (type.equals(TOKEN_CLAIMS_CHANGE)) {
-                    payload.put("claims", claims(t.changes()));
+                    payload.put("claims", claims(t));
                 }
                 payload.put("reason_admin", Map.of("en", switch (t.kind()) {
                     case LEAVER -> "employment ended in HR (" + t.source() + ")";
@@ -351,19 +351,13 @@ public class SharedSignals {
     }
 
     /** The position claims a move changed, with their new values ({@code "department": "Engineering"}). */
-    private static Map<String, Object> claims(List<String> changes) {
+    private static Map<String, Object> claims(IdentityTransitioned t) {
         Map<String, Object> claims = new LinkedHashMap<>();
-        for (String c : changes) {
-            int colon = c.indexOf(": ");
-            int arrow = c.lastIndexOf(" -> ");
-            if (colon > 0 && arrow > colon) {
-                String field = c.substring(0, colon);
-                if (List.of("department", "costCenter", "manager", "title", "workerType", "location").contains(field)) {
-                    String value = c.substring(arrow + 4);
-                    claims.put(field, value.equals("(none)") ? "" : value);
-                }
+        t.fieldChanges().forEach((field, change) -> {
+            if (List.of("department", "costCenter", "manager", "title", "workerType", "location").contains(field)) {
+                claims.put(field, change.to() == null ? "" : change.to());
             }
-        }
+        });
         return claims;
     }
 

@@ -113,7 +113,7 @@ public class LifecycleEvents implements EventDeliveries {
         data.put("epoch", t.epoch());
         data.put("changes", t.changes());
         if (t.kind() == TransitionKind.MOVER || t.kind() == TransitionKind.CONVERSION || t.kind() == TransitionKind.UPDATE) {
-            data.put("moved", moved(t.changes()));
+            data.put("moved", t.fieldChanges());
         }
         data.put("worker", worker(t.worker()));
         data.put("hrSource", t.source());
@@ -171,26 +171,6 @@ public class LifecycleEvents implements EventDeliveries {
         queue.queue(subscribers.stream().map(s -> new EventQueue.New(s, id, type, body, identity, correlation, hrReceivedAt))
             .toList(), now);
         org.roster.store.AfterCommit.run(() -> events.publishEvent(new Queued()));
-    }
-
-    /** What a move changed: {@code department: {from: Sales, to: Engineering}}. */
-    private static Map<String, Object> moved(List<String> changes) {
-        Map<String, Object> moved = new LinkedHashMap<>();
-        for (String c : changes) {
-            int colon = c.indexOf(": ");
-            int arrow = c.lastIndexOf(" -> ");
-            if (colon > 0 && arrow > colon) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("from", none(c.substring(colon + 2, arrow)));
-                m.put("to", none(c.substring(arrow + 4)));
-                moved.put(c.substring(0, colon), m);
-            }
-        }
-        return moved;
-    }
-
-    private static @Nullable String none(String value) {
-        return value.equals("(none)") ? null : value;
     }
 
     private static Map<String, Object> worker(Worker w) {

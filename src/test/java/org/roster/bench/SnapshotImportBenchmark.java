@@ -43,6 +43,9 @@ class SnapshotImportBenchmark {
     @Autowired
     SnapshotImport snapshots;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private static String store = "H2 file";
 
     /** {@code -Dbench.store=h2} (the default) or {@code postgresql}. */
@@ -72,6 +75,15 @@ class SnapshotImportBenchmark {
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
             b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged());
+        if (store.startsWith("PostgreSQL")) {
+            // what a row costs on disk, table by table (with indexes and TOAST): the capacity plan's figures
+            StringBuilder sizes = new StringBuilder("  store size after both imports (bytes per worker):");
+            jdbc.sql("""
+                    select relname, pg_total_relation_size(relid) from pg_catalog.pg_statio_user_tables
+                    order by 2 desc limit 12""").query((rs, n) -> String.format(Locale.ROOT, "%n    %-22s %8d MB  %6d",
+                        rs.getString(1), rs.getLong(2) >> 20, rs.getLong(2) / ROWS)).list().forEach(sizes::append);
+            report = report + sizes + System.lineSeparator();
+        }
         System.out.println(report);
         Files.writeString(dir.resolve("snapshot-import-" + ROWS + "-" + System.getProperty("bench.store", "h2") + ".txt"),
             report);

@@ -35,6 +35,12 @@ class LiveEvents extends WorkerLoop {
         this.audit = audit;
     }
 
+    /** Every instance tells its own console sessions. */
+    @Override
+    protected boolean singleton() {
+        return false;
+    }
+
     @GetMapping(path = "/live", produces = "text/event-stream")
     SseEmitter live(@org.springframework.web.bind.annotation.RequestHeader(value = "Accept", required = false)
                     @org.jspecify.annotations.Nullable String accept) {

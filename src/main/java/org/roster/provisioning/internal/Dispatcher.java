@@ -30,13 +30,17 @@ public class Dispatcher implements SmartLifecycle {
 
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
                       RevocationCheck revocations, TaskRepository tasks, Clock clock,
-                      org.springframework.beans.factory.ObjectProvider<org.roster.provisioning.SecretDelivery> secrets) {
+                      org.springframework.beans.factory.ObjectProvider<org.roster.provisioning.SecretDelivery> secrets,
+                      org.roster.runtime.Leases leases) {
         this.outbox = outbox;
         this.outcomes = outcomes;
         for (TargetSettings target : settings.targets()) {
-            connectors.find(target.name()).ifPresent(c ->
-                lanes.put(target.name(), new TargetLane(c, target, outbox, outcomes, revocations, tasks, clock,
-                    secrets::getIfAvailable)));
+            connectors.find(target.name()).ifPresent(c -> {
+                TargetLane lane = new TargetLane(c, target, outbox, outcomes, revocations, tasks, clock,
+                    secrets::getIfAvailable);
+                lane.setLeases(leases); // in cluster mode one instance dispatches to each target
+                lanes.put(target.name(), lane);
+            });
         }
     }
 

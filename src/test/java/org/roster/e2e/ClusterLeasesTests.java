@@ -1,0 +1,198 @@
+package org.roster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.roster.support.Databases;
+import org.roster.support.RosterProcess;
+import org.roster.support.Slapd;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two Roster instances, separate JVMs, in cluster mode over one PostgreSQL, provisioning a real
+ * OpenLDAP: one instance holds the directory's dispatch lease. A burst of terminations goes to both;
+ * the holder is killed with {@code SIGKILL} in the middle of it (the seed is printed). The other
+ * takes the lease when it runs out, and every termination either instance acknowledged takes effect
+ * on the directory, each disable acknowledged once.
+ */
+class ClusterLeasesTests {
+
+    private static final String TOKEN = "cluster-test-token-0123456789";
+    private static final int WORKERS = 80;
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final String DISPATCH = "roster-dispatch-directory";
+
+    @Test
+    void theSurvivorTakesTheLeasesOfAKilledInstanceAndEveryAcknowledgedTerminationLandsOnce() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("ClusterLeasesTests seed " + seed);
+        Random random = new Random(seed);
+        Slapd ldap = Slapd.shared();
+        String store = Databases.freshPostgresUrl();
+        Path dir = RosterProcess.workDir("cluster");
+        Map<String, String> env = Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD);
+        Path configA = dir.resolve("a.yml");
+        Path configB = dir.resolve("b.yml");
+        Files.writeString(configA, config(store, ldap, "instance-a"));
+        Files.writeString(configB, config(store, ldap, "instance-b"));
+        RosterProcess a = RosterProcess.start(configA, RosterProcess.freePort(), env, "a.log");
+        RosterProcess b = RosterProcess.start(configB, RosterProcess.freePort(), env, "b.log");
+        try {
+            Map<String, RosterProcess> byId = Map.of("instance-a", a, "instance-b", b);
+            List<Api> apis = List.of(new Api(a.baseUrl(), TOKEN), new Api(b.baseUrl(), TOKEN));
+            String prefix = "C" + Long.toString(seed & 0xffffff, 36).toUpperCase(java.util.Locale.ROOT);
+            Map<String, String> ids = new ConcurrentHashMap<>();
+            List<String> everyone = new ArrayList<>();
+            for (int i = 0; i < WORKERS; i++) {
+                String en = prefix + i;
+                Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json", user(en));
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                ids.put(en, r.json().path("id").asString());
+                everyone.add(en);
+            }
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
+                .until(() -> everyone.stream().allMatch(en -> enabled(ldap, en)));
+            String holder = holder(store, DISPATCH);
+            assertThat(holder).as("one instance dispatches to the directory").isIn("instance-a", "instance-b");
+            RosterProcess victim = byId.get(holder);
+            RosterProcess survivor = victim == a ? b : a;
+
+            // terminations to both instances from six threads; the dispatching instance is killed in the middle
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            for (int t = 0; t < 6; t++) {
+                pool.execute(() -> {
+                    for (int i = next.getAndIncrement(); i < everyone.size(); i = next.getAndIncrement()) {
+                        String en = everyone.get(i);
+                        try {
+                            Api.Response r = apis.get(i % 2).send("PATCH", "/scim/v2/Users/" + ids.get(en),
+                                "application/scim+json", """
+                                {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                                 "Operations": [{"op": "replace", "path": "active", "value": false}]}""");
+                            if (r.status() == 200) {
+                                acknowledged.add(en);
+                            }
+                        } catch (IllegalStateException killed) {
+                            // the request went to the killed instance: not acknowledged, may or may not have happened
+                        }
+                    }
+                });
+            }
+            int killAfterMs = 100 + random.nextInt(400);
+            Thread.sleep(killAfterMs);
+            victim.kill();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            System.out.printf("killed %s %d ms into the burst; %d of %d terminations acknowledged%n", holder, killAfterMs,
+                acknowledged.size(), everyone.size());
+
+            Api after = new Api(survivor.baseUrl(), TOKEN);
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                for (String en : acknowledged) {
+                    assertThat(enabled(ldap, en)).as("directory account of acknowledged leaver " + en).isFalse();
+                }
+            });
+            assertThat(holder(store, DISPATCH)).as("the survivor took the dispatch lease")
+                .isEqualTo(holder.equals("instance-a") ? "instance-b" : "instance-a");
+            // Nothing half-applied, nothing twice: HR and the directory agree for everyone, and each leaver's
+            // disable was acknowledged once, whichever instance sent it.
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                for (String en : everyone) {
+                    boolean active = after.get("/scim/v2/Users/" + ids.get(en)).json().path("active").asBoolean();
+                    assertThat(enabled(ldap, en)).as("directory agrees with HR for " + en).isEqualTo(active);
+                }
+            });
+            for (String en : everyone) {
+                long disables = 0;
+                for (JsonNode r : after.get("/api/v1/audit?size=500&identity=" + en).json().path("items")) {
+                    if (r.path("entry").path("kind").asString().equals("OPERATION_ACKED")
+                        && r.path("entry").path("detail").asString().startsWith("DISABLE directory acknowledged")) {
+                        disables++;
+                    }
+                }
+                assertThat(disables).as("acknowledged disables of " + en).isEqualTo(enabled(ldap, en) ? 0 : 1);
+            }
+            assertThat(acknowledged).as("the burst was answered").isNotEmpty();
+            assertThat(after.get("/api/v1/audit/verify").json().path("intact").asBoolean()).isTrue();
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static String holder(String url, String lease) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select holder from lease where name = '" + lease + "'")) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
+    private static boolean enabled(Slapd ldap, String employeeNumber) {
+        try {
+            SearchResultEntry e = ldap.person(employeeNumber);
+            return e != null && !e.hasAttribute("pwdAccountLockedTime");
+        } catch (com.unboundid.ldap.sdk.LDAPException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String user(String en) {
+        return """
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+             "userName": "%1$s", "name": {"givenName": "Given", "familyName": "%2$s"},
+             "emails": [{"value": "%1$s@example.com", "type": "work", "primary": true}], "active": true,
+             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%2$s", "department": "Cluster"}}
+            """.formatted(en.toLowerCase(java.util.Locale.ROOT), en);
+    }
+
+    private static String config(String url, Slapd ldap, String instance) {
+        return """
+            roster:
+              cluster:
+                enabled: true
+                instance-id: %s
+                lease-ttl: 3s
+              store:
+                url: "%s"
+                username: postgres
+                password: ""
+              demo:
+                enabled: false
+              plan:
+                guard:
+                  enabled: false
+              provisioning:
+                targets:
+                  - name: directory
+                    type: ldap
+                    ldap:
+                      url: %s
+                      bind-dn: %s
+                      bind-password: ${LDAP_BIND_PASSWORD}
+                      base-dn: %s
+            """.formatted(instance, url, ldap.url(), Slapd.ADMIN_DN, Slapd.BASE_DN);
+    }
+}
