@@ -74,11 +74,15 @@ public class SnapshotRepository {
         return jdbc.sql("select count(*) from hr_snapshot_row where source = ?").param(source).query(Long.class).single();
     }
 
-    /** The employee numbers of the source's stored rows after {@code after}, in order, a page at a time. */
+    /**
+     * The employee numbers of the source's stored rows after {@code after}, in order, a page at a
+     * time. Ordered by source too, so that H2 reads the page off the index instead of sorting every
+     * row after {@code after} (which made a million-row source quadratic).
+     */
     public List<String> keys(String source, String after, int limit) {
         return jdbc.sql("""
                 select employee_number from hr_snapshot_row where source = ? and employee_number > ?
-                order by employee_number limit ?""")
+                order by source, employee_number limit ?""")
             .params(source, after, limit).query(String.class).list();
     }
 
