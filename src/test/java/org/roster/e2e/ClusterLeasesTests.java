@@ -3,7 +3,6 @@ package org.roster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.RosterProcess;
+import org.roster.support.ScimWorkers;
 import org.roster.support.Slapd;
 import tools.jackson.databind.JsonNode;
 
@@ -65,13 +65,14 @@ class ClusterLeasesTests {
             List<String> everyone = new ArrayList<>();
             for (int i = 0; i < WORKERS; i++) {
                 String en = prefix + i;
-                Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json", user(en));
+                Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json",
+                    ScimWorkers.user(en, "Cluster"));
                 assertThat(r.status()).as(r.body()).isEqualTo(201);
                 ids.put(en, r.json().path("id").asString());
                 everyone.add(en);
             }
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
-                .until(() -> everyone.stream().allMatch(en -> enabled(ldap, en)));
+                .until(() -> everyone.stream().allMatch(en -> ldap.canSignIn(en)));
             String holder = holder(store, DISPATCH);
             assertThat(holder).as("one instance dispatches to the directory").isIn("instance-a", "instance-b");
             RosterProcess victim = byId.get(holder);
@@ -110,7 +111,7 @@ class ClusterLeasesTests {
             Api after = new Api(survivor.baseUrl(), TOKEN);
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 for (String en : acknowledged) {
-                    assertThat(enabled(ldap, en)).as("directory account of acknowledged leaver " + en).isFalse();
+                    assertThat(ldap.canSignIn(en)).as("directory account of acknowledged leaver " + en).isFalse();
                 }
             });
             assertThat(holder(store, DISPATCH)).as("the survivor took the dispatch lease")
@@ -120,7 +121,7 @@ class ClusterLeasesTests {
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 for (String en : everyone) {
                     boolean active = after.get("/scim/v2/Users/" + ids.get(en)).json().path("active").asBoolean();
-                    assertThat(enabled(ldap, en)).as("directory agrees with HR for " + en).isEqualTo(active);
+                    assertThat(ldap.canSignIn(en)).as("directory agrees with HR for " + en).isEqualTo(active);
                 }
             });
             for (String en : everyone) {
@@ -131,7 +132,7 @@ class ClusterLeasesTests {
                         disables++;
                     }
                 }
-                assertThat(disables).as("acknowledged disables of " + en).isEqualTo(enabled(ldap, en) ? 0 : 1);
+                assertThat(disables).as("acknowledged disables of " + en).isEqualTo(ldap.canSignIn(en) ? 0 : 1);
             }
             assertThat(acknowledged).as("the burst was answered").isNotEmpty();
             assertThat(after.get("/api/v1/audit/verify").json().path("intact").asBoolean()).isTrue();
@@ -149,24 +150,7 @@ class ClusterLeasesTests {
         }
     }
 
-    private static boolean enabled(Slapd ldap, String employeeNumber) {
-        try {
-            SearchResultEntry e = ldap.person(employeeNumber);
-            return e != null && !e.hasAttribute("pwdAccountLockedTime");
-        } catch (com.unboundid.ldap.sdk.LDAPException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String user(String en) {
-        return """
-            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
-                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-             "userName": "%1$s", "name": {"givenName": "Given", "familyName": "%2$s"},
-             "emails": [{"value": "%1$s@example.com", "type": "work", "primary": true}], "active": true,
-             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%2$s", "department": "Cluster"}}
-            """.formatted(en.toLowerCase(java.util.Locale.ROOT), en);
-    }
 
     private static String config(String url, Slapd ldap, String instance) {
         return """

@@ -3,7 +3,6 @@ package org.roster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.unboundid.ldap.sdk.SearchResultEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.RosterProcess;
+import org.roster.support.ScimWorkers;
 import org.roster.support.Slapd;
 import tools.jackson.databind.JsonNode;
 
@@ -62,13 +62,14 @@ class CrashDurabilityTests {
             Api api = new Api(roster.baseUrl(), TOKEN);
             for (int i = 0; i < WORKERS_PER_ROUND * ROUNDS; i++) {
                 String en = prefix + i;
-                Api.Response r = api.send("POST", "/scim/v2/Users", "application/scim+json", user(en));
+                Api.Response r = api.send("POST", "/scim/v2/Users", "application/scim+json",
+                    ScimWorkers.user(en, "Crash"));
                 assertThat(r.status()).as(r.body()).isEqualTo(201);
                 ids.put(en, r.json().path("id").asString());
                 everyone.add(en);
             }
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).until(() -> everyone.stream()
-                .allMatch(en -> enabled(ldap, en)));
+                .allMatch(en -> ldap.canSignIn(en)));
 
             for (int round = 0; round < ROUNDS; round++) {
                 List<String> leavers = everyone.subList(round * WORKERS_PER_ROUND, (round + 1) * WORKERS_PER_ROUND);
@@ -84,7 +85,7 @@ class CrashDurabilityTests {
             // Every acknowledged termination is in HR, and its directory account is disabled.
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 for (String en : acknowledged) {
-                    assertThat(enabled(ldap, en)).as("directory account of acknowledged leaver " + en).isFalse();
+                    assertThat(ldap.canSignIn(en)).as("directory account of acknowledged leaver " + en).isFalse();
                 }
             });
             for (String en : acknowledged) {
@@ -96,7 +97,7 @@ class CrashDurabilityTests {
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 for (String en : everyone) {
                     boolean active = after.get("/scim/v2/Users/" + ids.get(en)).json().path("active").asBoolean();
-                    assertThat(enabled(ldap, en)).as("directory agrees with HR for " + en).isEqualTo(active);
+                    assertThat(ldap.canSignIn(en)).as("directory agrees with HR for " + en).isEqualTo(active);
                 }
             });
             // Exactly once: one HR event and one acknowledged disable per leaver, however often Roster was killed.
@@ -106,7 +107,7 @@ class CrashDurabilityTests {
                     && a.path("entry").path("detail").asString().startsWith("replace")).count();
                 long disables = audit.stream().filter(a -> a.path("entry").path("kind").asString().equals("OPERATION_ACKED")
                     && a.path("entry").path("detail").asString().startsWith("DISABLE directory acknowledged")).count();
-                boolean left = !enabled(ldap, en);
+                boolean left = !ldap.canSignIn(en);
                 assertThat(terminations).as("HR events of " + en).isEqualTo(left ? 1 : 0);
                 assertThat(disables).as("acknowledged disables of " + en).isEqualTo(left ? 1 : 0);
             }
@@ -147,14 +148,6 @@ class CrashDurabilityTests {
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static boolean enabled(Slapd ldap, String employeeNumber) {
-        try {
-            SearchResultEntry e = ldap.person(employeeNumber);
-            return e != null && !e.hasAttribute("pwdAccountLockedTime");
-        } catch (com.unboundid.ldap.sdk.LDAPException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static List<JsonNode> audit(Api api, String identity) {
         List<JsonNode> all = new ArrayList<>();
@@ -162,15 +155,6 @@ class CrashDurabilityTests {
         return all;
     }
 
-    private static String user(String en) {
-        return """
-            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
-                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-             "userName": "%1$s", "name": {"givenName": "Given", "familyName": "%2$s"},
-             "emails": [{"value": "%1$s@example.com", "type": "work", "primary": true}], "active": true,
-             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%2$s", "department": "Crash"}}
-            """.formatted(en.toLowerCase(java.util.Locale.ROOT), en);
-    }
 
     private static String config(Store store, Path dir, Slapd ldap) {
         String url;

@@ -34,6 +34,17 @@ public final class ScimWorkers {
         return r.json().path("id").asString();
     }
 
+    /** A SCIM user for an employee number: userName and e-mail from it, active, in a department. */
+    public static String user(String employeeNumber, String department) {
+        return """
+            {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+             "userName": "%1$s", "name": {"givenName": "Given", "familyName": "%2$s"},
+             "emails": [{"value": "%1$s@example.com", "type": "work", "primary": true}], "active": true,
+             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "%2$s", "department": "%3$s"}}
+            """.formatted(employeeNumber.toLowerCase(java.util.Locale.ROOT), employeeNumber, department);
+    }
+
     /** Moves a worker to another department and manager, as HR would with a SCIM PATCH. */
     public static void move(Api admin, String scimId, String department, String manager) {
         Api.Response r = admin.send("PATCH", "/scim/v2/Users/" + scimId, "application/scim+json", """

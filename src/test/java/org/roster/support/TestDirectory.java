@@ -34,6 +34,16 @@ public interface TestDirectory {
         }
     }
 
+    /** Whether the person's entry exists and is not locked: whether they can still sign in. */
+    default boolean canSignIn(String employeeNumber) {
+        try {
+            SearchResultEntry e = person(employeeNumber);
+            return e != null && !e.hasAttribute("pwdAccountLockedTime");
+        } catch (LDAPException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The cn of every group the DN is a member of. */
     default List<String> groupsOf(String dn) throws LDAPException {
         try (LDAPConnection c = connect()) {
