@@ -80,7 +80,15 @@ class EventDelivery extends WorkerLoop {
         List<Callable<Void>> work = new ArrayList<>();
         for (Map.Entry<String, SubscriberSettings.Subscriber> e : settings.subscribers().entrySet()) {
             work.add(() -> {
-                sleep.accumulateAndGet(deliver(e.getKey(), e.getValue()), Math::min);
+                try {
+                    sleep.accumulateAndGet(deliver(e.getKey(), e.getValue()), Math::min);
+                } catch (RuntimeException failure) {
+                    // the store or the subscriber's client failed (a Kafka producer that cannot start):
+                    // nothing was recorded as delivered, so the next pass tries again
+                    log.warn("delivering to subscriber {} failed: {} (its message is not logged: it may quote the client's settings)",
+                        e.getKey(), failure.getClass().getName());
+                    sleep.accumulateAndGet(1_000, Math::min);
+                }
                 return null;
             });
         }
