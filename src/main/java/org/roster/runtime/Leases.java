@@ -124,10 +124,4 @@ public class Leases {
         jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
             .params(Timestamp.from(Instant.EPOCH), name, settings.instanceId()).update();
     }
-
-    /** Who holds a lease now, if anyone: for tests and operators. */
-    public java.util.Optional<String> holder(String name) {
-        return jdbc.sql("select holder from lease where name = ? and expires_at >= ?")
-            .params(name, Timestamp.from(clock.instant())).query(String.class).optional();
-    }
 }

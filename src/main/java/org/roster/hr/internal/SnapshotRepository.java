@@ -15,8 +15,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class SnapshotRepository {
 
-    /** A stored row: its hash, and the snapshot it was last seen in. */
-    public record Row(String hash, String seenIn) {
+    /** A stored row: the hash of its content. */
+    public record Row(String hash) {
     }
 
     private final JdbcClient jdbc;
@@ -52,10 +52,10 @@ public class SnapshotRepository {
         if (employeeNumbers.isEmpty()) {
             return found;
         }
-        jdbc.sql("select employee_number, row_hash, seen_in from hr_snapshot_row where source = :source and employee_number in (:ids)")
+        jdbc.sql("select employee_number, row_hash from hr_snapshot_row where source = :source and employee_number in (:ids)")
             .paramSource(new MapSqlParameterSource().addValue("source", source).addValue("ids", employeeNumbers))
             .query(rs -> {
-                found.put(rs.getString(1), new Row(rs.getString(2), rs.getString(3)));
+                found.put(rs.getString(1), new Row(rs.getString(2)));
             });
         return found;
     }
