@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 class SecretsAreReferences implements org.springframework.beans.factory.config.BeanFactoryPostProcessor,
         org.springframework.context.EnvironmentAware {
 
-    private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|token|credential|chat-url)[^.]*$");
+    /** A key naming a secret in its last part, or a Kafka client's SASL login (it holds the password). */
+    private static final Pattern SECRET_KEY =
+        Pattern.compile(".*(password|secret|token|credential|chat-url)[^.]*$|.*\\.sasl\\.jaas\\.config$");
 
     private ConfigurableEnvironment environment;
 

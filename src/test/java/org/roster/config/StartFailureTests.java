@@ -46,6 +46,28 @@ class StartFailureTests {
                       base-dn: dc=example,dc=com
             """.formatted(RosterProcess.freePort()));
 
+        Path saslInClear = dir.resolve("sasl.yml");
+        Files.writeString(saslInClear, base + """
+                    type: memory
+              cluster:
+                enabled: true
+                kafka:
+                  bootstrap-servers: 127.0.0.1:1
+                  properties:
+                    sasl.jaas.config: "org.apache.kafka.common.security.plain.PlainLoginModule required password=hunter2;"
+            """);
+        Path kafkaAlone = dir.resolve("kafka-alone.yml");
+        Files.writeString(kafkaAlone, base + """
+                    type: memory
+              cluster:
+                kafka:
+                  bootstrap-servers: 127.0.0.1:1
+            """);
+        assertRefused(saslInClear, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "sasl.log",
+            "is a secret in clear text");
+        assertRefused(kafkaAlone, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "kafka-alone.log",
+            "roster.cluster.kafka: needs roster.cluster.enabled: true");
+
         Path misspelled = dir.resolve("misspelled.yml");
         Files.writeString(misspelled, base + "        type: memory\n  provisoning:\n    targets: []\n");
         assertRefused(misspelled, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "misspelled.log",

@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,12 +138,8 @@ class ClusterLeasesTests {
         }
     }
 
-    private static String holder(String url, String lease) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select holder from lease where name = '" + lease + "'")) {
-            return rs.next() ? rs.getString(1) : "";
-        }
+    private static String holder(String url, String lease) {
+        return Databases.queryOne(url, "select holder from lease where name = '" + lease + "'");
     }
 
 

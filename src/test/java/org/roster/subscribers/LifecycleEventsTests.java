@@ -25,13 +25,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Api;
 import org.roster.support.ScimWorkers;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,8 +67,8 @@ import tools.jackson.databind.json.JsonMapper;
 class LifecycleEventsTests {
 
     static final String TOPIC = "roster-lifecycle";
-    /** A real broker (KRaft) in this JVM, for the subscriber that reads a topic. */
-    static final EmbeddedKafkaKraftBroker KAFKA = kafka();
+    /** A real broker (KRaft) in this JVM, shared with the other Kafka tests, for the subscriber that reads a topic. */
+    static final String BROKERS = org.roster.support.TestKafka.withTopic(TOPIC, 3);
 
     static final String ADMIN = "events-admin-token-0123456789";
     static final String SECRET = "subscriber-key-0123456789";
@@ -84,23 +82,13 @@ class LifecycleEventsTests {
 
     static {
         System.setProperty("test.subscriber.port", Integer.toString(SUBSCRIBER.getAddress().getPort()));
-        System.setProperty("test.kafka.brokers", KAFKA.getBrokersAsString());
+        System.setProperty("test.kafka.brokers", BROKERS);
     }
 
-    private static EmbeddedKafkaKraftBroker kafka() {
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3, TOPIC);
-        broker.afterPropertiesSet();
-        return broker;
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        KAFKA.destroy();
-    }
 
     /** Every record on the topic so far, as a consumer of it would read them. */
     private static List<ConsumerRecord<String, byte[]>> topic() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBrokersAsString(),
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKERS,
             ConsumerConfig.GROUP_ID_CONFIG, "test-" + java.util.UUID.randomUUID(),
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>();

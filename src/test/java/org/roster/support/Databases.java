@@ -37,6 +37,21 @@ public final class Databases {
         return postgres().getJdbcUrl("postgres", name);
     }
 
+    /**
+     * The first column of the first row a query returns on a PostgreSQL database of {@link
+     * #freshPostgresUrl()}, as text ("" when there is no row): for a test reading the store behind
+     * Roster processes.
+     */
+    public static String queryOne(String url, String sql) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? String.valueOf(rs.getString(1)) : "";
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The JDBC URL of a new H2 file store under {@code target/} (the embedded default, as a benchmark runs it). */
     public static String freshH2FileUrl(String name) {
         try {

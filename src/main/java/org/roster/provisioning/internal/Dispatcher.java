@@ -17,6 +17,10 @@ import org.springframework.stereotype.Component;
  * Sends outbox operations to their targets: one {@link TargetLane} per configured target, each with
  * its own loop and senders ({@code concurrency} per target), woken after a plan commits or when its
  * next retry falls due. An operation is marked done only after its target acknowledged it.
+ *
+ * <p>In cluster mode over Kafka ({@code roster.cluster.kafka}) an {@link OperationRelay} hands new
+ * operations to each target's topics, and every instance's lane sends the share of the target's
+ * work that the target's consumer group gives it.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
@@ -26,21 +30,32 @@ public class Dispatcher implements SmartLifecycle {
     private final Map<String, TargetLane> lanes = new LinkedHashMap<>();
     private final OutboxRepository outbox;
     private final Outcomes outcomes;
+    private final @org.jspecify.annotations.Nullable OperationTopics topics;
+    private final @org.jspecify.annotations.Nullable OperationRelay relay;
     private volatile boolean running;
 
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
                       RevocationCheck revocations, TaskRepository tasks, Clock clock,
                       org.springframework.beans.factory.ObjectProvider<org.roster.provisioning.SecretDelivery> secrets,
-                      org.roster.runtime.Leases leases) {
+                      org.roster.runtime.Leases leases, org.roster.runtime.ClusterSettings cluster) {
         this.outbox = outbox;
         this.outcomes = outcomes;
+        this.topics = cluster.overKafka() ? new OperationTopics(cluster) : null;
         for (TargetSettings target : settings.targets()) {
             connectors.find(target.name()).ifPresent(c -> {
                 TargetLane lane = new TargetLane(c, target, outbox, outcomes, revocations, tasks, clock,
                     secrets::getIfAvailable);
-                lane.setLeases(leases); // in cluster mode one instance dispatches to each target
+                // in cluster mode one instance dispatches to each target, or over Kafka each its share
+                lane.setLeases(leases);
+                if (topics != null) {
+                    lane.overKafka(new OperationStream(target.name(), topics, outbox));
+                }
                 lanes.put(target.name(), lane);
             });
+        }
+        this.relay = topics == null ? null : new OperationRelay(outbox, topics, lanes.keySet());
+        if (relay != null) {
+            relay.setLeases(leases); // one instance relays
         }
     }
 
@@ -56,7 +71,11 @@ public class Dispatcher implements SmartLifecycle {
 
     /** Work arrived: every lane looks (a lane with nothing to do goes back to sleep after one query). */
     public void wake() {
-        lanes.values().forEach(TargetLane::wake);
+        if (relay != null) {
+            relay.wake();
+        } else {
+            lanes.values().forEach(TargetLane::wake);
+        }
     }
 
     @Override
@@ -70,13 +89,22 @@ public class Dispatcher implements SmartLifecycle {
                     count, target);
             }
         });
+        if (topics != null) {
+            topics.ensure(lanes.keySet());
+        }
         lanes.values().forEach(TargetLane::start);
+        if (relay != null) {
+            relay.start();
+        }
         running = true;
     }
 
     @Override
     public void stop() {
         running = false;
+        if (relay != null) {
+            relay.stop();
+        }
         List.copyOf(lanes.values()).forEach(TargetLane::stop);
     }
 

@@ -87,6 +87,31 @@ public class OutboxRepository {
             .query(OutboxRepository::map).list();
     }
 
+    /** An unfinished operation not yet handed to Kafka: what the relay produces, keyed by identity. */
+    public record Unrelayed(long id, String target, String identity, boolean priority) {
+    }
+
+    /**
+     * The oldest unfinished operations on these targets not yet handed to Kafka, in id order (for one
+     * identity, the order they were planned in).
+     */
+    public List<Unrelayed> unrelayed(java.util.Collection<String> targets, int limit) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                select id, target, identity_key, priority from outbox
+                where status = 'PENDING' and relayed = 0 and target in (:targets) order by id limit :limit""")
+            .param("targets", List.copyOf(targets)).param("limit", limit)
+            .query((rs, n) -> new Unrelayed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) > 0)).list();
+    }
+
+    /** Marks operations the brokers acknowledged: one JDBC batch. */
+    public void markRelayed(List<Long> ids) {
+        batch.batchUpdate("update outbox set relayed = 1 where id = ?",
+            ids.stream().sorted().map(id -> new Object[] {id}).toList());
+    }
+
     /** Operations of a kind a source caused on a target since a time, whatever became of them. */
     public long countRemovalsSince(String target, String source, Instant since) {
         return jdbc.sql("""
@@ -160,20 +185,37 @@ public class OutboxRepository {
         return jdbc.sql("select count(*) from outbox where status = ?").param(status.name()).query(Long.class).single();
     }
 
-    /** Marks operations handed to their connectors: one JDBC batch (an IN list of hundreds is slower). */
+    /**
+     * Marks operations handed to their connectors: one JDBC batch (an IN list of hundreds is slower).
+     * Every update of several operations locks them in id order, so that two (a dispatcher's and the
+     * relay's) wait for each other rather than deadlock.
+     */
     public void markSent(List<Long> ids, Instant at) {
         if (ids.isEmpty()) {
             return;
         }
         Timestamp sent = Timestamp.from(at);
         batch.batchUpdate("update outbox set sent_at = ?, attempts = attempts + 1 where id = ?",
-            ids.stream().map(id -> new Object[] {sent, id}).toList());
+            ids.stream().sorted().map(id -> new Object[] {sent, id}).toList());
     }
 
-    /** Marks operations acknowledged, each with its own acknowledgement time: one JDBC batch. */
-    public void markDone(Map<Long, Instant> acknowledged) {
-        batch.batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null where id = ?",
-            acknowledged.entrySet().stream().map(e -> new Object[] {Timestamp.from(e.getValue()), e.getKey()}).toList());
+    /**
+     * Marks operations acknowledged, each with its own acknowledgement time, in one JDBC batch, and
+     * returns those that were still unfinished: an operation acknowledged twice (sent by two instances
+     * across a rebalance) is recorded once.
+     */
+    public java.util.Set<Long> markDone(Map<Long, Instant> acknowledged) {
+        List<Map.Entry<Long, Instant>> rows = acknowledged.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
+        int[] counts = batch.batchUpdate("""
+                update outbox set status = 'DONE', acked_at = ?, last_error = null where id = ? and status = 'PENDING'""",
+            rows.stream().map(e -> new Object[] {Timestamp.from(e.getValue()), e.getKey()}).toList());
+        java.util.Set<Long> marked = new java.util.HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (counts[i] != 0) { // a count, or "succeeded, count unknown"
+                marked.add(rows.get(i).getKey());
+            }
+        }
+        return marked;
     }
 
     /**
@@ -182,17 +224,19 @@ public class OutboxRepository {
      */
     public void uncount(java.util.Collection<Long> ids) {
         batch.batchUpdate("update outbox set attempts = attempts - 1 where id = ? and attempts > 0",
-            ids.stream().map(id -> new Object[] {id}).toList());
+            ids.stream().sorted().map(id -> new Object[] {id}).toList());
     }
 
-    public void markRetry(long id, Instant nextAttempt, String error) {
-        jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where id = ?")
-            .params(Timestamp.from(nextAttempt), truncate(error, 2000), id).update();
+    /** Schedules an unfinished operation's retry; false when it is finished (another instance got an answer). */
+    public boolean markRetry(long id, Instant nextAttempt, String error) {
+        return jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where id = ? and status = 'PENDING'")
+            .params(Timestamp.from(nextAttempt), truncate(error, 2000), id).update() > 0;
     }
 
-    public void markDead(long id, String error) {
-        jdbc.sql("update outbox set status = 'DEAD', last_error = ? where id = ?")
-            .params(truncate(error, 2000), id).update();
+    /** Gives up on an unfinished operation; false when it is finished (another instance got an answer). */
+    public boolean markDead(long id, String error) {
+        return jdbc.sql("update outbox set status = 'DEAD', last_error = ? where id = ? and status = 'PENDING'")
+            .params(truncate(error, 2000), id).update() > 0;
     }
 
     private static OutboxEntry map(ResultSet rs, int row) throws SQLException {

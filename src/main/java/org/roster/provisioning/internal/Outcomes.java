@@ -74,19 +74,24 @@ class Outcomes {
      * Records acknowledgements, the accounts' new state and their audit records, in one transaction
      * and a few JDBC batches (a batch holds at most one operation per account, but the projection
      * does not rely on it).
+     *
+     * @return the acknowledgements recorded: those of operations that were still unfinished
      */
-    void acknowledge(List<Acknowledged> acknowledged) {
-        if (acknowledged.isEmpty()) {
-            return;
+    List<Acknowledged> acknowledge(List<Acknowledged> answered) {
+        if (answered.isEmpty()) {
+            return List.of();
         }
-        tx.executeWithoutResult(status -> {
+        List<Acknowledged> acknowledged = java.util.Objects.requireNonNull(tx.execute(status -> {
             Map<Long, Instant> done = new LinkedHashMap<>();
+            answered.forEach(a -> done.put(a.entry().id(), a.at()));
+            // Only what was still unfinished: an operation sent again after a rebalance is recorded once.
+            java.util.Set<Long> marked = outbox.markDone(done);
+            List<Acknowledged> first = answered.stream().filter(a -> marked.contains(a.entry().id())).toList();
             Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
-            List<AuditEntry> records = new ArrayList<>(acknowledged.size());
+            List<AuditEntry> records = new ArrayList<>(first.size());
             List<Operation> deleted = new ArrayList<>();
-            for (Acknowledged a : acknowledged) {
+            for (Acknowledged a : first) {
                 Operation op = a.entry().operation();
-                done.put(a.entry().id(), a.at());
                 String key = op.target() + "\u0000" + op.identity();
                 AccountSnapshot before = changed.containsKey(key) ? changed.get(key)
                     : accounts.find(op.target(), op.identity()).orElse(null);
@@ -101,20 +106,20 @@ class Outcomes {
                     op.target(), op.describe() + " acknowledged " + Duration.between(a.entry().hrReceivedAt(), a.at())
                         .toMillis() + " ms after the HR change was received", a.entry().correlationId()));
             }
-            outbox.markDone(done);
             accounts.saveAll(changed.values(), clock.instant());
             deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
             audit.appendAll(records);
-            events.publishEvent(new org.roster.provisioning.OperationsAcknowledged(acknowledged.stream()
+            events.publishEvent(new org.roster.provisioning.OperationsAcknowledged(first.stream()
                 .map(a -> new org.roster.provisioning.OperationsAcknowledged.Acknowledged(a.entry().operation(),
                     a.entry().correlationId(), a.entry().hrReceivedAt(), a.at())).toList()));
-            for (Acknowledged a : acknowledged) {
+            for (Acknowledged a : first) {
                 if (a.entry().operation().kind().nonHuman()) {
                     events.publishEvent(new org.roster.provisioning.NonHumanOperationAcknowledged(a.entry().operation(),
                         a.entry().correlationId(), a.at()));
                 }
             }
-        });
+            return first;
+        }));
         for (Acknowledged a : acknowledged) {
             Operation op = a.entry().operation();
             Timer.builder("roster.propagation")
@@ -124,6 +129,7 @@ class Outcomes {
                 .register(meters)
                 .record(Duration.between(a.entry().hrReceivedAt(), a.at()));
         }
+        return acknowledged;
     }
 
     /** A failed attempt: retried after a backoff, or dead-lettered when it cannot succeed or ran out of attempts. */
@@ -139,17 +145,18 @@ class Outcomes {
         Operation op = entry.operation();
         String message = error == null ? "unknown error" : error;
         boolean dead = permanent || (counts && entry.attempts() + 1 >= settings.maxAttempts());
-        tx.executeWithoutResult(status -> {
-            if (dead) {
-                outbox.markDead(entry.id(), message);
-            } else {
-                outbox.markRetry(entry.id(), clock.instant().plus(backoff(entry.attempts() + 1)), message);
+        Boolean recorded = tx.execute(status -> {
+            boolean unfinished = dead ? outbox.markDead(entry.id(), message)
+                : outbox.markRetry(entry.id(), clock.instant().plus(backoff(entry.attempts() + 1)), message);
+            if (!unfinished) {
+                return false; // acknowledged meanwhile (sent by another instance across a rebalance)
             }
             audit.append(new AuditEntry(op.identity(), dead ? "OPERATION_DEAD" : "OPERATION_RETRY",
                 AuditEntry.Stage.EXECUTION, "roster", op.target(),
                 op.describe() + " failed (attempt " + (entry.attempts() + 1) + "): " + message, entry.correlationId()));
+            return true;
         });
-        if (dead) {
+        if (dead && Boolean.TRUE.equals(recorded)) {
             meters.counter("roster.operations.dead", "target", op.target()).increment();
             log.warn("operation {} ({}) dead-lettered after {} attempt(s): {}", entry.id(), op.describe(),
                 entry.attempts() + 1, message);

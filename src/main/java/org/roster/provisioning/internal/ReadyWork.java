@@ -38,26 +38,10 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
         Map<String, List<OutboxEntry>> byIdentity = new LinkedHashMap<>();
         outbox.pending(target, urgent).forEach(e ->
             byIdentity.computeIfAbsent(e.operation().identity(), k -> new ArrayList<>()).add(e));
-        Instant nextDue = null;
-        int budget = limit;
-        List<List<OutboxEntry>> revocations = new ArrayList<>();
-        for (String identity : urgent) {
-            List<OutboxEntry> chain = new ArrayList<>();
-            for (OutboxEntry e : byIdentity.getOrDefault(identity, List.of())) {
-                if (!e.dueAt(now)) {
-                    nextDue = earliest(nextDue, e.nextAttemptAt());
-                    break;
-                }
-                if (budget == 0) {
-                    break;
-                }
-                chain.add(e);
-                budget--;
-            }
-            if (!chain.isEmpty()) {
-                revocations.add(chain);
-            }
-        }
+        ReadyWork first = of(byIdentity, urgent, Set.of(), now, limit);
+        List<List<OutboxEntry>> revocations = first.revocations();
+        Instant nextDue = first.nextDue();
+        int budget = limit - revocations.stream().mapToInt(List::size).sum();
 
         Map<String, List<OutboxEntry>> routine = new LinkedHashMap<>();
         Set<String> held = new HashSet<>(urgent);
@@ -87,6 +71,38 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
             }
         }
         return new ReadyWork(revocations, List.copyOf(routine.values()), nextDue);
+    }
+
+    /**
+     * What may be sent of these identities' unfinished operations (each chain in order): as far as
+     * they are due, the urgent identities first, at most {@code limit} operations.
+     */
+    static ReadyWork of(Map<String, List<OutboxEntry>> chains, Set<String> urgent, Set<String> routine, Instant now,
+                        int limit) {
+        Instant nextDue = null;
+        int budget = limit;
+        List<List<OutboxEntry>> first = new ArrayList<>();
+        List<List<OutboxEntry>> rest = new ArrayList<>();
+        for (Set<String> identities : List.of(urgent, routine)) {
+            for (String identity : identities) {
+                List<OutboxEntry> chain = new ArrayList<>();
+                for (OutboxEntry e : chains.getOrDefault(identity, List.of())) {
+                    if (!e.dueAt(now)) {
+                        nextDue = earliest(nextDue, e.nextAttemptAt());
+                        break;
+                    }
+                    if (budget == 0) {
+                        break;
+                    }
+                    chain.add(e);
+                    budget--;
+                }
+                if (!chain.isEmpty()) {
+                    (identities == urgent ? first : rest).add(chain);
+                }
+            }
+        }
+        return new ReadyWork(first, rest, nextDue);
     }
 
     private static Instant earliest(@Nullable Instant a, Instant b) {

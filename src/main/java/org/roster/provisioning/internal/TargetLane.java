@@ -64,6 +64,8 @@ final class TargetLane extends WorkerLoop {
 
     private final @Nullable TaskRepository tasks;
     private final java.util.function.Supplier<org.roster.provisioning.@Nullable SecretDelivery> secrets;
+    /** In cluster mode over Kafka: where this instance's share of the target's work comes from. */
+    private @Nullable OperationStream stream;
 
     TargetLane(Connector connector, org.roster.provisioning.TargetSettings settings, OutboxRepository outbox,
                Outcomes outcomes, RevocationCheck revocations, @Nullable TaskRepository tasks, Clock clock,
@@ -96,8 +98,24 @@ final class TargetLane extends WorkerLoop {
             e.getStateTransition().getToState().name()));
     }
 
+    /**
+     * Cluster mode over Kafka: the lane sends the work of the partitions the target's consumer group
+     * gives this instance, on every instance at once, instead of all of it on the lease holder.
+     */
+    void overKafka(OperationStream stream) {
+        this.stream = stream;
+    }
+
+    @Override
+    protected boolean singleton() {
+        return stream == null;
+    }
+
     @Override
     public void start() {
+        if (stream != null) {
+            stream.open();
+        }
         if (concurrency > 1) {
             AtomicInteger n = new AtomicInteger();
             senders = Executors.newFixedThreadPool(concurrency, r -> {
@@ -111,9 +129,15 @@ final class TargetLane extends WorkerLoop {
 
     @Override
     public void stop() {
+        if (stream != null) {
+            stream.wakeup();
+        }
         super.stop();
         if (senders != null) {
             senders.shutdownNow();
+        }
+        if (stream != null) {
+            stream.close(); // after the loop ended: a consumer is used by one thread at a time
         }
     }
 
@@ -131,10 +155,18 @@ final class TargetLane extends WorkerLoop {
     protected long pass() throws InterruptedException {
         if (!breaker.tryAcquirePermission()) {
             // Open: nothing is sent (and no attempt used up) until the cool-down is over and a probe succeeds.
+            if (stream != null) {
+                stream.keepAlive();
+            }
             return 200;
         }
         if (breaker.getState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.HALF_OPEN) {
             return probe();
+        }
+        if (stream != null) {
+            ReadyWork work = stream.next(clock.instant(), BATCH); // waits on the brokers when nothing is due
+            send(work);
+            return 0;
         }
         ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH);
         if (work.isEmpty()) {
@@ -143,19 +175,23 @@ final class TargetLane extends WorkerLoop {
             ReadyWork again = ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
             return again.isEmpty() ? waitMillis(again.nextDue()) : 0;
         }
+        send(work);
+        return 0;
+    }
+
+    private void send(ReadyWork work) throws InterruptedException {
         // A revocation is recorded as soon as it is done, not after the routine work behind it.
-        List<Acknowledged> revoked = inWaves(work.revocations());
-        outcomes.acknowledge(revoked);
+        List<Acknowledged> revoked = outcomes.acknowledge(inWaves(work.revocations()));
         revocations.afterRevocations(connector, slo, revoked);
         if (!stopping()) {
             outcomes.acknowledge(inWaves(work.routine()));
         }
-        return 0;
     }
 
     /** Half open: one operation, the oldest ready (revocations first), tells whether the target is back. */
     private long probe() throws InterruptedException {
-        ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
+        ReadyWork work = stream != null ? stream.next(clock.instant(), 1)
+            : ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
         List<List<OutboxEntry>> first = !work.revocations().isEmpty() ? work.revocations() : work.routine();
         if (first.isEmpty()) {
             breaker.releasePermission();
@@ -168,7 +204,7 @@ final class TargetLane extends WorkerLoop {
         } finally {
             probing = false;
         }
-        outcomes.acknowledge(done);
+        done = outcomes.acknowledge(done);
         if (first == work.revocations()) {
             revocations.afterRevocations(connector, slo, done);
         }
@@ -273,7 +309,7 @@ final class TargetLane extends WorkerLoop {
         long start = System.nanoTime();
         try {
             throttle();
-            send(op);
+            apply(entry);
             breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
             return Optional.of(new Acknowledged(entry, clock.instant()));
         } catch (UndeliveredSecret e) {
@@ -349,8 +385,13 @@ final class TargetLane extends WorkerLoop {
         return Math.min(Math.max(1, Duration.between(clock.instant(), nextDue).toMillis()), IDLE_WAIT.toMillis());
     }
 
-    private void send(Operation op) throws ConnectorException {
+    private void apply(OutboxEntry entry) throws ConnectorException {
+        Operation op = entry.operation();
         Connector c = connector;
+        if (c instanceof org.roster.provisioning.IdempotentOp keyed && !op.kind().nonHuman()) {
+            keyed.apply(key(entry), op);
+            return;
+        }
         switch (op.kind()) {
             case CREATE -> capability(c, CreateOp.class, op).create(op.identity(), op.attributes());
             case UPDATE -> capability(c, UpdateOp.class, op).update(op.identity(), op.attributes());
@@ -363,6 +404,11 @@ final class TargetLane extends WorkerLoop {
             case NHI_DISABLE -> capability(c, NonHumanAccountOp.class, op).disableNonHuman(nonHumanName(op));
             case NHI_DELETE -> capability(c, NonHumanAccountOp.class, op).deleteNonHuman(nonHumanName(op));
         }
+    }
+
+    /** The operation's key at a target that deduplicates: its outbox id, and when it was planned, against a rebuilt store. */
+    static String key(OutboxEntry entry) {
+        return "roster-" + entry.id() + "-" + entry.plannedAt().toEpochMilli();
     }
 
     /**

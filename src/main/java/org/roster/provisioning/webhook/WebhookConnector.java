@@ -34,11 +34,13 @@ import tools.jackson.databind.node.ObjectNode;
  * "account.disable", "identity": "E1", "target": "...", "attributes": {...}, "entitlement": ...}}.
  * Headers: {@code X-Roster-Timestamp} (Unix seconds), {@code X-Roster-Signature: sha256=<hex
  * HMAC-SHA256 of "<timestamp>.<body>">} (the scheme Roster's own HR webhook checks), and
- * {@code Idempotency-Key} (the same for a retry of the same event). A 2xx answer acknowledges it;
+ * {@code Idempotency-Key}: the operation's own key, the same on every attempt, different for a later
+ * operation with the same content (the SHA-256 of the event when no operation is behind it). A 2xx answer acknowledges it;
  * 408, 429, 5xx and network failures are retried; any other answer dead-letters it. Nothing can be
  * read back, so revocations here are reported as not verifiable.
  */
-public final class WebhookConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, DeleteOp {
+public final class WebhookConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, DeleteOp,
+    org.roster.provisioning.IdempotentOp {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -103,12 +105,37 @@ public final class WebhookConnector implements Connector, CreateOp, UpdateOp, En
     }
 
     @Override
+    public void apply(String key, org.roster.plan.Operation op) throws ConnectorException {
+        String type = switch (op.kind()) {
+            case CREATE -> "account.create";
+            case UPDATE -> "account.update";
+            case ENABLE -> "account.enable";
+            case DISABLE -> "account.disable";
+            case DELETE -> "account.delete";
+            case ADD_ENTITLEMENT -> "entitlement.add";
+            case REMOVE_ENTITLEMENT -> "entitlement.remove";
+            default -> throw new ConnectorException("target '" + name + "' cannot " + op.kind());
+        };
+        boolean entitlement = type.startsWith("entitlement.");
+        if (entitlement && op.entitlement() == null) {
+            throw new ConnectorException(op.kind() + " without an entitlement");
+        }
+        send(type, op.identity(), type.equals("account.create") || type.equals("account.update") ? op.attributes() : Map.of(),
+            entitlement ? op.entitlement() : null, key);
+    }
+
+    @Override
     public void close() {
         // the JDK client of Java 17 has nothing to close: its connections end with it
     }
 
     private void send(String type, String identity, Map<String, String> attributes, @Nullable String entitlement)
         throws ConnectorException {
+        send(type, identity, attributes, entitlement, null);
+    }
+
+    private void send(String type, String identity, Map<String, String> attributes, @Nullable String entitlement,
+                      @Nullable String key) throws ConnectorException {
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("type", type);
         event.put("target", name);
@@ -125,7 +152,7 @@ public final class WebhookConnector implements Connector, CreateOp, UpdateOp, En
             .header("Content-Type", "application/json")
             .header("X-Roster-Timestamp", timestamp)
             .header("X-Roster-Signature", "sha256=" + sign(secret, timestamp, body))
-            .header("Idempotency-Key", sha256(body))
+            .header("Idempotency-Key", key != null ? key : sha256(body))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         HttpResponse<String> response;

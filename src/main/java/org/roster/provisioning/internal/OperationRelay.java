@@ -1,0 +1,115 @@
+package org.roster.provisioning.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+import org.roster.runtime.WorkerLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster mode over Kafka: hands the outbox's new operations to their targets' topics, in the
+ * order they were planned, keyed by the identity, and marks each relayed once the brokers have it
+ * ({@code acks=all}, idempotent producer). One instance relays at a time (a lease). The outbox stays
+ * the record of what is owed: a relay that dies between producing and marking produces the same
+ * operations again, and the lanes, which check each operation's state in the store before sending
+ * it, skip the ones already done. So a record may be read twice, an operation is acknowledged once.
+ */
+final class OperationRelay extends WorkerLoop {
+
+    private static final Logger log = LoggerFactory.getLogger(OperationRelay.class);
+    private static final int BATCH = 1_000;
+    private static final long IDLE_MILLIS = 60_000;
+
+    private final OutboxRepository outbox;
+    private final OperationTopics topics;
+    private final Set<String> targets;
+    private @Nullable KafkaProducer<String, String> producer;
+
+    OperationRelay(OutboxRepository outbox, OperationTopics topics, Set<String> targets) {
+        super("roster-relay");
+        this.outbox = outbox;
+        this.topics = topics;
+        this.targets = Set.copyOf(targets);
+    }
+
+    @Override
+    public void start() {
+        Properties p = topics.client("roster-relay-" + topics.instanceId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+        super.start();
+    }
+
+    @Override
+    public void stop() {
+        super.stop();
+        KafkaProducer<String, String> p = producer;
+        if (p != null) {
+            p.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    protected long pass() throws InterruptedException {
+        List<OutboxRepository.Unrelayed> batch = outbox.unrelayed(targets, BATCH);
+        if (batch.isEmpty()) {
+            clearWakeUps();
+            // looked at again after clearing, so that a wake-up between the read and the clearing is not lost
+            return outbox.unrelayed(targets, 1).isEmpty() ? IDLE_MILLIS : 0;
+        }
+        KafkaProducer<String, String> p = java.util.Objects.requireNonNull(producer);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
+        for (OutboxRepository.Unrelayed op : batch) {
+            String topic = op.priority() ? topics.revocations(op.target()) : topics.routine(op.target());
+            sent.add(p.send(new ProducerRecord<>(topic, op.identity(), Long.toString(op.id()))));
+        }
+        p.flush();
+        // Marked relayed: what the brokers acknowledged, except anything behind a failure of the same
+        // identity, which goes again in order on the next pass.
+        List<Long> relayed = new ArrayList<>(batch.size());
+        Set<String> failed = new HashSet<>();
+        String error = null;
+        for (int i = 0; i < batch.size(); i++) {
+            OutboxRepository.Unrelayed op = batch.get(i);
+            try {
+                sent.get(i).get(30, TimeUnit.SECONDS);
+                if (!failed.contains(op.identity())) {
+                    relayed.add(op.id());
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                failed.add(op.identity());
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                error = cause.getClass().getSimpleName();
+            }
+        }
+        if (!relayed.isEmpty()) {
+            outbox.markRelayed(relayed);
+        }
+        if (error != null) {
+            log.warn("relay: {} of {} operations not acknowledged by the brokers ({}); produced again in a second",
+                batch.size() - relayed.size(), batch.size(), error);
+            return 1_000;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,301 @@
+package org.roster.provisioning.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
+import org.roster.provisioning.OutboxEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One target's share of work in cluster mode over Kafka: a member of the target's consumer group,
+ * reading the partitions of its two topics that the group gives this instance. A record names an
+ * identity with work on the target; the work itself, and whether it is still owed, is read from the
+ * store: for each identity with a record, its unfinished operations on the target in the order they
+ * were planned. So a record read twice (after a rebalance, or relayed twice) sends nothing twice, and
+ * an identity's operations go out in order whichever topic announced them first.
+ *
+ * <p>Offsets are committed up to the first record whose operation is unfinished, so an operation
+ * waiting for a retry, or whose instance died before the target answered, is read again by whoever
+ * holds its partition next. Records of routine work stop being fetched while too many wait here; a
+ * revocation's never do.
+ */
+final class OperationStream implements ConsumerRebalanceListener {
+
+    private static final Logger log = LoggerFactory.getLogger(OperationStream.class);
+    /** Records held while their operations are unfinished, before routine partitions are paused. */
+    static final int MAX_QUEUED = 5_000;
+    private static final int IN_CHUNKS = 1_000;
+    private static final long MAX_WAIT_MILLIS = 500;
+
+    private record Held(long offset, long id, String identity) {
+    }
+
+    private final String target;
+    private final OperationTopics topics;
+    private final OutboxRepository outbox;
+    private final Map<TopicPartition, ArrayDeque<Held>> queued = new HashMap<>();
+    /** Per partition, the offset after the last record read. */
+    private final Map<TopicPartition, Long> read = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private @Nullable KafkaConsumer<String, String> consumer;
+    private boolean paused;
+    private boolean busy;
+    private @Nullable Instant nextDue;
+
+    OperationStream(String target, OperationTopics topics, OutboxRepository outbox) {
+        this.target = target;
+        this.topics = topics;
+        this.outbox = outbox;
+    }
+
+    void open() {
+        Properties p = topics.client("roster-dispatch-" + target + "-" + topics.instanceId());
+        long session = topics.settings().sessionTimeout().toMillis();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, topics.group(target));
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) session);
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(1_000, session / 3));
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
+        c.subscribe(List.of(topics.routine(target), topics.revocations(target)), this);
+        consumer = c;
+    }
+
+    /** Makes a poll in progress return: the lane is stopping. */
+    void wakeup() {
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** Leaves the group (its partitions go to the others at once), having committed what is finished. */
+    void close() {
+        KafkaConsumer<String, String> c = consumer;
+        if (c == null) {
+            return;
+        }
+        consumer = null;
+        try {
+            c.close(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            log.warn("target {}: the Kafka consumer did not close cleanly ({})", target, e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Reads what arrived (waiting up to half a second when there was nothing to do), forgets records
+     * whose operations are finished, commits the offsets before the first unfinished one, and returns
+     * what may be sent now: per identity with a record here, its unfinished operations in order, as
+     * far as they are due; identities announced on the revocations topic first.
+     */
+    ReadyWork next(Instant now, int limit) throws InterruptedException {
+        KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
+        long wait = busy ? 0 : nextDue == null ? MAX_WAIT_MILLIS
+            : Math.max(0, Math.min(MAX_WAIT_MILLIS, Duration.between(now, nextDue).toMillis()));
+        poll(c, wait);
+        Set<String> urgent = new LinkedHashSet<>();
+        Set<String> routine = new LinkedHashSet<>();
+        queued.forEach((tp, q) -> q.forEach(h -> (revocations(tp) ? urgent : routine).add(h.identity())));
+        routine.removeAll(urgent);
+        Map<String, List<OutboxEntry>> chains = unfinished(union(urgent, routine));
+        forgetFinished(queued.keySet(), chains);
+        commit(c, false);
+        flowControl(c);
+        ReadyWork work = ReadyWork.of(chains, urgent, routine, now, limit);
+        busy = !work.isEmpty();
+        nextDue = work.nextDue();
+        return work;
+    }
+
+    /** Keeps this instance in the group while its target is down: polls with every partition paused. */
+    void keepAlive() throws InterruptedException {
+        KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
+        Set<TopicPartition> assigned = c.assignment();
+        c.pause(assigned);
+        try {
+            poll(c, 0);
+        } finally {
+            c.resume(c.assignment());
+            paused = false;
+        }
+    }
+
+    private void poll(KafkaConsumer<String, String> c, long waitMillis) throws InterruptedException {
+        try {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(waitMillis))) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                read.put(tp, r.offset() + 1);
+                Long id = parse(r.value());
+                if (id == null || r.key() == null) {
+                    log.warn("target {}: record {}-{}@{} is not an operation of Roster's; skipped", target, r.topic(),
+                        r.partition(), r.offset());
+                    continue;
+                }
+                queued.computeIfAbsent(tp, k -> new ArrayDeque<>()).add(new Held(r.offset(), id, r.key()));
+            }
+        } catch (InterruptException e) {
+            throw new InterruptedException("interrupted while polling Kafka");
+        } catch (WakeupException e) {
+            // stopping: the lane's loop sees it
+        }
+    }
+
+    private static @Nullable Long parse(@Nullable String value) {
+        if (value == null || value.isEmpty() || value.length() > 19) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private boolean revocations(TopicPartition tp) {
+        return tp.topic().equals(topics.revocations(target));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Per identity, its unfinished operations on the target, in order. */
+    private Map<String, List<OutboxEntry>> unfinished(Collection<String> identities) {
+        Map<String, List<OutboxEntry>> chains = new LinkedHashMap<>();
+        List<String> all = List.copyOf(identities);
+        for (int from = 0; from < all.size(); from += IN_CHUNKS) {
+            outbox.pending(target, all.subList(from, Math.min(all.size(), from + IN_CHUNKS))).forEach(e ->
+                chains.computeIfAbsent(e.operation().identity(), k -> new ArrayList<>()).add(e));
+        }
+        return chains;
+    }
+
+    /** Drops the records of these partitions whose operations are no longer unfinished. */
+    private void forgetFinished(Collection<TopicPartition> partitions, Map<String, List<OutboxEntry>> chains) {
+        Set<Long> owed = new HashSet<>();
+        chains.values().forEach(chain -> chain.forEach(e -> owed.add(e.id())));
+        for (TopicPartition tp : partitions) {
+            ArrayDeque<Held> q = queued.get(tp);
+            if (q != null) {
+                q.removeIf(h -> !owed.contains(h.id()));
+            }
+        }
+    }
+
+    /** Commits, per partition, the offset of its first unfinished record, or past the last one read. */
+    private void commit(KafkaConsumer<String, String> c, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        read.forEach((tp, after) -> {
+            ArrayDeque<Held> q = queued.get(tp);
+            long offset = q == null || q.isEmpty() ? after : q.peekFirst().offset();
+            Long done = committed.get(tp);
+            if (done == null || done != offset) {
+                offsets.put(tp, new OffsetAndMetadata(offset));
+            }
+        });
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            if (sync) {
+                c.commitSync(offsets, Duration.ofSeconds(10));
+                offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+            } else {
+                c.commitAsync(offsets, (done, e) -> {
+                    if (e == null) {
+                        done.forEach((tp, o) -> committed.put(tp, o.offset()));
+                    } else {
+                        log.debug("target {}: offsets not committed ({}); records are read again, nothing sent twice",
+                            target, e.getClass().getSimpleName());
+                    }
+                });
+            }
+        } catch (KafkaException e) {
+            log.info("target {}: offsets not committed ({}); records are read again, nothing sent twice", target,
+                e.getClass().getSimpleName());
+        }
+    }
+
+    /** Stops fetching routine work while too much waits here; revocations are always fetched. */
+    private void flowControl(KafkaConsumer<String, String> c) {
+        int held = queued.values().stream().mapToInt(ArrayDeque::size).sum();
+        if (!paused && held >= MAX_QUEUED) {
+            c.pause(c.assignment().stream().filter(tp -> !revocations(tp)).toList());
+            paused = true;
+        } else if (paused && held < MAX_QUEUED / 2) {
+            c.resume(c.assignment());
+            paused = false;
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        // Still in this generation: commit what is finished there, so the next holder reads less again.
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            Set<String> identities = new LinkedHashSet<>();
+            partitions.forEach(tp -> queued.getOrDefault(tp, new ArrayDeque<>()).forEach(h -> identities.add(h.identity())));
+            forgetFinished(partitions, unfinished(identities));
+            Map<TopicPartition, Long> keep = new HashMap<>(read);
+            read.keySet().retainAll(partitions);
+            commit(c, true);
+            read.clear();
+            read.putAll(keep);
+        }
+        forget(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        forget(partitions); // another instance holds them already: nothing to commit
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (paused) {
+            KafkaConsumer<String, String> c = consumer;
+            if (c != null) {
+                c.pause(partitions.stream().filter(tp -> !revocations(tp)).toList());
+            }
+        }
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> {
+            queued.remove(tp);
+            read.remove(tp);
+            committed.remove(tp);
+        });
+    }
+}

@@ -1,0 +1,120 @@
+package org.roster.provisioning.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.roster.runtime.ClusterSettings;
+
+/**
+ * The Kafka topics between planning and dispatch, per target: {@code <prefix>.operations.<target>}
+ * for routine work and {@code <prefix>.revocations.<target>} for revocations, which a lane reads
+ * first. Both have the same number of partitions and records keyed by the identity, so the default
+ * partitioner puts one person's records on the same partition number of each, and the range
+ * assignor gives both to the same instance: one person's operations on a target are sent by one
+ * instance, in the order they were planned.
+ */
+final class OperationTopics {
+
+    private final ClusterSettings.Kafka settings;
+    private final String instanceId;
+
+    OperationTopics(ClusterSettings settings) {
+        this.settings = java.util.Objects.requireNonNull(settings.kafka());
+        this.instanceId = settings.instanceId();
+    }
+
+    String routine(String target) {
+        return settings.topicPrefix() + ".operations." + target;
+    }
+
+    String revocations(String target) {
+        return settings.topicPrefix() + ".revocations." + target;
+    }
+
+    String group(String target) {
+        return settings.topicPrefix() + ".dispatch." + target;
+    }
+
+    String instanceId() {
+        return instanceId;
+    }
+
+    ClusterSettings.Kafka settings() {
+        return settings;
+    }
+
+    /** The client settings every Roster client shares: the brokers and the operator's own (TLS, SASL). */
+    Properties client(String clientId) {
+        Properties p = new Properties();
+        p.putAll(settings.properties());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, java.util.Objects.requireNonNull(settings.bootstrapServers()));
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return p;
+    }
+
+    /**
+     * Creates the targets' topics that do not exist, and refuses to start when a pair has different
+     * partition counts: records of one person would then sit on partitions read by different instances.
+     */
+    void ensure(Collection<String> targets) {
+        for (String target : targets) {
+            if (!target.matches("[a-zA-Z0-9._-]{1,100}")) {
+                throw new IllegalStateException("roster.provisioning.targets[" + target + "].name: in cluster mode over"
+                    + " Kafka a target's name is part of its topics' names: 1 to 100 letters, digits, '.', '_' or '-'");
+            }
+        }
+        try (Admin admin = Admin.create(client("roster-admin-" + instanceId))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String target : targets) {
+                for (String name : List.of(routine(target), revocations(target))) {
+                    topics.add(new NewTopic(name, Optional.of(settings.partitions()),
+                        Optional.ofNullable(settings.replicationFactor())));
+                }
+            }
+            admin.createTopics(topics).values().forEach((name, f) -> {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Kafka topic " + name + " could not be created: "
+                            + e.getCause().getClass().getSimpleName(), e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("Kafka topic " + name + ": the brokers at "
+                        + settings.bootstrapServers() + " did not answer within 30s", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted creating Kafka topic " + name, e);
+                }
+            });
+            List<String> names = topics.stream().map(NewTopic::name).toList();
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            for (String target : targets) {
+                int routine = described.get(routine(target)).partitions().size();
+                int revocations = described.get(revocations(target)).partitions().size();
+                if (routine != revocations) {
+                    throw new IllegalStateException("Kafka topics " + routine(target) + " (" + routine + " partitions) and "
+                        + revocations(target) + " (" + revocations + "): a target's two topics need the same number"
+                        + " of partitions, so that one person's operations are read by one instance");
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()
+                + ": " + e.getClass().getSimpleName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted describing Kafka topics", e);
+        }
+    }
+}

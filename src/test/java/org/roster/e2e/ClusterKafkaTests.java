@@ -1,0 +1,277 @@
+package org.roster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.roster.support.Databases;
+import org.roster.support.RosterProcess;
+import org.roster.support.ScimWorkers;
+import org.roster.support.TestKafka;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Cluster mode over Kafka, the whole way: two Roster instances (separate JVMs) over one PostgreSQL
+ * and a real broker, both taking HR changes and both sending their share of a webhook target's work
+ * (the target's consumer group splits its partitions between them). A burst of 10 000 HR changes
+ * (2 000 people, five each: four new titles, then a fifth or a termination) goes to both; the
+ * instance relaying the outbox to Kafka is killed with {@code SIGKILL} in the middle of it (the seed
+ * is printed). The survivor takes the relay's lease and the killed one's partitions, and at the
+ * receiver, which deduplicates on the operation's {@code Idempotency-Key} as a careful target does,
+ * every person's operations have arrived once each, in the order HR made the changes; in the store
+ * every operation is acknowledged once.
+ */
+class ClusterKafkaTests {
+
+    private static final String TOKEN = "cluster-kafka-token-0123456789";
+    private static final String SECRET = "cluster-kafka-webhook-secret-01";
+    private static final int PEOPLE = 2_000;
+    private static final int CHANGES_EACH = 5;
+    private static final Duration CONVERGE = Duration.ofMinutes(3);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** One operation as the receiver first saw it. */
+    private record Received(String key, String summary) {
+    }
+
+    private final Map<String, List<Received>> byIdentity = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> keys = new ConcurrentHashMap<>();
+    private final AtomicInteger repeats = new AtomicInteger();
+
+    @Test
+    void aBurstOfTenThousandChangesLandsOnceAndInOrderAcrossTheKillOfAnInstance() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("ClusterKafkaTests seed " + seed);
+        Random random = new Random(seed);
+        String brokers = TestKafka.shared().getBrokersAsString();
+        HttpServer receiver = receiver();
+        String store = Databases.freshPostgresUrl();
+        String prefix = "k" + Long.toString(seed & 0xffffff, 36);
+        Path dir = RosterProcess.workDir("cluster-kafka");
+        Map<String, String> env = Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "HOOK_SECRET", SECRET);
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/ops";
+        Files.writeString(dir.resolve("a.yml"), config(store, brokers, prefix, url, "instance-a"));
+        Files.writeString(dir.resolve("b.yml"), config(store, brokers, prefix, url, "instance-b"));
+        RosterProcess a = RosterProcess.start(dir.resolve("a.yml"), RosterProcess.freePort(), env, "a.log");
+        RosterProcess b = RosterProcess.start(dir.resolve("b.yml"), RosterProcess.freePort(), env, "b.log");
+        try {
+            Map<String, RosterProcess> byId = Map.of("instance-a", a, "instance-b", b);
+            List<Api> apis = List.of(new Api(a.baseUrl(), TOKEN), new Api(b.baseUrl(), TOKEN));
+            String people = "K" + Long.toString(seed & 0xffffff, 36).toUpperCase(java.util.Locale.ROOT);
+            List<String> everyone = new ArrayList<>();
+            Map<String, String> ids = new ConcurrentHashMap<>();
+            for (int i = 0; i < PEOPLE; i++) {
+                everyone.add(people + i);
+            }
+            parallel(8, everyone, (i, en) -> {
+                Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json",
+                    ScimWorkers.user(en, "Cluster"));
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                ids.put(en, r.json().path("id").asString());
+            });
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
+                .until(() -> everyone.stream().allMatch(en -> byIdentity.getOrDefault(en, List.of()).size() == 1));
+            assertThat(members(brokers, prefix + ".dispatch.hook")).as("both instances send the target's work").isEqualTo(2);
+            String relay = holder(store, "roster-relay");
+            RosterProcess victim = byId.get(relay);
+            RosterProcess survivor = victim == a ? b : a;
+
+            // The burst: each person's five changes in order, from eight threads, to both instances; the
+            // relaying instance is killed when a random share of it has been answered.
+            int killAt = PEOPLE * CHANGES_EACH / 5 + random.nextInt(PEOPLE * CHANGES_EACH / 2);
+            AtomicInteger answered = new AtomicInteger();
+            Map<Integer, Boolean> dead = new ConcurrentHashMap<>();
+            ExecutorService killer = Executors.newSingleThreadExecutor();
+            long started = System.nanoTime();
+            parallel(8, everyone, (i, en) -> {
+                for (int k = 1; k <= CHANGES_EACH; k++) {
+                    String change = k < CHANGES_EACH || i % 2 == 1
+                        ? "{\"op\": \"replace\", \"path\": \"title\", \"value\": \"T" + k + "\"}"
+                        : "{\"op\": \"replace\", \"path\": \"active\", \"value\": false}";
+                    String body = "{\"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"], \"Operations\": ["
+                        + change + "]}";
+                    int instance = (i + k) % 2;
+                    while (true) {
+                        if (dead.containsKey(instance)) {
+                            instance = 1 - instance;
+                        }
+                        try {
+                            Api.Response r = apis.get(instance).send("PATCH", "/scim/v2/Users/" + ids.get(en),
+                                "application/scim+json", body);
+                            assertThat(r.status()).as(r.body()).isEqualTo(200);
+                            break;
+                        } catch (IllegalStateException unanswered) {
+                            // the instance was killed: whether it took the change or not, the change is sent
+                            // again to the other one, as an HR system would (the same value twice is no change)
+                            dead.put(instance, true);
+                        }
+                    }
+                    if (answered.incrementAndGet() == killAt) {
+                        killer.execute(victim::kill);
+                    }
+                }
+            });
+            killer.shutdown();
+            assertThat(killer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf("%d HR changes answered in %.1f s; %s (the relay) killed after %d%n", answered.get(), seconds,
+                relay, killAt);
+            assertThat(answered.get()).isEqualTo(PEOPLE * CHANGES_EACH);
+
+            // Every person's operations, once each, in the order HR made the changes.
+            await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                for (int i = 0; i < PEOPLE; i++) {
+                    assertThat(summaries(everyone.get(i))).as("operations received for " + everyone.get(i))
+                        .containsExactlyElementsOf(expected(i));
+                }
+            });
+            System.out.printf("%d operations received, %d of them again under the same key%n", keys.size(), repeats.get());
+            assertThat(holder(store, "roster-relay")).as("the survivor relays").isNotEqualTo(relay);
+            assertThat(members(brokers, prefix + ".dispatch.hook")).as("the killed instance left the group").isEqualTo(1);
+            // In the store: nothing owed, nothing given up, each operation acknowledged once.
+            assertThat(count(store, "select count(*) from outbox where status <> 'DONE'")).isZero();
+            assertThat(count(store, "select count(*) from audit_record where kind = 'OPERATION_ACKED'"))
+                .isEqualTo(count(store, "select count(*) from outbox"));
+            assertThat(count(store, "select count(*) from outbox")).isEqualTo(keys.size());
+            assertThat(new Api(survivor.baseUrl(), TOKEN).get("/api/v1/audit/verify").json().path("intact").asBoolean())
+                .isTrue();
+        } finally {
+            a.close();
+            b.close();
+            receiver.stop(0);
+        }
+    }
+
+    private static List<String> expected(int i) {
+        List<String> ops = new ArrayList<>(List.of("account.create"));
+        for (int k = 1; k < CHANGES_EACH; k++) {
+            ops.add("account.update T" + k);
+        }
+        ops.add(i % 2 == 1 ? "account.update T" + CHANGES_EACH : "account.disable");
+        return ops;
+    }
+
+    private List<String> summaries(String identity) {
+        return byIdentity.getOrDefault(identity, List.of()).stream().map(Received::summary).toList();
+    }
+
+    /** The target: takes each operation, and keeps it the first time its key is seen. */
+    private HttpServer receiver() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.createContext("/ops", exchange -> {
+            JsonNode op = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            if (keys.putIfAbsent(key, true) == null) {
+                String title = op.path("attributes").path("title").asString("");
+                byIdentity.computeIfAbsent(op.path("identity").asString(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(new Received(key, op.path("type").asString() + (title.isEmpty() ? "" : " " + title)));
+            } else {
+                repeats.incrementAndGet();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    private interface Step {
+        void run(int index, String employeeNumber) throws Exception;
+    }
+
+    private static void parallel(int threads, List<String> everyone, Step step) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            pool.execute(() -> {
+                for (int i = next.getAndIncrement(); i < everyone.size() && failures.isEmpty(); i = next.getAndIncrement()) {
+                    try {
+                        step.run(i, everyone.get(i));
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.get(0));
+        }
+    }
+
+    private static int members(String brokers, String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group).members().size();
+        }
+    }
+
+    private static String holder(String url, String lease) {
+        return Databases.queryOne(url, "select holder from lease where name = '" + lease + "'");
+    }
+
+    private static long count(String url, String sql) {
+        return Long.parseLong(Databases.queryOne(url, sql));
+    }
+
+    private static String config(String url, String brokers, String prefix, String hook, String instance) {
+        return """
+            roster:
+              cluster:
+                enabled: true
+                instance-id: %s
+                lease-ttl: 3s
+                kafka:
+                  bootstrap-servers: %s
+                  topic-prefix: %s
+                  partitions: 6
+                  session-timeout: 6s
+              store:
+                url: "%s"
+                username: postgres
+                password: ""
+              demo:
+                enabled: false
+              plan:
+                guard:
+                  enabled: false
+              provisioning:
+                initial-backoff: 50ms
+                max-backoff: 200ms
+                targets:
+                  - name: hook
+                    type: webhook
+                    concurrency: 4
+                    webhook:
+                      url: %s
+                      secret: ${HOOK_SECRET}
+              policy:
+                rules:
+                  - name: everyone
+                    when: "true"
+                    grants:
+                      - target: hook
+            """.formatted(instance, brokers, prefix, url, hook);
+    }
+}
