@@ -3,9 +3,6 @@ package org.roster.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.RosterProcess;
+import org.roster.support.OperationReceiver;
+import org.roster.support.Parallel;
 import org.roster.support.ScimWorkers;
 import org.roster.support.TestKafka;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Cluster mode over Kafka, the whole way: two Roster instances (separate JVMs) over one PostgreSQL
@@ -47,15 +44,6 @@ class ClusterKafkaTests {
     private static final int PEOPLE = 2_000;
     private static final int CHANGES_EACH = 5;
     private static final Duration CONVERGE = Duration.ofMinutes(3);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /** One operation as the receiver first saw it. */
-    private record Received(String key, String summary) {
-    }
-
-    private final Map<String, List<Received>> byIdentity = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> keys = new ConcurrentHashMap<>();
-    private final AtomicInteger repeats = new AtomicInteger();
 
     @Test
     void aBurstOfTenThousandChangesLandsOnceAndInOrderAcrossTheKillOfAnInstance() throws Exception {
@@ -63,14 +51,13 @@ class ClusterKafkaTests {
         System.out.println("ClusterKafkaTests seed " + seed);
         Random random = new Random(seed);
         String brokers = TestKafka.shared().getBrokersAsString();
-        HttpServer receiver = receiver();
+        OperationReceiver receiver = new OperationReceiver(0);
         String store = Databases.freshPostgresUrl();
         String prefix = "k" + Long.toString(seed & 0xffffff, 36);
         Path dir = RosterProcess.workDir("cluster-kafka");
         Map<String, String> env = Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "HOOK_SECRET", SECRET);
-        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/ops";
-        Files.writeString(dir.resolve("a.yml"), config(store, brokers, prefix, url, "instance-a"));
-        Files.writeString(dir.resolve("b.yml"), config(store, brokers, prefix, url, "instance-b"));
+        Files.writeString(dir.resolve("a.yml"), receiver.clusterConfig(store, brokers, prefix, "instance-a", 4));
+        Files.writeString(dir.resolve("b.yml"), receiver.clusterConfig(store, brokers, prefix, "instance-b", 4));
         RosterProcess a = RosterProcess.start(dir.resolve("a.yml"), RosterProcess.freePort(), env, "a.log");
         RosterProcess b = RosterProcess.start(dir.resolve("b.yml"), RosterProcess.freePort(), env, "b.log");
         try {
@@ -82,14 +69,14 @@ class ClusterKafkaTests {
             for (int i = 0; i < PEOPLE; i++) {
                 everyone.add(people + i);
             }
-            parallel(8, everyone, (i, en) -> {
+            Parallel.forEach(8, everyone, (i, en) -> {
                 Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json",
                     ScimWorkers.user(en, "Cluster"));
                 assertThat(r.status()).as(r.body()).isEqualTo(201);
                 ids.put(en, r.json().path("id").asString());
             });
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
-                .until(() -> everyone.stream().allMatch(en -> byIdentity.getOrDefault(en, List.of()).size() == 1));
+                .until(() -> everyone.stream().allMatch(en -> receiver.of(en).size() == 1));
             assertThat(members(brokers, prefix + ".dispatch.hook")).as("both instances send the target's work").isEqualTo(2);
             String relay = holder(store, "roster-relay");
             RosterProcess victim = byId.get(relay);
@@ -102,7 +89,7 @@ class ClusterKafkaTests {
             Map<Integer, Boolean> dead = new ConcurrentHashMap<>();
             ExecutorService killer = Executors.newSingleThreadExecutor();
             long started = System.nanoTime();
-            parallel(8, everyone, (i, en) -> {
+            Parallel.forEach(8, everyone, (i, en) -> {
                 for (int k = 1; k <= CHANGES_EACH; k++) {
                     String change = k < CHANGES_EACH || i % 2 == 1
                         ? "{\"op\": \"replace\", \"path\": \"title\", \"value\": \"T" + k + "\"}"
@@ -140,24 +127,25 @@ class ClusterKafkaTests {
             // Every person's operations, once each, in the order HR made the changes.
             await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 for (int i = 0; i < PEOPLE; i++) {
-                    assertThat(summaries(everyone.get(i))).as("operations received for " + everyone.get(i))
+                    assertThat(receiver.of(everyone.get(i))).as("operations received for " + everyone.get(i))
                         .containsExactlyElementsOf(expected(i));
                 }
             });
-            System.out.printf("%d operations received, %d of them again under the same key%n", keys.size(), repeats.get());
+            System.out.printf("%d operations received, %d of them again under the same key%n", receiver.operations(),
+                receiver.repeats());
             assertThat(holder(store, "roster-relay")).as("the survivor relays").isNotEqualTo(relay);
             assertThat(members(brokers, prefix + ".dispatch.hook")).as("the killed instance left the group").isEqualTo(1);
             // In the store: nothing owed, nothing given up, each operation acknowledged once.
             assertThat(count(store, "select count(*) from outbox where status <> 'DONE'")).isZero();
             assertThat(count(store, "select count(*) from audit_record where kind = 'OPERATION_ACKED'"))
                 .isEqualTo(count(store, "select count(*) from outbox"));
-            assertThat(count(store, "select count(*) from outbox")).isEqualTo(keys.size());
+            assertThat(count(store, "select count(*) from outbox")).isEqualTo(receiver.operations());
             assertThat(new Api(survivor.baseUrl(), TOKEN).get("/api/v1/audit/verify").json().path("intact").asBoolean())
                 .isTrue();
         } finally {
             a.close();
             b.close();
-            receiver.stop(0);
+            receiver.close();
         }
     }
 
@@ -168,57 +156,6 @@ class ClusterKafkaTests {
         }
         ops.add(i % 2 == 1 ? "account.update T" + CHANGES_EACH : "account.disable");
         return ops;
-    }
-
-    private List<String> summaries(String identity) {
-        return byIdentity.getOrDefault(identity, List.of()).stream().map(Received::summary).toList();
-    }
-
-    /** The target: takes each operation, and keeps it the first time its key is seen. */
-    private HttpServer receiver() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(8));
-        server.createContext("/ops", exchange -> {
-            JsonNode op = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-            if (keys.putIfAbsent(key, true) == null) {
-                String title = op.path("attributes").path("title").asString("");
-                byIdentity.computeIfAbsent(op.path("identity").asString(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                    .add(new Received(key, op.path("type").asString() + (title.isEmpty() ? "" : " " + title)));
-            } else {
-                repeats.incrementAndGet();
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        return server;
-    }
-
-    private interface Step {
-        void run(int index, String employeeNumber) throws Exception;
-    }
-
-    private static void parallel(int threads, List<String> everyone, Step step) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        for (int t = 0; t < threads; t++) {
-            pool.execute(() -> {
-                for (int i = next.getAndIncrement(); i < everyone.size() && failures.isEmpty(); i = next.getAndIncrement()) {
-                    try {
-                        step.run(i, everyone.get(i));
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }
-            });
-        }
-        pool.shutdown();
-        assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
-        if (!failures.isEmpty()) {
-            throw new AssertionError(failures.get(0));
-        }
     }
 
     private static int members(String brokers, String group) throws Exception {
@@ -233,45 +170,5 @@ class ClusterKafkaTests {
 
     private static long count(String url, String sql) {
         return Long.parseLong(Databases.queryOne(url, sql));
-    }
-
-    private static String config(String url, String brokers, String prefix, String hook, String instance) {
-        return """
-            roster:
-              cluster:
-                enabled: true
-                instance-id: %s
-                lease-ttl: 3s
-                kafka:
-                  bootstrap-servers: %s
-                  topic-prefix: %s
-                  partitions: 6
-                  session-timeout: 6s
-              store:
-                url: "%s"
-                username: postgres
-                password: ""
-              demo:
-                enabled: false
-              plan:
-                guard:
-                  enabled: false
-              provisioning:
-                initial-backoff: 50ms
-                max-backoff: 200ms
-                targets:
-                  - name: hook
-                    type: webhook
-                    concurrency: 4
-                    webhook:
-                      url: %s
-                      secret: ${HOOK_SECRET}
-              policy:
-                rules:
-                  - name: everyone
-                    when: "true"
-                    grants:
-                      - target: hook
-            """.formatted(instance, brokers, prefix, url, hook);
     }
 }

@@ -1,0 +1,101 @@
+package org.roster.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.roster.support.Databases;
+import org.roster.support.OperationReceiver;
+import org.roster.support.Parallel;
+import org.roster.support.RosterProcess;
+import org.roster.support.ScimWorkers;
+import org.roster.support.TestKafka;
+
+/**
+ * Cluster mode over Kafka with one instance, then two, on this machine: a burst of joiners sent to
+ * the instances from eight threads, each joiner one account to create at a webhook target that takes
+ * {@code bench.cluster.latency-ms} (50) to answer each request, as a remote application does, with
+ * {@code bench.cluster.concurrency} (2) requests at a time per instance. Measured: how long until
+ * every joiner was answered (HR intake), and until the target had every account (the whole way).
+ * Each run has its own PostgreSQL database and topics; the broker and PostgreSQL run in this JVM,
+ * the instances in their own. Run with {@code mvn -B test -Pbenchmark -Dtest=ClusterThroughputBenchmark}
+ * ({@code -Dbench.cluster.joiners=3000}; {@code -Dbench.cluster.latency-ms=0} for a target that
+ * answers at once, where the machine is the limit).
+ */
+@Tag("benchmark")
+class ClusterThroughputBenchmark {
+
+    private static final String TOKEN = "cluster-bench-token-0123456789";
+    private static final int JOINERS = Integer.getInteger("bench.cluster.joiners", 3_000);
+    private static final long LATENCY = Long.getLong("bench.cluster.latency-ms", 50);
+    private static final int CONCURRENCY = Integer.getInteger("bench.cluster.concurrency", 2);
+
+    private record Run(int instances, double intakeSeconds, double wholeSeconds) {
+        String line() {
+            return "%d instance(s): %d joiners answered in %.1f s (%.0f/s); all at the target after %.1f s (%.0f accounts/s)"
+                .formatted(instances, JOINERS, intakeSeconds, JOINERS / intakeSeconds, wholeSeconds, JOINERS / wholeSeconds);
+        }
+    }
+
+    @Test
+    void oneInstanceThenTwo() throws Exception {
+        String brokers = TestKafka.shared().getBrokersAsString();
+        List<Run> runs = new ArrayList<>();
+        for (int instances : List.of(1, 2)) {
+            runs.add(run(brokers, instances));
+            System.out.println(runs.get(runs.size() - 1).line());
+        }
+        String report = "Cluster throughput, %d joiners, target latency %d ms, concurrency %d per instance%n%s%n%s%n"
+            .formatted(JOINERS, LATENCY, CONCURRENCY, runs.get(0).line(), runs.get(1).line())
+            + "two instances / one, whole way: %.2f%n".formatted(runs.get(0).wholeSeconds() / runs.get(1).wholeSeconds());
+        System.out.print(report);
+        Files.createDirectories(Path.of("target/benchmarks"));
+        Files.writeString(Path.of("target/benchmarks/cluster-throughput-" + LATENCY + "ms.txt"), report);
+    }
+
+    private static Run run(String brokers, int instances) throws Exception {
+        String store = Databases.freshPostgresUrl();
+        String prefix = "bench" + instances + "x" + System.nanoTime();
+        Path dir = RosterProcess.workDir("cluster-bench");
+        try (OperationReceiver receiver = new OperationReceiver(LATENCY)) {
+            Map<String, String> env = Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "HOOK_SECRET", "cluster-bench-webhook-secret");
+            List<CompletableFuture<RosterProcess>> starting = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                Path config = dir.resolve("i" + i + ".yml");
+                Files.writeString(config, receiver.clusterConfig(store, brokers, prefix, "instance-" + i, CONCURRENCY));
+                String log = "i" + i + ".log";
+                starting.add(CompletableFuture.supplyAsync(() -> RosterProcess.start(config, RosterProcess.freePort(), env, log)));
+            }
+            List<RosterProcess> processes = starting.stream().map(CompletableFuture::join).toList();
+            try {
+                List<Api> apis = processes.stream().map(p -> new Api(p.baseUrl(), TOKEN)).toList();
+                List<String> joiners = new ArrayList<>();
+                for (int i = 0; i < JOINERS; i++) {
+                    joiners.add("B" + instances + "X" + i);
+                }
+                long started = System.nanoTime();
+                Parallel.forEach(8, joiners, (i, en) -> {
+                    Api.Response r = apis.get(i % apis.size()).send("POST", "/scim/v2/Users", "application/scim+json",
+                        ScimWorkers.user(en, "Bench"));
+                    assertThat(r.status()).as(r.body()).isEqualTo(201);
+                });
+                double intake = (System.nanoTime() - started) / 1e9;
+                await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> receiver.operations() >= JOINERS);
+                double whole = (System.nanoTime() - started) / 1e9;
+                return new Run(instances, intake, whole);
+            } finally {
+                processes.forEach(RosterProcess::close);
+            }
+        }
+    }
+}
