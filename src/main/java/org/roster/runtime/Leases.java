@@ -1,10 +1,16 @@
 package org.roster.runtime;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -16,8 +22,17 @@ import org.springframework.stereotype.Component;
  * one PostgreSQL. A loop works only while its instance holds the loop's lease; the holder renews it
  * at a third of its time to live, and another instance takes it once it has run out (an instance that
  * stopped without a word), or at once when the holder lets it go on a clean stop. Each taking counts
- * up the lease's {@code fence}, so a record of who ran what can tell holders apart. With
- * {@code roster.cluster.enabled} off every loop runs here and the store is never asked.
+ * up the lease's {@code fence}, so a record of who ran what can tell holders apart.
+ *
+ * <p>Leases are shared out: each instance renews a membership lease ({@code member:<id>}) too, and
+ * holds at most its share of the loops (their number over the live members, rounded up). An instance
+ * over its share gives the extra leases up between two passes of their loops, so a newcomer takes
+ * them without two instances ever running one loop's pass at once.
+ *
+ * <p>Instances wake each other's loops: a loop woken here whose lease another instance holds is
+ * announced on PostgreSQL's {@code LISTEN/NOTIFY} channel {@code roster_wake}, and every instance
+ * wakes its own loop of that name. With {@code roster.cluster.enabled} off every loop runs here and
+ * the store is never asked.
  */
 @Component
 public class Leases {
@@ -25,37 +40,68 @@ public class Leases {
     private static final Logger log = LoggerFactory.getLogger(Leases.class);
 
     /**
-     * In cluster mode the longest a loop sleeps: a change taken by another instance cannot wake it, so
-     * it looks again this often (a target's dispatcher, a scheduler that a new effective date makes due
-     * sooner).
+     * In cluster mode the longest a loop sleeps: a wake-up from another instance can be missed (while
+     * the listening connection is re-opened, or on a store without {@code NOTIFY}), so it looks again
+     * this often.
      */
-    static final long POLL_MILLIS = 500;
+    static final long POLL_MILLIS = 2_000;
+    private static final String CHANNEL = "roster_wake";
+    private static final String MEMBER = "member:";
 
     private final JdbcClient jdbc;
     private final ClusterSettings settings;
     private final Clock clock;
-    /** Until when each lease held here is known to be ours without asking the store. */
+    private final @Nullable DataSource dataSource;
+    /** The loops' leases held here. */
     private final Map<String, Instant> held = new ConcurrentHashMap<>();
+    /** Leases over this instance's share, let go when their loop next asks. */
+    private final Set<String> givingUp = ConcurrentHashMap.newKeySet();
+    /** The loops of this instance, by name: what a wake-up from another instance wakes. */
+    private final Map<String, Runnable> loops = new ConcurrentHashMap<>();
+    private volatile int share = Integer.MAX_VALUE;
+    private volatile boolean notifies;
+    private volatile boolean closed;
 
     /** Renews the leases held here at a third of their time to live, however long a loop's pass runs. */
     private final java.util.concurrent.ScheduledExecutorService keeper;
 
-    Leases(JdbcClient jdbc, ClusterSettings settings, Clock clock) {
+    Leases(JdbcClient jdbc, ClusterSettings settings, Clock clock,
+           org.springframework.beans.factory.ObjectProvider<DataSource> dataSource) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        this.dataSource = settings.enabled() ? dataSource.getIfAvailable() : null;
         this.keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "roster-lease-keeper");
             t.setDaemon(true);
             return t;
         });
         if (settings.enabled()) {
-            long every = Math.max(200, settings.leaseTtl().toMillis() / 3);
-            keeper.scheduleWithFixedDelay(this::renewAll, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            long every = retryMillis();
+            keeper.scheduleWithFixedDelay(this::renewAll, 0, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (this.dataSource != null && postgres(this.dataSource)) {
+                notifies = true;
+                Thread listener = new Thread(this::listen, "roster-lease-listener");
+                listener.setDaemon(true);
+                listener.start();
+            }
+        }
+    }
+
+    private static boolean postgres(DataSource ds) {
+        try (Connection c = ds.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            return false;
         }
     }
 
     private void renewAll() {
+        try {
+            take(MEMBER + settings.instanceId());
+        } catch (RuntimeException e) {
+            log.warn("membership lease could not be renewed: {}", e.getMessage());
+        }
         for (String name : held.keySet()) {
             try {
                 if (!take(name)) {
@@ -66,11 +112,42 @@ public class Leases {
                 log.warn("lease {} could not be renewed: {}", name, e.getMessage());
             }
         }
+        try {
+            rebalance();
+        } catch (RuntimeException e) {
+            log.debug("leases not shared out this time: {}", e.getMessage());
+        }
+    }
+
+    /** This instance's share of the loops, and the leases over it to give up. */
+    private void rebalance() {
+        Timestamp now = Timestamp.from(clock.instant());
+        long members = jdbc.sql("select count(*) from lease where name like 'member:%' and expires_at > ?")
+            .param(now).query(Long.class).single();
+        long loopCount = jdbc.sql("select count(*) from lease where name not like 'member:%'").query(Long.class).single();
+        int fair = (int) Math.max(1, (loopCount + Math.max(1, members) - 1) / Math.max(1, members));
+        share = fair;
+        List<String> mine = held.keySet().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        int over = mine.size() - givingUp.size() - fair;
+        for (int i = 0; i < mine.size() && over > 0; i++) {
+            if (givingUp.add(mine.get(i))) {
+                over--;
+            }
+        }
     }
 
     @jakarta.annotation.PreDestroy
     void close() {
+        closed = true;
         keeper.shutdownNow();
+        if (settings.enabled()) {
+            try {
+                jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
+                    .params(Timestamp.from(Instant.EPOCH), MEMBER + settings.instanceId(), settings.instanceId()).update();
+            } catch (RuntimeException e) {
+                log.debug("membership lease not released: {}", e.getMessage());
+            }
+        }
     }
 
     public boolean enabled() {
@@ -82,12 +159,24 @@ public class Leases {
         return Math.max(200, settings.leaseTtl().toMillis() / 3);
     }
 
-    /** Whether this instance holds the lease now; when it does not, tries to take it. */
+    /**
+     * Whether this instance holds the lease now: when it does not, tries to take it if this instance
+     * is under its share; when it holds one over its share, lets it go (the loop is between passes).
+     */
     public boolean holds(String name) {
-        if (!settings.enabled() || held.containsKey(name)) {
+        if (!settings.enabled()) {
             return true;
         }
-        if (!take(name)) {
+        if (held.containsKey(name)) {
+            if (!givingUp.remove(name)) {
+                return true;
+            }
+            release(name);
+            log.info("lease {} given up by {}: over its share of {}", name, settings.instanceId(), share);
+            return false;
+        }
+        givingUp.remove(name);
+        if (held.size() >= share || !take(name)) {
             return false;
         }
         held.put(name, clock.instant());
@@ -116,12 +205,71 @@ public class Leases {
         }
     }
 
-    /** Lets the lease go, on a clean stop: another instance may take it at once. */
+    /** Lets the lease go, on a clean stop or over this instance's share: another instance may take it at once. */
     public void release(String name) {
         if (!settings.enabled() || held.remove(name) == null) {
             return;
         }
         jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
             .params(Timestamp.from(Instant.EPOCH), name, settings.instanceId()).update();
+        announce(name); // whoever is under its share takes it now, not at its next look
+    }
+
+    /** A loop of this instance, which wake-ups from other instances reach. */
+    public void register(String name, Runnable wake) {
+        loops.put(name, wake);
+    }
+
+    /**
+     * Work for a loop arrived here: when another instance holds its lease, that instance is told
+     * (after the current transaction commits, if there is one).
+     */
+    public void announce(String name) {
+        if (!notifies || held.containsKey(name) || closed) {
+            return;
+        }
+        try {
+            jdbc.sql("select pg_notify('" + CHANNEL + "', ?)").param(name).query((rs, n) -> 1).list();
+        } catch (RuntimeException e) {
+            log.debug("wake-up for {} not announced ({}); its holder looks again within {} ms", name,
+                e.getClass().getSimpleName(), POLL_MILLIS);
+        }
+    }
+
+    /** Listens on the wake-up channel on a connection of its own, and wakes the loops named. */
+    private void listen() {
+        DataSource ds = java.util.Objects.requireNonNull(dataSource);
+        while (!closed) {
+            try (Connection c = ds.getConnection()) {
+                org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                c.setAutoCommit(true);
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("listen " + CHANNEL);
+                }
+                while (!closed) {
+                    org.postgresql.PGNotification[] got = pg.getNotifications(1_000);
+                    for (org.postgresql.PGNotification n : got == null ? new org.postgresql.PGNotification[0] : got) {
+                        Runnable wake = loops.get(n.getParameter());
+                        if (wake != null) {
+                            wake.run();
+                        }
+                    }
+                }
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("unlisten *"); // the connection goes back to the pool
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                log.warn("wake-up listener: {}; listening again in a second", e.getClass().getSimpleName());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }

@@ -48,8 +48,19 @@ public abstract class WorkerLoop implements SmartLifecycle {
         return true;
     }
 
-    /** Work arrived, or may now be due earlier than the loop is waiting for. */
+    /**
+     * Work arrived, or may now be due earlier than the loop is waiting for. In cluster mode, when
+     * another instance holds the loop's lease, that instance is told too.
+     */
     public void wake() {
+        wakeHere();
+        Leases l = leases;
+        if (l != null && singleton()) {
+            l.announce(name);
+        }
+    }
+
+    private void wakeHere() {
         if (signal.availablePermits() == 0) {
             signal.release();
         }
@@ -66,6 +77,10 @@ public abstract class WorkerLoop implements SmartLifecycle {
 
     @Override
     public void start() {
+        Leases l = leases;
+        if (l != null && singleton()) {
+            l.register(name, this::wakeHere);
+        }
         running = true;
         Thread t = new Thread(this::loop, name);
         t.setDaemon(true);
