@@ -78,7 +78,7 @@ public class Leases {
         });
         if (settings.enabled()) {
             long every = retryMillis();
-            keeper.scheduleWithFixedDelay(this::renewAll, 0, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+            keeper.scheduleWithFixedDelay(this::renewAll, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
             if (this.dataSource != null && postgres(this.dataSource)) {
                 notifies = true;
                 Thread listener = new Thread(this::listen, "roster-lease-listener");
@@ -176,7 +176,9 @@ public class Leases {
             return false;
         }
         givingUp.remove(name);
-        if (held.size() >= share || !take(name)) {
+        // Over its share an instance takes only a lease nobody took for a whole time to live.
+        Instant freeSince = held.size() < share ? clock.instant() : clock.instant().minus(settings.leaseTtl());
+        if (!take(name, freeSince)) {
             return false;
         }
         held.put(name, clock.instant());
@@ -186,6 +188,11 @@ public class Leases {
 
     /** Takes or renews the lease in the store: true when this instance holds it until now + ttl. */
     private boolean take(String name) {
+        return take(name, clock.instant());
+    }
+
+    /** Renews the lease, or takes it if it ran out before {@code expiredBefore}. */
+    private boolean take(String name, Instant expiredBefore) {
         Instant now = clock.instant();
         Instant expires = now.plus(settings.leaseTtl());
         int taken = jdbc.sql("""
@@ -193,7 +200,7 @@ public class Leases {
                     fence = case when holder = ? then fence else fence + 1 end
                 where name = ? and (holder = ? or expires_at < ?)""")
             .params(settings.instanceId(), Timestamp.from(expires), settings.instanceId(), name, settings.instanceId(),
-                Timestamp.from(now)).update();
+                Timestamp.from(expiredBefore)).update();
         if (taken > 0) {
             return true;
         }
@@ -210,14 +217,29 @@ public class Leases {
         if (!settings.enabled() || held.remove(name) == null) {
             return;
         }
+        // run out now: an instance under its share takes it at once, this one only after a time to live
         jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
-            .params(Timestamp.from(Instant.EPOCH), name, settings.instanceId()).update();
+            .params(Timestamp.from(clock.instant()), name, settings.instanceId()).update();
         announce(name); // whoever is under its share takes it now, not at its next look
     }
 
-    /** A loop of this instance, which wake-ups from other instances reach. */
+    /**
+     * A loop of this instance, which wake-ups from other instances reach. Its lease is stored now, free,
+     * so that the loops are counted in each instance's share before anyone holds them.
+     */
     public void register(String name, Runnable wake) {
         loops.put(name, wake);
+        if (!settings.enabled()) {
+            return;
+        }
+        try {
+            if (jdbc.sql("select count(*) from lease where name = ?").param(name).query(Long.class).single() == 0) {
+                jdbc.sql("insert into lease (name, holder, expires_at, fence) values (?, '', ?, 0)")
+                    .params(name, Timestamp.from(Instant.EPOCH)).update();
+            }
+        } catch (DuplicateKeyException e) {
+            // another instance stored it first
+        }
     }
 
     /**

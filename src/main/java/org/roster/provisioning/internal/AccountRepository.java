@@ -63,19 +63,28 @@ public class AccountRepository {
 
     /** Stores the accounts' state, replacing what was there (update first, insert what was not there). */
     public void saveAll(java.util.Collection<AccountSnapshot> accounts, Instant at) {
+        saveAll(accounts, at, a -> true);
+    }
+
+    /**
+     * Stores the accounts' state: an account that may be stored already is updated (and inserted if
+     * it was not), one known to be new is inserted without trying an update first.
+     */
+    public void saveAll(java.util.Collection<AccountSnapshot> accounts, Instant at,
+                        java.util.function.Predicate<AccountSnapshot> mayExist) {
         Timestamp when = Timestamp.from(at);
-        List<AccountSnapshot> list = List.copyOf(accounts);
-        int[] updated = batch.batchUpdate("""
+        List<AccountSnapshot> list = accounts.stream().filter(mayExist).toList();
+        List<AccountSnapshot> fresh = accounts.stream().filter(mayExist.negate()).toList();
+        int[] updated = list.isEmpty() ? new int[0] : batch.batchUpdate("""
                 update target_account set enabled = ?, attributes = ?, entitlements = ?, updated_at = ?
                 where target = ? and identity_key = ?""",
             list.stream().map(a -> new Object[] {a.enabled(), JsonColumns.write(a.attributes()),
                 JsonColumns.write(a.entitlements()), when, a.target(), a.identity()}).toList());
         List<Object[]> inserts = new java.util.ArrayList<>();
+        fresh.forEach(a -> inserts.add(insertRow(a, when)));
         for (int i = 0; i < list.size(); i++) {
             if (updated[i] == 0) {
-                AccountSnapshot a = list.get(i);
-                inserts.add(new Object[] {a.target(), a.identity(), a.enabled(), JsonColumns.write(a.attributes()),
-                    JsonColumns.write(a.entitlements()), when});
+                inserts.add(insertRow(list.get(i), when));
             }
         }
         if (!inserts.isEmpty()) {
@@ -83,6 +92,11 @@ public class AccountRepository {
                     insert into target_account (target, identity_key, enabled, attributes, entitlements, updated_at)
                     values (?, ?, ?, ?, ?, ?)""", inserts);
         }
+    }
+
+    private static Object[] insertRow(AccountSnapshot a, Timestamp when) {
+        return new Object[] {a.target(), a.identity(), a.enabled(), JsonColumns.write(a.attributes()),
+            JsonColumns.write(a.entitlements()), when};
     }
 
     private static AccountSnapshot map(ResultSet rs, int row) throws SQLException {

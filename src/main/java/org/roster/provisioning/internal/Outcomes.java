@@ -87,14 +87,17 @@ class Outcomes {
             // Only what was still unfinished: an operation sent again after a rebalance is recorded once.
             java.util.Set<Long> marked = outbox.markDone(done);
             List<Acknowledged> first = answered.stream().filter(a -> marked.contains(a.entry().id())).toList();
+            // the accounts' acknowledged state, read together: one query instead of one per operation
+            Map<String, AccountSnapshot> stored = new java.util.HashMap<>();
+            accounts.forIdentities(first.stream().map(a -> a.entry().operation().identity()).distinct().toList())
+                .values().forEach(list -> list.forEach(k -> stored.put(k.target() + "\u0000" + k.identity(), k)));
             Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
             List<AuditEntry> records = new ArrayList<>(first.size());
             List<Operation> deleted = new ArrayList<>();
             for (Acknowledged a : first) {
                 Operation op = a.entry().operation();
                 String key = op.target() + "\u0000" + op.identity();
-                AccountSnapshot before = changed.containsKey(key) ? changed.get(key)
-                    : accounts.find(op.target(), op.identity()).orElse(null);
+                AccountSnapshot before = changed.containsKey(key) ? changed.get(key) : stored.get(key);
                 AccountSnapshot after = AccountProjection.apply(before, op);
                 if (after != null) {
                     changed.put(key, after);
@@ -106,7 +109,8 @@ class Outcomes {
                     op.target(), op.describe() + " acknowledged " + Duration.between(a.entry().hrReceivedAt(), a.at())
                         .toMillis() + " ms after the HR change was received", a.entry().correlationId()));
             }
-            accounts.saveAll(changed.values(), clock.instant());
+            accounts.saveAll(changed.values(), clock.instant(),
+                k -> stored.containsKey(k.target() + "\u0000" + k.identity()));
             deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
             audit.appendAll(records);
             events.publishEvent(new org.roster.provisioning.OperationsAcknowledged(first.stream()
