@@ -79,11 +79,18 @@ final class OperationRelay extends WorkerLoop {
         }
         KafkaProducer<String, String> p = java.util.Objects.requireNonNull(producer);
         List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
-        for (OutboxRepository.Unrelayed op : batch) {
-            String topic = op.priority() ? topics.revocations(op.target()) : topics.routine(op.target());
-            sent.add(p.send(new ProducerRecord<>(topic, op.identity(), Long.toString(op.id()))));
+        try {
+            for (OutboxRepository.Unrelayed op : batch) {
+                String topic = op.priority() ? topics.revocations(op.target()) : topics.routine(op.target());
+                sent.add(p.send(new ProducerRecord<>(topic, op.identity(), Long.toString(op.id()))));
+            }
+            p.flush();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // the brokers are out of reach (metadata not available in time): nothing is marked, all goes again
+            log.warn("relay: the brokers did not take the operations ({}); produced again in a second",
+                e.getClass().getSimpleName());
+            return 1_000;
         }
-        p.flush();
         // Marked relayed: what the brokers acknowledged, except anything behind a failure of the same
         // identity, which goes again in order on the next pass.
         List<Long> relayed = new ArrayList<>(batch.size());
