@@ -26,6 +26,8 @@ import org.roster.support.TestKafka;
  * {@code bench.cluster.latency-ms} (50) to answer each request, as a remote application does, with
  * {@code bench.cluster.concurrency} (2) requests at a time per instance. Measured: how long until
  * every joiner was answered (HR intake), and until the target had every account (the whole way).
+ * Then {@code bench.cluster.leavers} (200) leavers one at a time, each through the next instance:
+ * the time from the SCIM request to the target having the disable.
  * Each run has its own PostgreSQL database and topics; the broker and PostgreSQL run in this JVM,
  * the instances in their own. Run with {@code mvn -B test -Pbenchmark -Dtest=ClusterThroughputBenchmark}
  * ({@code -Dbench.cluster.joiners=3000}; {@code -Dbench.cluster.latency-ms=0} for a target that
@@ -39,10 +41,18 @@ class ClusterThroughputBenchmark {
     private static final long LATENCY = Long.getLong("bench.cluster.latency-ms", 50);
     private static final int CONCURRENCY = Integer.getInteger("bench.cluster.concurrency", 2);
 
-    private record Run(int instances, double intakeSeconds, double wholeSeconds) {
+    private static final int LEAVERS = Integer.getInteger("bench.cluster.leavers", 200);
+
+    private record Run(int instances, double intakeSeconds, double wholeSeconds, List<Double> leaverMillis) {
         String line() {
-            return "%d instance(s): %d joiners answered in %.1f s (%.0f/s); all at the target after %.1f s (%.0f accounts/s)"
-                .formatted(instances, JOINERS, intakeSeconds, JOINERS / intakeSeconds, wholeSeconds, JOINERS / wholeSeconds);
+            return ("%d instance(s): %d joiners answered in %.1f s (%.0f/s); all at the target after %.1f s (%.0f accounts/s);"
+                + " %d leavers one at a time, SCIM request to disable at the target: p50 %.1f / p95 %.1f / p99 %.1f ms")
+                .formatted(instances, JOINERS, intakeSeconds, JOINERS / intakeSeconds, wholeSeconds, JOINERS / wholeSeconds,
+                    leaverMillis.size(), percentile(0.50), percentile(0.95), percentile(0.99));
+        }
+
+        double percentile(double p) {
+            return leaverMillis.get(Math.min(leaverMillis.size() - 1, (int) Math.ceil(p * leaverMillis.size()) - 1));
         }
     }
 
@@ -92,7 +102,26 @@ class ClusterThroughputBenchmark {
                 await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> receiver.operations() >= JOINERS);
                 double whole = (System.nanoTime() - started) / 1e9;
-                return new Run(instances, intake, whole);
+                // Then leavers, one at a time, each through the next instance: to the target through the relay
+                // and Kafka, whichever instance relays and whichever holds the person's partition.
+                List<Double> leavers = new ArrayList<>();
+                for (int i = 0; i < Math.min(LEAVERS, JOINERS); i++) {
+                    String en = joiners.get(i);
+                    Api api = apis.get(i % apis.size());
+                    String id = api.get("/scim/v2/Users?filter=" + java.net.URLEncoder.encode(
+                        "userName eq \"" + en.toLowerCase(java.util.Locale.ROOT) + "\"", java.nio.charset.StandardCharsets.UTF_8))
+                        .json().path("Resources").path(0).path("id").asString();
+                    long sent = System.nanoTime();
+                    Api.Response r = api.send("PATCH", "/scim/v2/Users/" + id, "application/scim+json", """
+                        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                         "Operations": [{"op": "replace", "path": "active", "value": false}]}""");
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> receiver.arrived(en, "account.disable").isPresent());
+                    leavers.add((receiver.arrived(en, "account.disable").getAsLong() - sent) / 1e6);
+                }
+                leavers.sort(null);
+                return new Run(instances, intake, whole, leavers);
             } finally {
                 processes.forEach(RosterProcess::close);
             }

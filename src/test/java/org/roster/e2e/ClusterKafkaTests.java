@@ -32,10 +32,11 @@ import org.roster.support.TestKafka;
  * (the target's consumer group splits its partitions between them). A burst of 10 000 HR changes
  * (2 000 people, five each: four new titles, then a fifth or a termination) goes to both; the
  * instance relaying the outbox to Kafka is killed with {@code SIGKILL} in the middle of it (the seed
- * is printed). The survivor takes the relay's lease and the killed one's partitions, and at the
- * receiver, which deduplicates on the operation's {@code Idempotency-Key} as a careful target does,
- * every person's operations have arrived once each, in the order HR made the changes; in the store
- * every operation is acknowledged once.
+ * is printed), and a third instance joins while the burst goes on. Another instance takes the
+ * relay's lease, the partitions move twice, and at the receiver, which deduplicates on the
+ * operation's {@code Idempotency-Key} as a careful target does, every person's operations have
+ * arrived once each, in the order HR made the changes; in the store every operation is acknowledged
+ * once.
  */
 class ClusterKafkaTests {
 
@@ -58,6 +59,8 @@ class ClusterKafkaTests {
         Map<String, String> env = Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "HOOK_SECRET", SECRET);
         Files.writeString(dir.resolve("a.yml"), receiver.clusterConfig(store, brokers, prefix, "instance-a", 4));
         Files.writeString(dir.resolve("b.yml"), receiver.clusterConfig(store, brokers, prefix, "instance-b", 4));
+        Files.writeString(dir.resolve("c.yml"), receiver.clusterConfig(store, brokers, prefix, "instance-c", 4));
+        java.util.concurrent.CompletableFuture<RosterProcess> joined = new java.util.concurrent.CompletableFuture<>();
         RosterProcess a = RosterProcess.start(dir.resolve("a.yml"), RosterProcess.freePort(), env, "a.log");
         RosterProcess b = RosterProcess.start(dir.resolve("b.yml"), RosterProcess.freePort(), env, "b.log");
         try {
@@ -113,12 +116,22 @@ class ClusterKafkaTests {
                         }
                     }
                     if (answered.incrementAndGet() == killAt) {
-                        killer.execute(victim::kill);
+                        killer.execute(() -> {
+                            victim.kill();
+                            // and a third instance joins while the burst goes on: the partitions move again
+                            try {
+                                joined.complete(RosterProcess.start(dir.resolve("c.yml"), RosterProcess.freePort(), env,
+                                    "c.log"));
+                            } catch (RuntimeException e) {
+                                joined.completeExceptionally(e);
+                            }
+                        });
                     }
                 }
             });
             killer.shutdown();
-            assertThat(killer.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(killer.awaitTermination(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(joined.join()).as("the third instance started").isNotNull();
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("%d HR changes answered in %.1f s; %s (the relay) killed after %d%n", answered.get(), seconds,
                 relay, killAt);
@@ -133,8 +146,9 @@ class ClusterKafkaTests {
             });
             System.out.printf("%d operations received, %d of them again under the same key%n", receiver.operations(),
                 receiver.repeats());
-            assertThat(holder(store, "roster-relay")).as("the survivor relays").isNotEqualTo(relay);
-            assertThat(members(brokers, prefix + ".dispatch.hook")).as("the killed instance left the group").isEqualTo(1);
+            assertThat(holder(store, "roster-relay")).as("another instance relays").isNotEqualTo(relay);
+            assertThat(members(brokers, prefix + ".dispatch.hook")).as("the killed instance left the group, the new one joined")
+                .isEqualTo(2);
             // In the store: nothing owed, nothing given up, each operation acknowledged once.
             assertThat(count(store, "select count(*) from outbox where status <> 'DONE'")).isZero();
             assertThat(count(store, "select count(*) from audit_record where kind = 'OPERATION_ACKED'"))
@@ -145,6 +159,7 @@ class ClusterKafkaTests {
         } finally {
             a.close();
             b.close();
+            joined.thenAccept(RosterProcess::close);
             receiver.close();
         }
     }

@@ -29,6 +29,7 @@ public final class OperationReceiver implements AutoCloseable {
     private final Map<String, List<String>> byIdentity = new ConcurrentHashMap<>();
     private final Map<String, Boolean> keys = new ConcurrentHashMap<>();
     private final AtomicInteger repeats = new AtomicInteger();
+    private final Map<String, Long> firstArrival = new ConcurrentHashMap<>();
 
     /** @param latencyMillis how long each request takes to answer */
     public OperationReceiver(long latencyMillis) throws IOException {
@@ -46,8 +47,10 @@ public final class OperationReceiver implements AutoCloseable {
             }
             if (keys.putIfAbsent(key, true) == null) {
                 String title = op.path("attributes").path("title").asString("");
+                String summary = op.path("type").asString() + (title.isEmpty() ? "" : " " + title);
                 byIdentity.computeIfAbsent(op.path("identity").asString(), k -> Collections.synchronizedList(new ArrayList<>()))
-                    .add(op.path("type").asString() + (title.isEmpty() ? "" : " " + title));
+                    .add(summary);
+                firstArrival.putIfAbsent(op.path("identity").asString() + " " + summary, System.nanoTime());
             } else {
                 repeats.incrementAndGet();
             }
@@ -64,6 +67,12 @@ public final class OperationReceiver implements AutoCloseable {
     /** What arrived for a person, once per operation, in arrival order: {@code account.update T2}, {@code account.disable}... */
     public List<String> of(String identity) {
         return List.copyOf(byIdentity.getOrDefault(identity, List.of()));
+    }
+
+    /** When ({@link System#nanoTime()}) an operation first arrived for a person, if it has: {@code account.disable}... */
+    public java.util.OptionalLong arrived(String identity, String summary) {
+        Long at = firstArrival.get(identity + " " + summary);
+        return at == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at);
     }
 
     /** Distinct operations received. */
