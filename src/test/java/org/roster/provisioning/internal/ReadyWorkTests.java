@@ -85,6 +85,36 @@ class ReadyWorkTests {
         assertThat(ReadyWork.select(outbox, "other", T0, 100).isEmpty()).isTrue();
     }
 
+    /**
+     * What a Kafka lane sends from the chains it read for the identities its records name: the
+     * identities announced on the revocations topic first, each chain as far as it is due, within the
+     * budget; an identity with nothing left unfinished is skipped.
+     */
+    @org.junit.jupiter.api.Test
+    void fromChainsTheUrgentGoFirstAndARetryHoldsBackTheRestOfItsChain() {
+        long[] id = {0};
+        java.util.function.BiFunction<Operation, Instant, OutboxEntry> entry = (op, due) -> new OutboxEntry(++id[0], op,
+            OutboxEntry.Status.PENDING, 0, "c", T0, T0, null, null, null, due);
+        Map<String, List<OutboxEntry>> chains = Map.of(
+            "A", List.of(entry.apply(op("A", OperationKind.CREATE, false), T0),
+                entry.apply(op("A", OperationKind.UPDATE, false), T0)),
+            "B", List.of(entry.apply(op("B", OperationKind.UPDATE, false), T0.plusSeconds(30)),
+                entry.apply(op("B", OperationKind.DISABLE, true), T0)),
+            "X", List.of(entry.apply(op("X", OperationKind.CREATE, false), T0),
+                entry.apply(op("X", OperationKind.DISABLE, true), T0)));
+        java.util.Set<String> urgent = new java.util.LinkedHashSet<>(List.of("X", "B"));
+        java.util.Set<String> routine = new java.util.LinkedHashSet<>(List.of("A", "GONE"));
+
+        ReadyWork all = ReadyWork.of(chains, urgent, routine, T0, 100);
+        ReadyWork three = ReadyWork.of(chains, urgent, routine, T0, 3);
+
+        assertThat(describe(all.revocations())).containsExactly(List.of("X:CREATE", "X:DISABLE"));
+        assertThat(describe(all.routine())).containsExactly(List.of("A:CREATE", "A:UPDATE"));
+        assertThat(all.nextDue()).as("B's update waits for its retry, and its disable behind it").isEqualTo(T0.plusSeconds(30));
+        assertThat(describe(three.revocations())).containsExactly(List.of("X:CREATE", "X:DISABLE"));
+        assertThat(describe(three.routine())).containsExactly(List.of("A:CREATE"));
+    }
+
     private static List<List<String>> describe(List<List<OutboxEntry>> sequences) {
         return sequences.stream().map(seq -> seq.stream()
             .map(e -> e.operation().identity() + ":" + e.operation().kind()).toList()).toList();
