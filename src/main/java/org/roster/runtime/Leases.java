@@ -233,12 +233,10 @@ public class Leases {
             return;
         }
         try {
-            if (jdbc.sql("select count(*) from lease where name = ?").param(name).query(Long.class).single() == 0) {
-                jdbc.sql("insert into lease (name, holder, expires_at, fence) values (?, '', ?, 0)")
-                    .params(name, Timestamp.from(Instant.EPOCH)).update();
-            }
+            jdbc.sql("insert into lease (name, holder, expires_at, fence) values (?, '', ?, 0)")
+                .params(name, Timestamp.from(Instant.EPOCH)).update();
         } catch (DuplicateKeyException e) {
-            // another instance stored it first
+            // stored already, by an earlier start or another instance
         }
     }
 

@@ -54,10 +54,16 @@ public abstract class WorkerLoop implements SmartLifecycle {
      */
     public void wake() {
         wakeHere();
-        Leases l = leases;
-        if (l != null && singleton()) {
+        Leases l = leased();
+        if (l != null) {
             l.announce(name);
         }
+    }
+
+    /** The leases this loop works under: null when every instance runs its own (or there are none). */
+    private @Nullable Leases leased() {
+        Leases l = leases;
+        return l != null && singleton() ? l : null;
     }
 
     private void wakeHere() {
@@ -77,8 +83,8 @@ public abstract class WorkerLoop implements SmartLifecycle {
 
     @Override
     public void start() {
-        Leases l = leases;
-        if (l != null && singleton()) {
+        Leases l = leased();
+        if (l != null) {
             l.register(name, this::wakeHere);
         }
         running = true;
@@ -100,8 +106,8 @@ public abstract class WorkerLoop implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        Leases l = leases;
-        if (l != null && singleton()) {
+        Leases l = leased();
+        if (l != null) {
             try {
                 l.release(name);
             } catch (RuntimeException e) {
@@ -118,14 +124,15 @@ public abstract class WorkerLoop implements SmartLifecycle {
     private void loop() {
         while (running) {
             try {
-                Leases l = leases;
-                if (l != null && singleton() && !l.holds(name)) {
+                Leases l = leased();
+                if (l != null && !l.holds(name)) {
                     signal.tryAcquire(l.retryMillis(), TimeUnit.MILLISECONDS); // another instance runs it
                     continue;
                 }
                 long wait = pass();
-                if (l != null && l.enabled()) {
-                    // work may arrive on another instance, which cannot wake this one: look again soon
+                Leases any = leases;
+                if (any != null && any.enabled()) {
+                    // a wake-up from another instance can be missed (its listener reconnecting): look again
                     wait = Math.min(wait, Leases.POLL_MILLIS);
                 }
                 if (wait > 0) {

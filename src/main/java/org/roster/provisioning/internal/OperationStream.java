@@ -128,7 +128,7 @@ final class OperationStream implements ConsumerRebalanceListener {
         routine.removeAll(urgent);
         Map<String, List<OutboxEntry>> chains = unfinished(union(urgent, routine));
         forgetFinished(queued.keySet(), chains);
-        commit(c, false);
+        commit(c, read.keySet(), false);
         flowControl(c);
         ReadyWork work = ReadyWork.of(chains, urgent, routine, now, limit);
         busy = !work.isEmpty();
@@ -214,9 +214,13 @@ final class OperationStream implements ConsumerRebalanceListener {
     }
 
     /** Commits, per partition, the offset of its first unfinished record, or past the last one read. */
-    private void commit(KafkaConsumer<String, String> c, boolean sync) {
+    private void commit(KafkaConsumer<String, String> c, Collection<TopicPartition> partitions, boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        read.forEach((tp, after) -> {
+        partitions.forEach(tp -> {
+            Long after = read.get(tp);
+            if (after == null) {
+                return; // nothing read there yet
+            }
             ArrayDeque<Held> q = queued.get(tp);
             long offset = q == null || q.isEmpty() ? after : q.peekFirst().offset();
             Long done = committed.get(tp);
@@ -267,11 +271,7 @@ final class OperationStream implements ConsumerRebalanceListener {
             Set<String> identities = new LinkedHashSet<>();
             partitions.forEach(tp -> queued.getOrDefault(tp, new ArrayDeque<>()).forEach(h -> identities.add(h.identity())));
             forgetFinished(partitions, unfinished(identities));
-            Map<TopicPartition, Long> keep = new HashMap<>(read);
-            read.keySet().retainAll(partitions);
-            commit(c, true);
-            read.clear();
-            read.putAll(keep);
+            commit(c, partitions, true);
         }
         forget(partitions);
     }
