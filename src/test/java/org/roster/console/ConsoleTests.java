@@ -121,6 +121,10 @@ class ConsoleTests {
         return browser.findElement(By.cssSelector("p.done, p.refused")).getText();
     }
 
+    private void follow(WebElement link) {
+        Browser.follow(browser, link);
+    }
+
     private WebDriverWait waitFor() {
         return new WebDriverWait(browser, Duration.ofSeconds(15));
     }
@@ -143,7 +147,7 @@ class ConsoleTests {
             && d.findElement(By.id("revocations")).getText().split("E21", -1).length == 3);
         assertThat(browser.executeScript("return document.body.dataset.marker")).isEqualTo("same page");
         Browser.screenshot(browser, "dashboard");
-        browser.findElement(By.id("revocations")).findElement(By.linkText("E21")).click();
+        follow(browser.findElement(By.id("revocations")).findElement(By.linkText("E21")));
 
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("TERMINATED");
         String timeline = browser.findElement(By.id("timeline")).getText();
@@ -169,10 +173,10 @@ class ConsoleTests {
         String hold = admin.get("/api/v1/holds?status=OPEN").json().path("items").get(0).path("id").asString();
 
         signIn("olga");
-        browser.findElement(By.id("nav-work")).click();
+        follow(browser.findElement(By.id("nav-work")));
         Browser.screenshot(browser, "work");
         browser.findElement(By.id("reason-" + hold + "-approve")).sendKeys("HR confirmed both leavers by phone");
-        browser.findElement(By.id("approve-" + hold)).click();
+        follow(browser.findElement(By.id("approve-" + hold)));
 
         assertThat(outcome()).contains("approve recorded");
         assertThat(admin.get("/api/v1/holds/" + hold).json().path("hold").path("status").asString()).isEqualTo("APPROVED");
@@ -186,8 +190,8 @@ class ConsoleTests {
             "{\"userName\": \"uE41\", \"email\": \"not-an-email\", \"department\": \"Ops\"}")).body()).contains("quarantined");
 
         signIn("sam");
-        browser.findElement(By.id("nav-work")).click();
-        browser.findElement(By.linkText("see the record and correct it")).click();
+        follow(browser.findElement(By.id("nav-work")));
+        follow(browser.findElement(By.linkText("see the record and correct it")));
         assertThat(browser.findElement(By.id("why")).getText()).contains("email");
         WebElement record = browser.findElement(By.id("corrected"));
         String corrected = record.getAttribute("value").replace("not-an-email", "e41@example.com");
@@ -195,7 +199,7 @@ class ConsoleTests {
         record.sendKeys(corrected);
         browser.findElement(By.id("reason-release")).sendKeys("typo in the HR system, confirmed with HR");
         Browser.screenshot(browser, "quarantined");
-        browser.findElement(By.id("release")).click();
+        follow(browser.findElement(By.id("release")));
 
         assertThat(outcome()).contains("release recorded");
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/identities/E41").status() == 200);
@@ -228,14 +232,14 @@ class ConsoleTests {
         browser.findElement(By.id("nhi-purpose")).sendKeys("nightly export to the bank");
         browser.executeScript("arguments[0].value = arguments[1]", browser.findElement(By.id("nhi-expires")),
             expires.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString());
-        browser.findElement(By.id("nhi-declare")).click();
+        follow(browser.findElement(By.id("nhi-declare")));
     }
 
     @Test
     void anOperatorPreviewsAMove() {
         admin();
         signIn("olga");
-        browser.findElement(By.id("nav-preview")).click();
+        follow(browser.findElement(By.id("nav-preview")));
         // the changes come from a file, as an HR analyst would have them
         java.nio.file.Path file;
         try {
@@ -246,7 +250,7 @@ class ConsoleTests {
         }
         browser.findElement(By.id("events-file")).sendKeys(file.toAbsolutePath().toString());
         waitFor().until(d -> d.findElement(By.id("events")).getDomProperty("value").contains("Finance"));
-        browser.findElement(By.id("run-preview")).click();
+        follow(browser.findElement(By.id("run-preview")));
 
         String result = browser.findElement(By.id("preview-result")).getText();
         assertThat(result).contains("E12");

@@ -73,11 +73,11 @@ class QuickStartTests {
             browser.executeCdpCommand("Network.clearBrowserCookies", Map.of());
             browser.get(console.group(1).replace("localhost", "127.0.0.1"));
             browser.findElement(org.openqa.selenium.By.id("password")).sendKeys("not-the-password");
-            browser.findElement(org.openqa.selenium.By.id("sign-in-local")).click();
+            org.roster.support.Browser.follow(browser, browser.findElement(org.openqa.selenium.By.id("sign-in-local")));
             assertThat(browser.findElement(org.openqa.selenium.By.cssSelector("p.refused")).getText())
                 .contains("Wrong name or password");
             browser.findElement(org.openqa.selenium.By.id("password")).sendKeys(console.group(2));
-            browser.findElement(org.openqa.selenium.By.id("sign-in-local")).click();
+            org.roster.support.Browser.follow(browser, browser.findElement(org.openqa.selenium.By.id("sign-in-local")));
             assertThat(browser.findElement(org.openqa.selenium.By.id("sign-out")).getText()).contains("local-admin");
             org.roster.support.Browser.screenshot(browser, "quick-start-dashboard");
             browser.get(roster.baseUrl() + "/people?q=E1007");

@@ -48,6 +48,19 @@ public final class Browser {
         }
     }
 
+    /**
+     * Clicks what leads to another page and waits until the browser has loaded it. A click that
+     * submits a form can return before the next page is there, and the old page would be read.
+     */
+    public static void follow(ChromeDriver driver, org.openqa.selenium.WebElement link) {
+        org.openqa.selenium.WebElement page = driver.findElement(org.openqa.selenium.By.tagName("html"));
+        link.click();
+        org.openqa.selenium.support.ui.WebDriverWait wait =
+            new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15));
+        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        wait.until(d -> "complete".equals(driver.executeScript("return document.readyState")));
+    }
+
     /** Saves the whole page (up to 4 000 px high) as {@code target/console-screenshots/<name>.png}. */
     public static Path screenshot(ChromeDriver driver, String name) {
         org.openqa.selenium.Dimension before = driver.manage().window().getSize();
