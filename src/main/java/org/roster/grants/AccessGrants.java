@@ -297,6 +297,12 @@ public class AccessGrants implements StandingGrants {
         AfterCommit.run(expiry::wake);
     }
 
+    /** A batch reads together which of its workers have grants (see {@link org.roster.hr.WorkersArriving}). */
+    @EventListener
+    void on(org.roster.hr.WorkersArriving arriving) {
+        repository.prefetchIdentities(arriving.employeeNumbers());
+    }
+
     /**
      * Employment ended: every grant of the identity ends with it, so a rehire starts from nothing. A
      * new position (a move, a conversion, a rehire) ends the certification's exclusions: policy

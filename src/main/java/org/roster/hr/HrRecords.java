@@ -168,6 +168,20 @@ public final class HrRecords {
     }
 
     /**
+     * Before a batch applies its workers one by one, in its transaction: reads together what each
+     * would look up (userNames taken, references waiting for them) and announces them to the later
+     * stages ({@link WorkersArriving}), so that a lookup that would find nothing costs no statement.
+     */
+    public void arriving(java.util.Collection<String> employeeNumbers, java.util.Collection<String> userNames) {
+        if (employeeNumbers.isEmpty()) {
+            return;
+        }
+        repository.prefetchUserNames(userNames);
+        references.prefetchWaitingFor(employeeNumbers);
+        events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));
+    }
+
+    /**
      * Applies a batch of changes that arrived together (see {@link HrBatch}): {@code work} runs
      * between the batch's start and end events. A batch inside a batch is part of the outer one.
      */

@@ -229,6 +229,7 @@ public final class SnapshotImport {
             // the batch's workers, read together in its transaction: one query instead of one per row
             Map<String, StoredWorker> current = new java.util.HashMap<>();
             List<String> changing = new ArrayList<>();
+            List<String> userNames = new ArrayList<>();
             List<String> hashes = new ArrayList<>(mapped.size());
             for (Map<String, JsonNode> fields : mapped) {
                 String en = employeeNumber(fields);
@@ -236,9 +237,14 @@ public final class SnapshotImport {
                 hashes.add(hash);
                 if (en != null && (stored.get(en) == null || !stored.get(en).hash().equals(hash))) {
                     changing.add(en);
+                    JsonNode userName = fields.get("userName");
+                    if (userName != null && userName.isString()) {
+                        userNames.add(userName.asString());
+                    }
                 }
             }
             records.findByEmployeeNumbers(changing).forEach(w -> current.put(w.worker().employeeNumber(), w));
+            records.arriving(changing, userNames);
             for (int i = 0; i < batch.size(); i++) {
                 counts.rows++;
                 Row row = batch.get(i);

@@ -63,6 +63,12 @@ public final class Lifecycle {
             change.actor());
     }
 
+    /** A batch reads together which of its workers already have an identity (see {@link org.roster.hr.WorkersArriving}). */
+    @EventListener
+    void on(org.roster.hr.WorkersArriving arriving) {
+        repository.prefetchExisting(arriving.employeeNumbers());
+    }
+
     /** The time zone a worker's HR dates are in: theirs, or the configured default. */
     public java.time.ZoneId zoneOf(Worker w) {
         return dates.zoneOf(w);

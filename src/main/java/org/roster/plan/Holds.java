@@ -159,6 +159,12 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
 
     private final ThreadLocal<Batch> batch = new ThreadLocal<>();
 
+    /** A batch reads together which of its workers have plans in holds (see {@link org.roster.hr.WorkersArriving}). */
+    @EventListener
+    void on(org.roster.hr.WorkersArriving arriving) {
+        repository.prefetchHeld(arriving.employeeNumbers());
+    }
+
     /**
      * A batch of HR changes known in full (a file, a {@code /Bulk} request, a webhook delivery):
      * while it is applied, the disables and deletes it plans are staged, nothing sent; when it ends,

@@ -144,6 +144,34 @@ class SnapshotImportTests {
             .isEqualTo("Sales");
     }
 
+    /**
+     * A batch reads together what its rows would look up one by one (userNames taken, references
+     * waiting, identities existing); what an earlier row of the same batch writes must still count.
+     */
+    @Test
+    void whatAnEarlierRowOfTheBatchWroteCountsForTheRowsAfterIt() {
+        String p = prefix();
+        String lines = String.join("\n",
+            "{\"employeeNumber\": \"" + p + "1\", \"userName\": \"" + p + "u1\", \"manager\": \"" + p + "3\"}",
+            "{\"employeeNumber\": \"" + p + "2\", \"userName\": \"" + p + "shared\"}",
+            "{\"employeeNumber\": \"" + p + "3\", \"userName\": \"" + p + "u3\"}",
+            "{\"employeeNumber\": \"" + p + "4\", \"userName\": \"" + p.toLowerCase(java.util.Locale.ROOT) + "SHARED\"}");
+
+        JsonNode result = upload("feed", "application/x-ndjson", lines);
+
+        assertThat(result.path("created").asLong()).isEqualTo(3);
+        assertThat(result.path("quarantined").asLong()).as("the userName row 2 took in the same batch").isEqualTo(1);
+        assertThat(api.get("/api/v1/identities/" + p + "4").status()).isEqualTo(404);
+        JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
+        assertThat(held.valueStream().filter(q -> (p + "4").equals(q.path("employeeNumber").stringValue()))
+            .map(q -> q.path("field").stringValue() + ": " + q.path("reason").stringValue()))
+            .containsExactly("userName: '" + p.toLowerCase(java.util.Locale.ROOT) + "SHARED' is already taken (row 4)");
+        // row 1 named a manager the batch created two rows later: kept pending, then resolved by row 3
+        assertThat(api.get("/api/v1/audit?identity=" + p + "1").json().toString())
+            .contains("REFERENCE_PENDING").contains("REFERENCE_RESOLVED");
+        assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").size()).isEqualTo(1);
+    }
+
     @Test
     void jsonArrayAndJsonLinesAreReadToo() {
         String p = prefix();

@@ -77,8 +77,9 @@ class EvidenceQueryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void reportQueriesReadTheirPeriodOnly(Databases.Kind kind) {
-        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
-        IdentityRepository identities = new IdentityRepository(jdbc);
+        javax.sql.DataSource ds = Databases.fresh(kind);
+        JdbcClient jdbc = JdbcClient.create(ds);
+        IdentityRepository identities = new IdentityRepository(jdbc, new org.springframework.jdbc.core.JdbcTemplate(ds));
         for (int i = 0; i < 3; i++) {
             identities.appendTransition("E" + i, new Transition(0, i == 2 ? TransitionKind.LEAVER : TransitionKind.JOINER,
                 null, LifecycleState.ACTIVE, List.of(), "hr-" + i, null, T0.plusSeconds(i * 3600L), null));

@@ -52,7 +52,8 @@ class RepositoryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void workersAreFoundByIdEmployeeNumberAndUserNameIgnoringCase(Databases.Kind kind) {
-        WorkerRepository repo = new WorkerRepository(jdbc(kind));
+        JdbcClient client = jdbc(kind);
+        WorkerRepository repo = new WorkerRepository(client, jdbcTemplate(client));
         StoredWorker stored = new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").userName("Ada.L").build());
 
         repo.insert(stored);
@@ -66,7 +67,8 @@ class RepositoryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void updateAtAStaleVersionChangesNothing(Databases.Kind kind) {
-        WorkerRepository repo = new WorkerRepository(jdbc(kind));
+        JdbcClient client = jdbc(kind);
+        WorkerRepository repo = new WorkerRepository(client, jdbcTemplate(client));
         StoredWorker v1 = new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").build());
         repo.insert(v1);
         StoredWorker v2 = new StoredWorker("id-1", 2, T0, T0.plusSeconds(1), worker().employeeNumber("E1").title("Lead").build());
@@ -80,7 +82,8 @@ class RepositoryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void userNamesAreUniqueIgnoringCase(Databases.Kind kind) {
-        WorkerRepository repo = new WorkerRepository(jdbc(kind));
+        JdbcClient client = jdbc(kind);
+        WorkerRepository repo = new WorkerRepository(client, jdbcTemplate(client));
         repo.insert(new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").userName("ada").build()));
 
         assertThatThrownBy(() -> repo.insert(
@@ -91,7 +94,8 @@ class RepositoryTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void identitiesAreListedByStateAndPagedAndTransitionsKeepTheirChanges(Databases.Kind kind) {
-        IdentityRepository repo = new IdentityRepository(jdbc(kind));
+        JdbcClient client = jdbc(kind);
+        IdentityRepository repo = new IdentityRepository(client, jdbcTemplate(client));
         for (int i = 0; i < 5; i++) {
             repo.insert(new Identity("E" + i, i < 3 ? LifecycleState.ACTIVE : LifecycleState.TERMINATED, 1, T0, T0));
         }

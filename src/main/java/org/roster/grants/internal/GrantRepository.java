@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.roster.grants.AccessGrant;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -22,7 +23,24 @@ public class GrantRepository {
         this.jdbc = jdbc;
     }
 
+    /** What {@link TransactionBatch} knows of: an identity with any grant, by identity key. */
+    private static final String HAS_GRANTS = "access_grant.identity_key";
+
+    /**
+     * Reads, in one query, which of these identities have any grant, so that {@link #forIdentity}
+     * answers for the others without a query in this transaction.
+     */
+    public void prefetchIdentities(java.util.Collection<String> identities) {
+        if (identities.isEmpty()) {
+            return;
+        }
+        List<String> with = jdbc.sql("select distinct identity_key from access_grant where identity_key in (:ids)")
+            .param("ids", List.copyOf(identities)).query(String.class).list();
+        TransactionBatch.knownAbsent(HAS_GRANTS, identities, with);
+    }
+
     public void insert(AccessGrant g, @Nullable String correlationId) {
+        TransactionBatch.forget(HAS_GRANTS, g.identity());
         jdbc.sql("""
                 insert into access_grant (id, kind, identity_key, target, entitlement, reason, owner, status, requested_by,
                     requested_at, decided_by, decided_at, duration_s, due_at, ended_at, note, correlation_id)
@@ -58,6 +76,9 @@ public class GrantRepository {
 
     /** Grants of an identity in one of these statuses. */
     public List<AccessGrant> forIdentity(String identity, List<AccessGrant.Status> statuses) {
+        if (TransactionBatch.absent(HAS_GRANTS, identity)) {
+            return List.of();
+        }
         return jdbc.sql("select * from access_grant where identity_key = :identity and status in (:statuses)"
                 + " order by requested_at, id")
             .param("identity", identity).param("statuses", statuses.stream().map(Enum::name).toList())

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import org.roster.hr.PendingReference;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,6 +26,7 @@ public class ReferenceRepository {
             return false;
         }
         clear(employeeNumber, field);
+        TransactionBatch.forget(WAITING_FOR, reference);
         jdbc.sql("insert into hr_pending_reference (employee_number, field, reference, since) values (?, ?, ?, ?)")
             .params(employeeNumber, field, reference, Timestamp.from(since)).update();
         return true;
@@ -35,8 +37,27 @@ public class ReferenceRepository {
             .params(employeeNumber, field).update();
     }
 
+    /** What {@link TransactionBatch} knows of: a worker some reference waits for, by employee number. */
+    private static final String WAITING_FOR = "hr_pending_reference.reference";
+
+    /**
+     * Reads, in one query, which of these employee numbers a pending reference waits for, so that
+     * {@link #resolve} answers for the others without a query in this transaction.
+     */
+    public void prefetchWaitingFor(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty()) {
+            return;
+        }
+        List<String> waited = jdbc.sql("select distinct reference from hr_pending_reference where reference in (:numbers)")
+            .param("numbers", List.copyOf(employeeNumbers)).query(String.class).list();
+        TransactionBatch.knownAbsent(WAITING_FOR, employeeNumbers, waited);
+    }
+
     /** Removes and returns the workers whose {@code field} was waiting for {@code reference}. */
     public List<String> resolve(String field, String reference) {
+        if (TransactionBatch.absent(WAITING_FOR, reference)) {
+            return List.of();
+        }
         List<String> waiting = jdbc.sql("select employee_number from hr_pending_reference where field = ? and reference = ?")
             .params(field, reference).query(String.class).list();
         if (!waiting.isEmpty()) {

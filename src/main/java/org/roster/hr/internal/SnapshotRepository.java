@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.roster.store.TransactionBatch;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -20,9 +22,11 @@ public class SnapshotRepository {
     }
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    public SnapshotRepository(JdbcClient jdbc) {
+    public SnapshotRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     public void start(String id, String source, Instant at) {
@@ -52,6 +56,7 @@ public class SnapshotRepository {
         if (employeeNumbers.isEmpty()) {
             return found;
         }
+        TransactionBatch.flush(ROWS);
         jdbc.sql("select employee_number, row_hash from hr_snapshot_row where source = :source and employee_number in (:ids)")
             .paramSource(new MapSqlParameterSource().addValue("source", source).addValue("ids", employeeNumbers))
             .query(rs -> {
@@ -60,17 +65,23 @@ public class SnapshotRepository {
         return found;
     }
 
+    /** Stores a row's hash; deferred to the commit with the batch's others (one batch names a worker once). */
     public void save(String source, String employeeNumber, String hash, String seenIn, boolean exists) {
         if (exists) {
-            jdbc.sql("update hr_snapshot_row set row_hash = ?, seen_in = ? where source = ? and employee_number = ?")
-                .params(hash, seenIn, source, employeeNumber).update();
+            TransactionBatch.defer(batch, ROWS,
+                "update hr_snapshot_row set row_hash = ?, seen_in = ? where source = ? and employee_number = ?",
+                hash, seenIn, source, employeeNumber);
         } else {
-            jdbc.sql("insert into hr_snapshot_row (source, employee_number, row_hash, seen_in) values (?, ?, ?, ?)")
-                .params(source, employeeNumber, hash, seenIn).update();
+            TransactionBatch.defer(batch, ROWS,
+                "insert into hr_snapshot_row (source, employee_number, row_hash, seen_in) values (?, ?, ?, ?)",
+                source, employeeNumber, hash, seenIn);
         }
     }
 
+    private static final String ROWS = "hr_snapshot_row";
+
     public long countRows(String source) {
+        TransactionBatch.flush(ROWS);
         return jdbc.sql("select count(*) from hr_snapshot_row where source = ?").param(source).query(Long.class).single();
     }
 
@@ -80,6 +91,7 @@ public class SnapshotRepository {
      * row after {@code after} (which made a million-row source quadratic).
      */
     public List<String> keys(String source, String after, int limit) {
+        TransactionBatch.flush(ROWS);
         return jdbc.sql("""
                 select employee_number from hr_snapshot_row where source = ? and employee_number > ?
                 order by source, employee_number limit ?""")
@@ -87,6 +99,7 @@ public class SnapshotRepository {
     }
 
     public void delete(String source, String employeeNumber) {
+        TransactionBatch.flush(ROWS);
         jdbc.sql("delete from hr_snapshot_row where source = ? and employee_number = ?")
             .params(source, employeeNumber).update();
     }

@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.roster.hr.StoredWorker;
 import org.roster.hr.Worker;
 import org.roster.store.JsonColumns;
+import org.roster.store.TransactionBatch;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -19,10 +21,15 @@ public class WorkerRepository {
 
     private static final String COLUMNS = "scim_id, version, created_at, updated_at, record";
 
-    private final JdbcClient jdbc;
+    /** What {@link TransactionBatch} knows of: a userName some worker holds, by its lower-cased key. */
+    private static final String USER_NAME = "hr_worker.user_name_key";
 
-    public WorkerRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+
+    public WorkerRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     public Optional<StoredWorker> findById(String id) {
@@ -44,8 +51,25 @@ public class WorkerRepository {
             .param("numbers", java.util.List.copyOf(employeeNumbers)).query(WorkerRepository::map).list();
     }
 
+    /**
+     * Reads, in one query, which of these userNames a worker holds, so that
+     * {@link #employeeNumberOfUserName} answers for the others without a query in this transaction.
+     */
+    public void prefetchUserNames(java.util.Collection<String> userNames) {
+        if (userNames.isEmpty()) {
+            return;
+        }
+        List<String> keys = userNames.stream().map(u -> u.toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> held = jdbc.sql("select user_name_key from hr_worker where user_name_key in (:keys)")
+            .param("keys", keys).query(String.class).list();
+        TransactionBatch.knownAbsent(USER_NAME, keys, held);
+    }
+
     /** The employee number holding this userName (compared case-insensitively, as SCIM requires). */
     public Optional<String> employeeNumberOfUserName(String userName) {
+        if (TransactionBatch.absent(USER_NAME, userName.toLowerCase(Locale.ROOT))) {
+            return Optional.empty();
+        }
         return jdbc.sql("select employee_number from hr_worker where user_name_key = ?")
             .param(userName.toLowerCase(Locale.ROOT)).query(String.class).optional();
     }
@@ -72,6 +96,7 @@ public class WorkerRepository {
         if (!exact.isEmpty()) {
             return exact;
         }
+        TransactionBatch.flush(SEARCH);
         List<String> numbers = jdbc.sql("select employee_number from hr_worker_search where search_key like ?"
                 + " order by employee_number limit ?").params(like, limit).query(String.class).list();
         List<StoredWorker> found = new java.util.ArrayList<>(findByEmployeeNumbers(numbers));
@@ -129,6 +154,7 @@ public class WorkerRepository {
     }
 
     public void insert(StoredWorker s) {
+        TransactionBatch.forget(USER_NAME, s.worker().userName().toLowerCase(Locale.ROOT));
         jdbc.sql("""
                 insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version, created_at,
                     updated_at, match_key, email_key)
@@ -138,9 +164,11 @@ public class WorkerRepository {
                 Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(),
                 emailKey(s.worker()))
             .update();
-        jdbc.sql("insert into hr_worker_search (employee_number, search_key) values (?, ?)")
-            .params(s.worker().employeeNumber(), searchKey(s.worker())).update();
+        TransactionBatch.defer(batch, SEARCH, "insert into hr_worker_search (employee_number, search_key) values (?, ?)",
+            s.worker().employeeNumber(), searchKey(s.worker()));
     }
+
+    private static final String SEARCH = "hr_worker_search";
 
     /** Workers (other than {@code except}) whose personal details hash to this key. */
     public List<String> employeeNumbersWithMatchKey(String key, String except) {
@@ -150,6 +178,7 @@ public class WorkerRepository {
 
     /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
     public boolean update(StoredWorker s, long expectedVersion) {
+        TransactionBatch.forget(USER_NAME, s.worker().userName().toLowerCase(Locale.ROOT));
         boolean updated = jdbc.sql("""
                 update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
                     email_key = ?
@@ -160,6 +189,7 @@ public class WorkerRepository {
                 s.worker().employeeNumber(), expectedVersion)
             .update() == 1;
         if (updated) {
+            TransactionBatch.flush(SEARCH);
             jdbc.sql("update hr_worker_search set search_key = ? where employee_number = ?")
                 .params(searchKey(s.worker()), s.worker().employeeNumber()).update();
         }
@@ -168,11 +198,11 @@ public class WorkerRepository {
 
     public void appendEvent(String eventId, String employeeNumber, String source, String changeKind,
                             Instant receivedAt, Worker record) {
-        jdbc.sql("""
+        // the HR log is read by nobody before the commit: written with the transaction's others in one batch
+        TransactionBatch.defer(batch, "hr_event", """
                 insert into hr_event (id, employee_number, source, change_kind, received_at, record)
-                values (?, ?, ?, ?, ?, ?)""")
-            .params(eventId, employeeNumber, source, changeKind, Timestamp.from(receivedAt), JsonColumns.write(record))
-            .update();
+                values (?, ?, ?, ?, ?, ?)""",
+            eventId, employeeNumber, source, changeKind, Timestamp.from(receivedAt), JsonColumns.write(record));
     }
 
     private static StoredWorker map(ResultSet rs, int row) throws SQLException {

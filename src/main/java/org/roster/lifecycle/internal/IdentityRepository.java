@@ -13,6 +13,8 @@ import org.roster.lifecycle.LifecycleState;
 import org.roster.lifecycle.Transition;
 import org.roster.lifecycle.TransitionKind;
 import org.roster.store.JsonColumns;
+import org.roster.store.TransactionBatch;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -24,10 +26,29 @@ public class IdentityRepository {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
-    private final JdbcClient jdbc;
+    /** What {@link TransactionBatch} knows of: an identity, by employee number. */
+    private static final String IDENTITY = "identity.employee_number";
+    private static final String TRANSITIONS = "lifecycle_event";
 
-    public IdentityRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+
+    public IdentityRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
+    }
+
+    /**
+     * Reads, in one query, which of these identities exist, so that {@link #findForUpdate} answers
+     * for the others without a statement in this transaction.
+     */
+    public void prefetchExisting(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty()) {
+            return;
+        }
+        List<String> existing = jdbc.sql("select employee_number from identity where employee_number in (:numbers)")
+            .param("numbers", List.copyOf(employeeNumbers)).query(String.class).list();
+        TransactionBatch.knownAbsent(IDENTITY, employeeNumbers, existing);
     }
 
     public Optional<Identity> find(String employeeNumber) {
@@ -42,6 +63,9 @@ public class IdentityRepository {
      * again on every call (it does not cache locking queries); a new identity costs one statement.
      */
     public Optional<Identity> findForUpdate(String employeeNumber) {
+        if (TransactionBatch.absent(IDENTITY, employeeNumber)) {
+            return Optional.empty(); // no row to lock: the worker's own row, inserted in this transaction, is the lock
+        }
         int locked = jdbc.sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
             .update();
         if (locked == 0) {
@@ -74,6 +98,7 @@ public class IdentityRepository {
     }
 
     public void insert(Identity i) {
+        TransactionBatch.forget(IDENTITY, i.employeeNumber());
         jdbc.sql("insert into identity (employee_number, state, epoch, created_at, updated_at) values (?, ?, ?, ?, ?)")
             .params(i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()),
                 Timestamp.from(i.updated()))
@@ -86,21 +111,22 @@ public class IdentityRepository {
             .update();
     }
 
+    /** Appends to the lifecycle log, which nobody reads before the commit: written in one batch with the transaction's others. */
     public void appendTransition(String employeeNumber, Transition t) {
-        jdbc.sql("""
+        TransactionBatch.defer(batch, TRANSITIONS, """
                 insert into lifecycle_event (employee_number, kind, from_state, to_state, changes, hr_event_id,
                     effective_at, occurred_at, late_ms)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-            .params(employeeNumber, t.kind().name(), t.from() == null ? null : t.from().name(), t.to().name(),
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            employeeNumber, t.kind().name(), t.from() == null ? null : t.from().name(), t.to().name(),
                 JsonColumns.write(t.changes()), t.hrEventId(),
                 t.effectiveAt() == null ? null : Timestamp.from(t.effectiveAt()), Timestamp.from(t.occurredAt()),
-                t.late() == null ? null : t.late().toMillis())
-            .update();
+                t.late() == null ? null : t.late().toMillis());
     }
 
     /** Transitions that happened in a period, counted by kind. */
     public java.util.Map<String, Long> countTransitions(java.time.Instant from, java.time.Instant to) {
         java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        TransactionBatch.flush(TRANSITIONS);
         jdbc.sql("select kind, count(*) from lifecycle_event where occurred_at >= ? and occurred_at < ? group by kind")
             .params(Timestamp.from(from), Timestamp.from(to))
             .query((java.sql.ResultSet rs) -> {
@@ -110,6 +136,7 @@ public class IdentityRepository {
     }
 
     public List<Transition> transitions(String employeeNumber) {
+        TransactionBatch.flush(TRANSITIONS);
         return jdbc.sql("select * from lifecycle_event where employee_number = ? order by seq").param(employeeNumber)
             .query((rs, n) -> {
                 String from = rs.getString("from_state");

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.plan.Hold;
 import org.roster.plan.Plan;
 import org.roster.store.JsonColumns;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -81,8 +82,27 @@ public class HoldRepository {
             .params(kind.name(), source, target).query(String.class).optional();
     }
 
+    /** What {@link TransactionBatch} knows of: an identity with a plan in any hold. */
+    private static final String HELD = "plan_hold_plan.identity_key";
+
+    /**
+     * Reads, in one query, which of these identities have a plan in any hold, so that
+     * {@link #holding} answers for the others without a query in this transaction.
+     */
+    public void prefetchHeld(java.util.Collection<String> identities) {
+        if (identities.isEmpty()) {
+            return;
+        }
+        List<String> held = jdbc.sql("select distinct identity_key from plan_hold_plan where identity_key in (:ids)")
+            .param("ids", List.copyOf(identities)).query(String.class).list();
+        TransactionBatch.knownAbsent(HELD, identities, held);
+    }
+
     /** The open hold that already holds a plan of this identity on this target, if any. */
     public Optional<String> holding(String identity, String target) {
+        if (TransactionBatch.absent(HELD, identity)) {
+            return Optional.empty();
+        }
         return jdbc.sql("""
                 select h.id from plan_hold h join plan_hold_plan p on p.hold_id = h.id
                 where p.identity_key = ? and p.target = ? and h.status in ('OPEN', 'STAGED') order by p.seq limit 1""")
@@ -90,6 +110,7 @@ public class HoldRepository {
     }
 
     public void add(String holdId, String target, Plan plan) {
+        TransactionBatch.forget(HELD, plan.identity());
         jdbc.sql("insert into plan_hold_plan (hold_id, identity_key, target, plan) values (?, ?, ?, ?)")
             .params(holdId, plan.identity(), target, JsonColumns.write(plan)).update();
     }

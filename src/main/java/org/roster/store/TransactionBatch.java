@@ -1,0 +1,242 @@
+package org.roster.store;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * What a transaction that applies many rows (a snapshot batch, a SCIM bulk request) does for them
+ * together instead of one at a time, so that a batch costs a few statements per table rather than a
+ * few per row.
+ *
+ * <ul>
+ *   <li><b>Deferred appends.</b> A statement that adds to a table nobody reads before the commit (a
+ *   log, a search row) is kept and run at the commit, with the others of its table, as one JDBC
+ *   batch. A table's statements run grouped by statement text, each group in the order it was
+ *   deferred; so defer only statements whose order does not matter among themselves (appends, or
+ *   writes to distinct keys). Code that reads such a table, or writes it without deferring, calls
+ *   {@link #flush(String)} first. A savepoint rolled back drops what was deferred inside it, and a
+ *   table with {@value #FLUSH_AT} statements waiting is flushed at once, which bounds the memory.</li>
+ *   <li><b>Facts known to be absent.</b> A batch can read, in one query for all its rows, which of
+ *   them have a row in some table (grants, holds, a pending reference...) and record the others as
+ *   absent: {@link #knownAbsent}. A lookup for a key known to be absent answers "none" without a
+ *   query. Any write that could add a row for a key calls {@link #forget}, and the next lookup for it
+ *   queries again. Known facts last until the transaction ends, as if read at its start.</li>
+ * </ul>
+ *
+ * Outside a transaction, a deferred statement runs at once and nothing is known.
+ */
+public final class TransactionBatch {
+
+    /** Statements of one table kept at most before they are run. */
+    static final int FLUSH_AT = 2_000;
+
+    private static final Object KEY = new Object();
+
+    private TransactionBatch() {
+    }
+
+    /** Runs the statement now, or, in a transaction, at its commit together with the others of its table. */
+    public static void defer(JdbcOperations jdbc, String table, String sql, Object... params) {
+        State state = state(true);
+        if (state == null) {
+            jdbc.update(sql, params);
+            return;
+        }
+        state.defer(jdbc, table, sql, params);
+    }
+
+    /** Runs what is deferred for this table now: call it before reading the table or writing it directly. */
+    public static void flush(String table) {
+        State state = state(false);
+        if (state != null) {
+            state.flush(table);
+        }
+    }
+
+    /**
+     * Records that none of {@code keys} except {@code present} has a row for this fact, as the
+     * caller has just read in this transaction.
+     */
+    public static void knownAbsent(String fact, Collection<String> keys, Collection<String> present) {
+        State state = state(true);
+        if (state == null) {
+            return;
+        }
+        Set<String> absent = state.absent.computeIfAbsent(fact, f -> new HashSet<>());
+        Set<String> there = present instanceof Set<String> s ? s : new HashSet<>(present);
+        for (String key : keys) {
+            if (!there.contains(key)) {
+                absent.add(key);
+            } else {
+                absent.remove(key);
+            }
+        }
+    }
+
+    /** Whether this transaction read that the key has no row for this fact, and wrote none since. */
+    public static boolean absent(String fact, String key) {
+        State state = state(false);
+        if (state == null) {
+            return false;
+        }
+        Set<String> absent = state.absent.get(fact);
+        return absent != null && absent.contains(key);
+    }
+
+    /** A write may have added a row for this key: it is no longer known to be absent. */
+    public static void forget(String fact, String key) {
+        State state = state(false);
+        if (state != null) {
+            Set<String> absent = state.absent.get(fact);
+            if (absent != null) {
+                absent.remove(key);
+            }
+        }
+    }
+
+    private static State state(boolean create) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()
+            || !TransactionSynchronizationManager.isActualTransactionActive()) {
+            return null;
+        }
+        State state = (State) TransactionSynchronizationManager.getResource(KEY);
+        if (state == null && create) {
+            state = new State();
+            TransactionSynchronizationManager.bindResource(KEY, state);
+            TransactionSynchronizationManager.registerSynchronization(state);
+        }
+        return state;
+    }
+
+    private static final class Deferred {
+        final JdbcOperations jdbc;
+        final String table;
+        final String sql;
+        final Object[] params;
+        /** The flush that ran it, 0 while it waits. */
+        long ranIn;
+
+        Deferred(JdbcOperations jdbc, String table, String sql, Object[] params) {
+            this.jdbc = jdbc;
+            this.table = table;
+            this.sql = sql;
+            this.params = params;
+        }
+    }
+
+    /** Where a savepoint was taken: how many statements were deferred then, and how many flushes had run. */
+    private record Mark(int deferred, long flushes) {
+    }
+
+    private static final class State implements TransactionSynchronization {
+
+        /**
+         * In the order deferred. What ran is kept while a savepoint is open: rolling the savepoint
+         * back undoes in the database what ran after it was taken, deferred before it or not.
+         */
+        private final List<Deferred> deferred = new ArrayList<>();
+        private final Map<String, Integer> waiting = new HashMap<>();
+        private final Map<Object, Mark> marks = new IdentityHashMap<>();
+        private final Map<String, Set<String>> absent = new HashMap<>();
+        private long flushes;
+        private boolean committing;
+
+        void defer(JdbcOperations jdbc, String table, String sql, Object[] params) {
+            if (committing) {
+                jdbc.update(sql, params); // deferred by another synchronization's beforeCommit, after the flush
+                return;
+            }
+            deferred.add(new Deferred(jdbc, table, sql, params));
+            if (waiting.merge(table, 1, Integer::sum) >= FLUSH_AT) {
+                flush(table);
+            }
+        }
+
+        void flush(String table) {
+            if (waiting.getOrDefault(table, 0) == 0) {
+                return;
+            }
+            flushes++;
+            Map<String, List<Object[]>> groups = new LinkedHashMap<>();
+            JdbcOperations jdbc = null;
+            for (Deferred d : deferred) {
+                if (d.ranIn == 0 && d.table.equals(table)) {
+                    groups.computeIfAbsent(d.sql, sql -> new ArrayList<>()).add(d.params);
+                    jdbc = d.jdbc;
+                    d.ranIn = flushes;
+                }
+            }
+            waiting.remove(table);
+            if (waiting.isEmpty() && marks.isEmpty()) {
+                deferred.clear(); // nothing waits and no savepoint could undo what ran: nothing to keep
+            }
+            for (Map.Entry<String, List<Object[]>> group : groups.entrySet()) {
+                if (group.getValue().size() == 1) {
+                    jdbc.update(group.getKey(), group.getValue().get(0));
+                } else {
+                    jdbc.batchUpdate(group.getKey(), group.getValue());
+                }
+            }
+        }
+
+        void flushAll() {
+            for (String table : List.copyOf(waiting.keySet())) {
+                flush(table);
+            }
+        }
+
+        @Override
+        public void savepoint(Object savepoint) {
+            marks.put(savepoint, new Mark(deferred.size(), flushes));
+        }
+
+        @Override
+        public void savepointRollback(Object savepoint) {
+            Mark mark = marks.remove(savepoint);
+            if (mark == null) {
+                return;
+            }
+            // deferred inside the savepoint: dropped, whether it ran (the database undid it) or not
+            List<Deferred> dropped = deferred.subList(Math.min(mark.deferred(), deferred.size()), deferred.size());
+            for (Deferred d : dropped) {
+                if (d.ranIn == 0 && waiting.merge(d.table, -1, Integer::sum) == 0) {
+                    waiting.remove(d.table);
+                }
+            }
+            dropped.clear();
+            // deferred before it but run inside it: the database undid it, so it waits again
+            for (Deferred d : deferred) {
+                if (d.ranIn > mark.flushes()) {
+                    d.ranIn = 0;
+                    waiting.merge(d.table, 1, Integer::sum);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+            flushAll();
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            flushAll();
+            committing = true;
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(KEY);
+        }
+    }
+}
