@@ -40,6 +40,9 @@ public final class TransactionBatch {
     /** Statements of one table kept at most before they are run. */
     static final int FLUSH_AT = 2_000;
 
+    /** Keys bound to one prefetch query at most. */
+    static final int PREFETCH_CHUNK = 1_000;
+
     private static final Object KEY = new Object();
 
     private TransactionBatch() {
@@ -81,6 +84,26 @@ public final class TransactionBatch {
                 absent.remove(key);
             }
         }
+    }
+
+    /**
+     * Reads, in one query, which of {@code keys} have a row for this fact, and records the others as
+     * absent. {@code sql} selects one column, the keys that have a row, among those bound to
+     * {@code :keys}. Outside a transaction nothing is read: nothing could be remembered.
+     */
+    public static void prefetch(org.springframework.jdbc.core.simple.JdbcClient jdbc, String fact, String sql,
+                                Collection<String> keys) {
+        if (keys.isEmpty() || !TransactionSynchronizationManager.isSynchronizationActive()
+            || !TransactionSynchronizationManager.isActualTransactionActive()) {
+            return;
+        }
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(keys));
+        Set<String> present = new HashSet<>();
+        for (int from = 0; from < distinct.size(); from += PREFETCH_CHUNK) { // bound the statement's parameters
+            present.addAll(jdbc.sql(sql).param("keys", distinct.subList(from, Math.min(distinct.size(), from + PREFETCH_CHUNK)))
+                .query(String.class).list());
+        }
+        knownAbsent(fact, distinct, present);
     }
 
     /** Whether this transaction read that the key has no row for this fact, and wrote none since. */

@@ -121,4 +121,23 @@ class TransactionBatchTests {
         tx.executeWithoutResult(s -> assertThat(TransactionBatch.absent("fact", "c"))
             .as("known only in the transaction that read it").isFalse());
     }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void aPrefetchReadsWhichKeysHaveRowsInChunks(Databases.Kind kind) {
+        open(kind);
+        jdbc.update(INSERT, "x1", "E7");
+        org.springframework.jdbc.core.simple.JdbcClient client = org.springframework.jdbc.core.simple.JdbcClient.create(ds);
+        List<String> keys = java.util.stream.IntStream.range(0, TransactionBatch.PREFETCH_CHUNK * 2 + 5)
+            .mapToObj(i -> "E" + i).toList();
+        String sql = "select distinct employee_number from hr_event where employee_number in (:keys)";
+        tx.executeWithoutResult(s -> {
+            TransactionBatch.prefetch(client, "events", sql, keys);
+            assertThat(TransactionBatch.absent("events", "E7")).isFalse();
+            assertThat(TransactionBatch.absent("events", "E6")).isTrue();
+            assertThat(TransactionBatch.absent("events", "E" + (TransactionBatch.PREFETCH_CHUNK * 2 + 4))).isTrue();
+        });
+        TransactionBatch.prefetch(client, "events", sql, keys); // outside a transaction: nothing is read or known
+        assertThat(TransactionBatch.absent("events", "E6")).isFalse();
+    }
 }

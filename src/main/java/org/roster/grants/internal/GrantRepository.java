@@ -31,12 +31,8 @@ public class GrantRepository {
      * answers for the others without a query in this transaction.
      */
     public void prefetchIdentities(java.util.Collection<String> identities) {
-        if (identities.isEmpty()) {
-            return;
-        }
-        List<String> with = jdbc.sql("select distinct identity_key from access_grant where identity_key in (:ids)")
-            .param("ids", List.copyOf(identities)).query(String.class).list();
-        TransactionBatch.knownAbsent(HAS_GRANTS, identities, with);
+        TransactionBatch.prefetch(jdbc, HAS_GRANTS,
+            "select distinct identity_key from access_grant where identity_key in (:keys)", identities);
     }
 
     public void insert(AccessGrant g, @Nullable String correlationId) {

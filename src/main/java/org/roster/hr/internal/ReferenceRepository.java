@@ -45,12 +45,8 @@ public class ReferenceRepository {
      * {@link #resolve} answers for the others without a query in this transaction.
      */
     public void prefetchWaitingFor(java.util.Collection<String> employeeNumbers) {
-        if (employeeNumbers.isEmpty()) {
-            return;
-        }
-        List<String> waited = jdbc.sql("select distinct reference from hr_pending_reference where reference in (:numbers)")
-            .param("numbers", List.copyOf(employeeNumbers)).query(String.class).list();
-        TransactionBatch.knownAbsent(WAITING_FOR, employeeNumbers, waited);
+        TransactionBatch.prefetch(jdbc, WAITING_FOR,
+            "select distinct reference from hr_pending_reference where reference in (:keys)", employeeNumbers);
     }
 
     /** Removes and returns the workers whose {@code field} was waiting for {@code reference}. */

@@ -56,13 +56,8 @@ public class WorkerRepository {
      * {@link #employeeNumberOfUserName} answers for the others without a query in this transaction.
      */
     public void prefetchUserNames(java.util.Collection<String> userNames) {
-        if (userNames.isEmpty()) {
-            return;
-        }
-        List<String> keys = userNames.stream().map(u -> u.toLowerCase(Locale.ROOT)).distinct().toList();
-        List<String> held = jdbc.sql("select user_name_key from hr_worker where user_name_key in (:keys)")
-            .param("keys", keys).query(String.class).list();
-        TransactionBatch.knownAbsent(USER_NAME, keys, held);
+        TransactionBatch.prefetch(jdbc, USER_NAME, "select user_name_key from hr_worker where user_name_key in (:keys)",
+            userNames.stream().map(u -> u.toLowerCase(Locale.ROOT)).toList());
     }
 
     /** The employee number holding this userName (compared case-insensitively, as SCIM requires). */

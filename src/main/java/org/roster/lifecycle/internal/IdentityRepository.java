@@ -43,12 +43,8 @@ public class IdentityRepository {
      * for the others without a statement in this transaction.
      */
     public void prefetchExisting(java.util.Collection<String> employeeNumbers) {
-        if (employeeNumbers.isEmpty()) {
-            return;
-        }
-        List<String> existing = jdbc.sql("select employee_number from identity where employee_number in (:numbers)")
-            .param("numbers", List.copyOf(employeeNumbers)).query(String.class).list();
-        TransactionBatch.knownAbsent(IDENTITY, employeeNumbers, existing);
+        TransactionBatch.prefetch(jdbc, IDENTITY, "select employee_number from identity where employee_number in (:keys)",
+            employeeNumbers);
     }
 
     public Optional<Identity> find(String employeeNumber) {

@@ -90,12 +90,8 @@ public class HoldRepository {
      * {@link #holding} answers for the others without a query in this transaction.
      */
     public void prefetchHeld(java.util.Collection<String> identities) {
-        if (identities.isEmpty()) {
-            return;
-        }
-        List<String> held = jdbc.sql("select distinct identity_key from plan_hold_plan where identity_key in (:ids)")
-            .param("ids", List.copyOf(identities)).query(String.class).list();
-        TransactionBatch.knownAbsent(HELD, identities, held);
+        TransactionBatch.prefetch(jdbc, HELD,
+            "select distinct identity_key from plan_hold_plan where identity_key in (:keys)", identities);
     }
 
     /** The open hold that already holds a plan of this identity on this target, if any. */
