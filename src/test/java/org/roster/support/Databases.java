@@ -109,7 +109,13 @@ public final class Databases {
     private static synchronized EmbeddedPostgres postgres() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().setOverrideWorkingDirectory(new File("target/epg")).start();
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setOverrideWorkingDirectory(new File("target/epg"));
+                String log = System.getProperty("pg.log_statement"); // e.g. all: every statement, in target/pglog
+                if (log != null) {
+                    builder.setServerConfig("log_statement", log).setServerConfig("logging_collector", "on")
+                        .setServerConfig("log_directory", new File("target/pglog").getAbsolutePath());
+                }
+                postgres = builder.start();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the embedded PostgreSQL", e);
             }
