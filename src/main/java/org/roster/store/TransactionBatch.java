@@ -93,8 +93,7 @@ public final class TransactionBatch {
      */
     public static void prefetch(org.springframework.jdbc.core.simple.JdbcClient jdbc, String fact, String sql,
                                 Collection<String> keys) {
-        if (keys.isEmpty() || !TransactionSynchronizationManager.isSynchronizationActive()
-            || !TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (keys.isEmpty() || !inTransaction()) {
             return;
         }
         List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(keys));
@@ -127,9 +126,13 @@ public final class TransactionBatch {
         }
     }
 
+    private static boolean inTransaction() {
+        return TransactionSynchronizationManager.isSynchronizationActive()
+            && TransactionSynchronizationManager.isActualTransactionActive();
+    }
+
     private static State state(boolean create) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()
-            || !TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (!inTransaction()) {
             return null;
         }
         State state = (State) TransactionSynchronizationManager.getResource(KEY);
@@ -190,12 +193,11 @@ public final class TransactionBatch {
                 return;
             }
             flushes++;
-            Map<String, List<Object[]>> groups = new LinkedHashMap<>();
-            JdbcOperations jdbc = null;
+            // grouped by statement, in the order each was first deferred
+            Map<String, List<Deferred>> groups = new LinkedHashMap<>();
             for (Deferred d : deferred) {
                 if (d.ranIn == 0 && d.table.equals(table)) {
-                    groups.computeIfAbsent(d.sql, sql -> new ArrayList<>()).add(d.params);
-                    jdbc = d.jdbc;
+                    groups.computeIfAbsent(d.sql, sql -> new ArrayList<>()).add(d);
                     d.ranIn = flushes;
                 }
             }
@@ -203,11 +205,12 @@ public final class TransactionBatch {
             if (waiting.isEmpty() && marks.isEmpty()) {
                 deferred.clear(); // nothing waits and no savepoint could undo what ran: nothing to keep
             }
-            for (Map.Entry<String, List<Object[]>> group : groups.entrySet()) {
-                if (group.getValue().size() == 1) {
-                    jdbc.update(group.getKey(), group.getValue().get(0));
+            for (List<Deferred> group : groups.values()) {
+                Deferred first = group.get(0);
+                if (group.size() == 1) {
+                    first.jdbc.update(first.sql, first.params);
                 } else {
-                    jdbc.batchUpdate(group.getKey(), group.getValue());
+                    first.jdbc.batchUpdate(first.sql, group.stream().map(d -> d.params).toList());
                 }
             }
         }
