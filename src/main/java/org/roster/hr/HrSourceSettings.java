@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.roster.hr.internal.PreviousRows;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -21,12 +22,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     503 with {@code Retry-After}
  * @param rehireMatch the personal details whose hash recognises a returning worker under a new
  *     employee number (default personalEmail and dateOfBirth; see {@link MatchKey})
+ * @param snapshotMemoryRows most rows of a source's last snapshot an import holds in memory to tell
+ *     unchanged rows (about 70 bytes a row; default 2 000 000, at most 2 000 000); a larger source is compared
+ *     batch by batch against the store instead, which is slower
  */
 @ConfigurationProperties("roster.hr")
 public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duration webhookTolerance,
                                @Nullable Integer maxEventsPerRequest, @Nullable List<String> rehireMatch,
                                org.springframework.util.unit.@Nullable DataSize maxWebhookSize,
-                               @Nullable Integer maxWebhookReads) {
+                               @Nullable Integer maxWebhookReads, @Nullable Integer snapshotMemoryRows) {
 
     public HrSourceSettings {
         sources = sources == null ? List.of() : List.copyOf(sources);
@@ -35,6 +39,11 @@ public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duratio
         maxEventsPerRequest = maxEventsPerRequest == null ? 500 : maxEventsPerRequest;
         maxWebhookSize = maxWebhookSize == null ? org.springframework.util.unit.DataSize.ofMegabytes(1) : maxWebhookSize;
         maxWebhookReads = maxWebhookReads == null ? 8 : maxWebhookReads;
+        snapshotMemoryRows = snapshotMemoryRows == null ? PreviousRows.MAX_ROWS : snapshotMemoryRows;
+        if (snapshotMemoryRows < 0 || snapshotMemoryRows > PreviousRows.MAX_ROWS) {
+            throw new IllegalArgumentException("roster.hr.snapshot-memory-rows must be between 0 and "
+                + PreviousRows.MAX_ROWS + ", not " + snapshotMemoryRows);
+        }
         if (maxWebhookReads < 1 || maxWebhookSize.toBytes() < 1 || maxWebhookSize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("roster.hr: max-webhook-reads must be at least 1, max-webhook-size"
                 + " between 1 byte and 2GB");

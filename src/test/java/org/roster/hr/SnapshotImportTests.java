@@ -244,7 +244,10 @@ class SnapshotImportTests {
             csv(p, "$1,$u1,Finance,") + "\"unterminated,quote\n");
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.json().path("detail").stringValue()).contains("row 2").contains("were not evaluated");
+        assertThat(r.json().path("detail").stringValue()).contains("row 2").contains("were not evaluated")
+            .contains("1 rows before it were applied");
+        assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").toString())
+            .as("the row before the break, in the same batch, was applied").contains("department: Sales -> Finance");
         assertThat(state(p + "2")).isEqualTo("ACTIVE");
     }
 

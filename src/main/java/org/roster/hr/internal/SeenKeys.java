@@ -1,10 +1,5 @@
 package org.roster.hr.internal;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-
 /**
  * The employee numbers a snapshot named, kept as 128-bit digests in an open-addressing table (16
  * bytes a key, 32 MB for a million): what lets an import tell a repeated row and, at the end, the
@@ -17,34 +12,29 @@ public final class SeenKeys {
     private long[] low;
     private boolean[] used;
     private int size;
-    private final MessageDigest sha;
 
     public SeenKeys() {
         high = new long[1 << 12];
         low = new long[1 << 12];
         used = new boolean[1 << 12];
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 
     /** Adds the key; false when it was there already. */
     public boolean add(String key) {
-        ByteBuffer d = ByteBuffer.wrap(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
-        long h = d.getLong();
-        long l = d.getLong();
+        return add(KeyDigest.of(key));
+    }
+
+    public boolean add(KeyDigest key) {
         if ((size + 1) * 2 > used.length) {
             grow();
         }
-        return put(h, l);
+        return put(key.high(), key.low());
     }
 
     public boolean contains(String key) {
-        ByteBuffer d = ByteBuffer.wrap(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
-        long h = d.getLong();
-        long l = d.getLong();
+        KeyDigest d = KeyDigest.of(key);
+        long h = d.high();
+        long l = d.low();
         int mask = used.length - 1;
         for (int i = (int) (h & mask); used[i]; i = (i + 1) & mask) {
             if (high[i] == h && low[i] == l) {

@@ -21,6 +21,10 @@ public class SnapshotRepository {
     public record Row(String hash) {
     }
 
+    /** A stored row with its key, as read in order. */
+    public record Keyed(String employeeNumber, String hash) {
+    }
+
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
 
@@ -96,6 +100,15 @@ public class SnapshotRepository {
                 select employee_number from hr_snapshot_row where source = ? and employee_number > ?
                 order by source, employee_number limit ?""")
             .params(source, after, limit).query(String.class).list();
+    }
+
+    /** The source's stored rows after {@code after}, in order, a page at a time (see {@link #keys}). */
+    public List<Keyed> rowsAfter(String source, String after, int limit) {
+        TransactionBatch.flush(ROWS);
+        return jdbc.sql("""
+                select employee_number, row_hash from hr_snapshot_row where source = ? and employee_number > ?
+                order by source, employee_number limit ?""")
+            .params(source, after, limit).query((rs, n) -> new Keyed(rs.getString(1), rs.getString(2))).list();
     }
 
     public void delete(String source, String employeeNumber) {
