@@ -56,6 +56,16 @@ public final class StoreDurability implements BeanPostProcessor {
                 if (!url.contains("reWriteBatchedInserts")) {
                     hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
                 }
+                // every execution planned with its own values: a plan cached while a table was small
+                // (a first load starts from empty, and statistics lag behind it) is not reused once it
+                // is large; and an IN list's values are constants the executor can hash (see
+                // docs/benchmarks.md: a generic plan scanned target_account comparing each row with
+                // 500 parameters, 100 ms a read)
+                String options = hikari.getDataSourceProperties().getProperty("options");
+                if (!url.contains("options=") && (options == null || !options.contains("plan_cache_mode"))) {
+                    hikari.addDataSourceProperty("options",
+                        (options == null ? "" : options + " ") + "-c plan_cache_mode=force_custom_plan");
+                }
             }
         }
         return bean;

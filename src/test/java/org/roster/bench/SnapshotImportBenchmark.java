@@ -39,6 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class SnapshotImportBenchmark {
 
     private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
+    /** {@code -Dbench.drain=true}: the delta starts once the first import's operations are all sent. */
+    private static final boolean DRAIN = Boolean.getBoolean("bench.drain");
 
     @Autowired
     SnapshotImport snapshots;
@@ -62,11 +64,30 @@ class SnapshotImportBenchmark {
         write(first, -1);
         write(second, 100);
 
+        boolean statements = store.startsWith("PostgreSQL") && Boolean.getBoolean("pg.stat_statements");
+        if (statements) {
+            jdbc.sql("create extension if not exists pg_stat_statements").update();
+            jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
+        }
         Phase a = run(first);
+        String firstStatements = statements ? topStatements() : "";
         // the first import's operations still on their way to the target when the delta starts: the
         // dispatcher sends them while the delta runs, on the same cores and the same store
-        long backlog = jdbc.sql("select count(*) from outbox where status = 'PENDING'").query(Long.class).single();
+        long backlog = pending();
+        double drained = 0;
+        if (DRAIN) {
+            long t0 = System.nanoTime();
+            while (pending() > 0) {
+                Thread.sleep(200);
+            }
+            drained = (System.nanoTime() - t0) / 1e9;
+        }
+        if (statements) {
+            jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
+        }
+        System.out.println("delta starts at " + Instant.now());
         Phase b = run(second);
+        String deltaStatements = statements ? topStatements() : "";
 
         assertThat(a.summary().created()).isEqualTo(ROWS);
         assertThat(b.summary().changed()).isEqualTo(ROWS / 100);
@@ -74,11 +95,13 @@ class SnapshotImportBenchmark {
             snapshot import, CSV, %d rows, %s store, in-memory target; date %s, %d cores, max heap %d MB
               first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
               second, 1%% rows changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
-                operations of the first import not yet sent when the second started: %d
+                operations of the first import not yet sent when the first import ended: %d%s
             """, ROWS, store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
-            b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog);
+            b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog,
+            DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
+                drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran");
         if (store.startsWith("PostgreSQL")) {
             // what a row costs on disk, table by table (with indexes and TOAST): the capacity plan's figures
             StringBuilder sizes = new StringBuilder("  store size after both imports (bytes per worker):");
@@ -88,9 +111,28 @@ class SnapshotImportBenchmark {
                         rs.getString(1), rs.getLong(2) >> 20, rs.getLong(2) / ROWS)).list().forEach(sizes::append);
             report = report + sizes + System.lineSeparator();
         }
+        if (statements) {
+            report = report + "  PostgreSQL's time by statement, first import (the dispatcher's included):" + firstStatements
+                + System.lineSeparator() + "  and during the delta:" + deltaStatements + System.lineSeparator();
+        }
         System.out.println(report);
         Files.writeString(dir.resolve("snapshot-import-" + ROWS + "-" + System.getProperty("bench.store", "h2") + ".txt"),
             report);
+    }
+
+    /** {@code -Dpg.stat_statements=true}: the statements PostgreSQL spent most time on since the last reset. */
+    private String topStatements() {
+        StringBuilder top = new StringBuilder();
+        jdbc.sql("""
+                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
+                from pg_stat_statements order by total_exec_time desc limit 15""")
+            .query((rs, n) -> String.format(Locale.ROOT, "%n    %9.0f ms %8d calls %9d rows  %.110s", rs.getDouble(2),
+                rs.getLong(1), rs.getLong(3), rs.getString(4))).list().forEach(top::append);
+        return top.toString();
+    }
+
+    private long pending() {
+        return jdbc.sql("select count(*) from outbox where status = 'PENDING'").query(Long.class).single();
     }
 
     private record Phase(SnapshotImport.Summary summary, double seconds, long peakHeapMb) {

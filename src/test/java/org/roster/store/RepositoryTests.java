@@ -122,10 +122,10 @@ class RepositoryTests {
         outbox.insert(plan("B", op("B", OperationKind.DISABLE, true)));
         List<OutboxEntry> a = outbox.pending("A");
         long createA = a.get(0).id();
-        long disableB = outbox.pending("B").get(0).id();
+        OutboxEntry disableB = outbox.pending("B").get(0);
 
-        outbox.markSent(List.of(createA, disableB), T0);
-        outbox.markDone(Map.of(createA, T0.plusMillis(5)));
+        outbox.markSent(List.of(createA, disableB.id()), T0);
+        outbox.markDone(Map.of(a.get(0), T0.plusMillis(5)));
         outbox.markRetry(disableB, T0.plusSeconds(30), "busy");
 
         assertThat(a.get(0).hrReceivedAt()).isEqualTo(T0);

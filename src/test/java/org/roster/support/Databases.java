@@ -111,9 +111,29 @@ public final class Databases {
             try {
                 EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setOverrideWorkingDirectory(new File("target/epg"));
                 String log = System.getProperty("pg.log_statement"); // e.g. all: every statement, in target/pglog
-                if (log != null) {
-                    builder.setServerConfig("log_statement", log).setServerConfig("logging_collector", "on")
+                // e.g. 100: the plan, timings and buffers of every statement that took 100 ms or more, in target/pglog
+                String explain = System.getProperty("pg.auto_explain");
+                if (log != null || explain != null) {
+                    builder.setServerConfig("logging_collector", "on")
                         .setServerConfig("log_directory", new File("target/pglog").getAbsolutePath());
+                }
+                if (log != null) {
+                    builder.setServerConfig("log_statement", log);
+                }
+                // true: pg_stat_statements collects every statement's total time (a benchmark can then list them)
+                boolean statements = Boolean.getBoolean("pg.stat_statements");
+                String preload = String.join(",", java.util.stream.Stream.of(explain != null ? "auto_explain" : null,
+                    statements ? "pg_stat_statements" : null).filter(java.util.Objects::nonNull).toList());
+                if (!preload.isEmpty()) {
+                    builder.setServerConfig("shared_preload_libraries", preload);
+                }
+                if (explain != null) {
+                    builder
+                        .setServerConfig("auto_explain.log_min_duration", explain)
+                        .setServerConfig("auto_explain.log_analyze", "on")
+                        .setServerConfig("auto_explain.log_buffers", "on")
+                        .setServerConfig("auto_explain.log_wal", "on")
+                        .setServerConfig("auto_explain.log_nested_statements", "on");
                 }
                 postgres = builder.start();
             } catch (IOException e) {

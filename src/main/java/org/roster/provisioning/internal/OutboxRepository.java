@@ -203,20 +203,34 @@ public class OutboxRepository {
      * Marks operations acknowledged, each with its own acknowledgement time, in one JDBC batch, and
      * returns those that were still unfinished: an operation acknowledged twice (sent by two instances
      * across a rebalance) is recorded once.
+     *
+     * <p>Every update of one unfinished operation names its whole key, identity, target and priority
+     * as well as its id ({@link #UNFINISHED}): on PostgreSQL that makes each partial index of pending
+     * operations ({@code outbox_pending}: target, priority, id; {@code outbox_pending_identity}:
+     * identity, id; {@code outbox_unrelayed}: id) a point lookup, whichever the planner takes. With
+     * the id alone it took them for full scans whenever its statistics lagged behind a bulk load,
+     * 1 to 6 ms per update with 100 000 operations waiting (docs/benchmarks.md).
      */
-    public java.util.Set<Long> markDone(Map<Long, Instant> acknowledged) {
-        List<Map.Entry<Long, Instant>> rows = acknowledged.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
-        int[] counts = batch.batchUpdate("""
-                update outbox set status = 'DONE', acked_at = ?, last_error = null where id = ? and status = 'PENDING'""",
-            rows.stream().map(e -> new Object[] {Timestamp.from(e.getValue()), e.getKey()}).toList());
+    public java.util.Set<Long> markDone(Map<OutboxEntry, Instant> acknowledged) {
+        List<Map.Entry<OutboxEntry, Instant>> rows = acknowledged.entrySet().stream()
+            .sorted(java.util.Comparator.comparingLong(a -> a.getKey().id())).toList();
+        int[] counts = batch.batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null where "
+                + UNFINISHED,
+            rows.stream().map(a -> new Object[] {Timestamp.from(a.getValue()), a.getKey().id(),
+                a.getKey().operation().identity(), a.getKey().operation().target(),
+                a.getKey().operation().priority() ? 1 : 0}).toList());
         java.util.Set<Long> marked = new java.util.HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             if (counts[i] != 0) { // a count, or "succeeded, count unknown"
-                marked.add(rows.get(i).getKey());
+                marked.add(rows.get(i).getKey().id());
             }
         }
         return marked;
     }
+
+    /** One unfinished operation, by its id, identity, target and priority (see {@link #markDone}). */
+    private static final String UNFINISHED =
+        "id = ? and identity_key = ? and target = ? and priority = ? and status = 'PENDING'";
 
     /**
      * Takes back the attempt counted when operations were marked sent, for those that were not
@@ -228,15 +242,17 @@ public class OutboxRepository {
     }
 
     /** Schedules an unfinished operation's retry; false when it is finished (another instance got an answer). */
-    public boolean markRetry(long id, Instant nextAttempt, String error) {
-        return jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where id = ? and status = 'PENDING'")
-            .params(Timestamp.from(nextAttempt), truncate(error, 2000), id).update() > 0;
+    public boolean markRetry(OutboxEntry entry, Instant nextAttempt, String error) {
+        return jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where " + UNFINISHED)
+            .params(Timestamp.from(nextAttempt), truncate(error, 2000), entry.id(), entry.operation().identity(),
+                entry.operation().target(), entry.operation().priority() ? 1 : 0).update() > 0;
     }
 
     /** Gives up on an unfinished operation; false when it is finished (another instance got an answer). */
-    public boolean markDead(long id, String error) {
-        return jdbc.sql("update outbox set status = 'DEAD', last_error = ? where id = ? and status = 'PENDING'")
-            .params(truncate(error, 2000), id).update() > 0;
+    public boolean markDead(OutboxEntry entry, String error) {
+        return jdbc.sql("update outbox set status = 'DEAD', last_error = ? where " + UNFINISHED)
+            .params(truncate(error, 2000), entry.id(), entry.operation().identity(), entry.operation().target(),
+                entry.operation().priority() ? 1 : 0).update() > 0;
     }
 
     private static OutboxEntry map(ResultSet rs, int row) throws SQLException {

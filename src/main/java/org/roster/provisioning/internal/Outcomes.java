@@ -82,8 +82,8 @@ class Outcomes {
             return List.of();
         }
         List<Acknowledged> acknowledged = java.util.Objects.requireNonNull(tx.execute(status -> {
-            Map<Long, Instant> done = new LinkedHashMap<>();
-            answered.forEach(a -> done.put(a.entry().id(), a.at()));
+            Map<OutboxEntry, Instant> done = new LinkedHashMap<>();
+            answered.forEach(a -> done.put(a.entry(), a.at()));
             // Only what was still unfinished: an operation sent again after a rebalance is recorded once.
             java.util.Set<Long> marked = outbox.markDone(done);
             List<Acknowledged> first = answered.stream().filter(a -> marked.contains(a.entry().id())).toList();
@@ -150,8 +150,8 @@ class Outcomes {
         String message = error == null ? "unknown error" : error;
         boolean dead = permanent || (counts && entry.attempts() + 1 >= settings.maxAttempts());
         Boolean recorded = tx.execute(status -> {
-            boolean unfinished = dead ? outbox.markDead(entry.id(), message)
-                : outbox.markRetry(entry.id(), clock.instant().plus(backoff(entry.attempts() + 1)), message);
+            boolean unfinished = dead ? outbox.markDead(entry, message)
+                : outbox.markRetry(entry, clock.instant().plus(backoff(entry.attempts() + 1)), message);
             if (!unfinished) {
                 return false; // acknowledged meanwhile (sent by another instance across a rebalance)
             }

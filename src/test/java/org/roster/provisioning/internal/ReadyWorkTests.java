@@ -49,7 +49,7 @@ class ReadyWorkTests {
         OutboxRepository outbox = outbox(kind);
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
-        long createA = outbox.pending("A").get(0).id();
+        OutboxEntry createA = outbox.pending("A").get(0);
         outbox.markRetry(createA, T0.plusSeconds(30), "busy");
 
         ReadyWork now = ReadyWork.select(outbox, "dir", T0, 100);
@@ -78,8 +78,8 @@ class ReadyWorkTests {
         OutboxRepository outbox = outbox(kind);
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         List<OutboxEntry> a = outbox.pending("A");
-        outbox.markDone(Map.of(a.get(0).id(), T0));
-        outbox.markDead(a.get(1).id(), "refused");
+        outbox.markDone(Map.of(a.get(0), T0));
+        outbox.markDead(a.get(1), "refused");
 
         assertThat(ReadyWork.select(outbox, "dir", T0, 100).isEmpty()).isTrue();
         assertThat(ReadyWork.select(outbox, "other", T0, 100).isEmpty()).isTrue();

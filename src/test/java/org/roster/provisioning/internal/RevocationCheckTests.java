@@ -71,7 +71,7 @@ class RevocationCheckTests {
         check.afterRevocations(blind, Duration.ofSeconds(120), List.of(acked("L2", "legacy")));
         assertThat(revocations.forIdentity("L2")).isEmpty();
 
-        outbox.markDone(Map.of(outbox.pending("L2").get(0).id(), NOW));
+        outbox.markDone(Map.of(outbox.pending("L2").get(0), NOW));
         check.afterRevocations(blind, Duration.ofSeconds(120), List.of(acked("L2", "legacy")));
         Revocation r = revocations.forIdentity("L2").get(0);
         assertThat(r.result()).isEqualTo(Revocation.Result.NOT_VERIFIABLE);
