@@ -103,42 +103,43 @@ public final class SnapshotImport {
 
     private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
                                SnapshotFormat format, String actor, @Nullable Progress progress) {
-        MessageDigest sha = sha256();
         Counts counts = new Counts();
-        SeenKeys named = new SeenKeys();
-        Batches batches = new Batches(source, id, actor, counts, named, previous(source.name()));
-        try (DigestInputStream in = new DigestInputStream(body, sha);
-             SnapshotRows rows = SnapshotRows.open(new java.io.FilterInputStream(in) {
-                 @Override
-                 public void close() {
-                     // the parser closes its source at the end; the digest still needs the rest of the file
-                 }
-             }, format)) {
-            List<Row> read = new ArrayList<>(BATCH);
-            while (batches.next(rows, read)) {
-                batches.classify(read);
-                read.clear();
+        PreviousRows previous = previous(source.name());
+        Reader reader = new Reader(source, body, format, previous);
+        Batches batches = new Batches(source, id, actor, counts);
+        Thread thread = new Thread(reader, "roster-snapshot-" + source.name());
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            while (true) {
+                Chunk chunk = reader.take();
+                batches.apply(chunk.rows());
                 if (progress != null) {
-                    progress.rows(counts.rows);
+                    progress.rows(reader.rows);
+                }
+                if (chunk.failure() != null) {
+                    throw chunk.failure();
+                }
+                if (chunk.last()) {
+                    break;
                 }
             }
-            batches.classify(read);
-            batches.applyPending();
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file
-        } catch (IOException e) {
-            throw new HrValidationException("body", "cannot be read: " + e.getMessage());
         } catch (HrValidationException e) {
-            snapshots.finish(id, "", clock.instant(), "incomplete after " + counts.rows + " rows: " + e.getMessage());
-            throw new HrValidationException(e.field(), e.reason() + " (" + counts.rows + " rows before it were applied;"
+            snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + e.getMessage());
+            throw new HrValidationException(e.field(), e.reason() + " (" + reader.rows + " rows before it were applied;"
                 + " workers missing from this snapshot were not evaluated)");
+        } finally {
+            reader.stop(thread);
         }
+        counts.rows = reader.rows;
+        counts.unchanged += reader.unchanged;
         if (progress != null) {
             progress.rows(counts.rows);
         }
-        String digest = HexFormat.of().formatHex(sha.digest());
+        String digest = HexFormat.of().formatHex(reader.sha.digest());
         List<String> sample = new ArrayList<>();
-        if (snapshots.hadEarlier(source.name(), id) && (batches.previous == null || batches.previous.unnamed() > 0)) {
-            disappeared(source, id, counts, sample, actor, named);
+        if (snapshots.hadEarlier(source.name(), id) && (previous == null || previous.unnamed() > 0)) {
+            disappeared(source, id, counts, sample, actor, reader.named);
         }
         String repeats = snapshots.sameContent(source.name(), digest, id).orElse(null);
         Summary summary = new Summary(id, source.name(), counts.rows, counts.created, counts.changed, counts.unchanged,
@@ -223,51 +224,112 @@ public final class SnapshotImport {
         }
     }
 
-    /**
-     * The rows of one import on their way in. Rows are read {@link #BATCH} at a time and compared with
-     * the last snapshot outside any transaction: an unchanged row costs a hash and nothing else. The
-     * others wait until {@link #BATCH} of them are pending and are then applied in one transaction, so
-     * a delta in which one row in a hundred changed runs a transaction per 50 000 rows, not per 500.
-     * Rows are applied in the file's order.
-     */
-    private final class Batches {
-        private final HrSourceSettings.Source source;
-        private final String snapshotId;
-        private final String actor;
-        private final Counts counts;
-        private final SeenKeys named;
-        private final @Nullable PreviousRows previous;
-        private final List<Pending> pending = new ArrayList<>(BATCH);
+    /** Rows the reader handed over, in the file's order; the last chunk, or one that ends in a failure, ends the file. */
+    private record Chunk(List<Pending> rows, boolean last, @Nullable RuntimeException failure) {
+    }
 
-        Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts, SeenKeys named,
-                @Nullable PreviousRows previous) {
+    /**
+     * Reads the file and compares its rows with the last snapshot, on a thread of its own, while the
+     * importing thread applies what it handed over: an unchanged row costs a parse and a hash on this
+     * thread and nothing on the other. Rows are read {@link #BATCH} at a time; those that are not
+     * unchanged (new, changed, without an employee number, or naming a worker an earlier row named)
+     * are handed over {@link #BATCH} at a time, in the file's order, through a queue of a few chunks,
+     * so the reader is never more than that far ahead. The memory tables ({@link SeenKeys}, {@link
+     * PreviousRows}) are the reader's until it has ended.
+     */
+    private final class Reader implements Runnable {
+        private static final int AHEAD = 4;
+
+        private final HrSourceSettings.Source source;
+        private final InputStream body;
+        private final SnapshotFormat format;
+        private final @Nullable PreviousRows previous;
+        final MessageDigest sha = sha256();
+        final SeenKeys named = new SeenKeys();
+        private final java.util.concurrent.BlockingQueue<Chunk> queue = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
+        private volatile boolean stopped;
+        private List<Pending> pending = new ArrayList<>(BATCH);
+        /** Rows read, and rows found unchanged; read by the importing thread (final once the last chunk is taken). */
+        volatile long rows;
+        volatile long unchanged;
+
+        Reader(HrSourceSettings.Source source, InputStream body, SnapshotFormat format, @Nullable PreviousRows previous) {
             this.source = source;
-            this.snapshotId = snapshotId;
-            this.actor = actor;
-            this.counts = counts;
-            this.named = named;
+            this.body = body;
+            this.format = format;
             this.previous = previous;
         }
 
-        /**
-         * Reads up to {@link #BATCH} rows into {@code into}; false at the end of the file. A row the
-         * parser rejects ends the import, after the rows before it are applied.
-         */
-        boolean next(SnapshotRows rows, List<Row> into) {
-            try {
-                while (into.size() < BATCH && rows.hasNext()) {
-                    into.add(new Row(rows.row() + 1, rows.next()));
+        @Override
+        public void run() {
+            try (DigestInputStream in = new DigestInputStream(body, sha);
+                 SnapshotRows rows = SnapshotRows.open(new java.io.FilterInputStream(in) {
+                     @Override
+                     public void close() {
+                         // the parser closes its source at the end; the digest still needs the rest of the file
+                     }
+                 }, format)) {
+                List<Row> read = new ArrayList<>(BATCH);
+                boolean more = true;
+                while (more && !stopped) {
+                    try {
+                        while (read.size() < BATCH && rows.hasNext()) {
+                            read.add(new Row(rows.row() + 1, rows.next()));
+                        }
+                    } catch (HrValidationException e) {
+                        classify(read); // the rows before the one the parser rejected are applied
+                        hand(new Chunk(pending, false, e));
+                        return;
+                    }
+                    more = read.size() == BATCH;
+                    classify(read);
+                    read.clear();
                 }
-            } catch (HrValidationException e) {
-                classify(into);
-                into.clear();
-                applyPending();
-                throw e;
+                if (!stopped) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file
+                    hand(new Chunk(pending, true, null));
+                }
+            } catch (IOException e) {
+                hand(new Chunk(pending, false, new HrValidationException("body", "cannot be read: " + e.getMessage())));
+            } catch (RuntimeException e) {
+                hand(new Chunk(pending, false, e));
             }
-            return into.size() == BATCH;
         }
 
-        void classify(List<Row> read) {
+        /** The next chunk, waiting for it. */
+        Chunk take() {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while importing a snapshot", e);
+            }
+        }
+
+        /** Ends the reader (the import is over, or failed) and waits for it to let go of the file. */
+        void stop(Thread thread) {
+            stopped = true;
+            queue.clear();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void hand(Chunk chunk) {
+            pending = new ArrayList<>(BATCH);
+            try {
+                while (!stopped && !queue.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    // the importing thread is busy with what it has: wait for room
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+        }
+
+        private void classify(List<Row> read) {
             if (read.isEmpty()) {
                 return;
             }
@@ -283,7 +345,7 @@ public final class SnapshotImport {
             }
             Map<String, SnapshotRepository.Row> stored = previous == null ? snapshots.rows(source.name(), keys) : Map.of();
             for (int i = 0; i < read.size(); i++) {
-                counts.rows++;
+                rows++;
                 Map<String, JsonNode> fields = mapped.get(i);
                 String en = employeeNumber(fields);
                 String hash = hash(fields);
@@ -300,7 +362,7 @@ public final class SnapshotImport {
                 if (previous != null) {
                     previous.named(key);
                     if (previous.same(key, hash)) {
-                        counts.unchanged++; // nothing is written for it: the import's key set says it was named
+                        unchanged++; // nothing is written for it: the import's key set says it was named
                         continue;
                     }
                     before = previous.hash(key);
@@ -308,7 +370,7 @@ public final class SnapshotImport {
                     SnapshotRepository.Row row = stored.get(en);
                     before = row == null ? null : row.hash();
                     if (hash.equals(before)) {
-                        counts.unchanged++;
+                        unchanged++;
                         continue;
                     }
                 }
@@ -319,11 +381,26 @@ public final class SnapshotImport {
         private void pend(Pending row) {
             pending.add(row);
             if (pending.size() == BATCH) {
-                applyPending();
+                hand(new Chunk(pending, false, null));
             }
         }
+    }
 
-        void applyPending() {
+    /** Applies the rows the reader handed over, {@link #BATCH} or fewer in a transaction, on the importing thread. */
+    private final class Batches {
+        private final HrSourceSettings.Source source;
+        private final String snapshotId;
+        private final String actor;
+        private final Counts counts;
+
+        Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts) {
+            this.source = source;
+            this.snapshotId = snapshotId;
+            this.actor = actor;
+            this.counts = counts;
+        }
+
+        void apply(List<Pending> pending) {
             if (pending.isEmpty()) {
                 return;
             }
@@ -332,15 +409,14 @@ public final class SnapshotImport {
             // rolled back and run again, each row in its own savepoint, so that the failed row alone is held.
             Counts before = counts.copy();
             try {
-                apply(false);
+                apply(pending, false);
             } catch (RowFailed e) {
                 counts.set(before);
-                apply(true);
+                apply(pending, true);
             }
-            pending.clear();
         }
 
-        private void apply(boolean savepoints) {
+        private void apply(List<Pending> pending, boolean savepoints) {
             tx.executeWithoutResult(status -> {
                 // the batch's workers, read together in its transaction: one query instead of one per row
                 Map<String, StoredWorker> current = new java.util.HashMap<>();
