@@ -21,8 +21,7 @@ public class V35__H2SequenceCache extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        if (!context.getConnection().getMetaData().getDatabaseProductName().toUpperCase(java.util.Locale.ROOT)
-            .contains("H2")) {
+        if (!Stores.h2(context)) {
             return;
         }
         List<String[]> columns = new ArrayList<>();

@@ -15,8 +15,7 @@ public class V38__OutboxRelay extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        boolean postgres = context.getConnection().getMetaData().getDatabaseProductName()
-            .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        boolean postgres = Stores.postgres(context);
         try (Statement s = context.getConnection().createStatement()) {
             s.execute("alter table outbox add column relayed smallint default 0 not null");
             if (postgres) {

@@ -15,8 +15,7 @@ public class V39__OutboxPendingIndex extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        if (!context.getConnection().getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
-            .contains("postgres")) {
+        if (!Stores.postgres(context)) {
             return;
         }
         try (Statement s = context.getConnection().createStatement()) {

@@ -16,8 +16,7 @@ public class V40__OutboxPendingByIdentity extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        if (!context.getConnection().getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
-            .contains("postgres")) {
+        if (!Stores.postgres(context)) {
             return;
         }
         try (Statement s = context.getConnection().createStatement()) {

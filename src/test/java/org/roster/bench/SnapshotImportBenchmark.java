@@ -25,15 +25,16 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Imports a generated CSV snapshot of {@code bench.rows} workers (default 1 000 000), then a second
  * snapshot of the same workers with 1 % of rows changed, and reports the time and the peak heap of
- * each. The target is in memory: this measures ingest, lifecycle, policy, planning and the outbox,
- * not a directory. Run with {@code mvn -B test -Pbenchmark -Dtest=SnapshotImportBenchmark}.
+ * each. The target is a sink that acknowledges at once and keeps nothing ({@link SinkTarget}): this
+ * measures ingest, lifecycle, policy, planning and the outbox, not a directory. Run with {@code mvn -B test -Pbenchmark -Dtest=SnapshotImportBenchmark}.
  */
 @Tag("benchmark")
+@org.springframework.context.annotation.Import(SinkTarget.class)
 @SpringBootTest(properties = {
     "roster.demo.enabled=false",
     "logging.level.root=WARN",
     "roster.provisioning.targets[0].name=directory",
-    "roster.provisioning.targets[0].type=memory",
+    "roster.provisioning.targets[0].type=sink",
     "roster.hr.sources[0].name=export",
     "roster.hr.sources[0].type=snapshot"})
 class SnapshotImportBenchmark {
@@ -92,16 +93,18 @@ class SnapshotImportBenchmark {
         assertThat(a.summary().created()).isEqualTo(ROWS);
         assertThat(b.summary().changed()).isEqualTo(ROWS / 100);
         String report = String.format(Locale.ROOT, """
-            snapshot import, CSV, %d rows, %s store, in-memory target; date %s, %d cores, max heap %d MB
+            snapshot import, CSV, %d rows, %s store, sink target; date %s, %d cores, max heap %d MB
               first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
               second, 1%% rows changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
                 operations of the first import not yet sent when the first import ended: %d%s
+                operations the target had acknowledged when the delta ended: %d
             """, ROWS, store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
             b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog,
             DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
-                drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran");
+                drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran",
+            SinkTarget.OPERATIONS.get());
         if (store.startsWith("PostgreSQL")) {
             // what a row costs on disk, table by table (with indexes and TOAST): the capacity plan's figures
             StringBuilder sizes = new StringBuilder("  store size after both imports (bytes per worker):");

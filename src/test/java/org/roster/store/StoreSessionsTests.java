@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Databases;
 
@@ -14,12 +15,7 @@ class StoreSessionsTests {
 
     @Test
     void postgresSessionsFlushEachCommitBatchTheirInsertsAndPlanEachExecutionWithItsValues() throws Exception {
-        try (HikariDataSource hikari = new HikariDataSource()) {
-            hikari.setJdbcUrl(Databases.freshPostgresUrl());
-            hikari.setUsername("postgres");
-            hikari.setMaximumPoolSize(1);
-            new StoreDurability().postProcessBeforeInitialization(hikari, "dataSource");
-
+        try (HikariDataSource hikari = roster(null)) {
             assertThat(setting(hikari, "plan_cache_mode")).isEqualTo("force_custom_plan");
             assertThat(setting(hikari, "synchronous_commit")).isEqualTo("on");
             assertThat(hikari.getDataSourceProperties().getProperty("reWriteBatchedInserts")).isEqualTo("true");
@@ -28,25 +24,26 @@ class StoreSessionsTests {
 
     @Test
     void optionsTheOperatorSetAreKeptAndTheirPlanCacheModeWins() throws Exception {
-        try (HikariDataSource hikari = new HikariDataSource()) {
-            hikari.setJdbcUrl(Databases.freshPostgresUrl());
-            hikari.setUsername("postgres");
-            hikari.setMaximumPoolSize(1);
-            hikari.addDataSourceProperty("options", "-c statement_timeout=12345");
-            new StoreDurability().postProcessBeforeInitialization(hikari, "dataSource");
-
+        try (HikariDataSource hikari = roster("-c statement_timeout=12345")) {
             assertThat(setting(hikari, "statement_timeout")).isEqualTo("12345ms");
             assertThat(setting(hikari, "plan_cache_mode")).isEqualTo("force_custom_plan");
         }
-        try (HikariDataSource hikari = new HikariDataSource()) {
-            hikari.setJdbcUrl(Databases.freshPostgresUrl());
-            hikari.setUsername("postgres");
-            hikari.setMaximumPoolSize(1);
-            hikari.addDataSourceProperty("options", "-c plan_cache_mode=auto");
-            new StoreDurability().postProcessBeforeInitialization(hikari, "dataSource");
-
+        try (HikariDataSource hikari = roster("-c plan_cache_mode=auto")) {
             assertThat(setting(hikari, "plan_cache_mode")).isEqualTo("auto");
         }
+    }
+
+    /** A pool on a new PostgreSQL database as Roster sets it up, with the operator's {@code options} if any. */
+    private static HikariDataSource roster(@Nullable String options) {
+        HikariDataSource hikari = new HikariDataSource();
+        hikari.setJdbcUrl(Databases.freshPostgresUrl());
+        hikari.setUsername("postgres");
+        hikari.setMaximumPoolSize(1);
+        if (options != null) {
+            hikari.addDataSourceProperty("options", options);
+        }
+        new StoreDurability().postProcessBeforeInitialization(hikari, "dataSource");
+        return hikari;
     }
 
     private static String setting(HikariDataSource ds, String name) throws Exception {
