@@ -216,9 +216,7 @@ public class OutboxRepository {
             .sorted(java.util.Comparator.comparingLong(a -> a.getKey().id())).toList();
         int[] counts = batch.batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null where "
                 + UNFINISHED,
-            rows.stream().map(a -> new Object[] {Timestamp.from(a.getValue()), a.getKey().id(),
-                a.getKey().operation().identity(), a.getKey().operation().target(),
-                a.getKey().operation().priority() ? 1 : 0}).toList());
+            rows.stream().map(a -> unfinished(a.getKey(), Timestamp.from(a.getValue()))).toList());
         java.util.Set<Long> marked = new java.util.HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             if (counts[i] != 0) { // a count, or "succeeded, count unknown"
@@ -232,6 +230,16 @@ public class OutboxRepository {
     private static final String UNFINISHED =
         "id = ? and identity_key = ? and target = ? and priority = ? and status = 'PENDING'";
 
+    /** The parameters of an update: {@code set} values first, then the entry's key for {@link #UNFINISHED}. */
+    private static Object[] unfinished(OutboxEntry entry, Object... set) {
+        Object[] params = java.util.Arrays.copyOf(set, set.length + 4);
+        params[set.length] = entry.id();
+        params[set.length + 1] = entry.operation().identity();
+        params[set.length + 2] = entry.operation().target();
+        params[set.length + 3] = entry.operation().priority() ? 1 : 0;
+        return params;
+    }
+
     /**
      * Takes back the attempt counted when operations were marked sent, for those that were not
      * tried after all (their target's circuit opened) or failed only as a probe of a target that is down.
@@ -244,15 +252,13 @@ public class OutboxRepository {
     /** Schedules an unfinished operation's retry; false when it is finished (another instance got an answer). */
     public boolean markRetry(OutboxEntry entry, Instant nextAttempt, String error) {
         return jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where " + UNFINISHED)
-            .params(Timestamp.from(nextAttempt), truncate(error, 2000), entry.id(), entry.operation().identity(),
-                entry.operation().target(), entry.operation().priority() ? 1 : 0).update() > 0;
+            .params(unfinished(entry, Timestamp.from(nextAttempt), truncate(error, 2000))).update() > 0;
     }
 
     /** Gives up on an unfinished operation; false when it is finished (another instance got an answer). */
     public boolean markDead(OutboxEntry entry, String error) {
         return jdbc.sql("update outbox set status = 'DEAD', last_error = ? where " + UNFINISHED)
-            .params(truncate(error, 2000), entry.id(), entry.operation().identity(), entry.operation().target(),
-                entry.operation().priority() ? 1 : 0).update() > 0;
+            .params(unfinished(entry, truncate(error, 2000))).update() > 0;
     }
 
     private static OutboxEntry map(ResultSet rs, int row) throws SQLException {
