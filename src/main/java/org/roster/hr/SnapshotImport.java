@@ -10,12 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
@@ -107,9 +105,7 @@ public final class SnapshotImport {
         PreviousRows previous = previous(source.name());
         Reader reader = new Reader(source, body, format, previous);
         Batches batches = new Batches(source, id, actor, counts);
-        Thread thread = new Thread(reader, "roster-snapshot-" + source.name());
-        thread.setDaemon(true);
-        thread.start();
+        reader.start();
         try {
             while (true) {
                 Chunk chunk = reader.take();
@@ -129,7 +125,7 @@ public final class SnapshotImport {
             throw new HrValidationException(e.field(), e.reason() + " (" + reader.rows + " rows before it were applied;"
                 + " workers missing from this snapshot were not evaluated)");
         } finally {
-            reader.stop(thread);
+            reader.stop();
         }
         counts.rows = reader.rows;
         counts.unchanged += reader.unchanged;
@@ -247,6 +243,7 @@ public final class SnapshotImport {
         final MessageDigest sha = sha256();
         final SeenKeys named = new SeenKeys();
         private final java.util.concurrent.BlockingQueue<Chunk> queue = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
+        private final Thread thread;
         private volatile boolean stopped;
         private List<Pending> pending = new ArrayList<>(BATCH);
         /** Rows read, and rows found unchanged; read by the importing thread (final once the last chunk is taken). */
@@ -258,6 +255,12 @@ public final class SnapshotImport {
             this.body = body;
             this.format = format;
             this.previous = previous;
+            this.thread = new Thread(this, "roster-snapshot-" + source.name());
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
         }
 
         @Override
@@ -296,10 +299,22 @@ public final class SnapshotImport {
             }
         }
 
-        /** The next chunk, waiting for it. */
+        /**
+         * The next chunk, waiting for it. A reader that ended without handing over the end of the file
+         * (an {@link Error} such as running out of heap) ends the import instead of leaving it waiting.
+         */
         Chunk take() {
             try {
-                return queue.take();
+                while (true) {
+                    Chunk chunk = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                    if (chunk != null) {
+                        return chunk;
+                    }
+                    if (!thread.isAlive() && queue.isEmpty()) {
+                        throw new IllegalStateException("the snapshot reader of " + source.name()
+                            + " ended without reaching the end of the file after " + rows + " rows");
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while importing a snapshot", e);
@@ -307,7 +322,7 @@ public final class SnapshotImport {
         }
 
         /** Ends the reader (the import is over, or failed) and waits for it to let go of the file. */
-        void stop(Thread thread) {
+        void stop() {
             stopped = true;
             queue.clear();
             try {
@@ -334,20 +349,19 @@ public final class SnapshotImport {
                 return;
             }
             List<Map<String, JsonNode>> mapped = new ArrayList<>(read.size());
-            Set<String> keys = new HashSet<>();
+            List<@Nullable String> numbers = new ArrayList<>(read.size());
             for (Row row : read) {
                 Map<String, JsonNode> fields = map(source, row.columns());
                 mapped.add(fields);
-                String en = employeeNumber(fields);
-                if (en != null) {
-                    keys.add(en);
-                }
+                numbers.add(employeeNumber(fields));
             }
-            Map<String, SnapshotRepository.Row> stored = previous == null ? snapshots.rows(source.name(), keys) : Map.of();
+            Map<String, SnapshotRepository.Row> stored = previous != null ? Map.of()
+                : snapshots.rows(source.name(), numbers.stream().filter(java.util.Objects::nonNull).collect(
+                    java.util.stream.Collectors.toSet()));
             for (int i = 0; i < read.size(); i++) {
                 rows++;
                 Map<String, JsonNode> fields = mapped.get(i);
-                String en = employeeNumber(fields);
+                String en = numbers.get(i);
                 String hash = hash(fields);
                 if (en == null) {
                     pend(new Pending(read.get(i), fields, null, hash, null, false));
