@@ -42,6 +42,8 @@ class SnapshotImportBenchmark {
     private static final int ROWS = Integer.getInteger("bench.rows", 1_000_000);
     /** {@code -Dbench.drain=true}: the delta starts once the first import's operations are all sent. */
     private static final boolean DRAIN = Boolean.getBoolean("bench.drain");
+    /** {@code -Dbench.changeEvery=10}: one row in ten changes in the second snapshot (default one in a hundred). */
+    private static final int CHANGE_EVERY = Integer.getInteger("bench.changeEvery", 100);
 
     @Autowired
     SnapshotImport snapshots;
@@ -63,7 +65,7 @@ class SnapshotImportBenchmark {
         Path first = dir.resolve("snapshot-1.csv");
         Path second = dir.resolve("snapshot-2.csv");
         write(first, -1);
-        write(second, 100);
+        write(second, CHANGE_EVERY);
 
         boolean statements = store.startsWith("PostgreSQL") && Boolean.getBoolean("pg.stat_statements");
         if (statements) {
@@ -91,17 +93,17 @@ class SnapshotImportBenchmark {
         String deltaStatements = statements ? topStatements() : "";
 
         assertThat(a.summary().created()).isEqualTo(ROWS);
-        assertThat(b.summary().changed()).isEqualTo(ROWS / 100);
+        assertThat(b.summary().changed()).isEqualTo(ROWS / CHANGE_EVERY);
         String report = String.format(Locale.ROOT, """
             snapshot import, CSV, %d rows, %s store, sink target; date %s, %d cores, max heap %d MB
               first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
-              second, 1%% rows changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
+              second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
                 operations of the first import not yet sent when the first import ended: %d%s
                 operations the target had acknowledged when the delta ended: %d
             """, ROWS, store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
-            b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog,
+            CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog,
             DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
                 drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran",
             SinkTarget.OPERATIONS.get());
@@ -127,10 +129,10 @@ class SnapshotImportBenchmark {
     private String topStatements() {
         StringBuilder top = new StringBuilder();
         jdbc.sql("""
-                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g')
-                from pg_stat_statements order by total_exec_time desc limit 15""")
-            .query((rs, n) -> String.format(Locale.ROOT, "%n    %9.0f ms %8d calls %9d rows  %.110s", rs.getDouble(2),
-                rs.getLong(1), rs.getLong(3), rs.getString(4))).list().forEach(top::append);
+                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g'), total_plan_time
+                from pg_stat_statements order by total_exec_time + total_plan_time desc limit 15""")
+            .query((rs, n) -> String.format(Locale.ROOT, "%n    %9.0f ms + %6.0f ms planning %8d calls %9d rows  %.110s",
+                rs.getDouble(2), rs.getDouble(5), rs.getLong(1), rs.getLong(3), rs.getString(4))).list().forEach(top::append);
         return top.toString();
     }
 

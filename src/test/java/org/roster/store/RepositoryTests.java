@@ -144,6 +144,68 @@ class RepositoryTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
+    void anOperationIsMarkedDoneOnceAndNeverOnceDead(Databases.Kind kind) {
+        JdbcClient jdbc = jdbc(kind);
+        OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
+        for (String id : List.of("A", "B", "C")) {
+            outbox.insert(plan(id, op(id, OperationKind.CREATE, false)));
+        }
+        OutboxEntry a = outbox.pending("A").get(0);
+        OutboxEntry b = outbox.pending("B").get(0);
+        OutboxEntry c = outbox.pending("C").get(0);
+        outbox.markSent(List.of(c.id(), a.id(), b.id()), T0);
+        outbox.markSent(List.of(a.id()), T0.plusSeconds(1));
+        outbox.uncount(List.of(b.id()));
+        outbox.markDead(c, "refused");
+
+        assertThat(outbox.markDone(Map.of(a, T0.plusMillis(5), b, T0.plusMillis(7), c, T0.plusMillis(9))))
+            .containsExactlyInAnyOrder(a.id(), b.id());
+        assertThat(outbox.markDone(Map.of(a, T0.plusMillis(50)))).as("acknowledged twice, recorded once").isEmpty();
+        assertThat(outbox.forIdentity("A", 1).get(0)).satisfies(e -> {
+            assertThat(e.ackedAt()).isEqualTo(T0.plusMillis(5));
+            assertThat(e.sentAt()).isEqualTo(T0.plusSeconds(1));
+            assertThat(e.attempts()).isEqualTo(2);
+        });
+        assertThat(outbox.forIdentity("B", 1).get(0).attempts()).isZero();
+        assertThat(outbox.forIdentity("B", 1).get(0).ackedAt()).isEqualTo(T0.plusMillis(7));
+        assertThat(outbox.forIdentity("C", 1).get(0).status()).isEqualTo(OutboxEntry.Status.DEAD);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void operationsAndIdentitiesAddedInATransactionAreWrittenAtItsEndAndReadBackInIt(Databases.Kind kind) {
+        JdbcClient jdbc = jdbc(kind);
+        OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
+        IdentityRepository identities = new IdentityRepository(jdbc, jdbcTemplate(jdbc));
+        var tx = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(SOURCES.get(jdbc)));
+
+        tx.executeWithoutResult(s -> {
+            identities.insert(new Identity("A", LifecycleState.ACTIVE, 1, T0, T0));
+            outbox.insert(plan("A", op("A", OperationKind.CREATE, false)));
+            outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
+            outbox.insert(plan("A", op("A", OperationKind.ADD_ENTITLEMENT, false)));
+            // queued, not yet written: what this transaction reads writes them first
+            assertThat(jdbc.sql("select count(*) from outbox").query(Long.class).single()).isZero();
+            assertThat(outbox.pending("A")).extracting(e -> e.operation().kind())
+                .containsExactly(OperationKind.CREATE, OperationKind.ADD_ENTITLEMENT);
+            assertThat(identities.findForUpdate("A")).isPresent();
+            outbox.insert(plan("C", op("C", OperationKind.CREATE, false)));
+        });
+        tx.executeWithoutResult(s -> {
+            outbox.insert(plan("D", op("D", OperationKind.CREATE, false)));
+            identities.insert(new Identity("D", LifecycleState.ACTIVE, 1, T0, T0));
+            s.setRollbackOnly();
+        });
+
+        assertThat(outbox.pending("C")).hasSize(1);
+        assertThat(outbox.pending("D")).as("rolled back").isEmpty();
+        assertThat(identities.find("D")).isEmpty();
+        assertThat(outbox.forIdentity("A", 10).get(0).id()).as("planning order").isGreaterThan(outbox.pending("B").get(0).id());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
     void accountStateIsInsertedThenReplaced(Databases.Kind kind) {
         JdbcClient jdbc = jdbc(kind);
         AccountRepository accounts = new AccountRepository(jdbc, jdbcTemplate(jdbc));

@@ -127,6 +127,9 @@ public final class Databases {
                 if (!preload.isEmpty()) {
                     builder.setServerConfig("shared_preload_libraries", preload);
                 }
+                if (statements) {
+                    builder.setServerConfig("pg_stat_statements.track_planning", "on");
+                }
                 if (explain != null) {
                     builder
                         .setServerConfig("auto_explain.log_min_duration", explain)

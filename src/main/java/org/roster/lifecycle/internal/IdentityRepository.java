@@ -28,6 +28,7 @@ public class IdentityRepository {
 
     /** What {@link TransactionBatch} knows of: an identity, by employee number. */
     private static final String IDENTITY = "identity.employee_number";
+    private static final String TABLE = "identity";
     private static final String TRANSITIONS = "lifecycle_event";
 
     private final JdbcClient jdbc;
@@ -43,12 +44,12 @@ public class IdentityRepository {
      * for the others without a statement in this transaction.
      */
     public void prefetchExisting(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc, IDENTITY, "select employee_number from identity where employee_number in (:keys)",
+        TransactionBatch.prefetch(jdbc(), IDENTITY, "select employee_number from identity where employee_number in (:keys)",
             employeeNumbers);
     }
 
     public Optional<Identity> find(String employeeNumber) {
-        return jdbc.sql("select * from identity where employee_number = ?").param(employeeNumber)
+        return jdbc().sql("select * from identity where employee_number = ?").param(employeeNumber)
             .query(IdentityRepository::map).optional();
     }
 
@@ -62,47 +63,57 @@ public class IdentityRepository {
         if (TransactionBatch.absent(IDENTITY, employeeNumber)) {
             return Optional.empty(); // no row to lock: the worker's own row, inserted in this transaction, is the lock
         }
-        int locked = jdbc.sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
+        int locked = jdbc().sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
             .update();
         if (locked == 0) {
             return Optional.empty();
         }
-        return jdbc.sql("select * from identity where employee_number = ?").param(employeeNumber)
+        return jdbc().sql("select * from identity where employee_number = ?").param(employeeNumber)
             .query(IdentityRepository::map).optional();
     }
 
     /** Keyset paging along the identity_state index: each page costs its own rows, however deep. */
     public List<Identity> listAfter(LifecycleState state, String after, int limit) {
-        return jdbc.sql("select * from identity where state = ? and employee_number > ? order by state, employee_number limit ?")
+        return jdbc().sql("select * from identity where state = ? and employee_number > ? order by state, employee_number limit ?")
             .params(state.name(), after, limit).query(IdentityRepository::map).list();
     }
 
     public List<Identity> list(@Nullable LifecycleState state, int offset, int limit) {
         if (state == null) {
-            return jdbc.sql("select * from identity order by employee_number limit ? offset ?")
+            return jdbc().sql("select * from identity order by employee_number limit ? offset ?")
                 .params(limit, offset).query(IdentityRepository::map).list();
         }
-        return jdbc.sql("select * from identity where state = ? order by employee_number limit ? offset ?")
+        return jdbc().sql("select * from identity where state = ? order by employee_number limit ? offset ?")
             .params(state.name(), limit, offset).query(IdentityRepository::map).list();
     }
 
     public long count(@Nullable LifecycleState state) {
         if (state == null) {
-            return jdbc.sql("select count(*) from identity").query(Long.class).single();
+            return jdbc().sql("select count(*) from identity").query(Long.class).single();
         }
-        return jdbc.sql("select count(*) from identity where state = ?").param(state.name()).query(Long.class).single();
+        return jdbc().sql("select count(*) from identity where state = ?").param(state.name()).query(Long.class).single();
     }
 
+    /**
+     * Adds an identity. In a transaction the row is written at its commit, with the others of the
+     * transaction (a batch of new workers costs one statement, not one per worker); every other method
+     * here writes it first, so the transaction reads what it added.
+     */
     public void insert(Identity i) {
         TransactionBatch.forget(IDENTITY, i.employeeNumber());
-        jdbc.sql("insert into identity (employee_number, state, epoch, created_at, updated_at) values (?, ?, ?, ?, ?)")
-            .params(i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()),
-                Timestamp.from(i.updated()))
-            .update();
+        TransactionBatch.defer(batch, TABLE,
+            "insert into identity (employee_number, state, epoch, created_at, updated_at) values (?, ?, ?, ?, ?)",
+            i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()), Timestamp.from(i.updated()));
+    }
+
+    /** The identity table, with the identities this transaction added written first. */
+    private JdbcClient jdbc() {
+        TransactionBatch.flush(TABLE);
+        return jdbc;
     }
 
     public void update(Identity i) {
-        jdbc.sql("update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?")
+        jdbc().sql("update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?")
             .params(i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber())
             .update();
     }

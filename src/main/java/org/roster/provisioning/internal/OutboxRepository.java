@@ -13,7 +13,9 @@ import org.roster.plan.OperationKind;
 import org.roster.plan.Plan;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.store.JsonColumns;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 
@@ -32,23 +34,41 @@ public class OutboxRepository {
         this.batch = batch;
     }
 
+    /**
+     * Queues a plan's operations. In a transaction they are written at its commit, together with the
+     * other plans' (one multi-row statement for a batch of HR changes instead of one per plan); every
+     * other method here writes them first, so the transaction reads what it queued.
+     */
     public void insert(Plan plan) {
-        List<Object[]> rows = new java.util.ArrayList<>(plan.operations().size());
         for (Operation op : plan.operations()) {
-            rows.add(new Object[] {op.target(), op.identity(), op.kind().name(), op.entitlement(),
+            TransactionBatch.defer(batch, TABLE, INSERT, op.target(), op.identity(), op.kind().name(), op.entitlement(),
                 JsonColumns.write(op.attributes()), truncate(op.reason(), 1000), op.priority() ? 1 : 0,
                 plan.correlationId(), Timestamp.from(plan.receivedAt()), Timestamp.from(plan.plannedAt()),
-                Timestamp.from(plan.plannedAt()), truncate(plan.source(), 100)});
+                Timestamp.from(plan.plannedAt()), truncate(plan.source(), 100));
         }
-        batch.batchUpdate("""
-                insert into outbox (target, identity_key, kind, entitlement, attributes, reason, priority, status,
-                    attempts, correlation_id, hr_received_at, planned_at, next_attempt_at, source)
-                values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?)""", rows);
+    }
+
+    private static final String TABLE = "outbox";
+
+    private static final String INSERT = """
+        insert into outbox (target, identity_key, kind, entitlement, attributes, reason, priority, status,
+            attempts, correlation_id, hr_received_at, planned_at, next_attempt_at, source)
+        values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?)""";
+
+    /** The table, with the operations this transaction queued written first. */
+    private JdbcClient jdbc() {
+        TransactionBatch.flush(TABLE);
+        return jdbc;
+    }
+
+    private org.springframework.jdbc.core.JdbcTemplate batch() {
+        TransactionBatch.flush(TABLE);
+        return batch;
     }
 
     /** Every unfinished operation of an identity, on every target, in order. */
     public List<OutboxEntry> pending(String identity) {
-        return jdbc.sql("select * from outbox where status = 'PENDING' and identity_key = ? order by id")
+        return jdbc().sql("select * from outbox where status = 'PENDING' and identity_key = ? order by id")
             .param(identity).query(OutboxRepository::map).list();
     }
 
@@ -57,7 +77,7 @@ public class OutboxRepository {
      * the {@code outbox_lane} index: one range, no join, so the plan does not depend on statistics.
      */
     public List<OutboxEntry> pendingPriority(String target, int limit) {
-        return jdbc.sql("""
+        return jdbc().sql("""
                 select * from outbox where status = 'PENDING' and target = ? and priority = 1
                 order by status, target, priority, id limit ?""")
             .params(target, limit).query(OutboxRepository::map).list();
@@ -69,7 +89,7 @@ public class OutboxRepository {
      * is "order by id" here, spelled so that the planners of H2 and PostgreSQL see the index order).
      */
     public List<OutboxEntry> pendingRoutine(String target, long afterId, int limit) {
-        return jdbc.sql("""
+        return jdbc().sql("""
                 select * from outbox where status = 'PENDING' and target = ? and priority = 0 and id > ?
                 order by status, target, priority, id limit ?""")
             .params(target, afterId, limit).query(OutboxRepository::map).list();
@@ -80,7 +100,7 @@ public class OutboxRepository {
         if (identities.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("""
+        return jdbc().sql("""
                 select * from outbox where target = :target and identity_key in (:identities) and status = 'PENDING'
                 order by id""")
             .param("target", target).param("identities", List.copyOf(identities))
@@ -99,22 +119,23 @@ public class OutboxRepository {
         if (targets.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("""
+        return jdbc().sql("""
                 select id, target, identity_key, priority from outbox
                 where status = 'PENDING' and relayed = 0 and target in (:targets) order by id limit :limit""")
             .param("targets", List.copyOf(targets)).param("limit", limit)
             .query((rs, n) -> new Unrelayed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) > 0)).list();
     }
 
-    /** Marks operations the brokers acknowledged: one JDBC batch. */
+    /** Marks operations the brokers acknowledged: one statement. */
     public void markRelayed(List<Long> ids) {
-        batch.batchUpdate("update outbox set relayed = 1 where id = ?",
-            ids.stream().sorted().map(id -> new Object[] {id}).toList());
+        if (!ids.isEmpty()) {
+            jdbc().sql("update outbox set relayed = 1 where id = any(?)").param(ids(ids)).update();
+        }
     }
 
     /** Operations of a kind a source caused on a target since a time, whatever became of them. */
     public long countRemovalsSince(String target, String source, Instant since) {
-        return jdbc.sql("""
+        return jdbc().sql("""
                 select count(*) from outbox where target = ? and source = ? and planned_at >= ?
                 and kind in ('DISABLE', 'DELETE', 'NHI_DISABLE', 'NHI_DELETE')""")
             .params(target, source, Timestamp.from(since)).query(Long.class).single();
@@ -125,23 +146,23 @@ public class OutboxRepository {
      * later operations on the target, and is never sent; closing the task acknowledges it.
      */
     public void waitForTask(long id) {
-        jdbc.sql("update outbox set next_attempt_at = ? where id = ?")
+        jdbc().sql("update outbox set next_attempt_at = ? where id = ?")
             .params(Timestamp.from(Instant.parse("9999-01-01T00:00:00Z")), id).update();
     }
 
     public Optional<OutboxEntry> find(long id) {
-        return jdbc.sql("select * from outbox where id = ?").param(id).query(OutboxRepository::map).optional();
+        return jdbc().sql("select * from outbox where id = ?").param(id).query(OutboxRepository::map).optional();
     }
 
     /** Whether an identity has anything unfinished on a target. */
     public boolean hasPending(String target, String identity) {
-        return jdbc.sql("select count(*) from outbox where target = ? and identity_key = ? and status = 'PENDING'")
+        return jdbc().sql("select count(*) from outbox where target = ? and identity_key = ? and status = 'PENDING'")
             .params(target, identity).query(Long.class).single() > 0;
     }
 
     /** Unfinished priority operations (revocations) received before a time: revocations running late. */
     public List<OutboxEntry> pendingRevocationsSince(String target, Instant receivedBefore, int limit) {
-        return jdbc.sql("""
+        return jdbc().sql("""
                 select * from outbox where status = 'PENDING' and target = ? and priority = 1 and hr_received_at < ?
                 order by status, target, priority, id limit ?""")
             .params(target, Timestamp.from(receivedBefore), limit).query(OutboxRepository::map).list();
@@ -149,19 +170,19 @@ public class OutboxRepository {
 
     /** The highest operation id so far (0 when none). */
     public long maxId() {
-        return jdbc.sql("select coalesce(max(id), 0) from outbox").query(Long.class).single();
+        return jdbc().sql("select coalesce(max(id), 0) from outbox").query(Long.class).single();
     }
 
     /** Operations given up on, after {@code afterId}, oldest first. */
     public List<OutboxEntry> deadAfter(long afterId, int limit) {
-        return jdbc.sql("select * from outbox where status = 'DEAD' and id > ? order by id limit ?")
+        return jdbc().sql("select * from outbox where status = 'DEAD' and id > ? order by id limit ?")
             .params(afterId, limit).query(OutboxRepository::map).list();
     }
 
     /** Operations given up on, per target. */
     public Map<String, Long> deadByTarget() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        jdbc.sql("select target, count(*) from outbox where status = 'DEAD' group by target")
+        jdbc().sql("select target, count(*) from outbox where status = 'DEAD' group by target")
             .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
@@ -169,7 +190,7 @@ public class OutboxRepository {
     /** Unfinished operations per target. */
     public Map<String, Long> pendingByTarget() {
         Map<String, Long> counts = new java.util.TreeMap<>();
-        jdbc.sql("select target, count(*) from outbox where status = 'PENDING' group by target")
+        jdbc().sql("select target, count(*) from outbox where status = 'PENDING' group by target")
             .query(rs -> {
                 counts.put(rs.getString(1), rs.getLong(2));
             });
@@ -177,44 +198,62 @@ public class OutboxRepository {
     }
 
     public List<OutboxEntry> forIdentity(String identity, int limit) {
-        return jdbc.sql("select * from outbox where identity_key = ? order by id desc limit ?")
+        return jdbc().sql("select * from outbox where identity_key = ? order by id desc limit ?")
             .params(identity, limit).query(OutboxRepository::map).list();
     }
 
     public long countByStatus(OutboxEntry.Status status) {
-        return jdbc.sql("select count(*) from outbox where status = ?").param(status.name()).query(Long.class).single();
+        return jdbc().sql("select count(*) from outbox where status = ?").param(status.name()).query(Long.class).single();
     }
 
     /**
-     * Marks operations handed to their connectors: one JDBC batch (an IN list of hundreds is slower).
-     * Every update of several operations locks them in id order, so that two (a dispatcher's and the
-     * relay's) wait for each other rather than deadlock.
+     * Marks operations handed to their connectors: one statement, the ids bound as one array (not an
+     * IN list of hundreds of parameters, which both stores parse and plan slowly). Every update of
+     * several operations locks them in id order, so that two (a dispatcher's and the relay's) wait
+     * for each other rather than deadlock.
      */
     public void markSent(List<Long> ids, Instant at) {
         if (ids.isEmpty()) {
             return;
         }
-        Timestamp sent = Timestamp.from(at);
-        batch.batchUpdate("update outbox set sent_at = ?, attempts = attempts + 1 where id = ?",
-            ids.stream().sorted().map(id -> new Object[] {sent, id}).toList());
+        jdbc().sql("update outbox set sent_at = ?, attempts = attempts + 1 where id = any(?)")
+            .params(Timestamp.from(at), ids(ids)).update();
+    }
+
+    /** Ids bound as one array parameter ({@code id = any(?)}), in ascending order: one statement for a batch. */
+    private static SqlArrayValue ids(java.util.Collection<Long> ids) {
+        return new SqlArrayValue("bigint", ids.stream().sorted().toArray());
     }
 
     /**
-     * Marks operations acknowledged, each with its own acknowledgement time, in one JDBC batch, and
-     * returns those that were still unfinished: an operation acknowledged twice (sent by two instances
-     * across a rebalance) is recorded once.
-     *
-     * <p>Every update of one unfinished operation names its whole key, identity, target and priority
-     * as well as its id ({@link #UNFINISHED}): on PostgreSQL that makes each partial index of pending
-     * operations ({@code outbox_pending}: target, priority, id; {@code outbox_pending_identity}:
-     * identity, id; {@code outbox_unrelayed}: id) a point lookup, whichever the planner takes. With
-     * the id alone it took them for full scans whenever its statistics lagged behind a bulk load,
-     * 1 to 6 ms per update with 100 000 operations waiting (docs/benchmarks.md).
+     * Marks operations acknowledged, each with its own acknowledgement time, and returns those that
+     * were still unfinished: an operation acknowledged twice (sent by two instances across a
+     * rebalance) is recorded once. On PostgreSQL that is one statement for the batch, the
+     * acknowledgement times joined in as an array; on H2, where a statement costs no round trip, one
+     * JDBC batch of single-row updates by whole key ({@link #UNFINISHED}).
      */
     public java.util.Set<Long> markDone(Map<OutboxEntry, Instant> acknowledged) {
         List<Map.Entry<OutboxEntry, Instant>> rows = acknowledged.entrySet().stream()
             .sorted(java.util.Comparator.comparingLong(a -> a.getKey().id())).toList();
-        int[] counts = batch.batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null where "
+        if (rows.isEmpty()) {
+            return java.util.Set.of();
+        }
+        if (postgres()) {
+            // Found by primary key (id = any), joined to their acknowledgement times. "Not done, not
+            // dead" is "pending", written so that the planner cannot take a partial index of pending
+            // operations: with statistics that lag behind a bulk load it believes them few, and read
+            // the whole of one for every batch (20 to 60 ms for 500 rows; docs/benchmarks.md).
+            SqlArrayValue ids = ids(rows.stream().map(a -> a.getKey().id()).toList());
+            return new java.util.HashSet<>(jdbc().sql("""
+                    update outbox o set status = 'DONE', acked_at = a.acked_at, last_error = null
+                    from unnest(?, ?) as a (id, acked_at)
+                    where o.id = any(?) and o.id = a.id and o.status not in ('DONE', 'DEAD')
+                    returning o.id""")
+                .params(ids, new SqlArrayValue("timestamptz", rows.stream().map(a -> Timestamp.from(a.getValue())).toArray()),
+                    ids)
+                .query(Long.class).list());
+        }
+        int[] counts = batch().batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null where "
                 + UNFINISHED,
             rows.stream().map(a -> unfinished(a.getKey(), Timestamp.from(a.getValue()))).toList());
         java.util.Set<Long> marked = new java.util.HashSet<>();
@@ -226,7 +265,26 @@ public class OutboxRepository {
         return marked;
     }
 
-    /** One unfinished operation, by its id, identity, target and priority (see {@link #markDone}). */
+    private volatile @Nullable Boolean postgres;
+
+    private boolean postgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            known = Boolean.TRUE.equals(batch.execute((java.sql.Connection c) ->
+                c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
+            postgres = known;
+        }
+        return known;
+    }
+
+    /**
+     * One unfinished operation, by its id, identity, target and priority. On PostgreSQL that makes
+     * each partial index of pending operations ({@code outbox_pending}: target, priority, id;
+     * {@code outbox_pending_identity}: identity, id; {@code outbox_unrelayed}: id) a point lookup,
+     * whichever the planner takes. With the id alone it took them for full scans whenever its
+     * statistics lagged behind a bulk load, 1 to 6 ms per update with 100 000 operations waiting
+     * (docs/benchmarks.md).
+     */
     private static final String UNFINISHED =
         "id = ? and identity_key = ? and target = ? and priority = ? and status = 'PENDING'";
 
@@ -245,19 +303,20 @@ public class OutboxRepository {
      * tried after all (their target's circuit opened) or failed only as a probe of a target that is down.
      */
     public void uncount(java.util.Collection<Long> ids) {
-        batch.batchUpdate("update outbox set attempts = attempts - 1 where id = ? and attempts > 0",
-            ids.stream().sorted().map(id -> new Object[] {id}).toList());
+        if (!ids.isEmpty()) {
+            jdbc().sql("update outbox set attempts = attempts - 1 where id = any(?) and attempts > 0").param(ids(ids)).update();
+        }
     }
 
     /** Schedules an unfinished operation's retry; false when it is finished (another instance got an answer). */
     public boolean markRetry(OutboxEntry entry, Instant nextAttempt, String error) {
-        return jdbc.sql("update outbox set next_attempt_at = ?, last_error = ? where " + UNFINISHED)
+        return jdbc().sql("update outbox set next_attempt_at = ?, last_error = ? where " + UNFINISHED)
             .params(unfinished(entry, Timestamp.from(nextAttempt), truncate(error, 2000))).update() > 0;
     }
 
     /** Gives up on an unfinished operation; false when it is finished (another instance got an answer). */
     public boolean markDead(OutboxEntry entry, String error) {
-        return jdbc.sql("update outbox set status = 'DEAD', last_error = ? where " + UNFINISHED)
+        return jdbc().sql("update outbox set status = 'DEAD', last_error = ? where " + UNFINISHED)
             .params(unfinished(entry, truncate(error, 2000))).update() > 0;
     }
 

@@ -89,8 +89,11 @@ class Outcomes {
             List<Acknowledged> first = answered.stream().filter(a -> marked.contains(a.entry().id())).toList();
             // the accounts' acknowledged state, read together: one query instead of one per operation
             Map<String, AccountSnapshot> stored = new java.util.HashMap<>();
-            accounts.forIdentities(first.stream().map(a -> a.entry().operation().identity()).distinct().toList())
-                .values().forEach(list -> list.forEach(k -> stored.put(k.target() + "\u0000" + k.identity(), k)));
+            Map<String, java.util.Set<String>> byTarget = new LinkedHashMap<>();
+            first.forEach(a -> byTarget.computeIfAbsent(a.entry().operation().target(), t -> new java.util.LinkedHashSet<>())
+                .add(a.entry().operation().identity()));
+            byTarget.forEach((target, identities) -> accounts.onTarget(target, identities)
+                .forEach(k -> stored.put(k.target() + "\u0000" + k.identity(), k)));
             Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
             List<AuditEntry> records = new ArrayList<>(first.size());
             List<Operation> deleted = new ArrayList<>();
