@@ -77,7 +77,7 @@ public final class HrRecords {
             checkManager(worker, now, actor, true);
             StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
             try {
-                repository.insert(stored);
+                repository.insert(stored, absent); // a batch's new workers are written together at its commit
             } catch (org.springframework.dao.DuplicateKeyException e) {
                 // read as absent earlier in the transaction, and stored by someone else since
                 throw new HrConflictException("employeeNumber", "a worker with employee number " + worker.employeeNumber()
@@ -401,7 +401,14 @@ public final class HrRecords {
     }
 
     private <T> T inTransaction(java.util.function.Supplier<T> work) {
-        T result = tx.execute(status -> work.get());
+        T result;
+        try {
+            result = tx.execute(status -> work.get());
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            // a new worker written at the commit (see create) that another request stored meanwhile
+            throw new HrConflictException("employeeNumber", "a worker with the same employee number or userName was "
+                + "stored by another request at the same time");
+        }
         if (result == null) {
             throw new IllegalStateException("transaction returned nothing");
         }

@@ -58,6 +58,24 @@ public final class TransactionBatch {
         state.defer(jdbc, table, sql, params);
     }
 
+    /**
+     * Adds a row to a table nobody reads before the commit, as {@link #defer} does an {@code INSERT};
+     * at the flush the table's rows are written together by {@link BulkInsert} ({@code COPY} on
+     * PostgreSQL). {@code columns} names the columns as in an {@code INSERT}, {@code values} gives them
+     * in that order.
+     */
+    public static void append(JdbcOperations jdbc, String table, String columns, Object... values) {
+        State state = state(true);
+        if (state == null) {
+            BulkInsert.insert(jdbc, table, columns, List.<Object[]>of(values));
+            return;
+        }
+        state.defer(jdbc, table, APPEND + columns, values);
+    }
+
+    /** What {@link #append} keeps as the statement: a group's rows are written by {@link BulkInsert}. */
+    private static final String APPEND = "append:";
+
     /** Runs what is deferred for this table now: call it before reading the table or writing it directly. */
     public static void flush(String table) {
         State state = state(false);
@@ -178,8 +196,12 @@ public final class TransactionBatch {
         private boolean committing;
 
         void defer(JdbcOperations jdbc, String table, String sql, Object[] params) {
-            if (committing) {
-                jdbc.update(sql, params); // deferred by another synchronization's beforeCommit, after the flush
+            if (committing) { // deferred by another synchronization's beforeCommit, after the flush
+                if (sql.startsWith(APPEND)) {
+                    BulkInsert.insert(jdbc, table, sql.substring(APPEND.length()), List.<Object[]>of(params));
+                } else {
+                    jdbc.update(sql, params);
+                }
                 return;
             }
             deferred.add(new Deferred(jdbc, table, sql, params));
@@ -207,7 +229,10 @@ public final class TransactionBatch {
             }
             for (List<Deferred> group : groups.values()) {
                 Deferred first = group.get(0);
-                if (group.size() == 1) {
+                if (first.sql.startsWith(APPEND)) {
+                    BulkInsert.insert(first.jdbc, table, first.sql.substring(APPEND.length()),
+                        group.stream().map(d -> d.params).toList());
+                } else if (group.size() == 1) {
                     first.jdbc.update(first.sql, first.params);
                 } else {
                     first.jdbc.batchUpdate(first.sql, group.stream().map(d -> d.params).toList());

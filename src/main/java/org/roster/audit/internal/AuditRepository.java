@@ -57,7 +57,7 @@ public class AuditRepository {
                 e.target(), detail, e.correlationId(), prev, hash});
             prev = hash;
         }
-        batch.batchUpdate("insert into audit_record (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        org.roster.store.BulkInsert.insert(batch, "audit_record", COLUMNS, rows);
         jdbc.sql("update audit_chain set last_seq = ?, last_hash = ? where id = 1").params(seq, prev).update();
     }
 

@@ -76,9 +76,8 @@ public class SnapshotRepository {
                 "update hr_snapshot_row set row_hash = ?, seen_in = ? where source = ? and employee_number = ?",
                 hash, seenIn, source, employeeNumber);
         } else {
-            TransactionBatch.defer(batch, ROWS,
-                "insert into hr_snapshot_row (source, employee_number, row_hash, seen_in) values (?, ?, ?, ?)",
-                source, employeeNumber, hash, seenIn);
+            TransactionBatch.append(batch, ROWS, "source, employee_number, row_hash, seen_in", source, employeeNumber,
+                hash, seenIn);
         }
     }
 

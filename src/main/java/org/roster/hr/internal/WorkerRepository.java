@@ -33,12 +33,12 @@ public class WorkerRepository {
     }
 
     public Optional<StoredWorker> findById(String id) {
-        return jdbc.sql("select " + COLUMNS + " from hr_worker where scim_id = ?").param(id)
+        return jdbc().sql("select " + COLUMNS + " from hr_worker where scim_id = ?").param(id)
             .query(WorkerRepository::map).optional();
     }
 
     public Optional<StoredWorker> findByEmployeeNumber(String employeeNumber) {
-        return jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number = ?").param(employeeNumber)
+        return jdbc().sql("select " + COLUMNS + " from hr_worker where employee_number = ?").param(employeeNumber)
             .query(WorkerRepository::map).optional();
     }
 
@@ -47,7 +47,7 @@ public class WorkerRepository {
         if (employeeNumbers.isEmpty()) {
             return java.util.List.of();
         }
-        return jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number in (:numbers)")
+        return jdbc().sql("select " + COLUMNS + " from hr_worker where employee_number in (:numbers)")
             .param("numbers", java.util.List.copyOf(employeeNumbers)).query(WorkerRepository::map).list();
     }
 
@@ -56,7 +56,7 @@ public class WorkerRepository {
      * {@link #employeeNumberOfUserName} answers for the others without a query in this transaction.
      */
     public void prefetchUserNames(java.util.Collection<String> userNames) {
-        TransactionBatch.prefetch(jdbc, USER_NAME, "select user_name_key from hr_worker where user_name_key in (:keys)",
+        TransactionBatch.prefetch(jdbc(), USER_NAME, "select user_name_key from hr_worker where user_name_key in (:keys)",
             userNames.stream().map(u -> u.toLowerCase(Locale.ROOT)).toList());
     }
 
@@ -65,13 +65,13 @@ public class WorkerRepository {
         if (TransactionBatch.absent(USER_NAME, userName.toLowerCase(Locale.ROOT))) {
             return Optional.empty();
         }
-        return jdbc.sql("select employee_number from hr_worker where user_name_key = ?")
+        return jdbc().sql("select employee_number from hr_worker where user_name_key = ?")
             .param(userName.toLowerCase(Locale.ROOT)).query(String.class).optional();
     }
 
     /** The employee numbers whose e-mail is this one (compared case-insensitively); more than one is ambiguous. */
     public List<String> employeeNumbersOfEmail(String email) {
-        return jdbc.sql("select employee_number from hr_worker where email_key = ? order by employee_number limit 2")
+        return jdbc().sql("select employee_number from hr_worker where email_key = ? order by employee_number limit 2")
             .param(email.toLowerCase(Locale.ROOT)).query(String.class).list();
     }
 
@@ -86,13 +86,13 @@ public class WorkerRepository {
     public List<StoredWorker> search(String text, int limit) {
         String lower = text.toLowerCase(Locale.ROOT);
         String like = "%" + lower.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        List<StoredWorker> exact = jdbc.sql("select " + COLUMNS + " from hr_worker where employee_number = ?"
+        List<StoredWorker> exact = jdbc().sql("select " + COLUMNS + " from hr_worker where employee_number = ?"
                 + " or user_name_key = ?").params(text, lower).query(WorkerRepository::map).list();
         if (!exact.isEmpty()) {
             return exact;
         }
         TransactionBatch.flush(SEARCH);
-        List<String> numbers = jdbc.sql("select employee_number from hr_worker_search where search_key like ?"
+        List<String> numbers = jdbc().sql("select employee_number from hr_worker_search where search_key like ?"
                 + " order by employee_number limit ?").params(like, limit).query(String.class).list();
         List<StoredWorker> found = new java.util.ArrayList<>(findByEmployeeNumbers(numbers));
         found.sort(java.util.Comparator.comparing(w -> w.worker().employeeNumber()));
@@ -112,69 +112,90 @@ public class WorkerRepository {
     }
 
     public List<StoredWorker> list(int offset, int limit) {
-        return jdbc.sql("select " + COLUMNS + " from hr_worker order by employee_number limit ? offset ?")
+        return jdbc().sql("select " + COLUMNS + " from hr_worker order by employee_number limit ? offset ?")
             .params(limit, offset).query(WorkerRepository::map).list();
     }
 
     /** Workers the SCIM view shows (not deleted through it), by employee number. */
     public List<StoredWorker> listPresent(int offset, int limit) {
-        return jdbc.sql("select " + COLUMNS + " from hr_worker where scim_deleted_at is null"
+        return jdbc().sql("select " + COLUMNS + " from hr_worker where scim_deleted_at is null"
                 + " order by employee_number limit ? offset ?")
             .params(limit, offset).query(WorkerRepository::map).list();
     }
 
     /** A worker the SCIM view shows: not deleted through it. */
     public Optional<StoredWorker> findPresentById(String id) {
-        return jdbc.sql("select " + COLUMNS + " from hr_worker where scim_id = ? and scim_deleted_at is null").param(id)
+        return jdbc().sql("select " + COLUMNS + " from hr_worker where scim_id = ? and scim_deleted_at is null").param(id)
             .query(WorkerRepository::map).optional();
     }
 
     /** Whether the worker was deleted through SCIM (and not created again since). */
     public boolean deleted(String id) {
-        return jdbc.sql("select count(*) from hr_worker where scim_id = ? and scim_deleted_at is not null").param(id)
+        return jdbc().sql("select count(*) from hr_worker where scim_id = ? and scim_deleted_at is not null").param(id)
             .query(Long.class).single() > 0;
     }
 
     public void markDeleted(String id, java.time.Instant at) {
-        jdbc.sql("update hr_worker set scim_deleted_at = ? where scim_id = ?").params(java.sql.Timestamp.from(at), id)
+        jdbc().sql("update hr_worker set scim_deleted_at = ? where scim_id = ?").params(java.sql.Timestamp.from(at), id)
             .update();
     }
 
     public void clearDeleted(String id) {
-        jdbc.sql("update hr_worker set scim_deleted_at = null where scim_id = ?").param(id).update();
+        jdbc().sql("update hr_worker set scim_deleted_at = null where scim_id = ?").param(id).update();
     }
 
     public long count() {
-        return jdbc.sql("select count(*) from hr_worker").query(Long.class).single();
+        return jdbc().sql("select count(*) from hr_worker").query(Long.class).single();
     }
 
     public void insert(StoredWorker s) {
+        insert(s, false);
+    }
+
+    /**
+     * Adds a worker. With {@code later}, in a transaction the row is written at its commit with the
+     * transaction's other new workers (a snapshot batch's in one {@code COPY}), and every method here
+     * writes it before reading; a duplicate employee number or userName then fails that read or the
+     * commit rather than this call. Without, it is written now and a duplicate fails here.
+     */
+    public void insert(StoredWorker s, boolean later) {
         TransactionBatch.forget(USER_NAME, s.worker().userName().toLowerCase(Locale.ROOT));
-        jdbc.sql("""
-                insert into hr_worker (employee_number, scim_id, user_name, user_name_key, record, version, created_at,
-                    updated_at, match_key, email_key)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-            .params(s.worker().employeeNumber(), s.id(), s.worker().userName(),
-                s.worker().userName().toLowerCase(Locale.ROOT), JsonColumns.write(s.worker()), s.version(),
-                Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(),
-                emailKey(s.worker()))
-            .update();
-        TransactionBatch.defer(batch, SEARCH, "insert into hr_worker_search (employee_number, search_key) values (?, ?)",
-            s.worker().employeeNumber(), searchKey(s.worker()));
+        Object[] row = {s.worker().employeeNumber(), s.id(), s.worker().userName(),
+            s.worker().userName().toLowerCase(Locale.ROOT), JsonColumns.write(s.worker()), s.version(),
+            Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker())};
+        if (later) {
+            TransactionBatch.append(batch, TABLE, INSERT_COLUMNS, row);
+        } else {
+            jdbc().sql("insert into hr_worker (" + INSERT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").params(row)
+                .update();
+        }
+        TransactionBatch.append(batch, SEARCH, "employee_number, search_key", s.worker().employeeNumber(),
+            searchKey(s.worker()));
+    }
+
+    private static final String TABLE = "hr_worker";
+
+    private static final String INSERT_COLUMNS =
+        "employee_number, scim_id, user_name, user_name_key, record, version, created_at, updated_at, match_key, email_key";
+
+    /** The table, with the workers this transaction added written first. */
+    private JdbcClient jdbc() {
+        TransactionBatch.flush(TABLE);
+        return jdbc;
     }
 
     private static final String SEARCH = "hr_worker_search";
 
     /** Workers (other than {@code except}) whose personal details hash to this key. */
     public List<String> employeeNumbersWithMatchKey(String key, String except) {
-        return jdbc.sql("select employee_number from hr_worker where match_key = ? and employee_number <> ? order by employee_number")
+        return jdbc().sql("select employee_number from hr_worker where match_key = ? and employee_number <> ? order by employee_number")
             .params(key, except).query(String.class).list();
     }
 
     /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
     public boolean update(StoredWorker s, long expectedVersion) {
         TransactionBatch.forget(USER_NAME, s.worker().userName().toLowerCase(Locale.ROOT));
-        boolean updated = jdbc.sql("""
+        boolean updated = jdbc().sql("""
                 update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
                     email_key = ?
                 where employee_number = ? and version = ?""")
@@ -185,7 +206,7 @@ public class WorkerRepository {
             .update() == 1;
         if (updated) {
             TransactionBatch.flush(SEARCH);
-            jdbc.sql("update hr_worker_search set search_key = ? where employee_number = ?")
+            jdbc().sql("update hr_worker_search set search_key = ? where employee_number = ?")
                 .params(searchKey(s.worker()), s.worker().employeeNumber()).update();
         }
         return updated;
@@ -194,9 +215,7 @@ public class WorkerRepository {
     public void appendEvent(String eventId, String employeeNumber, String source, String changeKind,
                             Instant receivedAt, Worker record) {
         // the HR log is read by nobody before the commit: written with the transaction's others in one batch
-        TransactionBatch.defer(batch, "hr_event", """
-                insert into hr_event (id, employee_number, source, change_kind, received_at, record)
-                values (?, ?, ?, ?, ?, ?)""",
+        TransactionBatch.append(batch, "hr_event", "id, employee_number, source, change_kind, received_at, record",
             eventId, employeeNumber, source, changeKind, Timestamp.from(receivedAt), JsonColumns.write(record));
     }
 

@@ -101,9 +101,7 @@ public class IdentityRepository {
      */
     public void insert(Identity i) {
         TransactionBatch.forget(IDENTITY, i.employeeNumber());
-        TransactionBatch.defer(batch, TABLE,
-            "insert into identity (employee_number, state, epoch, created_at, updated_at) values (?, ?, ?, ?, ?)",
-            i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()), Timestamp.from(i.updated()));
+        TransactionBatch.append(batch, TABLE, "employee_number, state, epoch, created_at, updated_at", i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()), Timestamp.from(i.updated()));
     }
 
     /** The identity table, with the identities this transaction added written first. */
@@ -120,10 +118,8 @@ public class IdentityRepository {
 
     /** Appends to the lifecycle log, which nobody reads before the commit: written in one batch with the transaction's others. */
     public void appendTransition(String employeeNumber, Transition t) {
-        TransactionBatch.defer(batch, TRANSITIONS, """
-                insert into lifecycle_event (employee_number, kind, from_state, to_state, changes, hr_event_id,
-                    effective_at, occurred_at, late_ms)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        TransactionBatch.append(batch, TRANSITIONS,
+            "employee_number, kind, from_state, to_state, changes, hr_event_id, effective_at, occurred_at, late_ms",
             employeeNumber, t.kind().name(), t.from() == null ? null : t.from().name(), t.to().name(),
                 JsonColumns.write(t.changes()), t.hrEventId(),
                 t.effectiveAt() == null ? null : Timestamp.from(t.effectiveAt()), Timestamp.from(t.occurredAt()),

@@ -101,11 +101,8 @@ public class AccountRepository {
                 inserts.add(insertRow(list.get(i), when));
             }
         }
-        if (!inserts.isEmpty()) {
-            batch.batchUpdate("""
-                    insert into target_account (target, identity_key, enabled, attributes, entitlements, updated_at)
-                    values (?, ?, ?, ?, ?, ?)""", inserts);
-        }
+        org.roster.store.BulkInsert.insert(batch, "target_account",
+            "target, identity_key, enabled, attributes, entitlements, updated_at", inserts);
     }
 
     private static Object[] insertRow(AccountSnapshot a, Timestamp when) {

@@ -41,8 +41,8 @@ public class OutboxRepository {
      */
     public void insert(Plan plan) {
         for (Operation op : plan.operations()) {
-            TransactionBatch.defer(batch, TABLE, INSERT, op.target(), op.identity(), op.kind().name(), op.entitlement(),
-                JsonColumns.write(op.attributes()), truncate(op.reason(), 1000), op.priority() ? 1 : 0,
+            TransactionBatch.append(batch, TABLE, COLUMNS, op.target(), op.identity(), op.kind().name(), op.entitlement(),
+                JsonColumns.write(op.attributes()), truncate(op.reason(), 1000), op.priority() ? 1 : 0, "PENDING", 0,
                 plan.correlationId(), Timestamp.from(plan.receivedAt()), Timestamp.from(plan.plannedAt()),
                 Timestamp.from(plan.plannedAt()), truncate(plan.source(), 100));
         }
@@ -50,10 +50,8 @@ public class OutboxRepository {
 
     private static final String TABLE = "outbox";
 
-    private static final String INSERT = """
-        insert into outbox (target, identity_key, kind, entitlement, attributes, reason, priority, status,
-            attempts, correlation_id, hr_received_at, planned_at, next_attempt_at, source)
-        values (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?)""";
+    private static final String COLUMNS = "target, identity_key, kind, entitlement, attributes, reason, priority, status, "
+        + "attempts, correlation_id, hr_received_at, planned_at, next_attempt_at, source";
 
     /** The table, with the operations this transaction queued written first. */
     private JdbcClient jdbc() {

@@ -1,0 +1,90 @@
+package org.roster.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roster.support.Databases;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Rows written together ({@code COPY} on PostgreSQL) read back exactly as an INSERT would have stored them. */
+class BulkInsertTests {
+
+    private static final String EVENT = "id, employee_number, source, change_kind, received_at, record";
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void everyValueComesBackAsWritten(Databases.Kind kind) {
+        JdbcTemplate jdbc = new JdbcTemplate(Databases.fresh(kind));
+        Instant at = Instant.parse("2026-12-03T06:30:00.123456Z");
+        String awkward = "tab\there, line\nbreak, return\r, back\\slash, \\N, \\t, émile 名前 \uD83D\uDE00, \"quoted\", ;,";
+        BulkInsert.insert(jdbc, "hr_event", EVENT, List.of(
+            new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(at), awkward},
+            new Object[] {"e2", "E2", "hr", "UPDATE", Timestamp.from(at.plusSeconds(1)), ""}));
+        BulkInsert.insert(jdbc, "lifecycle_event",
+            "employee_number, kind, from_state, to_state, changes, hr_event_id, effective_at, occurred_at, late_ms",
+            List.<Object[]>of(new Object[] {"E1", "JOINER", null, "ACTIVE", "[]", "e1", null, Timestamp.from(at),
+                Long.MAX_VALUE}));
+        BulkInsert.insert(jdbc, "target_account", "target, identity_key, enabled, attributes, entitlements, updated_at",
+            List.of(new Object[] {"dir", "E1", true, "{}", "[]", Timestamp.from(at)},
+                new Object[] {"dir", "E2", false, "{}", "[]", Timestamp.from(at)}));
+
+        assertThat(jdbc.queryForObject("select record from hr_event where id = 'e1'", String.class)).isEqualTo(awkward);
+        assertThat(jdbc.queryForObject("select record from hr_event where id = 'e2'", String.class)).isEmpty();
+        assertThat(jdbc.queryForObject("select received_at from hr_event where id = 'e1'", Timestamp.class).toInstant())
+            .isEqualTo(at);
+        Map<String, Object> transition = jdbc.queryForMap("select from_state, effective_at, late_ms from lifecycle_event");
+        assertThat(transition.get("from_state")).isNull();
+        assertThat(transition.get("effective_at")).isNull();
+        assertThat(((Number) transition.get("late_ms")).longValue()).isEqualTo(Long.MAX_VALUE);
+        assertThat(jdbc.queryForList("select enabled from target_account order by identity_key", Boolean.class))
+            .containsExactly(true, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void aDuplicateKeyFailsAsAnInsertDoesAndLeavesNothingOfTheBatch(Databases.Kind kind) {
+        DataSource ds = Databases.fresh(kind);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        BulkInsert.insert(jdbc, "hr_event", EVENT,
+            List.<Object[]>of(new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"}));
+        TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(ds));
+
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> BulkInsert.insert(jdbc, "hr_event", EVENT, List.of(
+                new Object[] {"e2", "E2", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"},
+                new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"}))))
+            .isInstanceOf(DuplicateKeyException.class);
+        assertThat(jdbc.queryForList("select id from hr_event", String.class)).containsExactly("e1");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void identityColumnsFollowTheOrderOfTheRows(Databases.Kind kind) {
+        JdbcTemplate jdbc = new JdbcTemplate(Databases.fresh(kind));
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            rows.add(new Object[] {"E" + i, "JOINER", null, "ACTIVE", "[]", "e" + i, null, Timestamp.from(Instant.EPOCH), null});
+        }
+        BulkInsert.insert(jdbc, "lifecycle_event",
+            "employee_number, kind, from_state, to_state, changes, hr_event_id, effective_at, occurred_at, late_ms", rows);
+
+        List<String> inOrder = jdbc.queryForList("select employee_number from lifecycle_event order by seq", String.class);
+        assertThat(inOrder).hasSize(300).startsWith("E0", "E1", "E2").endsWith("E299");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aValueOfAnotherTypeIsRefusedRatherThanWrittenAsText() {
+        assertThatThrownBy(() -> BulkInsert.append(new StringBuilder(), new java.util.Date()))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.util.Date");
+    }
+}
