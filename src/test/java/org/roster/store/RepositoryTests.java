@@ -219,6 +219,13 @@ class RepositoryTests {
         });
         assertThat(accounts.forIdentity("A")).hasSize(1);
         assertThat(accounts.find("dir", "B")).hasValueSatisfying(b -> assertThat(b.enabled()).isTrue());
+
+        accounts.saveAll(List.of(new AccountSnapshot("idp", "A", true, Map.of("userName", "a"), Set.of())), T0);
+        assertThat(accounts.onTarget("dir", List.of("A", "B", "C"))).extracting(AccountSnapshot::identity)
+            .containsExactlyInAnyOrder("A", "B");
+        assertThat(accounts.onTarget("idp", List.of("A", "B"))).singleElement()
+            .satisfies(a -> assertThat(a.target()).isEqualTo("idp"));
+        assertThat(accounts.onTarget("dir", List.of())).isEmpty();
     }
 
     @ParameterizedTest

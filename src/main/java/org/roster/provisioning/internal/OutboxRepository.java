@@ -28,10 +28,12 @@ public class OutboxRepository {
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate batch;
+    private final org.roster.store.StoreKind store;
 
     public OutboxRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.store = new org.roster.store.StoreKind(batch);
     }
 
     /**
@@ -236,7 +238,7 @@ public class OutboxRepository {
         if (rows.isEmpty()) {
             return java.util.Set.of();
         }
-        if (postgres()) {
+        if (store.postgres()) {
             // Found by primary key (id = any), joined to their acknowledgement times. "Not done, not
             // dead" is "pending", written so that the planner cannot take a partial index of pending
             // operations: with statistics that lag behind a bulk load it believes them few, and read
@@ -261,18 +263,6 @@ public class OutboxRepository {
             }
         }
         return marked;
-    }
-
-    private volatile @Nullable Boolean postgres;
-
-    private boolean postgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            known = Boolean.TRUE.equals(batch.execute((java.sql.Connection c) ->
-                c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")));
-            postgres = known;
-        }
-        return known;
     }
 
     /**
