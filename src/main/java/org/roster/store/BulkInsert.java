@@ -18,8 +18,8 @@ import org.springframework.jdbc.core.JdbcOperations;
  * Rows added to one table in one go: PostgreSQL's {@code COPY ... FROM STDIN} there, a JDBC batch of
  * {@code INSERT}s on other stores.
  *
- * <p>On PostgreSQL a multi-row {@code INSERT} of a batch is parsed, planned and bound parameter by
- * parameter at every execution (Roster's sessions plan each execution: {@code plan_cache_mode}); for
+ * <p>On PostgreSQL (from {@value #COPY_FROM} rows) a multi-row {@code INSERT} of a batch is parsed,
+ * planned and bound parameter by parameter at every execution (Roster's sessions plan each execution: {@code plan_cache_mode}); for
  * the append-only tables of an HR import that took as long as inserting the rows
  * (docs/benchmarks.md). {@code COPY} sends the rows as text and plans nothing. Constraint
  * violations come back as the same exceptions an {@code INSERT} raises ({@code DuplicateKeyException}
@@ -29,6 +29,13 @@ import org.springframework.jdbc.core.JdbcOperations;
  * so that no value is written in a form the column would read differently.
  */
 public final class BulkInsert {
+
+    /**
+     * Fewer rows go as an {@code INSERT}: a {@code COPY} costs about 280 µs a call whatever it
+     * carries, twice a small insert's (a leaver's few audit records, a mover's operations, which a
+     * read of the outbox in the same transaction writes one plan at a time; docs/benchmarks.md).
+     */
+    static final int COPY_FROM = 16;
 
     private BulkInsert() {
     }
@@ -43,7 +50,7 @@ public final class BulkInsert {
             return;
         }
         jdbc.execute((ConnectionCallback<Void>) c -> {
-            if (c.isWrapperFor(PGConnection.class)) {
+            if (rows.size() >= COPY_FROM && c.isWrapperFor(PGConnection.class)) {
                 copy(c, table, columns, rows);
             } else {
                 batch(jdbc, table, columns, rows);

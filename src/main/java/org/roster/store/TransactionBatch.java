@@ -21,10 +21,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <ul>
  *   <li><b>Deferred appends.</b> A statement that adds to a table nobody reads before the commit (a
  *   log, a search row) is kept and run at the commit, with the others of its table, as one JDBC
- *   batch. A table's statements run grouped by statement text, each group in the order it was
- *   deferred; so defer only statements whose order does not matter among themselves (appends, or
- *   writes to distinct keys). Code that reads such a table, or writes it without deferring, calls
- *   {@link #flush(String)} first. A savepoint rolled back drops what was deferred inside it, and a
+ *   batch; a row given by {@link #append} is written with the others of its table by
+ *   {@link BulkInsert} ({@code COPY} on PostgreSQL). A table's statements run grouped by statement
+ *   text, each group in the order it was deferred; so defer only statements whose order does not
+ *   matter among themselves (appends, or writes to distinct keys). Code that reads such a table, or
+ *   writes it without deferring, calls {@link #flush(String)} first (a repository that defers its
+ *   own table's inserts does so in every method that touches the table). A savepoint rolled back drops what was deferred inside it, and a
  *   table with {@value #FLUSH_AT} statements waiting is flushed at once, which bounds the memory.</li>
  *   <li><b>Facts known to be absent.</b> A batch can read, in one query for all its rows, which of
  *   them have a row in some table (grants, holds, a pending reference...) and record the others as
@@ -197,11 +199,7 @@ public final class TransactionBatch {
 
         void defer(JdbcOperations jdbc, String table, String sql, Object[] params) {
             if (committing) { // deferred by another synchronization's beforeCommit, after the flush
-                if (sql.startsWith(APPEND)) {
-                    BulkInsert.insert(jdbc, table, sql.substring(APPEND.length()), List.<Object[]>of(params));
-                } else {
-                    jdbc.update(sql, params);
-                }
+                run(jdbc, table, sql, List.<Object[]>of(params));
                 return;
             }
             deferred.add(new Deferred(jdbc, table, sql, params));
@@ -228,15 +226,18 @@ public final class TransactionBatch {
                 deferred.clear(); // nothing waits and no savepoint could undo what ran: nothing to keep
             }
             for (List<Deferred> group : groups.values()) {
-                Deferred first = group.get(0);
-                if (first.sql.startsWith(APPEND)) {
-                    BulkInsert.insert(first.jdbc, table, first.sql.substring(APPEND.length()),
-                        group.stream().map(d -> d.params).toList());
-                } else if (group.size() == 1) {
-                    first.jdbc.update(first.sql, first.params);
-                } else {
-                    first.jdbc.batchUpdate(first.sql, group.stream().map(d -> d.params).toList());
-                }
+                run(group.get(0).jdbc, table, group.get(0).sql, group.stream().map(d -> d.params).toList());
+            }
+        }
+
+        /** Runs one statement's deferred rows: appended together, or as one JDBC batch. */
+        private static void run(JdbcOperations jdbc, String table, String sql, List<Object[]> rows) {
+            if (sql.startsWith(APPEND)) {
+                BulkInsert.insert(jdbc, table, sql.substring(APPEND.length()), rows);
+            } else if (rows.size() == 1) {
+                jdbc.update(sql, rows.get(0));
+            } else {
+                jdbc.batchUpdate(sql, rows);
             }
         }
 

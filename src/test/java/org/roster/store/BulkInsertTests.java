@@ -28,9 +28,11 @@ class BulkInsertTests {
         JdbcTemplate jdbc = new JdbcTemplate(Databases.fresh(kind));
         Instant at = Instant.parse("2026-12-03T06:30:00.123456Z");
         String awkward = "tab\there, line\nbreak, return\r, back\\slash, \\N, \\t, émile 名前 \uD83D\uDE00, \"quoted\", ;,";
-        BulkInsert.insert(jdbc, "hr_event", EVENT, List.of(
+        List<Object[]> events = new ArrayList<>(List.of(
             new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(at), awkward},
             new Object[] {"e2", "E2", "hr", "UPDATE", Timestamp.from(at.plusSeconds(1)), ""}));
+        events.addAll(filler(BulkInsert.COPY_FROM)); // enough rows for COPY on PostgreSQL
+        BulkInsert.insert(jdbc, "hr_event", EVENT, events);
         BulkInsert.insert(jdbc, "lifecycle_event",
             "employee_number, kind, from_state, to_state, changes, hr_event_id, effective_at, occurred_at, late_ms",
             List.<Object[]>of(new Object[] {"E1", "JOINER", null, "ACTIVE", "[]", "e1", null, Timestamp.from(at),
@@ -60,9 +62,10 @@ class BulkInsertTests {
             List.<Object[]>of(new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"}));
         TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(ds));
 
-        assertThatThrownBy(() -> tx.executeWithoutResult(s -> BulkInsert.insert(jdbc, "hr_event", EVENT, List.of(
-                new Object[] {"e2", "E2", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"},
-                new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"}))))
+        List<Object[]> rows = filler(BulkInsert.COPY_FROM);
+        rows.add(new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"});
+
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> BulkInsert.insert(jdbc, "hr_event", EVENT, rows)))
             .isInstanceOf(DuplicateKeyException.class);
         assertThat(jdbc.queryForList("select id from hr_event", String.class)).containsExactly("e1");
     }
@@ -80,6 +83,25 @@ class BulkInsertTests {
 
         List<String> inOrder = jdbc.queryForList("select employee_number from lifecycle_event order by seq", String.class);
         assertThat(inOrder).hasSize(300).startsWith("E0", "E1", "E2").endsWith("E299");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void aFewRowsAreWrittenAsInsertsAndComeBackTheSame(Databases.Kind kind) {
+        JdbcTemplate jdbc = new JdbcTemplate(Databases.fresh(kind));
+        BulkInsert.insert(jdbc, "hr_event", EVENT,
+            List.<Object[]>of(new Object[] {"e1", "E1", "hr", "CREATE", Timestamp.from(Instant.EPOCH), "a\tb\nc"}));
+
+        assertThat(jdbc.queryForObject("select record from hr_event", String.class)).isEqualTo("a\tb\nc");
+    }
+
+    /** Rows of hr_event that only make a batch large enough. */
+    private static List<Object[]> filler(int count) {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            rows.add(new Object[] {"filler-" + i, "F" + i, "hr", "CREATE", Timestamp.from(Instant.EPOCH), "{}"});
+        }
+        return rows;
     }
 
     @org.junit.jupiter.api.Test

@@ -91,6 +91,36 @@ class TransactionBatchTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
+    void appendedRowsAreWrittenTogetherInOrderAndNotWhenTheirSavepointIsRolledBack(Databases.Kind kind) {
+        open(kind);
+        String columns = "id, employee_number, source, change_kind, received_at, record";
+        java.sql.Timestamp at = java.sql.Timestamp.from(java.time.Instant.parse("2026-12-03T07:00:00Z"));
+        tx.executeWithoutResult(s -> {
+            TransactionBatch.append(jdbc, "hr_event", columns, "a1", "A1", "test", "CREATE", at, "{}");
+            try {
+                nested.executeWithoutResult(sp -> {
+                    TransactionBatch.append(jdbc, "hr_event", columns, "dropped", "D1", "test", "CREATE", at, "{}");
+                    throw new IllegalStateException("row failed");
+                });
+            } catch (IllegalStateException expected) {
+                // the row is held; the batch goes on
+            }
+            TransactionBatch.defer(jdbc, "hr_event", INSERT, "d1", "D1");
+            TransactionBatch.append(jdbc, "hr_event", columns, "a2", "A2", "test", "CREATE", at, "{\"x\":\"tab\\there\"}");
+            assertThat(events()).as("not written yet").isZero();
+        });
+        assertThat(jdbc.queryForList("select id from hr_event order by id", String.class))
+            .containsExactly("a1", "a2", "d1");
+        assertThat(jdbc.queryForObject("select record from hr_event where id = 'a2'", String.class))
+            .isEqualTo("{\"x\":\"tab\\there\"}");
+
+        // outside a transaction an appended row is written at once
+        TransactionBatch.append(jdbc, "hr_event", columns, "a3", "A3", "test", "CREATE", at, "{}");
+        assertThat(events()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
     void aStatementFailingAtTheCommitRollsTheTransactionBack(Databases.Kind kind) {
         open(kind);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> {
