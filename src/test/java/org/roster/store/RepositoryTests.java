@@ -169,6 +169,22 @@ class RepositoryTests {
         assertThat(outbox.forIdentity("B", 1).get(0).attempts()).isZero();
         assertThat(outbox.forIdentity("B", 1).get(0).ackedAt()).isEqualTo(T0.plusMillis(7));
         assertThat(outbox.forIdentity("C", 1).get(0).status()).isEqualTo(OutboxEntry.Status.DEAD);
+
+        // a dispatcher's batch: one statement on PostgreSQL from SET_BASED_FROM acknowledgements
+        Map<OutboxEntry, Instant> batch = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            outbox.insert(plan("N" + i, op("N" + i, OperationKind.CREATE, false)));
+            batch.put(outbox.pending("N" + i).get(0), T0.plusMillis(i));
+        }
+        OutboxEntry dead = outbox.pending("N0").get(0);
+        outbox.markDead(dead, "refused");
+        batch.put(a, T0.plusSeconds(9));
+        assertThat(batch).hasSizeGreaterThanOrEqualTo(16);
+
+        assertThat(outbox.markDone(batch)).hasSize(19).doesNotContain(dead.id(), a.id());
+        assertThat(outbox.forIdentity("N7", 1).get(0).ackedAt()).isEqualTo(T0.plusMillis(7));
+        assertThat(outbox.forIdentity("N0", 1).get(0).status()).isEqualTo(OutboxEntry.Status.DEAD);
+        assertThat(outbox.markDone(batch)).as("the same batch again").isEmpty();
     }
 
     @ParameterizedTest

@@ -228,9 +228,10 @@ public class OutboxRepository {
     /**
      * Marks operations acknowledged, each with its own acknowledgement time, and returns those that
      * were still unfinished: an operation acknowledged twice (sent by two instances across a
-     * rebalance) is recorded once. On PostgreSQL that is one statement for the batch, the
-     * acknowledgement times joined in as an array; on H2, where a statement costs no round trip, one
-     * JDBC batch of single-row updates by whole key ({@link #UNFINISHED}).
+     * rebalance) is recorded once. On PostgreSQL a batch of {@value #SET_BASED_FROM} or more is one
+     * statement, the acknowledgement times joined in as an array; a few (a leaver's) and any batch on
+     * H2, where a statement costs no round trip, are one JDBC batch of single-row updates by whole key
+     * ({@link #UNFINISHED}), which PostgreSQL plans in less time than the join.
      */
     public java.util.Set<Long> markDone(Map<OutboxEntry, Instant> acknowledged) {
         List<Map.Entry<OutboxEntry, Instant>> rows = acknowledged.entrySet().stream()
@@ -238,7 +239,7 @@ public class OutboxRepository {
         if (rows.isEmpty()) {
             return java.util.Set.of();
         }
-        if (store.postgres()) {
+        if (rows.size() >= SET_BASED_FROM && store.postgres()) {
             // Found by primary key (id = any), joined to their acknowledgement times. "Not done, not
             // dead" is "pending", written so that the planner cannot take a partial index of pending
             // operations: with statistics that lag behind a bulk load it believes them few, and read
@@ -264,6 +265,9 @@ public class OutboxRepository {
         }
         return marked;
     }
+
+    /** Acknowledgements marked done in one set-based statement on PostgreSQL from this many. */
+    static final int SET_BASED_FROM = 16;
 
     /**
      * One unfinished operation, by its id, identity, target and priority. On PostgreSQL that makes
