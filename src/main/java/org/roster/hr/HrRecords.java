@@ -113,34 +113,41 @@ public final class HrRecords {
      */
     public Result replace(String id, Worker incoming, java.util.Set<String> stated, String source, String actor,
                           @Nullable Long expectedVersion) {
-        return inTransaction(() -> {
-            StoredWorker current = repository.findById(id).orElseThrow(() -> new HrNotFoundException(id));
-            if (expectedVersion != null && current.version() != expectedVersion) {
-                throw new HrPreconditionFailedException("the worker is at version " + current.version() + ", not "
-                    + expectedVersion + ": it changed since it was read");
-            }
-            if (!current.worker().employeeNumber().equals(incoming.employeeNumber())) {
-                throw new HrImmutableFieldException("employeeNumber",
-                    "is immutable: the worker is " + current.worker().employeeNumber());
-            }
-            ReturnSignals.Resolved resolved = ReturnSignals.resolve(current.worker(), incoming, stated,
-                LocalDate.now(clock.withZone(java.time.ZoneOffset.ofHours(14))));
-            Worker worker = resolved.worker();
-            WorkerValidator.validate(worker);
-            if (current.worker().equals(worker)) {
-                return new Result(current, false);
-            }
-            checkUserNameFree(worker);
-            Instant now = clock.instant();
-            checkManager(worker, now, actor, false);
-            StoredWorker next = new StoredWorker(id, current.version() + 1, current.created(), now, worker);
-            if (!repository.update(next, current.version())) {
-                throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
-            }
-            record(current.worker(), worker, "REPLACE", source, actor, now, resolved.returnSignal() == null ? ""
-                : "; return signalled by " + resolved.returnSignal() + " = " + signalValue(worker, resolved.returnSignal()));
-            return new Result(next, true);
-        });
+        return inTransaction(() -> replace(repository.findById(id).orElseThrow(() -> new HrNotFoundException(id)), incoming,
+            stated, source, actor, expectedVersion));
+    }
+
+    /** As above, for the worker as the caller read it in this transaction. */
+    private Result replace(StoredWorker current, Worker incoming, java.util.Set<String> stated, String source,
+                           String actor, @Nullable Long expectedVersion) {
+        String id = current.id();
+        if (expectedVersion != null && current.version() != expectedVersion) {
+            throw new HrPreconditionFailedException("the worker is at version " + current.version() + ", not "
+                + expectedVersion + ": it changed since it was read");
+        }
+        if (!current.worker().employeeNumber().equals(incoming.employeeNumber())) {
+            throw new HrImmutableFieldException("employeeNumber",
+                "is immutable: the worker is " + current.worker().employeeNumber());
+        }
+        ReturnSignals.Resolved resolved = ReturnSignals.resolve(current.worker(), incoming, stated,
+            LocalDate.now(clock.withZone(java.time.ZoneOffset.ofHours(14))));
+        Worker worker = resolved.worker();
+        WorkerValidator.validate(worker);
+        if (current.worker().equals(worker)) {
+            return new Result(current, false);
+        }
+        if (!userNameKey(worker).equals(userNameKey(current.worker()))) {
+            checkUserNameFree(worker); // the worker's own userName is its own: nobody else can hold it
+        }
+        Instant now = clock.instant();
+        checkManager(worker, now, actor, false);
+        StoredWorker next = new StoredWorker(id, current.version() + 1, current.created(), now, worker);
+        if (!repository.update(next, current.version())) {
+            throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
+        }
+        record(current.worker(), worker, "REPLACE", source, actor, now, resolved.returnSignal() == null ? ""
+            : "; return signalled by " + resolved.returnSignal() + " = " + signalValue(worker, resolved.returnSignal()));
+        return new Result(next, true);
     }
 
     /**
@@ -163,7 +170,7 @@ public final class HrRecords {
             Worker next = WorkerFields.apply(current.map(StoredWorker::worker).orElse(null), employeeNumber, changes,
                 matchKey);
             return current.isEmpty() ? create(next, source, actor, true)
-                : replace(current.get().id(), next, WorkerFields.stated(changes), source, actor, null);
+                : replace(current.get(), next, WorkerFields.stated(changes), source, actor, null);
         });
     }
 
@@ -274,6 +281,10 @@ public final class HrRecords {
 
     public long count() {
         return repository.count();
+    }
+
+    private static String userNameKey(Worker worker) {
+        return worker.userName().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void checkUserNameFree(Worker worker) {

@@ -231,6 +231,12 @@ public class NonHumanIdentities {
      * none; an AI agent acting for them ends. The owner moved: their NHIs are reviewed again. In the
      * transition's own transaction, so a leaver is never recorded without the handover.
      */
+    /** A batch reads together which of its workers own NHIs (see {@link org.roster.hr.WorkersArriving}). */
+    @EventListener
+    void on(org.roster.hr.WorkersArriving arriving) {
+        repository.prefetchOwners(arriving.employeeNumbers());
+    }
+
     @EventListener
     void on(IdentityTransitioned t) {
         Instant now = clock.instant();

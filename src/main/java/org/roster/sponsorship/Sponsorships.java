@@ -137,6 +137,12 @@ public final class Sponsorships {
         return updated;
     }
 
+    /** A batch reads together which of its workers sponsor someone (see {@link org.roster.hr.WorkersArriving}). */
+    @EventListener
+    void on(org.roster.hr.WorkersArriving arriving) {
+        repository.prefetchSponsors(arriving.employeeNumbers());
+    }
+
     @EventListener
     void on(IdentityTransitioned t) {
         if (!SPONSOR_CHANGES.contains(t.kind())) {

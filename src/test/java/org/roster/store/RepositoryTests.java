@@ -222,6 +222,27 @@ class RepositoryTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
+    void aBatchKnowsWhichOfItsWorkersOwnNhisUntilAnNhiChangesHands(Databases.Kind kind) {
+        JdbcClient jdbc = jdbc(kind);
+        var nhis = new org.roster.nhi.internal.NhiRepository(jdbc);
+        nhis.insert(new org.roster.nhi.Nhi("n1", "svc-payroll", org.roster.nhi.Nhi.Kind.SERVICE_ACCOUNT, "dir", "OWNER",
+            null, "payroll export", org.roster.nhi.Nhi.State.ACTIVE, "declared", T0, "admin", T0.plusSeconds(86_400),
+            null, null, T0, null, null, null, null));
+        var tx = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(SOURCES.get(jdbc)));
+
+        tx.executeWithoutResult(s -> {
+            nhis.prefetchOwners(List.of("OWNER", "HEIR", "OTHER"));
+            assertThat(nhis.ownedBy("OTHER")).isEmpty();
+            assertThat(nhis.ownedBy("OWNER")).extracting(org.roster.nhi.Nhi::id).containsExactly("n1");
+            // handed over in the same transaction: the heir, read as owning none, now owns it
+            nhis.move("n1", org.roster.nhi.Nhi.State.ACTIVE, org.roster.nhi.Nhi.State.REVIEW, "HEIR", "OWNER", T0, T0);
+            assertThat(nhis.ownedBy("HEIR")).extracting(org.roster.nhi.Nhi::id).containsExactly("n1");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
     void accountStateIsInsertedThenReplaced(Databases.Kind kind) {
         JdbcClient jdbc = jdbc(kind);
         AccountRepository accounts = new AccountRepository(jdbc, jdbcTemplate(jdbc));

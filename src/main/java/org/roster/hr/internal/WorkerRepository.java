@@ -204,10 +204,9 @@ public class WorkerRepository {
                 emailKey(s.worker()),
                 s.worker().employeeNumber(), expectedVersion)
             .update() == 1;
-        if (updated) {
-            TransactionBatch.flush(SEARCH);
-            jdbc().sql("update hr_worker_search set search_key = ? where employee_number = ?")
-                .params(searchKey(s.worker()), s.worker().employeeNumber()).update();
+        if (updated) { // with the batch's other search rows at the commit (one per worker: distinct keys)
+            TransactionBatch.defer(batch, SEARCH, "update hr_worker_search set search_key = ? where employee_number = ?",
+                searchKey(s.worker()), s.worker().employeeNumber());
         }
         return updated;
     }

@@ -33,10 +33,12 @@ public class IdentityRepository {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
+    private final org.roster.store.StoreKind store;
 
     public IdentityRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.store = new org.roster.store.StoreKind(batch);
     }
 
     /**
@@ -56,12 +58,16 @@ public class IdentityRepository {
     /**
      * Reads and locks the identity's row until the transaction ends, so that an HR change and an
      * effective date arriving at once for the same identity are applied one after the other.
-     * The lock is taken by a no-op update rather than {@code select ... for update}, which H2 parses
-     * again on every call (it does not cache locking queries); a new identity costs one statement.
+     * On PostgreSQL one {@code select ... for update}; on H2, which parses a locking query again on
+     * every call (it does not cache them), a no-op update takes the lock and a select reads the row.
      */
     public Optional<Identity> findForUpdate(String employeeNumber) {
         if (TransactionBatch.absent(IDENTITY, employeeNumber)) {
             return Optional.empty(); // no row to lock: the worker's own row, inserted in this transaction, is the lock
+        }
+        if (store.postgres()) {
+            return jdbc().sql("select * from identity where employee_number = ? for update").param(employeeNumber)
+                .query(IdentityRepository::map).optional();
         }
         int locked = jdbc().sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
             .update();

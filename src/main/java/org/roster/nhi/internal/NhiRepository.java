@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.roster.nhi.Nhi;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,7 +25,23 @@ public class NhiRepository {
         this.jdbc = jdbc;
     }
 
+    /** What {@link TransactionBatch} knows of: a person who owns live NHIs. */
+    private static final String OWNER = "nhi.owner";
+
+    /**
+     * Reads, in one query, which of these people own live NHIs, so that {@link #ownedBy} answers for
+     * the others without a statement in this transaction (a batch of HR changes, most of whose
+     * workers own none).
+     */
+    public void prefetchOwners(java.util.Collection<String> people) {
+        TransactionBatch.prefetch(jdbc, OWNER,
+            "select distinct owner from nhi where owner in (:keys) and state in ('ACTIVE', 'REVIEW')", people);
+    }
+
     public void insert(Nhi n) {
+        if (n.owner() != null) {
+            TransactionBatch.forget(OWNER, n.owner());
+        }
         jdbc.sql("""
                 insert into nhi (id, name, kind, target, owner, acting_for, purpose, state, origin, created_at, created_by,
                     expires_at, previous_owner, review_due_at, updated_at)
@@ -46,6 +63,9 @@ public class NhiRepository {
     /** Changes owner, state and review due time, if the NHI is still in {@code from}. */
     public boolean move(String id, Nhi.State from, Nhi.State to, @Nullable String owner, @Nullable String previousOwner,
                         @Nullable Instant reviewDueAt, Instant at) {
+        if (owner != null) {
+            TransactionBatch.forget(OWNER, owner);
+        }
         return jdbc.sql("""
                 update nhi set state = ?, owner = ?, previous_owner = ?, review_due_at = ?, updated_at = ?
                 where id = ? and state = ?""")
@@ -116,6 +136,9 @@ public class NhiRepository {
 
     /** Live NHIs (active or in review) a person owns. */
     public List<Nhi> ownedBy(String owner) {
+        if (TransactionBatch.absent(OWNER, owner)) {
+            return List.of();
+        }
         return jdbc.sql(SELECT + " where n.owner = ? and n.state in ('ACTIVE', 'REVIEW') order by n.name")
             .param(owner).query(NhiRepository::map).list();
     }

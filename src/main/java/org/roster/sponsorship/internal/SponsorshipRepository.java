@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.roster.sponsorship.Sponsorship;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,7 +22,19 @@ public class SponsorshipRepository {
         this.jdbc = jdbc;
     }
 
+    /** What {@link TransactionBatch} knows of: a person who sponsors someone. */
+    private static final String SPONSOR = "sponsorship.sponsor";
+
+    /**
+     * Reads, in one query, which of these people sponsor someone, so that {@link #bySponsor} answers
+     * for the others without a statement in this transaction.
+     */
+    public void prefetchSponsors(java.util.Collection<String> people) {
+        TransactionBatch.prefetch(jdbc, SPONSOR, "select distinct sponsor from sponsorship where sponsor in (:keys)", people);
+    }
+
     public void insert(Sponsorship s) {
+        TransactionBatch.forget(SPONSOR, s.sponsor());
         jdbc.sql("""
                 insert into sponsorship (employee_number, sponsor, end_date, status, review_reason, review_deadline,
                     created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?)""")
@@ -32,6 +45,7 @@ public class SponsorshipRepository {
     }
 
     public void update(Sponsorship s) {
+        TransactionBatch.forget(SPONSOR, s.sponsor());
         jdbc.sql("""
                 update sponsorship set sponsor = ?, end_date = ?, status = ?, review_reason = ?, review_deadline = ?
                 where employee_number = ?""")
@@ -46,6 +60,9 @@ public class SponsorshipRepository {
     }
 
     public List<Sponsorship> bySponsor(String sponsor) {
+        if (TransactionBatch.absent(SPONSOR, sponsor)) {
+            return List.of();
+        }
         return jdbc.sql("select * from sponsorship where sponsor = ? order by employee_number").param(sponsor)
             .query(SponsorshipRepository::map).list();
     }
