@@ -115,6 +115,10 @@ class SnapshotImportBenchmark {
                     order by 2 desc limit 12""").query((rs, n) -> String.format(Locale.ROOT, "%n    %-22s %8d MB  %6d",
                         rs.getString(1), rs.getLong(2) >> 20, rs.getLong(2) / ROWS)).list().forEach(sizes::append);
             report = report + sizes + System.lineSeparator();
+            // how many of the outbox's updates rewrote a row in its page without touching an index (V41)
+            report = report + jdbc.sql("select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where relname = 'outbox'")
+                .query((rs, n) -> String.format(Locale.ROOT, "  outbox updates: %d, of which heap-only: %d%n",
+                    rs.getLong(1), rs.getLong(2))).single();
         }
         if (statements) {
             report = report + "  PostgreSQL's time by statement, first import (the dispatcher's included):" + firstStatements
