@@ -13,7 +13,10 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.roster.store.StoreKind;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -88,10 +91,12 @@ public class Leases {
         }
     }
 
+    /** Whether the store is PostgreSQL (whose notifications hand a lease over at once); if it cannot be told, leases are polled. */
     private static boolean postgres(DataSource ds) {
-        try (Connection c = ds.getConnection()) {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-        } catch (SQLException e) {
+        try {
+            return new StoreKind(new JdbcTemplate(ds)).postgres();
+        } catch (DataAccessException e) {
+            log.warn("could not tell which store this is ({}): leases are handed over by polling", e.getMessage());
             return false;
         }
     }

@@ -73,6 +73,7 @@ class SnapshotImportBenchmark {
             jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
         }
         Phase a = run(first);
+        long storeAfterFirst = storeBytes();
         String firstStatements = statements ? topStatements() : "";
         // the first import's operations still on their way to the target when the delta starts: the
         // dispatcher sends them while the delta runs, on the same cores and the same store
@@ -90,6 +91,7 @@ class SnapshotImportBenchmark {
         }
         System.out.println("delta starts at " + Instant.now());
         Phase b = run(second);
+        long storeAfterDelta = storeBytes();
         String deltaStatements = statements ? topStatements() : "";
 
         assertThat(a.summary().created()).isEqualTo(ROWS);
@@ -100,13 +102,14 @@ class SnapshotImportBenchmark {
               second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
                 operations of the first import not yet sent when the first import ended: %d%s
                 operations the target had acknowledged when the delta ended: %d
+                store on disk: %d MB after the first import, %d MB after the delta
             """, ROWS, store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
             CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog,
             DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
                 drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran",
-            SinkTarget.OPERATIONS.get());
+            SinkTarget.OPERATIONS.get(), storeAfterFirst >> 20, storeAfterDelta >> 20);
         if (store.startsWith("PostgreSQL")) {
             // what a row costs on disk, table by table (with indexes and TOAST): the capacity plan's figures
             StringBuilder sizes = new StringBuilder("  store size after both imports (bytes per worker):");
@@ -127,6 +130,14 @@ class SnapshotImportBenchmark {
         System.out.println(report);
         Files.writeString(dir.resolve("snapshot-import-" + ROWS + "-" + System.getProperty("bench.store", "h2") + ".txt"),
             report);
+    }
+
+    /** The store's size on disk: H2's file (which keeps dead chunks until they are reused), or PostgreSQL's database. */
+    private long storeBytes() throws java.io.IOException {
+        if (store.startsWith("PostgreSQL")) {
+            return jdbc.sql("select pg_database_size(current_database())").query(Long.class).single();
+        }
+        return Files.size(Path.of(jdbc.sql("select database_path()").query(String.class).single() + ".mv.db"));
     }
 
     /** {@code -Dpg.stat_statements=true}: the statements PostgreSQL spent most time on since the last reset. */

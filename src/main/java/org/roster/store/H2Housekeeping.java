@@ -1,0 +1,119 @@
+package org.roster.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.MVStore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an H2 file store's file from growing without end.
+ *
+ * <p>H2 writes each commit's changed pages to a new chunk at the end of its file and reclaims a
+ * chunk once nothing in it is live. With {@code WRITE_DELAY=0}, which Roster sets so that a commit is
+ * written before Roster answers ({@link StoreDurability}), H2 starts no background writer, and that
+ * writer is also what rewrites the live pages of mostly dead chunks (H2's own housekeeping): nothing
+ * does, and most chunks keep a live page or two. A million-row first load left a 30 GB file
+ * (docs/benchmarks.md), larger than the machine's page cache, and the delta after it spent most of
+ * its time reading that file from disk.
+ *
+ * <p>This does what H2's writer would: every {@value #EVERY_MS} ms, if less than {@value #TARGET_FILL}
+ * % of the chunks' space is live, it rewrites the live pages of the emptiest chunks (at most H2's
+ * auto-commit memory a pass) and writes them, so the old chunks can be reused. It takes H2's store lock
+ * only if free within 10 ms ({@link MVStore#compact}), so a commit is never held up for long. It
+ * touches only files H2 would otherwise leave alone: an in-memory store, a remote server, or a store
+ * with a write delay (whose own writer does this) are left to H2.
+ */
+final class H2Housekeeping implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
+
+    /** H2's writer runs every third of its write delay (half a second by default): once a second is as often. */
+    static final int EVERY_MS = 1_000;
+
+    /** Below this share of live data in its chunks the store is compacted: H2's own target while busy. */
+    static final int TARGET_FILL = 50;
+
+    private final DataSource dataSource;
+    private final ScheduledExecutorService executor;
+    private volatile boolean warned;
+
+    private H2Housekeeping(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "roster-h2-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::pass, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts housekeeping if {@code dataSource} is an H2 file store that H2 itself does not compact, else nothing. */
+    static @Nullable H2Housekeeping startFor(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            MVStore store = uncompacted(c);
+            if (store == null) {
+                return null;
+            }
+            log.info("store: H2 file without a write delay; Roster compacts it every {} ms below {} % live", EVERY_MS,
+                TARGET_FILL);
+            return new H2Housekeeping(dataSource);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("store: could not tell whether the H2 file needs compacting ({}): it is not compacted while Roster runs",
+                e.getMessage());
+            return null;
+        }
+    }
+
+    /** One pass: compacts if the file needs it; returns whether a chunk was rewritten. */
+    boolean pass() {
+        try (Connection c = dataSource.getConnection()) {
+            MVStore store = uncompacted(c);
+            if (store == null || store.isClosed()) {
+                return false;
+            }
+            boolean rewritten = store.compact(TARGET_FILL, store.getAutoCommitMemory());
+            if (rewritten) {
+                store.tryCommit(); // writes the moved pages so that the chunks they left can be reused
+            }
+            return rewritten;
+        } catch (SQLException | RuntimeException e) {
+            if (!warned) { // once: a store that cannot be compacted now will not be the next second either
+                warned = true;
+                log.warn("store: compacting the H2 file failed ({}); Roster will keep trying", e.toString());
+            }
+            return false;
+        }
+    }
+
+    /** The H2 file store behind {@code c} if H2 runs no writer of its own for it, else null. */
+    private static @Nullable MVStore uncompacted(Connection c) throws SQLException {
+        if (!c.isWrapperFor(JdbcConnection.class)) {
+            return null;
+        }
+        if (!(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            return null; // a remote server compacts its own files
+        }
+        var store = session.getDatabase().getStore();
+        if (store == null) {
+            return null;
+        }
+        MVStore mv = store.getMvStore();
+        if (mv.getFileStore() == null || mv.isReadOnly() || mv.getFileStore().getAutoCommitDelay() > 0) {
+            return null;
+        }
+        return mv;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
