@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -25,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * its time reading that file from disk.
  *
  * <p>This does what H2's writer would: every {@value #EVERY_MS} ms, if less than {@value #TARGET_FILL}
- * % of the chunks' space is live, it rewrites the live pages of the emptiest chunks (at most H2's
- * auto-commit memory a pass) and writes them, so the old chunks can be reused. It takes H2's store lock
+ * % of the chunks' space is live, it rewrites the live pages of the emptiest chunks (about
+ * {@value #WRITE_PER_PASS} bytes a pass) and writes them, so the old chunks can be reused. It takes H2's store lock
  * only if free within 10 ms ({@link MVStore#compact}), so a commit is never held up for long. It
  * touches only files H2 would otherwise leave alone: an in-memory store, a remote server, or a store
  * with a write delay (whose own writer does this) are left to H2.
@@ -35,18 +37,33 @@ final class H2Housekeeping implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(H2Housekeeping.class);
 
-    /** H2's writer runs every third of its write delay (half a second by default): once a second is as often. */
-    static final int EVERY_MS = 1_000;
+    /**
+     * How often a pass runs: H2's writer runs every third of its write delay (500 ms by default), a
+     * pass here is smaller and runs more often, so that it holds the lock briefly.
+     */
+    static final int EVERY_MS = 200;
+
+    /**
+     * The live data one pass moves, about; a commit arriving meanwhile waits for the pass. H2's own
+     * writer moves its auto-commit memory (about 19 MB): 343 ms a pass on average during a million-row
+     * load; 2 MB passes took 66 ms on average and still kept that store's file within the page cache
+     * (docs/benchmarks.md).
+     */
+    static final int WRITE_PER_PASS = 2 << 20;
 
     /** Below this share of live data in its chunks the store is compacted: H2's own target while busy. */
     static final int TARGET_FILL = 50;
 
     private final DataSource dataSource;
+    private final Timer passes;
     private final ScheduledExecutorService executor;
     private volatile boolean warned;
 
-    private H2Housekeeping(DataSource dataSource) {
+    private H2Housekeeping(DataSource dataSource, MeterRegistry meters) {
         this.dataSource = dataSource;
+        this.passes = Timer.builder("roster.store.compaction")
+            .description("passes that rewrote part of the H2 file, store lock held (a commit waits at most this)")
+            .register(meters);
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "roster-h2-housekeeping");
             t.setDaemon(true);
@@ -55,8 +72,11 @@ final class H2Housekeeping implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::pass, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts housekeeping if {@code dataSource} is an H2 file store that H2 itself does not compact, else nothing. */
-    static @Nullable H2Housekeeping startFor(DataSource dataSource) {
+    /**
+     * Starts housekeeping if {@code dataSource} is an H2 file store that H2 itself does not compact, else
+     * nothing. Each pass that rewrote something is timed as {@code roster_store_compaction_seconds}.
+     */
+    static @Nullable H2Housekeeping startFor(DataSource dataSource, MeterRegistry meters) {
         try (Connection c = dataSource.getConnection()) {
             MVStore store = uncompacted(c);
             if (store == null) {
@@ -64,7 +84,7 @@ final class H2Housekeeping implements AutoCloseable {
             }
             log.info("store: H2 file without a write delay; Roster compacts it every {} ms below {} % live", EVERY_MS,
                 TARGET_FILL);
-            return new H2Housekeeping(dataSource);
+            return new H2Housekeeping(dataSource, meters);
         } catch (SQLException | RuntimeException e) {
             log.warn("store: could not tell whether the H2 file needs compacting ({}): it is not compacted while Roster runs",
                 e.getMessage());
@@ -79,9 +99,11 @@ final class H2Housekeeping implements AutoCloseable {
             if (store == null || store.isClosed()) {
                 return false;
             }
-            boolean rewritten = store.compact(TARGET_FILL, store.getAutoCommitMemory());
+            long start = System.nanoTime();
+            boolean rewritten = store.compact(TARGET_FILL, WRITE_PER_PASS);
             if (rewritten) {
                 store.tryCommit(); // writes the moved pages so that the chunks they left can be reused
+                passes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
             return rewritten;
         } catch (SQLException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package org.roster.store;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -27,7 +29,8 @@ class StoreConfiguration implements DisposableBean {
     void started(ApplicationStartedEvent event) {
         event.getApplicationContext().getBeanProvider(DataSource.class).ifAvailable(ds -> {
             StoreDurability.describe(ds);
-            housekeeping = H2Housekeeping.startFor(ds);
+            housekeeping = H2Housekeeping.startFor(ds, event.getApplicationContext().getBeanProvider(MeterRegistry.class)
+                .getIfAvailable(SimpleMeterRegistry::new));
         });
     }
 

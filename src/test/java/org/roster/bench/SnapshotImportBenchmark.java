@@ -51,6 +51,9 @@ class SnapshotImportBenchmark {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private static String store = "H2 file";
 
     /** {@code -Dbench.store=h2} (the default) or {@code postgresql}. */
@@ -110,6 +113,12 @@ class SnapshotImportBenchmark {
             DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
                 drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran",
             SinkTarget.OPERATIONS.get(), storeAfterFirst >> 20, storeAfterDelta >> 20);
+        io.micrometer.core.instrument.Timer compaction = meters.find("roster.store.compaction").timer();
+        if (compaction != null) {
+            report = report + String.format(Locale.ROOT, "  H2 compaction passes: %d, %.1f s in all, longest %.0f ms%n",
+                compaction.count(), compaction.totalTime(java.util.concurrent.TimeUnit.SECONDS),
+                compaction.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
         if (store.startsWith("PostgreSQL")) {
             // what a row costs on disk, table by table (with indexes and TOAST): the capacity plan's figures
             StringBuilder sizes = new StringBuilder("  store size after both imports (bytes per worker):");

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcDataSource;
@@ -22,6 +23,8 @@ class H2HousekeepingTests {
 
     @TempDir
     Path dir;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private JdbcDataSource h2(String url) {
         JdbcDataSource ds = new JdbcDataSource();
@@ -49,13 +52,14 @@ class H2HousekeepingTests {
             int before = store.getFileStore().getChunksFillRate();
             assertThat(before).as("live share of the chunks before").isLessThan(H2Housekeeping.TARGET_FILL);
 
-            try (H2Housekeeping housekeeping = H2Housekeeping.startFor(ds)) {
+            try (H2Housekeeping housekeeping = H2Housekeeping.startFor(ds, meters)) {
                 assertThat(housekeeping).isNotNull();
                 int passes = 0;
                 while (housekeeping.pass() && passes < 1000) {
                     passes++;
                 }
                 assertThat(passes).as("passes that rewrote chunks").isPositive();
+                assertThat(meters.timer("roster.store.compaction").count()).isGreaterThanOrEqualTo(passes);
             }
             assertThat(store.getFileStore().getChunksFillRate()).as("live share after")
                 .isGreaterThanOrEqualTo(H2Housekeeping.TARGET_FILL).isGreaterThan(before);
@@ -74,8 +78,8 @@ class H2HousekeepingTests {
         JdbcDataSource delayed = h2("jdbc:h2:file:" + dir.resolve("delayed") + ";WRITE_DELAY=500");
         JdbcDataSource memory = h2("jdbc:h2:mem:housekeeping;DB_CLOSE_DELAY=-1");
         try (Connection a = delayed.getConnection(); Connection b = memory.getConnection()) {
-            assertThat(H2Housekeeping.startFor(delayed)).isNull();
-            assertThat(H2Housekeeping.startFor(memory)).isNull();
+            assertThat(H2Housekeeping.startFor(delayed, meters)).isNull();
+            assertThat(H2Housekeeping.startFor(memory, meters)).isNull();
             b.createStatement().execute("shutdown");
         }
     }
