@@ -22,14 +22,15 @@ import org.slf4j.LoggerFactory;
  * chunk once nothing in it is live. With {@code WRITE_DELAY=0}, which Roster sets so that a commit is
  * written before Roster answers ({@link StoreDurability}), H2 starts no background writer, and that
  * writer is also what rewrites the live pages of mostly dead chunks (H2's own housekeeping): nothing
- * does, and most chunks keep a live page or two. A million-row first load left a 30 GB file
+ * does, and most chunks keep a live page or two. A million-row first load left a 29 GB file
  * (docs/benchmarks.md), larger than the machine's page cache, and the delta after it spent most of
  * its time reading that file from disk.
  *
  * <p>This does what H2's writer would: every {@value #EVERY_MS} ms, if less than {@value #TARGET_FILL}
  * % of the chunks' space is live, it rewrites the live pages of the emptiest chunks (about
- * {@value #WRITE_PER_PASS} bytes a pass) and writes them, so the old chunks can be reused. It takes H2's store lock
- * only if free within 10 ms ({@link MVStore#compact}), so a commit is never held up for long. It
+ * {@value #WRITE_PER_PASS} bytes a pass) and writes them, so the old chunks can be reused. A pass
+ * takes H2's store lock only if it is free within 10 ms ({@link MVStore#compact}); a commit that
+ * arrives during a pass waits for it, which {@code roster_store_compaction_seconds} measures. It
  * touches only files H2 would otherwise leave alone: an in-memory store, a remote server, or a store
  * with a write delay (whose own writer does this) are left to H2.
  */
@@ -58,6 +59,7 @@ final class H2Housekeeping implements AutoCloseable {
     private final Timer passes;
     private final ScheduledExecutorService executor;
     private volatile boolean warned;
+    private volatile @Nullable MVStore store;
 
     private H2Housekeeping(DataSource dataSource, MeterRegistry meters) {
         this.dataSource = dataSource;
@@ -94,25 +96,41 @@ final class H2Housekeeping implements AutoCloseable {
 
     /** One pass: compacts if the file needs it; returns whether a chunk was rewritten. */
     boolean pass() {
-        try (Connection c = dataSource.getConnection()) {
-            MVStore store = uncompacted(c);
-            if (store == null || store.isClosed()) {
+        try {
+            MVStore mv = store();
+            if (mv == null) {
                 return false;
             }
             long start = System.nanoTime();
-            boolean rewritten = store.compact(TARGET_FILL, WRITE_PER_PASS);
+            boolean rewritten = mv.compact(TARGET_FILL, WRITE_PER_PASS);
             if (rewritten) {
-                store.tryCommit(); // writes the moved pages so that the chunks they left can be reused
+                mv.tryCommit(); // writes the moved pages so that the chunks they left can be reused
                 passes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
             return rewritten;
         } catch (SQLException | RuntimeException e) {
-            if (!warned) { // once: a store that cannot be compacted now will not be the next second either
+            if (!warned) { // once: a store that cannot be compacted now will not be the next pass either
                 warned = true;
                 log.warn("store: compacting the H2 file failed ({}); Roster will keep trying", e.toString());
             }
             return false;
         }
+    }
+
+    /**
+     * The store, kept between passes so that a pass takes no connection from the pool; looked up again
+     * through one if H2 closed it (a database closed and opened again in this process).
+     */
+    private @Nullable MVStore store() throws SQLException {
+        MVStore known = store;
+        if (known != null && !known.isClosed()) {
+            return known;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            known = uncompacted(c);
+        }
+        store = known;
+        return known == null || known.isClosed() ? null : known;
     }
 
     /** The H2 file store behind {@code c} if H2 runs no writer of its own for it, else null. */
