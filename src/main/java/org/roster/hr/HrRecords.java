@@ -136,7 +136,7 @@ public final class HrRecords {
         if (current.worker().equals(worker)) {
             return new Result(current, false);
         }
-        if (!userNameKey(worker).equals(userNameKey(current.worker()))) {
+        if (!WorkerRepository.userNameKey(worker).equals(WorkerRepository.userNameKey(current.worker()))) {
             checkUserNameFree(worker); // the worker's own userName is its own: nobody else can hold it
         }
         Instant now = clock.instant();
@@ -281,10 +281,6 @@ public final class HrRecords {
 
     public long count() {
         return repository.count();
-    }
-
-    private static String userNameKey(Worker worker) {
-        return worker.userName().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void checkUserNameFree(Worker worker) {

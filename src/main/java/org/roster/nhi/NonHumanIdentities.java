@@ -226,17 +226,17 @@ public class NonHumanIdentities {
         }));
     }
 
-    /**
-     * The owner left: each NHI goes to their HR manager for review, or becomes an orphan when there is
-     * none; an AI agent acting for them ends. The owner moved: their NHIs are reviewed again. In the
-     * transition's own transaction, so a leaver is never recorded without the handover.
-     */
     /** A batch reads together which of its workers own NHIs (see {@link org.roster.hr.WorkersArriving}). */
     @EventListener
     void on(org.roster.hr.WorkersArriving arriving) {
         repository.prefetchOwners(arriving.employeeNumbers());
     }
 
+    /**
+     * The owner left: each NHI goes to their HR manager for review, or becomes an orphan when there is
+     * none; an AI agent acting for them ends. The owner moved: their NHIs are reviewed again. In the
+     * transition's own transaction, so a leaver is never recorded without the handover.
+     */
     @EventListener
     void on(IdentityTransitioned t) {
         Instant now = clock.instant();

@@ -61,8 +61,9 @@ final class H2Housekeeping implements AutoCloseable {
     private volatile boolean warned;
     private volatile @Nullable MVStore store;
 
-    private H2Housekeeping(DataSource dataSource, MeterRegistry meters) {
+    private H2Housekeeping(DataSource dataSource, MVStore store, MeterRegistry meters) {
         this.dataSource = dataSource;
+        this.store = store;
         this.passes = Timer.builder("roster.store.compaction")
             .description("passes that rewrote part of the H2 file, store lock held (a commit waits at most this)")
             .register(meters);
@@ -86,7 +87,7 @@ final class H2Housekeeping implements AutoCloseable {
             }
             log.info("store: H2 file without a write delay; Roster compacts it every {} ms below {} % live", EVERY_MS,
                 TARGET_FILL);
-            return new H2Housekeeping(dataSource, meters);
+            return new H2Housekeeping(dataSource, store, meters);
         } catch (SQLException | RuntimeException e) {
             log.warn("store: could not tell whether the H2 file needs compacting ({}): it is not compacted while Roster runs",
                 e.getMessage());

@@ -75,6 +75,11 @@ public class WorkerRepository {
             .param(email.toLowerCase(Locale.ROOT)).query(String.class).list();
     }
 
+    /** How a userName is stored for lookups and uniqueness: whatever its case, one key. */
+    public static String userNameKey(org.roster.hr.Worker w) {
+        return w.userName().toLowerCase(Locale.ROOT);
+    }
+
     private static @org.jspecify.annotations.Nullable String emailKey(org.roster.hr.Worker w) {
         return w.email() == null || w.email().isBlank() ? null : w.email().toLowerCase(Locale.ROOT);
     }
@@ -159,9 +164,9 @@ public class WorkerRepository {
      * commit rather than this call. Without, it is written now and a duplicate fails here.
      */
     public void insert(StoredWorker s, boolean later) {
-        TransactionBatch.forget(USER_NAME, s.worker().userName().toLowerCase(Locale.ROOT));
+        TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
         Object[] row = {s.worker().employeeNumber(), s.id(), s.worker().userName(),
-            s.worker().userName().toLowerCase(Locale.ROOT), JsonColumns.write(s.worker()), s.version(),
+            userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
             Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker())};
         if (later) {
             TransactionBatch.append(batch, TABLE, INSERT_COLUMNS, row);
@@ -194,12 +199,12 @@ public class WorkerRepository {
 
     /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
     public boolean update(StoredWorker s, long expectedVersion) {
-        TransactionBatch.forget(USER_NAME, s.worker().userName().toLowerCase(Locale.ROOT));
+        TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
         boolean updated = jdbc().sql("""
                 update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
                     email_key = ?
                 where employee_number = ? and version = ?""")
-            .params(s.worker().userName(), s.worker().userName().toLowerCase(Locale.ROOT),
+            .params(s.worker().userName(), userNameKey(s.worker()),
                 JsonColumns.write(s.worker()), s.version(), Timestamp.from(s.lastModified()), s.worker().matchKey(),
                 emailKey(s.worker()),
                 s.worker().employeeNumber(), expectedVersion)

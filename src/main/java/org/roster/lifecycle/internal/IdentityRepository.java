@@ -13,6 +13,7 @@ import org.roster.lifecycle.LifecycleState;
 import org.roster.lifecycle.Transition;
 import org.roster.lifecycle.TransitionKind;
 import org.roster.store.JsonColumns;
+import org.roster.store.StoreKind;
 import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,12 +34,12 @@ public class IdentityRepository {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
-    private final org.roster.store.StoreKind store;
+    private final StoreKind store;
 
     public IdentityRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
-        this.store = new org.roster.store.StoreKind(batch);
+        this.store = new StoreKind(batch);
     }
 
     /**

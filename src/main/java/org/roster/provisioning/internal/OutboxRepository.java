@@ -254,11 +254,9 @@ public class OutboxRepository {
             // as in NOT_FINISHED, so that no partial index of pending operations serves it (it was read
             // whole for every batch: 20 to 60 ms for 500 rows; docs/benchmarks.md).
             SqlArrayValue ids = ids(rows.stream().map(a -> a.getKey().id()).toList());
-            return new java.util.HashSet<>(jdbc().sql("""
-                    update outbox o set status = 'DONE', acked_at = a.acked_at, last_error = null
-                    from unnest(?, ?) as a (id, acked_at)
-                    where o.id = any(?) and o.id = a.id and o.status not in ('DONE', 'DEAD')
-                    returning o.id""")
+            return new java.util.HashSet<>(jdbc().sql("update outbox o set status = 'DONE', acked_at = a.acked_at,"
+                    + " last_error = null from unnest(?, ?) as a (id, acked_at)"
+                    + " where o.id = any(?) and o.id = a.id and o." + NOT_FINISHED + " returning o.id")
                 .params(ids, new SqlArrayValue("timestamptz", rows.stream().map(a -> Timestamp.from(a.getValue())).toArray()),
                     ids)
                 .query(Long.class).list());
