@@ -185,6 +185,7 @@ public final class HrRecords {
         }
         repository.prefetchUserNames(userNames);
         references.prefetchWaitingFor(employeeNumbers);
+        references.prefetchPending(employeeNumbers);
         events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));
     }
 

@@ -63,10 +63,17 @@ public final class Lifecycle {
             change.actor());
     }
 
-    /** A batch reads together which of its workers already have an identity (see {@link org.roster.hr.WorkersArriving}). */
+    /**
+     * A batch locks and reads together those of its workers that already have an identity (see
+     * {@link org.roster.hr.WorkersArriving}), and tells the later stages which ({@link IdentitiesLocked}).
+     */
     @EventListener
     void on(org.roster.hr.WorkersArriving arriving) {
-        repository.prefetchExisting(arriving.employeeNumbers());
+        List<String> existing = repository.lockExisting(arriving.employeeNumbers());
+        if (!existing.isEmpty()) {
+            schedule.prefetchScheduled(existing); // a new identity has nothing scheduled
+            events.publishEvent(new IdentitiesLocked(existing));
+        }
     }
 
     /** The time zone a worker's HR dates are in: theirs, or the configured default. */

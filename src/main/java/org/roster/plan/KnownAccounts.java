@@ -15,6 +15,14 @@ public interface KnownAccounts {
     /** Every account the identity has or is about to have, one per target. */
     List<AccountSnapshot> forIdentity(String identity);
 
+    /**
+     * Reads together what {@link #forIdentity} will be asked for these identities in this transaction,
+     * which holds their locks (see {@link org.roster.lifecycle.IdentitiesLocked}): one query for all
+     * instead of one per identity. Does nothing outside a transaction.
+     */
+    default void prefetch(java.util.Collection<String> identities) {
+    }
+
     /** How many accounts Roster knows on a target: the base of the safety guard's percentage. */
     long population(String target);
 

@@ -100,6 +100,12 @@ public final class PlanningStage {
         }
     }
 
+    /** A batch reads together the accounts of the identities it has locked (see {@link org.roster.lifecycle.IdentitiesLocked}). */
+    @EventListener
+    void on(org.roster.lifecycle.IdentitiesLocked locked) {
+        accounts.prefetch(locked.employeeNumbers());
+    }
+
     /** Locks the identity until the transaction ends, as an HR change to it does. */
     void lock(String identity) {
         lifecycle.lock(identity);

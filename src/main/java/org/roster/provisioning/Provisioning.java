@@ -14,6 +14,7 @@ import org.roster.provisioning.internal.Connectors;
 import org.roster.provisioning.internal.Dispatcher;
 import org.roster.provisioning.internal.OutboxRepository;
 import org.roster.store.AfterCommit;
+import org.roster.store.TransactionBatch;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -130,6 +131,7 @@ public final class Provisioning implements KnownAccounts {
      * difference. Call it in the transaction that plans the identity again.
      */
     public void adopt(String target, String identity, @org.jspecify.annotations.Nullable AccountSnapshot observed) {
+        TransactionBatch.forget(PROJECTED, identity);
         if (observed == null) {
             accounts.delete(target, identity);
         } else {
@@ -292,6 +294,7 @@ public final class Provisioning implements KnownAccounts {
             return;
         }
         outbox.insert(plan);
+        plan.operations().forEach(op -> TransactionBatch.forget(PROJECTED, op.identity()));
         AfterCommit.run(dispatcher::wake);
     }
 
@@ -300,16 +303,51 @@ public final class Provisioning implements KnownAccounts {
         return connectors.names();
     }
 
+    /** What {@link org.roster.store.TransactionBatch} remembers: an identity's accounts, queued operations applied. */
+    private static final String PROJECTED = "provisioning.projected";
+
     @Override
     public List<AccountSnapshot> forIdentity(String identity) {
+        List<AccountSnapshot> known = TransactionBatch.known(PROJECTED, identity);
+        if (known != null) {
+            return known;
+        }
         // Queued operations first, acknowledged state second. An acknowledgement moves operations from
         // queued to the acknowledged state in one transaction; read the other way round, one committing
         // between the two reads hid them from both (a leaver right after its joiner was planned with no
         // account, and nothing was disabled). This way round it can only show them twice: applied in the
         // state and queued again, and applying an operation again gives the same account.
         List<OutboxEntry> queued = outbox.pending(identity);
+        return project(accounts.forIdentity(identity), queued);
+    }
+
+    /**
+     * Reads the queued operations and acknowledged accounts of locked identities together, in that
+     * order (see {@link #forIdentity}), and remembers each one's projection for this transaction; an
+     * operation queued for one of them meanwhile makes it forget that identity's ({@link #on(Plan)}).
+     */
+    @Override
+    public void prefetch(java.util.Collection<String> identities) {
+        if (identities.isEmpty() || !TransactionBatch.inTransaction()) {
+            return;
+        }
+        List<String> keys = List.copyOf(new java.util.LinkedHashSet<>(identities));
+        for (int from = 0; from < keys.size(); from += TransactionBatch.PREFETCH_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + TransactionBatch.PREFETCH_CHUNK));
+            Map<String, List<OutboxEntry>> queued = new java.util.HashMap<>();
+            outbox.pending(chunk).forEach(e -> queued.computeIfAbsent(e.operation().identity(), k -> new java.util.ArrayList<>()).add(e));
+            Map<String, List<AccountSnapshot>> acknowledged = accounts.forIdentities(chunk);
+            for (String identity : chunk) {
+                TransactionBatch.remember(PROJECTED, identity, project(acknowledged.getOrDefault(identity, List.of()),
+                    queued.getOrDefault(identity, List.of())));
+            }
+        }
+    }
+
+    /** The acknowledged accounts with the queued operations applied in order, one per target. */
+    private static List<AccountSnapshot> project(List<AccountSnapshot> acknowledged, List<OutboxEntry> queued) {
         Map<String, AccountSnapshot> projected = new TreeMap<>();
-        accounts.forIdentity(identity).forEach(a -> projected.put(a.target(), a));
+        acknowledged.forEach(a -> projected.put(a.target(), a));
         for (OutboxEntry pending : queued) {
             String target = pending.operation().target();
             AccountSnapshot after = AccountProjection.apply(projected.get(target), pending.operation());

@@ -33,6 +33,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *   absent: {@link #knownAbsent}. A lookup for a key known to be absent answers "none" without a
  *   query. Any write that could add a row for a key calls {@link #forget}, and the next lookup for it
  *   queries again. Known facts last until the transaction ends, as if read at its start.</li>
+ *   <li><b>Values known.</b> Likewise a batch can read the rows of all its keys at once and
+ *   {@link #remember} what each key has; {@link #known} gives it back without a query. A write to a
+ *   key's rows either remembers what it wrote or calls {@link #forget}. Rolling back a savepoint
+ *   forgets every value (what was remembered inside it may have been undone).</li>
  * </ul>
  *
  * Outside a transaction, a deferred statement runs at once and nothing is known.
@@ -43,7 +47,7 @@ public final class TransactionBatch {
     static final int FLUSH_AT = 2_000;
 
     /** Keys bound to one prefetch query at most. */
-    static final int PREFETCH_CHUNK = 1_000;
+    public static final int PREFETCH_CHUNK = 1_000;
 
     private static final Object KEY = new Object();
 
@@ -135,7 +139,7 @@ public final class TransactionBatch {
         return absent != null && absent.contains(key);
     }
 
-    /** A write may have added a row for this key: it is no longer known to be absent. */
+    /** A write may have added a row for this key, or changed its rows: nothing is known of it any more. */
     public static void forget(String fact, String key) {
         State state = state(false);
         if (state != null) {
@@ -143,10 +147,50 @@ public final class TransactionBatch {
             if (absent != null) {
                 absent.remove(key);
             }
+            Map<String, Object> values = state.values.get(fact);
+            if (values != null) {
+                values.remove(key);
+            }
         }
     }
 
-    private static boolean inTransaction() {
+    /** Nothing is known of this fact for any key any more (a write whose keys the caller cannot tell). */
+    public static void forgetAll(String fact) {
+        State state = state(false);
+        if (state != null) {
+            state.absent.remove(fact);
+            state.values.remove(fact);
+        }
+    }
+
+    /**
+     * Records what this transaction read, or has just written, for a key: {@link #known} gives it
+     * back until a write forgets it. Outside a transaction nothing is remembered.
+     */
+    public static void remember(String fact, String key, Object value) {
+        State state = state(true);
+        if (state != null) {
+            state.values.computeIfAbsent(fact, f -> new HashMap<>()).put(key, value);
+            Set<String> absent = state.absent.get(fact);
+            if (absent != null) {
+                absent.remove(key);
+            }
+        }
+    }
+
+    /** What this transaction remembered for the key and has not forgotten since; null if nothing. */
+    @SuppressWarnings("unchecked")
+    public static <T> @org.jspecify.annotations.Nullable T known(String fact, String key) {
+        State state = state(false);
+        if (state == null) {
+            return null;
+        }
+        Map<String, Object> values = state.values.get(fact);
+        return values == null ? null : (T) values.get(key);
+    }
+
+    /** Whether the caller runs in a transaction: only then is anything deferred or known. */
+    public static boolean inTransaction() {
         return TransactionSynchronizationManager.isSynchronizationActive()
             && TransactionSynchronizationManager.isActualTransactionActive();
     }
@@ -194,6 +238,7 @@ public final class TransactionBatch {
         private final Map<String, Integer> waiting = new HashMap<>();
         private final Map<Object, Mark> marks = new IdentityHashMap<>();
         private final Map<String, Set<String>> absent = new HashMap<>();
+        private final Map<String, Map<String, Object>> values = new HashMap<>();
         private long flushes;
         private boolean committing;
 
@@ -254,6 +299,7 @@ public final class TransactionBatch {
 
         @Override
         public void savepointRollback(Object savepoint) {
+            values.clear(); // what was remembered inside the savepoint may have been undone
             Mark mark = marks.remove(savepoint);
             if (mark == null) {
                 return;

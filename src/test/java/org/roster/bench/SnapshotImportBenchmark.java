@@ -149,12 +149,19 @@ class SnapshotImportBenchmark {
         return Files.size(Path.of(jdbc.sql("select database_path()").query(String.class).single() + ".mv.db"));
     }
 
-    /** {@code -Dpg.stat_statements=true}: the statements PostgreSQL spent most time on since the last reset. */
+    /**
+     * {@code -Dpg.stat_statements=true}: the statements PostgreSQL spent most time on since the last
+     * reset ({@code -Dpg.top=N} of them, 15 by default), after the sum over all of them.
+     */
     private String topStatements() {
         StringBuilder top = new StringBuilder();
+        jdbc.sql("select sum(calls), sum(total_exec_time), sum(total_plan_time) from pg_stat_statements")
+            .query((rs, n) -> String.format(Locale.ROOT, "%n    all: %d calls, %.0f ms executing + %.0f ms planning",
+                rs.getLong(1), rs.getDouble(2), rs.getDouble(3))).list().forEach(top::append);
         jdbc.sql("""
                 select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g'), total_plan_time
-                from pg_stat_statements order by total_exec_time + total_plan_time desc limit 15""")
+                from pg_stat_statements order by total_exec_time + total_plan_time desc limit ?""")
+            .param(Integer.getInteger("pg.top", 15))
             .query((rs, n) -> String.format(Locale.ROOT, "%n    %9.0f ms + %6.0f ms planning %8d calls %9d rows  %.110s",
                 rs.getDouble(2), rs.getDouble(5), rs.getLong(1), rs.getLong(3), rs.getString(4))).list().forEach(top::append);
         return top.toString();

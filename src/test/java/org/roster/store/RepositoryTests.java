@@ -222,6 +222,49 @@ class RepositoryTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
+    void aBatchLocksItsIdentitiesAndReadsTheirOperationsAndAccountsTogether(Databases.Kind kind) throws Exception {
+        JdbcClient jdbc = jdbc(kind);
+        OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));
+        IdentityRepository identities = new IdentityRepository(jdbc, jdbcTemplate(jdbc));
+        AccountRepository accounts = new AccountRepository(jdbc, jdbcTemplate(jdbc));
+        identities.insert(new Identity("A", LifecycleState.ACTIVE, 1, T0, T0));
+        identities.insert(new Identity("B", LifecycleState.ACTIVE, 1, T0, T0));
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
+        outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
+        outbox.markDone(Map.of(outbox.pending("B").get(0), T0));
+        accounts.saveAll(List.of(new AccountSnapshot("wiki", "B", true, Map.of(), Set.of()),
+            new AccountSnapshot("dir", "B", true, Map.of(), Set.of("staff"))), T0);
+        var tx = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(SOURCES.get(jdbc)));
+        var other = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(SOURCES.get(jdbc)));
+
+        tx.executeWithoutResult(s -> {
+            assertThat(identities.lockExisting(List.of("N", "B", "A"))).containsExactly("A", "B");
+            // locked until this transaction ends: another cannot take the lock meanwhile
+            var attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> other.execute(o -> {
+                jdbc.sql(kind == Databases.Kind.POSTGRESQL ? "set local lock_timeout = '200ms'" : "set lock_timeout 200")
+                    .update();
+                return jdbc.sql("update identity set epoch = epoch where employee_number = 'B'").update();
+            }));
+            assertThatThrownBy(attempt::join).hasCauseInstanceOf(org.springframework.dao.DataAccessException.class);
+            assertThat(identities.findForUpdate("N")).isEmpty();
+            identities.update(new Identity("A", LifecycleState.TERMINATED, 1, T0, T0.plusSeconds(1)));
+            assertThat(identities.findForUpdate("A")).get().extracting(Identity::state).isEqualTo(LifecycleState.TERMINATED);
+            assertThat(identities.find("A")).as("the deferred update written before a read")
+                .get().extracting(Identity::state).isEqualTo(LifecycleState.TERMINATED);
+
+            assertThat(outbox.pending(List.of("B", "A", "N"))).extracting(e -> e.operation().identity() + " "
+                + e.operation().kind()).containsExactly("A CREATE", "A ADD_ENTITLEMENT");
+            assertThat(accounts.forIdentities(List.of("A", "B", "N"))).containsOnlyKeys("B")
+                .extractingByKey("B").asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .extracting(a -> ((AccountSnapshot) a).target()).containsExactly("dir", "wiki");
+        });
+        assertThat(identities.find("A")).get().extracting(Identity::state).isEqualTo(LifecycleState.TERMINATED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
     void aBatchKnowsWhichOfItsWorkersOwnNhisUntilAnNhiChangesHands(Databases.Kind kind) {
         JdbcClient jdbc = jdbc(kind);
         var nhis = new org.roster.nhi.internal.NhiRepository(jdbc);

@@ -170,4 +170,33 @@ class TransactionBatchTests {
         TransactionBatch.prefetch(client, "events", sql, keys); // outside a transaction: nothing is read or known
         assertThat(TransactionBatch.absent("events", "E6")).isFalse();
     }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void aValueRememberedIsGivenBackUntilForgottenOrItsSavepointIsRolledBack(Databases.Kind kind) {
+        open(kind);
+        TransactionBatch.remember("fact", "a", "outside");
+        assertThat((String) TransactionBatch.known("fact", "a")).as("nothing is remembered outside a transaction").isNull();
+        tx.executeWithoutResult(s -> {
+            TransactionBatch.knownAbsent("fact", List.of("a", "b"), Set.of());
+            TransactionBatch.remember("fact", "a", "one");
+            TransactionBatch.remember("fact", "b", "two");
+            assertThat((String) TransactionBatch.known("fact", "a")).isEqualTo("one");
+            assertThat(TransactionBatch.absent("fact", "a")).as("a value makes it present").isFalse();
+            assertThat((String) TransactionBatch.known("other", "a")).as("another fact").isNull();
+            TransactionBatch.forget("fact", "a");
+            assertThat((String) TransactionBatch.known("fact", "a")).isNull();
+            assertThat((String) TransactionBatch.known("fact", "b")).isEqualTo("two");
+            nested.executeWithoutResult(inner -> {
+                TransactionBatch.remember("fact", "b", "changed inside");
+                inner.setRollbackOnly();
+            });
+            assertThat((String) TransactionBatch.known("fact", "b")).as("the savepoint was rolled back").isNull();
+            TransactionBatch.remember("fact", "c", "three");
+            TransactionBatch.forgetAll("fact");
+            assertThat((String) TransactionBatch.known("fact", "c")).isNull();
+        });
+        tx.executeWithoutResult(s -> assertThat((String) TransactionBatch.known("fact", "b"))
+            .as("known only in the transaction that read it").isNull());
+    }
 }

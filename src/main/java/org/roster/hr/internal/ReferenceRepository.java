@@ -20,21 +20,37 @@ public class ReferenceRepository {
 
     /** Records a pending reference; false if this very reference was already pending. */
     public boolean record(String employeeNumber, String field, String reference, Instant since) {
-        String existing = jdbc.sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
+        String existing = TransactionBatch.absent(PENDING, employeeNumber) ? null : jdbc.sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
             .params(employeeNumber, field).query(String.class).optional().orElse(null);
         if (reference.equals(existing)) {
             return false;
         }
         clear(employeeNumber, field);
         TransactionBatch.forget(WAITING_FOR, reference);
+        TransactionBatch.forget(PENDING, employeeNumber);
         jdbc.sql("insert into hr_pending_reference (employee_number, field, reference, since) values (?, ?, ?, ?)")
             .params(employeeNumber, field, reference, Timestamp.from(since)).update();
         return true;
     }
 
     public void clear(String employeeNumber, String field) {
+        if (TransactionBatch.absent(PENDING, employeeNumber)) {
+            return;
+        }
         jdbc.sql("delete from hr_pending_reference where employee_number = ? and field = ?")
             .params(employeeNumber, field).update();
+    }
+
+    /** What {@link TransactionBatch} knows of: a worker with a reference of its own pending. */
+    private static final String PENDING = "hr_pending_reference.employee_number";
+
+    /**
+     * Reads, in one query, which of these workers have a reference of their own pending, so that
+     * {@link #record} and {@link #clear} cost no statement to find none for the others in this transaction.
+     */
+    public void prefetchPending(java.util.Collection<String> employeeNumbers) {
+        TransactionBatch.prefetch(jdbc, PENDING,
+            "select distinct employee_number from hr_pending_reference where employee_number in (:keys)", employeeNumbers);
     }
 
     /** What {@link TransactionBatch} knows of: a worker some reference waits for, by employee number. */

@@ -43,13 +43,39 @@ public class IdentityRepository {
     }
 
     /**
-     * Reads, in one query, which of these identities exist, so that {@link #findForUpdate} answers
-     * for the others without a statement in this transaction.
+     * Locks, in one statement, the identities among these that exist, and reads them, so that
+     * {@link #findForUpdate} answers for every one of them without a statement in this transaction
+     * (the locks are held until it ends, as {@link #findForUpdate}'s are). Rows are locked in
+     * employee-number order.
+     *
+     * @return the employee numbers of the identities that exist
      */
-    public void prefetchExisting(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc(), IDENTITY, "select employee_number from identity where employee_number in (:keys)",
-            employeeNumbers);
+    public List<String> lockExisting(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty() || !TransactionBatch.inTransaction()) {
+            return List.of();
+        }
+        List<String> keys = List.copyOf(new java.util.TreeSet<>(employeeNumbers));
+        List<String> existing = new java.util.ArrayList<>();
+        for (int from = 0; from < keys.size(); from += TransactionBatch.PREFETCH_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + TransactionBatch.PREFETCH_CHUNK));
+            if (!store.postgres()) { // as in findForUpdate: H2 takes the locks by a no-op update
+                jdbc().sql("update identity set epoch = epoch where employee_number in (:keys)").param("keys", chunk)
+                    .update();
+            }
+            jdbc().sql("select * from identity where employee_number in (:keys) order by employee_number"
+                    + (store.postgres() ? " for update" : ""))
+                .param("keys", chunk).query(IdentityRepository::map).list()
+                .forEach(i -> {
+                    existing.add(i.employeeNumber());
+                    TransactionBatch.remember(LOCKED, i.employeeNumber(), i);
+                });
+        }
+        TransactionBatch.knownAbsent(IDENTITY, keys, existing);
+        return existing;
     }
+
+    /** What {@link TransactionBatch} remembers: an identity this transaction locked, as it now stands. */
+    private static final String LOCKED = "identity.locked";
 
     public Optional<Identity> find(String employeeNumber) {
         return jdbc().sql("select * from identity where employee_number = ?").param(employeeNumber)
@@ -61,22 +87,29 @@ public class IdentityRepository {
      * effective date arriving at once for the same identity are applied one after the other.
      * On PostgreSQL one {@code select ... for update}; on H2, which parses a locking query again on
      * every call (it does not cache them), a no-op update takes the lock and a select reads the row.
+     * An identity {@link #lockExisting} locked in this transaction costs no statement.
      */
     public Optional<Identity> findForUpdate(String employeeNumber) {
         if (TransactionBatch.absent(IDENTITY, employeeNumber)) {
             return Optional.empty(); // no row to lock: the worker's own row, inserted in this transaction, is the lock
         }
+        Identity locked = TransactionBatch.known(LOCKED, employeeNumber);
+        if (locked != null) {
+            return Optional.of(locked);
+        }
+        Optional<Identity> found;
         if (store.postgres()) {
-            return jdbc().sql("select * from identity where employee_number = ? for update").param(employeeNumber)
+            found = jdbc().sql("select * from identity where employee_number = ? for update").param(employeeNumber)
+                .query(IdentityRepository::map).optional();
+        } else if (jdbc().sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
+            .update() == 0) {
+            found = Optional.empty();
+        } else {
+            found = jdbc().sql("select * from identity where employee_number = ?").param(employeeNumber)
                 .query(IdentityRepository::map).optional();
         }
-        int locked = jdbc().sql("update identity set epoch = epoch where employee_number = ?").param(employeeNumber)
-            .update();
-        if (locked == 0) {
-            return Optional.empty();
-        }
-        return jdbc().sql("select * from identity where employee_number = ?").param(employeeNumber)
-            .query(IdentityRepository::map).optional();
+        found.ifPresent(i -> TransactionBatch.remember(LOCKED, employeeNumber, i));
+        return found;
     }
 
     /** Keyset paging along the identity_state index: each page costs its own rows, however deep. */
@@ -108,6 +141,7 @@ public class IdentityRepository {
      */
     public void insert(Identity i) {
         TransactionBatch.forget(IDENTITY, i.employeeNumber());
+        TransactionBatch.forget(LOCKED, i.employeeNumber());
         TransactionBatch.append(batch, TABLE, "employee_number, state, epoch, created_at, updated_at", i.employeeNumber(), i.state().name(), i.epoch(), Timestamp.from(i.created()), Timestamp.from(i.updated()));
     }
 
@@ -117,10 +151,18 @@ public class IdentityRepository {
         return jdbc;
     }
 
+    /**
+     * Changes a locked identity's state. In a transaction the statement runs at its commit, with the
+     * transaction's other changes of identities in one batch (each identity is locked by one
+     * transaction at a time, and its changes run in the order made); every other method here runs
+     * them first, so the transaction reads what it changed.
+     */
     public void update(Identity i) {
-        jdbc().sql("update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?")
-            .params(i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber())
-            .update();
+        TransactionBatch.defer(batch, TABLE, "update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?",
+            i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber());
+        if (TransactionBatch.known(LOCKED, i.employeeNumber()) != null) {
+            TransactionBatch.remember(LOCKED, i.employeeNumber(), i);
+        }
     }
 
     /** Appends to the lifecycle log, which nobody reads before the commit: written in one batch with the transaction's others. */

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,12 +27,27 @@ public class ScheduleRepository {
         if (existing) {
             clear(employeeNumber);
         }
+        TransactionBatch.forget(SCHEDULED, employeeNumber);
         jdbc.sql("insert into lifecycle_schedule (employee_number, due_at, hr_event_id) values (?, ?, ?)")
             .params(employeeNumber, Timestamp.from(dueAt), hrEventId).update();
     }
 
     public void clear(String employeeNumber) {
-        jdbc.sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
+        if (!TransactionBatch.absent(SCHEDULED, employeeNumber)) {
+            jdbc.sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
+        }
+    }
+
+    /** What {@link TransactionBatch} knows of: an identity with a change scheduled. */
+    private static final String SCHEDULED = "lifecycle_schedule.employee_number";
+
+    /**
+     * Reads, in one query, which of these identities have a change scheduled, so that {@link #clear}
+     * costs no statement for the others in this transaction.
+     */
+    public void prefetchScheduled(java.util.Collection<String> employeeNumbers) {
+        TransactionBatch.prefetch(jdbc, SCHEDULED,
+            "select employee_number from lifecycle_schedule where employee_number in (:keys)", employeeNumbers);
     }
 
     public Optional<Due> find(String employeeNumber) {

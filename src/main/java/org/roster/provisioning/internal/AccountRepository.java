@@ -51,14 +51,23 @@ public class AccountRepository {
             .param(identity).query(AccountRepository::map).list();
     }
 
-    /** The accounts of many identities at once, by identity. */
+    /**
+     * The accounts of many identities at once (a thousand or so at most), by identity, each one's in
+     * target order. On PostgreSQL one lookup of the identities' index per identity (the subquery's own
+     * order keeps the planner from turning it into a join): given them as one list, or joined, the
+     * planner read the whole table (20 to 110 ms a batch of 500 at 100 000 accounts).
+     */
     public java.util.Map<String, List<AccountSnapshot>> forIdentities(java.util.Collection<String> identities) {
         java.util.Map<String, List<AccountSnapshot>> out = new java.util.HashMap<>();
         if (identities.isEmpty()) {
             return out;
         }
-        jdbc.sql("select * from target_account where identity_key in (:ids) order by target")
-            .param("ids", identities).query(AccountRepository::map).list()
+        var keys = new org.springframework.jdbc.support.SqlArrayValue("varchar", identities.toArray());
+        (store.postgres()
+            ? jdbc.sql("select a.* from unnest(?) as k (identity_key) cross join lateral (select * from target_account "
+                + "where identity_key = k.identity_key order by target) a").param(keys)
+            : jdbc.sql("select * from target_account where identity_key = any(?) order by identity_key, target").param(keys))
+            .query(AccountRepository::map).list()
             .forEach(a -> out.computeIfAbsent(a.identity(), k -> new java.util.ArrayList<>()).add(a));
         return out;
     }

@@ -84,6 +84,29 @@ public class OutboxRepository {
     }
 
     /**
+     * Every unfinished operation of these identities (at most a thousand or so), on every target, in
+     * order. On PostgreSQL one lookup of the identity's own index per identity, as {@link #pending(String)}
+     * does: given the identities as one list, the planner, its statistics behind a bulk load, read the
+     * whole table (130 ms a batch of 500 at 300 000 operations).
+     */
+    public List<OutboxEntry> pending(java.util.Collection<String> identities) {
+        if (identities.isEmpty()) {
+            return List.of();
+        }
+        if (store.postgres()) {
+            return jdbc().sql("select o.* from unnest(?) as k (identity_key) cross join lateral (select * from outbox "
+                    + "where identity_key = k.identity_key and " + NOT_FINISHED + " order by id) o order by o.id")
+                .param(new org.springframework.jdbc.support.SqlArrayValue("varchar", identities.toArray()))
+                .query(OutboxRepository::map).list();
+        }
+        List<OutboxEntry> found = new java.util.ArrayList<>(jdbc() // sorted here, lest H2 walk the primary key to sort
+            .sql("select * from outbox where identity_key in (:identities) and " + NOT_FINISHED)
+            .param("identities", List.copyOf(identities)).query(OutboxRepository::map).list());
+        found.sort(java.util.Comparator.comparingLong(OutboxEntry::id));
+        return found;
+    }
+
+    /**
      * A target's unfinished priority operations (revocations), oldest first, due or not. Read along
      * the {@code outbox_lane} index: one range, no join, so the plan does not depend on statistics.
      */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.roster.signals.Stream;
+import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -23,6 +24,7 @@ public class Streams {
     }
 
     public void insert(Stream s, @Nullable String authorization) {
+        TransactionBatch.forgetAll(ENABLED);
         jdbc.sql("""
                 insert into ssf_stream (id, owner, method, endpoint_url, auth_header, events, format, audience, issuer,
                     status, reason, description, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
@@ -32,6 +34,7 @@ public class Streams {
     }
 
     public void update(Stream s, @Nullable String authorization, boolean keepAuthorization) {
+        TransactionBatch.forgetAll(ENABLED);
         jdbc.sql("""
                 update ssf_stream set method = ?, endpoint_url = ?, events = ?, format = ?, status = ?, reason = ?,
                     description = ?, updated_at = ? where id = ?""")
@@ -44,6 +47,7 @@ public class Streams {
     }
 
     public void delete(String id) {
+        TransactionBatch.forgetAll(ENABLED);
         jdbc.sql("delete from ssf_subject where stream_id = ?").param(id).update();
         jdbc.sql("delete from ssf_event where stream_id = ? and status = 'PENDING'").param(id).update();
         jdbc.sql("delete from ssf_stream where id = ?").param(id).update();
@@ -62,10 +66,20 @@ public class Streams {
             : jdbc.sql("select * from ssf_stream where owner = ? order by created_at").param(owner).query(Streams::map).list();
     }
 
-    /** Enabled streams that asked for an event type. */
+    /** What {@link TransactionBatch} remembers: the enabled streams, read once per transaction. */
+    private static final String ENABLED = "ssf_stream.enabled";
+
+    /**
+     * Enabled streams that asked for an event type. Read once in a transaction (a batch of HR changes
+     * asks once per change) and remembered until it ends or changes a stream.
+     */
     public List<Stream> enabledFor(String eventType) {
-        return jdbc.sql("select * from ssf_stream where status = 'enabled'").query(Streams::map).list().stream()
-            .filter(s -> s.events().contains(eventType)).toList();
+        List<Stream> enabled = TransactionBatch.known(ENABLED, "");
+        if (enabled == null) {
+            enabled = jdbc.sql("select * from ssf_stream where status = 'enabled'").query(Streams::map).list();
+            TransactionBatch.remember(ENABLED, "", enabled);
+        }
+        return enabled.stream().filter(s -> s.events().contains(eventType)).toList();
     }
 
     public void addSubject(String stream, String identity) {
