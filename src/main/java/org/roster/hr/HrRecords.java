@@ -271,6 +271,14 @@ public final class HrRecords {
         return repository.findByEmployeeNumber(employeeNumber);
     }
 
+    /**
+     * Several workers a batch is about to change, read and locked together in its transaction: those
+     * Roster knows. Their changes are then written at the commit, with the batch's others.
+     */
+    public List<StoredWorker> lockForChange(java.util.Collection<String> employeeNumbers) {
+        return repository.lockByEmployeeNumbers(employeeNumbers);
+    }
+
     /** Several workers at once, by employee number: those Roster knows, in no particular order. */
     public List<StoredWorker> findByEmployeeNumbers(java.util.Collection<String> employeeNumbers) {
         return repository.findByEmployeeNumbers(employeeNumbers);

@@ -432,7 +432,7 @@ public final class SnapshotImport {
 
         private void apply(List<Pending> pending, boolean savepoints) {
             tx.executeWithoutResult(status -> {
-                // the batch's workers, read together in its transaction: one query instead of one per row
+                // the batch's workers, read and locked together in its transaction: one query instead of one per row
                 Map<String, StoredWorker> current = new java.util.HashMap<>();
                 List<String> changing = new ArrayList<>();
                 List<String> userNames = new ArrayList<>();
@@ -445,7 +445,7 @@ public final class SnapshotImport {
                         }
                     }
                 }
-                records.findByEmployeeNumbers(changing).forEach(w -> current.put(w.worker().employeeNumber(), w));
+                records.lockForChange(changing).forEach(w -> current.put(w.worker().employeeNumber(), w));
                 records.arriving(changing, userNames);
                 for (Pending p : pending) {
                     applyRow(p, current, savepoints);

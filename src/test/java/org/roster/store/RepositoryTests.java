@@ -222,6 +222,42 @@ class RepositoryTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
+    void aWorkerLockedByABatchIsUpdatedAtItsCommitAndNoOneElseChangesItMeanwhile(Databases.Kind kind) {
+        JdbcClient client = jdbc(kind);
+        WorkerRepository repo = new WorkerRepository(client, jdbcTemplate(client));
+        repo.insert(new StoredWorker("id-1", 1, T0, T0, worker().employeeNumber("E1").build()));
+        repo.insert(new StoredWorker("id-2", 1, T0, T0, worker().employeeNumber("E2").userName("e2").build()));
+        var tx = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(SOURCES.get(client)));
+        var other = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(SOURCES.get(client)));
+
+        tx.executeWithoutResult(s -> {
+            assertThat(repo.lockByEmployeeNumbers(List.of("E2", "E1", "NEW"))).extracting(w -> w.worker().employeeNumber())
+                .containsExactly("E1", "E2");
+            var attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> other.execute(o -> {
+                client.sql(kind == Databases.Kind.POSTGRESQL ? "set local lock_timeout = '200ms'" : "set lock_timeout 200")
+                    .update();
+                return client.sql("update hr_worker set version = version where employee_number = 'E1'").update();
+            }));
+            assertThatThrownBy(attempt::join).hasCauseInstanceOf(org.springframework.dao.DataAccessException.class);
+            assertThat(repo.update(new StoredWorker("id-1", 2, T0, T0.plusSeconds(1),
+                worker().employeeNumber("E1").title("Lead").build()), 1)).isTrue();
+            assertThat(client.sql("select version from hr_worker where employee_number = 'E1'").query(Long.class).single())
+                .as("written at the commit").isEqualTo(1);
+            assertThat(repo.update(new StoredWorker("id-1", 3, T0, T0.plusSeconds(2),
+                worker().employeeNumber("E1").title("Head").build()), 2)).as("again, from the version it wrote").isTrue();
+            assertThat(repo.update(new StoredWorker("id-2", 2, T0, T0, worker().employeeNumber("E2").userName("e2").build()), 7))
+                .as("a version it did not lock: checked at once").isFalse();
+        });
+        assertThat(repo.findById("id-1").orElseThrow()).satisfies(w -> {
+            assertThat(w.version()).isEqualTo(3);
+            assertThat(w.worker().title()).isEqualTo("Head");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
     void aBatchLocksItsIdentitiesAndReadsTheirOperationsAndAccountsTogether(Databases.Kind kind) throws Exception {
         JdbcClient jdbc = jdbc(kind);
         OutboxRepository outbox = new OutboxRepository(jdbc, jdbcTemplate(jdbc));

@@ -52,6 +52,24 @@ public class WorkerRepository {
     }
 
     /**
+     * Several workers at once, locked until the transaction ends, in employee-number order: a batch
+     * that will change them reads them this way, so that no one else changes them meanwhile and its
+     * updates can wait for its commit ({@link #update}).
+     */
+    public List<StoredWorker> lockByEmployeeNumbers(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty()) {
+            return List.of();
+        }
+        List<StoredWorker> locked = jdbc().sql("select " + COLUMNS + " from hr_worker where employee_number in (:numbers) order by employee_number for update")
+            .param("numbers", List.copyOf(new java.util.TreeSet<>(employeeNumbers))).query(WorkerRepository::map).list();
+        locked.forEach(w -> TransactionBatch.remember(LOCKED, w.worker().employeeNumber(), w.version()));
+        return locked;
+    }
+
+    /** What {@link TransactionBatch} remembers: the version of a worker this transaction locked. */
+    private static final String LOCKED = "hr_worker.locked";
+
+    /**
      * Reads, in one query, which of these userNames a worker holds, so that
      * {@link #employeeNumberOfUserName} answers for the others without a query in this transaction.
      */
@@ -197,24 +215,36 @@ public class WorkerRepository {
             .params(key, except).query(String.class).list();
     }
 
-    /** Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it. */
+    /**
+     * Replaces the record if it is still at {@code expectedVersion}; false if someone else changed it.
+     * A worker this transaction locked at that version ({@link #lockByEmployeeNumbers}) cannot have
+     * changed: its update is written at the commit, with the transaction's others in one batch.
+     */
     public boolean update(StoredWorker s, long expectedVersion) {
         TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
-        boolean updated = jdbc().sql("""
-                update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
-                    email_key = ?
-                where employee_number = ? and version = ?""")
-            .params(s.worker().userName(), userNameKey(s.worker()),
-                JsonColumns.write(s.worker()), s.version(), Timestamp.from(s.lastModified()), s.worker().matchKey(),
-                emailKey(s.worker()),
-                s.worker().employeeNumber(), expectedVersion)
-            .update() == 1;
+        String employeeNumber = s.worker().employeeNumber();
+        Object[] params = {s.worker().userName(), userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
+            Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker()), employeeNumber, expectedVersion};
+        Long locked = TransactionBatch.known(LOCKED, employeeNumber);
+        boolean updated;
+        if (locked != null && locked == expectedVersion) {
+            TransactionBatch.defer(batch, TABLE, UPDATE, params);
+            TransactionBatch.remember(LOCKED, employeeNumber, s.version());
+            updated = true;
+        } else {
+            updated = jdbc().sql(UPDATE).params(params).update() == 1;
+        }
         if (updated) { // with the batch's other search rows at the commit (one per worker: distinct keys)
             TransactionBatch.defer(batch, SEARCH, "update hr_worker_search set search_key = ? where employee_number = ?",
-                searchKey(s.worker()), s.worker().employeeNumber());
+                searchKey(s.worker()), employeeNumber);
         }
         return updated;
     }
+
+    private static final String UPDATE = """
+        update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,
+            email_key = ?
+        where employee_number = ? and version = ?""";
 
     public void appendEvent(String eventId, String employeeNumber, String source, String changeKind,
                             Instant receivedAt, Worker record) {
