@@ -120,6 +120,11 @@ public final class Databases {
                 if (log != null) {
                     builder.setServerConfig("log_statement", log);
                 }
+                // e.g. 4GB: PostgreSQL's own page cache, as a server sized for its data would have (default 128MB)
+                String buffers = System.getProperty("pg.shared_buffers");
+                if (buffers != null) {
+                    builder.setServerConfig("shared_buffers", buffers);
+                }
                 // true: pg_stat_statements collects every statement's total time (a benchmark can then list them)
                 boolean statements = Boolean.getBoolean("pg.stat_statements");
                 String preload = String.join(",", java.util.stream.Stream.of(explain != null ? "auto_explain" : null,
