@@ -331,11 +331,10 @@ public final class Provisioning implements KnownAccounts {
         if (identities.isEmpty() || !TransactionBatch.inTransaction()) {
             return;
         }
-        List<String> keys = List.copyOf(new java.util.LinkedHashSet<>(identities));
-        for (int from = 0; from < keys.size(); from += TransactionBatch.PREFETCH_CHUNK) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + TransactionBatch.PREFETCH_CHUNK));
+        for (List<String> chunk : TransactionBatch.chunks(identities)) {
             Map<String, List<OutboxEntry>> queued = new java.util.HashMap<>();
-            outbox.pending(chunk).forEach(e -> queued.computeIfAbsent(e.operation().identity(), k -> new java.util.ArrayList<>()).add(e));
+            outbox.pending(chunk).forEach(e -> queued.computeIfAbsent(e.operation().identity(),
+                k -> new java.util.ArrayList<>()).add(e));
             Map<String, List<AccountSnapshot>> acknowledged = accounts.forIdentities(chunk);
             for (String identity : chunk) {
                 TransactionBatch.remember(PROJECTED, identity, project(acknowledged.getOrDefault(identity, List.of()),

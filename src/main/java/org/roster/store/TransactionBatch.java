@@ -47,7 +47,7 @@ public final class TransactionBatch {
     static final int FLUSH_AT = 2_000;
 
     /** Keys bound to one prefetch query at most. */
-    public static final int PREFETCH_CHUNK = 1_000;
+    static final int PREFETCH_CHUNK = 1_000;
 
     private static final Object KEY = new Object();
 
@@ -120,13 +120,24 @@ public final class TransactionBatch {
         if (keys.isEmpty() || !inTransaction()) {
             return;
         }
-        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(keys));
         Set<String> present = new HashSet<>();
-        for (int from = 0; from < distinct.size(); from += PREFETCH_CHUNK) { // bound the statement's parameters
-            present.addAll(jdbc.sql(sql).param("keys", distinct.subList(from, Math.min(distinct.size(), from + PREFETCH_CHUNK)))
-                .query(String.class).list());
+        for (List<String> chunk : chunks(keys)) {
+            present.addAll(jdbc.sql(sql).param("keys", chunk).query(String.class).list());
         }
-        knownAbsent(fact, distinct, present);
+        knownAbsent(fact, keys, present);
+    }
+
+    /**
+     * The distinct keys, in their order, cut into lists of at most {@value #PREFETCH_CHUNK}: how a
+     * query that reads many keys at once binds them (bounding its parameters).
+     */
+    public static List<List<String>> chunks(Collection<String> keys) {
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(keys));
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < distinct.size(); from += PREFETCH_CHUNK) {
+            chunks.add(distinct.subList(from, Math.min(distinct.size(), from + PREFETCH_CHUNK)));
+        }
+        return chunks;
     }
 
     /** Whether this transaction read that the key has no row for this fact, and wrote none since. */

@@ -20,8 +20,9 @@ public class ReferenceRepository {
 
     /** Records a pending reference; false if this very reference was already pending. */
     public boolean record(String employeeNumber, String field, String reference, Instant since) {
-        String existing = TransactionBatch.absent(PENDING, employeeNumber) ? null : jdbc.sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
-            .params(employeeNumber, field).query(String.class).optional().orElse(null);
+        String existing = TransactionBatch.absent(PENDING, employeeNumber) ? null
+            : jdbc.sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
+                .params(employeeNumber, field).query(String.class).optional().orElse(null);
         if (reference.equals(existing)) {
             return false;
         }

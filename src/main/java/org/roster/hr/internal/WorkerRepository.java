@@ -60,7 +60,8 @@ public class WorkerRepository {
         if (employeeNumbers.isEmpty()) {
             return List.of();
         }
-        List<StoredWorker> locked = jdbc().sql("select " + COLUMNS + " from hr_worker where employee_number in (:numbers) order by employee_number for update")
+        List<StoredWorker> locked = jdbc().sql("select " + COLUMNS
+                + " from hr_worker where employee_number in (:numbers) order by employee_number for update")
             .param("numbers", List.copyOf(new java.util.TreeSet<>(employeeNumbers))).query(WorkerRepository::map).list();
         locked.forEach(w -> TransactionBatch.remember(LOCKED, w.worker().employeeNumber(), w.version()));
         return locked;

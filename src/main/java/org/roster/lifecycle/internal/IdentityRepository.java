@@ -54,10 +54,9 @@ public class IdentityRepository {
         if (employeeNumbers.isEmpty() || !TransactionBatch.inTransaction()) {
             return List.of();
         }
-        List<String> keys = List.copyOf(new java.util.TreeSet<>(employeeNumbers));
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>(employeeNumbers);
         List<String> existing = new java.util.ArrayList<>();
-        for (int from = 0; from < keys.size(); from += TransactionBatch.PREFETCH_CHUNK) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + TransactionBatch.PREFETCH_CHUNK));
+        for (List<String> chunk : TransactionBatch.chunks(keys)) {
             if (!store.postgres()) { // as in findForUpdate: H2 takes the locks by a no-op update
                 jdbc().sql("update identity set epoch = epoch where employee_number in (:keys)").param("keys", chunk)
                     .update();
@@ -158,8 +157,8 @@ public class IdentityRepository {
      * them first, so the transaction reads what it changed.
      */
     public void update(Identity i) {
-        TransactionBatch.defer(batch, TABLE, "update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?",
-            i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber());
+        TransactionBatch.defer(batch, TABLE,
+            "update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?", i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber());
         if (TransactionBatch.known(LOCKED, i.employeeNumber()) != null) {
             TransactionBatch.remember(LOCKED, i.employeeNumber(), i);
         }
