@@ -144,6 +144,8 @@ public final class AuditLog {
             }
         });
         verifier.expectEnd(head.getKey(), head.getValue());
+        long lastRecord = repository.lastRecordSeq(); // before the head: a record committed since is under it
+        verifier.expectNoneAfterHead(lastRecord, repository.head().getKey());
         return verifier.result();
     }
 

@@ -84,6 +84,21 @@ public final class ChainVerifier {
         }
     }
 
+    /**
+     * Also checks that no record lies past the chain's head. A record and the head's move past it are
+     * one commit, so a committed record past a head read after it means the store kept part of a
+     * commit and lost the rest (the head's update): nothing can be appended to the chain after that.
+     *
+     * @param lastRecord the highest record number in the log, read before {@code headSeq}
+     * @param headSeq the chain's head, read after it
+     */
+    public void expectNoneAfterHead(long lastRecord, long headSeq) {
+        if (brokenAt == null && lastRecord > headSeq) {
+            broken(headSeq + 1, "records " + (headSeq + 1) + " to " + lastRecord + " lie past the chain's head at record "
+                + headSeq + ": the store kept part of a commit and lost the head's update (docs/durability.md)");
+        }
+    }
+
     public Result result() {
         return new Result(checked, unchained, brokenAt, reason, lastSeq, lastHash);
     }

@@ -251,6 +251,16 @@ final class AuditCommand implements Runnable {
                 }
             }
             verifier.chain.expectEnd(headSeq, headHash);
+            // the last record before the head: one committed since lies under it
+            long lastRecord = single(c, "select coalesce(max(seq), 0) from audit_record");
+            verifier.chain.expectNoneAfterHead(lastRecord, single(c, "select last_seq from audit_chain where id = 1"));
+        }
+
+        private static long single(Connection c, String sql) throws SQLException {
+            try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 }

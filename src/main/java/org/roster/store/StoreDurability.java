@@ -21,7 +21,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * <ul>
  * <li>H2 (file): H2 writes committed changes from a background thread every {@code WRITE_DELAY}
  * ms (500 by default), so a process killed within that delay loses changes it had acknowledged.
- * With {@code WRITE_DELAY=0} every commit writes the store's file before the commit returns.
+ * With {@code WRITE_DELAY=0} every commit writes the store's file before the commit returns, and
+ * {@link H2AtomicCommits} makes what it writes hold the whole transaction or none of it; after a kill,
+ * {@link H2Leftovers} clears what transactions that never committed left in it.
  * H2 does not fsync it: the change survives a crash of Roster (the operating system holds the
  * write), not a crash of the machine or a power cut. That is what the embedded store promises.</li>
  * <li>PostgreSQL: with {@code synchronous_commit=off} (a server or database default some set for
@@ -47,6 +49,14 @@ public final class StoreDurability implements BeanPostProcessor {
             String url = hikari.getJdbcUrl();
             if (isH2File(url)) {
                 hikari.setJdbcUrl(durableH2Url(url));
+                // the pool's connections come from here, not from the URL: each commit whole on disk
+                DataSource h2 = H2AtomicCommits.dataSource(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
+                try {
+                    H2Leftovers.clearIfKilled(hikari.getJdbcUrl(), h2);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("roster.store.url: the H2 store cannot be opened: " + e.getMessage(), e);
+                }
+                hikari.setDataSource(h2);
             } else if (url.startsWith("jdbc:postgresql:")) {
                 if (hikari.getConnectionInitSql() == null) {
                     hikari.setConnectionInitSql(POSTGRES_INIT);

@@ -99,6 +99,23 @@ class AuditChainTests {
         JsonNode truncated = api.get("/api/v1/audit/verify").json().path("chain");
         assertThat(truncated.path("brokenAt").asLong()).isEqualTo(last);
         assertThat(truncated.path("reason").asString()).contains("deleted from the end");
+
+        // a store that lost the head's update of a commit whose records it kept (docs/durability.md): the
+        // head one record behind the last, at that record's hash
+        try (Connection c = DriverManager.getConnection(STORE, "sa", "");
+             var behind = c.prepareStatement("update audit_chain set last_seq = ?,"
+                 + " last_hash = (select hash from audit_record where seq = ?) where id = 1")) {
+            behind.setLong(1, last - 2);
+            behind.setLong(2, last - 2);
+            behind.executeUpdate();
+        }
+        JsonNode torn = api.get("/api/v1/audit/verify").json().path("chain");
+        assertThat(torn.path("brokenAt").asLong()).as(torn.toString()).isEqualTo(last - 1);
+        assertThat(torn.path("reason").asString()).contains("past the chain's head at record " + (last - 2));
+        assertThat(cli("audit", "verify", "--store", STORE)).startsWith("1:audit chain BROKEN at record " + (last - 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scim.create("Users",
+                ScimClients.user("AC3", "ac3", "Sales", "employee", null)))
+            .as("nothing is done that cannot be recorded").isInstanceOf(com.unboundid.scim2.common.exceptions.ScimException.class);
     }
 
     private static String cli(String... args) {

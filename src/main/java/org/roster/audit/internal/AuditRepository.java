@@ -57,7 +57,14 @@ public class AuditRepository {
                 e.target(), detail, e.correlationId(), prev, hash});
             prev = hash;
         }
-        org.roster.store.BulkInsert.insert(batch, "audit_record", COLUMNS, rows);
+        try {
+            org.roster.store.BulkInsert.insert(batch, "audit_record", COLUMNS, rows);
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            // appends hold the head's lock, so a record numbered past the head was not written by one of them
+            throw new IllegalStateException("audit: a record numbered past the chain's head (" + head.get("last_seq")
+                + ") is already stored: the store kept part of a commit and lost the head's update; nothing can be"
+                + " recorded until it is repaired (docs/durability.md)", e);
+        }
         jdbc.sql("update audit_chain set last_seq = ?, last_hash = ? where id = 1").params(seq, prev).update();
     }
 
@@ -126,6 +133,11 @@ public class AuditRepository {
             }
             after = records.get(records.size() - 1).seq();
         }
+    }
+
+    /** The highest record number in the log (0 when it is empty): the chain's head, in a store that kept every commit whole. */
+    public long lastRecordSeq() {
+        return jdbc.sql("select coalesce(max(seq), 0) from audit_record").query(Long.class).single();
     }
 
     /** The chain's head: the last sequence number and hash written. */

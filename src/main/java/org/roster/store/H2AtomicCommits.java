@@ -1,0 +1,246 @@
+package org.roster.store;
+
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes a commit to an H2 file store all or nothing on disk, whenever the process is killed.
+ *
+ * <p>H2 writes a version of its file by taking each of its maps' roots (one map per table and per
+ * index) one after another, while other sessions go on changing and committing
+ * (h2database/h2database#2080, open). A transaction commits by marking its undo log committed,
+ * then marking its changed rows committed one at a time, then clearing its undo log. A version
+ * written while that runs can hold some of its rows committed, others still marked with the
+ * transaction, and no undo log to say it committed: opened after a {@code kill -9} that came before
+ * the next version was written, H2 keeps the first and reads the others as never written. Roster
+ * saw it as audit records kept while the update of the chain head in the same transaction was lost
+ * (docs/durability.md), after which no audit record could be written.
+ *
+ * <p>H2 writes every version under its store lock. Here each commit runs under that lock too,
+ * so no version is written while a commit is half done. A commit waits for a version being
+ * written, and a version for a commit; with {@code WRITE_DELAY=0} every commit writes a version
+ * under that lock anyway, so the commits were already one at a time. Three ways commit:
+ * {@link Connection#commit()}, {@link Connection#setAutoCommit} back to {@code true} with changes
+ * pending, and a statement that changes something run in auto-commit mode, which H2 commits inside
+ * the statement: that one is run as a transaction of its own here, committed under the lock.
+ * Rolling back needs nothing: a version holding half a rollback still reads, after a crash, as the
+ * transaction never having happened.
+ *
+ * <p>Not covered: DDL, which H2 commits inside the statement (Roster runs it only in its
+ * migrations, at start, before anything else uses the store).
+ */
+final class H2AtomicCommits {
+
+    /** Statement methods that can change data, and so commit when the connection is in auto-commit mode. */
+    private static final Set<String> CHANGES = Set.of("execute", "executeUpdate", "executeLargeUpdate",
+        "executeBatch", "executeLargeBatch");
+
+    private H2AtomicCommits() {
+    }
+
+    /** An H2 data source over {@code url} whose connections commit as described above. */
+    static DataSource dataSource(String url, @Nullable String user, @Nullable String password) {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(url);
+        h2.setUser(user == null ? "" : user);
+        h2.setPassword(password == null ? "" : password);
+        return new Guarded(h2);
+    }
+
+    /** {@code c} with its commits under the store lock; {@code c} itself if it is not an embedded H2 file store. */
+    static Connection guard(Connection c) throws SQLException {
+        MVStore store = fileStore(c);
+        if (store == null) {
+            return c;
+        }
+        return (Connection) Proxy.newProxyInstance(H2AtomicCommits.class.getClassLoader(),
+            new Class<?>[] {Connection.class}, new ConnectionHandler(c, store));
+    }
+
+    private static @Nullable MVStore fileStore(Connection c) throws SQLException {
+        if (!c.isWrapperFor(JdbcConnection.class)
+            || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
+            return null;
+        }
+        var store = session.getDatabase().getStore();
+        if (store == null || store.getMvStore().getFileStore() == null || store.getMvStore().isReadOnly()) {
+            return null;
+        }
+        return store.getMvStore();
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        @Nullable Object run() throws Throwable;
+    }
+
+    /** Runs {@code action} holding H2's store lock; what it throws is thrown from here, unchanged. */
+    static @Nullable Object underStoreLock(MVStore store, SqlAction action) throws Throwable {
+        Object[] result = new Object[1];
+        Throwable[] failed = new Throwable[1];
+        try {
+            // H2 treats anything thrown from the operation as fatal to the store: nothing is let out of it
+            store.executeFilestoreOperation(() -> {
+                try {
+                    result[0] = action.run();
+                } catch (Throwable t) {
+                    failed[0] = t;
+                }
+            });
+        } catch (MVStoreException closed) {
+            // the store was closed (the database is shutting down): the commit says so itself
+            return action.run();
+        }
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        return result[0];
+    }
+
+    private static Object call(Object target, Method method, Object @Nullable [] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private record ConnectionHandler(Connection physical, MVStore store) implements InvocationHandler {
+
+        @Override
+        public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+            String name = method.getName();
+            if (name.equals("commit") && args == null) {
+                return underStoreLock(store, () -> call(physical, method, null));
+            }
+            if (name.equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0]) && !physical.getAutoCommit()) {
+                return underStoreLock(store, () -> call(physical, method, args));
+            }
+            if (name.equals("unwrap") && args != null && ((Class<?>) args[0]).isInstance(proxy)) {
+                return proxy;
+            }
+            if (name.equals("isWrapperFor") && args != null && ((Class<?>) args[0]).isInstance(proxy)) {
+                return true;
+            }
+            Object result = call(physical, method, args);
+            if (result instanceof Statement statement) {
+                Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
+                    : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class;
+                return Proxy.newProxyInstance(H2AtomicCommits.class.getClassLoader(), new Class<?>[] {type},
+                    new StatementHandler(statement, (Connection) proxy, this));
+            }
+            return result;
+        }
+
+        /** A change made in auto-commit mode, as a transaction of its own committed under the store lock. */
+        @Nullable Object changeInAutoCommit(SqlAction change) throws Throwable {
+            physical.setAutoCommit(false);
+            try {
+                Object result = change.run();
+                underStoreLock(store, () -> {
+                    physical.commit();
+                    return null;
+                });
+                return result;
+            } catch (Throwable t) {
+                try {
+                    physical.rollback();
+                } catch (SQLException | RuntimeException suppressed) {
+                    t.addSuppressed(suppressed);
+                }
+                throw t;
+            } finally {
+                physical.setAutoCommit(true);
+            }
+        }
+    }
+
+    private record StatementHandler(Statement statement, Connection connection, ConnectionHandler handler)
+        implements InvocationHandler {
+
+        @Override
+        public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+            String name = method.getName();
+            if (CHANGES.contains(name) && handler.physical().getAutoCommit()) {
+                return handler.changeInAutoCommit(() -> call(statement, method, args));
+            }
+            if (name.equals("getConnection")) {
+                return connection;
+            }
+            if (name.equals("unwrap") && args != null && ((Class<?>) args[0]).isInstance(proxy)) {
+                return proxy;
+            }
+            if (name.equals("isWrapperFor") && args != null && ((Class<?>) args[0]).isInstance(proxy)) {
+                return true;
+            }
+            return call(statement, method, args);
+        }
+    }
+
+    /** The H2 data source, handing out guarded connections. */
+    private record Guarded(JdbcDataSource h2) implements DataSource {
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return guard(h2.getConnection());
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return guard(h2.getConnection(username, password));
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return h2.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            h2.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            h2.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return h2.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return h2.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            return iface.isInstance(this) ? iface.cast(this) : h2.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws SQLException {
+            return iface.isInstance(this) || h2.isWrapperFor(iface);
+        }
+    }
+}
