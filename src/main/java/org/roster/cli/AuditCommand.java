@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -90,7 +89,7 @@ final class AuditCommand implements Runnable {
                 String secret = password != null ? password : ImportCommand.environment.apply("ROSTER_STORE_PASSWORD");
                 Connection c;
                 try {
-                    c = DriverManager.getConnection(store, user, secret == null ? "" : secret);
+                    c = org.roster.store.StoreDurability.connect(store, user, secret == null ? "" : secret);
                 } catch (SQLException e) {
                     err.println("roster audit verify: cannot read the store (" + e.getMessage().lines().findFirst().orElse("")
                         + "). An H2 file store is locked while Roster runs: stop it, or verify through"

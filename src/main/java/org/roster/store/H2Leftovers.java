@@ -62,14 +62,18 @@ final class H2Leftovers {
     /**
      * Clears left-over rows if the store at {@code url} exists and was not closed cleanly.
      *
+     * @param creating whether the caller creates the store if it does not exist (Roster does; a tool
+     *     that only reads it does not): then it is marked as read through from the start
      * @return the number of rows cleared, -1 if the store did not need it
      */
-    static long clearIfKilled(String url, DataSource h2) throws SQLException {
+    static long clearIfKilled(String url, DataSource h2, boolean creating) throws SQLException {
         Path file = storeFile(url);
         Path marker = file == null ? null : file.resolveSibling(file.getFileName().toString()
             .replaceFirst("\\.mv\\.db$", "") + ".leftovers-cleared");
         if (file != null && !Files.exists(file)) {
-            mark(marker); // a new store: nothing left over in it
+            if (creating) {
+                mark(marker); // a new store: nothing left over in it
+            }
             return -1;
         }
         boolean clean = file != null && closedCleanly(file);

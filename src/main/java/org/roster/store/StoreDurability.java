@@ -52,7 +52,7 @@ public final class StoreDurability implements BeanPostProcessor {
                 // the pool's connections come from here, not from the URL: each commit whole on disk
                 DataSource h2 = H2AtomicCommits.dataSource(hikari.getJdbcUrl(), hikari.getUsername(), hikari.getPassword());
                 try {
-                    H2Leftovers.clearIfKilled(hikari.getJdbcUrl(), h2);
+                    H2Leftovers.clearIfKilled(hikari.getJdbcUrl(), h2, true);
                 } catch (SQLException e) {
                     throw new IllegalStateException("roster.store.url: the H2 store cannot be opened: " + e.getMessage(), e);
                 }
@@ -79,6 +79,20 @@ public final class StoreDurability implements BeanPostProcessor {
             }
         }
         return bean;
+    }
+
+    /**
+     * A connection of its own to the store at {@code url}, for tools that read it while Roster is
+     * stopped: an H2 file is opened as Roster opens it (rows a killed Roster left over cleared first,
+     * commits whole), anything else through its JDBC driver.
+     */
+    public static Connection connect(String url, String user, String password) throws SQLException {
+        if (!isH2File(url)) {
+            return java.sql.DriverManager.getConnection(url, user, password);
+        }
+        DataSource h2 = H2AtomicCommits.dataSource(url, user, password);
+        H2Leftovers.clearIfKilled(url, h2, false);
+        return h2.getConnection();
     }
 
     static boolean isH2File(String url) {

@@ -35,17 +35,19 @@ class H2LeftoversTests {
         DataSource h2 = H2AtomicCommits.dataSource(url, "sa", "");
         Path marker = dir.resolve("roster.leftovers-cleared");
 
-        assertThat(H2Leftovers.clearIfKilled(url, h2)).as("a new store").isEqualTo(-1);
+        assertThat(H2Leftovers.clearIfKilled(url, h2, false)).as("a store a tool does not create").isEqualTo(-1);
+        assertThat(dir.resolve("roster.leftovers-cleared")).doesNotExist();
+        assertThat(H2Leftovers.clearIfKilled(url, h2, true)).as("a new store").isEqualTo(-1);
         assertThat(marker).as("nothing can be left over in a new store").exists();
         try (Connection c = h2.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table t (id int primary key, v varchar(10))");
             s.execute("insert into t values (1, 'a'), (2, 'b')");
         } // the last connection closed: H2 closes the file cleanly
         assertThat(H2Leftovers.closedCleanly(dir.resolve("roster.mv.db"))).isTrue();
-        assertThat(H2Leftovers.clearIfKilled(url, h2)).as("closed cleanly, already read through").isEqualTo(-1);
+        assertThat(H2Leftovers.clearIfKilled(url, h2, true)).as("closed cleanly, already read through").isEqualTo(-1);
 
         Files.delete(marker); // as a store an older Roster used
-        assertThat(H2Leftovers.clearIfKilled(url, h2)).as("nothing left over in it").isZero();
+        assertThat(H2Leftovers.clearIfKilled(url, h2, true)).as("nothing left over in it").isZero();
         assertThat(marker).exists();
         try (Connection c = h2.getConnection(); Statement s = c.createStatement();
              var rs = s.executeQuery("select count(*) from t")) {
