@@ -96,9 +96,11 @@ final class H2AtomicCommits {
     static @Nullable Object underStoreLock(MVStore store, SqlAction action) throws Throwable {
         Object[] result = new Object[1];
         Throwable[] failed = new Throwable[1];
+        boolean[] ran = new boolean[1];
         try {
             // H2 treats anything thrown from the operation as fatal to the store: nothing is let out of it
             store.executeFilestoreOperation(() -> {
+                ran[0] = true;
                 try {
                     result[0] = action.run();
                 } catch (Throwable t) {
@@ -106,13 +108,20 @@ final class H2AtomicCommits {
                 }
             });
         } catch (MVStoreException closed) {
-            // the store was closed (the database is shutting down): the commit says so itself
-            return action.run();
+            if (!ran[0]) {
+                return action.run(); // the store was closed (the database is shutting down): the commit says so itself
+            }
+            // it ran, and the store failed for another reason as the lock was let go: what it did stands
         }
         if (failed[0] != null) {
             throw failed[0];
         }
         return result[0];
+    }
+
+    /** A wrapper equals itself only, as the object it wraps does. */
+    private static Object identity(Object proxy, String method, Object @Nullable [] args) {
+        return method.equals("hashCode") ? System.identityHashCode(proxy) : args != null && proxy == args[0];
     }
 
     private static Object call(Object target, Method method, Object @Nullable [] args) throws Throwable {
@@ -128,6 +137,9 @@ final class H2AtomicCommits {
         @Override
         public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
             String name = method.getName();
+            if (name.equals("equals") || name.equals("hashCode")) {
+                return identity(proxy, name, args);
+            }
             if (name.equals("commit") && args == null) {
                 return underStoreLock(store, () -> call(physical, method, null));
             }
@@ -179,6 +191,9 @@ final class H2AtomicCommits {
         @Override
         public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
             String name = method.getName();
+            if (name.equals("equals") || name.equals("hashCode")) {
+                return identity(proxy, name, args);
+            }
             if (CHANGES.contains(name) && handler.physical().getAutoCommit()) {
                 return handler.changeInAutoCommit(() -> call(statement, method, args));
             }
