@@ -158,15 +158,22 @@ final class H2Leftovers {
         }
         Set<MVMap<?, ?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         long cleared = 0;
-        for (Table table : session.getDatabase().getAllTablesAndViews()) {
-            if (!(table instanceof MVTable mv)) {
-                continue;
-            }
-            for (Index index : mv.getIndexes()) {
-                if (index instanceof MVIndex<?, ?> mvIndex && seen.add(mvIndex.getMVMap())) {
-                    cleared += clear((MVMap) mvIndex.getMVMap(), open);
+        // the cursors read the version they started at: H2 must not drop its chunks meanwhile (the writes
+        // below can make H2 write a version and drop what no version in use still needs)
+        var version = store.getMvStore().registerVersionUsage();
+        try {
+            for (Table table : session.getDatabase().getAllTablesAndViews()) {
+                if (!(table instanceof MVTable mv)) {
+                    continue;
+                }
+                for (Index index : mv.getIndexes()) {
+                    if (index instanceof MVIndex<?, ?> mvIndex && seen.add(mvIndex.getMVMap())) {
+                        cleared += clear((MVMap) mvIndex.getMVMap(), open);
+                    }
                 }
             }
+        } finally {
+            store.getMvStore().deregisterVersionUsage(version);
         }
         store.getMvStore().commit();
         return cleared;
