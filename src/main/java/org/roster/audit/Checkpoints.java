@@ -186,8 +186,7 @@ public class Checkpoints extends WorkerLoop {
             }
         });
         chain.expectEnd(head.getKey(), head.getValue());
-        long lastRecord = records.lastRecordSeq(); // before the head: a record committed since is under it
-        chain.expectNoneAfterHead(lastRecord, records.head().getKey());
+        records.expectNoneAfterHead(chain);
         checkedWhole = true;
         ChainVerifier.Result r = chain.result();
         return r.intact() ? null : "record " + r.brokenAt() + ": " + r.reason();

@@ -135,9 +135,13 @@ public class AuditRepository {
         }
     }
 
-    /** The highest record number in the log (0 when it is empty): the chain's head, in a store that kept every commit whole. */
-    public long lastRecordSeq() {
-        return jdbc.sql("select coalesce(max(seq), 0) from audit_record").query(Long.class).single();
+    /**
+     * Checks {@code chain} for records past the chain's head (the last record is read before the head,
+     * so that a record committed meanwhile lies under the head read after it).
+     */
+    public void expectNoneAfterHead(org.roster.audit.ChainVerifier chain) {
+        long lastRecord = jdbc.sql("select coalesce(max(seq), 0) from audit_record").query(Long.class).single();
+        chain.expectNoneAfterHead(lastRecord, head().getKey());
     }
 
     /** The chain's head: the last sequence number and hash written. */
