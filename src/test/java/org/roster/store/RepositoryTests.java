@@ -27,6 +27,7 @@ import org.roster.plan.Plan;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.internal.AccountRepository;
 import org.roster.provisioning.internal.OutboxRepository;
+import org.roster.provisioning.internal.Outcomes;
 import org.roster.support.Databases;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -124,21 +125,25 @@ class RepositoryTests {
         long createA = a.get(0).id();
         OutboxEntry disableB = outbox.pending("B").get(0);
 
-        outbox.markSent(List.of(createA, disableB.id()), T0);
-        outbox.markDone(Map.of(a.get(0), T0.plusMillis(5)));
-        outbox.markRetry(disableB, T0.plusSeconds(30), "busy");
+        outbox.markDone(List.of(new Outcomes.Acknowledged(a.get(0), T0, T0.plusMillis(5))));
+        outbox.markRetry(disableB, T0, T0.plusSeconds(30), "busy");
 
         assertThat(a.get(0).hrReceivedAt()).isEqualTo(T0);
         assertThat(outbox.pending("A")).extracting(e -> e.operation().kind()).containsExactly(OperationKind.ADD_ENTITLEMENT);
         assertThat(outbox.pending("B").get(0).nextAttemptAt()).isEqualTo(T0.plusSeconds(30));
         assertThat(outbox.pending("B").get(0).lastError()).isEqualTo("busy");
+        assertThat(outbox.pending("B").get(0).attempts()).as("the failed attempt counted with its outcome").isEqualTo(1);
+        assertThat(outbox.pending("B").get(0).sentAt()).isEqualTo(T0);
         assertThat(outbox.forIdentity("A", 10)).first().satisfies(e -> assertThat(e.status()).isEqualTo(OutboxEntry.Status.PENDING));
         assertThat(outbox.forIdentity("A", 10).get(1).ackedAt()).isEqualTo(T0.plusMillis(5));
         assertThat(outbox.forIdentity("A", 10).get(1).attempts()).isEqualTo(1);
+        assertThat(outbox.forIdentity("A", 10).get(1).sentAt()).isEqualTo(T0);
+        assertThat(outbox.forIdentity("A", 10).get(0).attempts()).as("not sent yet, nothing written").isZero();
         assertThat(outbox.pendingByTarget()).containsExactly(Map.entry("dir", 2L));
 
-        outbox.markDead(disableB, "refused");
+        outbox.markDead(disableB, T0.plusSeconds(30), "refused");
         assertThat(outbox.pending("B")).isEmpty();
+        assertThat(outbox.forIdentity("B", 1).get(0).attempts()).isEqualTo(2);
         assertThat(outbox.countByStatus(OutboxEntry.Status.DEAD)).isEqualTo(1);
     }
 
@@ -153,16 +158,17 @@ class RepositoryTests {
         OutboxEntry a = outbox.pending("A").get(0);
         OutboxEntry b = outbox.pending("B").get(0);
         OutboxEntry c = outbox.pending("C").get(0);
-        outbox.markSent(List.of(c.id(), a.id(), b.id()), T0);
-        outbox.markSent(List.of(a.id()), T0.plusSeconds(1));
-        outbox.uncount(List.of(b.id()));
-        outbox.markDead(c, "refused");
+        outbox.markRetry(a, T0, T0.plusMillis(500), "busy");
+        outbox.markDead(c, T0, "refused");
 
-        assertThat(outbox.markDone(Map.of(a, T0.plusMillis(5), b, T0.plusMillis(7), c, T0.plusMillis(9))))
+        // a retried, then acknowledged on its second attempt; b's a closed manual task: not an attempt
+        assertThat(outbox.markDone(List.of(new Outcomes.Acknowledged(a, T0.plusSeconds(1), T0.plusMillis(1005)),
+                new Outcomes.Acknowledged(b, null, T0.plusMillis(7)), new Outcomes.Acknowledged(c, T0, T0.plusMillis(9)))))
             .containsExactlyInAnyOrder(a.id(), b.id());
-        assertThat(outbox.markDone(Map.of(a, T0.plusMillis(50)))).as("acknowledged twice, recorded once").isEmpty();
+        assertThat(outbox.markDone(List.of(new Outcomes.Acknowledged(a, T0, T0.plusMillis(50)))))
+            .as("acknowledged twice, recorded once").isEmpty();
         assertThat(outbox.forIdentity("A", 1).get(0)).satisfies(e -> {
-            assertThat(e.ackedAt()).isEqualTo(T0.plusMillis(5));
+            assertThat(e.ackedAt()).isEqualTo(T0.plusMillis(1005));
             assertThat(e.sentAt()).isEqualTo(T0.plusSeconds(1));
             assertThat(e.attempts()).isEqualTo(2);
         });
@@ -171,18 +177,26 @@ class RepositoryTests {
         assertThat(outbox.forIdentity("C", 1).get(0).status()).isEqualTo(OutboxEntry.Status.DEAD);
 
         // a dispatcher's batch: one statement on PostgreSQL from SET_BASED_FROM acknowledgements
-        Map<OutboxEntry, Instant> batch = new java.util.HashMap<>();
+        List<Outcomes.Acknowledged> batch = new java.util.ArrayList<>();
         for (int i = 0; i < 20; i++) {
             outbox.insert(plan("N" + i, op("N" + i, OperationKind.CREATE, false)));
-            batch.put(outbox.pending("N" + i).get(0), T0.plusMillis(i));
+            batch.add(new Outcomes.Acknowledged(outbox.pending("N" + i).get(0), i == 8 ? null : T0, T0.plusMillis(i)));
         }
         OutboxEntry dead = outbox.pending("N0").get(0);
-        outbox.markDead(dead, "refused");
-        batch.put(a, T0.plusSeconds(9));
+        outbox.markDead(dead, T0, "refused");
+        batch.add(new Outcomes.Acknowledged(a, T0, T0.plusSeconds(9)));
         assertThat(batch).hasSizeGreaterThanOrEqualTo(16);
 
         assertThat(outbox.markDone(batch)).hasSize(19).doesNotContain(dead.id(), a.id());
-        assertThat(outbox.forIdentity("N7", 1).get(0).ackedAt()).isEqualTo(T0.plusMillis(7));
+        assertThat(outbox.forIdentity("N7", 1).get(0)).satisfies(e -> {
+            assertThat(e.ackedAt()).isEqualTo(T0.plusMillis(7));
+            assertThat(e.sentAt()).isEqualTo(T0);
+            assertThat(e.attempts()).isEqualTo(1);
+        });
+        assertThat(outbox.forIdentity("N8", 1).get(0)).satisfies(e -> {
+            assertThat(e.sentAt()).as("not an attempt").isNull();
+            assertThat(e.attempts()).isZero();
+        });
         assertThat(outbox.forIdentity("N0", 1).get(0).status()).isEqualTo(OutboxEntry.Status.DEAD);
         assertThat(outbox.markDone(batch)).as("the same batch again").isEmpty();
     }
@@ -267,7 +281,7 @@ class RepositoryTests {
         identities.insert(new Identity("B", LifecycleState.ACTIVE, 1, T0, T0));
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
-        outbox.markDone(Map.of(outbox.pending("B").get(0), T0));
+        outbox.markDone(List.of(new Outcomes.Acknowledged(outbox.pending("B").get(0), T0, T0)));
         accounts.saveAll(List.of(new AccountSnapshot("wiki", "B", true, Map.of(), Set.of()),
             new AccountSnapshot("dir", "B", true, Map.of(), Set.of("staff"))), T0);
         var tx = new org.springframework.transaction.support.TransactionTemplate(

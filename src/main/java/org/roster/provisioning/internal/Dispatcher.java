@@ -61,7 +61,7 @@ public class Dispatcher implements SmartLifecycle {
 
     /** A manual task was closed: its operation is acknowledged and the identity's next one may go. */
     public void taskDone(String target, OutboxEntry entry, java.time.Instant at) {
-        outcomes.acknowledge(List.of(new Outcomes.Acknowledged(entry, at)));
+        outcomes.acknowledge(List.of(new Outcomes.Acknowledged(entry, null, at)));
         TargetLane lane = lanes.get(target);
         if (lane != null) {
             lane.afterTask(entry, at);

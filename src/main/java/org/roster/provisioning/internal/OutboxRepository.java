@@ -178,9 +178,9 @@ public class OutboxRepository {
      * Parks an operation that became a manual task: it stays pending, holding back the identity's
      * later operations on the target, and is never sent; closing the task acknowledges it.
      */
-    public void waitForTask(long id) {
-        jdbc().sql("update outbox set next_attempt_at = ? where id = ?")
-            .params(Timestamp.from(Instant.parse("9999-01-01T00:00:00Z")), id).update();
+    public void waitForTask(long id, Instant handedOver) {
+        jdbc().sql("update outbox set next_attempt_at = ?, sent_at = ? where id = ?")
+            .params(Timestamp.from(Instant.parse("9999-01-01T00:00:00Z")), Timestamp.from(handedOver), id).update();
     }
 
     public Optional<OutboxEntry> find(long id) {
@@ -239,61 +239,69 @@ public class OutboxRepository {
         return jdbc().sql("select count(*) from outbox where status = ?").param(status.name()).query(Long.class).single();
     }
 
-    /**
-     * Marks operations handed to their connectors: one statement, the ids bound as one array (not an
-     * IN list of hundreds of parameters, which both stores parse and plan slowly). Every update of
-     * several operations locks them in id order, so that two (a dispatcher's and the relay's) wait
-     * for each other rather than deadlock.
-     */
-    public void markSent(List<Long> ids, Instant at) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        jdbc().sql("update outbox set sent_at = ?, attempts = attempts + 1 where id = any(?)")
-            .params(Timestamp.from(at), ids(ids)).update();
-    }
-
     /** Ids bound as one array parameter ({@code id = any(?)}), in ascending order: one statement for a batch. */
     private static SqlArrayValue ids(java.util.Collection<Long> ids) {
         return new SqlArrayValue("bigint", ids.stream().sorted().toArray());
     }
 
     /**
-     * Marks operations acknowledged, each with its own acknowledgement time, and returns those that
-     * were still unfinished: an operation acknowledged twice (sent by two instances across a
-     * rebalance) is recorded once. On PostgreSQL a batch of {@value #SET_BASED_FROM} or more is one
-     * statement, the acknowledgement times joined in as an array; a few (a leaver's) and any batch on
-     * H2, where a statement costs no round trip, are one JDBC batch of single-row updates by whole key
-     * ({@link #UNFINISHED}), which PostgreSQL plans in less time than the join.
+     * Marks operations acknowledged, each with its own acknowledgement time and the attempt that got
+     * it (its send time, and one more attempt counted), and returns those that were still unfinished:
+     * an operation acknowledged twice (sent by two instances across a rebalance) is recorded once.
+     * Nothing is written before a send: an attempt is counted with its outcome, one write per
+     * operation sent instead of two (docs/durability.md says what a crash in between means). On
+     * PostgreSQL a batch of {@value #SET_BASED_FROM} or more is one statement, the times joined in as
+     * arrays; a few (a leaver's) and any batch on H2, where a statement costs no round trip, are one
+     * JDBC batch of single-row updates by whole key ({@link #UNFINISHED}), which PostgreSQL plans in
+     * less time than the join.
      */
-    public java.util.Set<Long> markDone(Map<OutboxEntry, Instant> acknowledged) {
-        List<Map.Entry<OutboxEntry, Instant>> rows = acknowledged.entrySet().stream()
-            .sorted(java.util.Comparator.comparingLong(a -> a.getKey().id())).toList();
+    public java.util.Set<Long> markDone(java.util.Collection<Outcomes.Acknowledged> acknowledged) {
+        List<Outcomes.Acknowledged> rows = acknowledged.stream()
+            .sorted(java.util.Comparator.comparingLong(a -> a.entry().id())).toList();
         if (rows.isEmpty()) {
             return java.util.Set.of();
         }
         if (rows.size() >= SET_BASED_FROM && store.postgres()) {
-            // Found by primary key (id = any), joined to their acknowledgement times; unfinished written
-            // as in NOT_FINISHED, so that no partial index of pending operations serves it (it was read
+            // Found by primary key (id = any), joined to their times; unfinished written as in
+            // NOT_FINISHED, so that no partial index of pending operations serves it (it was read
             // whole for every batch: 20 to 60 ms for 500 rows; docs/benchmarks.md).
-            SqlArrayValue ids = ids(rows.stream().map(a -> a.getKey().id()).toList());
+            SqlArrayValue ids = ids(rows.stream().map(a -> a.entry().id()).toList());
             return new java.util.HashSet<>(jdbc().sql("update outbox o set status = 'DONE', acked_at = a.acked_at,"
-                    + " last_error = null from unnest(?, ?) as a (id, acked_at)"
+                    + " sent_at = coalesce(a.sent_at, o.sent_at),"
+                    + " attempts = o.attempts + case when a.sent_at is null then 0 else 1 end,"
+                    + " last_error = null from unnest(?, ?, ?) as a (id, acked_at, sent_at)"
                     + " where o.id = any(?) and o.id = a.id and o." + NOT_FINISHED + " returning o.id")
-                .params(ids, new SqlArrayValue("timestamptz", rows.stream().map(a -> Timestamp.from(a.getValue())).toArray()),
-                    ids)
+                .params(ids, new SqlArrayValue("timestamptz", rows.stream().map(a -> Timestamp.from(a.at())).toArray()),
+                    new SqlArrayValue("timestamptz", rows.stream().map(a -> timestamp(a.sentAt())).toArray()), ids)
                 .query(Long.class).list());
         }
-        int[] counts = batch().batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null where "
-                + UNFINISHED,
-            rows.stream().map(a -> unfinished(a.getKey(), Timestamp.from(a.getValue()))).toList());
+        int[] counts = batch().batchUpdate("update outbox set status = 'DONE', acked_at = ?, "
+                + ATTEMPT + ", last_error = null where " + UNFINISHED,
+            rows.stream().map(a -> unfinished(a.entry(), attempt(Timestamp.from(a.at()), a.sentAt()))).toList());
         java.util.Set<Long> marked = new java.util.HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             if (counts[i] != 0) { // a count, or "succeeded, count unknown"
-                marked.add(rows.get(i).getKey().id());
+                marked.add(rows.get(i).entry().id());
             }
         }
         return marked;
+    }
+
+    /**
+     * The send time and attempt count of an update that records an attempt's outcome: its two
+     * parameters are the send time (null when the outcome was not an attempt, which leaves both as
+     * they were) and 1 or 0.
+     */
+    private static final String ATTEMPT =
+        "sent_at = coalesce(cast(? as timestamp with time zone), sent_at), attempts = attempts + ?";
+
+    /** The {@code set} values before them, then {@link #ATTEMPT}'s two. */
+    private static Object[] attempt(Object value, @Nullable Instant sentAt) {
+        return new Object[] {value, timestamp(sentAt), sentAt == null ? 0 : 1};
+    }
+
+    private static @Nullable Timestamp timestamp(@Nullable Instant at) {
+        return at == null ? null : Timestamp.from(at);
     }
 
     /** Acknowledgements marked done in one set-based statement on PostgreSQL from this many. */
@@ -321,25 +329,20 @@ public class OutboxRepository {
     }
 
     /**
-     * Takes back the attempt counted when operations were marked sent, for those that were not
-     * tried after all (their target's circuit opened) or failed only as a probe of a target that is down.
+     * Schedules an unfinished operation's retry; false when it is finished (another instance got an
+     * answer). {@code sentAt}: when the failed attempt was sent, or null when the failure used up no
+     * attempt (a probe of a target that is down).
      */
-    public void uncount(java.util.Collection<Long> ids) {
-        if (!ids.isEmpty()) {
-            jdbc().sql("update outbox set attempts = attempts - 1 where id = any(?) and attempts > 0").param(ids(ids)).update();
-        }
+    public boolean markRetry(OutboxEntry entry, @Nullable Instant sentAt, Instant nextAttempt, String error) {
+        return jdbc().sql("update outbox set next_attempt_at = ?, " + ATTEMPT + ", last_error = ? where " + UNFINISHED)
+            .params(unfinished(entry, Timestamp.from(nextAttempt), timestamp(sentAt), sentAt == null ? 0 : 1,
+                truncate(error, 2000))).update() > 0;
     }
 
-    /** Schedules an unfinished operation's retry; false when it is finished (another instance got an answer). */
-    public boolean markRetry(OutboxEntry entry, Instant nextAttempt, String error) {
-        return jdbc().sql("update outbox set next_attempt_at = ?, last_error = ? where " + UNFINISHED)
-            .params(unfinished(entry, Timestamp.from(nextAttempt), truncate(error, 2000))).update() > 0;
-    }
-
-    /** Gives up on an unfinished operation; false when it is finished (another instance got an answer). */
-    public boolean markDead(OutboxEntry entry, String error) {
-        return jdbc().sql("update outbox set status = 'DEAD', last_error = ? where " + UNFINISHED)
-            .params(unfinished(entry, truncate(error, 2000))).update() > 0;
+    /** Gives up on an unfinished operation after the attempt sent at {@code sentAt}; false when it is finished. */
+    public boolean markDead(OutboxEntry entry, @Nullable Instant sentAt, String error) {
+        return jdbc().sql("update outbox set status = 'DEAD', " + ATTEMPT + ", last_error = ? where " + UNFINISHED)
+            .params(unfinished(entry, timestamp(sentAt), sentAt == null ? 0 : 1, truncate(error, 2000))).update() > 0;
     }
 
     private static OutboxEntry map(ResultSet rs, int row) throws SQLException {

@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and the propagation metric) and failures (a retry with backoff, or the dead-letter state).
  */
 @Component
-class Outcomes {
+public class Outcomes {
 
     private static final Logger log = LoggerFactory.getLogger(Outcomes.class);
 
@@ -66,8 +66,13 @@ class Outcomes {
         return open;
     }
 
-    /** An operation the target acknowledged, and when. */
-    record Acknowledged(OutboxEntry entry, Instant at) {
+    /**
+     * An operation the target acknowledged, and when.
+     *
+     * @param sentAt when the attempt that got the answer was handed to the connector; null when the
+     *     acknowledgement was not an attempt (a manual task closed by its owner)
+     */
+    public record Acknowledged(OutboxEntry entry, @Nullable Instant sentAt, Instant at) {
     }
 
     /**
@@ -82,10 +87,8 @@ class Outcomes {
             return List.of();
         }
         List<Acknowledged> acknowledged = java.util.Objects.requireNonNull(tx.execute(status -> {
-            Map<OutboxEntry, Instant> done = new LinkedHashMap<>();
-            answered.forEach(a -> done.put(a.entry(), a.at()));
             // Only what was still unfinished: an operation sent again after a rebalance is recorded once.
-            java.util.Set<Long> marked = outbox.markDone(done);
+            java.util.Set<Long> marked = outbox.markDone(answered);
             List<Acknowledged> first = answered.stream().filter(a -> marked.contains(a.entry().id())).toList();
             // the accounts' acknowledged state, read together: one query instead of one per operation
             Map<String, AccountSnapshot> stored = new java.util.HashMap<>();
@@ -139,22 +142,21 @@ class Outcomes {
         return acknowledged;
     }
 
-    /** A failed attempt: retried after a backoff, or dead-lettered when it cannot succeed or ran out of attempts. */
-    void failed(OutboxEntry entry, @Nullable String error, boolean permanent) {
-        failed(entry, error, permanent, true);
-    }
-
     /**
-     * @param counts false for a probe of a target that is down: the failure says the target is down,
-     *     not that the operation cannot succeed, so it uses up no attempt and never dead-letters
+     * A failed attempt: retried after a backoff, or dead-lettered when it cannot succeed or ran out of
+     * attempts.
+     *
+     * @param sentAt when the attempt was sent; null for a probe of a target that is down: the failure
+     *     says the target is down, not that the operation cannot succeed, so it uses up no attempt and
+     *     never dead-letters
      */
-    void failed(OutboxEntry entry, @Nullable String error, boolean permanent, boolean counts) {
+    void failed(OutboxEntry entry, @Nullable Instant sentAt, @Nullable String error, boolean permanent) {
         Operation op = entry.operation();
         String message = error == null ? "unknown error" : error;
-        boolean dead = permanent || (counts && entry.attempts() + 1 >= settings.maxAttempts());
+        boolean dead = permanent || (sentAt != null && entry.attempts() + 1 >= settings.maxAttempts());
         Boolean recorded = tx.execute(status -> {
-            boolean unfinished = dead ? outbox.markDead(entry, message)
-                : outbox.markRetry(entry, clock.instant().plus(backoff(entry.attempts() + 1)), message);
+            boolean unfinished = dead ? outbox.markDead(entry, sentAt, message)
+                : outbox.markRetry(entry, sentAt, clock.instant().plus(backoff(entry.attempts() + 1)), message);
             if (!unfinished) {
                 return false; // acknowledged meanwhile (sent by another instance across a rebalance)
             }

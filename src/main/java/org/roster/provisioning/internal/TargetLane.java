@@ -58,7 +58,6 @@ final class TargetLane extends WorkerLoop {
     private @Nullable ExecutorService senders;
     private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
     /** Operations of the current wave not tried because the circuit opened, or failed as a probe: no attempt used. */
-    private final java.util.Set<Long> uncounted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean probing;
     private final com.google.common.util.concurrent.@Nullable RateLimiter rateLimiter;
 
@@ -143,7 +142,7 @@ final class TargetLane extends WorkerLoop {
 
     /** A manual task for a revocation was closed: check (as far as this target can be checked) and time it. */
     void afterTask(OutboxEntry entry, Instant at) {
-        revocations.afterRevocations(connector, slo, List.of(new Acknowledged(entry, at)));
+        revocations.afterRevocations(connector, slo, List.of(new Acknowledged(entry, null, at)));
     }
 
     /** Whether the circuit is open (or probing): the target is treated as down. */
@@ -227,7 +226,8 @@ final class TargetLane extends WorkerLoop {
             if (wave.isEmpty()) {
                 break;
             }
-            outbox.markSent(wave.stream().map(OutboxEntry::id).toList(), clock.instant());
+            // nothing is written before the sends: each attempt is counted with its outcome
+            Instant sentAt = clock.instant();
             List<Callable<List<Acknowledged>>> tasks = new ArrayList<>();
             Map<String, List<OutboxEntry>> additions = new LinkedHashMap<>();
             for (OutboxEntry entry : wave) {
@@ -236,16 +236,12 @@ final class TargetLane extends WorkerLoop {
                     && connector instanceof EntitlementBatchOp) {
                     additions.computeIfAbsent(op.entitlement(), k -> new ArrayList<>()).add(entry);
                 } else {
-                    tasks.add(() -> send(entry).map(List::of).orElse(List.of()));
+                    tasks.add(() -> send(entry, sentAt).map(List::of).orElse(List.of()));
                 }
             }
-            additions.values().forEach(group -> tasks.add(() -> sendTogether(group)));
+            additions.values().forEach(group -> tasks.add(() -> sendTogether(group, sentAt)));
             List<Acknowledged> done = run(tasks);
             acknowledged.addAll(done);
-            if (!uncounted.isEmpty()) {
-                outbox.uncount(List.copyOf(uncounted));
-                uncounted.clear();
-            }
             if (circuitOpen()) {
                 break; // the target went down: the rest waits for it, without using up attempts
             }
@@ -292,18 +288,16 @@ final class TargetLane extends WorkerLoop {
         }
     }
 
-    private Optional<Acknowledged> send(OutboxEntry entry) {
+    private Optional<Acknowledged> send(OutboxEntry entry, Instant sentAt) {
         Operation op = entry.operation();
         if (!probing && circuitOpen()) {
-            uncounted.add(entry.id()); // the circuit opened during this wave: not tried
-            return Optional.empty();
+            return Optional.empty(); // the circuit opened during this wave: not tried, no attempt used up
         }
         if (connector instanceof org.roster.provisioning.manual.ManualConnector manual && tasks != null) {
             // A task for the system's owner; acknowledged when it is closed. Not an attempt.
             Instant now = clock.instant();
             tasks.open(entry, now, now.plus(manual.settings().dueWithin()));
-            outbox.waitForTask(entry.id());
-            uncounted.add(entry.id());
+            outbox.waitForTask(entry.id(), now);
             return Optional.empty();
         }
         long start = System.nanoTime();
@@ -311,24 +305,21 @@ final class TargetLane extends WorkerLoop {
             throttle();
             apply(entry);
             breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return Optional.of(new Acknowledged(entry, clock.instant()));
+            return Optional.of(new Acknowledged(entry, sentAt, clock.instant()));
         } catch (UndeliveredSecret e) {
             // the target answered; the sink did not: rotated again on the retry, without blaming the target
             breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            outcomes.failed(entry, e.getMessage(), false);
+            outcomes.failed(entry, sentAt, e.getMessage(), false);
         } catch (RetryableConnectorException e) {
             breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-            outcomes.failed(entry, e.getMessage(), false, !probing);
-            if (probing) {
-                uncounted.add(entry.id());
-            }
+            outcomes.failed(entry, probing ? null : sentAt, e.getMessage(), false);
         } catch (ConnectorException e) {
             breaker.onSuccess(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            outcomes.failed(entry, e.getMessage(), true);
+            outcomes.failed(entry, sentAt, e.getMessage(), true);
         } catch (RuntimeException e) {
             log.error("connector {} failed on operation {}", op.target(), entry.id(), e);
             breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-            outcomes.failed(entry, e.toString(), false);
+            outcomes.failed(entry, sentAt, e.toString(), false);
         }
         return Optional.empty();
     }
@@ -339,9 +330,9 @@ final class TargetLane extends WorkerLoop {
         }
     }
 
-    private List<Acknowledged> sendTogether(List<OutboxEntry> group) {
+    private List<Acknowledged> sendTogether(List<OutboxEntry> group, Instant sentAt) {
         if (group.size() == 1) {
-            return send(group.get(0)).map(List::of).orElse(List.of());
+            return send(group.get(0), sentAt).map(List::of).orElse(List.of());
         }
         String entitlement = group.get(0).operation().entitlement();
         Map<String, ConnectorException> failures;
@@ -369,9 +360,9 @@ final class TargetLane extends WorkerLoop {
         for (OutboxEntry entry : group) {
             ConnectorException failure = failures.get(entry.operation().identity());
             if (failure == null) {
-                acknowledged.add(new Acknowledged(entry, at));
+                acknowledged.add(new Acknowledged(entry, sentAt, at));
             } else {
-                outcomes.failed(entry, failure.getMessage(), !(failure instanceof RetryableConnectorException));
+                outcomes.failed(entry, sentAt, failure.getMessage(), !(failure instanceof RetryableConnectorException));
             }
         }
         return acknowledged;

@@ -50,7 +50,7 @@ class ReadyWorkTests {
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         outbox.insert(plan("B", op("B", OperationKind.CREATE, false)));
         OutboxEntry createA = outbox.pending("A").get(0);
-        outbox.markRetry(createA, T0.plusSeconds(30), "busy");
+        outbox.markRetry(createA, T0, T0.plusSeconds(30), "busy");
 
         ReadyWork now = ReadyWork.select(outbox, "dir", T0, 100);
         ReadyWork later = ReadyWork.select(outbox, "dir", T0.plusSeconds(31), 100);
@@ -78,8 +78,8 @@ class ReadyWorkTests {
         OutboxRepository outbox = outbox(kind);
         outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
         List<OutboxEntry> a = outbox.pending("A");
-        outbox.markDone(Map.of(a.get(0), T0));
-        outbox.markDead(a.get(1), "refused");
+        outbox.markDone(List.of(new Outcomes.Acknowledged(a.get(0), T0, T0)));
+        outbox.markDead(a.get(1), T0, "refused");
 
         assertThat(ReadyWork.select(outbox, "dir", T0, 100).isEmpty()).isTrue();
         assertThat(ReadyWork.select(outbox, "other", T0, 100).isEmpty()).isTrue();

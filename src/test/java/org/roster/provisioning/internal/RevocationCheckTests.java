@@ -71,7 +71,7 @@ class RevocationCheckTests {
         check.afterRevocations(blind, Duration.ofSeconds(120), List.of(acked("L2", "legacy")));
         assertThat(revocations.forIdentity("L2")).isEmpty();
 
-        outbox.markDone(Map.of(outbox.pending("L2").get(0), NOW));
+        outbox.markDone(List.of(new Outcomes.Acknowledged(outbox.pending("L2").get(0), NOW, NOW)));
         check.afterRevocations(blind, Duration.ofSeconds(120), List.of(acked("L2", "legacy")));
         Revocation r = revocations.forIdentity("L2").get(0);
         assertThat(r.result()).isEqualTo(Revocation.Result.NOT_VERIFIABLE);
@@ -82,7 +82,7 @@ class RevocationCheckTests {
         Operation op = new Operation(target, identity, OperationKind.DISABLE, Map.of(), null, "LEAVER", true);
         return new Outcomes.Acknowledged(new org.roster.provisioning.OutboxEntry(1, op,
             org.roster.provisioning.OutboxEntry.Status.DONE, 1, "evt-" + identity, RECEIVED, RECEIVED, RECEIVED, NOW,
-            null, RECEIVED), NOW);
+            null, RECEIVED), NOW, NOW);
     }
 
     /** A target that acknowledged the disable but still has the account enabled. */
