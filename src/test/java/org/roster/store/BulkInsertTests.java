@@ -53,6 +53,45 @@ class BulkInsertTests {
             .containsExactly(true, false);
     }
 
+    @org.junit.jupiter.api.Test
+    void timestampsAreWrittenAsInstantWritesThem() {
+        java.util.Random random = new java.util.Random(7);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("0001-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("2026-12-03T06:30:00.100Z"),
+            Instant.parse("2026-12-03T06:30:00.000100Z"), Instant.parse("2026-12-03T06:30:00.000000100Z"),
+            Instant.parse("-0001-06-01T00:00:00Z"), Instant.parse("+10000-01-01T00:00:00Z"), Instant.MAX));
+        for (int i = 0; i < 10_000; i++) {
+            long second = random.nextLong(Instant.parse("0001-01-01T00:00:00Z").getEpochSecond(),
+                Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
+            int nano = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(second, nano));
+        }
+        for (Instant at : instants) {
+            StringBuilder direct = new StringBuilder();
+            BulkInsert.append(direct, at);
+            assertThat(direct).as("%s", at).hasToString(at.toString());
+        }
+        StringBuilder fromTimestamp = new StringBuilder();
+        BulkInsert.append(fromTimestamp, Timestamp.from(Instant.parse("2026-12-03T06:30:00.123456Z")));
+        assertThat(fromTimestamp).hasToString("2026-12-03T06:30:00.123456Z");
+    }
+
+    @org.junit.jupiter.api.Test
+    void numbersAndEscapesAreWrittenAsCopyReadsThem() {
+        StringBuilder text = new StringBuilder();
+        BulkInsert.append(text, Long.MIN_VALUE);
+        BulkInsert.append(text.append('|'), 42);
+        BulkInsert.append(text.append('|'), "a\\b\tc\nd\re");
+        BulkInsert.append(text.append('|'), null);
+        BulkInsert.append(text.append('|'), "\t");
+        assertThat(text).hasToString("-9223372036854775808|42|a\\\\b\\tc\\nd\\re|\\N|\\t");
+    }
+
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void aDuplicateKeyFailsAsAnInsertDoesAndLeavesNothingOfTheBatch(Databases.Kind kind) {
