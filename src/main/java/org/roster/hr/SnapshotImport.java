@@ -59,10 +59,18 @@ public final class SnapshotImport {
     private final TransactionTemplate tx;
     private final TransactionTemplate savepoint;
     private final Clock clock;
+    private final org.roster.store.TableStatistics statistics;
+
+    /**
+     * The tables an import writes, whose statistics it brings up to date when it has grown them
+     * (the next import's plans, and the dispatcher's, depend on them).
+     */
+    private static final List<String> WRITTEN = List.of("hr_snapshot_row", "hr_worker", "hr_worker_search", "hr_event",
+        "identity", "lifecycle_event", "outbox", "target_account", "audit_record");
 
     public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
                           QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
-                          Clock clock) {
+                          Clock clock, org.roster.store.TableStatistics statistics) {
         this.settings = settings;
         this.records = records;
         this.snapshots = snapshots;
@@ -72,6 +80,7 @@ public final class SnapshotImport {
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
+        this.statistics = statistics;
     }
 
     /** What an import did. */
@@ -93,10 +102,14 @@ public final class SnapshotImport {
         Instant started = clock.instant();
         String id = UUID.randomUUID().toString();
         snapshots.start(id, source.name(), started);
-        // The whole file, missing workers included, is one batch: the safety guard judges every
-        // disable it causes together, before any is sent.
-        return records.batch(source.name(), "snapshot " + id + " of " + source.name(), actor,
-            () -> importRows(source, id, started, body, format, actor, progress));
+        try {
+            // The whole file, missing workers included, is one batch: the safety guard judges every
+            // disable it causes together, before any is sent.
+            return records.batch(source.name(), "snapshot " + id + " of " + source.name(), actor,
+                () -> importRows(source, id, started, body, format, actor, progress));
+        } finally {
+            statistics.refresh(WRITTEN);
+        }
     }
 
     private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
