@@ -42,6 +42,7 @@ public class OutboxRepository {
      * other method here writes them first, so the transaction reads what it queued.
      */
     public void insert(Plan plan) {
+        transactionIdBeforeOperationIds();
         for (Operation op : plan.operations()) {
             TransactionBatch.append(batch, TABLE, COLUMNS, op.target(), op.identity(), op.kind().name(), op.entitlement(),
                 JsonColumns.write(op.attributes()), truncate(op.reason(), 1000), op.priority() ? 1 : 0, "PENDING", 0,
@@ -51,6 +52,35 @@ public class OutboxRepository {
     }
 
     private static final String TABLE = "outbox";
+
+    /**
+     * On PostgreSQL, gives the transaction its id before it draws operation ids (once per
+     * transaction): {@link PendingFloor} relies on a transaction that holds an operation id having
+     * had its own id first. PostgreSQL gives one at a transaction's first write, which for a row of
+     * the outbox comes after the row's id was drawn.
+     */
+    private void transactionIdBeforeOperationIds() {
+        if (!TransactionBatch.inTransaction() || !store.postgres()
+            || TransactionBatch.known(TRANSACTION_ID, TABLE) != null) {
+            return;
+        }
+        jdbc.sql("select pg_current_xact_id()").query().singleValue();
+        TransactionBatch.remember(TRANSACTION_ID, TABLE, Boolean.TRUE);
+    }
+
+    private static final String TRANSACTION_ID = "outbox.transaction-id";
+
+    /**
+     * On PostgreSQL, the current snapshot's bounds: the oldest transaction id still running and the
+     * first not given out ({@link PendingFloor}); null on other stores.
+     */
+    public long @org.jspecify.annotations.Nullable [] snapshotBounds() {
+        if (!store.postgres()) {
+            return null;
+        }
+        return jdbc.sql("select pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text from pg_current_snapshot() s")
+            .query((rs, n) -> new long[] {Long.parseLong(rs.getString(1)), Long.parseLong(rs.getString(2))}).single();
+    }
 
     private static final String COLUMNS = "target, identity_key, kind, entitlement, attributes, reason, priority, status, "
         + "attempts, correlation_id, hr_received_at, planned_at, next_attempt_at, source";

@@ -22,8 +22,12 @@ import org.roster.provisioning.OutboxEntry;
  * @param revocations sequences of identities with a pending revocation
  * @param routine sequences of the other identities
  * @param nextDue the earliest retry among the identities held back, if any: when to look again
+ * @param firstRoutine the id of the first routine operation the read found unfinished (due or not):
+ *     where a later read may start ({@link PendingFloor}); {@link Long#MAX_VALUE} when it found none,
+ *     -1 when routine operations were not read (revocations filled the pass)
  */
-record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> routine, @Nullable Instant nextDue) {
+record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> routine, @Nullable Instant nextDue,
+                 long firstRoutine) {
 
     /** How many windows of routine operations a pass reads at most while looking for work that is due. */
     private static final int MAX_WINDOWS = 10;
@@ -33,6 +37,14 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
     }
 
     static ReadyWork select(OutboxRepository outbox, String target, Instant now, int limit) {
+        return select(outbox, target, now, limit, 0);
+    }
+
+    /**
+     * @param start no routine operation of the target with this id or a lower one is unfinished
+     *     ({@link PendingFloor}): the read of routine operations starts after it
+     */
+    static ReadyWork select(OutboxRepository outbox, String target, Instant now, int limit, long start) {
         Set<String> urgent = new LinkedHashSet<>();
         outbox.pendingPriority(target, limit).forEach(e -> urgent.add(e.operation().identity()));
         Map<String, List<OutboxEntry>> byIdentity = new LinkedHashMap<>();
@@ -45,11 +57,18 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
 
         Map<String, List<OutboxEntry>> routine = new LinkedHashMap<>();
         Set<String> held = new HashSet<>(urgent);
-        long after = 0;
+        long firstRoutine = -1;
+        long after = start;
         scan:
         for (int window = 0; window < MAX_WINDOWS && budget > 0; window++) {
             List<OutboxEntry> page = outbox.pendingRoutine(target, after, limit);
+            if (window == 0) {
+                firstRoutine = Long.MAX_VALUE;
+            }
             for (OutboxEntry e : page) {
+                if (firstRoutine == Long.MAX_VALUE) {
+                    firstRoutine = e.id();
+                }
                 after = e.id();
                 String identity = e.operation().identity();
                 if (held.contains(identity)) {
@@ -70,7 +89,7 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
                 break;
             }
         }
-        return new ReadyWork(revocations, List.copyOf(routine.values()), nextDue);
+        return new ReadyWork(revocations, List.copyOf(routine.values()), nextDue, firstRoutine);
     }
 
     /**
@@ -102,7 +121,7 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
                 }
             }
         }
-        return new ReadyWork(first, rest, nextDue);
+        return new ReadyWork(first, rest, nextDue, -1);
     }
 
     private static Instant earliest(@Nullable Instant a, Instant b) {

@@ -53,6 +53,8 @@ final class TargetLane extends WorkerLoop {
     private final @Nullable Duration slo;
     private final OutboxRepository outbox;
     private final Outcomes outcomes;
+    /** Where the read of routine operations starts, on PostgreSQL (the loop's own). */
+    private final PendingFloor floor = new PendingFloor();
     private final RevocationCheck revocations;
     private final Clock clock;
     private @Nullable ExecutorService senders;
@@ -167,11 +169,15 @@ final class TargetLane extends WorkerLoop {
             send(work);
             return 0;
         }
-        ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH);
+        ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH, floor.start());
+        long[] bounds = outbox.snapshotBounds();
+        if (bounds != null) {
+            floor.read(work.firstRoutine(), bounds[0], bounds[1]);
+        }
         if (work.isEmpty()) {
             clearWakeUps();
             // Looked at again after clearing, so that a wake-up between the read and the clearing is not lost.
-            ReadyWork again = ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
+            ReadyWork again = ReadyWork.select(outbox, connector.name(), clock.instant(), 1, floor.start());
             return again.isEmpty() ? waitMillis(again.nextDue()) : 0;
         }
         send(work);
@@ -190,7 +196,7 @@ final class TargetLane extends WorkerLoop {
     /** Half open: one operation, the oldest ready (revocations first), tells whether the target is back. */
     private long probe() throws InterruptedException {
         ReadyWork work = stream != null ? stream.next(clock.instant(), 1)
-            : ReadyWork.select(outbox, connector.name(), clock.instant(), 1);
+            : ReadyWork.select(outbox, connector.name(), clock.instant(), 1, floor.start());
         List<List<OutboxEntry>> first = !work.revocations().isEmpty() ? work.revocations() : work.routine();
         if (first.isEmpty()) {
             breaker.releasePermission();

@@ -86,6 +86,82 @@ class ReadyWorkTests {
     }
 
     /**
+     * A lane on PostgreSQL starts its reads past the operations already done, but never past one a
+     * transaction still running had drawn a lower id for: that one is read once it commits, and its
+     * identity's order holds.
+     */
+    @org.junit.jupiter.api.Test
+    void theReadsStartPastFinishedWorkButNeverPastAnOperationStillBeingCommitted() throws Exception {
+        DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        OutboxRepository outbox = new OutboxRepository(JdbcClient.create(ds), new JdbcTemplate(ds));
+        org.springframework.transaction.support.TransactionTemplate tx =
+            new org.springframework.transaction.support.TransactionTemplate(new org.springframework.jdbc.support.JdbcTransactionManager(ds));
+        PendingFloor floor = new PendingFloor();
+        java.util.function.Supplier<ReadyWork> pass = () -> {
+            ReadyWork work = ReadyWork.select(outbox, "dir", T0, 100, floor.start());
+            long[] bounds = outbox.snapshotBounds();
+            floor.read(work.firstRoutine(), bounds[0], bounds[1]);
+            return work;
+        };
+        java.util.function.Consumer<ReadyWork> done = work -> outbox.markDone(work.routine().stream()
+            .flatMap(List::stream).map(e -> new Outcomes.Acknowledged(e, T0, T0)).toList());
+
+        for (String id : List.of("A", "B", "C")) {
+            tx.executeWithoutResult(s -> outbox.insert(plan(id, op(id, OperationKind.CREATE, false))));
+        }
+        for (int i = 0; i < 3; i++) { // A, B and C are sent
+            done.accept(pass.get());
+        }
+        // Y's transaction draws its operations' ids and stays open while X's, with higher ids, commits
+        java.util.concurrent.CountDownLatch drawn = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        Thread y = new Thread(() -> tx.executeWithoutResult(s -> {
+            outbox.insert(plan("Y", op("Y", OperationKind.CREATE, false), op("Y", OperationKind.ADD_ENTITLEMENT, false)));
+            outbox.pending("Y"); // written now, ids drawn
+            drawn.countDown();
+            try {
+                commit.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        y.start();
+        drawn.await();
+        tx.executeWithoutResult(s -> outbox.insert(plan("X", op("X", OperationKind.CREATE, false))));
+        long firstOfY;
+        try (var c = ds.getConnection(); var st = c.createStatement()) {
+            // the ids Y's open transaction drew lie between C's and X's
+            var rs = st.executeQuery("select max(id) from outbox where identity_key = 'C'");
+            rs.next();
+            firstOfY = rs.getLong(1) + 1;
+        }
+
+        // the lane goes on while Y's transaction is open: X, the first unfinished operation it sees, is sent
+        ReadyWork whileOpen = pass.get();
+        assertThat(describe(whileOpen.routine())).containsExactly(List.of("X:CREATE"));
+        done.accept(whileOpen);
+        for (int i = 0; i < 5; i++) {
+            done.accept(pass.get());
+        }
+        assertThat(floor.start()).as("never past an id an open transaction drew").isLessThan(firstOfY);
+        commit.countDown();
+        y.join();
+
+        ReadyWork afterCommit = pass.get();
+        assertThat(describe(afterCommit.routine())).containsExactly(List.of("Y:CREATE", "Y:ADD_ENTITLEMENT"));
+        done.accept(afterCommit);
+        tx.executeWithoutResult(s -> outbox.insert(plan("Z", op("Z", OperationKind.CREATE, false))));
+        long z = outbox.pending("Z").get(0).id();
+        long deadline = System.nanoTime() + 10_000_000_000L; // other tests' transactions in the same server end within it
+        while (floor.start() != z - 1 && System.nanoTime() < deadline) {
+            pass.get();
+            Thread.sleep(20);
+        }
+        assertThat(floor.start()).as("past the finished work once nothing can precede Z").isEqualTo(z - 1);
+        assertThat(describe(pass.get().routine())).containsExactly(List.of("Z:CREATE"));
+    }
+
+    /**
      * What a Kafka lane sends from the chains it read for the identities its records name: the
      * identities announced on the revocations topic first, each chain as far as it is due, within the
      * budget; an identity with nothing left unfinished is skipped.
