@@ -59,7 +59,7 @@ final class TargetLane extends WorkerLoop {
     private final Clock clock;
     private @Nullable ExecutorService senders;
     private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
-    /** Operations of the current wave not tried because the circuit opened, or failed as a probe: no attempt used. */
+    /** Sending the one operation that probes a target that was down: its failure uses up no attempt. */
     private volatile boolean probing;
     private final com.google.common.util.concurrent.@Nullable RateLimiter rateLimiter;
 
