@@ -36,6 +36,8 @@ final class OperationRelay extends WorkerLoop {
     private final OutboxRepository outbox;
     private final OperationTopics topics;
     private final Set<String> targets;
+    /** Where the read of unrelayed operations starts, on PostgreSQL (this loop's own). */
+    private final PendingFloor floor = new PendingFloor();
     private @Nullable KafkaProducer<String, String> producer;
 
     OperationRelay(OutboxRepository outbox, OperationTopics topics, Set<String> targets) {
@@ -71,11 +73,15 @@ final class OperationRelay extends WorkerLoop {
 
     @Override
     protected long pass() throws InterruptedException {
-        List<OutboxRepository.Unrelayed> batch = outbox.unrelayed(targets, BATCH);
+        List<OutboxRepository.Unrelayed> batch = outbox.unrelayed(targets, floor.start(), BATCH);
+        long[] bounds = outbox.snapshotBounds();
+        if (bounds != null) {
+            floor.read(batch.isEmpty() ? Long.MAX_VALUE : batch.get(0).id(), bounds[0], bounds[1]);
+        }
         if (batch.isEmpty()) {
             clearWakeUps();
             // looked at again after clearing, so that a wake-up between the read and the clearing is not lost
-            return outbox.unrelayed(targets, 1).isEmpty() ? IDLE_MILLIS : 0;
+            return outbox.unrelayed(targets, floor.start(), 1).isEmpty() ? IDLE_MILLIS : 0;
         }
         KafkaProducer<String, String> p = java.util.Objects.requireNonNull(producer);
         List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());

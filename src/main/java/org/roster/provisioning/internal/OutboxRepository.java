@@ -176,16 +176,18 @@ public class OutboxRepository {
 
     /**
      * The oldest unfinished operations on these targets not yet handed to Kafka, in id order (for one
-     * identity, the order they were planned in).
+     * identity, the order they were planned in), after {@code after}: none at or below it is
+     * unrelayed ({@link PendingFloor}).
      */
-    public List<Unrelayed> unrelayed(java.util.Collection<String> targets, int limit) {
+    public List<Unrelayed> unrelayed(java.util.Collection<String> targets, long after, int limit) {
         if (targets.isEmpty()) {
             return List.of();
         }
         return jdbc().sql("""
                 select id, target, identity_key, priority from outbox
-                where status = 'PENDING' and relayed = 0 and target in (:targets) order by id limit :limit""")
-            .param("targets", List.copyOf(targets)).param("limit", limit)
+                where status = 'PENDING' and relayed = 0 and target in (:targets) and id > :after
+                order by id limit :limit""")
+            .param("targets", List.copyOf(targets)).param("after", after).param("limit", limit)
             .query((rs, n) -> new Unrelayed(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4) > 0)).list();
     }
 

@@ -2,7 +2,9 @@ package org.roster.provisioning.internal;
 
 /**
  * Where a lane's read of its target's routine operations may start, on PostgreSQL: an id below which
- * no routine operation of the target is, or can become, unfinished.
+ * no routine operation of the target is, or can become, unfinished. The cluster's relay keeps one
+ * the same way for the operations it has not yet handed to Kafka (an operation relayed or finished
+ * never becomes unrelayed again).
  *
  * <p>Why: the lane reads unfinished operations in id order through the partial index of pending
  * ones. An operation marked done leaves a dead entry in that index until vacuum removes it, and
