@@ -74,10 +74,7 @@ final class OperationRelay extends WorkerLoop {
     @Override
     protected long pass() throws InterruptedException {
         List<OutboxRepository.Unrelayed> batch = outbox.unrelayed(targets, floor.start(), BATCH);
-        long[] bounds = outbox.snapshotBounds();
-        if (bounds != null) {
-            floor.read(batch.isEmpty() ? Long.MAX_VALUE : batch.get(0).id(), bounds[0], bounds[1]);
-        }
+        floor.read(batch.isEmpty() ? Long.MAX_VALUE : batch.get(0).id(), outbox);
         if (batch.isEmpty()) {
             clearWakeUps();
             // looked at again after clearing, so that a wake-up between the read and the clearing is not lost

@@ -310,9 +310,9 @@ public class OutboxRepository {
                     new SqlArrayValue("timestamptz", rows.stream().map(a -> timestamp(a.sentAt())).toArray()))
                 .query(Long.class).list());
         }
-        int[] counts = batch().batchUpdate("update outbox set status = 'DONE', acked_at = ?, "
-                + ATTEMPT + ", last_error = null where " + UNFINISHED,
-            rows.stream().map(a -> unfinished(a.entry(), attempt(Timestamp.from(a.at()), a.sentAt()))).toList());
+        int[] counts = batch().batchUpdate("update outbox set status = 'DONE', acked_at = ?, last_error = null, "
+                + ATTEMPT + " where " + UNFINISHED,
+            rows.stream().map(a -> unfinished(a.entry(), attempt(a.sentAt(), Timestamp.from(a.at())))).toList());
         java.util.Set<Long> marked = new java.util.HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             if (counts[i] != 0) { // a count, or "succeeded, count unknown"
@@ -323,16 +323,19 @@ public class OutboxRepository {
     }
 
     /**
-     * The send time and attempt count of an update that records an attempt's outcome: its two
-     * parameters are the send time (null when the outcome was not an attempt, which leaves both as
-     * they were) and 1 or 0.
+     * The send time and attempt count of an update that records an attempt's outcome, last in its
+     * {@code set} list: its two parameters are the send time (null when the outcome was not an
+     * attempt, which leaves both as they were) and 1 or 0 ({@link #attempt}).
      */
     private static final String ATTEMPT =
         "sent_at = coalesce(cast(? as timestamp with time zone), sent_at), attempts = attempts + ?";
 
-    /** The {@code set} values before them, then {@link #ATTEMPT}'s two. */
-    private static Object[] attempt(Object value, @Nullable Instant sentAt) {
-        return new Object[] {value, timestamp(sentAt), sentAt == null ? 0 : 1};
+    /** The {@code set} values before {@link #ATTEMPT}, then its two for the attempt sent at {@code sentAt}. */
+    private static Object[] attempt(@Nullable Instant sentAt, Object... before) {
+        Object[] params = java.util.Arrays.copyOf(before, before.length + 2);
+        params[before.length] = timestamp(sentAt);
+        params[before.length + 1] = sentAt == null ? 0 : 1;
+        return params;
     }
 
     private static @Nullable Timestamp timestamp(@Nullable Instant at) {
@@ -369,15 +372,14 @@ public class OutboxRepository {
      * attempt (a probe of a target that is down).
      */
     public boolean markRetry(OutboxEntry entry, @Nullable Instant sentAt, Instant nextAttempt, String error) {
-        return jdbc().sql("update outbox set next_attempt_at = ?, " + ATTEMPT + ", last_error = ? where " + UNFINISHED)
-            .params(unfinished(entry, Timestamp.from(nextAttempt), timestamp(sentAt), sentAt == null ? 0 : 1,
-                truncate(error, 2000))).update() > 0;
+        return jdbc().sql("update outbox set next_attempt_at = ?, last_error = ?, " + ATTEMPT + " where " + UNFINISHED)
+            .params(unfinished(entry, attempt(sentAt, Timestamp.from(nextAttempt), truncate(error, 2000)))).update() > 0;
     }
 
     /** Gives up on an unfinished operation after the attempt sent at {@code sentAt}; false when it is finished. */
     public boolean markDead(OutboxEntry entry, @Nullable Instant sentAt, String error) {
-        return jdbc().sql("update outbox set status = 'DEAD', " + ATTEMPT + ", last_error = ? where " + UNFINISHED)
-            .params(unfinished(entry, timestamp(sentAt), sentAt == null ? 0 : 1, truncate(error, 2000))).update() > 0;
+        return jdbc().sql("update outbox set status = 'DEAD', last_error = ?, " + ATTEMPT + " where " + UNFINISHED)
+            .params(unfinished(entry, attempt(sentAt, truncate(error, 2000)))).update() > 0;
     }
 
     private static OutboxEntry map(ResultSet rs, int row) throws SQLException {

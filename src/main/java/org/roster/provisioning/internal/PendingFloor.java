@@ -50,6 +50,19 @@ final class PendingFloor {
     }
 
     /**
+     * Takes in a read that started at {@link #start()}, with the store's snapshot read right after it;
+     * nothing on a store without one (H2), where reads start from the beginning.
+     *
+     * @param first {@link ReadyWork#firstRoutine()} of the read
+     */
+    void read(long first, OutboxRepository outbox) {
+        long[] bounds = outbox.snapshotBounds();
+        if (bounds != null) {
+            read(first, bounds[0], bounds[1]);
+        }
+    }
+
+    /**
      * Takes in a read that started at {@link #start()} and the store's snapshot right after it.
      *
      * @param first {@link ReadyWork#firstRoutine()} of the read

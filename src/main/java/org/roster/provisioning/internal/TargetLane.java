@@ -170,10 +170,7 @@ final class TargetLane extends WorkerLoop {
             return 0;
         }
         ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH, floor.start());
-        long[] bounds = outbox.snapshotBounds();
-        if (bounds != null) {
-            floor.read(work.firstRoutine(), bounds[0], bounds[1]);
-        }
+        floor.read(work.firstRoutine(), outbox);
         if (work.isEmpty()) {
             clearWakeUps();
             // Looked at again after clearing, so that a wake-up between the read and the clearing is not lost.

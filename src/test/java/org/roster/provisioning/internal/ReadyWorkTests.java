@@ -99,8 +99,7 @@ class ReadyWorkTests {
         PendingFloor floor = new PendingFloor();
         java.util.function.Supplier<ReadyWork> pass = () -> {
             ReadyWork work = ReadyWork.select(outbox, "dir", T0, 100, floor.start());
-            long[] bounds = outbox.snapshotBounds();
-            floor.read(work.firstRoutine(), bounds[0], bounds[1]);
+            floor.read(work.firstRoutine(), outbox);
             return work;
         };
         java.util.function.Consumer<ReadyWork> done = work -> outbox.markDone(work.routine().stream()
