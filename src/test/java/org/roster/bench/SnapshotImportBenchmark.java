@@ -75,7 +75,9 @@ class SnapshotImportBenchmark {
             jdbc.sql("create extension if not exists pg_stat_statements").update();
             jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
         }
+        String walBefore = wal();
         Phase a = run(first);
+        String walFirst = wal();
         long storeAfterFirst = storeBytes();
         String firstStatements = statements ? topStatements() : "";
         // the first import's operations still on their way to the target when the delta starts: the
@@ -93,7 +95,9 @@ class SnapshotImportBenchmark {
             jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
         }
         System.out.println("delta starts at " + Instant.now());
+        String walDrained = wal();
         Phase b = run(second);
+        String walDelta = wal();
         long storeAfterDelta = storeBytes();
         String deltaStatements = statements ? topStatements() : "";
 
@@ -127,6 +131,12 @@ class SnapshotImportBenchmark {
                     order by 2 desc limit 12""").query((rs, n) -> String.format(Locale.ROOT, "%n    %-22s %8d MB  %6d",
                         rs.getString(1), rs.getLong(2) >> 20, rs.getLong(2) / ROWS)).list().forEach(sizes::append);
             report = report + sizes + System.lineSeparator();
+            // what the store wrote to its log, and how often it checkpointed (a page's first change after a
+            // checkpoint writes the whole page): the capacity plan's write rate
+            report = report + "  PostgreSQL's WAL (records, full-page images, bytes; checkpoints timed/requested), cumulative:"
+                + System.lineSeparator() + "    before " + walBefore + System.lineSeparator() + "    after the first import " + walFirst
+                + System.lineSeparator() + "    when the delta started " + walDrained + System.lineSeparator() + "    after the delta "
+                + walDelta + System.lineSeparator();
             // how many of the outbox's updates rewrote a row in its page without touching an index (V41)
             report = report + jdbc.sql("select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where relname = 'outbox'")
                 .query((rs, n) -> String.format(Locale.ROOT, "  outbox updates: %d, of which heap-only: %d%n",
@@ -139,6 +149,18 @@ class SnapshotImportBenchmark {
         System.out.println(report);
         Files.writeString(dir.resolve("snapshot-import-" + ROWS + "-" + System.getProperty("bench.store", "h2") + ".txt"),
             report);
+    }
+
+    /** PostgreSQL's WAL and checkpoint counters so far (the whole server), as one line; "" on H2. */
+    private String wal() {
+        if (!store.startsWith("PostgreSQL")) {
+            return "";
+        }
+        return jdbc.sql("""
+                select w.wal_records, w.wal_fpi, w.wal_bytes, c.num_timed, c.num_requested
+                from pg_stat_wal w cross join pg_stat_checkpointer c""")
+            .query((rs, n) -> String.format(Locale.ROOT, "%d records, %d full pages, %d MB; checkpoints %d/%d",
+                rs.getLong(1), rs.getLong(2), rs.getLong(3) >> 20, rs.getLong(4), rs.getLong(5))).single();
     }
 
     /** The store's size on disk: H2's file (which keeps dead chunks until they are reused), or PostgreSQL's database. */

@@ -125,6 +125,12 @@ public final class Databases {
                 if (buffers != null) {
                     builder.setServerConfig("shared_buffers", buffers);
                 }
+                // e.g. 16GB: WAL kept between checkpoints (default 1GB), so that a bulk load is not checkpointed every
+                // few seconds, each checkpoint making the next change of every page write the whole page to the WAL
+                String wal = System.getProperty("pg.max_wal_size");
+                if (wal != null) {
+                    builder.setServerConfig("max_wal_size", wal);
+                }
                 // true: pg_stat_statements collects every statement's total time (a benchmark can then list them)
                 boolean statements = Boolean.getBoolean("pg.stat_statements");
                 String preload = String.join(",", java.util.stream.Stream.of(explain != null ? "auto_explain" : null,
