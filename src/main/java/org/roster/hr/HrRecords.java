@@ -75,7 +75,7 @@ public final class HrRecords {
             checkUserNameFree(worker);
             Instant now = clock.instant();
             checkManager(worker, now, actor, true);
-            StoredWorker stored = new StoredWorker(UUID.randomUUID().toString(), 1, now, now, worker);
+            StoredWorker stored = new StoredWorker(org.roster.store.TimeOrderedIds.next(), 1, now, now, worker);
             try {
                 repository.insert(stored, absent); // a batch's new workers are written together at its commit
             } catch (org.springframework.dao.DuplicateKeyException e) {
@@ -409,7 +409,7 @@ public final class HrRecords {
 
     private void record(@Nullable Worker previous, Worker current, String kind, String source, String actor,
                         Instant receivedAt, String note) {
-        String eventId = UUID.randomUUID().toString();
+        String eventId = org.roster.store.TimeOrderedIds.next();
         repository.appendEvent(eventId, current.employeeNumber(), source, kind, receivedAt, current);
         audit.append(new AuditEntry(current.employeeNumber(), "HR_EVENT", AuditEntry.Stage.REQUEST, actor, null,
             kind.toLowerCase(java.util.Locale.ROOT) + " from source " + source + note, eventId));
