@@ -44,6 +44,12 @@ class SnapshotImportBenchmark {
     private static final boolean DRAIN = Boolean.getBoolean("bench.drain");
     /** {@code -Dbench.changeEvery=10}: one row in ten changes in the second snapshot (default one in a hundred). */
     private static final int CHANGE_EVERY = Integer.getInteger("bench.changeEvery", 100);
+    /**
+     * {@code -Dbench.scattered=true}: the rows in no order of employee number (each worker's row is
+     * the same, at another place), as an HR export sorted by something else would be; by default
+     * they come in the order the workers were numbered.
+     */
+    private static final boolean SCATTERED = Boolean.getBoolean("bench.scattered");
 
     @Autowired
     SnapshotImport snapshots;
@@ -104,13 +110,13 @@ class SnapshotImportBenchmark {
         assertThat(a.summary().created()).isEqualTo(ROWS);
         assertThat(b.summary().changed()).isEqualTo(ROWS / CHANGE_EVERY);
         String report = String.format(Locale.ROOT, """
-            snapshot import, CSV, %d rows, %s store, sink target; date %s, %d cores, max heap %d MB
+            snapshot import, CSV, %d rows%s, %s store, sink target; date %s, %d cores, max heap %d MB
               first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
               second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
                 operations of the first import not yet sent when the first import ended: %d%s
                 operations the target had acknowledged when the delta ended: %d
                 store on disk: %d MB after the first import, %d MB after the delta
-            """, ROWS, store, Instant.now(), Runtime.getRuntime().availableProcessors(),
+            """, ROWS, SCATTERED ? " in no order of employee number" : "", store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
             CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), backlog,
@@ -215,7 +221,12 @@ class SnapshotImportBenchmark {
         String[] departments = {"Engineering", "Sales", "Finance", "Legal", "Support", "Marketing"};
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate\n");
-            for (int i = 0; i < ROWS; i++) {
+            if (SCATTERED && ROWS % 7_919 == 0) {
+                throw new IllegalArgumentException("-Dbench.scattered needs a -Dbench.rows that is not a multiple of 7919");
+            }
+            for (int k = 0; k < ROWS; k++) {
+                // 7 919 is prime and does not divide ROWS, so this visits every worker once
+                int i = SCATTERED ? (int) ((long) k * 7_919 % ROWS) : k;
                 String dept = departments[i % departments.length];
                 if (changeEvery > 0 && i % changeEvery == 0) {
                     dept = departments[(i + 1) % departments.length];
