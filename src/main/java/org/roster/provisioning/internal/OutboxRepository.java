@@ -29,19 +29,31 @@ public class OutboxRepository {
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate batch;
     private final org.roster.store.StoreKind store;
+    /** A transaction of its own for a plan queued outside one, on PostgreSQL ({@link #insert}). */
+    private final org.springframework.transaction.support.TransactionTemplate own;
 
     public OutboxRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.store = new org.roster.store.StoreKind(batch);
+        this.own = new org.springframework.transaction.support.TransactionTemplate(
+            new org.springframework.jdbc.support.JdbcTransactionManager(
+                java.util.Objects.requireNonNull(batch.getDataSource(), "data source")));
     }
 
     /**
      * Queues a plan's operations. In a transaction they are written at its commit, together with the
      * other plans' (one multi-row statement for a batch of HR changes instead of one per plan); every
-     * other method here writes them first, so the transaction reads what it queued.
+     * other method here writes them first, so the transaction reads what it queued. Outside a
+     * transaction, on PostgreSQL, the plan is written in one of its own: {@link PendingFloor} needs the
+     * transaction that draws operation ids to have its transaction id first, which a statement run on
+     * its own gets only at its first write, after the ids.
      */
     public void insert(Plan plan) {
+        if (store.postgres() && !TransactionBatch.inTransaction()) {
+            own.executeWithoutResult(status -> insert(plan));
+            return;
+        }
         transactionIdBeforeOperationIds();
         for (Operation op : plan.operations()) {
             TransactionBatch.append(batch, TABLE, COLUMNS, op.target(), op.identity(), op.kind().name(), op.entitlement(),

@@ -190,6 +190,25 @@ class ReadyWorkTests {
         assertThat(describe(three.routine())).containsExactly(List.of("A:CREATE"));
     }
 
+    /**
+     * A plan queued outside any transaction on PostgreSQL is written in one of its own, which takes
+     * its transaction id before the operations' ids ({@link PendingFloor}): all its operations carry
+     * that one transaction's id, and the lane reads them.
+     */
+    @org.junit.jupiter.api.Test
+    void aPlanQueuedOutsideATransactionIsWrittenInOneOfItsOwn() {
+        DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        OutboxRepository outbox = new OutboxRepository(JdbcClient.create(ds), new JdbcTemplate(ds));
+        outbox.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false),
+            op("A", OperationKind.ADD_ENTITLEMENT, false)));
+
+        List<String> writers = JdbcClient.create(ds).sql("select xmin::text from outbox order by id").query(String.class)
+            .list();
+        assertThat(writers).hasSize(3).containsOnly(writers.get(0));
+        assertThat(describe(ReadyWork.select(outbox, "dir", T0, 10).routine()))
+            .containsExactly(List.of("A:CREATE", "A:ADD_ENTITLEMENT", "A:ADD_ENTITLEMENT"));
+    }
+
     private static List<List<String>> describe(List<List<OutboxEntry>> sequences) {
         return sequences.stream().map(seq -> seq.stream()
             .map(e -> e.operation().identity() + ":" + e.operation().kind()).toList()).toList();
