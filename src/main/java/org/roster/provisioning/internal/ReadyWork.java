@@ -57,14 +57,12 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
 
         Map<String, List<OutboxEntry>> routine = new LinkedHashMap<>();
         Set<String> held = new HashSet<>(urgent);
-        long firstRoutine = -1;
+        // routine work is read only if revocations left room for it (-1: not read; MAX_VALUE: none found yet)
+        long firstRoutine = budget > 0 ? Long.MAX_VALUE : -1;
         long after = start;
         scan:
         for (int window = 0; window < MAX_WINDOWS && budget > 0; window++) {
             List<OutboxEntry> page = outbox.pendingRoutine(target, after, limit);
-            if (window == 0) {
-                firstRoutine = Long.MAX_VALUE;
-            }
             for (OutboxEntry e : page) {
                 if (firstRoutine == Long.MAX_VALUE) {
                     firstRoutine = e.id();
