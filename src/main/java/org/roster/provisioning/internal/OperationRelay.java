@@ -59,6 +59,10 @@ final class OperationRelay extends WorkerLoop {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer = new KafkaProducer<>(p);
+        int adopted = outbox.adoptForRelay();
+        if (adopted > 0) {
+            log.info("relay: {} unfinished operation(s) planned before Kafka mode are handed to Kafka", adopted);
+        }
         super.start();
     }
 
