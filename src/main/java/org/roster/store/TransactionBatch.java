@@ -82,6 +82,29 @@ public final class TransactionBatch {
     /** What {@link #append} keeps as the statement: a group's rows are written by {@link BulkInsert}. */
     private static final String APPEND = "append:";
 
+    /**
+     * Changes {@code columns} of the row whose {@code keys} columns hold the given values, as
+     * {@link #defer} does an {@code UPDATE}: at the flush, the table's rows changed the same way are
+     * written together by {@link BulkUpdate} (one statement on PostgreSQL). {@code values} are the
+     * columns' in order, then the keys'. As for any deferred statement, the caller must not need to
+     * know whether a row matched.
+     */
+    public static void deferUpdate(JdbcOperations jdbc, String table, List<String> columns, List<String> keys,
+                                   Object... values) {
+        if (values.length != columns.size() + keys.size()) {
+            throw new IllegalArgumentException("values for " + columns + " then " + keys + ": " + values.length);
+        }
+        State state = state(true);
+        if (state == null) {
+            BulkUpdate.update(jdbc, table, columns, keys, List.<Object[]>of(values));
+            return;
+        }
+        state.defer(jdbc, table, UPDATE_ROWS + String.join(",", columns) + "|" + String.join(",", keys), values);
+    }
+
+    /** What {@link #deferUpdate} keeps as the statement: a group's rows are written by {@link BulkUpdate}. */
+    private static final String UPDATE_ROWS = "update-rows:";
+
     /** Runs what is deferred for this table now: call it before reading the table or writing it directly. */
     public static void flush(String table) {
         State state = state(false);
@@ -290,6 +313,9 @@ public final class TransactionBatch {
         private static void run(JdbcOperations jdbc, String table, String sql, List<Object[]> rows) {
             if (sql.startsWith(APPEND)) {
                 BulkInsert.insert(jdbc, table, sql.substring(APPEND.length()), rows);
+            } else if (sql.startsWith(UPDATE_ROWS)) {
+                String[] parts = sql.substring(UPDATE_ROWS.length()).split("\\|");
+                BulkUpdate.update(jdbc, table, List.of(parts[0].split(",")), List.of(parts[1].split(",")), rows);
             } else if (rows.size() == 1) {
                 jdbc.update(sql, rows.get(0));
             } else {

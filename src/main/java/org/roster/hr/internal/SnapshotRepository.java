@@ -72,8 +72,7 @@ public class SnapshotRepository {
     /** Stores a row's hash; deferred to the commit with the batch's others (one batch names a worker once). */
     public void save(String source, String employeeNumber, String hash, String seenIn, boolean exists) {
         if (exists) {
-            TransactionBatch.defer(batch, ROWS,
-                "update hr_snapshot_row set row_hash = ?, seen_in = ? where source = ? and employee_number = ?",
+            TransactionBatch.deferUpdate(batch, ROWS, List.of("row_hash", "seen_in"), List.of("source", "employee_number"),
                 hash, seenIn, source, employeeNumber);
         } else {
             TransactionBatch.append(batch, ROWS, "source, employee_number, row_hash, seen_in", source, employeeNumber,

@@ -229,18 +229,25 @@ public class WorkerRepository {
         Long locked = TransactionBatch.known(LOCKED, employeeNumber);
         boolean updated;
         if (locked != null && locked == expectedVersion) {
-            TransactionBatch.defer(batch, TABLE, UPDATE, params);
+            // locked at that version by this transaction: nobody else can have changed it
+            TransactionBatch.deferUpdate(batch, TABLE, UPDATED_COLUMNS, EMPLOYEE_NUMBER,
+                java.util.Arrays.copyOf(params, params.length - 1));
             TransactionBatch.remember(LOCKED, employeeNumber, s.version());
             updated = true;
         } else {
             updated = jdbc().sql(UPDATE).params(params).update() == 1;
         }
         if (updated) { // with the batch's other search rows at the commit (one per worker: distinct keys)
-            TransactionBatch.defer(batch, SEARCH, "update hr_worker_search set search_key = ? where employee_number = ?",
-                searchKey(s.worker()), employeeNumber);
+            TransactionBatch.deferUpdate(batch, SEARCH, List.of("search_key"), EMPLOYEE_NUMBER, searchKey(s.worker()),
+                employeeNumber);
         }
         return updated;
     }
+
+    /** What {@link #UPDATE} sets, in order: a deferred update sets the same by the employee number alone. */
+    private static final List<String> UPDATED_COLUMNS = List.of("user_name", "user_name_key", "record", "version",
+        "updated_at", "match_key", "email_key");
+    private static final List<String> EMPLOYEE_NUMBER = List.of("employee_number");
 
     private static final String UPDATE = """
         update hr_worker set user_name = ?, user_name_key = ?, record = ?, version = ?, updated_at = ?, match_key = ?,

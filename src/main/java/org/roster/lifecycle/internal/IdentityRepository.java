@@ -172,8 +172,8 @@ public class IdentityRepository {
      * them first, so the transaction reads what it changed.
      */
     public void update(Identity i) {
-        TransactionBatch.defer(batch, TABLE,
-            "update identity set state = ?, epoch = ?, updated_at = ? where employee_number = ?", i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber());
+        TransactionBatch.deferUpdate(batch, TABLE, List.of("state", "epoch", "updated_at"), List.of("employee_number"),
+            i.state().name(), i.epoch(), Timestamp.from(i.updated()), i.employeeNumber());
         if (TransactionBatch.known(LOCKED, i.employeeNumber()) != null) {
             TransactionBatch.remember(LOCKED, i.employeeNumber(), i);
         }

@@ -106,15 +106,14 @@ public class AccountRepository {
         Timestamp when = Timestamp.from(at);
         List<AccountSnapshot> list = accounts.stream().filter(mayExist).toList();
         List<AccountSnapshot> fresh = accounts.stream().filter(mayExist.negate()).toList();
-        int[] updated = list.isEmpty() ? new int[0] : batch.batchUpdate("""
-                update target_account set enabled = ?, attributes = ?, entitlements = ?, updated_at = ?
-                where target = ? and identity_key = ?""",
+        boolean[] updated = org.roster.store.BulkUpdate.update(batch, "target_account",
+            List.of("enabled", "attributes", "entitlements", "updated_at"), List.of("target", "identity_key"),
             list.stream().map(a -> new Object[] {a.enabled(), JsonColumns.write(a.attributes()),
                 JsonColumns.write(a.entitlements()), when, a.target(), a.identity()}).toList());
         List<Object[]> inserts = new java.util.ArrayList<>();
         fresh.forEach(a -> inserts.add(insertRow(a, when)));
         for (int i = 0; i < list.size(); i++) {
-            if (updated[i] == 0) {
+            if (!updated[i]) {
                 inserts.add(insertRow(list.get(i), when));
             }
         }
