@@ -76,8 +76,21 @@ public final class TransactionBatch {
             BulkInsert.insert(jdbc, table, columns, List.<Object[]>of(values));
             return;
         }
-        state.defer(jdbc, table, APPEND + columns, values);
+        state.defer(jdbc, table, STATEMENTS.computeIfAbsent(columns, k -> APPEND + columns), values);
     }
+
+    /**
+     * One string per statement a group is keyed by, so that grouping a batch's rows hashes and
+     * compares each statement once (its hash is kept in the string), not every row's fresh copy of
+     * it (a batch's audit records alone are thousands of rows; docs/benchmarks.md). Keyed by an
+     * append's columns or an update's columns and keys, all written in the code: it stays small.
+     */
+    private static final java.util.concurrent.ConcurrentMap<Object, String> STATEMENTS =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The columns and keys of a {@link #deferUpdate} statement, by the string that stands for it. */
+    private static final java.util.concurrent.ConcurrentMap<String, List<List<String>>> UPDATES =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What {@link #append} keeps as the statement: a group's rows are written by {@link BulkInsert}. */
     private static final String APPEND = "append:";
@@ -99,7 +112,12 @@ public final class TransactionBatch {
             BulkUpdate.update(jdbc, table, columns, keys, List.<Object[]>of(values));
             return;
         }
-        state.defer(jdbc, table, UPDATE_ROWS + String.join(",", columns) + "|" + String.join(",", keys), values);
+        String statement = STATEMENTS.computeIfAbsent(List.of(columns, keys), k -> {
+            String text = UPDATE_ROWS + String.join(",", columns) + "|" + String.join(",", keys);
+            UPDATES.put(text, List.of(List.copyOf(columns), List.copyOf(keys)));
+            return text;
+        });
+        state.defer(jdbc, table, statement, values);
     }
 
     /** What {@link #deferUpdate} keeps as the statement: a group's rows are written by {@link BulkUpdate}. */
@@ -242,6 +260,16 @@ public final class TransactionBatch {
         return state;
     }
 
+    /** A statement's rows at a flush, in the order deferred. */
+    private static final class Group {
+        final JdbcOperations jdbc;
+        final List<Object[]> rows = new ArrayList<>();
+
+        Group(JdbcOperations jdbc) {
+            this.jdbc = jdbc;
+        }
+    }
+
     private static final class Deferred {
         final JdbcOperations jdbc;
         final String table;
@@ -293,10 +321,10 @@ public final class TransactionBatch {
             }
             flushes++;
             // grouped by statement, in the order each was first deferred
-            Map<String, List<Deferred>> groups = new LinkedHashMap<>();
+            Map<String, Group> groups = new LinkedHashMap<>();
             for (Deferred d : deferred) {
                 if (d.ranIn == 0 && d.table.equals(table)) {
-                    groups.computeIfAbsent(d.sql, sql -> new ArrayList<>()).add(d);
+                    groups.computeIfAbsent(d.sql, sql -> new Group(d.jdbc)).rows.add(d.params);
                     d.ranIn = flushes;
                 }
             }
@@ -304,9 +332,7 @@ public final class TransactionBatch {
             if (waiting.isEmpty() && marks.isEmpty()) {
                 deferred.clear(); // nothing waits and no savepoint could undo what ran: nothing to keep
             }
-            for (List<Deferred> group : groups.values()) {
-                run(group.get(0).jdbc, table, group.get(0).sql, group.stream().map(d -> d.params).toList());
-            }
+            groups.forEach((sql, group) -> run(group.jdbc, table, sql, group.rows));
         }
 
         /** Runs one statement's deferred rows: appended together, or as one JDBC batch. */
@@ -314,8 +340,8 @@ public final class TransactionBatch {
             if (sql.startsWith(APPEND)) {
                 BulkInsert.insert(jdbc, table, sql.substring(APPEND.length()), rows);
             } else if (sql.startsWith(UPDATE_ROWS)) {
-                String[] parts = sql.substring(UPDATE_ROWS.length()).split("\\|");
-                BulkUpdate.update(jdbc, table, List.of(parts[0].split(",")), List.of(parts[1].split(",")), rows);
+                List<List<String>> shape = UPDATES.get(sql);
+                BulkUpdate.update(jdbc, table, shape.get(0), shape.get(1), rows);
             } else if (rows.size() == 1) {
                 jdbc.update(sql, rows.get(0));
             } else {
