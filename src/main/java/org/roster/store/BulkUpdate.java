@@ -26,10 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Why: a batch of single-row updates is planned once per row on PostgreSQL (Roster's sessions
  * plan each execution) and executed one by one; the changed workers of an HR delta wrote five tables
- * that way, about 70 µs a row and statement, a third of PostgreSQL's time in a one-percent delta of a
- * million workers (docs/benchmarks.md). One statement is planned once and finds its rows by the key's
- * index. Rows given twice go the slow way, in order: one {@code UPDATE ... FROM} would apply only one
- * of them.
+ * that way, 40 to 80 µs a row and statement, two fifths of PostgreSQL's time in a one-percent delta
+ * of a million workers. One statement is planned once and finds its rows by the key's index:
+ * PostgreSQL's planning during a delta of 30 000 changed workers fell from 2.0 to 0.4 s; changing
+ * the rows themselves costs what it did (docs/benchmarks.md). Rows given twice go the slow way, in
+ * order: one {@code UPDATE ... FROM} would apply only one of them.
  *
  * <p>Values may be {@code null}, strings, numbers, booleans and timestamps, as in {@link BulkInsert}.
  */
