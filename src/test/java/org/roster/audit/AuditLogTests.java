@@ -67,28 +67,12 @@ class AuditLogTests {
     @EnumSource(Databases.Kind.class)
     void recordsAreFoundByTargetAndTimeWindow(Databases.Kind kind) {
         DataSource ds = Databases.fresh(kind);
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(T0);
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        org.roster.support.MutableClock clock = new org.roster.support.MutableClock(T0);
         AuditLog audit = new AuditLog(new AuditRepository(JdbcClient.create(ds), new JdbcTemplate(ds)), clock,
             new TransactionTemplate(new JdbcTransactionManager(ds)));
         // a record a minute for an hour: every third names target "a", every fifth "b", the rest none
         for (int minute = 0; minute < 60; minute++) {
-            now.set(T0.plusSeconds(60L * minute));
+            clock.set(T0.plusSeconds(60L * minute));
             String target = minute % 3 == 0 ? "a" : minute % 5 == 0 ? "b" : null;
             audit.append(new AuditEntry("P" + minute % 4, "TEST", AuditEntry.Stage.EXECUTION, "test", target,
                 "minute " + minute, null));
