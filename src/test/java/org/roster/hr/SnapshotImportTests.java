@@ -172,6 +172,42 @@ class SnapshotImportTests {
         assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").size()).isEqualTo(1);
     }
 
+    /**
+     * Enough changed workers in one batch that their rows are written together (one statement per
+     * table on PostgreSQL): each keeps its own new values, and the next identical file finds every
+     * row unchanged.
+     */
+    @Test
+    void aBatchOfChangedWorkersIsStoredEachWithItsOwnValues() {
+        String p = prefix();
+        String[] rows = new String[40];
+        for (int i = 0; i < 40; i++) {
+            rows[i] = "$" + i + ",$u" + i + ",Sales,";
+        }
+        upload("sap", "text/csv", csv(p, rows));
+        for (int i = 0; i < 40; i += 2) { // every other worker: another department, a new userName, or leaving
+            rows[i] = "$" + i + ",$" + (i % 4 == 0 ? "v" : "u") + i + ",Dept" + i + "," + (i % 8 == 0 ? "2020-01-31" : "");
+        }
+        String changed = csv(p, rows);
+
+        JsonNode second = upload("sap", "text/csv", changed);
+        JsonNode third = upload("sap", "text/csv", changed);
+
+        assertThat(second.path("changed").asLong()).isEqualTo(20);
+        assertThat(third.path("changed").asLong()).as("every changed row's hash was stored").isZero();
+        assertThat(third.path("unchanged").asLong()).isEqualTo(40);
+        for (int i = 0; i < 40; i++) {
+            JsonNode identity = api.get("/api/v1/identities/" + p + i).json();
+            JsonNode worker = identity.path("worker");
+            assertThat(worker.path("department").stringValue()).as("%s%d", p, i).isEqualTo(i % 2 == 0 ? "Dept" + i : "Sales");
+            assertThat(worker.path("userName").stringValue()).isEqualTo(p + (i % 4 == 0 ? "v" : "u") + i);
+            assertThat(identity.path("state").stringValue()).as("%s%d", p, i).isEqualTo(i % 8 == 0 ? "TERMINATED" : "ACTIVE");
+        }
+        Api.Response byNewName = api.get("/scim/v2/Users?filter=" + java.net.URLEncoder.encode(
+            "userName eq \"" + p + "v4\"", java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(byNewName.json().path("totalResults").asInt()).isEqualTo(1);
+    }
+
     @Test
     void jsonArrayAndJsonLinesAreReadToo() {
         String p = prefix();
