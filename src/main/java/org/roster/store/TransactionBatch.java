@@ -76,24 +76,21 @@ public final class TransactionBatch {
             BulkInsert.insert(jdbc, table, columns, List.<Object[]>of(values));
             return;
         }
-        state.defer(jdbc, table, STATEMENTS.computeIfAbsent(columns, k -> APPEND + columns), values);
+        state.defer(jdbc, table, new Append(columns), values);
     }
 
     /**
-     * One string per statement a group is keyed by, so that grouping a batch's rows hashes and
-     * compares each statement once (its hash is kept in the string), not every row's fresh copy of
-     * it (a batch's audit records alone are thousands of rows; docs/benchmarks.md). Keyed by an
-     * append's columns or an update's columns and keys, all written in the code: it stays small.
+     * What {@link #append} keeps as its statement: a group's rows are written by {@link BulkInsert}.
+     * A statement is a key the flush groups rows by; this one hashes as its columns' text, whose hash
+     * the string keeps (an append's statement was a fresh string per row, hashed again at every
+     * flush: a batch's audit records alone are thousands of rows; docs/benchmarks.md).
      */
-    private static final java.util.concurrent.ConcurrentMap<Object, String> STATEMENTS =
-        new java.util.concurrent.ConcurrentHashMap<>();
+    private record Append(String columns) {
+    }
 
-    /** The columns and keys of a {@link #deferUpdate} statement, by the string that stands for it. */
-    private static final java.util.concurrent.ConcurrentMap<String, List<List<String>>> UPDATES =
-        new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** What {@link #append} keeps as the statement: a group's rows are written by {@link BulkInsert}. */
-    private static final String APPEND = "append:";
+    /** What {@link #deferUpdate} keeps as its statement: a group's rows are written by {@link BulkUpdate}. */
+    private record UpdateRows(List<String> columns, List<String> keys) {
+    }
 
     /**
      * Changes {@code columns} of the row whose {@code keys} columns hold the given values, as
@@ -112,16 +109,8 @@ public final class TransactionBatch {
             BulkUpdate.update(jdbc, table, columns, keys, List.<Object[]>of(values));
             return;
         }
-        String statement = STATEMENTS.computeIfAbsent(List.of(columns, keys), k -> {
-            String text = UPDATE_ROWS + String.join(",", columns) + "|" + String.join(",", keys);
-            UPDATES.put(text, List.of(List.copyOf(columns), List.copyOf(keys)));
-            return text;
-        });
-        state.defer(jdbc, table, statement, values);
+        state.defer(jdbc, table, new UpdateRows(columns, keys), values);
     }
-
-    /** What {@link #deferUpdate} keeps as the statement: a group's rows are written by {@link BulkUpdate}. */
-    private static final String UPDATE_ROWS = "update-rows:";
 
     /** Runs what is deferred for this table now: call it before reading the table or writing it directly. */
     public static void flush(String table) {
@@ -273,15 +262,16 @@ public final class TransactionBatch {
     private static final class Deferred {
         final JdbcOperations jdbc;
         final String table;
-        final String sql;
+        /** The SQL text of a {@link #defer}red statement, or an {@link Append} or {@link UpdateRows}. */
+        final Object statement;
         final Object[] params;
         /** The flush that ran it, 0 while it waits. */
         long ranIn;
 
-        Deferred(JdbcOperations jdbc, String table, String sql, Object[] params) {
+        Deferred(JdbcOperations jdbc, String table, Object statement, Object[] params) {
             this.jdbc = jdbc;
             this.table = table;
-            this.sql = sql;
+            this.statement = statement;
             this.params = params;
         }
     }
@@ -304,12 +294,12 @@ public final class TransactionBatch {
         private long flushes;
         private boolean committing;
 
-        void defer(JdbcOperations jdbc, String table, String sql, Object[] params) {
+        void defer(JdbcOperations jdbc, String table, Object statement, Object[] params) {
             if (committing) { // deferred by another synchronization's beforeCommit, after the flush
-                run(jdbc, table, sql, List.<Object[]>of(params));
+                run(jdbc, table, statement, List.<Object[]>of(params));
                 return;
             }
-            deferred.add(new Deferred(jdbc, table, sql, params));
+            deferred.add(new Deferred(jdbc, table, statement, params));
             if (waiting.merge(table, 1, Integer::sum) >= FLUSH_AT) {
                 flush(table);
             }
@@ -321,10 +311,10 @@ public final class TransactionBatch {
             }
             flushes++;
             // grouped by statement, in the order each was first deferred
-            Map<String, Group> groups = new LinkedHashMap<>();
+            Map<Object, Group> groups = new LinkedHashMap<>();
             for (Deferred d : deferred) {
                 if (d.ranIn == 0 && d.table.equals(table)) {
-                    groups.computeIfAbsent(d.sql, sql -> new Group(d.jdbc)).rows.add(d.params);
+                    groups.computeIfAbsent(d.statement, k -> new Group(d.jdbc)).rows.add(d.params);
                     d.ranIn = flushes;
                 }
             }
@@ -332,20 +322,19 @@ public final class TransactionBatch {
             if (waiting.isEmpty() && marks.isEmpty()) {
                 deferred.clear(); // nothing waits and no savepoint could undo what ran: nothing to keep
             }
-            groups.forEach((sql, group) -> run(group.jdbc, table, sql, group.rows));
+            groups.forEach((statement, group) -> run(group.jdbc, table, statement, group.rows));
         }
 
-        /** Runs one statement's deferred rows: appended together, or as one JDBC batch. */
-        private static void run(JdbcOperations jdbc, String table, String sql, List<Object[]> rows) {
-            if (sql.startsWith(APPEND)) {
-                BulkInsert.insert(jdbc, table, sql.substring(APPEND.length()), rows);
-            } else if (sql.startsWith(UPDATE_ROWS)) {
-                List<List<String>> shape = UPDATES.get(sql);
-                BulkUpdate.update(jdbc, table, shape.get(0), shape.get(1), rows);
+        /** Runs one statement's deferred rows: appended or changed together, or as one JDBC batch. */
+        private static void run(JdbcOperations jdbc, String table, Object statement, List<Object[]> rows) {
+            if (statement instanceof Append a) {
+                BulkInsert.insert(jdbc, table, a.columns(), rows);
+            } else if (statement instanceof UpdateRows u) {
+                BulkUpdate.update(jdbc, table, u.columns(), u.keys(), rows);
             } else if (rows.size() == 1) {
-                jdbc.update(sql, rows.get(0));
+                jdbc.update((String) statement, rows.get(0));
             } else {
-                jdbc.batchUpdate(sql, rows);
+                jdbc.batchUpdate((String) statement, rows);
             }
         }
 
