@@ -55,16 +55,18 @@ public final class BulkUpdate {
         }
         checkNames(table, columns, keys);
         return jdbc.execute((ConnectionCallback<boolean[]>) c -> {
-            if (rows.size() >= BulkInsert.COPY_FROM && c.isWrapperFor(PGConnection.class)
-                && distinctKeys(rows, columns.size(), keys.size())) {
-                return fromJson(c, table, columns, keys, rows);
+            if (rows.size() >= BulkInsert.COPY_FROM && c.isWrapperFor(PGConnection.class)) {
+                List<List<String>> rowKeys = distinctKeys(rows, columns.size(), keys.size());
+                if (rowKeys != null) {
+                    return fromJson(c, table, columns, keys, rows, rowKeys);
+                }
             }
-            return oneByOne(c, table, columns, keys, rows);
+            return oneByOne(jdbc, table, columns, keys, rows);
         });
     }
 
     private static boolean[] fromJson(Connection c, String table, List<String> columns, List<String> keys,
-                                      List<Object[]> rows) throws SQLException {
+                                      List<Object[]> rows, List<List<String>> rowKeys) throws SQLException {
         List<Map<String, Object>> records = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -95,40 +97,25 @@ public final class BulkUpdate {
         }
         boolean[] out = new boolean[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            out[i] = matched.contains(keyText(rows.get(i), columns.size(), keys.size()));
+            out[i] = matched.contains(rowKeys.get(i));
         }
         return out;
     }
 
-    private static boolean[] oneByOne(Connection c, String table, List<String> columns, List<String> keys,
-                                      List<Object[]> rows) throws SQLException {
+    /** As {@link BulkInsert}'s own batch: one statement per row, in order, through {@code jdbc}. */
+    private static boolean[] oneByOne(JdbcOperations jdbc, String table, List<String> columns, List<String> keys,
+                                      List<Object[]> rows) {
         String sql = "update " + table + " set " + String.join(", ", columns.stream().map(n -> n + " = ?").toList())
             + " where " + String.join(" and ", keys.stream().map(k -> k + " = ?").toList());
+        List<Object[]> bound = rows.stream().map(row -> java.util.Arrays.stream(row)
+            .map(v -> v instanceof Instant t ? Timestamp.from(t) : v).toArray()).toList();
+        int[] counts = rows.size() == 1 ? new int[] {jdbc.update(sql, bound.get(0))} : jdbc.batchUpdate(sql, bound);
         boolean[] out = new boolean[rows.size()];
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            if (rows.size() == 1) {
-                bind(s, rows.get(0));
-                out[0] = s.executeUpdate() > 0;
-                return out;
-            }
-            for (Object[] row : rows) {
-                bind(s, row);
-                s.addBatch();
-            }
-            int[] counts = s.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                // a driver may report "succeeded, count unknown" (SUCCESS_NO_INFO, -2): not a miss
-                out[i] = counts[i] != 0;
-            }
+        for (int i = 0; i < counts.length; i++) {
+            // a driver may report "succeeded, count unknown" (SUCCESS_NO_INFO, -2): not a miss
+            out[i] = counts[i] != 0;
         }
         return out;
-    }
-
-    private static void bind(PreparedStatement s, Object[] row) throws SQLException {
-        for (int i = 0; i < row.length; i++) {
-            Object v = row[i] instanceof Instant t ? Timestamp.from(t) : row[i];
-            s.setObject(i + 1, v);
-        }
     }
 
     /** A value as JSON carries it to {@code json_populate_recordset}: timestamps as ISO 8601 text. */
@@ -145,14 +132,19 @@ public final class BulkUpdate {
         throw new IllegalArgumentException("cannot update with a " + v.getClass().getName());
     }
 
-    private static boolean distinctKeys(List<Object[]> rows, int from, int count) {
+    /** Each row's key as text, in order; null when two rows have the same key. */
+    private static @org.jspecify.annotations.Nullable List<List<String>> distinctKeys(List<Object[]> rows, int from,
+                                                                                     int count) {
+        List<List<String>> keys = new ArrayList<>(rows.size());
         Set<List<String>> seen = new HashSet<>(rows.size() * 2);
         for (Object[] row : rows) {
-            if (!seen.add(keyText(row, from, count))) {
-                return false;
+            List<String> key = keyText(row, from, count);
+            if (!seen.add(key)) {
+                return null;
             }
+            keys.add(key);
         }
-        return true;
+        return keys;
     }
 
     /** The key's values as PostgreSQL's {@code ::text} writes them (keys are strings and whole numbers). */
