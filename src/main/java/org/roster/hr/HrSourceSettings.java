@@ -25,12 +25,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param snapshotMemoryRows most rows of a source's last snapshot an import holds in memory to tell
  *     unchanged rows (about 70 bytes a row; default 2 000 000, at most 2 000 000); a larger source is compared
  *     batch by batch against the store instead, which is slower
+ * @param snapshotSortMemory the rows of a snapshot held in memory while the import sorts the file by
+ *     employee number (default 32MB, at least 1KB, at most 1GB); past it, sorted runs are written to
+ *     the JVM's temporary directory and merged
  */
 @ConfigurationProperties("roster.hr")
 public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duration webhookTolerance,
                                @Nullable Integer maxEventsPerRequest, @Nullable List<String> rehireMatch,
                                org.springframework.util.unit.@Nullable DataSize maxWebhookSize,
-                               @Nullable Integer maxWebhookReads, @Nullable Integer snapshotMemoryRows) {
+                               @Nullable Integer maxWebhookReads, @Nullable Integer snapshotMemoryRows,
+                               org.springframework.util.unit.@Nullable DataSize snapshotSortMemory) {
 
     public HrSourceSettings {
         sources = sources == null ? List.of() : List.copyOf(sources);
@@ -43,6 +47,12 @@ public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duratio
         if (snapshotMemoryRows < 0 || snapshotMemoryRows > PreviousRows.MAX_ROWS) {
             throw new IllegalArgumentException("roster.hr.snapshot-memory-rows must be between 0 and "
                 + PreviousRows.MAX_ROWS + ", not " + snapshotMemoryRows);
+        }
+        snapshotSortMemory = snapshotSortMemory == null ? org.springframework.util.unit.DataSize.ofMegabytes(32)
+            : snapshotSortMemory;
+        if (snapshotSortMemory.toBytes() < 1024 || snapshotSortMemory.toBytes() > 1L << 30) {
+            throw new IllegalArgumentException("roster.hr.snapshot-sort-memory must be between 1KB and 1GB, not "
+                + snapshotSortMemory);
         }
         if (maxWebhookReads < 1 || maxWebhookSize.toBytes() < 1 || maxWebhookSize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("roster.hr: max-webhook-reads must be at least 1, max-webhook-size"

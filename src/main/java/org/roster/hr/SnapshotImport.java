@@ -24,6 +24,7 @@ import org.roster.hr.internal.QuarantineRepository;
 import org.roster.hr.internal.SeenKeys;
 import org.roster.hr.internal.SnapshotRepository;
 import org.roster.hr.internal.SnapshotRows;
+import org.roster.hr.internal.SortedRows;
 import org.roster.hr.internal.WorkerFields;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -35,8 +36,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Full HR exports (CSV, a JSON array, JSON Lines), read as a stream in batches so that a file of
- * any size takes bounded memory. Each row is compared with the same worker's row in the last
+ * Full HR exports (CSV, a JSON array, JSON Lines), read to their end and sorted by employee number
+ * before any row is applied (spilled to disk past a budget, so a file of any size takes bounded
+ * memory), then applied in batches. Each row is compared with the same worker's row in the last
  * accepted snapshot of the source: only new and changed rows become HR changes. A row that fails
  * validation is quarantined and the rest proceeds. Workers missing from the new snapshot are
  * reported, or terminated if the source says so and they are few enough. Importing the same file
@@ -115,11 +117,14 @@ public final class SnapshotImport {
     private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
                                SnapshotFormat format, String actor, @Nullable Progress progress) {
         Counts counts = new Counts();
-        PreviousRows previous = previous(source.name());
-        Reader reader = new Reader(source, body, format, previous);
+        Reader reader = new Reader(source, body, format);
         Batches batches = new Batches(source, id, actor, counts);
         reader.start();
+        PreviousRows previous;
         try {
+            // read while the reader reads the file: it needs the previous rows only once it has sorted it
+            previous = previous(source.name());
+            reader.compareWith(previous);
             while (true) {
                 Chunk chunk = reader.take();
                 batches.apply(chunk.rows());
@@ -134,9 +139,14 @@ public final class SnapshotImport {
                 }
             }
         } catch (HrValidationException e) {
-            snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + e.getMessage());
-            throw new HrValidationException(e.field(), e.reason() + " (" + reader.rows + " rows before it were applied;"
-                + " workers missing from this snapshot were not evaluated)");
+            if (counts.applied()) {
+                snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + e.getMessage());
+                throw new HrValidationException(e.field(), e.reason() + " (" + reader.rows + " rows before it were"
+                    + " compared; workers missing from this snapshot were not evaluated)");
+            }
+            snapshots.finish(id, "", clock.instant(), "refused: " + e.getMessage());
+            throw new HrValidationException(e.field(), e.reason() + " (nothing was applied: the whole file is read"
+                + " before any row is; workers missing from this snapshot were not evaluated)");
         } finally {
             reader.stop();
         }
@@ -188,15 +198,12 @@ public final class SnapshotImport {
         return previous;
     }
 
-    private record Row(long number, Map<String, JsonNode> columns) {
-    }
-
     /**
      * A row that is not unchanged: new, changed, without an employee number, or naming a worker an
      * earlier row named. {@code previousHash} is the stored row's, null for a worker the source did
      * not have.
      */
-    private record Pending(Row row, Map<String, JsonNode> fields, @Nullable String en, String hash,
+    private record Pending(long number, Map<String, JsonNode> fields, @Nullable String en, String hash,
                            @Nullable String previousHash, boolean duplicate) {
     }
 
@@ -224,6 +231,11 @@ public final class SnapshotImport {
             disappeared = other.disappeared;
             terminated = other.terminated;
         }
+
+        /** Whether a batch has written anything yet. */
+        boolean applied() {
+            return created + changed + unchanged + quarantined > 0;
+        }
     }
 
     /** A row of a batch run without savepoints failed validation: the batch is rolled back and run again with them. */
@@ -233,18 +245,19 @@ public final class SnapshotImport {
         }
     }
 
-    /** Rows the reader handed over, in the file's order; the last chunk, or one that ends in a failure, ends the file. */
+    /** Rows the reader handed over, in employee-number order; the last chunk, or one that ends in a failure, ends the file. */
     private record Chunk(List<Pending> rows, boolean last, @Nullable RuntimeException failure) {
     }
 
     /**
-     * Reads the file and compares its rows with the last snapshot, on a thread of its own, while the
-     * importing thread applies what it handed over: an unchanged row costs a parse and a hash on this
-     * thread and nothing on the other. Rows are read {@link #BATCH} at a time; those that are not
-     * unchanged (new, changed, without an employee number, or naming a worker an earlier row named)
-     * are handed over {@link #BATCH} at a time, in the file's order, through a queue of a few chunks,
-     * so the reader is never more than that far ahead. The memory tables ({@link SeenKeys}, {@link
-     * PreviousRows}) are the reader's until it has ended.
+     * Reads the file on a thread of its own, in two passes. First to its end: each row is parsed,
+     * mapped and hashed, and sorted by employee number ({@link SortedRows}, spilled to disk past
+     * {@code roster.hr.snapshot-sort-memory}); a file that cannot be read to its end is refused
+     * before anything is applied. Then in employee-number order, each row is compared with the
+     * previous snapshot's and the new and changed ones are handed over {@link #BATCH} at a time,
+     * at most {@link #AHEAD} batches ahead of the importing thread. Sorted rows make each batch's
+     * workers neighbours in every table keyed by employee number, whatever order the HR system
+     * exported them in.
      */
     private final class Reader implements Runnable {
         private static final int AHEAD = 4;
@@ -252,22 +265,24 @@ public final class SnapshotImport {
         private final HrSourceSettings.Source source;
         private final InputStream body;
         private final SnapshotFormat format;
-        private final @Nullable PreviousRows previous;
+        /** The previous snapshot's rows, or empty when the store is asked batch by batch; set by the importing thread. */
+        private final java.util.concurrent.CompletableFuture<java.util.Optional<PreviousRows>> previous =
+            new java.util.concurrent.CompletableFuture<>();
         final MessageDigest sha = sha256();
+        private final MessageDigest rowSha = sha256();
         final SeenKeys named = new SeenKeys();
         private final java.util.concurrent.BlockingQueue<Chunk> queue = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
         private final Thread thread;
         private volatile boolean stopped;
         private List<Pending> pending = new ArrayList<>(BATCH);
-        /** Rows read, and rows found unchanged; read by the importing thread (final once the last chunk is taken). */
+        /** Rows compared, and rows found unchanged; read by the importing thread (final once the last chunk is taken). */
         volatile long rows;
         volatile long unchanged;
 
-        Reader(HrSourceSettings.Source source, InputStream body, SnapshotFormat format, @Nullable PreviousRows previous) {
+        Reader(HrSourceSettings.Source source, InputStream body, SnapshotFormat format) {
             this.source = source;
             this.body = body;
             this.format = format;
-            this.previous = previous;
             this.thread = new Thread(this, "roster-snapshot-" + source.name());
             this.thread.setDaemon(true);
         }
@@ -276,8 +291,46 @@ public final class SnapshotImport {
             thread.start();
         }
 
+        /** What the rows are compared with once the file is sorted: null to ask the store batch by batch. */
+        void compareWith(@Nullable PreviousRows rows) {
+            previous.complete(java.util.Optional.ofNullable(rows));
+        }
+
         @Override
         public void run() {
+            try (SortedRows sorted = new SortedRows(settings.snapshotSortMemory().toBytes())) {
+                try {
+                    read(sorted);
+                } catch (HrValidationException e) {
+                    hand(new Chunk(List.of(), false, e)); // nothing is applied from a file that cannot be read
+                    return;
+                }
+                if (stopped) {
+                    return;
+                }
+                PreviousRows rowsBefore = previous.join().orElse(null);
+                java.util.Iterator<SortedRows.Row> in = sorted.sorted();
+                List<SortedRows.Row> batch = new ArrayList<>(BATCH);
+                while (!stopped && in.hasNext()) {
+                    batch.add(in.next());
+                    if (batch.size() == BATCH) {
+                        classify(batch, rowsBefore);
+                        batch.clear();
+                    }
+                }
+                classify(batch, rowsBefore);
+                if (!stopped) {
+                    hand(new Chunk(pending, true, null));
+                }
+            } catch (java.util.concurrent.CancellationException e) {
+                // the import ended before the previous rows were read
+            } catch (RuntimeException e) {
+                hand(new Chunk(pending, false, e));
+            }
+        }
+
+        /** The first pass: every row parsed, mapped, hashed and sorted, and the whole file digested. */
+        private void read(SortedRows sorted) {
             try (DigestInputStream in = new DigestInputStream(body, sha);
                  SnapshotRows rows = SnapshotRows.open(new java.io.FilterInputStream(in) {
                      @Override
@@ -285,30 +338,16 @@ public final class SnapshotImport {
                          // the parser closes its source at the end; the digest still needs the rest of the file
                      }
                  }, format)) {
-                List<Row> read = new ArrayList<>(BATCH);
-                boolean more = true;
-                while (more && !stopped) {
-                    try {
-                        while (read.size() < BATCH && rows.hasNext()) {
-                            read.add(new Row(rows.row() + 1, rows.next()));
-                        }
-                    } catch (HrValidationException e) {
-                        classify(read); // the rows before the one the parser rejected are applied
-                        hand(new Chunk(pending, false, e));
-                        return;
-                    }
-                    more = read.size() == BATCH;
-                    classify(read);
-                    read.clear();
+                while (!stopped && rows.hasNext()) {
+                    Map<String, JsonNode> fields = map(source, rows.next());
+                    sorted.add(new SortedRows.Row(rows.row(), employeeNumber(fields), hash(fields, rowSha),
+                        JSON.writeValueAsBytes(fields)));
                 }
                 if (!stopped) {
                     in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file
-                    hand(new Chunk(pending, true, null));
                 }
             } catch (IOException e) {
-                hand(new Chunk(pending, false, new HrValidationException("body", "cannot be read: " + e.getMessage())));
-            } catch (RuntimeException e) {
-                hand(new Chunk(pending, false, e));
+                throw new HrValidationException("body", "cannot be read: " + e.getMessage());
             }
         }
 
@@ -337,6 +376,7 @@ public final class SnapshotImport {
         /** Ends the reader (the import is over, or failed) and waits for it to let go of the file. */
         void stop() {
             stopped = true;
+            previous.cancel(false);
             queue.clear();
             try {
                 thread.join();
@@ -357,51 +397,42 @@ public final class SnapshotImport {
             }
         }
 
-        private void classify(List<Row> read) {
+        private void classify(List<SortedRows.Row> read, @Nullable PreviousRows before) {
             if (read.isEmpty()) {
                 return;
             }
-            List<Map<String, JsonNode>> mapped = new ArrayList<>(read.size());
-            List<@Nullable String> numbers = new ArrayList<>(read.size());
-            for (Row row : read) {
-                Map<String, JsonNode> fields = map(source, row.columns());
-                mapped.add(fields);
-                numbers.add(employeeNumber(fields));
-            }
-            Map<String, SnapshotRepository.Row> stored = previous != null ? Map.of()
-                : snapshots.rows(source.name(), numbers.stream().filter(java.util.Objects::nonNull).collect(
-                    java.util.stream.Collectors.toSet()));
-            for (int i = 0; i < read.size(); i++) {
+            Map<String, SnapshotRepository.Row> stored = before != null ? Map.of()
+                : snapshots.rows(source.name(), read.stream().map(SortedRows.Row::employeeNumber)
+                    .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()));
+            for (SortedRows.Row row : read) {
                 rows++;
-                Map<String, JsonNode> fields = mapped.get(i);
-                String en = numbers.get(i);
-                String hash = hash(fields);
+                String en = row.employeeNumber();
                 if (en == null) {
-                    pend(new Pending(read.get(i), fields, null, hash, null, false));
+                    pend(new Pending(row.number(), fields(row), null, row.hash(), null, false));
                     continue;
                 }
                 KeyDigest key = KeyDigest.of(en);
                 if (!named.add(key)) {
-                    pend(new Pending(read.get(i), fields, en, hash, null, true));
+                    pend(new Pending(row.number(), fields(row), en, row.hash(), null, true));
                     continue;
                 }
-                String before;
-                if (previous != null) {
-                    previous.named(key);
-                    if (previous.same(key, hash)) {
+                String previousHash;
+                if (before != null) {
+                    before.named(key);
+                    if (before.same(key, row.hash())) {
                         unchanged++; // nothing is written for it: the import's key set says it was named
                         continue;
                     }
-                    before = previous.hash(key);
+                    previousHash = before.hash(key);
                 } else {
-                    SnapshotRepository.Row row = stored.get(en);
-                    before = row == null ? null : row.hash();
-                    if (hash.equals(before)) {
+                    SnapshotRepository.Row stored1 = stored.get(en);
+                    previousHash = stored1 == null ? null : stored1.hash();
+                    if (row.hash().equals(previousHash)) {
                         unchanged++;
                         continue;
                     }
                 }
-                pend(new Pending(read.get(i), fields, en, hash, before, false));
+                pend(new Pending(row.number(), fields(row), en, row.hash(), previousHash, false));
             }
         }
 
@@ -411,6 +442,13 @@ public final class SnapshotImport {
                 hand(new Chunk(pending, false, null));
             }
         }
+    }
+
+    /** A sorted row's mapped fields, in {@link #FIELDS} order, as the first pass read them. */
+    private static Map<String, JsonNode> fields(SortedRows.Row row) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        JSON.readTree(row.fields()).properties().forEach(e -> fields.put(e.getKey(), e.getValue()));
+        return fields;
     }
 
     /** Applies the rows the reader handed over, {@link #BATCH} or fewer in a transaction, on the importing thread. */
@@ -467,7 +505,7 @@ public final class SnapshotImport {
         }
 
         private void applyRow(Pending p, Map<String, StoredWorker> current, boolean savepoints) {
-            long number = p.row().number();
+            long number = p.number();
             String en = p.en();
             String eventId = "snapshot-" + snapshotId + "-row-" + number;
             if (en == null) {
@@ -614,11 +652,11 @@ public final class SnapshotImport {
     }
 
     /** A hash of the mapped fields, which {@link #map} put in name order: a row's identity across imports. */
-    private static String hash(Map<String, JsonNode> fields) {
+    private static String hash(Map<String, JsonNode> fields, MessageDigest sha) {
         StringBuilder canonical = new StringBuilder(256);
         fields.forEach((k, v) -> canonical.append(k).append('=')
             .append(v == null || v.isNull() ? "" : v.asString()).append('\n'));
-        return HexFormat.of().formatHex(sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
+        return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 
     private static MessageDigest sha256() {

@@ -10,9 +10,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-/** Full HR exports: diffed against the last one, bad rows quarantined, missing workers reported or terminated. */
+/**
+ * Full HR exports: diffed against the last one, bad rows quarantined, missing workers reported or
+ * terminated. The sort budget is a couple of kilobytes, so every file of more than a few rows is
+ * sorted through runs on disk.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "roster.demo.enabled=false",
+    "roster.hr.snapshot-sort-memory=2KB",
     "ROSTER_BOOTSTRAP_TOKEN=" + SnapshotImportTests.TOKEN,
     "roster.store.url=jdbc:h2:mem:snapshots;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
     "roster.provisioning.targets[0].name=directory",
@@ -272,19 +277,55 @@ class SnapshotImportTests {
     }
 
     @Test
-    void unreadableFileStopsWithTheRowAndDoesNotEvaluateDisappearances() {
+    void unreadableFileIsRefusedWithTheRowAndNothingIsApplied() {
         String p = prefix();
-        upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,"));
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            rows.append(p).append(i).append(',').append(p).append('u').append(i).append(",Sales,\n");
+        }
+        upload("sap", "text/csv", "PERNR,USERID,ORGEH,ENDDA\n" + rows);
 
+        // forty changed rows, more than the sort budget holds (so some are already in a run on disk), then a break
         Api.Response r = api.send("POST", "/api/v1/hr/snapshots?source=sap", "text/csv",
-            csv(p, "$1,$u1,Finance,") + "\"unterminated,quote\n");
+            "PERNR,USERID,ORGEH,ENDDA\n" + rows.toString().replace(",Sales,", ",Finance,")
+                + p + "new,newcomer,Sales,\n\"unterminated,quote\n");
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.json().path("detail").stringValue()).contains("row 2").contains("were not evaluated")
-            .contains("1 rows before it were applied");
+        assertThat(r.json().path("detail").stringValue()).contains("row 42").contains("nothing was applied")
+            .contains("were not evaluated");
         assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").toString())
-            .as("the row before the break, in the same batch, was applied").contains("department: Sales -> Finance");
+            .as("a row before the break is not applied").doesNotContain("Finance");
+        assertThat(api.get("/api/v1/identities/" + p + "39").json().path("worker").path("department").stringValue())
+            .isEqualTo("Sales");
+        assertThat(api.get("/api/v1/identities/" + p + "new").status()).isEqualTo(404);
         assertThat(state(p + "2")).isEqualTo("ACTIVE");
+
+        JsonNode same = upload("sap", "text/csv", "PERNR,USERID,ORGEH,ENDDA\n" + rows);
+        assertThat(same.path("unchanged").asLong()).as("the refused file left the stored snapshot as it was")
+            .isEqualTo(40);
+    }
+
+    @Test
+    void aFileInNoOrderIsAppliedByEmployeeNumberAndTheFirstOfTwoRowsForOneWorkerWins() {
+        String p = prefix();
+        StringBuilder file = new StringBuilder("PERNR,USERID,ORGEH,ENDDA\n");
+        for (int i = 59; i >= 0; i--) {
+            file.append(p).append(String.format(java.util.Locale.ROOT, "%02d", i)).append(',').append(p).append('u')
+                .append(i).append(i % 2 == 0 ? ",Sales," : ",Finance,").append('\n');
+        }
+        // row 61: a second row for the worker of row 1, which sorts last among the sixty
+        file.append(p).append("59,").append(p).append("other,Legal,\n");
+
+        JsonNode result = upload("sap", "text/csv", file.toString());
+
+        assertThat(result.path("created").asLong()).as(result.toString()).isEqualTo(60);
+        assertThat(result.path("quarantined").asLong()).isEqualTo(1);
+        JsonNode worker = api.get("/api/v1/identities/" + p + "59").json().path("worker");
+        assertThat(worker.path("department").stringValue()).as("the file's first row for the worker").isEqualTo("Finance");
+        assertThat(api.get("/api/v1/quarantine?source=sap").body()).contains(p + "59 appears twice in the snapshot (row 61)");
+        assertThat(api.get("/api/v1/identities/" + p + "00").json().path("worker").path("department").stringValue())
+            .isEqualTo("Sales");
+        assertThat(upload("sap", "text/csv", file.toString()).path("unchanged").asLong()).isEqualTo(60);
     }
 
     @Test

@@ -1,0 +1,236 @@
+package org.roster.hr.internal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rows of one snapshot file in employee-number order, whatever order the file had: an external
+ * merge sort. Rows are kept in memory up to a budget; past it each full buffer is sorted and written
+ * to a run file of its own in a private temporary directory, and the runs are merged when the rows
+ * are read back. A file that fits the budget never touches the disk.
+ *
+ * <p>The order is by employee number ({@link String#compareTo}), then by row number, so the first of
+ * two rows naming the same worker comes first; rows without an employee number come last. Nothing
+ * about the order is asked of the store: the import compares rows by hash, not by merging with a
+ * query's order.
+ *
+ * <p>Not thread-safe: one import's reader adds and then reads. {@link #close} deletes the run files.
+ */
+public final class SortedRows implements AutoCloseable {
+
+    /** One row: its number in the file, its employee number, its hash and its mapped fields as JSON. */
+    public record Row(long number, @Nullable String employeeNumber, String hash, byte[] fields) {
+
+        /** What the row holds in memory, roughly: the budget is counted in these. */
+        long weight() {
+            return 96 + (employeeNumber == null ? 0 : 2L * employeeNumber.length()) + 2L * hash.length() + fields.length;
+        }
+    }
+
+    static final Comparator<Row> ORDER = Comparator.comparing(Row::employeeNumber,
+            Comparator.nullsLast(Comparator.<String>naturalOrder()))
+        .thenComparingLong(Row::number);
+
+    private static final int BUFFER = 32 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SortedRows.class);
+
+    private final long budget;
+    private final List<Row> buffer = new ArrayList<>();
+    private final List<Path> runs = new ArrayList<>();
+    private final List<DataInputStream> open = new ArrayList<>();
+    private long weight;
+    private @Nullable Path directory;
+    private boolean reading;
+
+    /** @param budget the bytes of rows held in memory before a sorted run is written out */
+    public SortedRows(long budget) {
+        if (budget < 1) {
+            throw new IllegalArgumentException("a sort budget is at least one byte, not " + budget);
+        }
+        this.budget = budget;
+    }
+
+    public void add(Row row) {
+        if (reading) {
+            throw new IllegalStateException("rows are being read back: no more can be added");
+        }
+        buffer.add(row);
+        weight += row.weight();
+        if (weight >= budget) {
+            spill();
+        }
+    }
+
+    /** How many runs went to disk so far (0 while the rows fit the budget). */
+    public int runs() {
+        return runs.size();
+    }
+
+    /** Every row added, in order. Called once, after the last {@link #add}. */
+    public Iterator<Row> sorted() {
+        if (reading) {
+            throw new IllegalStateException("the rows are read back once");
+        }
+        reading = true;
+        if (runs.isEmpty()) {
+            buffer.sort(ORDER);
+            List<Row> rows = List.copyOf(buffer);
+            buffer.clear();
+            return rows.iterator();
+        }
+        if (!buffer.isEmpty()) {
+            spill();
+        }
+        PriorityQueue<Run> heads = new PriorityQueue<>((a, b) -> ORDER.compare(a.head, b.head));
+        for (Path run : runs) {
+            try {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(run), BUFFER));
+                open.add(in);
+                Run r = new Run(in);
+                if (r.advance()) {
+                    heads.add(r);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("a snapshot's sorted run cannot be read back: " + e.getMessage(), e);
+            }
+        }
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return !heads.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                Run r = heads.poll();
+                if (r == null) {
+                    throw new NoSuchElementException();
+                }
+                Row row = r.head;
+                if (r.advance()) {
+                    heads.add(r);
+                }
+                return row;
+            }
+        };
+    }
+
+    /** Deletes the run files and their directory; one that cannot be deleted is logged, not thrown. */
+    @Override
+    public void close() {
+        for (DataInputStream in : open) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // deleting the file is what matters
+            }
+        }
+        open.clear();
+        buffer.clear();
+        try {
+            for (Path run : runs) {
+                Files.deleteIfExists(run);
+            }
+            if (directory != null) {
+                Files.deleteIfExists(directory);
+            }
+        } catch (IOException e) {
+            LOG.warn("a snapshot's sorted runs cannot be deleted from {}: {}", directory, e.toString());
+        }
+    }
+
+    private void spill() {
+        buffer.sort(ORDER);
+        try {
+            if (directory == null) {
+                // HR data on disk: readable by Roster's own user only, and gone when the import ends
+                directory = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                    ? Files.createTempDirectory("roster-snapshot-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                    : Files.createTempDirectory("roster-snapshot-");
+            }
+            Path run = directory.resolve("run-" + runs.size());
+            runs.add(run);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), BUFFER))) {
+                for (Row row : buffer) {
+                    out.writeLong(row.number());
+                    write(out, row.employeeNumber() == null ? null : row.employeeNumber().getBytes(StandardCharsets.UTF_8));
+                    write(out, row.hash().getBytes(StandardCharsets.UTF_8));
+                    write(out, row.fields());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a snapshot's sorted run cannot be written to " + directory + ": "
+                + e.getMessage(), e);
+        }
+        buffer.clear();
+        weight = 0;
+    }
+
+    private static void write(DataOutputStream out, byte @Nullable [] bytes) throws IOException {
+        out.writeInt(bytes == null ? -1 : bytes.length);
+        if (bytes != null) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte @Nullable [] read(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    /** A run being merged: its stream and the row at its head. */
+    private static final class Run {
+        private final DataInputStream in;
+        private @Nullable Row head;
+
+        Run(DataInputStream in) {
+            this.in = in;
+        }
+
+        boolean advance() {
+            long number;
+            try {
+                try {
+                    number = in.readLong();
+                } catch (EOFException end) {
+                    head = null;
+                    return false;
+                }
+                byte[] en = read(in);
+                byte[] hash = read(in);
+                byte[] fields = read(in);
+                if (hash == null || fields == null) {
+                    throw new IOException("a run's row " + number + " has no hash or no fields");
+                }
+                head = new Row(number, en == null ? null : new String(en, StandardCharsets.UTF_8),
+                    new String(hash, StandardCharsets.UTF_8), fields);
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("a snapshot's sorted run cannot be read back: " + e.getMessage(), e);
+            }
+        }
+    }
+}
