@@ -13,13 +13,17 @@ import org.jspecify.annotations.Nullable;
  * @param stage request, decision or execution
  * @param actor who caused it: an API token name, a source name or {@code roster}
  * @param target the target system concerned, if any
- * @param detail human-readable detail; never a secret
+ * @param detail human-readable detail; never a secret; stored up to {@link #MAX_DETAIL} characters, a
+ *     longer one cut with an ellipsis
  * @param correlationId the HR event that caused it
  */
 public record AuditEntry(@Nullable String identity, String kind, Stage stage, String actor,
                          @Nullable String target, String detail, @Nullable String correlationId) {
 
     public enum Stage { REQUEST, DECISION, EXECUTION }
+
+    /** The longest detail stored whole. */
+    public static final int MAX_DETAIL = 4000;
 
     public AuditEntry {
         Objects.requireNonNull(kind, "kind");

@@ -187,15 +187,17 @@ public final class PlanningStage {
             // with the field named, before anything reaches a target.
             throw new org.roster.hr.HrValidationException(e.field(), e.getMessage());
         }
-        if (c.decision() != null) {
-            audit.append(new AuditEntry(in.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
-                "policy " + p.version() + " grants " + c.decision(), in.correlationId()));
-        }
+        String granted = c.decision() == null ? null : "policy " + p.version() + " grants " + c.decision();
         c.conflicts().forEach((target, conflict) -> holds.holdConflict(conflict.additions(), target, conflict.reason()));
         Plan plan = holds.admit(c.plan(), in.actor());
         Preview.observe(c.plan(), plan, c.conflicts().values().stream()
             .flatMap(conflict -> conflict.additions().operations().stream()).toList());
-        publish(plan);
+        if (granted != null && plan.operations().isEmpty()) {
+            // a decision that changes nothing now (or whose operations are all held) is still recorded
+            audit.append(new AuditEntry(in.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null, granted,
+                in.correlationId()));
+        }
+        publish(plan, granted);
         int withheld = c.conflicts().values().stream().mapToInt(conflict -> conflict.additions().operations().size()).sum();
         return new Replanned(c.plan().operations().size() + withheld, plan.operations().size());
     }
@@ -209,19 +211,28 @@ public final class PlanningStage {
      */
     public int submit(Plan plan, String actor) {
         Plan admitted = holds.admit(plan, actor);
-        publish(admitted);
+        publish(admitted, null);
         return admitted.operations().size();
     }
 
-    private void publish(Plan plan) {
+    /**
+     * Audits the plan and hands it to provisioning. One record per plan: the policy's decision when
+     * there is one, then every operation in order with its reason. A decision too long to share the
+     * record with the operations gets a {@code POLICY} record of its own.
+     */
+    private void publish(Plan plan, @Nullable String granted) {
         if (!plan.operations().isEmpty()) {
-            // One record per plan, listing every operation in order with its reason.
+            String operations = plan.operations().size() + " operation(s): " + plan.operations().stream()
+                .map(op -> op.describe() + " (" + op.reason() + ")").collect(Collectors.joining("; "));
+            if (granted != null && granted.length() + 2 + operations.length() > AuditEntry.MAX_DETAIL) {
+                audit.append(new AuditEntry(plan.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
+                    granted, plan.correlationId()));
+                granted = null;
+            }
             audit.append(new AuditEntry(plan.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
                 plan.operations().stream().map(Operation::target).distinct().count() == 1
                     ? plan.operations().get(0).target() : null,
-                plan.operations().size() + " operation(s): " + plan.operations().stream()
-                    .map(op -> op.describe() + " (" + op.reason() + ")").collect(Collectors.joining("; ")),
-                plan.correlationId()));
+                granted == null ? operations : granted + "; " + operations, plan.correlationId()));
         }
         events.publishEvent(plan);
     }

@@ -192,16 +192,36 @@ abstract class SpineEndToEndTests {
             n -> kinds(n.path("items"), "entry", "kind").stream().filter("OPERATION_ACKED"::equals).count() == 3);
 
         List<String> kinds = kinds(audit.path("items"), "entry", "kind");
-        assertThat(kinds.subList(0, 3)).containsExactly("HR_EVENT", "TRANSITION", "POLICY");
-        assertThat(kinds).filteredOn("PLANNED"::equals).hasSize(1);
-        assertThat(audit.path("items").path(3).path("entry").path("detail").stringValue())
-            .startsWith("3 operation(s): CREATE directory").contains("ADD_ENTITLEMENT directory employees (JOINER: granted by rule 'employees')");
-        String policy = audit.path("items").path(2).path("entry").path("detail").stringValue();
-        assertThat(policy).contains("directory:employees (rule 'employees')")
-            .contains("directory:dept-engineering (rule 'department-group')");
+        assertThat(kinds.subList(0, 3)).containsExactly("HR_EVENT", "TRANSITION", "PLANNED");
+        assertThat(kinds).as("the policy's decision is in the plan's record").doesNotContain("POLICY")
+            .filteredOn("PLANNED"::equals).hasSize(1);
+        String planned = audit.path("items").path(2).path("entry").path("detail").stringValue();
+        assertThat(planned).startsWith("policy ").contains("directory:employees (rule 'employees')")
+            .contains("directory:dept-engineering (rule 'department-group')")
+            .contains("; 3 operation(s): CREATE directory")
+            .contains("ADD_ENTITLEMENT directory employees (JOINER: granted by rule 'employees')");
         assertThat(audit.path("items").path(0).path("entry").path("actor").stringValue()).isEqualTo("bootstrap");
         String correlation = audit.path("items").path(0).path("entry").path("correlationId").stringValue();
         assertThat(kinds(audit.path("items"), "entry", "correlationId")).containsOnly(correlation);
+    }
+
+    @Test
+    void aChangeThatMovesNoAccessStillRecordsThePolicyDecision() throws Exception {
+        String id = newEmployeeNumber();
+        UserResource user = join(id, "Engineering");
+        awaitGroups(id, "dept-engineering", "employees");
+
+        scim.modifyRequest("Users", user.getId())
+            .replaceValue(ScimSchemas.ENTERPRISE_USER + ":costCenter", "CC-9")
+            .invoke(UserResource.class);
+
+        JsonNode audit = await().atMost(PROPAGATION).until(() -> api.get("/api/v1/audit?identity=" + id).json(),
+            n -> kinds(n.path("items"), "entry", "kind").stream().filter("HR_EVENT"::equals).count() == 2);
+        List<String> kinds = kinds(audit.path("items"), "entry", "kind");
+        List<String> afterChange = kinds.subList(kinds.lastIndexOf("HR_EVENT"), kinds.size());
+        assertThat(afterChange).as("nothing to do: no plan, but the decision").contains("POLICY").doesNotContain("PLANNED");
+        assertThat(audit.path("items").path(kinds.lastIndexOf("POLICY")).path("entry").path("detail").stringValue())
+            .startsWith("policy ").contains("directory:dept-engineering (rule 'department-group')");
     }
 
     @Test

@@ -49,7 +49,7 @@ public class AuditRepository {
         for (Map.Entry<Instant, AuditEntry> item : entries) {
             AuditEntry e = item.getValue();
             Instant at = item.getKey().truncatedTo(ChronoUnit.MILLIS); // what every store keeps exactly
-            String detail = truncate(e.detail(), 4000);
+            String detail = truncate(e.detail(), AuditEntry.MAX_DETAIL);
             seq++;
             String hash = AuditHash.of(prev, seq, at, e.identity(), e.kind(), e.stage().name(), e.actor(), e.target(),
                 detail, e.correlationId());
