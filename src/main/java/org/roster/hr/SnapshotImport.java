@@ -329,19 +329,51 @@ public final class SnapshotImport {
             }
         }
 
-        /** The first pass: every row parsed, mapped, hashed and sorted, and the whole file digested. */
+        /**
+         * The first pass: every row parsed, mapped, hashed and sorted, and the whole file digested. A
+         * worker named by an earlier row is marked a duplicate here, in the file's order. Once the
+         * previous rows are known, each row is compared as it is read, and an unchanged one is only
+         * counted: it is not sorted (in a delta, nearly all of them).
+         */
         private void read(SortedRows sorted) {
+            PreviousRows before = null; // without them, the store is asked batch by batch, after sorting
+            boolean looked = false;
             try (DigestInputStream in = new DigestInputStream(body, sha);
-                 SnapshotRows rows = SnapshotRows.open(new java.io.FilterInputStream(in) {
+                 SnapshotRows file = SnapshotRows.open(new java.io.FilterInputStream(in) {
                      @Override
                      public void close() {
                          // the parser closes its source at the end; the digest still needs the rest of the file
                      }
                  }, format)) {
-                while (!stopped && rows.hasNext()) {
-                    Map<String, JsonNode> fields = map(source, rows.next());
-                    sorted.add(new SortedRows.Row(rows.row(), employeeNumber(fields), hash(fields, rowSha),
-                        JSON.writeValueAsBytes(fields)));
+                while (!stopped && file.hasNext()) {
+                    Map<String, JsonNode> fields = map(source, file.next());
+                    long number = file.row();
+                    String en = employeeNumber(fields);
+                    String hash = hash(fields, rowSha);
+                    if (!looked && previous.isDone()) {
+                        looked = true;
+                        before = previous.join().orElse(null);
+                    }
+                    if (en == null) {
+                        sorted.add(new SortedRows.Row(number, null, hash, JSON.writeValueAsBytes(fields)));
+                        continue;
+                    }
+                    KeyDigest key = KeyDigest.of(en);
+                    if (!named.add(key)) {
+                        sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields),
+                            SortedRows.Compared.DUPLICATE, null));
+                    } else if (before == null) {
+                        sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields)));
+                    } else {
+                        before.named(key);
+                        if (before.same(key, hash)) {
+                            rows++;
+                            unchanged++; // nothing is written for it: the import's key set says it was named
+                        } else {
+                            sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields),
+                                SortedRows.Compared.DIFFERENT, before.hash(key)));
+                        }
+                    }
                 }
                 if (!stopped) {
                     in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file
@@ -397,38 +429,34 @@ public final class SnapshotImport {
             }
         }
 
+        /** The second pass, a batch of sorted rows at a time: those not compared yet are, and the others handed over. */
         private void classify(List<SortedRows.Row> read, @Nullable PreviousRows before) {
             if (read.isEmpty()) {
                 return;
             }
             Map<String, SnapshotRepository.Row> stored = before != null ? Map.of()
-                : snapshots.rows(source.name(), read.stream().map(SortedRows.Row::employeeNumber)
-                    .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()));
+                : snapshots.rows(source.name(), read.stream()
+                    .filter(r -> r.compared() == SortedRows.Compared.NOT_YET && r.employeeNumber() != null)
+                    .map(SortedRows.Row::employeeNumber).collect(java.util.stream.Collectors.toSet()));
             for (SortedRows.Row row : read) {
                 rows++;
                 String en = row.employeeNumber();
-                if (en == null) {
-                    pend(new Pending(row.number(), fields(row), null, row.hash(), null, false));
+                if (en == null || row.compared() == SortedRows.Compared.DUPLICATE) {
+                    pend(new Pending(row.number(), fields(row), en, row.hash(), null, en != null));
                     continue;
                 }
-                KeyDigest key = KeyDigest.of(en);
-                if (!named.add(key)) {
-                    pend(new Pending(row.number(), fields(row), en, row.hash(), null, true));
-                    continue;
-                }
-                String previousHash;
-                if (before != null) {
-                    before.named(key);
-                    if (before.same(key, row.hash())) {
-                        unchanged++; // nothing is written for it: the import's key set says it was named
-                        continue;
+                String previousHash = row.previousHash();
+                if (row.compared() == SortedRows.Compared.NOT_YET) {
+                    if (before != null) {
+                        KeyDigest key = KeyDigest.of(en);
+                        before.named(key);
+                        previousHash = before.hash(key);
+                    } else {
+                        SnapshotRepository.Row was = stored.get(en);
+                        previousHash = was == null ? null : was.hash();
                     }
-                    previousHash = before.hash(key);
-                } else {
-                    SnapshotRepository.Row stored1 = stored.get(en);
-                    previousHash = stored1 == null ? null : stored1.hash();
                     if (row.hash().equals(previousHash)) {
-                        unchanged++;
+                        unchanged++; // nothing is written for it: the import's key set says it was named
                         continue;
                     }
                 }

@@ -35,12 +35,31 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SortedRows implements AutoCloseable {
 
-    /** One row: its number in the file, its employee number, its hash and its mapped fields as JSON. */
-    public record Row(long number, @Nullable String employeeNumber, String hash, byte[] fields) {
+    /** What the reader knew of a row when it sorted it. */
+    public enum Compared {
+        /** Not yet compared with the previous snapshot. */
+        NOT_YET,
+        /** Compared, and new or changed: {@link Row#previousHash} is the stored row's (null for a new worker). */
+        DIFFERENT,
+        /** An earlier row of the file named the same worker. */
+        DUPLICATE
+    }
+
+    /**
+     * One row: its number in the file, its employee number, its hash, its mapped fields as JSON, and
+     * what the reader knew of it.
+     */
+    public record Row(long number, @Nullable String employeeNumber, String hash, byte[] fields, Compared compared,
+                      @Nullable String previousHash) {
+
+        public Row(long number, @Nullable String employeeNumber, String hash, byte[] fields) {
+            this(number, employeeNumber, hash, fields, Compared.NOT_YET, null);
+        }
 
         /** What the row holds in memory, roughly: the budget is counted in these. */
         long weight() {
-            return 96 + (employeeNumber == null ? 0 : 2L * employeeNumber.length()) + 2L * hash.length() + fields.length;
+            return 96 + (employeeNumber == null ? 0 : 2L * employeeNumber.length()) + 2L * hash.length() + fields.length
+                + (previousHash == null ? 0 : 2L * previousHash.length() + 40);
         }
     }
 
@@ -174,6 +193,8 @@ public final class SortedRows implements AutoCloseable {
                     write(out, row.employeeNumber() == null ? null : row.employeeNumber().getBytes(StandardCharsets.UTF_8));
                     write(out, row.hash().getBytes(StandardCharsets.UTF_8));
                     write(out, row.fields());
+                    out.writeByte(row.compared().ordinal());
+                    write(out, row.previousHash() == null ? null : row.previousHash().getBytes(StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException e) {
@@ -222,11 +243,14 @@ public final class SortedRows implements AutoCloseable {
                 byte[] en = read(in);
                 byte[] hash = read(in);
                 byte[] fields = read(in);
+                Compared compared = Compared.values()[in.readUnsignedByte()];
+                byte[] previousHash = read(in);
                 if (hash == null || fields == null) {
                     throw new IOException("a run's row " + number + " has no hash or no fields");
                 }
                 head = new Row(number, en == null ? null : new String(en, StandardCharsets.UTF_8),
-                    new String(hash, StandardCharsets.UTF_8), fields);
+                    new String(hash, StandardCharsets.UTF_8), fields, compared,
+                    previousHash == null ? null : new String(previousHash, StandardCharsets.UTF_8));
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("a snapshot's sorted run cannot be read back: " + e.getMessage(), e);

@@ -39,8 +39,13 @@ class SortedRowsTests {
         Random random = new Random(7);
         for (int i = 1; i <= 5_000; i++) {
             // a few hundred workers named more than once, and some rows without an employee number
+            SortedRows.Row r = row(i, "E" + random.nextInt(4_000));
             added.add(i % 97 == 0 ? new SortedRows.Row(i, null, "h" + i, "{}".getBytes(StandardCharsets.UTF_8))
-                : row(i, "E" + random.nextInt(4_000)));
+                : i % 3 == 0 ? new SortedRows.Row(i, r.employeeNumber(), r.hash(), r.fields(),
+                    SortedRows.Compared.DIFFERENT, i % 2 == 0 ? null : "p" + i)
+                : i % 5 == 0 ? new SortedRows.Row(i, r.employeeNumber(), r.hash(), r.fields(),
+                    SortedRows.Compared.DUPLICATE, null)
+                : r);
         }
         List<SortedRows.Row> sorted;
         try (SortedRows rows = new SortedRows(16 * 1024)) {
@@ -61,6 +66,8 @@ class SortedRowsTests {
             assertThat(got.employeeNumber()).isEqualTo(want.employeeNumber());
             assertThat(got.hash()).isEqualTo(want.hash());
             assertThat(got.fields()).as("the bytes come back whole").isEqualTo(want.fields());
+            assertThat(got.compared()).isEqualTo(want.compared());
+            assertThat(got.previousHash()).isEqualTo(want.previousHash());
         }
         assertThat(sorted.get(sorted.size() - 1).employeeNumber()).as("rows without an employee number come last").isNull();
         SortedRows.Row first = sorted.get(0);
