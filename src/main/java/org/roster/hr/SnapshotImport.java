@@ -291,7 +291,7 @@ public final class SnapshotImport {
             thread.start();
         }
 
-        /** What the rows are compared with once the file is sorted: null to ask the store batch by batch. */
+        /** What the rows are compared with, from when it is known: null to ask the store batch by batch. */
         void compareWith(@Nullable PreviousRows rows) {
             previous.complete(java.util.Optional.ofNullable(rows));
         }
@@ -336,7 +336,7 @@ public final class SnapshotImport {
          * counted: it is not sorted (in a delta, nearly all of them).
          */
         private void read(SortedRows sorted) {
-            PreviousRows before = null; // without them, the store is asked batch by batch, after sorting
+            @Nullable PreviousRows before = null; // without them, the store is asked batch by batch, after sorting
             boolean looked = false;
             try (DigestInputStream in = new DigestInputStream(body, sha);
                  SnapshotRows file = SnapshotRows.open(new java.io.FilterInputStream(in) {
