@@ -83,6 +83,14 @@ public final class SnapshotImport {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
         this.statistics = statistics;
+        // HR data an import killed mid-sort left on disk: gone at the next start, once surely not another
+        // instance's import in progress
+        int swept = SortedRows.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+            clock.instant().minus(Duration.ofDays(1)));
+        if (swept > 0) {
+            org.slf4j.LoggerFactory.getLogger(SnapshotImport.class).warn(
+                "deleted {} sorted snapshot file director{} left by imports that did not end", swept, swept == 1 ? "y" : "ies");
+        }
     }
 
     /** What an import did. */

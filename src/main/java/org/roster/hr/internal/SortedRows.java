@@ -175,6 +175,44 @@ public final class SortedRows implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes what an import killed mid-sort left in {@code directory}: its {@code roster-snapshot-*}
+     * directories not written to since {@code before}, and their runs. Only directories of this
+     * process's user, never through a symbolic link, and only files named as runs are.
+     *
+     * @return how many directories were deleted
+     */
+    public static int sweep(Path directory, java.time.Instant before) {
+        int deleted = 0;
+        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(directory, "roster-snapshot-*")) {
+            String me = System.getProperty("user.name");
+            for (Path dir : left) {
+                try {
+                    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        || !Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName().equals(me)
+                        || !Files.getLastModifiedTime(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant()
+                            .isBefore(before)) {
+                        continue;
+                    }
+                    try (java.nio.file.DirectoryStream<Path> runs = Files.newDirectoryStream(dir, "run-*")) {
+                        for (Path run : runs) {
+                            if (Files.isRegularFile(run, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                                Files.delete(run);
+                            }
+                        }
+                    }
+                    Files.delete(dir); // fails, and is logged, if anything else is in it
+                    deleted++;
+                } catch (IOException | UnsupportedOperationException e) {
+                    LOG.warn("a snapshot import's sorted runs in {} cannot be deleted: {}", dir, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot look for sorted runs left in {}: {}", directory, e.toString());
+        }
+        return deleted;
+    }
+
     private void spill() {
         buffer.sort(ORDER);
         try {

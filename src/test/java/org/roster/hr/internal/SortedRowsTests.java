@@ -78,6 +78,31 @@ class SortedRowsTests {
     }
 
     @Test
+    void aSweepDeletesRunsLeftByAKilledImportOnceTheyAreOldAndNothingElse(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        Path old = Files.createDirectory(tmp.resolve("roster-snapshot-1"));
+        Files.writeString(old.resolve("run-0"), "HR data");
+        Files.writeString(old.resolve("run-1"), "HR data");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofDays(2))));
+        Path recent = Files.createDirectory(tmp.resolve("roster-snapshot-2"));
+        Files.writeString(recent.resolve("run-0"), "an import in progress");
+        Path foreign = Files.createDirectory(tmp.resolve("roster-snapshot-3"));
+        Files.writeString(foreign.resolve("notes.txt"), "not a run");
+        Files.setLastModifiedTime(foreign, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofDays(2))));
+        Path other = Files.createDirectory(tmp.resolve("something-else"));
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(now.minus(java.time.Duration.ofDays(2))));
+
+        int deleted = SortedRows.sweep(tmp, now.minus(java.time.Duration.ofDays(1)));
+
+        assertThat(deleted).isEqualTo(1);
+        assertThat(old).doesNotExist();
+        assertThat(recent.resolve("run-0")).as("another import's runs, still being written").exists();
+        assertThat(foreign.resolve("notes.txt")).as("only runs are deleted").exists();
+        assertThat(other).exists();
+    }
+
+    @Test
     void aFileWithinTheBudgetIsSortedInMemoryAndNeverWritten() throws Exception {
         List<Path> before = runDirectories();
         try (SortedRows rows = new SortedRows(1 << 20)) {
