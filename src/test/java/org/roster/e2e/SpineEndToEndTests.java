@@ -70,6 +70,12 @@ abstract class SpineEndToEndTests {
             department, "employee", null));
     }
 
+    /** A SCIM PATCH replacing one enterprise-extension attribute of the user. */
+    private void replaceEnterprise(UserResource user, String attribute, String value) throws Exception {
+        scim.modifyRequest("Users", user.getId()).replaceValue(ScimSchemas.ENTERPRISE_USER + ":" + attribute, value)
+            .invoke(UserResource.class);
+    }
+
     private SearchResultEntry awaitGroups(String employeeNumber, String... groups) {
         return await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(20)).until(() -> {
             SearchResultEntry e = directory().person(employeeNumber);
@@ -113,9 +119,7 @@ abstract class SpineEndToEndTests {
         UserResource user = join(id, "Sales");
         awaitGroups(id, "dept-sales", "employees");
 
-        scim.modifyRequest("Users", user.getId())
-            .replaceValue(ScimSchemas.ENTERPRISE_USER + ":department", "Research")
-            .invoke(UserResource.class);
+        replaceEnterprise(user, "department", "Research");
 
         awaitGroups(id, "dept-research", "employees");
     }
@@ -211,9 +215,7 @@ abstract class SpineEndToEndTests {
         UserResource user = join(id, "Engineering");
         awaitGroups(id, "dept-engineering", "employees");
 
-        scim.modifyRequest("Users", user.getId())
-            .replaceValue(ScimSchemas.ENTERPRISE_USER + ":costCenter", "CC-9")
-            .invoke(UserResource.class);
+        replaceEnterprise(user, "costCenter", "CC-9");
 
         JsonNode audit = await().atMost(PROPAGATION).until(() -> api.get("/api/v1/audit?identity=" + id).json(),
             n -> kinds(n.path("items"), "entry", "kind").stream().filter("HR_EVENT"::equals).count() == 2);
