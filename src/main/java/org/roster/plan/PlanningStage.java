@@ -192,11 +192,6 @@ public final class PlanningStage {
         Plan plan = holds.admit(c.plan(), in.actor());
         Preview.observe(c.plan(), plan, c.conflicts().values().stream()
             .flatMap(conflict -> conflict.additions().operations().stream()).toList());
-        if (granted != null && plan.operations().isEmpty()) {
-            // a decision that changes nothing now (or whose operations are all held) is still recorded
-            audit.append(new AuditEntry(in.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null, granted,
-                in.correlationId()));
-        }
         publish(plan, granted);
         int withheld = c.conflicts().values().stream().mapToInt(conflict -> conflict.additions().operations().size()).sum();
         return new Replanned(c.plan().operations().size() + withheld, plan.operations().size());
@@ -217,18 +212,21 @@ public final class PlanningStage {
 
     /**
      * Audits the plan and hands it to provisioning. One record per plan: the policy's decision when
-     * there is one, then every operation in order with its reason. A decision too long to share the
-     * record with the operations gets a {@code POLICY} record of its own.
+     * there is one, then every operation in order with its reason. The decision is a {@code POLICY}
+     * record of its own when there is no operation (a change no access depends on, or operations all
+     * held) or when it is too long to share the record with them.
      */
     private void publish(Plan plan, @Nullable String granted) {
-        if (!plan.operations().isEmpty()) {
-            String operations = plan.operations().size() + " operation(s): " + plan.operations().stream()
-                .map(op -> op.describe() + " (" + op.reason() + ")").collect(Collectors.joining("; "));
-            if (granted != null && granted.length() + 2 + operations.length() > AuditEntry.MAX_DETAIL) {
-                audit.append(new AuditEntry(plan.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null,
-                    granted, plan.correlationId()));
-                granted = null;
-            }
+        String operations = plan.operations().isEmpty() ? "" : plan.operations().size() + " operation(s): "
+            + plan.operations().stream().map(op -> op.describe() + " (" + op.reason() + ")")
+                .collect(Collectors.joining("; "));
+        if (granted != null && (operations.isEmpty()
+                || granted.length() + 2 + operations.length() > AuditEntry.MAX_DETAIL)) {
+            audit.append(new AuditEntry(plan.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null, granted,
+                plan.correlationId()));
+            granted = null;
+        }
+        if (!operations.isEmpty()) {
             audit.append(new AuditEntry(plan.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
                 plan.operations().stream().map(Operation::target).distinct().count() == 1
                     ? plan.operations().get(0).target() : null,
