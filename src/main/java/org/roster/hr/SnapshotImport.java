@@ -362,26 +362,25 @@ public final class SnapshotImport {
                         looked = true;
                         before = previous.join().orElse(null);
                     }
-                    if (en == null) {
-                        sorted.add(new SortedRows.Row(number, null, hash, JSON.writeValueAsBytes(fields)));
-                        continue;
-                    }
-                    KeyDigest key = KeyDigest.of(en);
-                    if (!named.add(key)) {
-                        sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields),
-                            SortedRows.Compared.DUPLICATE, null));
-                    } else if (before == null) {
-                        sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields)));
-                    } else {
-                        before.named(key);
-                        if (before.same(key, hash)) {
-                            rows++;
-                            unchanged++; // nothing is written for it: the import's key set says it was named
-                        } else {
-                            sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields),
-                                SortedRows.Compared.DIFFERENT, before.hash(key)));
+                    SortedRows.Compared compared = SortedRows.Compared.NOT_YET;
+                    @Nullable String previousHash = null;
+                    if (en != null) {
+                        KeyDigest key = KeyDigest.of(en);
+                        if (!named.add(key)) {
+                            compared = SortedRows.Compared.DUPLICATE;
+                        } else if (before != null) {
+                            before.named(key);
+                            if (before.same(key, hash)) {
+                                rows++;
+                                unchanged++; // nothing is written for it: the import's key set says it was named
+                                continue;
+                            }
+                            compared = SortedRows.Compared.DIFFERENT;
+                            previousHash = before.hash(key);
                         }
                     }
+                    sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields), compared,
+                        previousHash));
                 }
                 if (!stopped) {
                     in.transferTo(java.io.OutputStream.nullOutputStream()); // so the digest covers the whole file

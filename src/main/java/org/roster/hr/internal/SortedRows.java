@@ -68,6 +68,8 @@ public final class SortedRows implements AutoCloseable {
         .thenComparingLong(Row::number);
 
     private static final int BUFFER = 32 * 1024;
+    /** The start of a sort's temporary directory's name: what {@link #sweep} looks for. */
+    private static final String PREFIX = "roster-snapshot-";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SortedRows.class);
 
     private final long budget;
@@ -184,7 +186,7 @@ public final class SortedRows implements AutoCloseable {
      */
     public static int sweep(Path directory, java.time.Instant before) {
         int deleted = 0;
-        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(directory, "roster-snapshot-*")) {
+        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(directory, PREFIX + "*")) {
             String me = System.getProperty("user.name");
             for (Path dir : left) {
                 try {
@@ -219,9 +221,9 @@ public final class SortedRows implements AutoCloseable {
             if (directory == null) {
                 // HR data on disk: readable by Roster's own user only, and gone when the import ends
                 directory = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                    ? Files.createTempDirectory("roster-snapshot-",
+                    ? Files.createTempDirectory(PREFIX,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
-                    : Files.createTempDirectory("roster-snapshot-");
+                    : Files.createTempDirectory(PREFIX);
             }
             Path run = directory.resolve("run-" + runs.size());
             runs.add(run);
