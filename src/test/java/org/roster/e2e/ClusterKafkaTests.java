@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.roster.support.Acknowledgements;
 import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.RosterProcess;
@@ -151,8 +152,16 @@ class ClusterKafkaTests {
                 .isEqualTo(2);
             // In the store: nothing owed, nothing given up, each operation acknowledged once.
             assertThat(count(store, "select count(*) from outbox where status <> 'DONE'")).isZero();
-            assertThat(count(store, "select count(*) from audit_record where kind = 'OPERATION_ACKED'"))
-                .isEqualTo(count(store, "select count(*) from outbox"));
+            // (an OPERATION_ACKED record names the operations of one person a target acknowledged in one batch)
+            Map<String, String> planned = Databases.queryPairs(store, """
+                select identity_key, string_agg(kind || ' ' || target || coalesce(' ' || entitlement, ''), '; ' order by id)
+                from outbox group by identity_key""");
+            Map<String, String> acked = Databases.queryPairs(store, """
+                select identity_key, string_agg(detail, '; ' order by seq) from audit_record
+                where kind = 'OPERATION_ACKED' group by identity_key""");
+            assertThat(acked.keySet()).containsExactlyInAnyOrderElementsOf(planned.keySet());
+            planned.forEach((person, ops) -> assertThat(Acknowledgements.operations(acked.get(person)))
+                .as("operations acknowledged for " + person).containsExactly(ops.split("; ")));
             assertThat(count(store, "select count(*) from outbox")).isEqualTo(receiver.operations());
             assertThat(new Api(survivor.baseUrl(), TOKEN).get("/api/v1/audit/verify").json().path("intact").asBoolean())
                 .isTrue();

@@ -193,7 +193,9 @@ abstract class SpineEndToEndTests {
         awaitGroups(id, "dept-engineering", "employees");
 
         JsonNode audit = await().atMost(PROPAGATION).until(() -> api.get("/api/v1/audit?identity=" + id).json(),
-            n -> kinds(n.path("items"), "entry", "kind").stream().filter("OPERATION_ACKED"::equals).count() == 3);
+            n -> acknowledged(n).size() == 3);
+        assertThat(acknowledged(audit)).as("each operation acknowledged once, in order").containsExactly(
+            "CREATE directory", "ADD_ENTITLEMENT directory dept-engineering", "ADD_ENTITLEMENT directory employees");
 
         List<String> kinds = kinds(audit.path("items"), "entry", "kind");
         assertThat(kinds.subList(0, 3)).containsExactly("HR_EVENT", "TRANSITION", "PLANNED");
@@ -259,6 +261,13 @@ abstract class SpineEndToEndTests {
         assertThat(again.getMeta().getVersion()).isEqualTo("W/\"1\"");
         JsonNode audit = api.get("/api/v1/audit?identity=" + id).json();
         assertThat(kinds(audit.path("items"), "entry", "kind")).filteredOn("HR_EVENT"::equals).hasSize(1);
+    }
+
+    /** The operations the identity's {@code OPERATION_ACKED} records name, in order. */
+    private static List<String> acknowledged(JsonNode audit) {
+        return org.roster.support.Acknowledgements.operations(StreamSupport.stream(audit.path("items").spliterator(), false)
+            .filter(r -> r.path("entry").path("kind").stringValue().equals("OPERATION_ACKED"))
+            .map(r -> r.path("entry").path("detail").stringValue()).toList());
     }
 
     private static List<String> kinds(JsonNode array, String... path) {

@@ -52,6 +52,21 @@ public final class Databases {
         }
     }
 
+    /** The first two columns of every row a query returns, as text, the first column a map's key. */
+    public static java.util.Map<String, String> queryPairs(String url, String sql) {
+        java.util.Map<String, String> rows = new java.util.LinkedHashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "postgres", "");
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), rs.getString(2));
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The JDBC URL of a new H2 file store under {@code target/} (the embedded default, as a benchmark runs it). */
     public static String freshH2FileUrl(String name) {
         try {

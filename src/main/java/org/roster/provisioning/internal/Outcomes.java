@@ -77,8 +77,9 @@ public class Outcomes {
 
     /**
      * Records acknowledgements, the accounts' new state and their audit records, in one transaction
-     * and a few JDBC batches (a batch holds at most one operation per account, but the projection
-     * does not rely on it).
+     * and a few JDBC batches (a batch may hold several operations of one account, applied in order).
+     * The audit has one {@code OPERATION_ACKED} record per identity, target and HR change in the
+     * batch, naming each operation with how long after the HR change it was acknowledged.
      *
      * @return the acknowledgements recorded: those of operations that were still unfinished
      */
@@ -98,7 +99,7 @@ public class Outcomes {
             byTarget.forEach((target, identities) -> accounts.onTarget(target, identities)
                 .forEach(k -> stored.put(k.target() + "\u0000" + k.identity(), k)));
             Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
-            List<AuditEntry> records = new ArrayList<>(first.size());
+            Map<List<String>, List<String>> acks = new LinkedHashMap<>();
             List<Operation> deleted = new ArrayList<>();
             for (Acknowledged a : first) {
                 Operation op = a.entry().operation();
@@ -111,10 +112,12 @@ public class Outcomes {
                     changed.remove(key);
                     deleted.add(op);
                 }
-                records.add(new AuditEntry(op.identity(), "OPERATION_ACKED", AuditEntry.Stage.EXECUTION, "roster",
-                    op.target(), op.describe() + " acknowledged " + Duration.between(a.entry().hrReceivedAt(), a.at())
-                        .toMillis() + " ms after the HR change was received", a.entry().correlationId()));
+                acks.computeIfAbsent(java.util.Arrays.asList(op.identity(), op.target(), a.entry().correlationId()),
+                    k -> new ArrayList<>()).add(op.describe() + " acknowledged "
+                        + Duration.between(a.entry().hrReceivedAt(), a.at()).toMillis() + " ms after the HR change was received");
             }
+            List<AuditEntry> records = new ArrayList<>(acks.size());
+            acks.forEach((key, phrases) -> records.addAll(acknowledgements(key.get(0), key.get(1), key.get(2), phrases)));
             accounts.saveAll(changed.values(), clock.instant(),
                 k -> stored.containsKey(k.target() + "\u0000" + k.identity()));
             deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
@@ -140,6 +143,32 @@ public class Outcomes {
                 .record(Duration.between(a.entry().hrReceivedAt(), a.at()));
         }
         return acknowledged;
+    }
+
+    /**
+     * The audit records of one identity's operations acknowledged by one target in one batch for one
+     * HR change: one record naming each operation in order, split only where the detail would pass
+     * {@link AuditEntry#MAX_DETAIL}.
+     */
+    static List<AuditEntry> acknowledgements(String identity, String target, @Nullable String correlationId,
+                                             List<String> phrases) {
+        List<AuditEntry> records = new ArrayList<>(1);
+        StringBuilder detail = new StringBuilder();
+        for (String phrase : phrases) {
+            if (!detail.isEmpty() && detail.length() + 2 + phrase.length() > AuditEntry.MAX_DETAIL) {
+                records.add(acknowledgement(identity, target, correlationId, detail.toString()));
+                detail.setLength(0);
+            }
+            detail.append(detail.isEmpty() ? "" : "; ").append(phrase);
+        }
+        records.add(acknowledgement(identity, target, correlationId, detail.toString()));
+        return records;
+    }
+
+    private static AuditEntry acknowledgement(String identity, String target, @Nullable String correlationId,
+                                              String detail) {
+        return new AuditEntry(identity, "OPERATION_ACKED", AuditEntry.Stage.EXECUTION, "roster", target, detail,
+            correlationId);
     }
 
     /**
