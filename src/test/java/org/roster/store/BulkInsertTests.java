@@ -111,6 +111,30 @@ class BulkInsertTests {
 
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
+    void aValueThatCannotBeWrittenPastTheFirstChunkFailsTheBatchAndTheConnectionServesTheNext(Databases.Kind kind) {
+        DataSource ds = Databases.fresh(kind);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        TransactionTemplate tx = new TransactionTemplate(new JdbcTransactionManager(ds));
+        // rows enough for several chunks of COPY text, so that some were sent before the bad value is reached
+        List<Object[]> rows = new ArrayList<>();
+        String filler = "x".repeat(1000);
+        for (int i = 0; i < 3 * BulkInsert.CHUNK / 1000; i++) {
+            rows.add(new Object[] {"e" + i, "E" + i, "hr", "CREATE", Timestamp.from(Instant.EPOCH), filler});
+        }
+        rows.add(new Object[] {"bad", "E", "hr", "CREATE", Timestamp.from(Instant.EPOCH), new Object()});
+
+        for (int attempt = 0; attempt < 3; attempt++) { // the pool's connections each come back usable
+            assertThatThrownBy(() -> tx.executeWithoutResult(s -> BulkInsert.insert(jdbc, "hr_event", EVENT, rows)))
+                .hasMessageContaining(kind == Databases.Kind.POSTGRESQL ? "cannot copy a java.lang.Object"
+                    : "NotSerializableException: java.lang.Object");
+        }
+        assertThat(jdbc.queryForObject("select count(*) from hr_event", Long.class)).isZero();
+        tx.executeWithoutResult(s -> BulkInsert.insert(jdbc, "hr_event", EVENT, rows.subList(0, rows.size() - 1)));
+        assertThat(jdbc.queryForObject("select count(*) from hr_event", Long.class)).isEqualTo(rows.size() - 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
     void identityColumnsFollowTheOrderOfTheRows(Databases.Kind kind) {
         JdbcTemplate jdbc = new JdbcTemplate(Databases.fresh(kind));
         List<Object[]> rows = new ArrayList<>();
