@@ -437,8 +437,11 @@ public class OutboxRepository {
     }
 
     private static OutboxEntry map(ResultSet rs, int row) throws SQLException {
+        String attributes = rs.getString("attributes");
         Operation op = new Operation(rs.getString("target"), rs.getString("identity_key"),
-            OperationKind.valueOf(rs.getString("kind")), JsonColumns.read(rs.getString("attributes"), STRING_MAP),
+            OperationKind.valueOf(rs.getString("kind")),
+            // most operations (entitlements, disables) carry none: not parsed
+            attributes.equals("{}") ? Map.of() : JsonColumns.read(attributes, STRING_MAP),
             rs.getString("entitlement"), rs.getString("reason"), rs.getInt("priority") > 0);
         return new OutboxEntry(rs.getLong("id"), op, OutboxEntry.Status.valueOf(rs.getString("status")),
             rs.getInt("attempts"), rs.getString("correlation_id"), rs.getTimestamp("hr_received_at").toInstant(),

@@ -135,15 +135,18 @@ public class Outcomes {
         }));
         for (Acknowledged a : acknowledged) {
             Operation op = a.entry().operation();
-            Timer.builder("roster.propagation")
-                .description("Time from receiving an HR change to the target acknowledging an operation it caused")
-                .tag("target", op.target()).tag("kind", op.kind().name())
-                .publishPercentileHistogram()
-                .register(meters)
+            propagation.computeIfAbsent(op.target() + "\u0000" + op.kind().name(), k -> Timer.builder("roster.propagation")
+                    .description("Time from receiving an HR change to the target acknowledging an operation it caused")
+                    .tag("target", op.target()).tag("kind", op.kind().name())
+                    .publishPercentileHistogram()
+                    .register(meters))
                 .record(Duration.between(a.entry().hrReceivedAt(), a.at()));
         }
         return acknowledged;
     }
+
+    /** {@code roster.propagation} by target and kind, registered once (a lookup per operation was 7 % of a dispatcher's time). */
+    private final Map<String, Timer> propagation = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The audit records of one identity's operations acknowledged by one target in one batch for one
