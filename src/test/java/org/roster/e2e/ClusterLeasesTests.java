@@ -22,7 +22,6 @@ import org.roster.support.Databases;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
 import org.roster.support.Slapd;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Two Roster instances, separate JVMs, in cluster mode over one PostgreSQL, provisioning a real
@@ -146,13 +145,9 @@ class ClusterLeasesTests {
                 }
             });
             for (String en : everyone) {
-                long disables = 0;
-                for (JsonNode r : after.get("/api/v1/audit?size=500&identity=" + en).json().path("items")) {
-                    if (r.path("entry").path("kind").asString().equals("OPERATION_ACKED")) {
-                        disables += org.roster.support.Acknowledgements.operations(r.path("entry").path("detail").asString())
-                            .stream().filter("DISABLE directory"::equals).count();
-                    }
-                }
+                long disables = org.roster.support.Acknowledgements.acknowledgedIn(
+                        after.get("/api/v1/audit?size=500&identity=" + en).json().path("items"))
+                    .stream().filter("DISABLE directory"::equals).count();
                 assertThat(disables).as("acknowledged disables of " + en).isEqualTo(ldap.canSignIn(en) ? 0 : 1);
             }
             assertThat(acknowledged).as("the burst was answered").isNotEmpty();

@@ -105,10 +105,8 @@ class CrashDurabilityTests {
                 List<JsonNode> audit = audit(after, en);
                 long terminations = audit.stream().filter(a -> a.path("entry").path("kind").asString().equals("HR_EVENT")
                     && a.path("entry").path("detail").asString().startsWith("replace")).count();
-                long disables = org.roster.support.Acknowledgements.operations(audit.stream()
-                        .filter(a -> a.path("entry").path("kind").asString().equals("OPERATION_ACKED"))
-                        .map(a -> a.path("entry").path("detail").asString()).toList())
-                    .stream().filter("DISABLE directory"::equals).count();
+                long disables = org.roster.support.Acknowledgements.acknowledgedIn(audit).stream()
+                    .filter("DISABLE directory"::equals).count();
                 boolean left = !ldap.canSignIn(en);
                 assertThat(terminations).as("HR events of " + en).isEqualTo(left ? 1 : 0);
                 assertThat(disables).as("acknowledged disables of " + en).isEqualTo(left ? 1 : 0);

@@ -13,6 +13,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.roster.hr.ScimSchemas;
+import org.roster.support.Acknowledgements;
 import org.roster.support.Api;
 import org.roster.support.ScimClients;
 import org.roster.support.TestDirectory;
@@ -193,8 +194,8 @@ abstract class SpineEndToEndTests {
         awaitGroups(id, "dept-engineering", "employees");
 
         JsonNode audit = await().atMost(PROPAGATION).until(() -> api.get("/api/v1/audit?identity=" + id).json(),
-            n -> acknowledged(n).size() == 3);
-        assertThat(acknowledged(audit)).as("each operation acknowledged once, in order").containsExactly(
+            n -> Acknowledgements.acknowledgedIn(n.path("items")).size() == 3);
+        assertThat(Acknowledgements.acknowledgedIn(audit.path("items"))).as("each operation acknowledged once, in order").containsExactly(
             "CREATE directory", "ADD_ENTITLEMENT directory dept-engineering", "ADD_ENTITLEMENT directory employees");
 
         List<String> kinds = kinds(audit.path("items"), "entry", "kind");
@@ -261,13 +262,6 @@ abstract class SpineEndToEndTests {
         assertThat(again.getMeta().getVersion()).isEqualTo("W/\"1\"");
         JsonNode audit = api.get("/api/v1/audit?identity=" + id).json();
         assertThat(kinds(audit.path("items"), "entry", "kind")).filteredOn("HR_EVENT"::equals).hasSize(1);
-    }
-
-    /** The operations the identity's {@code OPERATION_ACKED} records name, in order. */
-    private static List<String> acknowledged(JsonNode audit) {
-        return org.roster.support.Acknowledgements.operations(StreamSupport.stream(audit.path("items").spliterator(), false)
-            .filter(r -> r.path("entry").path("kind").stringValue().equals("OPERATION_ACKED"))
-            .map(r -> r.path("entry").path("detail").stringValue()).toList());
     }
 
     private static List<String> kinds(JsonNode array, String... path) {

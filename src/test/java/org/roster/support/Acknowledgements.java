@@ -28,6 +28,20 @@ public final class Acknowledgements {
         return named;
     }
 
+    /**
+     * The operations the {@code OPERATION_ACKED} records among these name, in order: items of
+     * {@code GET /api/v1/audit}, each with its {@code entry}.
+     */
+    public static List<String> acknowledgedIn(Iterable<tools.jackson.databind.JsonNode> auditItems) {
+        List<String> named = new ArrayList<>();
+        for (tools.jackson.databind.JsonNode item : auditItems) {
+            if (item.path("entry").path("kind").asString().equals("OPERATION_ACKED")) {
+                named.addAll(operations(item.path("entry").path("detail").asString()));
+            }
+        }
+        return named;
+    }
+
     /** The operations all these records' details name, in order. */
     public static List<String> operations(Iterable<String> details) {
         List<String> named = new ArrayList<>();
