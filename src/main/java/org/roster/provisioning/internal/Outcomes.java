@@ -99,7 +99,7 @@ public class Outcomes {
             byTarget.forEach((target, identities) -> accounts.onTarget(target, identities)
                 .forEach(k -> stored.put(k.target() + "\u0000" + k.identity(), k)));
             Map<String, AccountSnapshot> changed = new LinkedHashMap<>();
-            Map<List<String>, List<String>> acks = new LinkedHashMap<>();
+            Map<Acknowledger, List<String>> acks = new LinkedHashMap<>();
             List<Operation> deleted = new ArrayList<>();
             for (Acknowledged a : first) {
                 Operation op = a.entry().operation();
@@ -112,12 +112,12 @@ public class Outcomes {
                     changed.remove(key);
                     deleted.add(op);
                 }
-                acks.computeIfAbsent(java.util.Arrays.asList(op.identity(), op.target(), a.entry().correlationId()),
+                acks.computeIfAbsent(new Acknowledger(op.identity(), op.target(), a.entry().correlationId()),
                     k -> new ArrayList<>()).add(op.describe() + " acknowledged "
                         + Duration.between(a.entry().hrReceivedAt(), a.at()).toMillis() + " ms after the HR change was received");
             }
             List<AuditEntry> records = new ArrayList<>(acks.size());
-            acks.forEach((key, phrases) -> records.addAll(acknowledgements(key.get(0), key.get(1), key.get(2), phrases)));
+            acks.forEach((k, phrases) -> records.addAll(acknowledgements(k.identity(), k.target(), k.correlationId(), phrases)));
             accounts.saveAll(changed.values(), clock.instant(),
                 k -> stored.containsKey(k.target() + "\u0000" + k.identity()));
             deleted.forEach(op -> accounts.delete(op.target(), op.identity()));
@@ -147,6 +147,10 @@ public class Outcomes {
 
     /** {@code roster.propagation} by target and kind, registered once (a lookup per operation was 7 % of a dispatcher's time). */
     private final Map<String, Timer> propagation = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Whose acknowledgements share an audit record: one identity's, from one target, for one HR change. */
+    private record Acknowledger(String identity, String target, String correlationId) {
+    }
 
     /**
      * The audit records of one identity's operations acknowledged by one target in one batch for one
