@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param actor who caused it: an API token name, a source name or {@code roster}
  * @param target the target system concerned, if any
  * @param detail human-readable detail; never a secret; stored up to {@link #MAX_DETAIL} characters, a
- *     longer one cut with an ellipsis
+ *     longer one cut with an ellipsis (a list of items is split into several records instead:
+ *     {@link AuditDetails})
  * @param correlationId the HR event that caused it
  */
 public record AuditEntry(@Nullable String identity, String kind, Stage stage, String actor,

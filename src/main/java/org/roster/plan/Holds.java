@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditDetails;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.HrBatch;
@@ -121,15 +121,22 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
             hold.ifPresent(id -> {
                 repository.add(id, target, plan.withOperations(ops));
                 held.add(target);
-                audit.append(new AuditEntry(plan.identity(), "OPERATIONS_HELD", AuditEntry.Stage.DECISION, "roster",
-                    target, ops.size() + " operation(s) held by hold " + id + ": "
-                        + ops.stream().map(Operation::describe).collect(Collectors.joining("; ")), plan.correlationId()));
+                held(plan.identity(), target, id, ops, plan.correlationId());
             });
         });
         if (held.isEmpty()) {
             return plan;
         }
         return plan.withOperations(plan.operations().stream().filter(o -> !held.contains(o.target())).toList());
+    }
+
+    /** Audits the operations a hold keeps: every one, whole, in as many records as that takes. */
+    private void held(String identity, String target, String hold, List<Operation> ops, String correlationId) {
+        for (String detail : AuditDetails.split(ops.stream().map(Operation::describe).toList(), "; ",
+                AuditDetails.counted(ops.size() + " operation(s) held by hold " + hold, ": "))) {
+            audit.append(new AuditEntry(identity, "OPERATIONS_HELD", AuditEntry.Stage.DECISION, "roster", target, detail,
+                correlationId));
+        }
     }
 
     private static long disables(List<Operation> ops) {
@@ -208,9 +215,7 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
             settings.window(), recent, population, open.isEmpty() ? "" : " and hold " + open.get() + " is open", count);
         repository.openStaged(id, reason, now);
         for (Plan p : plans) {
-            audit.append(new AuditEntry(p.identity(), "OPERATIONS_HELD", AuditEntry.Stage.DECISION, "roster", target,
-                p.operations().size() + " operation(s) held by hold " + id + ": "
-                    + p.operations().stream().map(Operation::describe).collect(Collectors.joining("; ")), p.correlationId()));
+            held(p.identity(), target, id, p.operations(), p.correlationId());
         }
         alert(id, null, target, reason, plans.isEmpty() ? id : plans.get(0).correlationId(), b.source());
     }

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.roster.audit.AuditDetails;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.HrRecords;
@@ -187,7 +188,7 @@ public final class PlanningStage {
             // with the field named, before anything reaches a target.
             throw new org.roster.hr.HrValidationException(e.field(), e.getMessage());
         }
-        String granted = c.decision() == null ? null : "policy " + p.version() + " grants " + c.decision();
+        Decision granted = c.decision() == null ? null : new Decision(p.version(), c.decision());
         c.conflicts().forEach((target, conflict) -> holds.holdConflict(conflict.additions(), target, conflict.reason()));
         Plan plan = holds.admit(c.plan(), in.actor());
         Preview.observe(c.plan(), plan, c.conflicts().values().stream()
@@ -214,32 +215,50 @@ public final class PlanningStage {
      * Audits the plan and hands it to provisioning. One record per plan: the policy's decision when
      * there is one, then every operation in order with its reason. The decision is a {@code POLICY}
      * record of its own when there is no operation (a change no access depends on, or operations all
-     * held) or when it is too long to share the record with them.
+     * held) or when it is too long to share the record with them. A decision or a list of operations
+     * too long for one record is split between grants or operations ({@link AuditDetails}): every
+     * one is in the trail, whole.
      */
-    private void publish(Plan plan, @Nullable String granted) {
-        String operations = plan.operations().isEmpty() ? "" : plan.operations().size() + " operation(s): "
-            + plan.operations().stream().map(op -> op.describe() + " (" + op.reason() + ")")
-                .collect(Collectors.joining("; "));
-        if (granted != null && (operations.isEmpty()
-                || granted.length() + 2 + operations.length() > AuditEntry.MAX_DETAIL)) {
-            audit.append(new AuditEntry(plan.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null, granted,
-                plan.correlationId()));
-            granted = null;
+    private void publish(Plan plan, @Nullable Decision granted) {
+        List<String> operations = plan.operations().stream().map(op -> op.describe() + " (" + op.reason() + ")")
+            .toList();
+        List<String> planned = operations.isEmpty() ? List.of()
+            : AuditDetails.split(operations, "; ", AuditDetails.counted(operations.size() + " operation(s)", ": "));
+        List<String> decided = granted == null ? List.of() : granted.details();
+        if (decided.size() == 1 && planned.size() == 1
+                && decided.get(0).length() + 2 + planned.get(0).length() <= AuditEntry.MAX_DETAIL) {
+            planned = List.of(decided.get(0) + "; " + planned.get(0));
+            decided = List.of();
         }
-        if (!operations.isEmpty()) {
-            audit.append(new AuditEntry(plan.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster",
-                plan.operations().stream().map(Operation::target).distinct().count() == 1
-                    ? plan.operations().get(0).target() : null,
-                granted == null ? operations : granted + "; " + operations, plan.correlationId()));
+        for (String detail : decided) {
+            audit.append(new AuditEntry(plan.identity(), "POLICY", AuditEntry.Stage.DECISION, "roster", null, detail,
+                plan.correlationId()));
+        }
+        String target = plan.operations().stream().map(Operation::target).distinct().count() == 1
+            ? plan.operations().get(0).target() : null;
+        for (String detail : planned) {
+            audit.append(new AuditEntry(plan.identity(), "PLANNED", AuditEntry.Stage.DECISION, "roster", target, detail,
+                plan.correlationId()));
         }
         events.publishEvent(plan);
+    }
+
+    /** What the policy granted, each grant with the rule behind it: "nothing" when it grants nothing. */
+    private record Decision(String version, List<String> grants) {
+
+        /** {@code policy <version> grants a (rule 'r'), b (rule 's')}, in as many details as hold it whole. */
+        List<String> details() {
+            return AuditDetails.split(grants, ", ", (from, to, count) -> from == 1 && to == count
+                ? "policy " + version + " grants "
+                : "policy " + version + " grants (" + from + " to " + to + " of " + count + ") ");
+        }
     }
 
     /** A segregation-of-duties conflict on one target: the additions withheld, and why. */
     private record Conflict(Plan additions, String reason) {
     }
 
-    private record Computed(Plan plan, @Nullable String decision, Map<String, Conflict> conflicts,
+    private record Computed(Plan plan, @Nullable List<String> decision, Map<String, Conflict> conflicts,
                             List<Planner.Desired> desired) {
     }
 
@@ -386,13 +405,13 @@ public final class PlanningStage {
         }
     }
 
-    private static String describe(List<Grant> grants) {
+    private static List<String> describe(List<Grant> grants) {
         if (grants.isEmpty()) {
-            return "nothing";
+            return List.of("nothing");
         }
         return grants.stream()
             .map(g -> g.target() + (g.entitlement() == null ? " account" : ":" + g.entitlement())
                 + (g.rule().contains(" ") ? " (" + g.rule() + ")" : " (rule '" + g.rule() + "')"))
-            .collect(Collectors.joining(", "));
+            .toList();
     }
 }

@@ -159,17 +159,9 @@ public class Outcomes {
      */
     static List<AuditEntry> acknowledgements(String identity, String target, @Nullable String correlationId,
                                              List<String> phrases) {
-        List<AuditEntry> records = new ArrayList<>(1);
-        StringBuilder detail = new StringBuilder();
-        for (String phrase : phrases) {
-            if (!detail.isEmpty() && detail.length() + 2 + phrase.length() > AuditEntry.MAX_DETAIL) {
-                records.add(acknowledgement(identity, target, correlationId, detail.toString()));
-                detail.setLength(0);
-            }
-            detail.append(detail.isEmpty() ? "" : "; ").append(phrase);
-        }
-        records.add(acknowledgement(identity, target, correlationId, detail.toString()));
-        return records;
+        // each phrase names its operation, so a part needs no head of its own
+        return org.roster.audit.AuditDetails.split(phrases, "; ", (from, to, count) -> "").stream()
+            .map(detail -> acknowledgement(identity, target, correlationId, detail)).toList();
     }
 
     private static AuditEntry acknowledgement(String identity, String target, @Nullable String correlationId,
