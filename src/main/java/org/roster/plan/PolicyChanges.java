@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.roster.audit.AuditDetails;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.HrRecords;
@@ -77,11 +78,14 @@ public class PolicyChanges {
         Set<String> changed = previous.changedRules(next);
         boolean everyone = previous.differsBeyondRules(next);
         String correlation = "policy-" + next.version();
-        tx.executeWithoutResult(s -> audit.append(new AuditEntry(null, "POLICY_RELOADED", AuditEntry.Stage.DECISION,
-            actor, null, "policy " + previous.version() + " -> " + next.version() + " from " + next.origin()
-                + "; rules changed: " + (changed.isEmpty() ? "none" : String.join(", ", changed))
-                + (everyone ? "; catalogue, separations or leave rules changed: every identity is recomputed" : ""),
-            correlation)));
+        String reloaded = "policy " + previous.version() + " -> " + next.version() + " from " + next.origin()
+            + (everyone ? "; catalogue, separations or leave rules changed: every identity is recomputed" : "")
+            + "; rules changed";
+        // every changed rule named, in as many records as that takes
+        List<String> rules = changed.isEmpty() ? List.of("none") : changed.stream().sorted().toList();
+        List<String> details = AuditDetails.split(rules, ", ", AuditDetails.counted(reloaded, ": "));
+        tx.executeWithoutResult(s -> details.forEach(detail -> audit.append(new AuditEntry(null, "POLICY_RELOADED",
+            AuditEntry.Stage.DECISION, actor, null, detail, correlation))));
         long[] counts = new long[1];
         forAffected(previous, next, changed, everyone, (identity, worker) -> {
             counts[0]++;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.roster.provisioning.OutboxEntry;
@@ -107,6 +108,45 @@ class PolicyReloadTests {
         assertThat(post(api, "/api/v1/policy/reload", "", 422).path("detail").asString()).contains("unknown target(s) [crm]");
         assertThat(api.get("/api/v1/policy").json().path("version").asString()).isEqualTo(second);
         assertThat(api.get("/api/v1/audit?identity=R1&size=200").body()).contains("POLICY " + second);
+    }
+
+    /** A reload that changes more rules than one audit record can name: every one is named, in several records. */
+    @Test
+    void aReloadChangingManyRulesNamesEveryOneInTheTrail() throws Exception {
+        Api api = new Api("http://127.0.0.1:" + port, TOKEN);
+        StringBuilder many = new StringBuilder(POLICY.formatted("sales-tools"));
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            String name = String.format(java.util.Locale.ROOT, "a-rather-long-rule-name-for-a-finance-ledger-%03d", i);
+            names.add(name);
+            many.append("""
+                  - name: %s
+                    when: "worker.department == 'Ledger %d'"
+                    grants:
+                      - target: directory
+                        entitlement: ledger-%d
+                """.formatted(name, i, i));
+        }
+        Files.writeString(file, many.toString());
+        JsonNode outcome = post(api, "/api/v1/policy/reload", "", 200);
+        try {
+            String correlation = "policy-" + outcome.path("version").asString();
+            List<String> details = new java.util.ArrayList<>();
+            api.get("/api/v1/audit?kind=POLICY_RELOADED&size=100").json().path("items").forEach(n -> {
+                if (correlation.equals(n.path("entry").path("correlationId").asString())) {
+                    details.add(n.path("entry").path("detail").asString());
+                }
+            });
+            assertThat(details).hasSizeGreaterThan(1).allSatisfy(d -> assertThat(d)
+                .hasSizeLessThanOrEqualTo(org.roster.audit.AuditEntry.MAX_DETAIL).doesNotEndWith("…")
+                .contains("; rules changed, "));
+            List<String> named = new java.util.ArrayList<>();
+            details.forEach(d -> named.addAll(List.of(d.substring(d.indexOf(": ") + 2).split(", "))));
+            assertThat(named).containsAll(names).doesNotHaveDuplicates();
+        } finally {
+            Files.writeString(file, POLICY.formatted("sales-tools")); // as the class started, whatever runs next
+            post(api, "/api/v1/policy/reload", "", 200);
+        }
     }
 
     private static String quote(String s) {
