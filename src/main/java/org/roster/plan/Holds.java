@@ -121,7 +121,7 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
             hold.ifPresent(id -> {
                 repository.add(id, target, plan.withOperations(ops));
                 held.add(target);
-                held(plan.identity(), target, id, ops, plan.correlationId());
+                auditHeld(plan.identity(), target, id, ops, plan.correlationId());
             });
         });
         if (held.isEmpty()) {
@@ -131,7 +131,7 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
     }
 
     /** Audits the operations a hold keeps: every one, whole, in as many records as that takes. */
-    private void held(String identity, String target, String hold, List<Operation> ops, String correlationId) {
+    private void auditHeld(String identity, String target, String hold, List<Operation> ops, String correlationId) {
         for (String detail : AuditDetails.split(ops.stream().map(Operation::describe).toList(), "; ",
                 AuditDetails.counted(ops.size() + " operation(s) held by hold " + hold, ": "))) {
             audit.append(new AuditEntry(identity, "OPERATIONS_HELD", AuditEntry.Stage.DECISION, "roster", target, detail,
@@ -215,7 +215,7 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
             settings.window(), recent, population, open.isEmpty() ? "" : " and hold " + open.get() + " is open", count);
         repository.openStaged(id, reason, now);
         for (Plan p : plans) {
-            held(p.identity(), target, id, p.operations(), p.correlationId());
+            auditHeld(p.identity(), target, id, p.operations(), p.correlationId());
         }
         alert(id, null, target, reason, plans.isEmpty() ? id : plans.get(0).correlationId(), b.source());
     }
