@@ -161,6 +161,14 @@ class SnapshotImportBenchmark {
                     order by 2 desc limit 12""").query((rs, n) -> String.format(Locale.ROOT, "%n    %-22s %8d MB  %6d",
                         rs.getString(1), rs.getLong(2) >> 20, rs.getLong(2) / ROWS)).list().forEach(sizes::append);
             report = report + sizes + System.lineSeparator();
+            // and each index's share: every one of them is written for every row it holds
+            StringBuilder indexes = new StringBuilder("  indexes after both imports (bytes per worker):");
+            jdbc.sql("""
+                    select relname, indexrelname, pg_relation_size(indexrelid) from pg_catalog.pg_stat_user_indexes
+                    where pg_relation_size(indexrelid) > 0 order by 3 desc limit 24""")
+                .query((rs, n) -> String.format(Locale.ROOT, "%n    %-22s %-28s %8d MB  %6d", rs.getString(1), rs.getString(2),
+                    rs.getLong(3) >> 20, rs.getLong(3) / ROWS)).list().forEach(indexes::append);
+            report = report + indexes + System.lineSeparator();
             // what the store wrote to its log, and how often it checkpointed (a page's first change after a
             // checkpoint writes the whole page): the capacity plan's write rate
             report = report + "  PostgreSQL's WAL (records, full-page images, bytes; checkpoints timed/requested), cumulative:"

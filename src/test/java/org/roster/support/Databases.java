@@ -26,9 +26,14 @@ public final class Databases {
 
     /** A new empty database of this kind with Roster's migrations applied. */
     public static DataSource fresh(Kind kind) {
-        DataSource ds = kind == Kind.H2 ? h2() : postgresDatabase();
+        DataSource ds = empty(kind);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         return ds;
+    }
+
+    /** A new empty database of this kind, not migrated: for a test of an upgrade from an earlier version. */
+    public static DataSource empty(Kind kind) {
+        return kind == Kind.H2 ? h2() : postgresDatabase();
     }
 
     /** The JDBC URL of a new empty PostgreSQL database (not migrated), for whole-application tests. */
@@ -76,9 +81,12 @@ public final class Databases {
             String delay = System.getProperty("bench.h2.write-delay");
             // -Dbench.h2.cache-size=65536 gives H2's page cache 64 MB (in KB; H2's default is 16 MB)
             String cache = System.getProperty("bench.h2.cache-size");
+            // -Dbench.h2.page-size=4096 splits H2's pages at 4 KB instead of its default 16 KB (PAGE_SIZE)
+            String page = System.getProperty("bench.h2.page-size");
             return "jdbc:h2:file:" + dir.toAbsolutePath() + "/roster;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=256"
                 + (delay == null ? "" : ";WRITE_DELAY=" + Integer.parseInt(delay))
-                + (cache == null ? "" : ";CACHE_SIZE=" + Integer.parseInt(cache));
+                + (cache == null ? "" : ";CACHE_SIZE=" + Integer.parseInt(cache))
+                + (page == null ? "" : ";PAGE_SIZE=" + Integer.parseInt(page));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a store under target/", e);
         }
