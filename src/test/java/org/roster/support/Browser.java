@@ -57,8 +57,27 @@ public final class Browser {
         link.click();
         org.openqa.selenium.support.ui.WebDriverWait wait =
             new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(15));
-        wait.until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
+        wait.until(d -> gone(page));
         wait.until(d -> "complete".equals(driver.executeScript("return document.readyState")));
+    }
+
+    /**
+     * Whether a page's element left the document. ChromeDriver sometimes answers for an element of a
+     * page already replaced with "node ... does not belong to the document" instead of a stale
+     * element, which Selenium's own staleness check does not take for one.
+     */
+    private static boolean gone(org.openqa.selenium.WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** Saves the whole page (up to 4 000 px high) as {@code target/console-screenshots/<name>.png}. */
