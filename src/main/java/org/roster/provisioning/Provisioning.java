@@ -295,7 +295,10 @@ public final class Provisioning implements KnownAccounts {
         }
         outbox.insert(plan);
         plan.operations().forEach(op -> TransactionBatch.forget(PROJECTED, op.identity()));
-        AfterCommit.run(dispatcher::wake);
+        Set<String> revoking = new java.util.TreeSet<>();
+        plan.operations().stream().filter(org.roster.plan.Operation::priority).forEach(op -> revoking.add(op.target()));
+        // a target's lane busy with routine work stops for a revocation at its next send
+        AfterCommit.run(revoking.isEmpty() ? dispatcher::wake : () -> dispatcher.revocationsPlanned(revoking));
     }
 
     @Override

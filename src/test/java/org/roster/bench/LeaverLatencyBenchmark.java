@@ -42,6 +42,9 @@ import org.springframework.test.context.DynamicPropertySource;
     "ROSTER_BOOTSTRAP_TOKEN=" + LeaverLatencyBenchmark.TOKEN,
     // 1 100 leavers from one source in an hour is exactly what the safety guard holds; here it is the point
     "roster.plan.guard.enabled=false",
+    // the bulk work of -Dbench.background arrives as a snapshot from its own source
+    "roster.hr.sources[0].name=export",
+    "roster.hr.sources[0].type=snapshot",
     "logging.level.root=WARN"})
 class LeaverLatencyBenchmark {
 
@@ -50,11 +53,19 @@ class LeaverLatencyBenchmark {
     private static final int WARMUP = Integer.getInteger("bench.warmup", 100);
     /** {@code h2} (the embedded default, a file) or {@code postgresql} (embedded PostgreSQL 17). */
     private static final String STORE = System.getProperty("bench.store", "h2");
+    /**
+     * {@code -Dbench.background=N}: the leavers are terminated while a snapshot of N new workers is
+     * imported and their accounts and groups are created in the same directory: bulk work in the
+     * same target's lane that each termination has to overtake. 0 (the default): the leavers alone.
+     */
+    private static final int BACKGROUND = Integer.getInteger("bench.background", 0);
 
     @LocalServerPort
     int port;
     @Autowired
     Provisioning provisioning;
+    @Autowired
+    org.roster.hr.SnapshotImport snapshots;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) throws IOException {
@@ -77,10 +88,13 @@ class LeaverLatencyBenchmark {
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
             .until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
 
+        Background background = BACKGROUND > 0 ? Background.start(snapshots, provisioning, BACKGROUND) : null;
         List<Double> requestMs = new ArrayList<>();
         List<Double> visibleMs = new ArrayList<>();
+        long[] backlog = new long[total];
         try (LDAPConnection ldap = Slapd.shared().connect()) {
             for (int i = 0; i < total; i++) {
+                backlog[i] = background == null ? 0 : provisioning.count(OutboxEntry.Status.PENDING);
                 String dn = "uid=b" + i + ",ou=people," + Slapd.BASE_DN;
                 long t0 = System.nanoTime();
                 Api.Response r = api.send("PATCH", "/scim/v2/Users/" + ids.get(i), "application/scim+json", """
@@ -107,9 +121,79 @@ class LeaverLatencyBenchmark {
             """, Instant.now(), STORE, LEAVERS, WARMUP, Runtime.getRuntime().availableProcessors(),
             pct(requestMs, 50), pct(requestMs, 95), pct(requestMs, 99), pct(requestMs, 100),
             pct(visibleMs, 50), pct(visibleMs, 95), pct(visibleMs, 99), pct(visibleMs, 100));
+        if (background != null) {
+            report = report + background.finish(backlog, WARMUP);
+        }
         System.out.println(report);
         Files.createDirectories(Path.of("target/benchmarks"));
-        Files.writeString(Path.of("target/benchmarks/leaver-latency-" + STORE + ".txt"), report);
+        Files.writeString(Path.of("target/benchmarks/leaver-latency-" + STORE + (BACKGROUND > 0 ? "-busy" : "") + ".txt"),
+            report);
+    }
+
+    /**
+     * A snapshot of new workers imported on another thread while the leavers are sent; the leavers
+     * start once the directory's lane has a backlog of operations to send.
+     */
+    private static final class Background {
+        private final Thread thread;
+        private final long started = System.nanoTime();
+        private volatile double importSeconds = -1;
+        private volatile @org.jspecify.annotations.Nullable Throwable failure;
+        private final Provisioning provisioning;
+        private final int rows;
+
+        private Background(Thread thread, Provisioning provisioning, int rows) {
+            this.thread = thread;
+            this.provisioning = provisioning;
+            this.rows = rows;
+        }
+
+        static Background start(org.roster.hr.SnapshotImport snapshots, Provisioning provisioning, int rows)
+            throws IOException {
+            Path file = Files.createDirectories(Path.of("target/benchmarks")).resolve("background.csv");
+            try (java.io.BufferedWriter w = Files.newBufferedWriter(file)) {
+                w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate\n");
+                for (int i = 0; i < rows; i++) {
+                    w.write("G" + i + ",bulk" + i + ",Given" + i + ",Bulk" + i + ",bulk" + i + "@example.com,"
+                        + (i % 2 == 0 ? "Sales" : "Support") + ",CC-1,employee,2020-01-06\n");
+                }
+            }
+            Background[] self = new Background[1];
+            Thread t = new Thread(() -> {
+                try (java.io.InputStream in = Files.newInputStream(file)) {
+                    snapshots.importSnapshot("export", in, org.roster.hr.SnapshotFormat.CSV, "benchmark", null);
+                    self[0].importSeconds = (System.nanoTime() - self[0].started) / 1e9;
+                } catch (Throwable e) {
+                    self[0].failure = e;
+                }
+            }, "bench-background-import");
+            self[0] = new Background(t, provisioning, rows);
+            t.start();
+            // the leavers start once the directory has routine work waiting: they have something to overtake
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> self[0].failure != null || provisioning.count(OutboxEntry.Status.PENDING) >= 2_000);
+            assertThat(self[0].failure).isNull();
+            return self[0];
+        }
+
+        /** Waits for the bulk work to be imported and sent; says how much of it the leavers ran beside. */
+        String finish(long[] backlog, int warmup) throws InterruptedException {
+            double leaversEnded = (System.nanoTime() - started) / 1e9;
+            thread.join();
+            assertThat(failure).isNull();
+            await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+            double sent = (System.nanoTime() - started) / 1e9;
+            long[] measured = java.util.Arrays.copyOfRange(backlog, warmup, backlog.length);
+            long busy = java.util.Arrays.stream(measured).filter(b -> b > 0).count();
+            return String.format(Locale.ROOT, """
+                  meanwhile: a snapshot of %d new workers (an account and two groups each in the same directory)
+                    imported in %.1f s, every operation acknowledged %.1f s after it started; the leavers ended at %.1f s
+                    operations waiting when each measured leaver was sent: %d of %d leavers had some; median %d, min %d, max %d
+                """, rows, importSeconds, sent, leaversEnded, busy, measured.length,
+                java.util.Arrays.stream(measured).sorted().toArray()[measured.length / 2],
+                java.util.Arrays.stream(measured).min().orElse(0), java.util.Arrays.stream(measured).max().orElse(0));
+        }
     }
 
     private static boolean locked(LDAPConnection ldap, String dn) throws Exception {

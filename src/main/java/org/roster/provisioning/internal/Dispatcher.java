@@ -47,6 +47,7 @@ public class Dispatcher implements SmartLifecycle {
                     secrets::getIfAvailable);
                 // in cluster mode one instance dispatches to each target, or over Kafka each its share
                 lane.setLeases(leases);
+                lane.clustered(cluster.enabled());
                 if (topics != null) {
                     lane.overKafka(new OperationStream(target.name(), topics, outbox));
                 }
@@ -76,6 +77,25 @@ public class Dispatcher implements SmartLifecycle {
         } else {
             lanes.values().forEach(TargetLane::wake);
         }
+    }
+
+    /** A target's lane, if the target is configured. */
+    java.util.Optional<TargetLane> lane(String target) {
+        return java.util.Optional.ofNullable(lanes.get(target));
+    }
+
+    /**
+     * Work arrived and some of it revokes access on these targets: their lanes, if busy with routine
+     * work, stop for it at their next send, then every lane looks.
+     */
+    public void revocationsPlanned(java.util.Collection<String> targets) {
+        targets.forEach(t -> {
+            TargetLane lane = lanes.get(t);
+            if (lane != null) {
+                lane.revocationPlanned();
+            }
+        });
+        wake();
     }
 
     @Override

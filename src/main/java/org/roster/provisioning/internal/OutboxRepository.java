@@ -191,6 +191,17 @@ public class OutboxRepository {
     }
 
     /**
+     * Whether a revocation on the target planned after {@code afterId} is waiting and due: a lane
+     * busy with routine work looks between its sends and yields to it.
+     */
+    public boolean revocationDueAfter(String target, long afterId, Instant now) {
+        return jdbc().sql("""
+                select id from outbox where status = 'PENDING' and target = ? and priority = 1 and id > ?
+                and next_attempt_at <= ? order by status, target, priority, id limit 1""")
+            .params(target, afterId, Timestamp.from(now)).query(Long.class).optional().isPresent();
+    }
+
+    /**
      * A window of a target's unfinished routine operations: the oldest after {@code afterId}, in id
      * order, due or not, along the {@code outbox_lane} index ("order by status, target, priority, id"
      * is "order by id" here, spelled so that the planners of H2 and PostgreSQL see the index order).

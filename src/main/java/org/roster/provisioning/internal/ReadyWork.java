@@ -25,9 +25,13 @@ import org.roster.provisioning.OutboxEntry;
  * @param firstRoutine the id of the first routine operation the read found unfinished (due or not):
  *     where a later read may start ({@link PendingFloor}); {@link Long#MAX_VALUE} when it found none,
  *     -1 when routine operations were not read (revocations filled the pass)
+ * @param lastRevocation the highest id among the pending revocations the read saw (sent in this
+ *     pass or held back); a revocation with a higher id arrived after it, and the lane's routine
+ *     work yields to it ({@link OutboxRepository#revocationDueAfter}). {@link Long#MAX_VALUE} when
+ *     the read was not the store's (over Kafka)
  */
 record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> routine, @Nullable Instant nextDue,
-                 long firstRoutine) {
+                 long firstRoutine, long lastRevocation) {
 
     /** How many windows of routine operations a pass reads at most while looking for work that is due. */
     private static final int MAX_WINDOWS = 10;
@@ -46,7 +50,11 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
      */
     static ReadyWork select(OutboxRepository outbox, String target, Instant now, int limit, long start) {
         Set<String> urgent = new LinkedHashSet<>();
-        outbox.pendingPriority(target, limit).forEach(e -> urgent.add(e.operation().identity()));
+        long lastRevocation = 0;
+        for (OutboxEntry e : outbox.pendingPriority(target, limit)) {
+            urgent.add(e.operation().identity());
+            lastRevocation = Math.max(lastRevocation, e.id());
+        }
         Map<String, List<OutboxEntry>> byIdentity = new LinkedHashMap<>();
         outbox.pending(target, urgent).forEach(e ->
             byIdentity.computeIfAbsent(e.operation().identity(), k -> new ArrayList<>()).add(e));
@@ -87,7 +95,7 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
                 break;
             }
         }
-        return new ReadyWork(revocations, List.copyOf(routine.values()), nextDue, firstRoutine);
+        return new ReadyWork(revocations, List.copyOf(routine.values()), nextDue, firstRoutine, lastRevocation);
     }
 
     /**
@@ -119,7 +127,7 @@ record ReadyWork(List<List<OutboxEntry>> revocations, List<List<OutboxEntry>> ro
                 }
             }
         }
-        return new ReadyWork(first, rest, nextDue, -1);
+        return new ReadyWork(first, rest, nextDue, -1, Long.MAX_VALUE);
     }
 
     private static Instant earliest(@Nullable Instant a, Instant b) {

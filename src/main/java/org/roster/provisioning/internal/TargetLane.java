@@ -47,12 +47,24 @@ final class TargetLane extends WorkerLoop {
     private static final Logger log = LoggerFactory.getLogger(TargetLane.class);
     private static final int BATCH = 500;
     private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
+    /**
+     * How often, at most, routine work looks in the store for a revocation that arrived after its
+     * pass began: a leaver waits for at most about this long plus the sends in flight, not for the
+     * rest of a pass of bulk work (docs/benchmarks.md, leaver latency under load).
+     */
+    private static final long LOOK_FOR_REVOCATIONS_NANOS = Duration.ofMillis(10).toNanos();
+    /** Routine operations sent between two looks for a revocation: a few rounds of the lane's senders. */
+    private static final int ROUNDS_BETWEEN_LOOKS = 4;
 
     private final Connector connector;
     private final int concurrency;
     private final @Nullable Duration slo;
     private final OutboxRepository outbox;
     private final Outcomes outcomes;
+    /** In cluster mode: revocations are also planned on other instances, and routine work looks for them in the store. */
+    private volatile boolean clustered;
+    /** Set when a revocation is planned on this instance, cleared when a pass reads the store. */
+    private volatile boolean revocationPlanned;
     /** Where the read of routine operations starts, on PostgreSQL (the loop's own). */
     private final PendingFloor floor = new PendingFloor();
     private final RevocationCheck revocations;
@@ -142,6 +154,19 @@ final class TargetLane extends WorkerLoop {
         }
     }
 
+    /** Whether other instances plan too (cluster mode), so that routine work looks in the store for their revocations. */
+    void clustered(boolean clustered) {
+        this.clustered = clustered;
+    }
+
+    /**
+     * A revocation on this target was planned here: routine work in progress stops for it at its next
+     * send, without waiting for the store to be looked at.
+     */
+    void revocationPlanned() {
+        revocationPlanned = true;
+    }
+
     /** A manual task for a revocation was closed: check (as far as this target can be checked) and time it. */
     void afterTask(OutboxEntry entry, Instant at) {
         revocations.afterRevocations(connector, slo, List.of(new Acknowledged(entry, null, at)));
@@ -169,6 +194,7 @@ final class TargetLane extends WorkerLoop {
             send(work);
             return 0;
         }
+        revocationPlanned = false; // what was planned before this read is in it
         ReadyWork work = ReadyWork.select(outbox, connector.name(), clock.instant(), BATCH, floor.start());
         floor.read(work.firstRoutine(), outbox);
         if (work.isEmpty()) {
@@ -183,10 +209,42 @@ final class TargetLane extends WorkerLoop {
 
     private void send(ReadyWork work) throws InterruptedException {
         // A revocation is recorded as soon as it is done, not after the routine work behind it.
-        List<Acknowledged> revoked = outcomes.acknowledge(inWaves(work.revocations()));
+        List<Acknowledged> revoked = outcomes.acknowledge(inWaves(work.revocations(), null));
         revocations.afterRevocations(connector, slo, revoked);
         if (!stopping()) {
-            outcomes.acknowledge(inWaves(work.routine()));
+            outcomes.acknowledge(inWaves(work.routine(), stream == null ? new Yield(work.lastRevocation()) : null));
+        }
+    }
+
+    /**
+     * Whether routine work stops for a revocation planned after its pass read the store: at once when
+     * it was planned on this instance; in cluster mode also when one planned elsewhere is found in
+     * the store, looked up at most every {@link #LOOK_FOR_REVOCATIONS_NANOS}, between sends. What is left of the pass stays
+     * pending, in order, and the next pass sends the revocation first. Over Kafka a pass is the
+     * records fetched, and the lane does not look.
+     */
+    private final class Yield {
+        private final long lastRevocation;
+        private long lookedAt = System.nanoTime();
+
+        Yield(long lastRevocation) {
+            this.lastRevocation = lastRevocation;
+        }
+
+        boolean now() {
+            if (revocationPlanned) {
+                return true;
+            }
+            if (!clustered) {
+                return false; // every revocation is planned on this instance, which says so
+            }
+            // planned on another instance of the cluster, which announces it only as work
+            long t = System.nanoTime();
+            if (t - lookedAt < LOOK_FOR_REVOCATIONS_NANOS) {
+                return false;
+            }
+            lookedAt = t;
+            return outbox.revocationDueAfter(connector.name(), lastRevocation, clock.instant());
         }
     }
 
@@ -202,7 +260,7 @@ final class TargetLane extends WorkerLoop {
         probing = true;
         List<Acknowledged> done;
         try {
-            done = inWaves(List.of(List.of(first.get(0).get(0))));
+            done = inWaves(List.of(List.of(first.get(0).get(0))), null);
         } finally {
             probing = false;
         }
@@ -217,8 +275,11 @@ final class TargetLane extends WorkerLoop {
      * Sends each identity's operations in order, a wave at a time: the first of every sequence, then
      * the second, and so on, the operations of a wave {@code concurrency} at a time and additions of
      * the same entitlement together. An identity whose operation fails sends nothing more this pass.
+     * With {@code yield}, the sends stop early when a revocation arrives; an identity's operations
+     * not sent yet wait for the next pass, still in order.
      */
-    private List<Acknowledged> inWaves(List<List<OutboxEntry>> sequences) throws InterruptedException {
+    private List<Acknowledged> inWaves(List<List<OutboxEntry>> sequences, @Nullable Yield yield)
+        throws InterruptedException {
         List<Acknowledged> acknowledged = new ArrayList<>();
         List<java.util.Iterator<OutboxEntry>> live = new ArrayList<>();
         sequences.forEach(seq -> live.add(seq.iterator()));
@@ -243,10 +304,20 @@ final class TargetLane extends WorkerLoop {
                 }
             }
             additions.values().forEach(group -> tasks.add(() -> sendTogether(group, sentAt)));
-            List<Acknowledged> done = run(tasks);
+            List<Acknowledged> done = new ArrayList<>();
+            boolean yielded = false;
+            int chunk = yield == null ? tasks.size() : Math.max(1, concurrency * ROUNDS_BETWEEN_LOOKS);
+            for (int from = 0; from < tasks.size(); from += chunk) {
+                done.addAll(run(tasks.subList(from, Math.min(tasks.size(), from + chunk))));
+                if (circuitOpen() || stopping() || yield != null && yield.now()) {
+                    yielded = true;
+                    break;
+                }
+            }
             acknowledged.addAll(done);
-            if (circuitOpen()) {
-                break; // the target went down: the rest waits for it, without using up attempts
+            if (yielded) {
+                // the target went down (the rest waits for it, without using up attempts), or a revocation goes first
+                break;
             }
             if (done.size() < wave.size()) {
                 // the identities whose operation failed stop here; the rest go on to their next one

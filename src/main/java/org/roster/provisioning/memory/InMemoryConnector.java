@@ -18,7 +18,7 @@ import org.roster.provisioning.UpdateOp;
 
 /**
  * A target that keeps accounts in memory: the fake for unit tests of everything above the SPI, and
- * a sink for trying policies. Can be told to be unreachable, to exercise retries.
+ * a sink for trying policies. Can be told to be unreachable, to exercise retries, and to be slow.
  */
 public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
     org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
@@ -29,6 +29,7 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
     /** Non-human accounts: name to whether they are enabled (made on their first rotation). */
     private final Map<String, Boolean> nonHumans = new ConcurrentHashMap<>();
     private volatile boolean unreachable;
+    private volatile long latencyNanos;
 
     public InMemoryConnector(String name) {
         this.name = name;
@@ -41,7 +42,7 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public String rotateSecret(String nhiName) throws ConnectorException {
-        check();
+        changing();
         nonHumans.putIfAbsent(nhiName, true);
         byte[] random = new byte[24];
         new java.security.SecureRandom().nextBytes(random);
@@ -50,14 +51,19 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public void disableNonHuman(String nhiName) throws ConnectorException {
-        check();
+        changing();
         nonHumans.put(nhiName, false);
     }
 
     @Override
     public void deleteNonHuman(String nhiName) throws ConnectorException {
-        check();
+        changing();
         nonHumans.remove(nhiName);
+    }
+
+    /** Every change takes this long before it is made (zero by default): a slow target. */
+    public void setLatency(java.time.Duration latency) {
+        this.latencyNanos = latency.toNanos();
     }
 
     /** While true, every operation fails as a retryable outage. */
@@ -78,7 +84,7 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public void create(String identity, Map<String, String> attributes) throws ConnectorException {
-        check();
+        changing();
         accounts.merge(identity, new TargetAccount(identity, true, attributes, Set.of()),
             (old, fresh) -> new TargetAccount(identity, true, merge(old.attributes(), attributes), old.entitlements()));
     }
@@ -97,7 +103,7 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public void disable(String identity) throws ConnectorException {
-        check();
+        changing();
         accounts.computeIfPresent(identity, (k, a) -> new TargetAccount(k, false, a.attributes(), a.entitlements()));
     }
 
@@ -124,7 +130,7 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
-        check();
+        changing();
         accounts.computeIfPresent(identity, (k, a) -> {
             Set<String> e = new TreeSet<>(a.entitlements());
             e.remove(entitlement);
@@ -150,7 +156,7 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
 
     @Override
     public void delete(String identity) throws ConnectorException {
-        check();
+        changing();
         accounts.remove(identity);
     }
 
@@ -166,12 +172,21 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
     }
 
     private TargetAccount require(String identity) throws ConnectorException {
-        check();
+        changing();
         TargetAccount a = accounts.get(identity);
         if (a == null) {
             throw new ConnectorException("no account for " + identity);
         }
         return a;
+    }
+
+    /** Before a change: unreachable or not, then as slow as the target was told to be. */
+    private void changing() throws RetryableConnectorException {
+        check();
+        long latency = latencyNanos;
+        if (latency > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(latency);
+        }
     }
 
     private void check() throws RetryableConnectorException {
