@@ -62,6 +62,8 @@ final class OperationStream implements ConsumerRebalanceListener {
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private @Nullable KafkaConsumer<String, String> consumer;
     private boolean paused;
+    /** Partitions given, taken or lost so far: a pass that saw this change stops (see {@link #revocationArrived()}). */
+    private long rebalances;
     private boolean busy;
     private @Nullable Instant nextDue;
 
@@ -134,6 +136,38 @@ final class OperationStream implements ConsumerRebalanceListener {
         busy = !work.isEmpty();
         nextDue = work.nextDue();
         return work;
+    }
+
+    /**
+     * Between the sends of a pass of routine work: takes in, without waiting, what the brokers have
+     * for this instance's revocations partitions, and says whether the pass should stop, because a
+     * revocation arrived (the next pass sends it first) or because partitions changed hands (the rest
+     * of the pass may now be another instance's to send). The routine partitions are paused for the
+     * while, so none of their records is taken in here; whatever is taken in is held like any other.
+     */
+    boolean revocationArrived() throws InterruptedException {
+        KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
+        long before = rebalances;
+        int waiting = revocationsHeld();
+        c.pause(c.assignment().stream().filter(tp -> !revocations(tp)).toList());
+        try {
+            poll(c, 0);
+        } finally {
+            if (!paused) { // else flow control keeps them paused (those assigned meanwhile too)
+                c.resume(c.assignment().stream().filter(tp -> !revocations(tp)).toList());
+            }
+        }
+        return rebalances != before || revocationsHeld() > waiting;
+    }
+
+    private int revocationsHeld() {
+        int n = 0;
+        for (Map.Entry<TopicPartition, ArrayDeque<Held>> e : queued.entrySet()) {
+            if (revocations(e.getKey())) {
+                n += e.getValue().size();
+            }
+        }
+        return n;
     }
 
     /** Keeps this instance in the group while its target is down: polls with every partition paused. */
@@ -265,6 +299,7 @@ final class OperationStream implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        rebalances++;
         // Still in this generation: commit what is finished there, so the next holder reads less again.
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
@@ -278,11 +313,13 @@ final class OperationStream implements ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        rebalances++;
         forget(partitions); // another instance holds them already: nothing to commit
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        rebalances++;
         if (paused) {
             KafkaConsumer<String, String> c = consumer;
             if (c != null) {

@@ -212,16 +212,16 @@ final class TargetLane extends WorkerLoop {
         List<Acknowledged> revoked = outcomes.acknowledge(inWaves(work.revocations(), null));
         revocations.afterRevocations(connector, slo, revoked);
         if (!stopping()) {
-            outcomes.acknowledge(inWaves(work.routine(), stream == null ? new Yield(work.lastRevocation()) : null));
+            outcomes.acknowledge(inWaves(work.routine(), new Yield(work.lastRevocation())));
         }
     }
 
     /**
-     * Whether routine work stops for a revocation planned after its pass read the store: at once when
-     * it was planned on this instance; in cluster mode also when one planned elsewhere is found in
-     * the store, looked up at most every {@link #LOOK_FOR_REVOCATIONS_NANOS}, between sends. What is left of the pass stays
-     * pending, in order, and the next pass sends the revocation first. Over Kafka a pass is the
-     * records fetched, and the lane does not look.
+     * Whether routine work stops for a revocation that arrived after its pass began: at once when it
+     * was planned on this instance; in cluster mode also when one planned elsewhere is found in the
+     * store; over Kafka, when one arrives on the revocations topic (or partitions change hands).
+     * Those two are looked for at most every {@link #LOOK_FOR_REVOCATIONS_NANOS}, between sends.
+     * What is left of the pass stays pending, in order, and the next pass sends the revocation first.
      */
     private final class Yield {
         private final long lastRevocation;
@@ -231,20 +231,23 @@ final class TargetLane extends WorkerLoop {
             this.lastRevocation = lastRevocation;
         }
 
-        boolean now() {
-            if (revocationPlanned) {
+        boolean now() throws InterruptedException {
+            OperationStream over = stream;
+            if (over == null && revocationPlanned) {
                 return true;
             }
-            if (!clustered) {
+            if (over == null && !clustered) {
                 return false; // every revocation is planned on this instance, which says so
             }
-            // planned on another instance of the cluster, which announces it only as work
+            // planned on another instance of the cluster, which announces it only as work; or, over
+            // Kafka, on the revocations topic, wherever it was planned
             long t = System.nanoTime();
             if (t - lookedAt < LOOK_FOR_REVOCATIONS_NANOS) {
                 return false;
             }
             lookedAt = t;
-            return outbox.revocationDueAfter(connector.name(), lastRevocation, clock.instant());
+            return over != null ? over.revocationArrived()
+                : outbox.revocationDueAfter(connector.name(), lastRevocation, clock.instant());
         }
     }
 
