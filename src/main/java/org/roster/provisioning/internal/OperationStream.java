@@ -140,23 +140,17 @@ final class OperationStream implements ConsumerRebalanceListener {
 
     /**
      * Between the sends of a pass of routine work: takes in, without waiting, what the brokers have
-     * for this instance's revocations partitions, and says whether the pass should stop, because a
+     * for this instance, and says whether the pass should stop, because a
      * revocation arrived (the next pass sends it first) or because partitions changed hands (the rest
-     * of the pass may now be another instance's to send). The routine partitions are paused for the
-     * while, so none of their records is taken in here; whatever is taken in is held like any other.
+     * of the pass may now be another instance's to send). Routine records taken in with it are held
+     * for the next pass like any other, and stop being fetched past the same bound.
      */
     boolean revocationArrived() throws InterruptedException {
         KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
         long before = rebalances;
         int waiting = revocationsHeld();
-        c.pause(c.assignment().stream().filter(tp -> !revocations(tp)).toList());
-        try {
-            poll(c, 0);
-        } finally {
-            if (!paused) { // else flow control keeps them paused (those assigned meanwhile too)
-                c.resume(c.assignment().stream().filter(tp -> !revocations(tp)).toList());
-            }
-        }
+        flowControl(c); // what it takes in of routine work is held for the next pass, within the same bound
+        poll(c, 0);
         return rebalances != before || revocationsHeld() > waiting;
     }
 

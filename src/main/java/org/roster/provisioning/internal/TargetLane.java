@@ -48,13 +48,12 @@ final class TargetLane extends WorkerLoop {
     private static final int BATCH = 500;
     private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
     /**
-     * How often, at most, routine work looks in the store for a revocation that arrived after its
-     * pass began: a leaver waits for at most about this long plus the sends in flight, not for the
-     * rest of a pass of bulk work (docs/benchmarks.md, leaver latency under load).
+     * How often, at most, routine work looks in the store (cluster mode) or at the brokers (over
+     * Kafka) for a revocation that arrived after its pass began: a leaver planned elsewhere waits
+     * for at most about this long plus the sends in flight, not for the rest of a pass of bulk work
+     * (docs/benchmarks.md, leaver latency under load). One planned on this instance is seen at once.
      */
     private static final long LOOK_FOR_REVOCATIONS_NANOS = Duration.ofMillis(10).toNanos();
-    /** Routine operations sent between two looks for a revocation: a few rounds of the lane's senders. */
-    private static final int ROUNDS_BETWEEN_LOOKS = 4;
 
     private final Connector connector;
     private final int concurrency;
@@ -308,18 +307,10 @@ final class TargetLane extends WorkerLoop {
             }
             additions.values().forEach(group -> tasks.add(() -> sendTogether(group, sentAt)));
             List<Acknowledged> done = new ArrayList<>();
-            boolean yielded = false;
-            int chunk = yield == null ? tasks.size() : Math.max(1, concurrency * ROUNDS_BETWEEN_LOOKS);
-            for (int from = 0; from < tasks.size(); from += chunk) {
-                done.addAll(run(tasks.subList(from, Math.min(tasks.size(), from + chunk))));
-                if (circuitOpen() || stopping() || yield != null && yield.now()) {
-                    yielded = true;
-                    break;
-                }
-            }
+            boolean yielded = run(tasks, yield, done);
             acknowledged.addAll(done);
-            if (yielded) {
-                // the target went down (the rest waits for it, without using up attempts), or a revocation goes first
+            if (yielded || circuitOpen()) {
+                // a revocation goes first, or the target went down (the rest waits for it, without using up attempts)
                 break;
             }
             if (done.size() < wave.size()) {
@@ -338,23 +329,58 @@ final class TargetLane extends WorkerLoop {
         return acknowledged;
     }
 
-    private List<Acknowledged> run(List<Callable<List<Acknowledged>>> tasks) throws InterruptedException {
-        List<Acknowledged> acknowledged = new ArrayList<>();
+    /**
+     * Runs a wave's sends, {@code concurrency} at a time, adding what was acknowledged. With
+     * {@code yield}, the lane looks (while the sends run, or between them with one sender) and, when a
+     * revocation arrived, skips the sends not started yet: no barrier every few sends, so the senders
+     * stay busy. Returns whether it skipped any for a revocation.
+     */
+    private boolean run(List<Callable<List<Acknowledged>>> tasks, @Nullable Yield yield, List<Acknowledged> into)
+        throws InterruptedException {
         if (senders == null || tasks.size() == 1) {
-            for (Callable<List<Acknowledged>> task : tasks) {
-                acknowledged.addAll(call(task));
+            for (int i = 0; i < tasks.size(); i++) {
+                into.addAll(call(tasks.get(i)));
+                if (yield != null && i < tasks.size() - 1 && yield.now()) {
+                    return true;
+                }
             }
-            return acknowledged;
+            return false;
         }
-        for (Future<List<Acknowledged>> f : senders.invokeAll(tasks)) {
-            try {
-                acknowledged.addAll(f.get());
-            } catch (ExecutionException e) {
-                // send() records its own failures; this is a bug, and the operation stays pending for a retry
-                log.error("target {}: a send failed unexpectedly", connector.name(), e.getCause());
+        java.util.concurrent.atomic.AtomicBoolean skip = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Future<List<Acknowledged>>> sends = new ArrayList<>(tasks.size());
+        tasks.forEach(task -> sends.add(senders.submit(() -> skip.get() ? List.<Acknowledged>of() : task.call())));
+        try {
+            for (Future<List<Acknowledged>> f : sends) {
+                into.addAll(await(f, yield, skip));
             }
+        } catch (InterruptedException e) {
+            sends.forEach(f -> f.cancel(true));
+            throw e;
         }
-        return acknowledged;
+        return skip.get();
+    }
+
+    /** A send's outcome; before and while waiting for it, the lane looks for a revocation. */
+    private List<Acknowledged> await(Future<List<Acknowledged>> send, @Nullable Yield yield,
+                                     java.util.concurrent.atomic.AtomicBoolean skip) throws InterruptedException {
+        try {
+            while (yield != null && !skip.get()) {
+                if (yield.now()) { // before each wait: most sends are over long before a look falls due
+                    skip.set(true);
+                    break;
+                }
+                try {
+                    return send.get(LOOK_FOR_REVOCATIONS_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // still running: look again
+                }
+            }
+            return send.get();
+        } catch (ExecutionException e) {
+            // send() records its own failures; this is a bug, and the operation stays pending for a retry
+            log.error("target {}: a send failed unexpectedly", connector.name(), e.getCause());
+            return List.of();
+        }
     }
 
     private static List<Acknowledged> call(Callable<List<Acknowledged>> task) {
