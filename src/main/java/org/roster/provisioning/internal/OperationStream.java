@@ -140,10 +140,10 @@ final class OperationStream implements ConsumerRebalanceListener {
 
     /**
      * Between the sends of a pass of routine work: takes in, without waiting, what the brokers have
-     * for this instance, and says whether the pass should stop, because a
-     * revocation arrived (the next pass sends it first) or because partitions changed hands (the rest
-     * of the pass may now be another instance's to send). Routine records taken in with it are held
-     * for the next pass like any other, and stop being fetched past the same bound.
+     * for this instance, and says whether the pass should stop, because a revocation arrived (the
+     * next pass sends it first) or because partitions changed hands (the rest of the pass may now be
+     * another instance's to send). Routine records taken in with it are held for the next pass like
+     * any other, and stop being fetched past the same bound.
      */
     boolean revocationArrived() throws InterruptedException {
         KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
