@@ -142,10 +142,10 @@ class LeaverLatencyBenchmark {
         private final Provisioning provisioning;
         private final int rows;
 
-        private Background(Thread thread, Provisioning provisioning, int rows) {
-            this.thread = thread;
+        private Background(org.roster.hr.SnapshotImport snapshots, Provisioning provisioning, int rows, Path file) {
             this.provisioning = provisioning;
             this.rows = rows;
+            this.thread = new Thread(() -> importFile(snapshots, file), "bench-background-import");
         }
 
         static Background start(org.roster.hr.SnapshotImport snapshots, Provisioning provisioning, int rows)
@@ -158,22 +158,22 @@ class LeaverLatencyBenchmark {
                         + (i % 2 == 0 ? "Sales" : "Support") + ",CC-1,employee,2020-01-06\n");
                 }
             }
-            Background[] self = new Background[1];
-            Thread t = new Thread(() -> {
-                try (java.io.InputStream in = Files.newInputStream(file)) {
-                    snapshots.importSnapshot("export", in, org.roster.hr.SnapshotFormat.CSV, "benchmark", null);
-                    self[0].importSeconds = (System.nanoTime() - self[0].started) / 1e9;
-                } catch (Throwable e) {
-                    self[0].failure = e;
-                }
-            }, "bench-background-import");
-            self[0] = new Background(t, provisioning, rows);
-            t.start();
+            Background b = new Background(snapshots, provisioning, rows, file);
+            b.thread.start();
             // the leavers start once the directory has routine work waiting: they have something to overtake
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> self[0].failure != null || provisioning.count(OutboxEntry.Status.PENDING) >= 2_000);
-            assertThat(self[0].failure).isNull();
-            return self[0];
+                .until(() -> b.failure != null || provisioning.count(OutboxEntry.Status.PENDING) >= 2_000);
+            assertThat(b.failure).isNull();
+            return b;
+        }
+
+        private void importFile(org.roster.hr.SnapshotImport snapshots, Path file) {
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                snapshots.importSnapshot("export", in, org.roster.hr.SnapshotFormat.CSV, "benchmark", null);
+                importSeconds = (System.nanoTime() - started) / 1e9;
+            } catch (Throwable e) {
+                failure = e;
+            }
         }
 
         /** Waits for the bulk work to be imported and sent; says how much of it the leavers ran beside. */
