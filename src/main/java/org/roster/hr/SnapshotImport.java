@@ -352,12 +352,12 @@ public final class SnapshotImport {
                      public void close() {
                          // the parser closes its source at the end; the digest still needs the rest of the file
                      }
-                 }, format)) {
+                 }, format, FIELDS.stream().map(source::column).toList())) {
                 while (!stopped && file.hasNext()) {
-                    Map<String, JsonNode> fields = map(source, file.next());
+                    @Nullable JsonNode[] values = file.next();
                     long number = file.row();
-                    String en = employeeNumber(fields);
-                    String hash = hash(fields, rowSha);
+                    String en = employeeNumber(values[EMPLOYEE_NUMBER]);
+                    String hash = hash(values, rowSha);
                     if (!looked && previous.isDone()) {
                         looked = true;
                         before = previous.join().orElse(null);
@@ -379,7 +379,7 @@ public final class SnapshotImport {
                             previousHash = before.hash(key);
                         }
                     }
-                    sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields), compared,
+                    sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields(values)), compared,
                         previousHash));
                 }
                 if (!stopped) {
@@ -662,23 +662,22 @@ public final class SnapshotImport {
         } while (page.size() == PAGE);
     }
 
-    /** The worker fields in the order the row hash reads them. */
+    /** The worker fields in the order the row hash reads them: a row's values are read in this order. */
     private static final List<String> FIELDS = List.copyOf(new java.util.TreeSet<>(WorkerFields.NAMES));
+    private static final int EMPLOYEE_NUMBER = FIELDS.indexOf("employeeNumber");
 
-    /** The row's worker fields, in {@link #FIELDS} order. */
-    private static Map<String, JsonNode> map(HrSourceSettings.Source source, Map<String, JsonNode> columns) {
+    /** A row's worker fields, in {@link #FIELDS} order: those its columns had (a JSON null for an empty cell). */
+    private static Map<String, JsonNode> fields(@Nullable JsonNode[] values) {
         Map<String, JsonNode> fields = new LinkedHashMap<>();
-        for (String field : FIELDS) {
-            String column = source.column(field);
-            if (columns.containsKey(column)) {
-                fields.put(field, columns.get(column));
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null) {
+                fields.put(FIELDS.get(i), values[i]);
             }
         }
         return fields;
     }
 
-    private static @Nullable String employeeNumber(Map<String, JsonNode> fields) {
-        JsonNode v = fields.get("employeeNumber");
+    private static @Nullable String employeeNumber(@Nullable JsonNode v) {
         if (v == null || v.isNull()) {
             return null;
         }
@@ -686,11 +685,15 @@ public final class SnapshotImport {
         return s.isEmpty() ? null : s;
     }
 
-    /** A hash of the mapped fields, which {@link #map} put in name order: a row's identity across imports. */
-    private static String hash(Map<String, JsonNode> fields, MessageDigest sha) {
+    /** A hash of the fields a row has, in {@link #FIELDS} order: a row's identity across imports. */
+    private static String hash(@Nullable JsonNode[] values, MessageDigest sha) {
         StringBuilder canonical = new StringBuilder(256);
-        fields.forEach((k, v) -> canonical.append(k).append('=')
-            .append(v == null || v.isNull() ? "" : v.asString()).append('\n'));
+        for (int i = 0; i < values.length; i++) {
+            JsonNode v = values[i];
+            if (v != null) {
+                canonical.append(FIELDS.get(i)).append('=').append(v.isNull() ? "" : v.asString()).append('\n');
+            }
+        }
         return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 

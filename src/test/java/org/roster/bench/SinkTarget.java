@@ -24,6 +24,20 @@ import org.springframework.context.annotation.Bean;
 class SinkTarget {
 
     static final AtomicLong OPERATIONS = new AtomicLong();
+    /** While set, every call waits: the dispatcher sends nothing and commits nothing (a diagnostic). */
+    static volatile boolean hold;
+
+    private static void count(long n) {
+        while (hold) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        OPERATIONS.addAndGet(n);
+    }
 
     @Bean
     ConnectorFactory sinkConnectors() {
@@ -49,37 +63,37 @@ class SinkTarget {
 
         @Override
         public void create(String identity, Map<String, String> attributes) {
-            OPERATIONS.incrementAndGet();
+            count(1);
         }
 
         @Override
         public void update(String identity, Map<String, String> changes) {
-            OPERATIONS.incrementAndGet();
+            count(1);
         }
 
         @Override
         public void enable(String identity) {
-            OPERATIONS.incrementAndGet();
+            count(1);
         }
 
         @Override
         public void disable(String identity) {
-            OPERATIONS.incrementAndGet();
+            count(1);
         }
 
         @Override
         public void addEntitlement(String identity, String entitlement) {
-            OPERATIONS.incrementAndGet();
+            count(1);
         }
 
         @Override
         public void removeEntitlement(String identity, String entitlement) {
-            OPERATIONS.incrementAndGet();
+            count(1);
         }
 
         @Override
         public Map<String, ConnectorException> addEntitlementToAll(String entitlement, List<String> identities) {
-            OPERATIONS.addAndGet(identities.size());
+            count(identities.size());
             return Map.of();
         }
 

@@ -131,18 +131,18 @@ class SnapshotImportBenchmark {
         assertThat(c.summary().changed()).isEqualTo((ROWS - CHANGE_EVERY / 2 + CHANGE_EVERY - 1) / CHANGE_EVERY); // k/2, k + k/2, ...
         String report = String.format(Locale.ROOT, """
             snapshot import, CSV, %d rows%s, %s store, sink target; date %s, %d cores, max heap %d MB
-              first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB
-              second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)
-              third, the next day, another 1 row in %d changed: %.1f s  peak heap %d MB  (%d changed)
+              first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB%s
+              second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)%s
+              third, the next day, another 1 row in %d changed: %.1f s  peak heap %d MB  (%d changed)%s
                 operations of the first import not yet sent when the first import ended: %d%s
                 operations the target had acknowledged when the delta ended: %d
                 audit checkpoint before the delta (verifies the records since the last one, then signs): %.1f s, up to record %d
                 store on disk: %d MB after the first import, %d MB after the delta
             """, ROWS, SCATTERED ? " in no order of employee number" : "", store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
-            a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20,
-            CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(),
-            CHANGE_EVERY, c.seconds(), c.peakHeapMb(), c.summary().changed(), backlog,
+            a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20, a.writes(),
+            CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), b.writes(),
+            CHANGE_EVERY, c.seconds(), c.peakHeapMb(), c.summary().changed(), c.writes(), backlog,
             DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
                 drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran",
             SinkTarget.OPERATIONS.get(), checkpointed, signed.map(org.roster.audit.Checkpoints.Checkpoint::seq).orElse(-1L),
@@ -189,6 +189,39 @@ class SnapshotImportBenchmark {
             report);
     }
 
+    /**
+     * H2's version (one a commit that changed something) and the bytes this JVM has written and read
+     * through system calls ({@code /proc/self/io}: H2's file, and a sort's runs), so far; zeros on
+     * PostgreSQL or where {@code /proc} is not.
+     */
+    private long[] io() {
+        if (store.startsWith("PostgreSQL")) {
+            return new long[3];
+        }
+        long version = jdbc.sql("select 1").query((rs, n) -> {
+            try {
+                return ((org.h2.engine.SessionLocal) rs.getStatement().getConnection().unwrap(org.h2.jdbc.JdbcConnection.class)
+                    .getSession()).getDatabase().getStore().getMvStore().getCurrentVersion();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }).single();
+        long written = 0;
+        long read = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    written = Long.parseLong(line.substring(6).trim());
+                } else if (line.startsWith("rchar:")) {
+                    read = Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: versions only
+        }
+        return new long[] {version, written, read};
+    }
+
     /** PostgreSQL's WAL and checkpoint counters so far (the whole server), as one line; "" on H2. */
     private String wal() {
         if (!store.startsWith("PostgreSQL")) {
@@ -231,21 +264,29 @@ class SnapshotImportBenchmark {
         return jdbc.sql("select count(*) from outbox where status = 'PENDING'").query(Long.class).single();
     }
 
-    private record Phase(SnapshotImport.Summary summary, double seconds, long peakHeapMb) {
+    private record Phase(SnapshotImport.Summary summary, double seconds, long peakHeapMb, String writes) {
     }
 
     private Phase run(Path file) throws IOException {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        long[] io0 = io();
         long t0 = System.nanoTime();
         SnapshotImport.Summary s;
+        SinkTarget.hold = Boolean.getBoolean("bench.holdDispatch") && !file.getFileName().toString().equals("snapshot-1.csv");
         try (InputStream in = Files.newInputStream(file)) {
             s = snapshots.importSnapshot("export", in, SnapshotFormat.CSV, "benchmark", null);
+        } finally {
+            SinkTarget.hold = false;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        return new Phase(s, seconds, peak >> 20);
+        long[] io1 = io();
+        String writes = store.startsWith("PostgreSQL") ? "" : String.format(Locale.ROOT,
+            "; H2 wrote %d versions, the JVM wrote %d MB and read %d MB", io1[0] - io0[0], (io1[1] - io0[1]) >> 20,
+            (io1[2] - io0[2]) >> 20);
+        return new Phase(s, seconds, peak >> 20, writes);
     }
 
     /**

@@ -71,6 +71,36 @@ class SnapshotImportTests {
         return api.get("/api/v1/identities/" + en).json().path("state").stringValue();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    /**
+     * The row hash is stored, and the next snapshot's rows are compared with it: reading a file
+     * another way must not change it, or every worker of the first snapshot after an upgrade would
+     * look changed. It is the first 16 bytes of the SHA-256 of {@code field=value\n} for each worker
+     * field the row has, in field-name order, an empty cell as an empty value.
+     */
+    @Test
+    void theStoredRowHashIsTheFieldsTheRowHasInNameOrder() throws Exception {
+        String p = prefix();
+        upload("sap", "text/csv", csv(p, "$1,$u1,Sales,"));
+        upload("feed", "application/json", "[{\"employeeNumber\":\"" + p + "2\",\"userName\":\"" + p + "u2\","
+            + "\"department\":null}]");
+
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String csvRow = "department=Sales\nemployeeNumber=" + p + "1\nendDate=\nuserName=" + p + "u1\n";
+        String jsonRow = "department=\nemployeeNumber=" + p + "2\nuserName=" + p + "u2\n"; // no endDate key: absent
+        assertThat(storedHash("sap", p + "1")).isEqualTo(java.util.HexFormat.of()
+            .formatHex(sha.digest(csvRow.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 16));
+        assertThat(storedHash("feed", p + "2")).isEqualTo(java.util.HexFormat.of()
+            .formatHex(sha.digest(jsonRow.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 16));
+    }
+
+    private String storedHash(String source, String employeeNumber) {
+        return jdbc.sql("select row_hash from hr_snapshot_row where source = ? and employee_number = ?")
+            .params(source, employeeNumber).query(String.class).single();
+    }
+
     @Test
     void csvImportCreatesWorkersAndTheSameFileAgainChangesNothing() {
         String p = prefix();

@@ -1,23 +1,18 @@
 package org.roster.hr.internal;
 
 /**
- * The employee numbers a snapshot named, kept as 128-bit digests in an open-addressing table (16
- * bytes a key, 32 MB for a million): what lets an import tell a repeated row and, at the end, the
- * workers a snapshot left out without writing anything for the rows that did not change. Two
- * different numbers share a digest with a probability of about 10^-27 for a million rows.
+ * The employee numbers a snapshot named, kept as 128-bit digests in an open-addressing table whose
+ * entries are two neighbouring longs (16 bytes a key, 32 MB for a million): what lets an import tell
+ * a repeated row and, at the end, the workers a snapshot left out without writing anything for the
+ * rows that did not change. Two different numbers share a digest with a probability of about 10^-27
+ * for a million rows. An all-zero entry is free; a key whose digest is all zero is kept as
+ * {@code (0, 1)}, one more such chance of 2^-128.
  */
 public final class SeenKeys {
 
-    private long[] high;
-    private long[] low;
-    private boolean[] used;
+    /** Per entry: the digest's high half, then its low half. */
+    private long[] entries = new long[2 << 12];
     private int size;
-
-    public SeenKeys() {
-        high = new long[1 << 12];
-        low = new long[1 << 12];
-        used = new boolean[1 << 12];
-    }
 
     /** Adds the key; false when it was there already. */
     public boolean add(String key) {
@@ -25,57 +20,59 @@ public final class SeenKeys {
     }
 
     public boolean add(KeyDigest key) {
-        if ((size + 1) * 2 > used.length) {
+        if ((size + 1) * 4 > entries.length) {
             grow();
         }
-        return put(key.high(), key.low());
+        return put(key.high(), low(key));
     }
 
     public boolean contains(String key) {
         KeyDigest d = KeyDigest.of(key);
-        long h = d.high();
-        long l = d.low();
-        int mask = used.length - 1;
-        for (int i = (int) (h & mask); used[i]; i = (i + 1) & mask) {
-            if (high[i] == h && low[i] == l) {
-                return true;
-            }
-        }
-        return false;
+        int e = entry(entries, d.high(), low(d));
+        return entries[e] != 0 || entries[e + 1] != 0;
     }
 
     public int size() {
         return size;
     }
 
-    private boolean put(long h, long l) {
-        int mask = used.length - 1;
-        int i = (int) (h & mask);
-        while (used[i]) {
-            if (high[i] == h && low[i] == l) {
-                return false;
-            }
-            i = (i + 1) & mask;
+    private boolean put(long high, long low) {
+        int e = entry(entries, high, low);
+        if (entries[e] != 0 || entries[e + 1] != 0) {
+            return false;
         }
-        used[i] = true;
-        high[i] = h;
-        low[i] = l;
+        entries[e] = high;
+        entries[e + 1] = low;
         size++;
         return true;
     }
 
+    /** The first index of the entry that holds the key, or of the free one where it would go. */
+    private static int entry(long[] entries, long high, long low) {
+        int mask = (entries.length >> 1) - 1;
+        int i = (int) (high & mask);
+        while (true) {
+            int e = i << 1;
+            if (entries[e] == 0 && entries[e + 1] == 0 || entries[e] == high && entries[e + 1] == low) {
+                return e;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
     private void grow() {
-        long[] oldHigh = high;
-        long[] oldLow = low;
-        boolean[] oldUsed = used;
-        high = new long[oldUsed.length * 2];
-        low = new long[oldUsed.length * 2];
-        used = new boolean[oldUsed.length * 2];
+        long[] old = entries;
+        entries = new long[old.length * 2];
         size = 0;
-        for (int i = 0; i < oldUsed.length; i++) {
-            if (oldUsed[i]) {
-                put(oldHigh[i], oldLow[i]);
+        for (int e = 0; e < old.length; e += 2) {
+            if (old[e] != 0 || old[e + 1] != 0) {
+                put(old[e], old[e + 1]);
             }
         }
+    }
+
+    /** The key's low half, never leaving the whole key zero (which marks a free entry). */
+    private static long low(KeyDigest key) {
+        return key.high() == 0 && key.low() == 0 ? 1 : key.low();
     }
 }

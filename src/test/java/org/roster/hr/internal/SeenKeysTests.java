@@ -19,4 +19,17 @@ class SeenKeysTests {
         assertThat(keys.contains("e1")).as("employee numbers are compared exactly").isFalse();
         assertThat(keys.size()).isEqualTo(100_000);
     }
+
+    @Test
+    void aDigestOfAllZeroesIsAKeyLikeAnyOther() {
+        SeenKeys keys = new SeenKeys();
+        assertThat(keys.add(new KeyDigest(0, 0))).isTrue();
+        assertThat(keys.add(new KeyDigest(0, 0))).as("named twice").isFalse();
+        assertThat(keys.size()).isEqualTo(1);
+        for (int i = 0; i < 10_000; i++) {
+            keys.add("E" + i); // grows the table: the zero key moves with the others
+        }
+        assertThat(keys.add(new KeyDigest(0, 0))).isFalse();
+        assertThat(keys.size()).isEqualTo(10_001);
+    }
 }
