@@ -24,7 +24,9 @@ import org.springframework.jdbc.core.JdbcOperations;
  * <p>On PostgreSQL (from {@value #COPY_FROM} rows) a multi-row {@code INSERT} of a batch is parsed,
  * planned and bound parameter by parameter at every execution (Roster's sessions plan each execution: {@code plan_cache_mode}); for
  * the append-only tables of an HR import that took as long as inserting the rows
- * (docs/benchmarks.md). {@code COPY} sends the rows as text and plans nothing. Constraint
+ * (docs/benchmarks.md). {@code COPY} plans nothing. It sends the rows in PostgreSQL's binary format
+ * when every value fits its column's ({@link BinaryCopy}: the server then parses no number or
+ * timestamp), as text otherwise. Constraint
  * violations come back as the same exceptions an {@code INSERT} raises ({@code DuplicateKeyException}
  * for a duplicate key), translated by {@link JdbcOperations#execute(ConnectionCallback)}.
  *
@@ -63,6 +65,16 @@ public final class BulkInsert {
     }
 
     private static void copy(Connection c, String table, String columns, List<Object[]> rows) throws SQLException {
+        java.io.InputStream binary = BinaryCopy.rows(c, table, columns, rows);
+        if (binary != null) {
+            try {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)",
+                    binary);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
         StringBuilder text = new StringBuilder(1024);
         for (int r = 0; r < rows.size(); r++) {
             Object[] row = rows.get(r);
@@ -173,8 +185,8 @@ public final class BulkInsert {
     }
 
     /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
-    private static final long FIRST_SECOND = -62_135_596_800L;
-    private static final long LAST_SECOND = 253_402_300_799L;
+    static final long FIRST_SECOND = -62_135_596_800L;
+    static final long LAST_SECOND = 253_402_300_799L;
 
     /** {@code value} (not negative) in {@code width} digits, zeros in front. */
     private static void digits(StringBuilder text, int value, int width) {

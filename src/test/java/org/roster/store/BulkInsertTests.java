@@ -172,4 +172,66 @@ class BulkInsertTests {
         assertThatThrownBy(() -> BulkInsert.append(new StringBuilder(), new java.util.Date()))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.util.Date");
     }
+
+    /**
+     * On PostgreSQL the rows go in COPY's binary format: each timestamp must keep the microsecond the
+     * server reads from the text form (its fraction parsed as a double and rounded), nanoseconds,
+     * halves of a microsecond and the last instant of a second included.
+     */
+    @org.junit.jupiter.api.Test
+    void binaryRowsStoreWhatTheServerReadsFromText() throws Exception {
+        DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        java.util.Random random = new java.util.Random(11);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.parse("0001-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("1999-12-31T23:59:59.9999995Z"),
+            Instant.parse("2026-12-03T06:30:00.0000005Z"), Instant.parse("2026-12-03T06:30:00.0000015Z"),
+            Instant.parse("2026-12-03T06:30:00.0000025Z"), Instant.parse("2026-12-03T06:30:00.123Z"),
+            Instant.parse("2026-12-03T06:30:00.123456Z"), Instant.parse("1969-12-31T23:59:59.999999500Z")));
+        for (int i = 0; i < 3000; i++) {
+            instants.add(Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 4_000_000_000L),
+                i % 2 == 0 ? random.nextInt(1_000_000_000) : random.nextInt(1_000_000) * 1000 + 500));
+        }
+        List<Object[]> binary = new ArrayList<>();
+        List<Object[]> text = new ArrayList<>();
+        for (int i = 0; i < instants.size(); i++) {
+            Instant at = instants.get(i);
+            binary.add(new Object[] {"b" + i, "E" + i, "hr", "CREATE", i % 2 == 0 ? Timestamp.from(at) : at, "{}"});
+            text.add(new Object[] {"t" + i, "E" + i, "hr", "CREATE", at.toString(), "{}"});
+        }
+        try (java.sql.Connection c = ds.getConnection()) {
+            assertThat(BinaryCopy.rows(c, "hr_event", EVENT, binary)).as("sent in binary").isNotNull();
+        }
+        BulkInsert.insert(jdbc, "hr_event", EVENT, binary);
+        jdbc.batchUpdate("insert into hr_event (id, employee_number, source, change_kind, received_at, record)"
+            + " values (?, ?, ?, ?, cast(? as timestamp with time zone), ?)", text);
+
+        assertThat(jdbc.queryForObject("select count(*) from hr_event b join hr_event t on t.id = 't' || substr(b.id, 2)"
+            + " where b.id like 'b%' and b.received_at = t.received_at", Long.class)).isEqualTo(instants.size());
+    }
+
+    @org.junit.jupiter.api.Test
+    void rowsGoAsTextWhenAColumnOrAValueHasNoBinaryFormHere() throws Exception {
+        DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        try (java.sql.Connection c = ds.getConnection()) {
+            assertThat(BinaryCopy.rows(c, "sponsorship", "employee_number, sponsor, end_date, status, created_at, created_by",
+                List.<Object[]>of(new Object[] {"C1", "E1", "2027-01-31", "ACTIVE", Timestamp.from(Instant.EPOCH), "me"})))
+                .as("a date column").isNull();
+            assertThat(BinaryCopy.rows(c, "lifecycle_event", "employee_number, kind, to_state, changes, occurred_at, late_ms",
+                List.<Object[]>of(new Object[] {"E1", "JOINER", "ACTIVE", "[]", Timestamp.from(Instant.EPOCH), "12"})))
+                .as("a string for a number").isNull();
+            assertThat(BinaryCopy.rows(c, "hr_event", EVENT, List.<Object[]>of(
+                new Object[] {"e", "E", "hr", "CREATE", Instant.parse("+10000-01-01T00:00:00Z"), "{}"})))
+                .as("a year the text form writes otherwise").isNull();
+        }
+        // the same rows, as text, store what they always did
+        List<Object[]> sponsored = new ArrayList<>();
+        for (int i = 0; i < BulkInsert.COPY_FROM; i++) {
+            sponsored.add(new Object[] {"C" + i, "E1", "2027-01-31", "ACTIVE", Timestamp.from(Instant.EPOCH), "me"});
+        }
+        BulkInsert.insert(jdbc, "sponsorship", "employee_number, sponsor, end_date, status, created_at, created_by", sponsored);
+        assertThat(jdbc.queryForObject("select count(*) from sponsorship where end_date = date '2027-01-31'", Long.class))
+            .isEqualTo(BulkInsert.COPY_FROM);
+    }
 }
