@@ -66,15 +66,17 @@ public final class BulkInsert {
 
     private static void copy(Connection c, String table, String columns, List<Object[]> rows) throws SQLException {
         java.io.InputStream binary = BinaryCopy.rows(c, table, columns, rows);
-        if (binary != null) {
-            try {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN (FORMAT binary)",
-                    binary);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return;
+        String sql = "COPY " + table + " (" + columns + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)");
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, binary != null ? binary
+                : new ByteArrayInputStream(text(rows).getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** The rows in {@code COPY}'s text format: tab between values, a line each. */
+    private static String text(List<Object[]> rows) {
         StringBuilder text = new StringBuilder(1024);
         for (int r = 0; r < rows.size(); r++) {
             Object[] row = rows.get(r);
@@ -89,12 +91,7 @@ public final class BulkInsert {
                 text.ensureCapacity(text.length() * (rows.size() + rows.size() / 4));
             }
         }
-        try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN",
-                new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return text.toString();
     }
 
     private static void batch(JdbcOperations jdbc, String table, String columns, List<Object[]> rows) {
