@@ -66,7 +66,7 @@ final class BinaryCopy {
         if (kinds == TEXT_ONLY) {
             return null;
         }
-        Out out = new Out(rows.size() * 64 * kinds.length);
+        Out out = new Out((int) Math.min(1L << 24, 64L * rows.size() * kinds.length));
         out.bytes(SIGNATURE);
         out.int32(0); // flags: no OIDs
         out.int32(0); // no header extension
