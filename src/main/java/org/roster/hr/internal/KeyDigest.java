@@ -19,6 +19,15 @@ public record KeyDigest(long high, long low) {
         }
     });
 
+    /**
+     * The low half as the import's open-addressing tables keep it: an all-zero entry marks a free
+     * one there, so a digest that is all zero is kept as {@code (0, 1)} (one more 2^-128 chance of
+     * two numbers sharing a digest).
+     */
+    long tableLow() {
+        return high == 0 && low == 0 ? 1 : low;
+    }
+
     public static KeyDigest of(String key) {
         ByteBuffer d = ByteBuffer.wrap(SHA.get().digest(key.getBytes(StandardCharsets.UTF_8)));
         return new KeyDigest(d.getLong(), d.getLong());

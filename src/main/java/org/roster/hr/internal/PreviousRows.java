@@ -48,7 +48,7 @@ public final class PreviousRows {
         long hashHigh = HexFormat.fromHexDigitsToLong(hash, 0, 16);
         long hashLow = HexFormat.fromHexDigitsToLong(hash, 16, 32);
         KeyDigest key = KeyDigest.of(employeeNumber);
-        long low = low(key);
+        long low = key.tableLow();
         int e = entry(key.high(), low);
         if (free(e)) {
             entries[e] = key.high();
@@ -61,7 +61,7 @@ public final class PreviousRows {
 
     /** The stored hash of the worker's row, or null when the last snapshot did not have it. */
     public @Nullable String hash(KeyDigest employeeNumber) {
-        int e = entry(employeeNumber.high(), low(employeeNumber));
+        int e = entry(employeeNumber.high(), employeeNumber.tableLow());
         if (free(e)) {
             return null;
         }
@@ -70,7 +70,7 @@ public final class PreviousRows {
 
     /** Whether the stored row has this hash, without formatting it. */
     public boolean same(KeyDigest employeeNumber, String hash) {
-        int e = entry(employeeNumber.high(), low(employeeNumber));
+        int e = entry(employeeNumber.high(), employeeNumber.tableLow());
         if (free(e) || hash.length() != 32) {
             return false;
         }
@@ -80,7 +80,7 @@ public final class PreviousRows {
 
     /** Marks the worker as named by this import (nothing happens for a worker the last snapshot did not have). */
     public void named(KeyDigest employeeNumber) {
-        int e = entry(employeeNumber.high(), low(employeeNumber));
+        int e = entry(employeeNumber.high(), employeeNumber.tableLow());
         if (!free(e) && !named[e >> 2]) {
             named[e >> 2] = true;
             namedCount++;
@@ -110,10 +110,5 @@ public final class PreviousRows {
             }
             i = (i + 1) & mask;
         }
-    }
-
-    /** The key's low half, never leaving the whole key zero (which marks a free entry). */
-    private static long low(KeyDigest key) {
-        return key.high() == 0 && key.low() == 0 ? 1 : key.low();
     }
 }

@@ -23,12 +23,12 @@ public final class SeenKeys {
         if ((size + 1) * 4 > entries.length) {
             grow();
         }
-        return put(key.high(), low(key));
+        return put(key.high(), key.tableLow());
     }
 
     public boolean contains(String key) {
         KeyDigest d = KeyDigest.of(key);
-        int e = entry(entries, d.high(), low(d));
+        int e = entry(entries, d.high(), d.tableLow());
         return entries[e] != 0 || entries[e + 1] != 0;
     }
 
@@ -69,10 +69,5 @@ public final class SeenKeys {
                 put(old[e], old[e + 1]);
             }
         }
-    }
-
-    /** The key's low half, never leaving the whole key zero (which marks a free entry). */
-    private static long low(KeyDigest key) {
-        return key.high() == 0 && key.low() == 0 ? 1 : key.low();
     }
 }
