@@ -64,6 +64,9 @@ class SnapshotImportBenchmark {
     @Autowired
     org.roster.audit.Checkpoints checkpoints;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     private static String store = "H2 file";
 
     /** {@code -Dbench.store=h2} (the default) or {@code postgresql}. */
@@ -198,14 +201,13 @@ class SnapshotImportBenchmark {
         if (store.startsWith("PostgreSQL")) {
             return new long[3];
         }
-        long version = jdbc.sql("select 1").query((rs, n) -> {
-            try {
-                return ((org.h2.engine.SessionLocal) rs.getStatement().getConnection().unwrap(org.h2.jdbc.JdbcConnection.class)
-                    .getSession()).getDatabase().getStore().getMvStore().getCurrentVersion();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }).single();
+        long version;
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            version = ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase()
+                .getStore().getMvStore().getCurrentVersion();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         long written = 0;
         long read = 0;
         try {
