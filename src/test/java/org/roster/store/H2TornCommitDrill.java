@@ -37,9 +37,14 @@ import net.bytebuddy.asm.Advice;
  * The drill makes that walk slow on purpose (a pause after each map, injected into H2's
  * {@code MVMap.setWriteVersion}) so that a kill finds such a file within a few runs, not a few hundred.
  *
+ * <p>A further thread takes the head's lock and rolls back, over and over. H2 sets a row back and then
+ * takes the change out of the undo log; a version written in between makes it set the row back again,
+ * over what a worker wrote meanwhile. The drill pauses there too.
+ *
  * <p>Arguments: the store directory; {@code guarded} (the store opened as Roster opens it), {@code plain}
  * (H2's own connections, to see the failures prevented) or {@code commits-only} (whole commits, rows
- * left over by a kill not cleared); and the file of acknowledged blocks the last run printed.
+ * left over by a kill not cleared); the file of acknowledged blocks the last run printed; and
+ * optionally {@code statements}, to roll back statements that fail as well as whole transactions.
  */
 public final class H2TornCommitDrill {
 
@@ -80,6 +85,9 @@ public final class H2TornCommitDrill {
         }
         Thread auto = new Thread(() -> updateInAutoCommit(ds), "drill-auto");
         auto.start();
+        boolean failingStatements = args.length > 3 && args[3].equals("statements");
+        Thread rollbacks = new Thread(() -> rollBack(ds, failingStatements), "drill-rollback");
+        rollbacks.start();
         Thread.sleep(Long.MAX_VALUE);
     }
 
@@ -91,7 +99,24 @@ public final class H2TornCommitDrill {
             .type(named("org.h2.mvstore.MVMap"))
             .transform((builder, type, loader, module, domain) ->
                 builder.visit(Advice.to(Pause.class).on(named("setWriteVersion"))))
+            .type(named("org.h2.mvstore.tx.RollbackDecisionMaker"))
+            .transform((builder, type, loader, module, domain) ->
+                builder.visit(Advice.to(RollbackPause.class).on(named("decide"))))
             .installOn(ByteBuddyAgent.install());
+    }
+
+    /**
+     * The advice on rolling back one change: runs when H2 has set the row back and has not yet taken the
+     * change out of the transaction's undo log, a thread a busy machine stopped there.
+     */
+    public static final class RollbackPause {
+        private RollbackPause() {
+        }
+
+        @Advice.OnMethodExit
+        static void exit() {
+            LockSupport.parkNanos(2_000_000);
+        }
     }
 
     /** The advice: runs when H2 has taken one map's root for the version it writes. */
@@ -107,10 +132,11 @@ public final class H2TornCommitDrill {
 
     private static void createOrCheck(HikariDataSource ds, Connection c, Path acknowledged, PrintStream out) throws Exception {
         try (Statement s = c.createStatement()) {
-            s.execute("create table if not exists chain (id int primary key, last_seq bigint not null)");
+            s.execute("create table if not exists chain (id int primary key, last_seq bigint not null check (last_seq >= 0))");
             s.execute("create table if not exists rec (seq bigint primary key, payload varchar(300))");
             s.execute("create table if not exists auto_rows (id int primary key, v bigint not null)");
             s.execute("insert into chain (id, last_seq) select 1, 0 where not exists (select 1 from chain)");
+            s.execute("insert into chain (id, last_seq) select 2, 0 where not exists (select 1 from chain where id = 2)");
             s.execute("merge into auto_rows key (id) select n, 0 from system_range(1, " + AUTO_ROWS
                 + ") as r(n) where not exists (select 1 from auto_rows)");
             for (int t = 0; t < TABLES; t++) {
@@ -220,6 +246,38 @@ public final class H2TornCommitDrill {
             }
         } catch (SQLException e) {
             System.err.println("worker " + id + ": " + e);
+        }
+    }
+
+    /**
+     * Takes the head's lock and rolls back: while H2 sets the head back, a worker waiting for it takes it
+     * and commits its block. With {@code failingStatements}, every other time it runs a statement that
+     * changes the head and then fails instead (H2 sets back what that statement changed by itself, and the
+     * transaction goes on): the case Roster cannot put under the store lock (docs/durability.md).
+     */
+    private static void rollBack(HikariDataSource ds, boolean failingStatements) {
+        try (Connection c = ds.getConnection();
+             PreparedStatement lock = c.prepareStatement("update chain set last_seq = last_seq where id = 1");
+             PreparedStatement failing = c.prepareStatement(
+                 "update chain set last_seq = case when id = 2 then -1 else last_seq end where id in (1, 2)")) {
+            c.setAutoCommit(false);
+            for (long n = 0; ; n++) {
+                if (!failingStatements || n % 2 == 0) {
+                    lock.executeUpdate();
+                    c.rollback();
+                } else {
+                    try {
+                        failing.executeUpdate();
+                        throw new IllegalStateException("the failing statement did not fail");
+                    } catch (SQLException expected) {
+                        // H2 set back the head this statement changed; the transaction is still open
+                    }
+                    c.commit();
+                }
+                LockSupport.parkNanos(1_000_000);
+            }
+        } catch (SQLException e) {
+            System.err.println("rollbacks: " + e);
         }
     }
 
