@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
@@ -19,7 +21,11 @@ import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcDataSource;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.db.Store;
+import org.h2.mvstore.tx.Transaction;
+import org.h2.mvstore.tx.TransactionStore;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a commit to an H2 file store all or nothing on disk, whenever the process is killed.
@@ -51,7 +57,9 @@ import org.jspecify.annotations.Nullable;
  * transaction's change is lost although it commits. Roster saw the chain head's move lost so while
  * the audit records of the same commit stayed (docs/durability.md). Under the lock no version is
  * written while a rollback runs. H2 also rolls back by itself what a statement that fails changed;
- * that one cannot be put under the lock from here (see docs/durability.md).
+ * that one cannot be put under the lock from here. A commit waits, before it takes the lock and again
+ * under it, until no transaction is rolling back, so that no commit starts a version while such a
+ * rollback runs; one that starts while a version is being written is not covered (docs/durability.md).
  *
  * <p>Not covered: DDL, which H2 commits inside the statement (Roster runs it only in its
  * migrations, at start, before anything else uses the store).
@@ -61,6 +69,13 @@ final class H2AtomicCommits {
     /** Statement methods that can change data, and so commit when the connection is in auto-commit mode. */
     private static final Set<String> CHANGES = Set.of("execute", "executeUpdate", "executeLargeUpdate",
         "executeBatch", "executeLargeBatch");
+
+    private static final org.slf4j.Logger log = LoggerFactory.getLogger(H2AtomicCommits.class);
+
+    /** How long a commit waits for rollbacks to end before it goes ahead (one takes microseconds to milliseconds). */
+    private static final long ROLLBACK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static volatile boolean warnedRollbackWait;
 
     private H2AtomicCommits() {
     }
@@ -76,7 +91,7 @@ final class H2AtomicCommits {
 
     /** {@code c} with its commits under the store lock; {@code c} itself if it is not an embedded H2 file store. */
     static Connection guard(Connection c) throws SQLException {
-        MVStore store = fileStore(c);
+        Store store = fileStore(c);
         if (store == null) {
             return c;
         }
@@ -84,16 +99,70 @@ final class H2AtomicCommits {
             new Class<?>[] {Connection.class}, new ConnectionHandler(c, store));
     }
 
-    private static @Nullable MVStore fileStore(Connection c) throws SQLException {
+    private static @Nullable Store fileStore(Connection c) throws SQLException {
         if (!c.isWrapperFor(JdbcConnection.class)
             || !(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
             return null;
         }
-        var store = session.getDatabase().getStore();
+        Store store = session.getDatabase().getStore();
         if (store == null || store.getMvStore().getFileStore() == null || store.getMvStore().isReadOnly()) {
             return null;
         }
-        return store.getMvStore();
+        return store;
+    }
+
+    /**
+     * Runs {@code commit} under H2's store lock once no transaction of the store is rolling back,
+     * waiting outside the lock (a rollback may need it); what it throws is thrown from here, unchanged.
+     */
+    static @Nullable Object commit(Store store, SqlAction commit) throws Throwable {
+        TransactionStore transactions = store.getTransactionStore();
+        long since = System.nanoTime();
+        while (true) {
+            boolean gaveUp = awaitRollbacks(transactions, since);
+            boolean[] ran = new boolean[1];
+            Object result = underStoreLock(store.getMvStore(), () -> {
+                if (!gaveUp && rollingBack(transactions)) {
+                    return null; // one started while this commit waited for the lock: wait again, outside it
+                }
+                ran[0] = true;
+                return commit.run();
+            });
+            if (ran[0]) {
+                return result;
+            }
+        }
+    }
+
+    /** Waits while a transaction of the store rolls back; true if it gave up waiting. */
+    private static boolean awaitRollbacks(TransactionStore transactions, long since) {
+        while (rollingBack(transactions)) {
+            if (System.nanoTime() - since > ROLLBACK_WAIT_NANOS) {
+                if (!warnedRollbackWait) {
+                    warnedRollbackWait = true;
+                    log.warn("store: a commit waited {} s for H2 rollbacks to end and went ahead (docs/durability.md)",
+                        TimeUnit.NANOSECONDS.toSeconds(ROLLBACK_WAIT_NANOS));
+                }
+                return true;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        return false;
+    }
+
+    /**
+     * Whether a transaction of the store is rolling back, whole or to a savepoint. H2 keeps those two
+     * statuses private: any status but its four public ones.
+     */
+    static boolean rollingBack(TransactionStore transactions) {
+        for (Transaction t : transactions.getOpenTransactions()) {
+            int status = t.getStatus();
+            if (status != Transaction.STATUS_OPEN && status != Transaction.STATUS_COMMITTED
+                && status != Transaction.STATUS_PREPARED && status != Transaction.STATUS_CLOSED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @FunctionalInterface
@@ -141,7 +210,7 @@ final class H2AtomicCommits {
         }
     }
 
-    private record ConnectionHandler(Connection physical, MVStore store) implements InvocationHandler {
+    private record ConnectionHandler(Connection physical, Store store) implements InvocationHandler {
 
         @Override
         public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
@@ -150,16 +219,16 @@ final class H2AtomicCommits {
                 return identity(proxy, name, args);
             }
             if (name.equals("commit") && args == null) {
-                return underStoreLock(store, () -> call(physical, method, null));
+                return commit(store, () -> call(physical, method, null));
             }
             if (name.equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0]) && !physical.getAutoCommit()) {
-                return underStoreLock(store, () -> call(physical, method, args));
+                return commit(store, () -> call(physical, method, args));
             }
             if (name.equals("rollback")) {
-                return underStoreLock(store, () -> call(physical, method, args));
+                return underStoreLock(store.getMvStore(), () -> call(physical, method, args));
             }
             if (name.equals("close") && args == null && !physical.isClosed() && !physical.getAutoCommit()) {
-                underStoreLock(store, () -> {
+                underStoreLock(store.getMvStore(), () -> {
                     physical.rollback(); // what H2's close would do with the transaction, under the lock
                     return null;
                 });
@@ -185,14 +254,14 @@ final class H2AtomicCommits {
             physical.setAutoCommit(false);
             try {
                 Object result = change.run();
-                underStoreLock(store, () -> {
+                commit(store, () -> {
                     physical.commit();
                     return null;
                 });
                 return result;
             } catch (Throwable t) {
                 try {
-                    underStoreLock(store, () -> {
+                    underStoreLock(store.getMvStore(), () -> {
                         physical.rollback();
                         return null;
                     });

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.db.Store;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +60,9 @@ final class H2Housekeeping implements AutoCloseable {
     private final Timer passes;
     private final ScheduledExecutorService executor;
     private volatile boolean warned;
-    private volatile @Nullable MVStore store;
+    private volatile @Nullable Store store;
 
-    private H2Housekeeping(DataSource dataSource, MVStore store, MeterRegistry meters) {
+    private H2Housekeeping(DataSource dataSource, Store store, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.store = store;
         this.passes = Timer.builder("roster.store.compaction")
@@ -81,7 +82,7 @@ final class H2Housekeeping implements AutoCloseable {
      */
     static @Nullable H2Housekeeping startFor(DataSource dataSource, MeterRegistry meters) {
         try (Connection c = dataSource.getConnection()) {
-            MVStore store = uncompacted(c);
+            Store store = uncompacted(c);
             if (store == null) {
                 return null;
             }
@@ -98,10 +99,11 @@ final class H2Housekeeping implements AutoCloseable {
     /** One pass: compacts if the file needs it; returns whether a chunk was rewritten. */
     boolean pass() {
         try {
-            MVStore mv = store();
-            if (mv == null) {
-                return false;
+            Store known = store();
+            if (known == null || H2AtomicCommits.rollingBack(known.getTransactionStore())) {
+                return false; // a version written while H2 rolls back can undo another's change (H2AtomicCommits)
             }
+            MVStore mv = known.getMvStore();
             long start = System.nanoTime();
             boolean rewritten = mv.compact(TARGET_FILL, WRITE_PER_PASS);
             if (rewritten) {
@@ -122,27 +124,27 @@ final class H2Housekeeping implements AutoCloseable {
      * The store, kept between passes so that a pass takes no connection from the pool; looked up again
      * through one if H2 closed it (a database closed and opened again in this process).
      */
-    private @Nullable MVStore store() throws SQLException {
-        MVStore known = store;
-        if (known != null && !known.isClosed()) {
+    private @Nullable Store store() throws SQLException {
+        Store known = store;
+        if (known != null && !known.getMvStore().isClosed()) {
             return known;
         }
         try (Connection c = dataSource.getConnection()) {
             known = uncompacted(c);
         }
         store = known;
-        return known == null || known.isClosed() ? null : known;
+        return known == null || known.getMvStore().isClosed() ? null : known;
     }
 
     /** The H2 file store behind {@code c} if H2 runs no writer of its own for it, else null. */
-    private static @Nullable MVStore uncompacted(Connection c) throws SQLException {
+    private static @Nullable Store uncompacted(Connection c) throws SQLException {
         if (!c.isWrapperFor(JdbcConnection.class)) {
             return null;
         }
         if (!(c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session)) {
             return null; // a remote server compacts its own files
         }
-        var store = session.getDatabase().getStore();
+        Store store = session.getDatabase().getStore();
         if (store == null) {
             return null;
         }
@@ -150,7 +152,7 @@ final class H2Housekeeping implements AutoCloseable {
         if (mv.getFileStore() == null || mv.isReadOnly() || mv.getFileStore().getAutoCommitDelay() > 0) {
             return null;
         }
-        return mv;
+        return store;
     }
 
     @Override
