@@ -95,8 +95,9 @@ final class H2AtomicCommits {
         if (store == null) {
             return c;
         }
+        SessionLocal session = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
         return (Connection) Proxy.newProxyInstance(H2AtomicCommits.class.getClassLoader(),
-            new Class<?>[] {Connection.class}, new ConnectionHandler(c, store));
+            new Class<?>[] {Connection.class}, new ConnectionHandler(c, session, store));
     }
 
     private static @Nullable Store fileStore(Connection c) throws SQLException {
@@ -210,7 +211,11 @@ final class H2AtomicCommits {
         }
     }
 
-    private record ConnectionHandler(Connection physical, Store store) implements InvocationHandler {
+    /**
+     * A connection's handler. A commit or rollback with nothing changed writes nothing and needs
+     * no lock: a transaction that only read (most of them) neither waits for a version nor holds one up.
+     */
+    private record ConnectionHandler(Connection physical, SessionLocal session, Store store) implements InvocationHandler {
 
         @Override
         public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
@@ -218,16 +223,20 @@ final class H2AtomicCommits {
             if (name.equals("equals") || name.equals("hashCode")) {
                 return identity(proxy, name, args);
             }
-            if (name.equals("commit") && args == null) {
+            boolean ends = name.equals("commit") || name.equals("setAutoCommit") || name.equals("rollback")
+                || name.equals("close");
+            boolean changed = ends && session.containsUncommitted();
+            if (changed && name.equals("commit") && args == null) {
                 return commit(store, () -> call(physical, method, null));
             }
-            if (name.equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0]) && !physical.getAutoCommit()) {
+            if (changed && name.equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0])
+                && !physical.getAutoCommit()) {
                 return commit(store, () -> call(physical, method, args));
             }
-            if (name.equals("rollback")) {
+            if (changed && name.equals("rollback")) {
                 return underStoreLock(store.getMvStore(), () -> call(physical, method, args));
             }
-            if (name.equals("close") && args == null && !physical.isClosed() && !physical.getAutoCommit()) {
+            if (changed && name.equals("close") && args == null && !physical.isClosed() && !physical.getAutoCommit()) {
                 underStoreLock(store.getMvStore(), () -> {
                     physical.rollback(); // what H2's close would do with the transaction, under the lock
                     return null;
@@ -254,10 +263,14 @@ final class H2AtomicCommits {
             physical.setAutoCommit(false);
             try {
                 Object result = change.run();
-                commit(store, () -> {
+                if (session.containsUncommitted()) {
+                    commit(store, () -> {
+                        physical.commit();
+                        return null;
+                    });
+                } else {
                     physical.commit();
-                    return null;
-                });
+                }
                 return result;
             } catch (Throwable t) {
                 try {
