@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * at a time, inside an operation on the transaction's undo log: it sets the row back, and then takes
  * the change out of the undo log. If a version is written in between, the undo log's operation
  * starts again and sets the row back a second time, over whatever another transaction wrote to it
- * meanwhile (one waiting for the row's lock goes on as soon as the rollback starts): that
- * transaction's change is lost although it commits. Roster saw the chain head's move lost so while
+ * meanwhile (a transaction that comes for the row while the rollback runs takes it as soon as it is
+ * set back): that transaction's change is lost although it commits. Roster saw the chain head's move lost so while
  * the audit records of the same commit stayed (docs/durability.md). Under the lock no version is
  * written while a rollback runs. H2 also rolls back by itself what a statement that fails changed;
  * that one cannot be put under the lock from here. A commit waits, before it takes the lock and again

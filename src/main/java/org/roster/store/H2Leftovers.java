@@ -6,10 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -48,6 +52,9 @@ import org.slf4j.LoggerFactory;
  * outlives clean closes until some transaction writes it, so a store this has never read through
  * (one an older Roster used) is read through once too; a file beside it,
  * {@code <name>.leftovers-cleared}, says it was.
+ *
+ * <p>At the same time, an identity column whose sequence a kill set back behind the column's values
+ * is restarted past them ({@link #restartIdentitiesBehind}).
  */
 final class H2Leftovers {
 
@@ -83,13 +90,70 @@ final class H2Leftovers {
         long start = System.nanoTime();
         try (Connection c = h2.getConnection()) {
             long cleared = clear(c);
-            log.info("store: {}; {} row(s) of transactions that never committed cleared in {} ms", clean
+            int restarted = restartIdentitiesBehind(c);
+            log.info("store: {}; {} row(s) of transactions that never committed cleared, {} identity column(s) restarted"
+                    + " past their values, in {} ms", clean
                     ? "the H2 file was never read through for rows left over by a killed process (an older Roster)"
-                    : "the H2 file was not closed cleanly (Roster was killed or crashed)", cleared,
+                    : "the H2 file was not closed cleanly (Roster was killed or crashed)", cleared, restarted,
                 (System.nanoTime() - start) / 1_000_000);
             mark(marker);
             return cleared;
         }
+    }
+
+    /**
+     * Restarts each identity column whose next value is not past the largest value in it, so that the
+     * next row does not take a number a row already has.
+     *
+     * <p>H2 records how far an identity column's sequence has handed out values (its cache, 10 000 at
+     * a time in Roster's tables) by committing a transaction of its own when the cache runs out, inside
+     * the statement that needed the value. That commit is not one Roster can run under the store lock
+     * ({@link H2AtomicCommits}), so a version of the file can hold it in part; after a kill before the
+     * next version, the sequence starts again from where the cache before began, and hands out numbers
+     * rows already have: every insert into that table then fails on its primary key. Reading the
+     * largest value costs one step down the column's index per table.
+     *
+     * @return how many columns were restarted
+     */
+    static int restartIdentitiesBehind(Connection c) throws SQLException {
+        List<String[]> columns = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select table_schema, table_name, column_name, identity_base, identity_increment"
+                 + " from information_schema.columns where is_identity = 'YES' and identity_increment > 0"
+                 + " and identity_base is not null")) {
+            while (rs.next()) {
+                columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5)});
+            }
+        }
+        int restarted = 0;
+        for (String[] column : columns) {
+            String table = quoted(column[0]) + "." + quoted(column[1]);
+            long next = Long.parseLong(column[3]);
+            long increment = Long.parseLong(column[4]);
+            Long largest;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select max(" + quoted(column[2]) + ") from " + table)) {
+                rs.next();
+                largest = rs.getObject(1) == null ? null : rs.getLong(1);
+            }
+            if (largest == null || next > largest) {
+                continue;
+            }
+            long restartAt = Math.addExact(largest, increment);
+            try (Statement s = c.createStatement()) {
+                s.execute("alter table " + table + " alter column " + quoted(column[2]) + " restart with " + restartAt);
+            }
+            log.warn("store: identity column {}.{} would have handed out {}, which a row already has (a kill cuts"
+                + " the commit of its position short, docs/durability.md): restarted at {}", column[1], column[2], next,
+                restartAt);
+            restarted++;
+        }
+        return restarted;
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     /** Notes that the store has been read through: from now on only a kill makes it read through again. */
