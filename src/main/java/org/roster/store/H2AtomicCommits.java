@@ -223,21 +223,17 @@ final class H2AtomicCommits {
             if (name.equals("equals") || name.equals("hashCode")) {
                 return identity(proxy, name, args);
             }
-            boolean ends = name.equals("commit") || name.equals("setAutoCommit") || name.equals("rollback")
-                || name.equals("close");
-            boolean changed = ends && session.containsUncommitted();
-            if (changed && name.equals("commit") && args == null) {
-                return commit(store, () -> call(physical, method, null));
+            if (name.equals("commit") && args == null) {
+                return end(true, () -> call(physical, method, null));
             }
-            if (changed && name.equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0])
-                && !physical.getAutoCommit()) {
-                return commit(store, () -> call(physical, method, args));
+            if (name.equals("setAutoCommit") && args != null && Boolean.TRUE.equals(args[0]) && !physical.getAutoCommit()) {
+                return end(true, () -> call(physical, method, args));
             }
-            if (changed && name.equals("rollback")) {
-                return underStoreLock(store.getMvStore(), () -> call(physical, method, args));
+            if (name.equals("rollback")) {
+                return end(false, () -> call(physical, method, args));
             }
-            if (changed && name.equals("close") && args == null && !physical.isClosed() && !physical.getAutoCommit()) {
-                underStoreLock(store.getMvStore(), () -> {
+            if (name.equals("close") && args == null && !physical.isClosed() && session.containsUncommitted()) {
+                end(false, () -> {
                     physical.rollback(); // what H2's close would do with the transaction, under the lock
                     return null;
                 });
@@ -258,23 +254,30 @@ final class H2AtomicCommits {
             return result;
         }
 
+        /**
+         * Ends the transaction with {@code end}, a commit or a rollback: under the store lock (a commit once
+         * no rollback runs) if it changed something, as it is if not.
+         */
+        @Nullable Object end(boolean commit, SqlAction end) throws Throwable {
+            if (!session.containsUncommitted()) {
+                return end.run();
+            }
+            return commit ? H2AtomicCommits.commit(store, end) : underStoreLock(store.getMvStore(), end);
+        }
+
         /** A change made in auto-commit mode, as a transaction of its own committed under the store lock. */
         @Nullable Object changeInAutoCommit(SqlAction change) throws Throwable {
             physical.setAutoCommit(false);
             try {
                 Object result = change.run();
-                if (session.containsUncommitted()) {
-                    commit(store, () -> {
-                        physical.commit();
-                        return null;
-                    });
-                } else {
+                end(true, () -> {
                     physical.commit();
-                }
+                    return null;
+                });
                 return result;
             } catch (Throwable t) {
                 try {
-                    underStoreLock(store.getMvStore(), () -> {
+                    end(false, () -> {
                         physical.rollback();
                         return null;
                     });

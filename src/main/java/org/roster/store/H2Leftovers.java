@@ -116,37 +116,36 @@ final class H2Leftovers {
      * @return how many columns were restarted
      */
     static int restartIdentitiesBehind(Connection c) throws SQLException {
-        List<String[]> columns = new ArrayList<>();
+        record Identity(String schema, String table, String column, long next, long increment) {
+        }
+        List<Identity> columns = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select table_schema, table_name, column_name, identity_base, identity_increment"
                  + " from information_schema.columns where is_identity = 'YES' and identity_increment > 0"
                  + " and identity_base is not null")) {
             while (rs.next()) {
-                columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                    rs.getString(5)});
+                columns.add(new Identity(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
             }
         }
         int restarted = 0;
-        for (String[] column : columns) {
-            String table = quoted(column[0]) + "." + quoted(column[1]);
-            long next = Long.parseLong(column[3]);
-            long increment = Long.parseLong(column[4]);
+        for (Identity column : columns) {
+            String table = quoted(column.schema()) + "." + quoted(column.table());
             Long largest;
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select max(" + quoted(column[2]) + ") from " + table)) {
+                 ResultSet rs = s.executeQuery("select max(" + quoted(column.column()) + ") from " + table)) {
                 rs.next();
                 largest = rs.getObject(1) == null ? null : rs.getLong(1);
             }
-            if (largest == null || next > largest) {
+            if (largest == null || column.next() > largest) {
                 continue;
             }
-            long restartAt = Math.addExact(largest, increment);
+            long restartAt = Math.addExact(largest, column.increment());
             try (Statement s = c.createStatement()) {
-                s.execute("alter table " + table + " alter column " + quoted(column[2]) + " restart with " + restartAt);
+                s.execute("alter table " + table + " alter column " + quoted(column.column()) + " restart with " + restartAt);
             }
             log.warn("store: identity column {}.{} would have handed out {}, which a row already has (a kill cuts"
-                + " the commit of its position short, docs/durability.md): restarted at {}", column[1], column[2], next,
-                restartAt);
+                + " the commit of its position short, docs/durability.md): restarted at {}", column.table(), column.column(),
+                column.next(), restartAt);
             restarted++;
         }
         return restarted;
