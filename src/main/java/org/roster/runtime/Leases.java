@@ -141,17 +141,38 @@ public class Leases {
         }
     }
 
+    /**
+     * The longest a clean stop waits to let the membership lease go. Letting it go only hands this
+     * instance's share to the others sooner (they would take it once it ran out); a stop must not wait
+     * on a store that is gone, for a connection the pool would wait its whole timeout for.
+     */
+    static final long RELEASE_WAIT_MILLIS = 2_000;
+
     @jakarta.annotation.PreDestroy
     void close() {
         closed = true;
         keeper.shutdownNow();
-        if (settings.enabled()) {
+        if (!settings.enabled()) {
+            return;
+        }
+        Thread release = new Thread(() -> {
             try {
                 jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
                     .params(Timestamp.from(Instant.EPOCH), MEMBER + settings.instanceId(), settings.instanceId()).update();
             } catch (RuntimeException e) {
                 log.debug("membership lease not released: {}", e.getMessage());
             }
+        }, "roster-lease-release");
+        release.setDaemon(true);
+        release.start();
+        try {
+            release.join(RELEASE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (release.isAlive()) {
+            log.info("membership lease of {} not released within {} ms: the others take its share once it runs out",
+                settings.instanceId(), RELEASE_WAIT_MILLIS);
         }
     }
 
