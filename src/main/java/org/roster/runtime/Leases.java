@@ -155,24 +155,37 @@ public class Leases {
         if (!settings.enabled()) {
             return;
         }
-        Thread release = new Thread(() -> {
+        boundedAtStop("membership lease of " + settings.instanceId(), () ->
+            jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
+                .params(Timestamp.from(Instant.EPOCH), MEMBER + settings.instanceId(), settings.instanceId()).update());
+    }
+
+    /** {@link #release}, as a loop stops: bounded as {@link #close()} is, so a store already gone does not hold the stop. */
+    public void releaseAtStop(String name) {
+        if (!settings.enabled() || !held.containsKey(name)) {
+            return;
+        }
+        boundedAtStop("lease " + name, () -> release(name));
+    }
+
+    /** Runs a release on a thread of its own and waits for it at most {@link #RELEASE_WAIT_MILLIS}. */
+    private static void boundedAtStop(String what, Runnable release) {
+        Thread thread = new Thread(() -> {
             try {
-                jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
-                    .params(Timestamp.from(Instant.EPOCH), MEMBER + settings.instanceId(), settings.instanceId()).update();
+                release.run();
             } catch (RuntimeException e) {
-                log.debug("membership lease not released: {}", e.getMessage());
+                log.debug("{} not released: {}", what, e.getMessage());
             }
         }, "roster-lease-release");
-        release.setDaemon(true);
-        release.start();
+        thread.setDaemon(true);
+        thread.start();
         try {
-            release.join(RELEASE_WAIT_MILLIS);
+            thread.join(RELEASE_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (release.isAlive()) {
-            log.info("membership lease of {} not released within {} ms: the others take its share once it runs out",
-                settings.instanceId(), RELEASE_WAIT_MILLIS);
+        if (thread.isAlive()) {
+            log.info("{} not released within {} ms: the others take it once it runs out", what, RELEASE_WAIT_MILLIS);
         }
     }
 

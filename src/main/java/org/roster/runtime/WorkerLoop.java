@@ -109,7 +109,7 @@ public abstract class WorkerLoop implements SmartLifecycle {
         Leases l = leased();
         if (l != null) {
             try {
-                l.release(name);
+                l.releaseAtStop(name);
             } catch (RuntimeException e) {
                 log.warn("{}: lease not released ({}); another instance takes it when it runs out", name, e.getMessage());
             }
@@ -121,6 +121,9 @@ public abstract class WorkerLoop implements SmartLifecycle {
         return running;
     }
 
+    /** Whether the last pass failed because the store could not be reached (said once per outage). */
+    private boolean storeUnreachable;
+
     private void loop() {
         while (running) {
             try {
@@ -130,6 +133,10 @@ public abstract class WorkerLoop implements SmartLifecycle {
                     continue;
                 }
                 long wait = pass();
+                if (storeUnreachable) {
+                    storeUnreachable = false;
+                    log.info("{}: the store is reachable again", name);
+                }
                 Leases any = leases;
                 if (any != null && any.enabled()) {
                     // a wake-up from another instance can be missed (its listener reconnecting): look again
@@ -142,7 +149,15 @@ public abstract class WorkerLoop implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("{}: pass failed; retrying in 1s", name, e);
+                Throwable unreachable = org.roster.store.StoreUnreachable.in(e);
+                if (unreachable == null) {
+                    log.error("{}: pass failed; retrying in 1s", name, e);
+                } else if (!storeUnreachable) {
+                    // one line per outage, not a stack a second: the loop goes on once the store is back
+                    storeUnreachable = true;
+                    log.warn("{}: the store cannot be reached ({}); retrying every second",
+                        name, org.roster.store.StoreUnreachable.describe(unreachable));
+                }
                 try {
                     Thread.sleep(1_000);
                 } catch (InterruptedException ie) {

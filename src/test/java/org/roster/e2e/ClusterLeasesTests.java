@@ -170,30 +170,11 @@ class ClusterLeasesTests {
 
 
     private static String config(String url, Slapd ldap, String instance) {
-        return """
-            roster:
+        return ldap.rosterConfig("""
               cluster:
                 enabled: true
                 instance-id: %s
                 lease-ttl: 3s
-              store:
-                url: "%s"
-                username: postgres
-                password: ""
-              demo:
-                enabled: false
-              plan:
-                guard:
-                  enabled: false
-              provisioning:
-                targets:
-                  - name: directory
-                    type: ldap
-                    ldap:
-                      url: %s
-                      bind-dn: %s
-                      bind-password: ${LDAP_BIND_PASSWORD}
-                      base-dn: %s
-            """.formatted(instance, url, ldap.url(), Slapd.ADMIN_DN, Slapd.BASE_DN);
+            """.formatted(instance), url, "postgres");
     }
 }

@@ -167,26 +167,6 @@ class CrashDurabilityTests {
             url = Databases.freshPostgresUrl();
             user = "postgres";
         }
-        return """
-            roster:
-              store:
-                url: "%s"
-                username: %s
-                password: ""
-              demo:
-                enabled: false
-              plan:
-                guard:
-                  enabled: false
-              provisioning:
-                targets:
-                  - name: directory
-                    type: ldap
-                    ldap:
-                      url: %s
-                      bind-dn: %s
-                      bind-password: ${LDAP_BIND_PASSWORD}
-                      base-dn: %s
-            """.formatted(url, user, ldap.url(), Slapd.ADMIN_DN, Slapd.BASE_DN);
+        return ldap.rosterConfig("", url, user);
     }
 }

@@ -40,6 +40,34 @@ public final class Slapd implements TestDirectory {
      * The shared instance; fails with a clear message when slapd is not installed. With
      * {@code -Dslapd.nosync=true} the database does not sync each write to disk (benchmarks only).
      */
+    /**
+     * A roster.yml for a Roster process on this store with this directory as its one target (demo
+     * data and the safety guard off), with {@code extra} (YAML under {@code roster:}, indented by two)
+     * ahead of the store.
+     */
+    public String rosterConfig(String extra, String storeUrl, String storeUser) {
+        return "roster:\n" + extra + """
+              store:
+                url: "%s"
+                username: %s
+                password: ""
+              demo:
+                enabled: false
+              plan:
+                guard:
+                  enabled: false
+              provisioning:
+                targets:
+                  - name: directory
+                    type: ldap
+                    ldap:
+                      url: %s
+                      bind-dn: %s
+                      bind-password: ${LDAP_BIND_PASSWORD}
+                      base-dn: %s
+            """.formatted(storeUrl, storeUser, url(), ADMIN_DN, BASE_DN);
+    }
+
     public static synchronized Slapd shared() {
         if (shared == null) {
             shared = start(true);

@@ -21,6 +21,14 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+    /** Ahead of Spring Security's chain (order -100), whose token lookup needs the store. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<StoreOutageAnswer> storeOutageAnswer() {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new StoreOutageAnswer());
+        registration.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiTokens tokens, org.roster.api.ApiSettings settings,
                             io.micrometer.core.instrument.MeterRegistry meters, java.time.Clock clock,

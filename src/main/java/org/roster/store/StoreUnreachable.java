@@ -1,0 +1,62 @@
+package org.roster.store;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * Tells a failure because the store cannot be reached (down, restarting, refusing connections, a
+ * connection lost mid-statement) from every other failure. Nothing was written by the statement
+ * that failed so: the caller may try again once the store is back, and a request is answered 503
+ * with {@code Retry-After} rather than 500.
+ */
+public final class StoreUnreachable {
+
+    /** How long a client is told to wait before it sends a request again ({@code Retry-After}, seconds). */
+    public static final String RETRY_AFTER_SECONDS = "5";
+
+    private static final int MAX_DEPTH = 16;
+
+    private StoreUnreachable() {
+    }
+
+    /** The failure that says the store cannot be reached, among {@code e} and its causes; null when there is none. */
+    public static @Nullable Throwable in(@Nullable Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
+            if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException
+                || t instanceof SQLNonTransientConnectionException) {
+                return t;
+            }
+            if (t instanceof CannotCreateTransactionException && t.getCause() instanceof SQLException) {
+                return t;
+            }
+            if (t instanceof SQLException sql && connectionState(sql.getSQLState())) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * SQL states of a lost or refused connection: class 08 (connection exception), PostgreSQL's
+     * administrator or crash shutdown and "cannot connect now" (a server starting or recovering,
+     * 57P01 to 57P03), and too many connections (53300).
+     */
+    static boolean connectionState(@Nullable String state) {
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+            || state.equals("57P03") || state.equals("53300"));
+    }
+
+    /** The deepest message of the failure, without its stack: what a log line says of an outage. */
+    public static String describe(Throwable unreachable) {
+        Throwable root = unreachable;
+        for (int depth = 0; root.getCause() != null && depth < MAX_DEPTH; depth++) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,132 @@
+package org.roster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Api;
+import org.roster.support.RosterProcess;
+import org.roster.support.ScimWorkers;
+import org.roster.support.Slapd;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An outage drill: Roster's PostgreSQL stops at once (an immediate shutdown, as a crash or a
+ * failover does) while Roster runs, and comes back on the same data. While it is down a request is
+ * answered 503 with {@code Retry-After} in its path's error format, within the pool's connection
+ * timeout, never a bare 500; once it is back, without restarting Roster, the HR system's resent
+ * terminations are taken, every leaver's directory account is disabled exactly once, a joiner is
+ * provisioned (the background loops came back by themselves), and the audit chain is whole.
+ */
+class StoreOutageTests {
+
+    private static final String TOKEN = "outage-test-token-0123456789";
+    private static final String TERMINATE = """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
+
+    @Test
+    void whileTheStoreIsDownRequestsAreAnswered503AndOnceItIsBackNothingIsLostOrDoneTwice() throws Exception {
+        Slapd ldap = Slapd.shared();
+        Path dir = RosterProcess.workDir("outage");
+        Path data = dir.resolve("pgdata");
+        int pgPort = RosterProcess.freePort();
+        EmbeddedPostgres pg = start(data, pgPort);
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database roster");
+        }
+        Path config = dir.resolve("roster.yml");
+        Files.writeString(config, ldap.rosterConfig("", "jdbc:postgresql://127.0.0.1:" + pgPort + "/roster", "postgres"));
+        RosterProcess roster = RosterProcess.start(config, RosterProcess.freePort(),
+            Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD), "roster.log");
+        try {
+            Api api = new Api(roster.baseUrl(), TOKEN);
+            Map<String, String> ids = new LinkedHashMap<>();
+            String prefix = "O" + Long.toString(System.nanoTime() & 0xffffff, 36).toUpperCase(java.util.Locale.ROOT);
+            for (int i = 0; i < 4; i++) {
+                Api.Response r = api.send("POST", "/scim/v2/Users", "application/scim+json", ScimWorkers.user(prefix + i, "Outage"));
+                assertThat(r.status()).as(r.body()).isEqualTo(201);
+                ids.put(prefix + i, r.json().path("id").asString());
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> ids.keySet().stream().allMatch(ldap::canSignIn));
+
+            long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            assertThat(new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor()).isZero();
+            await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            pg.close(); // lets go of the data directory; the server is already gone
+
+            // The HR system sends a termination, an operator reads the API, a probe asks for health: all at once.
+            String first = prefix + 0;
+            long sent = System.nanoTime();
+            var scim = CompletableFuture.supplyAsync(() -> api.send("PATCH", "/scim/v2/Users/" + ids.get(first),
+                "application/scim+json", TERMINATE));
+            var rest = CompletableFuture.supplyAsync(() -> api.get("/api/v1/identities/" + first));
+            var health = CompletableFuture.supplyAsync(() -> new Api(roster.baseUrl(), null).get("/actuator/health"));
+            Api.Response scimAnswer = scim.get();
+            long tookMillis = (System.nanoTime() - sent) / 1_000_000;
+            assertThat(scimAnswer.status()).as(scimAnswer.body()).isEqualTo(503);
+            assertThat(scimAnswer.contentType()).startsWith("application/scim+json");
+            JsonNode error = scimAnswer.json();
+            assertThat(error.path("schemas").get(0).asString()).isEqualTo("urn:ietf:params:scim:api:messages:2.0:Error");
+            assertThat(error.path("status").asString()).isEqualTo("503");
+            assertThat(error.path("detail").asString()).contains("store cannot be reached");
+            assertThat(scimAnswer.header("Retry-After")).isEqualTo("5");
+            assertThat(tookMillis).as("answered within the pool's connection timeout (10 s), not Hikari's 30 s")
+                .isLessThan(20_000);
+            Api.Response restAnswer = rest.get();
+            assertThat(restAnswer.status()).as(restAnswer.body()).isEqualTo(503);
+            assertThat(restAnswer.contentType()).startsWith("application/problem+json");
+            assertThat(restAnswer.header("Retry-After")).isEqualTo("5");
+            assertThat(health.get().status()).isEqualTo(503);
+
+            pg = start(data, pgPort);
+            // The HR system sends its terminations (the refused one again) until they are taken.
+            List<String> leavers = new ArrayList<>(ids.keySet()).subList(0, 3);
+            for (String en : leavers) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    api.send("PATCH", "/scim/v2/Users/" + ids.get(en), "application/scim+json", TERMINATE).status() == 200);
+            }
+            String joiner = prefix + "J";
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+                api.send("POST", "/scim/v2/Users", "application/scim+json", ScimWorkers.user(joiner, "Outage")).status() == 201);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                leavers.stream().noneMatch(ldap::canSignIn) && ldap.canSignIn(joiner));
+            assertThat(ldap.canSignIn(prefix + 3)).as("the worker nobody terminated").isTrue();
+
+            for (String en : leavers) {
+                List<JsonNode> audit = new ArrayList<>();
+                api.get("/api/v1/audit?size=500&identity=" + en).json().path("items").forEach(audit::add);
+                long terminations = audit.stream().filter(a -> a.path("entry").path("kind").asString().equals("HR_EVENT")
+                    && a.path("entry").path("detail").asString().startsWith("replace")).count();
+                long disables = org.roster.support.Acknowledgements.acknowledgedIn(audit).stream()
+                    .filter("DISABLE directory"::equals).count();
+                assertThat(terminations).as("HR events of " + en).isEqualTo(1);
+                assertThat(disables).as("acknowledged disables of " + en).isEqualTo(1);
+            }
+            JsonNode verify = api.get("/api/v1/audit/verify").json();
+            assertThat(verify.path("intact").asBoolean()).as(verify.toString()).isTrue();
+            String log = Files.readString(roster.log());
+            assertThat(log).contains("the store cannot be reached").doesNotContain("threw exception");
+        } finally {
+            roster.close();
+            pg.close();
+        }
+    }
+
+    private static EmbeddedPostgres start(Path data, int port) throws Exception {
+        return EmbeddedPostgres.builder().setOverrideWorkingDirectory(new File("target/epg"))
+            .setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+    }
+}
