@@ -130,7 +130,7 @@ public final class SnapshotImport {
         reader.start();
         PreviousRows previous;
         try {
-            // read while the reader reads the file: it needs the previous rows only once it has sorted it
+            // the reader waits for these before its first row (the request's body waits in the meantime)
             previous = previous(source.name());
             reader.compareWith(previous);
             while (true) {
@@ -339,13 +339,17 @@ public final class SnapshotImport {
 
         /**
          * The first pass: every row parsed, mapped, hashed and sorted, and the whole file digested. A
-         * worker named by an earlier row is marked a duplicate here, in the file's order. Once the
-         * previous rows are known, each row is compared as it is read, and an unchanged one is only
-         * counted: it is not sorted (in a delta, nearly all of them).
+         * worker named by an earlier row is marked a duplicate here, in the file's order. It starts
+         * once the previous rows are known (the importing thread reads them meanwhile), so each row is
+         * compared as it is read, and an unchanged one is only counted: it is not sorted (in a delta,
+         * nearly all of them).
          */
         private void read(SortedRows sorted) {
-            @Nullable PreviousRows before = null; // without them, the store is asked batch by batch, after sorting
-            boolean looked = false;
+            // Waits for them before the first row: a row read before would be sorted, spilled and read
+            // back as if changed, and nearly every row of a delta is not (at a million rows on H2, 200 MB
+            // written and read, 170 MB of heap, and no time saved: docs/benchmarks.md). Without them
+            // (none in memory), the store is asked batch by batch, after sorting.
+            @Nullable PreviousRows before = previous.join().orElse(null);
             try (DigestInputStream in = new DigestInputStream(body, sha);
                  SnapshotRows file = SnapshotRows.open(new java.io.FilterInputStream(in) {
                      @Override
@@ -358,10 +362,6 @@ public final class SnapshotImport {
                     long number = file.row();
                     String en = employeeNumber(values[EMPLOYEE_NUMBER]);
                     String hash = hash(values, rowSha);
-                    if (!looked && previous.isDone()) {
-                        looked = true;
-                        before = previous.join().orElse(null);
-                    }
                     SortedRows.Compared compared = SortedRows.Compared.NOT_YET;
                     @Nullable String previousHash = null;
                     if (en != null) {
