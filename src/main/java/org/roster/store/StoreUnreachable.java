@@ -9,9 +9,10 @@ import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
  * Tells a failure because the store cannot be reached (down, restarting, refusing connections, a
- * connection lost mid-statement) from every other failure. Nothing was written by the statement
- * that failed so: the caller may try again once the store is back, and a request is answered 503
- * with {@code Retry-After} rather than 500.
+ * connection lost mid-statement) from every other failure. What failed so was not acknowledged: the
+ * caller may try again once the store is back, and a request is answered 503 with {@code
+ * Retry-After} rather than 500. (A commit cut off by the loss may have landed; what is sent again
+ * then finds its change made.)
  */
 public final class StoreUnreachable {
 
