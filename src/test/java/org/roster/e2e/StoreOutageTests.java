@@ -15,7 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.roster.support.Api;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
@@ -24,11 +25,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An outage drill: Roster's PostgreSQL stops at once (an immediate shutdown, as a crash or a
- * failover does) while Roster runs, and comes back on the same data. While it is down a request is
- * answered 503 with {@code Retry-After} in its path's error format, within the pool's connection
- * timeout, never a bare 500; once it is back, without restarting Roster, the HR system's resent
- * terminations are taken, every leaver's directory account is disabled exactly once, a joiner is
- * provisioned (the background loops came back by themselves), and the audit chain is whole.
+ * failover does) while Roster runs, and comes back on the same data after longer than a lease lives.
+ * While it is down a request is answered 503 with {@code Retry-After} in its path's error format,
+ * within the pool's connection timeout, never a bare 500; once it is back, without restarting
+ * Roster, the HR system's resent terminations are taken, every leaver's directory account is
+ * disabled exactly once, a joiner is provisioned (the background loops came back by themselves), and
+ * the audit chain is whole. Run with one instance, and with two in cluster mode (leases in the store,
+ * every one of them run out during the outage), the HR system's requests spread over both.
  */
 class StoreOutageTests {
 
@@ -36,27 +39,40 @@ class StoreOutageTests {
     private static final String TERMINATE = """
         {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
          "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
+    private static final Duration OUTAGE_AT_LEAST = Duration.ofSeconds(4); // longer than the cluster's lease-ttl
 
-    @Test
-    void whileTheStoreIsDownRequestsAreAnswered503AndOnceItIsBackNothingIsLostOrDoneTwice() throws Exception {
+    @ParameterizedTest(name = "instances: {0}")
+    @ValueSource(ints = {1, 2})
+    void whileTheStoreIsDownRequestsAreAnswered503AndOnceItIsBackNothingIsLostOrDoneTwice(int instances) throws Exception {
         Slapd ldap = Slapd.shared();
-        Path dir = RosterProcess.workDir("outage");
+        Path dir = RosterProcess.workDir("outage-" + instances);
         Path data = dir.resolve("pgdata");
         int pgPort = RosterProcess.freePort();
         EmbeddedPostgres pg = start(data, pgPort);
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("create database roster");
         }
-        Path config = dir.resolve("roster.yml");
-        Files.writeString(config, ldap.rosterConfig("", "jdbc:postgresql://127.0.0.1:" + pgPort + "/roster", "postgres"));
-        RosterProcess roster = RosterProcess.start(config, RosterProcess.freePort(),
-            Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD), "roster.log");
+        String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/roster";
+        List<RosterProcess> rosters = new ArrayList<>();
         try {
-            Api api = new Api(roster.baseUrl(), TOKEN);
+            for (int i = 0; i < instances; i++) {
+                Path config = dir.resolve("roster-" + i + ".yml");
+                Files.writeString(config, ldap.rosterConfig(instances == 1 ? "" : """
+                      cluster:
+                        enabled: true
+                        instance-id: outage-%d
+                        lease-ttl: 3s
+                    """.formatted(i), url, "postgres"));
+                rosters.add(RosterProcess.start(config, RosterProcess.freePort(),
+                    Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD), "roster-" + i + ".log"));
+            }
+            List<Api> apis = rosters.stream().map(r -> new Api(r.baseUrl(), TOKEN)).toList();
+            Api api = apis.get(0);
             Map<String, String> ids = new LinkedHashMap<>();
-            String prefix = "O" + Long.toString(System.nanoTime() & 0xffffff, 36).toUpperCase(java.util.Locale.ROOT);
+            String prefix = "O" + instances + Long.toString(System.nanoTime() & 0xffffff, 36).toUpperCase(java.util.Locale.ROOT);
             for (int i = 0; i < 4; i++) {
-                Api.Response r = api.send("POST", "/scim/v2/Users", "application/scim+json", ScimWorkers.user(prefix + i, "Outage"));
+                Api.Response r = apis.get(i % instances).send("POST", "/scim/v2/Users", "application/scim+json",
+                    ScimWorkers.user(prefix + i, "Outage"));
                 assertThat(r.status()).as(r.body()).isEqualTo(201);
                 ids.put(prefix + i, r.json().path("id").asString());
             }
@@ -65,15 +81,17 @@ class StoreOutageTests {
             long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
             assertThat(new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor()).isZero();
             await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            long down = System.nanoTime();
             pg.close(); // lets go of the data directory; the server is already gone
 
             // The HR system sends a termination, an operator reads the API, a probe asks for health: all at once.
             String first = prefix + 0;
             long sent = System.nanoTime();
-            var scim = CompletableFuture.supplyAsync(() -> api.send("PATCH", "/scim/v2/Users/" + ids.get(first),
+            Api last = apis.get(instances - 1);
+            var scim = CompletableFuture.supplyAsync(() -> last.send("PATCH", "/scim/v2/Users/" + ids.get(first),
                 "application/scim+json", TERMINATE));
             var rest = CompletableFuture.supplyAsync(() -> api.get("/api/v1/identities/" + first));
-            var health = CompletableFuture.supplyAsync(() -> new Api(roster.baseUrl(), null).get("/actuator/health"));
+            var health = CompletableFuture.supplyAsync(() -> new Api(rosters.get(0).baseUrl(), null).get("/actuator/health"));
             Api.Response scimAnswer = scim.get();
             long tookMillis = (System.nanoTime() - sent) / 1_000_000;
             assertThat(scimAnswer.status()).as(scimAnswer.body()).isEqualTo(503);
@@ -90,17 +108,23 @@ class StoreOutageTests {
             assertThat(restAnswer.contentType()).startsWith("application/problem+json");
             assertThat(restAnswer.header("Retry-After")).isEqualTo("5");
             assertThat(health.get().status()).isEqualTo(503);
+            long outMillis = (System.nanoTime() - down) / 1_000_000;
+            if (outMillis < OUTAGE_AT_LEAST.toMillis()) {
+                Thread.sleep(OUTAGE_AT_LEAST.toMillis() - outMillis);
+            }
 
             pg = start(data, pgPort);
-            // The HR system sends its terminations (the refused one again) until they are taken.
+            // The HR system sends its terminations (the refused one again) until they are taken, to either instance.
             List<String> leavers = new ArrayList<>(ids.keySet()).subList(0, 3);
-            for (String en : leavers) {
+            for (int i = 0; i < leavers.size(); i++) {
+                String en = leavers.get(i);
+                Api to = apis.get(i % instances);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                    api.send("PATCH", "/scim/v2/Users/" + ids.get(en), "application/scim+json", TERMINATE).status() == 200);
+                    to.send("PATCH", "/scim/v2/Users/" + ids.get(en), "application/scim+json", TERMINATE).status() == 200);
             }
             String joiner = prefix + "J";
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-                api.send("POST", "/scim/v2/Users", "application/scim+json", ScimWorkers.user(joiner, "Outage")).status() == 201);
+                last.send("POST", "/scim/v2/Users", "application/scim+json", ScimWorkers.user(joiner, "Outage")).status() == 201);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                 leavers.stream().noneMatch(ldap::canSignIn) && ldap.canSignIn(joiner));
             assertThat(ldap.canSignIn(prefix + 3)).as("the worker nobody terminated").isTrue();
@@ -117,10 +141,12 @@ class StoreOutageTests {
             }
             JsonNode verify = api.get("/api/v1/audit/verify").json();
             assertThat(verify.path("intact").asBoolean()).as(verify.toString()).isTrue();
-            String log = Files.readString(roster.log());
-            assertThat(log).contains("the store cannot be reached").doesNotContain("threw exception");
+            for (RosterProcess roster : rosters) {
+                assertThat(Files.readString(roster.log())).doesNotContain("threw exception");
+            }
+            assertThat(Files.readString(rosters.get(instances - 1).log())).contains("the store cannot be reached");
         } finally {
-            roster.close();
+            rosters.forEach(RosterProcess::close);
             pg.close();
         }
     }
