@@ -64,6 +64,8 @@ public class Leases {
     private volatile int share = Integer.MAX_VALUE;
     private volatile boolean notifies;
     private volatile boolean closed;
+    /** Whether the last renewal found the store unreachable (said once per outage; only the keeper's thread writes it). */
+    private volatile boolean storeUnreachable;
 
     /** Renews the leases held here at a third of their time to live, however long a loop's pass runs. */
     private final java.util.concurrent.ScheduledExecutorService keeper;
@@ -105,7 +107,14 @@ public class Leases {
         try {
             take(MEMBER + settings.instanceId());
         } catch (RuntimeException e) {
+            if (unreachable(e)) {
+                return;
+            }
             log.warn("membership lease could not be renewed: {}", e.getMessage());
+        }
+        if (storeUnreachable) {
+            storeUnreachable = false;
+            log.info("leases of {} renewed again: the store is reachable", settings.instanceId());
         }
         for (String name : held.keySet()) {
             try {
@@ -114,6 +123,9 @@ public class Leases {
                     log.warn("lease {} lost to another instance: its loop stops here", name);
                 }
             } catch (RuntimeException e) {
+                if (unreachable(e)) {
+                    return;
+                }
                 log.warn("lease {} could not be renewed: {}", name, e.getMessage());
             }
         }
@@ -122,6 +134,23 @@ public class Leases {
         } catch (RuntimeException e) {
             log.debug("leases not shared out this time: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether a renewal failed because the store cannot be reached: said once per outage, and the
+     * renewal stops there (each further lease would wait the pool's timeout in turn) until the next.
+     */
+    private boolean unreachable(RuntimeException e) {
+        Throwable unreachable = org.roster.store.StoreUnreachable.in(e);
+        if (unreachable == null) {
+            return false;
+        }
+        if (!storeUnreachable) {
+            storeUnreachable = true;
+            log.warn("leases of {} not renewed: the store cannot be reached ({}); they run out unless it is back in time",
+                settings.instanceId(), org.roster.store.StoreUnreachable.describe(unreachable));
+        }
+        return true;
     }
 
     /** This instance's share of the loops, and the leases over it to give up. */
