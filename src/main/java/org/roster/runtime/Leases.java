@@ -64,6 +64,8 @@ public class Leases {
     private volatile int share = Integer.MAX_VALUE;
     private volatile boolean notifies;
     private volatile boolean closed;
+    /** Whether the wake-up listener found the store unreachable (said once per outage; only its thread uses it). */
+    private boolean listenerUnreachable;
     /** Whether the last renewal found the store unreachable (said once per outage; only the keeper's thread writes it). */
     private volatile boolean storeUnreachable;
 
@@ -334,6 +336,10 @@ public class Leases {
                 try (java.sql.Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);
                 }
+                if (listenerUnreachable) {
+                    listenerUnreachable = false;
+                    log.info("wake-up listener: listening again");
+                }
                 while (!closed) {
                     org.postgresql.PGNotification[] got = pg.getNotifications(1_000);
                     for (org.postgresql.PGNotification n : got == null ? new org.postgresql.PGNotification[0] : got) {
@@ -350,7 +356,12 @@ public class Leases {
                 if (closed) {
                     return;
                 }
-                log.warn("wake-up listener: {}; listening again in a second", e.getClass().getSimpleName());
+                if (org.roster.store.StoreUnreachable.in(e) == null) {
+                    log.warn("wake-up listener: {}; listening again in a second", e.getClass().getSimpleName());
+                } else if (!listenerUnreachable) {
+                    listenerUnreachable = true; // once per outage: leases are polled meanwhile
+                    log.warn("wake-up listener: the store cannot be reached; listening again once it is back");
+                }
                 try {
                     Thread.sleep(1_000);
                 } catch (InterruptedException ie) {
