@@ -64,10 +64,11 @@ public class Leases {
     private volatile int share = Integer.MAX_VALUE;
     private volatile boolean notifies;
     private volatile boolean closed;
-    /** Whether the wake-up listener found the store unreachable (said once per outage; only its thread uses it). */
-    private boolean listenerUnreachable;
-    /** Whether the last renewal found the store unreachable (said once per outage; only the keeper's thread writes it). */
-    private volatile boolean storeUnreachable;
+    /** What the wake-up listener says of a store outage: once when it goes, once when it is back. */
+    private final org.roster.store.StoreOutageLog listenerOutage = new org.roster.store.StoreOutageLog(log,
+        "wake-up listener", "listening again once it is back (leases are polled meanwhile)", "wake-up listener: listening again");
+    /** What the renewals say of a store outage; set in the constructor, which knows the instance. */
+    private final org.roster.store.StoreOutageLog renewalOutage;
 
     /** Renews the leases held here at a third of their time to live, however long a loop's pass runs. */
     private final java.util.concurrent.ScheduledExecutorService keeper;
@@ -78,6 +79,8 @@ public class Leases {
         this.settings = settings;
         this.clock = clock;
         this.dataSource = settings.enabled() ? dataSource.getIfAvailable() : null;
+        this.renewalOutage = new org.roster.store.StoreOutageLog(log, "leases of " + settings.instanceId() + " not renewed",
+            "they run out unless it is back in time", "leases of " + settings.instanceId() + " renewed again: the store is reachable");
         this.keeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "roster-lease-keeper");
             t.setDaemon(true);
@@ -109,15 +112,13 @@ public class Leases {
         try {
             take(MEMBER + settings.instanceId());
         } catch (RuntimeException e) {
-            if (unreachable(e)) {
+            // each further lease would wait the pool's timeout in turn: stop here until the next renewal
+            if (renewalOutage.unreachable(e)) {
                 return;
             }
             log.warn("membership lease could not be renewed: {}", e.getMessage());
         }
-        if (storeUnreachable) {
-            storeUnreachable = false;
-            log.info("leases of {} renewed again: the store is reachable", settings.instanceId());
-        }
+        renewalOutage.reached();
         for (String name : held.keySet()) {
             try {
                 if (!take(name)) {
@@ -125,7 +126,7 @@ public class Leases {
                     log.warn("lease {} lost to another instance: its loop stops here", name);
                 }
             } catch (RuntimeException e) {
-                if (unreachable(e)) {
+                if (renewalOutage.unreachable(e)) {
                     return;
                 }
                 log.warn("lease {} could not be renewed: {}", name, e.getMessage());
@@ -136,23 +137,6 @@ public class Leases {
         } catch (RuntimeException e) {
             log.debug("leases not shared out this time: {}", e.getMessage());
         }
-    }
-
-    /**
-     * Whether a renewal failed because the store cannot be reached: said once per outage, and the
-     * renewal stops there (each further lease would wait the pool's timeout in turn) until the next.
-     */
-    private boolean unreachable(RuntimeException e) {
-        Throwable unreachable = org.roster.store.StoreUnreachable.in(e);
-        if (unreachable == null) {
-            return false;
-        }
-        if (!storeUnreachable) {
-            storeUnreachable = true;
-            log.warn("leases of {} not renewed: the store cannot be reached ({}); they run out unless it is back in time",
-                settings.instanceId(), org.roster.store.StoreUnreachable.describe(unreachable));
-        }
-        return true;
     }
 
     /** This instance's share of the loops, and the leases over it to give up. */
@@ -336,10 +320,7 @@ public class Leases {
                 try (java.sql.Statement s = c.createStatement()) {
                     s.execute("listen " + CHANNEL);
                 }
-                if (listenerUnreachable) {
-                    listenerUnreachable = false;
-                    log.info("wake-up listener: listening again");
-                }
+                listenerOutage.reached();
                 while (!closed) {
                     org.postgresql.PGNotification[] got = pg.getNotifications(1_000);
                     for (org.postgresql.PGNotification n : got == null ? new org.postgresql.PGNotification[0] : got) {
@@ -356,11 +337,8 @@ public class Leases {
                 if (closed) {
                     return;
                 }
-                if (org.roster.store.StoreUnreachable.in(e) == null) {
+                if (!listenerOutage.unreachable(e)) {
                     log.warn("wake-up listener: {}; listening again in a second", e.getClass().getSimpleName());
-                } else if (!listenerUnreachable) {
-                    listenerUnreachable = true; // once per outage: leases are polled meanwhile
-                    log.warn("wake-up listener: the store cannot be reached; listening again once it is back");
                 }
                 try {
                     Thread.sleep(1_000);

@@ -18,6 +18,8 @@ public abstract class WorkerLoop implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
 
     private final String name;
+    /** Says once per outage that the store cannot be reached, and once that it is back. */
+    private final org.roster.store.StoreOutageLog outage;
     private @Nullable Leases leases;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean running;
@@ -25,6 +27,8 @@ public abstract class WorkerLoop implements SmartLifecycle {
 
     protected WorkerLoop(String name) {
         this.name = name;
+        this.outage = new org.roster.store.StoreOutageLog(log, name, "retrying every second",
+            name + ": the store is reachable again");
     }
 
     /**
@@ -121,9 +125,6 @@ public abstract class WorkerLoop implements SmartLifecycle {
         return running;
     }
 
-    /** Whether the last pass failed because the store could not be reached (said once per outage). */
-    private boolean storeUnreachable;
-
     private void loop() {
         while (running) {
             try {
@@ -133,10 +134,7 @@ public abstract class WorkerLoop implements SmartLifecycle {
                     continue;
                 }
                 long wait = pass();
-                if (storeUnreachable) {
-                    storeUnreachable = false;
-                    log.info("{}: the store is reachable again", name);
-                }
+                outage.reached();
                 Leases any = leases;
                 if (any != null && any.enabled()) {
                     // a wake-up from another instance can be missed (its listener reconnecting): look again
@@ -149,14 +147,8 @@ public abstract class WorkerLoop implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                Throwable unreachable = org.roster.store.StoreUnreachable.in(e);
-                if (unreachable == null) {
+                if (!outage.unreachable(e)) {
                     log.error("{}: pass failed; retrying in 1s", name, e);
-                } else if (!storeUnreachable) {
-                    // one line per outage, not a stack a second: the loop goes on once the store is back
-                    storeUnreachable = true;
-                    log.warn("{}: the store cannot be reached ({}); retrying every second",
-                        name, org.roster.store.StoreUnreachable.describe(unreachable));
                 }
                 try {
                     Thread.sleep(1_000);

@@ -101,15 +101,7 @@ public final class OperationReceiver implements AutoCloseable {
                   topic-prefix: %s
                   partitions: 6
                   session-timeout: 6s
-              store:
-                url: "%s"
-                username: postgres
-                password: ""
-              demo:
-                enabled: false
-              plan:
-                guard:
-                  enabled: false
+            """.formatted(instance, brokers, prefix) + RosterProcess.storeWithoutDemo(store, "postgres") + """
               provisioning:
                 initial-backoff: 50ms
                 max-backoff: 200ms
@@ -126,7 +118,7 @@ public final class OperationReceiver implements AutoCloseable {
                     when: "true"
                     grants:
                       - target: hook
-            """.formatted(instance, brokers, prefix, store, concurrency, url());
+            """.formatted(concurrency, url());
     }
 
     @Override

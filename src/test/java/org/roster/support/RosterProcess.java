@@ -75,6 +75,24 @@ public final class RosterProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The part of a roster.yml under {@code roster:} (indented by two) that the whole-process tests
+     * share: this store, no demo data, no safety guard.
+     */
+    public static String storeWithoutDemo(String storeUrl, String storeUser) {
+        return """
+              store:
+                url: "%s"
+                username: %s
+                password: ""
+              demo:
+                enabled: false
+              plan:
+                guard:
+                  enabled: false
+            """.formatted(storeUrl, storeUser);
+    }
+
     public static int freePort() {
         try {
             return Slapd.freePort();

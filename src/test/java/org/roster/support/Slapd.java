@@ -46,16 +46,7 @@ public final class Slapd implements TestDirectory {
      * ahead of the store.
      */
     public String rosterConfig(String extra, String storeUrl, String storeUser) {
-        return "roster:\n" + extra + """
-              store:
-                url: "%s"
-                username: %s
-                password: ""
-              demo:
-                enabled: false
-              plan:
-                guard:
-                  enabled: false
+        return "roster:\n" + extra + RosterProcess.storeWithoutDemo(storeUrl, storeUser) + """
               provisioning:
                 targets:
                   - name: directory
@@ -65,7 +56,7 @@ public final class Slapd implements TestDirectory {
                       bind-dn: %s
                       bind-password: ${LDAP_BIND_PASSWORD}
                       base-dn: %s
-            """.formatted(storeUrl, storeUser, url(), ADMIN_DN, BASE_DN);
+            """.formatted(url(), ADMIN_DN, BASE_DN);
     }
 
     public static synchronized Slapd shared() {
