@@ -49,6 +49,8 @@ public class Leases {
      */
     static final long POLL_MILLIS = 2_000;
     private static final String CHANNEL = "roster_wake";
+    /** How often the wake-up listener makes sure its connection still answers. */
+    private static final long CHECK_LISTENER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     private static final String MEMBER = "member:";
 
     private final JdbcClient jdbc;
@@ -321,7 +323,16 @@ public class Leases {
                     s.execute("listen " + CHANNEL);
                 }
                 listenerOutage.reached();
+                long checked = System.nanoTime();
                 while (!closed) {
+                    if (System.nanoTime() - checked > CHECK_LISTENER_NANOS) {
+                        // a connection whose server vanished without closing it (a failover, a partition)
+                        // is silent, and waiting for notifications on it never fails: ask it something
+                        if (!c.isValid(5)) {
+                            throw new java.sql.SQLNonTransientConnectionException("the listening connection does not answer", "08006");
+                        }
+                        checked = System.nanoTime();
+                    }
                     org.postgresql.PGNotification[] got = pg.getNotifications(1_000);
                     for (org.postgresql.PGNotification n : got == null ? new org.postgresql.PGNotification[0] : got) {
                         Runnable wake = loops.get(n.getParameter());

@@ -11,8 +11,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
 /**
- * The store's durability: every commit on disk before Roster answers (see {@link StoreDurability}); and
- * for an H2 file, the compaction H2 does not do then ({@link H2Housekeeping}).
+ * The store's durability: every commit on disk before Roster answers (see {@link StoreDurability}); for
+ * an H2 file, the compaction H2 does not do then ({@link H2Housekeeping}); and on PostgreSQL, a bound
+ * on how long a statement waits for an answer ({@link StoreTimeouts}).
  */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration implements DisposableBean {
@@ -23,6 +24,35 @@ class StoreConfiguration implements DisposableBean {
     @Bean
     static StoreDurability storeDurability() {
         return new StoreDurability();
+    }
+
+    /** Static, as the one above; reads its key from the environment, which exists before any bean. */
+    @Bean
+    static StoreTimeouts storeTimeouts(org.springframework.core.env.Environment environment) {
+        return StoreTimeouts.of(environment.getProperty(StoreTimeouts.KEY));
+    }
+
+    /** Schema migrations wait for PostgreSQL as long as a statement takes: they may build an index over a large table. */
+    @Bean
+    org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer unboundedMigrations() {
+        return configuration -> {
+            DataSource ds = configuration.getDataSource();
+            if (ds != null) {
+                configuration.dataSource(StoreTimeouts.unbounded(ds));
+            }
+        };
+    }
+
+    /**
+     * Spring Boot's transaction manager, with what {@code spring.transaction.*} sets, but one that does
+     * not roll back on a connection already lost ({@link StoreTransactionManager}).
+     */
+    @Bean
+    StoreTransactionManager transactionManager(DataSource dataSource,
+            org.springframework.beans.factory.ObjectProvider<org.springframework.boot.transaction.autoconfigure.TransactionManagerCustomizers> customizers) {
+        StoreTransactionManager manager = new StoreTransactionManager(dataSource);
+        customizers.ifAvailable(c -> c.customize(manager));
+        return manager;
     }
 
     @EventListener

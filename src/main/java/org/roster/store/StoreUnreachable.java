@@ -58,6 +58,7 @@ public final class StoreUnreachable {
         for (int depth = 0; root.getCause() != null && depth < MAX_DEPTH; depth++) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        String said = root.getClass().getSimpleName() + ": " + root.getMessage();
+        return root instanceof java.net.SocketTimeoutException ? said + ", no answer within " + StoreTimeouts.KEY : said;
     }
 }

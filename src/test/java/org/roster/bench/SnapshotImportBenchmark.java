@@ -250,9 +250,10 @@ class SnapshotImportBenchmark {
      */
     private String topStatements() {
         StringBuilder top = new StringBuilder();
-        jdbc.sql("select sum(calls), sum(total_exec_time), sum(total_plan_time) from pg_stat_statements")
-            .query((rs, n) -> String.format(Locale.ROOT, "%n    all: %d calls, %.0f ms executing + %.0f ms planning",
-                rs.getLong(1), rs.getDouble(2), rs.getDouble(3))).list().forEach(top::append);
+        // the longest single execution: what roster.store.socket-timeout must stay above
+        jdbc.sql("select sum(calls), sum(total_exec_time), sum(total_plan_time), max(max_exec_time) from pg_stat_statements")
+            .query((rs, n) -> String.format(Locale.ROOT, "%n    all: %d calls, %.0f ms executing + %.0f ms planning; the longest execution %.0f ms",
+                rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4))).list().forEach(top::append);
         jdbc.sql("""
                 select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g'), total_plan_time
                 from pg_stat_statements order by total_exec_time + total_plan_time desc limit ?""")

@@ -157,7 +157,7 @@ class StoreOutageTests {
         }
     }
 
-    private static EmbeddedPostgres start(Path data, int port) throws Exception {
+    static EmbeddedPostgres start(Path data, int port) throws Exception {
         return EmbeddedPostgres.builder().setOverrideWorkingDirectory(new File("target/epg"))
             .setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }

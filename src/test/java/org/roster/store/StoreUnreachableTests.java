@@ -36,6 +36,17 @@ class StoreUnreachableTests {
     }
 
     @Test
+    void aStatementLeftWithoutAnswerIsAnOutage() {
+        var noAnswer = new SQLException("An I/O error occurred while sending to the backend.", "08006",
+            new java.net.SocketTimeoutException("Read timed out"));
+        var statement = new org.springframework.dao.DataAccessResourceFailureException("update outbox", noAnswer);
+
+        assertThat(StoreUnreachable.in(statement)).isSameAs(noAnswer);
+        assertThat(StoreUnreachable.describe(noAnswer))
+            .isEqualTo("SocketTimeoutException: Read timed out, no answer within roster.store.socket-timeout");
+    }
+
+    @Test
     void aStatementTheStoreRefusedIsNotAnOutage() {
         var duplicate = new DuplicateKeyException("duplicate", new SQLException("duplicate key", "23505"));
         var syntax = new UncategorizedSQLException("select", "select", new SQLException("syntax error", "42601"));

@@ -68,7 +68,7 @@ public class OutboxRepository {
         this.batch = batch;
         this.store = new org.roster.store.StoreKind(batch);
         this.own = new org.springframework.transaction.support.TransactionTemplate(
-            new org.springframework.jdbc.support.JdbcTransactionManager(
+            new org.roster.store.StoreTransactionManager(
                 java.util.Objects.requireNonNull(batch.getDataSource(), "data source")));
     }
 
