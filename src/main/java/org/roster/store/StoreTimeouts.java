@@ -19,8 +19,13 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * server works on for longer than the bound before its first row is. Schema migrations, which may
  * build an index over a large table, are not bounded ({@link #unbounded}).
  *
- * <p>A URL or data source property that sets {@code socketTimeout} itself is kept. H2 (embedded) has no
- * network and is not concerned.
+ * <p>The server gets the same bound for a session of Roster's left idle inside a transaction ({@code
+ * idle_in_transaction_session_timeout}): a session whose client vanished in a partition that heals
+ * would otherwise keep its locks until the server's TCP keepalive noticed, two hours by default.
+ *
+ * <p>A URL or data source property that sets {@code socketTimeout} itself is kept, and so are {@code
+ * options} that name {@code idle_in_transaction_session_timeout} (or a URL with {@code options}). H2
+ * (embedded) has no network and is not concerned.
  */
 public final class StoreTimeouts implements BeanPostProcessor {
 
@@ -51,10 +56,23 @@ public final class StoreTimeouts implements BeanPostProcessor {
 
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
-        if (bean instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null
-            && hikari.getJdbcUrl().startsWith("jdbc:postgresql:") && !hikari.getJdbcUrl().contains("socketTimeout")
-            && !hikari.getDataSourceProperties().containsKey("socketTimeout")) {
+        if (!(bean instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null
+            || !hikari.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+            return bean;
+        }
+        String url = hikari.getJdbcUrl();
+        if (!url.contains("socketTimeout") && !hikari.getDataSourceProperties().containsKey("socketTimeout")) {
             hikari.addDataSourceProperty("socketTimeout", Long.toString(seconds(socketTimeoutMillis)));
+        }
+        // the server's side of the same bound: a session of Roster's left idle in a transaction that long
+        // is ended by the server, so that one whose client vanished in a partition lets its locks go (the
+        // audit chain's head among them, which every HR change takes) instead of holding them until the
+        // server's TCP keepalive finds it out, two hours by default
+        String options = hikari.getDataSourceProperties().getProperty("options");
+        if (socketTimeoutMillis > 0 && !url.contains("options=")
+            && (options == null || !options.contains("idle_in_transaction_session_timeout"))) {
+            hikari.addDataSourceProperty("options", (options == null ? "" : options + " ")
+                + "-c idle_in_transaction_session_timeout=" + socketTimeoutMillis);
         }
         return bean;
     }

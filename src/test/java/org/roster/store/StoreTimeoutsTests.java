@@ -36,6 +36,43 @@ class StoreTimeoutsTests {
     }
 
     @Test
+    void theServerEndsASessionLeftIdleInATransactionAfterTheSameTimeUnlessTheOperatorSaysOtherwise() throws Exception {
+        try (HikariDataSource pool = postgres(null)) {
+            assertThat(setting(pool, "idle_in_transaction_session_timeout")).isEqualTo("3s");
+            try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("select 1");
+                Thread.sleep(4_000); // a client that vanished mid-transaction, as the server sees it
+                assertThatThrownBy(() -> s.execute("select 1")).as("the server ended the session").isNotNull();
+            }
+        }
+        try (HikariDataSource pool = postgres("-c idle_in_transaction_session_timeout=0")) {
+            assertThat(setting(pool, "idle_in_transaction_session_timeout")).isEqualTo("0");
+        }
+    }
+
+    private static HikariDataSource postgres(@org.jspecify.annotations.Nullable String options) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(org.roster.support.Databases.freshPostgresUrl());
+        pool.setUsername("postgres");
+        pool.setMaximumPoolSize(1);
+        if (options != null) {
+            pool.addDataSourceProperty("options", options);
+        }
+        StoreTimeouts.of("3000").postProcessBeforeInitialization(pool, "dataSource");
+        new StoreDurability().postProcessBeforeInitialization(pool, "dataSource");
+        return pool;
+    }
+
+    private static String setting(HikariDataSource pool, String name) throws Exception {
+        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("show " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void migrationsWaitAsLongAsAStatementTakesAndTheConnectionIsBoundedAgainOnceBackInThePool() throws Exception {
         try (HikariDataSource pool = new HikariDataSource()) {
             pool.setJdbcUrl(org.roster.support.Databases.freshPostgresUrl());

@@ -63,6 +63,15 @@ public final class TcpProxy implements AutoCloseable {
         silent = false;
     }
 
+    /**
+     * The partition heals: connections made from now on are relayed; the ones silenced stay silent for
+     * good, and their sessions live on at the server, as ghosts whose client is gone (a server notices
+     * only through its TCP keepalive), with whatever locks they held.
+     */
+    public void heal() {
+        silent = false;
+    }
+
     /** Connections silenced and still open: clients that have not given up on them yet. */
     public long silencedOpen() {
         return links.stream().filter(l -> l.dead && !l.client.isClosed() && !l.clientGone).count();
@@ -141,12 +150,22 @@ public final class TcpProxy implements AutoCloseable {
                 if (fromClient) {
                     clientGone = true;
                 }
-                if (!dead || fromClient) {
-                    close(); // a client that gave up closes its end; nothing else ends a silent link
+                if (!dead) {
+                    close();
+                } else if (fromClient) {
+                    closeClient(); // a client that gave up closes its end; the server is not told
                 }
             }, "tcp-proxy-pump");
             t.setDaemon(true);
             t.start();
+        }
+
+        void closeClient() {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
 
         void closeUpstream() {
