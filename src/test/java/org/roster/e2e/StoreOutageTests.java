@@ -55,17 +55,7 @@ class StoreOutageTests {
         String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/roster";
         List<RosterProcess> rosters = new ArrayList<>();
         try {
-            for (int i = 0; i < instances; i++) {
-                Path config = dir.resolve("roster-" + i + ".yml");
-                Files.writeString(config, ldap.rosterConfig(instances == 1 ? "" : """
-                      cluster:
-                        enabled: true
-                        instance-id: outage-%d
-                        lease-ttl: 3s
-                    """.formatted(i), url, "postgres"));
-                rosters.add(RosterProcess.start(config, RosterProcess.freePort(),
-                    Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD), "roster-" + i + ".log"));
-            }
+            rosters.addAll(startRosters(ldap, dir, instances, url, "outage", Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN)));
             List<Api> apis = rosters.stream().map(r -> new Api(r.baseUrl(), TOKEN)).toList();
             Api api = apis.get(0);
             Map<String, String> ids = new LinkedHashMap<>();
@@ -155,6 +145,28 @@ class StoreOutageTests {
             rosters.forEach(RosterProcess::close);
             pg.close();
         }
+    }
+
+    /**
+     * Roster as {@code instances} JVMs of their own on the store at {@code url}, provisioning the
+     * shared OpenLDAP; with more than one, in cluster mode with leases of 3 s.
+     */
+    static List<RosterProcess> startRosters(Slapd ldap, Path dir, int instances, String url, String name,
+                                            Map<String, String> env) throws java.io.IOException {
+        List<RosterProcess> rosters = new ArrayList<>();
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD);
+        for (int i = 0; i < instances; i++) {
+            Path config = dir.resolve("roster-" + i + ".yml");
+            Files.writeString(config, ldap.rosterConfig(instances == 1 ? "" : """
+                  cluster:
+                    enabled: true
+                    instance-id: %s-%d
+                    lease-ttl: 3s
+                """.formatted(name, i), url, "postgres"));
+            rosters.add(RosterProcess.start(config, RosterProcess.freePort(), all, "roster-" + i + ".log"));
+        }
+        return rosters;
     }
 
     static EmbeddedPostgres start(Path data, int port) throws Exception {

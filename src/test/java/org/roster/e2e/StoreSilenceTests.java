@@ -67,18 +67,8 @@ class StoreSilenceTests {
         List<RosterProcess> rosters = new ArrayList<>();
         ExecutorService hr = Executors.newFixedThreadPool(6);
         try {
-            for (int i = 0; i < instances; i++) {
-                Path config = dir.resolve("roster-" + i + ".yml");
-                Files.writeString(config, ldap.rosterConfig(instances == 1 ? "" : """
-                      cluster:
-                        enabled: true
-                        instance-id: silence-%d
-                        lease-ttl: 3s
-                    """.formatted(i), url, "postgres"));
-                rosters.add(RosterProcess.start(config, RosterProcess.freePort(), Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN,
-                    "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD, "ROSTER_STORE_SOCKET_TIMEOUT", Integer.toString(SOCKET_TIMEOUT_MS)),
-                    "roster-" + i + ".log"));
-            }
+            rosters.addAll(StoreOutageTests.startRosters(ldap, dir, instances, url, "silence", Map.of("ROSTER_BOOTSTRAP_TOKEN",
+                TOKEN, "ROSTER_STORE_SOCKET_TIMEOUT", Integer.toString(SOCKET_TIMEOUT_MS))));
             List<Api> apis = rosters.stream().map(r -> new Api(r.baseUrl(), TOKEN)).toList();
             String prefix = "S" + instances + Long.toString(System.nanoTime() & 0xffffff, 36).toUpperCase(java.util.Locale.ROOT);
             String leaver = prefix + "L";
