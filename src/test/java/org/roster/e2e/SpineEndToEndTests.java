@@ -126,6 +126,24 @@ abstract class SpineEndToEndTests {
     }
 
     @Test
+    void aUserNameChangeByPatchRenamesTheDirectoryAccountWithItsGroups() throws Exception {
+        String id = newEmployeeNumber();
+        UserResource user = join(id, "Sales");
+        String old = awaitGroups(id, "dept-sales", "employees").getDN();
+        String renamed = "u" + id.toLowerCase(java.util.Locale.ROOT) + "-married";
+
+        scim.modifyRequest("Users", user.getId()).replaceValue("userName", renamed).invoke(UserResource.class);
+
+        SearchResultEntry person = await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(20)).until(() -> {
+            SearchResultEntry e = directory().person(id);
+            return e != null && renamed.equals(e.getAttributeValue("uid")) ? e : null;
+        }, e -> e != null);
+        assertThat(person.getDN()).startsWith("uid=" + renamed + ",");
+        assertThat(directory().groupsOf(person.getDN())).containsExactly("dept-sales", "employees");
+        assertThat(directory().groupsOf(old)).isEmpty();
+    }
+
+    @Test
     void terminationDisablesTheAccountAtOnceAndRemovesEveryGroup() throws Exception {
         String id = newEmployeeNumber();
         UserResource user = join(id, "Engineering");

@@ -22,9 +22,13 @@ import org.roster.support.TestDirectory;
 class LdapConnectorTests {
 
     static Connector connect(TestDirectory d, LdapSettings.Disable disable) {
+        return connect(d, disable, null);
+    }
+
+    static Connector connect(TestDirectory d, LdapSettings.Disable disable, Boolean renameAccounts) {
         return new LdapConnectorFactory().create(TargetSettings.of("directory", "ldap",
             new LdapSettings(d.url(), d.bindDn(), d.bindPassword(), d.baseDn(), null, null, disable, null, null, 2,
-                null, null, null, null), null));
+                null, null, null, null, renameAccounts), null));
     }
 
     @Nested
@@ -107,6 +111,84 @@ class LdapConnectorTests {
         }
 
         @Test
+        void aUserNameChangeRenamesTheEntryAndMovesItsGroupsWithIt() throws Exception {
+            Slapd slapd = Slapd.shared();
+            ((CreateOp) connector).create(identity, attributes());
+            ((EntitlementOp) connector).addEntitlement(identity, "rename-a-" + identity);
+            ((EntitlementOp) connector).addEntitlement(identity, "rename-b-" + identity);
+            String old = slapd.person(identity).getDN();
+            String renamed = "uid=" + userName + "-new,ou=people," + slapd.baseDn();
+
+            ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-new", "title", "Engineer"));
+
+            SearchResultEntry after = slapd.person(identity);
+            assertThat(new com.unboundid.ldap.sdk.DN(after.getDN())).isEqualTo(new com.unboundid.ldap.sdk.DN(renamed));
+            assertThat(after.getAttributeValues("uid")).as("the old uid went with the old name").containsExactly(userName + "-new");
+            assertThat(after.getAttributeValue("title")).isEqualTo("Engineer");
+            assertThat(slapd.groupsOf(after.getDN())).containsExactly("rename-a-" + identity, "rename-b-" + identity);
+            assertThat(slapd.groupsOf(old)).isEmpty();
+            assertThat(((ReadOp) connector).read(identity).orElseThrow().attributes()).containsEntry("userName", userName + "-new");
+
+            ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-new")); // again: nothing to do
+            assertThat(slapd.groupsOf(after.getDN())).hasSize(2);
+        }
+
+        @Test
+        void aRenameCutShortAtAnyStepIsCompletedByItsRetry() throws Exception {
+            Slapd slapd = Slapd.shared();
+            ((CreateOp) connector).create(identity, attributes());
+            String group = "rename-cut-" + identity;
+            ((EntitlementOp) connector).addEntitlement(identity, group);
+            String old = slapd.person(identity).getDN();
+            String groupDn = "cn=" + group + ",ou=groups," + slapd.baseDn();
+            // a crash after the new name joined the group and the old one left it, before the entry was renamed
+            String renamed = "uid=" + userName + "-cut,ou=people," + slapd.baseDn();
+            try (LDAPConnection admin = slapd.connect()) {
+                admin.modify(groupDn, new Modification(ModificationType.ADD, "member", renamed),
+                    new Modification(ModificationType.DELETE, "member", old));
+            }
+
+            ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-cut"));
+
+            assertThat(new com.unboundid.ldap.sdk.DN(slapd.person(identity).getDN())).isEqualTo(new com.unboundid.ldap.sdk.DN(renamed));
+            assertThat(slapd.groupsOf(renamed)).containsExactly(group);
+            assertThat(slapd.groupsOf(old)).isEmpty();
+        }
+
+        @Test
+        void aRenameOntoSomeoneElsesEntryIsRefusedAndTouchesNothing() throws Exception {
+            Slapd slapd = Slapd.shared();
+            ((CreateOp) connector).create(identity, attributes());
+            String group = "rename-clash-" + identity;
+            ((EntitlementOp) connector).addEntitlement(identity, group);
+            String old = slapd.person(identity).getDN();
+            String taken = "uid=" + userName + "-taken,ou=people," + slapd.baseDn();
+            try (LDAPConnection admin = slapd.connect()) {
+                admin.add(new com.unboundid.ldap.sdk.Entry("dn: " + taken, "objectClass: inetOrgPerson", "cn: x", "sn: x",
+                    "uid: " + userName + "-taken", "employeeNumber: someone-else-" + identity));
+            }
+
+            assertThatThrownBy(() -> ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-taken")))
+                .isInstanceOf(ConnectorException.class).isNotInstanceOf(RetryableConnectorException.class)
+                .hasMessageContaining("another entry is there");
+
+            assertThat(slapd.person(identity).getDN()).isEqualTo(old);
+            assertThat(slapd.groupsOf(old)).containsExactly(group);
+            assertThat(slapd.groupsOf(taken)).isEmpty();
+        }
+
+        @Test
+        void withRenamesOffTheEntryKeepsTheNameItWasCreatedWith() throws Exception {
+            try (Connector c = connect(Slapd.shared(), null, false)) {
+                ((CreateOp) c).create(identity, attributes());
+                String old = Slapd.shared().person(identity).getDN();
+                ((UpdateOp) c).update(identity, Map.of("userName", userName + "-kept", "title", "Engineer"));
+                assertThat(Slapd.shared().person(identity).getDN()).isEqualTo(old);
+                assertThat(Slapd.shared().person(identity).getAttributeValue("title")).isEqualTo("Engineer");
+            }
+        }
+
+        @Test
         void groupsAreRealGroupOfNamesEntries() throws Exception {
             ((CreateOp) connector).create(identity, attributes());
             ((EntitlementOp) connector).addEntitlement(identity, "real-group-" + identity);
@@ -119,7 +201,7 @@ class LdapConnectorTests {
     @Test
     void unreachableDirectoryFailsAtStartWithTheTargetNamed() {
         LdapSettings settings = new LdapSettings("ldap://127.0.0.1:1", "cn=x", "y", "dc=example,dc=com", null, null,
-            null, null, null, 1, null, null, null, null);
+            null, null, null, 1, null, null, null, null, null);
         assertThatThrownBy(() -> new LdapConnectorFactory().create(TargetSettings.of("hr-dir", "ldap", settings, null)))
             .hasMessageContaining("hr-dir").hasMessageContaining("ldap://127.0.0.1:1");
     }
@@ -127,10 +209,11 @@ class LdapConnectorTests {
     @Test
     void settingsDefaultToOpenLdapLockAndStandardSubtrees() {
         LdapSettings s = new LdapSettings("ldap://h:389", null, null, "dc=x", null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
         assertThat(s.peopleDn()).isEqualTo("ou=people,dc=x");
         assertThat(s.groupsDn()).isEqualTo("ou=groups,dc=x");
         assertThat(s.disable()).isEqualTo(new LdapSettings.Disable("pwdAccountLockedTime", "000001010000Z", null));
         assertThat(Map.of("pool", s.poolSize())).containsEntry("pool", 4);
+        assertThat(s.renameAccounts()).isTrue();
     }
 }

@@ -50,7 +50,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         "title", "title",
         "department", "departmentNumber");
 
-    /** userName is the RDN (not renamed) and employeeNumber the key: neither is drift to mend. */
+    /** userName is the RDN (changed by a rename, not a modify) and employeeNumber the key: neither is drift to mend. */
     private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "email", "title",
         "department");
 
@@ -124,11 +124,15 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void update(String identity, Map<String, String> changes) throws ConnectorException {
+        String userName = changes.get("userName");
+        if (userName != null && !userName.isEmpty() && settings.renameAccounts()) {
+            rename(identity, userName);
+        }
         String dn = requireDn(identity);
         List<Modification> mods = new ArrayList<>();
         changes.forEach((k, v) -> {
             String ldapName = ATTRIBUTES.get(k);
-            // uid is the RDN: renaming an account is a modify DN, which arrives with account renames.
+            // uid is the RDN: it changes with the entry's name (rename), never by a modify
             if (ldapName == null || ldapName.equals("uid")) {
                 return;
             }
@@ -140,7 +144,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
                 mods.add(new Modification(ModificationType.REPLACE, ldapName, v));
             }
         });
-        if (changes.containsKey("displayName") || changes.containsKey("givenName") || changes.containsKey("familyName")) {
+        if (changes.containsKey("displayName") || changes.containsKey("givenName") || changes.containsKey("familyName")
+            || userName != null && settings.renameAccounts()) {
             SearchResultEntry entry = find(identity).orElseThrow();
             Map<String, String> merged = new LinkedHashMap<>();
             merged.put("userName", entry.getAttributeValue("uid"));
@@ -151,6 +156,51 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             mods.add(new Modification(ModificationType.REPLACE, "cn", commonName(merged)));
         }
         modify(dn, mods);
+    }
+
+    /**
+     * Gives the account the name its new userName makes ({@code uid=<userName>} in the same parent), its
+     * group memberships with it: an HR name change reaches the directory, and the entry stays where
+     * Roster names accounts. In an order that a retry after a crash at any step completes: the
+     * memberships under the new name are added first, then the old ones removed, then the entry
+     * renamed (a directory without referential integrity does not rewrite {@code member} values). An
+     * entry already at the new name is someone else's: nothing is touched and the operation fails
+     * without retry. For the moment between the memberships and the rename the account is in no group.
+     */
+    private void rename(String identity, String userName) throws ConnectorException {
+        SearchResultEntry entry = find(identity).orElseThrow(() -> new ConnectorException("no account with employeeNumber "
+            + identity + " under " + settings.peopleDn()));
+        DN old;
+        DN renamed;
+        try {
+            old = entry.getParsedDN();
+            renamed = new DN(new RDN("uid", userName), old.getParent());
+        } catch (LDAPException e) {
+            throw translate("rename " + entry.getDN(), e);
+        }
+        if (old.equals(renamed)) {
+            return;
+        }
+        try {
+            if (pool.getEntry(renamed.toString(), "1.1") != null) {
+                throw new ConnectorException("rename " + old + " to " + renamed + ": another entry is there; the account"
+                    + " keeps its name and groups (resolve the clash, then retry the dead letter)");
+            }
+        } catch (LDAPException e) {
+            throw translate("read " + renamed, e);
+        }
+        Set<String> memberOf = groups.of(old.toString());
+        for (String entitlement : memberOf) {
+            groups.add(entitlement, renamed.toString());
+        }
+        for (String entitlement : memberOf) {
+            groups.remove(entitlement, old.toString());
+        }
+        try {
+            pool.modifyDN(old.toString(), renamed.getRDNString(), true);
+        } catch (LDAPException e) {
+            throw translate("rename " + old + " to " + renamed, e);
+        }
     }
 
     @Override

@@ -23,13 +23,17 @@ import org.jspecify.annotations.Nullable;
  * @param embeddedPort the port of the embedded directory; 0 picks a free one (default 0)
  * @param embeddedFile an LDIF file the embedded directory is loaded from at start and saved to at
  *     stop, so that it outlives a restart as the store does (default: none, in memory only)
+ * @param renameAccounts rename an account's entry ({@code uid=<userName>}, a modify DN) and move its
+ *     group memberships with it when HR changes its userName (default true); false keeps the name it
+ *     was created with, for directories where {@code uid} never changes
  */
 public record LdapSettings(@Nullable String url, @Nullable String bindDn, @Nullable String bindPassword,
                            String baseDn, @Nullable String peopleDn, @Nullable String groupsDn,
                            @Nullable Disable disable, @Nullable Boolean createGroups,
                            @Nullable String emptyGroupMember, @Nullable Integer poolSize,
                            @Nullable Boolean embedded, @Nullable Integer embeddedPort,
-                           @Nullable String embeddedFile, @Nullable String servicesDn) {
+                           @Nullable String embeddedFile, @Nullable String servicesDn,
+                           @Nullable Boolean renameAccounts) {
 
     public LdapSettings {
         if (baseDn == null || baseDn.isBlank()) {
@@ -40,6 +44,7 @@ public record LdapSettings(@Nullable String url, @Nullable String bindDn, @Nulla
         servicesDn = servicesDn == null ? "ou=services," + baseDn : servicesDn;
         disable = disable == null ? new Disable("pwdAccountLockedTime", "000001010000Z", null) : disable;
         createGroups = createGroups == null || createGroups;
+        renameAccounts = renameAccounts == null || renameAccounts;
         emptyGroupMember = emptyGroupMember == null ? "cn=nobody" : emptyGroupMember;
         poolSize = poolSize == null ? 4 : poolSize;
         embedded = embedded != null && embedded;
