@@ -181,6 +181,19 @@ public abstract class ConnectorContract {
     }
 
     @Test
+    void aUserNameChangeReachesTheAccountWhichKeepsItsEntitlements() throws Exception {
+        ((CreateOp) connector).create(identity, attributes());
+        ((EntitlementOp) connector).addEntitlement(identity, "renamed-" + identity);
+
+        ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-renamed"));
+
+        TargetAccount account = read();
+        assertThat(account.attributes()).containsEntry("userName", userName + "-renamed");
+        assertThat(account.attributes().values()).contains(userName + "@example.com");
+        assertThat(account.entitlements()).containsExactly("renamed-" + identity);
+    }
+
+    @Test
     void entitlementForAnAccountThatDoesNotExistIsRefused() {
         assertThatThrownBy(() -> ((EntitlementOp) connector).addEntitlement(identity, "x"))
             .isInstanceOf(ConnectorException.class)

@@ -2,7 +2,10 @@ package org.roster.provisioning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.net.http.HttpResponse;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.roster.provisioning.keycloak.KeycloakConnectorFactory;
 import org.roster.provisioning.keycloak.KeycloakSettings;
@@ -23,6 +26,7 @@ class KeycloakConnectorTests extends ConnectorContract {
         if (secret == null) {
             Keycloak kc = Keycloak.shared();
             kc.createRealm(REALM);
+            kc.allowUsernameEdits(REALM);
             secret = kc.createRosterClient(REALM, "roster");
             kc.createAppClient(REALM, "workforce-app", "roster");
             kc.createRealmRole(REALM, "approver");
@@ -35,6 +39,26 @@ class KeycloakConnectorTests extends ConnectorContract {
         String clientSecret = realm();
         return new KeycloakConnectorFactory().create(new TargetSettings("sso", "keycloak", null, null, null, null, null,
             null, null, null, null, new KeycloakSettings(Keycloak.shared().url(), REALM, "roster", clientSecret, null, null)));
+    }
+
+    @Test
+    void aRealmThatKeepsUsernamesFixedRefusesTheRenameSayingWhatToTurnOnAndTakesTheRest() throws Exception {
+        Keycloak kc = Keycloak.shared();
+        String realm = "roster-fixed-names";
+        kc.createRealm(realm); // Keycloak's default: "Edit username" off
+        String fixedSecret = kc.createRosterClient(realm, "roster");
+        try (Connector c = new KeycloakConnectorFactory().create(new TargetSettings("sso-fixed", "keycloak", null, null, null,
+            null, null, null, null, null, null, new KeycloakSettings(kc.url(), realm, "roster", fixedSecret, null, null)))) {
+            ((CreateOp) c).create(identity, attributes());
+
+            assertThatThrownBy(() -> ((UpdateOp) c).update(identity, Map.of("userName", userName + "-renamed",
+                "familyName", "Married")))
+                .isInstanceOf(ConnectorException.class).isNotInstanceOf(RetryableConnectorException.class)
+                .hasMessageContaining("does not let usernames change").hasMessageContaining("editUsernameAllowed");
+
+            TargetAccount account = ((ReadOp) c).read(identity).orElseThrow();
+            assertThat(account.attributes()).containsEntry("userName", userName).containsEntry("familyName", "Married");
+        }
     }
 
     @Test

@@ -112,6 +112,11 @@ public final class Keycloak {
         admin("PUT", "/admin/realms/" + realm + "/users/profile", JSON.writeValueAsString(profile), 200);
     }
 
+    /** Lets usernames change in the realm ("Edit username" in its settings), as a realm that follows HR's renames does. */
+    public void allowUsernameEdits(String realm) {
+        admin("PUT", "/admin/realms/" + realm, "{\"editUsernameAllowed\": true}", 204);
+    }
+
     /**
      * The confidential client Roster uses: a service account with the realm-management roles it
      * needs and nothing more.

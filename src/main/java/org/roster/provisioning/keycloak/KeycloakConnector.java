@@ -98,7 +98,33 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
     public void update(String identity, Map<String, String> changes) throws ConnectorException {
         ObjectNode user = require(identity);
         apply(user, changes, identity);
-        call("PUT", "/users/" + user.path("id").asString(), user, "update user " + identity);
+        String id = user.path("id").asString();
+        call("PUT", "/users/" + id, user, "update user " + identity);
+        String userName = changes.get("userName");
+        if (userName != null && !userName.isEmpty() && !userName.equalsIgnoreCase(user.path("username").asString())) {
+            rename(identity, id, userName);
+        }
+    }
+
+    /**
+     * The new username, on its own after the other attributes (which a realm that keeps usernames
+     * fixed would refuse with it): the user's id, sessions, roles and groups stay. A realm whose
+     * "Edit username" is off refuses it; the operation then fails without retry, saying so, the other
+     * attributes already written.
+     */
+    private void rename(String identity, String id, String userName) throws ConnectorException {
+        try {
+            call("PUT", "/users/" + id, JsonNodeFactory.instance.objectNode().put("username", userName),
+                "rename user " + identity + " to " + userName);
+        } catch (ConnectorException e) {
+            if (!(e instanceof RetryableConnectorException) && e.getMessage() != null
+                && e.getMessage().contains("error-user-attribute-read-only")) {
+                throw new ConnectorException("rename user " + identity + " to " + userName + " on " + name + ": realm "
+                    + settings.realm() + " does not let usernames change; its other attributes were updated. Turn on"
+                    + " \"Edit username\" in the realm's settings (editUsernameAllowed), then retry the dead letter", e);
+            }
+            throw e;
+        }
     }
 
     @Override

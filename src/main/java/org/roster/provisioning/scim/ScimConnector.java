@@ -38,7 +38,7 @@ import org.roster.provisioning.UpdateOp;
 public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp,
     org.roster.provisioning.ListOp, org.roster.provisioning.NonHumanListOp, org.roster.provisioning.NonHumanAccountOp {
 
-    /** What the connector writes and a listing reads back (userName is the key, not renamed). */
+    /** What reconciliation compares of a listing (userName is renamed by an update, but not drift to mend). */
     private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "title", "email",
         "department");
 
@@ -358,6 +358,10 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     /** Neutral attributes onto a SCIM user; an empty value clears it. */
     private static void apply(UserResource user, Map<String, String> a) {
+        String userName = a.get("userName");
+        if (userName != null && !userName.isEmpty()) {
+            user.setUserName(userName); // renamed: the user is found by externalId, not by its name
+        }
         Name name = user.getName() == null ? new Name() : user.getName();
         if (a.containsKey("givenName")) {
             name.setGivenName(emptyToNull(a.get("givenName")));
