@@ -72,11 +72,6 @@ public final class TcpProxy implements AutoCloseable {
         silent = false;
     }
 
-    /** Connections silenced and still open: clients that have not given up on them yet. */
-    public long silencedOpen() {
-        return links.stream().filter(l -> l.dead && !l.client.isClosed() && !l.clientGone).count();
-    }
-
     private void accept() {
         while (!closed) {
             try {
@@ -111,8 +106,6 @@ public final class TcpProxy implements AutoCloseable {
         final Socket client;
         volatile Socket upstream;
         volatile boolean dead;
-        /** The client closed its end (read returned end of stream). */
-        volatile boolean clientGone;
 
         Link(Socket client, boolean dead) {
             this.client = client;
@@ -147,9 +140,6 @@ public final class TcpProxy implements AutoCloseable {
                 } catch (IOException e) {
                     // one end went away
                 }
-                if (fromClient) {
-                    clientGone = true;
-                }
                 if (!dead) {
                     close();
                 } else if (fromClient) {
@@ -161,32 +151,24 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         void closeClient() {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            quietly(client);
         }
 
         void closeUpstream() {
-            Socket s = upstream;
+            quietly(upstream);
+        }
+
+        void close() {
+            quietly(client);
+            quietly(upstream);
+        }
+
+        private static void quietly(Socket s) {
             if (s != null) {
                 try {
                     s.close();
                 } catch (IOException ignored) {
                     // closing anyway
-                }
-            }
-        }
-
-        void close() {
-            for (Socket s : new Socket[] {client, upstream}) {
-                if (s != null) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // closing anyway
-                    }
                 }
             }
         }
