@@ -143,9 +143,8 @@ public class Leases {
 
     /** This instance's share of the loops, and the leases over it to give up. */
     private void rebalance() {
-        Timestamp now = Timestamp.from(clock.instant());
-        long members = jdbc.sql("select count(*) from lease where name like 'member:%' and expires_at > ?")
-            .param(now).query(Long.class).single();
+        long members = jdbc.sql("select count(*) from lease where name like 'member:%' and expires_at > current_timestamp")
+            .query(Long.class).single();
         long loopCount = jdbc.sql("select count(*) from lease where name not like 'member:%'").query(Long.class).single();
         int fair = (int) Math.max(1, (loopCount + Math.max(1, members) - 1) / Math.max(1, members));
         share = fair;
@@ -233,8 +232,9 @@ public class Leases {
         }
         givingUp.remove(name);
         // Over its share an instance takes only a lease nobody took for a whole time to live.
-        Instant freeSince = held.size() < share ? clock.instant() : clock.instant().minus(settings.leaseTtl());
-        if (!take(name, freeSince)) {
+        Instant now = storeNow();
+        Instant freeSince = held.size() < share ? now : now.minus(settings.leaseTtl());
+        if (!take(name, now, freeSince)) {
             return false;
         }
         held.put(name, clock.instant());
@@ -244,12 +244,22 @@ public class Leases {
 
     /** Takes or renews the lease in the store: true when this instance holds it until now + ttl. */
     private boolean take(String name) {
-        return take(name, clock.instant());
+        Instant now = storeNow();
+        return take(name, now, now);
     }
 
-    /** Renews the lease, or takes it if it ran out before {@code expiredBefore}. */
-    private boolean take(String name, Instant expiredBefore) {
-        Instant now = clock.instant();
+    /**
+     * The store's time. Every instance measures leases by this one clock: measured by its own, an
+     * instance whose clock ran ahead of the holder's by more than two thirds of a time to live (a
+     * machine whose clock sync failed) would see the holder's leases run out at every renewal and take
+     * them, both instances running the loop until the holder's next renewal failed.
+     */
+    private Instant storeNow() {
+        return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
+    }
+
+    /** Renews the lease, or takes it if it ran out before {@code expiredBefore}; {@code now} is the store's. */
+    private boolean take(String name, Instant now, Instant expiredBefore) {
         Instant expires = now.plus(settings.leaseTtl());
         int taken = jdbc.sql("""
                 update lease set holder = ?, expires_at = ?,
@@ -274,8 +284,8 @@ public class Leases {
             return;
         }
         // run out now: an instance under its share takes it at once, this one only after a time to live
-        jdbc.sql("update lease set expires_at = ? where name = ? and holder = ?")
-            .params(Timestamp.from(clock.instant()), name, settings.instanceId()).update();
+        jdbc.sql("update lease set expires_at = current_timestamp where name = ? and holder = ?")
+            .params(name, settings.instanceId()).update();
         announce(name); // whoever is under its share takes it now, not at its next look
     }
 
