@@ -134,6 +134,18 @@ class LdapConnectorTests {
         }
 
         @Test
+        void aRenameLeavesNoOldNameInTheSurnameItWasMadeFrom() throws Exception {
+            java.util.Map<String, String> noFamilyName = new java.util.HashMap<>(attributes());
+            noFamilyName.remove("familyName");
+            ((CreateOp) connector).create(identity, noFamilyName);
+            assertThat(Slapd.shared().person(identity).getAttributeValue("sn")).isEqualTo(userName);
+
+            ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-new"));
+
+            assertThat(Slapd.shared().person(identity).getAttributeValues("sn")).containsExactly(userName + "-new");
+        }
+
+        @Test
         void aRenameCutShortAtAnyStepIsCompletedByItsRetry() throws Exception {
             Slapd slapd = Slapd.shared();
             ((CreateOp) connector).create(identity, attributes());

@@ -196,6 +196,12 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         for (String entitlement : memberOf) {
             groups.remove(entitlement, old.toString());
         }
+        // sn, which the schema requires, was made the userName when HR gave no family name: the old
+        // name is not left in it (changed before the entry's name, so that a retry still sees it)
+        String oldUid = entry.getAttributeValue("uid");
+        if (oldUid != null && oldUid.equals(entry.getAttributeValue("sn")) && entry.getAttributeValues("sn").length == 1) {
+            modify(old.toString(), List.of(new Modification(ModificationType.REPLACE, "sn", userName)));
+        }
         try {
             pool.modifyDN(old.toString(), renamed.getRDNString(), true);
         } catch (LDAPException e) {
