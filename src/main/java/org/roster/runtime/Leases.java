@@ -111,8 +111,17 @@ public class Leases {
     }
 
     private void renewAll() {
+        Instant now;
         try {
-            take(MEMBER + settings.instanceId());
+            now = storeNow(); // one reading of the store's clock for the whole renewal
+        } catch (RuntimeException e) {
+            if (!renewalOutage.unreachable(e)) {
+                log.warn("leases not renewed: the store's time could not be read: {}", e.getMessage());
+            }
+            return;
+        }
+        try {
+            take(MEMBER + settings.instanceId(), now, now);
         } catch (RuntimeException e) {
             // each further lease would wait the pool's timeout in turn: stop here until the next renewal
             if (renewalOutage.unreachable(e)) {
@@ -123,7 +132,7 @@ public class Leases {
         renewalOutage.reached();
         for (String name : held.keySet()) {
             try {
-                if (!take(name)) {
+                if (!take(name, now, now)) {
                     held.remove(name);
                     log.warn("lease {} lost to another instance: its loop stops here", name);
                 }
@@ -242,12 +251,6 @@ public class Leases {
         return true;
     }
 
-    /** Takes or renews the lease in the store: true when this instance holds it until now + ttl. */
-    private boolean take(String name) {
-        Instant now = storeNow();
-        return take(name, now, now);
-    }
-
     /**
      * The store's time. Every instance measures leases by this one clock: measured by its own, an
      * instance whose clock ran ahead of the holder's by more than two thirds of a time to live (a
@@ -258,7 +261,10 @@ public class Leases {
         return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
     }
 
-    /** Renews the lease, or takes it if it ran out before {@code expiredBefore}; {@code now} is the store's. */
+    /**
+     * Renews the lease, or takes it if it ran out before {@code expiredBefore}: true when this instance
+     * holds it until {@code now} (the store's) + ttl.
+     */
     private boolean take(String name, Instant now, Instant expiredBefore) {
         Instant expires = now.plus(settings.leaseTtl());
         int taken = jdbc.sql("""

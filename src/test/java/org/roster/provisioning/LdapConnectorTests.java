@@ -110,13 +110,19 @@ class LdapConnectorTests {
             }
         }
 
+        /** The account created, a member of these groups: its entry's DN. */
+        private String createdIn(String... groups) throws Exception {
+            ((CreateOp) connector).create(identity, attributes());
+            for (String group : groups) {
+                ((EntitlementOp) connector).addEntitlement(identity, group);
+            }
+            return Slapd.shared().person(identity).getDN();
+        }
+
         @Test
         void aUserNameChangeRenamesTheEntryAndMovesItsGroupsWithIt() throws Exception {
             Slapd slapd = Slapd.shared();
-            ((CreateOp) connector).create(identity, attributes());
-            ((EntitlementOp) connector).addEntitlement(identity, "rename-a-" + identity);
-            ((EntitlementOp) connector).addEntitlement(identity, "rename-b-" + identity);
-            String old = slapd.person(identity).getDN();
+            String old = createdIn("rename-a-" + identity, "rename-b-" + identity);
             String renamed = "uid=" + userName + "-new,ou=people," + slapd.baseDn();
 
             ((UpdateOp) connector).update(identity, Map.of("userName", userName + "-new", "title", "Engineer"));
@@ -148,10 +154,8 @@ class LdapConnectorTests {
         @Test
         void aRenameCutShortAtAnyStepIsCompletedByItsRetry() throws Exception {
             Slapd slapd = Slapd.shared();
-            ((CreateOp) connector).create(identity, attributes());
             String group = "rename-cut-" + identity;
-            ((EntitlementOp) connector).addEntitlement(identity, group);
-            String old = slapd.person(identity).getDN();
+            String old = createdIn(group);
             String groupDn = "cn=" + group + ",ou=groups," + slapd.baseDn();
             // a crash after the new name joined the group and the old one left it, before the entry was renamed
             String renamed = "uid=" + userName + "-cut,ou=people," + slapd.baseDn();
@@ -170,10 +174,8 @@ class LdapConnectorTests {
         @Test
         void aRenameOntoSomeoneElsesEntryIsRefusedAndTouchesNothing() throws Exception {
             Slapd slapd = Slapd.shared();
-            ((CreateOp) connector).create(identity, attributes());
             String group = "rename-clash-" + identity;
-            ((EntitlementOp) connector).addEntitlement(identity, group);
-            String old = slapd.person(identity).getDN();
+            String old = createdIn(group);
             String taken = "uid=" + userName + "-taken,ou=people," + slapd.baseDn();
             try (LDAPConnection admin = slapd.connect()) {
                 admin.add(new com.unboundid.ldap.sdk.Entry("dn: " + taken, "objectClass: inetOrgPerson", "cn: x", "sn: x",

@@ -35,6 +35,14 @@ class StoreSessionsTests {
 
     /** A pool on a new PostgreSQL database as Roster sets it up, with the operator's {@code options} if any. */
     private static HikariDataSource roster(@Nullable String options) {
+        return roster(null, options);
+    }
+
+    /**
+     * The same, with {@code roster.store.socket-timeout} set to {@code socketTimeout} (its default
+     * when null).
+     */
+    static HikariDataSource roster(@Nullable String socketTimeout, @Nullable String options) {
         HikariDataSource hikari = new HikariDataSource();
         hikari.setJdbcUrl(Databases.freshPostgresUrl());
         hikari.setUsername("postgres");
@@ -42,11 +50,13 @@ class StoreSessionsTests {
         if (options != null) {
             hikari.addDataSourceProperty("options", options);
         }
+        StoreTimeouts.of(socketTimeout).postProcessBeforeInitialization(hikari, "dataSource");
         new StoreDurability().postProcessBeforeInitialization(hikari, "dataSource");
         return hikari;
     }
 
-    private static String setting(HikariDataSource ds, String name) throws Exception {
+    /** A setting of the pool's sessions, as {@code show} reads it. */
+    static String setting(HikariDataSource ds, String name) throws Exception {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("show " + name)) {
             rs.next();

@@ -37,8 +37,8 @@ class StoreTimeoutsTests {
 
     @Test
     void theServerEndsASessionLeftIdleInATransactionAfterTheSameTimeUnlessTheOperatorSaysOtherwise() throws Exception {
-        try (HikariDataSource pool = postgres(null)) {
-            assertThat(setting(pool, "idle_in_transaction_session_timeout")).isEqualTo("3s");
+        try (HikariDataSource pool = StoreSessionsTests.roster("3000", null)) {
+            assertThat(StoreSessionsTests.setting(pool, "idle_in_transaction_session_timeout")).isEqualTo("3s");
             try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
                 s.execute("select 1");
@@ -46,39 +46,14 @@ class StoreTimeoutsTests {
                 assertThatThrownBy(() -> s.execute("select 1")).as("the server ended the session").isNotNull();
             }
         }
-        try (HikariDataSource pool = postgres("-c idle_in_transaction_session_timeout=0")) {
-            assertThat(setting(pool, "idle_in_transaction_session_timeout")).isEqualTo("0");
-        }
-    }
-
-    private static HikariDataSource postgres(@org.jspecify.annotations.Nullable String options) {
-        HikariDataSource pool = new HikariDataSource();
-        pool.setJdbcUrl(org.roster.support.Databases.freshPostgresUrl());
-        pool.setUsername("postgres");
-        pool.setMaximumPoolSize(1);
-        if (options != null) {
-            pool.addDataSourceProperty("options", options);
-        }
-        StoreTimeouts.of("3000").postProcessBeforeInitialization(pool, "dataSource");
-        new StoreDurability().postProcessBeforeInitialization(pool, "dataSource");
-        return pool;
-    }
-
-    private static String setting(HikariDataSource pool, String name) throws Exception {
-        try (java.sql.Connection c = pool.getConnection(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery("show " + name)) {
-            rs.next();
-            return rs.getString(1);
+        try (HikariDataSource pool = StoreSessionsTests.roster("3000", "-c idle_in_transaction_session_timeout=0")) {
+            assertThat(StoreSessionsTests.setting(pool, "idle_in_transaction_session_timeout")).isEqualTo("0");
         }
     }
 
     @Test
     void migrationsWaitAsLongAsAStatementTakesAndTheConnectionIsBoundedAgainOnceBackInThePool() throws Exception {
-        try (HikariDataSource pool = new HikariDataSource()) {
-            pool.setJdbcUrl(org.roster.support.Databases.freshPostgresUrl());
-            pool.setUsername("postgres");
-            pool.setMaximumPoolSize(1);
-            StoreTimeouts.of("2000").postProcessBeforeInitialization(pool, "dataSource");
+        try (HikariDataSource pool = StoreSessionsTests.roster("2000", null)) {
             try (java.sql.Connection c = pool.getConnection()) {
                 assertThat(c.getNetworkTimeout()).isEqualTo(2000);
             }
