@@ -1,5 +1,8 @@
 package org.roster.store;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -16,9 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.jdbcx.JdbcDataSource;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.db.Store;
@@ -87,6 +92,43 @@ final class H2AtomicCommits {
         h2.setUser(user == null ? "" : user);
         h2.setPassword(password == null ? "" : password);
         return new Guarded(h2);
+    }
+
+    /**
+     * Tells {@code pool} to drop a connection whose store H2 closed (a write to its file failed), and
+     * every other it holds: they can only fail from then on, and H2 still says they are valid. The
+     * pool then opens new ones, which open the store again ({@link Guarded}); a connection in use is
+     * dropped when it is given back. H2 says the store is closed as "The database has been closed",
+     * or, to a session that was in a transaction, as the failed write itself.
+     */
+    static SQLExceptionOverride closedStore(HikariDataSource pool) {
+        return new SQLExceptionOverride() {
+            @java.lang.Override
+            public Override adjudicate(SQLException e) {
+                if (!storeClosed(e)) {
+                    return Override.CONTINUE_EVICT;
+                }
+                HikariPoolMXBean connections = pool.getHikariPoolMXBean();
+                if (connections != null) {
+                    connections.softEvictConnections();
+                }
+                return Override.MUST_EVICT;
+            }
+        };
+    }
+
+    private static boolean storeClosed(SQLException e) {
+        if (e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED) {
+            return true;
+        }
+        Throwable t = e.getCause();
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof MVStoreException m
+                && (m.getErrorCode() == DataUtils.ERROR_WRITING_FAILED || m.getErrorCode() == DataUtils.ERROR_CLOSED)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code c} with its commits under the store lock; {@code c} itself if it is not an embedded H2 file store. */
@@ -244,6 +286,9 @@ final class H2AtomicCommits {
             if (name.equals("isWrapperFor") && args != null && ((Class<?>) args[0]).isInstance(proxy)) {
                 return true;
             }
+            if (name.equals("isValid") && (store.getMvStore().isClosed() || store.getMvStore().getPanicException() != null)) {
+                return false; // H2 says true of a session whose store it closed after a failed write
+            }
             Object result = call(physical, method, args);
             if (result instanceof Statement statement) {
                 Class<?> type = statement instanceof CallableStatement ? CallableStatement.class
@@ -316,17 +361,61 @@ final class H2AtomicCommits {
         }
     }
 
-    /** The H2 data source, handing out guarded connections. */
-    private record Guarded(JdbcDataSource h2) implements DataSource {
+    /**
+     * The H2 data source, handing out guarded connections, one at a time.
+     *
+     * <p>When a write to the store's file fails (its disk is full), H2 closes the store: every
+     * session of it fails from then on ("The database has been closed"). The next connection opens
+     * the file again, as it was at its last whole version, which is how a killed process leaves it,
+     * with the same rows of unfinished transactions left over (docs/durability.md). So before that
+     * connection is handed out, and before any other can be opened, they are cleared, as at start
+     * after a kill ({@link H2Leftovers}).
+     */
+    private static final class Guarded implements DataSource {
 
-        @Override
-        public Connection getConnection() throws SQLException {
-            return guard(h2.getConnection());
+        private final JdbcDataSource h2;
+        private @Nullable MVStore opened;
+
+        Guarded(JdbcDataSource h2) {
+            this.h2 = h2;
         }
 
         @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return guard(h2.getConnection(username, password));
+        public synchronized Connection getConnection() throws SQLException {
+            return guard(reopened(h2.getConnection()));
+        }
+
+        @Override
+        public synchronized Connection getConnection(String username, String password) throws SQLException {
+            return guard(reopened(h2.getConnection(username, password)));
+        }
+
+        /** {@code c}, with what a failed write left in the store cleared first if H2 opened it again for {@code c}. */
+        private Connection reopened(Connection c) throws SQLException {
+            Store store = fileStore(c);
+            if (store == null) {
+                return c;
+            }
+            MVStore now = store.getMvStore();
+            MVStore before = opened;
+            if (before != null && before != now && before.getPanicException() != null) {
+                long start = System.nanoTime();
+                try {
+                    long cleared = H2Leftovers.clear(c);
+                    int restarted = H2Leftovers.restartIdentitiesBehind(c);
+                    log.warn("store: H2 closed the store when a write to its file failed ({}); opened again, {} row(s) of"
+                            + " transactions that never committed cleared, {} identity column(s) restarted, in {} ms",
+                        StoreUnreachable.describe(before.getPanicException()), cleared, restarted,
+                        (System.nanoTime() - start) / 1_000_000);
+                } catch (SQLException | RuntimeException e) {
+                    c.close();
+                    // said as a connection not made: the store is unavailable until this succeeds
+                    throw new SQLException("the H2 store was opened again after a failed write, but what it left could not"
+                        + " be cleared: " + e.getMessage(), "08001", e);
+                }
+            }
+            opened = now;
+            return c;
         }
 
         @Override

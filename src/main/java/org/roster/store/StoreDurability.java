@@ -57,6 +57,9 @@ public final class StoreDurability implements BeanPostProcessor {
                     throw new IllegalStateException("roster.store.url: the H2 store cannot be opened: " + e.getMessage(), e);
                 }
                 hikari.setDataSource(h2);
+                if (hikari.getExceptionOverride() == null && hikari.getExceptionOverrideClassName() == null) {
+                    hikari.setExceptionOverride(H2AtomicCommits.closedStore(hikari));
+                }
             } else if (url.startsWith("jdbc:postgresql:")) {
                 if (hikari.getConnectionInitSql() == null) {
                     hikari.setConnectionInitSql(POSTGRES_INIT);

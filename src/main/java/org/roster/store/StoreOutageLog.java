@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 
 /**
  * What a background thread says of a store outage: one WARN line when a failure first says the
- * store cannot be reached ({@link StoreUnreachable}), one INFO line when it next reaches it, and
+ * store cannot be reached or cannot write ({@link StoreUnreachable}), one INFO line when it next reaches it, and
  * nothing in between, rather than a stack at every attempt. One per thread that retries (a loop,
  * the lease keeper, the wake-up listener).
  */
@@ -17,7 +17,7 @@ public final class StoreOutageLog {
     private volatile boolean unreachable;
 
     /**
-     * The WARN line reads {@code <who>: the store cannot be reached (<cause>); <meanwhile>}.
+     * The WARN line reads {@code <who>: the store cannot be reached (<cause>); <meanwhile>}, or "cannot write".
      *
      * @param back the INFO line, whole
      */
@@ -36,7 +36,7 @@ public final class StoreOutageLog {
         }
         if (!unreachable) {
             unreachable = true;
-            log.warn("{}: the store cannot be reached ({}); {}", who, StoreUnreachable.describe(cause), meanwhile);
+            log.warn("{}: {} ({}); {}", who, StoreUnreachable.what(cause), StoreUnreachable.describe(cause), meanwhile);
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package org.roster.store;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
@@ -8,11 +9,12 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * Tells a failure because the store cannot be reached (down, restarting, refusing connections, a
- * connection lost mid-statement) from every other failure. What failed so was not acknowledged: the
- * caller may try again once the store is back, and a request is answered 503 with {@code
- * Retry-After} rather than 500. (A commit cut off by the loss may have landed; what is sent again
- * then finds its change made.)
+ * Tells a failure because the store is unavailable from every other failure: it cannot be reached
+ * (down, restarting, refusing connections, a connection lost mid-statement), or it cannot write (its
+ * disk is full, it is out of memory, its file could not be written). What failed so was not
+ * acknowledged: the caller may try again once the store is back, and a request is answered 503 with
+ * {@code Retry-After} rather than 500. (A commit cut off by the loss may have landed; what is sent
+ * again then finds its change made.)
  */
 public final class StoreUnreachable {
 
@@ -35,7 +37,7 @@ public final class StoreUnreachable {
             if (t instanceof CannotCreateTransactionException && t.getCause() instanceof SQLException) {
                 return t;
             }
-            if (t instanceof SQLException sql && connectionState(sql.getSQLState())) {
+            if (t instanceof SQLException sql && (connectionState(sql.getSQLState()) || cannotWrite(sql))) {
                 return t;
             }
         }
@@ -52,13 +54,38 @@ public final class StoreUnreachable {
             || state.equals("57P03") || state.equals("53300"));
     }
 
-    /** The deepest message of the failure, without its stack: what a log line says of an outage. */
+    /**
+     * Whether the store failed to write what it was given rather than refused it: PostgreSQL's
+     * insufficient resources (53000, disk full 53100, out of memory 53200) and I/O error (58030), or a
+     * failure of the store's own file under the statement (an embedded H2 store whose disk is full).
+     */
+    static boolean cannotWrite(SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null && (state.equals("53000") || state.equals("53100") || state.equals("53200") || state.equals("58030"))) {
+            return true;
+        }
+        Throwable t = sql.getCause();
+        for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the failure says of the store, for a log line or an answer: "the store cannot be reached" or "... cannot write". */
+    public static String what(Throwable unavailable) {
+        return unavailable instanceof SQLException sql && !connectionState(sql.getSQLState()) && cannotWrite(sql)
+            ? "the store cannot write" : "the store cannot be reached";
+    }
+
+    /** The deepest message of the failure, on one line, without its stack: what a log line says of an outage. */
     public static String describe(Throwable unreachable) {
         Throwable root = unreachable;
         for (int depth = 0; root.getCause() != null && depth < MAX_DEPTH; depth++) {
             root = root.getCause();
         }
-        String said = root.getClass().getSimpleName() + ": " + root.getMessage();
+        String said = root.getClass().getSimpleName() + ": " + String.valueOf(root.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
         return root instanceof java.net.SocketTimeoutException ? said + ", no answer within " + StoreTimeouts.KEY : said;
     }
 }

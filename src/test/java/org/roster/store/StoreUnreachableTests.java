@@ -11,7 +11,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
-/** Which failures say the store cannot be reached (answered 503), and which do not (still 500 or their own answer). */
+/** Which failures say the store cannot be reached or cannot write (answered 503), and which do not (still 500 or their own answer). */
 class StoreUnreachableTests {
 
     @Test
@@ -47,14 +47,40 @@ class StoreUnreachableTests {
     }
 
     @Test
+    void aStoreThatCannotWriteIsAnOutageAndSaysSo() {
+        var diskFull = new SQLException("ERROR: could not extend file \"base/16384/16456\": No space left on device\n"
+            + "  Hint: Check free disk space.", "53100");
+        var ioError = new SQLException("ERROR: could not write to file", "58030");
+        var outOfMemory = new SQLException("ERROR: out of memory", "53200");
+        // H2: the write of its file failed under the commit
+        var h2 = new SQLException("General error: Writing to file failed", "HY000", 50000,
+            new RuntimeException("Writing to file failed", new java.io.IOException("No space left on device")));
+        var commit = new org.springframework.transaction.TransactionSystemException("JDBC commit failed", h2);
+
+        for (SQLException e : new SQLException[] {diskFull, ioError, outOfMemory}) {
+            var statement = new org.springframework.dao.DataAccessResourceFailureException("insert", e);
+            assertThat(StoreUnreachable.in(statement)).as(e.getSQLState()).isSameAs(e);
+            assertThat(StoreUnreachable.what(e)).isEqualTo("the store cannot write");
+        }
+        assertThat(StoreUnreachable.in(commit)).isSameAs(h2);
+        assertThat(StoreUnreachable.what(h2)).isEqualTo("the store cannot write");
+        assertThat(StoreUnreachable.describe(diskFull)).as("one line")
+            .isEqualTo("SQLException: ERROR: could not extend file \"base/16384/16456\": No space left on device Hint: Check free disk space.");
+        var refused = new SQLException("refused", "08001", new java.net.ConnectException("Connection refused"));
+        assertThat(StoreUnreachable.what(refused)).as("an I/O cause of a lost connection").isEqualTo("the store cannot be reached");
+    }
+
+    @Test
     void aStatementTheStoreRefusedIsNotAnOutage() {
         var duplicate = new DuplicateKeyException("duplicate", new SQLException("duplicate key", "23505"));
         var syntax = new UncategorizedSQLException("select", "select", new SQLException("syntax error", "42601"));
         var tooComplex = new UncategorizedSQLException("select", "select", new SQLException("too complex", "54001"));
+        var tempFileLimit = new UncategorizedSQLException("select", "select", new SQLException("temporary file size exceeds", "53400"));
 
         assertThat(StoreUnreachable.in(duplicate)).isNull();
         assertThat(StoreUnreachable.in(syntax)).isNull();
         assertThat(StoreUnreachable.in(tooComplex)).isNull();
+        assertThat(StoreUnreachable.in(tempFileLimit)).as("a statement too large for a limit: sending it again will not help").isNull();
         assertThat(StoreUnreachable.in(new IllegalStateException("not the store"))).isNull();
         assertThat(StoreUnreachable.in(null)).isNull();
         assertThat(StoreUnreachable.in(new CannotCreateTransactionException("no transaction manager"))).isNull();

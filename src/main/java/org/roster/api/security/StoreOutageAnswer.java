@@ -14,7 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A request that fails because the store cannot be reached is answered {@code 503} with {@code
+ * A request that fails because the store cannot be reached or cannot write is answered {@code 503} with {@code
  * Retry-After}, in the error format of its path (a SCIM error under {@code /scim}, problem details
  * elsewhere, a page in the console), instead of a bare 500: the HR system or client is told to send
  * it again, not that it was wrong. It runs ahead of authentication, whose token lookup needs the
@@ -49,13 +49,13 @@ final class StoreOutageAnswer extends OncePerRequestFilter {
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
-            log.warn("the store cannot be reached ({}): answered 503 to {} {} ({} such answers so far)",
+            log.warn("{} ({}): answered 503 to {} {} ({} such answers so far)", StoreUnreachable.what(unreachable),
                 StoreUnreachable.describe(unreachable), request.getMethod(), request.getRequestURI(), count);
         }
         response.resetBuffer();
         response.setHeader(HttpHeaders.RETRY_AFTER, StoreUnreachable.RETRY_AFTER_SECONDS);
         ErrorResponses.write(request, response, HttpStatus.SERVICE_UNAVAILABLE,
-            "the store cannot be reached: this request was not acknowledged; send it again after "
+            StoreUnreachable.what(unreachable) + ": this request was not acknowledged; send it again after "
                 + StoreUnreachable.RETRY_AFTER_SECONDS + " s");
     }
 }
