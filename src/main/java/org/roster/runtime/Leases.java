@@ -289,8 +289,9 @@ public class Leases {
         if (!settings.enabled() || held.remove(name) == null) {
             return;
         }
-        // run out now: an instance under its share takes it at once, this one only after a time to live
-        jdbc.sql("update lease set expires_at = current_timestamp where name = ? and holder = ?")
+        // run out now, and held by nobody: an instance under its share takes it at once, this one only after a
+        // time to live (were it still named the holder, its next look would take the lease back as a renewal)
+        jdbc.sql("update lease set holder = '', expires_at = current_timestamp where name = ? and holder = ?")
             .params(name, settings.instanceId()).update();
         announce(name); // whoever is under its share takes it now, not at its next look
     }

@@ -39,6 +39,8 @@ final class OperationRelay extends WorkerLoop {
     /** Where the read of unrelayed operations starts, on PostgreSQL (this loop's own). */
     private final PendingFloor floor = new PendingFloor();
     private @Nullable KafkaProducer<String, String> producer;
+    /** When the brokers last stopped taking operations, while they do not; null while they do. */
+    private @Nullable Long refusedSince;
 
     OperationRelay(OutboxRepository outbox, OperationTopics topics, Set<String> targets) {
         super("roster-relay");
@@ -94,9 +96,7 @@ final class OperationRelay extends WorkerLoop {
             p.flush();
         } catch (org.apache.kafka.common.KafkaException e) {
             // the brokers are out of reach (metadata not available in time): nothing is marked, all goes again
-            log.warn("relay: the brokers did not take the operations ({}); produced again in a second",
-                e.getClass().getSimpleName());
-            return 1_000;
+            return refused(batch.size(), batch.size(), e.getClass().getSimpleName());
         }
         // Marked relayed: what the brokers acknowledged, except anything behind a failure of the same
         // identity, which goes again in order on the next pass.
@@ -120,10 +120,27 @@ final class OperationRelay extends WorkerLoop {
             outbox.markRelayed(relayed);
         }
         if (error != null) {
-            log.warn("relay: {} of {} operations not acknowledged by the brokers ({}); produced again in a second",
-                batch.size() - relayed.size(), batch.size(), error);
-            return 1_000;
+            return refused(batch.size() - relayed.size(), batch.size(), error);
+        }
+        Long since = refusedSince;
+        if (since != null) {
+            refusedSince = null;
+            log.info("relay: the brokers take operations again, after {} s", (System.nanoTime() - since) / 1_000_000_000);
         }
         return 0;
+    }
+
+    /**
+     * The brokers did not take {@code notTaken} of the {@code of} operations produced: said once while
+     * they go on refusing (Kafka's own client logs a line per connection attempt, which Roster's
+     * logging configuration leaves out), and tried again in a second.
+     */
+    private long refused(int notTaken, int of, String error) {
+        if (refusedSince == null) {
+            refusedSince = System.nanoTime();
+            log.warn("relay: the brokers did not take {} of {} operations ({}); they wait in the store, revocations"
+                + " among them, and are produced again every second until the brokers take them", notTaken, of, error);
+        }
+        return 1_000;
     }
 }

@@ -1,0 +1,130 @@
+package org.roster.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.roster.support.Acknowledgements;
+import org.roster.support.Api;
+import org.roster.support.Databases;
+import org.roster.support.KafkaProcess;
+import org.roster.support.RosterProcess;
+import org.roster.support.ScimWorkers;
+import org.roster.support.Slapd;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An outage drill in cluster mode over Kafka: the only broker is killed ({@code SIGKILL}) while two
+ * Roster instances run, and started again on the same data after longer than a consumer's session
+ * lasts. HR changes are still taken meanwhile (the store is the record of what is owed); once the
+ * broker is back, without restarting Roster, every leaver's directory account is disabled and every
+ * joiner provisioned, each exactly once, and the instances' logs say once that the brokers did not
+ * take operations and once that they do again, instead of a line per client and connection attempt.
+ */
+class KafkaOutageTests {
+
+    private static final String TOKEN = "kafka-outage-test-token-0123456789";
+    private static final String TERMINATE = """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
+    private static final Duration OUTAGE_AT_LEAST = Duration.ofSeconds(8); // longer than the session timeout (6 s)
+
+    @Test
+    void whileTheBrokerIsDownHrChangesAreTakenAndOnceItIsBackEachLandsOnce() throws Exception {
+        Slapd ldap = Slapd.shared();
+        Path dir = RosterProcess.workDir("kafka-outage");
+        String url = Databases.freshPostgresUrl();
+        String prefix = "K" + Long.toString(System.nanoTime() & 0xffffff, 36).toUpperCase(Locale.ROOT);
+        List<RosterProcess> rosters = new ArrayList<>();
+        try (KafkaProcess kafka = KafkaProcess.start(dir.resolve("kafka"))) {
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Path config = dir.resolve("roster-" + i + ".yml");
+                    Files.writeString(config, ldap.rosterConfig("""
+                          cluster:
+                            enabled: true
+                            instance-id: kafka-outage-%d
+                            lease-ttl: 3s
+                            kafka:
+                              bootstrap-servers: %s
+                              topic-prefix: %s
+                              partitions: 4
+                              session-timeout: 6s
+                        """.formatted(i, kafka.bootstrapServers(), prefix.toLowerCase(Locale.ROOT)), url, "postgres"));
+                    rosters.add(RosterProcess.start(config, RosterProcess.freePort(),
+                        Map.of("ROSTER_BOOTSTRAP_TOKEN", TOKEN, "LDAP_BIND_PASSWORD", Slapd.ADMIN_PASSWORD), "roster-" + i + ".log"));
+                }
+                List<Api> apis = rosters.stream().map(r -> new Api(r.baseUrl(), TOKEN)).toList();
+                Map<String, String> workers = new LinkedHashMap<>();
+                for (int i = 0; i < 6; i++) {
+                    Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json",
+                        ScimWorkers.user(prefix + i, "Kafka"));
+                    assertThat(r.status()).as(r.body()).isEqualTo(201);
+                    workers.put(prefix + i, r.json().path("id").asString());
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> workers.keySet().stream().allMatch(ldap::canSignIn));
+
+                kafka.kill();
+                long down = System.nanoTime();
+                // The HR system's changes are acknowledged from the store, to either instance.
+                List<String> leavers = new ArrayList<>(workers.keySet()).subList(0, 3);
+                for (int i = 0; i < leavers.size(); i++) {
+                    Api.Response r = apis.get(i % 2).send("PATCH", "/scim/v2/Users/" + workers.get(leavers.get(i)),
+                        "application/scim+json", TERMINATE);
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                }
+                List<String> joiners = List.of(prefix + "J0", prefix + "J1");
+                for (int i = 0; i < joiners.size(); i++) {
+                    Api.Response r = apis.get(i % 2).send("POST", "/scim/v2/Users", "application/scim+json",
+                        ScimWorkers.user(joiners.get(i), "Kafka"));
+                    assertThat(r.status()).as(r.body()).isEqualTo(201);
+                }
+                long outMillis = (System.nanoTime() - down) / 1_000_000;
+                if (outMillis < OUTAGE_AT_LEAST.toMillis()) {
+                    Thread.sleep(OUTAGE_AT_LEAST.toMillis() - outMillis);
+                }
+
+                kafka.start();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    leavers.stream().noneMatch(ldap::canSignIn) && joiners.stream().allMatch(ldap::canSignIn));
+                for (String en : workers.keySet()) {
+                    assertThat(ldap.canSignIn(en)).as(en + ", terminated: " + leavers.contains(en)).isEqualTo(!leavers.contains(en));
+                }
+                Api api = apis.get(0);
+                for (String en : leavers) {
+                    assertThat(acknowledged(api, en).stream().filter("DISABLE directory"::equals).count())
+                        .as("acknowledged disables of " + en).isEqualTo(1);
+                }
+                for (String en : joiners) {
+                    assertThat(acknowledged(api, en).stream().filter("CREATE directory"::equals).count())
+                        .as("acknowledged creates of " + en).isEqualTo(1);
+                }
+                JsonNode verify = api.get("/api/v1/audit/verify").json();
+                assertThat(verify.path("intact").asBoolean()).as(verify.toString()).isTrue();
+
+                // one line when the brokers stop taking operations and one when they take them again, from the relay
+                String logs = Files.readString(rosters.get(0).log()) + Files.readString(rosters.get(1).log());
+                await().atMost(Duration.ofSeconds(10)).until(() -> (Files.readString(rosters.get(0).log())
+                    + Files.readString(rosters.get(1).log())).contains("relay: the brokers take operations again"));
+                assertThat(logs.split("relay: the brokers did not take", -1)).as("said once").hasSize(2);
+                assertThat(logs).doesNotContain("could not be established").doesNotContain("threw exception");
+            } finally {
+                rosters.forEach(RosterProcess::close);
+            }
+        }
+    }
+
+    private static List<String> acknowledged(Api api, String employeeNumber) {
+        List<JsonNode> audit = new ArrayList<>();
+        api.get("/api/v1/audit?size=500&identity=" + employeeNumber).json().path("items").forEach(audit::add);
+        return Acknowledgements.acknowledgedIn(audit);
+    }
+}
