@@ -87,6 +87,7 @@ final class OperationRelay extends WorkerLoop {
             return outbox.unrelayed(targets, floor.start(), 1).isEmpty() ? IDLE_MILLIS : 0;
         }
         KafkaProducer<String, String> p = java.util.Objects.requireNonNull(producer);
+        long producedAt = System.nanoTime();
         List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
         try {
             for (OutboxRepository.Unrelayed op : batch) {
@@ -96,7 +97,7 @@ final class OperationRelay extends WorkerLoop {
             p.flush();
         } catch (org.apache.kafka.common.KafkaException e) {
             // the brokers are out of reach (metadata not available in time): nothing is marked, all goes again
-            return refused(batch.size(), batch.size(), e.getClass().getSimpleName());
+            return refused(batch.size(), batch.size(), e.getClass().getSimpleName(), producedAt);
         }
         // Marked relayed: what the brokers acknowledged, except anything behind a failure of the same
         // identity, which goes again in order on the next pass.
@@ -120,7 +121,7 @@ final class OperationRelay extends WorkerLoop {
             outbox.markRelayed(relayed);
         }
         if (error != null) {
-            return refused(batch.size() - relayed.size(), batch.size(), error);
+            return refused(batch.size() - relayed.size(), batch.size(), error, producedAt);
         }
         Long since = refusedSince;
         if (since != null) {
@@ -133,11 +134,13 @@ final class OperationRelay extends WorkerLoop {
     /**
      * The brokers did not take {@code notTaken} of the {@code of} operations produced: said once while
      * they go on refusing (Kafka's own client logs a line per connection attempt, which Roster's
-     * logging configuration leaves out), and tried again in a second.
+     * logging configuration leaves out), and tried again in a second. The outage is counted from
+     * {@code producedAt}, when the first operations they did not take were produced: the brokers'
+     * refusal may be known only once the producer gave up on them (30 s).
      */
-    private long refused(int notTaken, int of, String error) {
+    private long refused(int notTaken, int of, String error, long producedAt) {
         if (refusedSince == null) {
-            refusedSince = System.nanoTime();
+            refusedSince = producedAt;
             log.warn("relay: the brokers did not take {} of {} operations ({}); they wait in the store, revocations"
                 + " among them, and are produced again every second until the brokers take them", notTaken, of, error);
         }

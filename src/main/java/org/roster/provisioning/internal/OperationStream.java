@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * were planned. So a record read twice (after a rebalance, or relayed twice) sends nothing twice, and
  * an identity's operations go out in order whichever topic announced them first.
  *
+ * <p>A revocation does not wait for its record for long: one still unfinished
+ * {@value #STRANDED_AFTER_SECONDS} s after it was planned (the brokers out of reach, so the relay could
+ * not hand it over or no record could be fetched, or the relay far behind) is found in the store by
+ * the instance that holds its identity's partition, and sent as if its record had arrived. Found so,
+ * it is still sent by the one instance that sends that identity's work, in order.
+ *
  * <p>Offsets are committed up to the first record whose operation is unfinished, so an operation
  * waiting for a retry, or whose instance died before the target answered, is read again by whoever
  * holds its partition next. Records of routine work stop being fetched while too many wait here; a
@@ -49,6 +55,10 @@ final class OperationStream implements ConsumerRebalanceListener {
     static final int MAX_QUEUED = 5_000;
     private static final int IN_CHUNKS = 1_000;
     private static final long MAX_WAIT_MILLIS = 500;
+    /** How long a revocation waits for its record before its partition's holder finds it in the store. */
+    static final long STRANDED_AFTER_SECONDS = 5;
+    /** How often the store is asked for such revocations, at most. */
+    private static final long STRANDED_EVERY_MILLIS = 1_000;
 
     private record Held(long offset, long id, String identity) {
     }
@@ -66,6 +76,9 @@ final class OperationStream implements ConsumerRebalanceListener {
     private long rebalances;
     private boolean busy;
     private @Nullable Instant nextDue;
+    private @Nullable Instant strandedLookedAt;
+    /** Whether revocations were last found waiting for their records: said once when they start to be, and once when not. */
+    private boolean stranded;
 
     OperationStream(String target, OperationTopics topics, OutboxRepository outbox) {
         this.target = target;
@@ -127,6 +140,7 @@ final class OperationStream implements ConsumerRebalanceListener {
         Set<String> urgent = new LinkedHashSet<>();
         Set<String> routine = new LinkedHashSet<>();
         queued.forEach((tp, q) -> q.forEach(h -> (revocations(tp) ? urgent : routine).add(h.identity())));
+        urgent.addAll(stranded(c, now));
         routine.removeAll(urgent);
         Map<String, List<OutboxEntry>> chains = unfinished(union(urgent, routine));
         forgetFinished(queued.keySet(), chains);
@@ -136,6 +150,46 @@ final class OperationStream implements ConsumerRebalanceListener {
         busy = !work.isEmpty();
         nextDue = work.nextDue();
         return work;
+    }
+
+    /**
+     * The identities of this instance's partitions with a revocation unfinished {@value
+     * #STRANDED_AFTER_SECONDS} s after it was planned, asked of the store once a second at most.
+     * Partitions are this consumer's assignment, which stands while the brokers are out of reach (no
+     * rebalance can happen then): no other instance sends these identities' work meanwhile.
+     */
+    private Set<String> stranded(KafkaConsumer<String, String> c, Instant now) {
+        int partitions = topics.partitions(target);
+        if (partitions == 0 || (strandedLookedAt != null && now.isBefore(strandedLookedAt.plusMillis(STRANDED_EVERY_MILLIS)))) {
+            return Set.of();
+        }
+        strandedLookedAt = now;
+        Set<Integer> mine = new HashSet<>();
+        c.assignment().stream().filter(this::revocations).forEach(tp -> mine.add(tp.partition()));
+        if (mine.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> announced = new HashSet<>(); // a revocation whose record is here waits for its retry, not for Kafka
+        queued.forEach((tp, q) -> {
+            if (revocations(tp)) {
+                q.forEach(h -> announced.add(h.identity()));
+            }
+        });
+        Set<String> found = new LinkedHashSet<>();
+        for (String identity : outbox.revocationsWaitingSince(target, now.minusSeconds(STRANDED_AFTER_SECONDS), IN_CHUNKS)) {
+            if (!announced.contains(identity) && mine.contains(OperationTopics.partitionOf(identity, partitions))) {
+                found.add(identity);
+            }
+        }
+        if (!found.isEmpty() && !stranded) {
+            log.warn("target {}: {} revocation(s) of this instance's partitions still unsent {} s after they were planned,"
+                + " their records not here (the brokers out of reach?): sent from the store", target, found.size(),
+                STRANDED_AFTER_SECONDS);
+        } else if (found.isEmpty() && stranded) {
+            log.info("target {}: no revocation of this instance's partitions waits for its record any more", target);
+        }
+        stranded = !found.isEmpty();
+        return found;
     }
 
     /**

@@ -28,6 +28,8 @@ final class OperationTopics {
 
     private final ClusterSettings.Kafka settings;
     private final String instanceId;
+    /** Per target, how many partitions each of its topics has, as described when they were ensured. */
+    private final Map<String, Integer> partitions = new java.util.concurrent.ConcurrentHashMap<>();
 
     OperationTopics(ClusterSettings settings) {
         this.settings = java.util.Objects.requireNonNull(settings.kafka());
@@ -48,6 +50,20 @@ final class OperationTopics {
 
     String instanceId() {
         return instanceId;
+    }
+
+    /** How many partitions the target's topics have, as {@link #ensure} found them; 0 if not yet known. */
+    int partitions(String target) {
+        return partitions.getOrDefault(target, 0);
+    }
+
+    /**
+     * The partition of the target's topics an identity's records go to: the default partitioner's for
+     * a record keyed by it (murmur2 of the key's bytes), as the relay's producer uses.
+     */
+    static int partitionOf(String identity, int partitions) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
 
     ClusterSettings.Kafka settings() {
@@ -108,6 +124,7 @@ final class OperationTopics {
                         + revocations(target) + " (" + revocations + "): a target's two topics need the same number"
                         + " of partitions, so that one person's operations are read by one instance");
                 }
+                partitions.put(target, revocations);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()

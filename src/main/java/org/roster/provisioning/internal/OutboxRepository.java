@@ -191,6 +191,18 @@ public class OutboxRepository {
     }
 
     /**
+     * The identities with a revocation on the target planned before {@code before} and still
+     * unfinished, oldest first, along the {@code outbox_lane} index: in cluster mode over Kafka, what
+     * waited too long for its record (the brokers out of reach, or the relay far behind).
+     */
+    public List<String> revocationsWaitingSince(String target, Instant before, int limit) {
+        return jdbc().sql("""
+                select identity_key from outbox where status = 'PENDING' and target = ? and priority = 1
+                and planned_at < ? order by status, target, priority, id limit ?""")
+            .params(target, Timestamp.from(before), limit).query(String.class).list();
+    }
+
+    /**
      * Whether a revocation on the target planned after {@code afterId} is waiting and due: a lane
      * busy with routine work looks between its sends and yields to it.
      */

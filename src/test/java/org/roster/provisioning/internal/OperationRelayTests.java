@@ -65,23 +65,62 @@ class OperationRelayTests {
         assertThat(keys(cluster, topics.routine("dir"))).containsExactlyInAnyOrder("A", "A", "C");
     }
 
+    /**
+     * The partition a lane computes for an identity, to find the revocations of its own partitions in
+     * the store while the brokers are out of reach, is the one the relay's records of that identity go
+     * to (a real broker, PostgreSQL, 40 identities over 6 partitions).
+     */
+    @Test
+    void anIdentitysPartitionIsTheOneTheRelayProducesItsRecordsTo() {
+        DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcClient jdbc = JdbcClient.create(ds);
+        String prefix = "part" + Long.toString(System.nanoTime(), 36);
+        ClusterSettings cluster = new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
+            TestKafka.shared().getBrokersAsString(), prefix, 6, null, null, null));
+        OperationTopics topics = new OperationTopics(cluster);
+        topics.ensure(List.of("dir"));
+        assertThat(topics.partitions("dir")).isEqualTo(6);
+        OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
+        int identities = 40;
+        for (int i = 0; i < identities; i++) {
+            overKafka.insert(plan("W" + i, op("W" + i, OperationKind.CREATE)));
+        }
+        OperationRelay relay = new OperationRelay(overKafka, topics, Set.of("dir"));
+        relay.start();
+        List<ConsumerRecord<String, String>> records;
+        try {
+            records = records(cluster, topics.routine("dir"), identities);
+        } finally {
+            relay.stop();
+        }
+        assertThat(records).hasSize(identities);
+        assertThat(records.stream().map(ConsumerRecord::partition).distinct().count()).as("spread over partitions").isGreaterThan(3);
+        for (ConsumerRecord<String, String> r : records) {
+            assertThat(OperationTopics.partitionOf(r.key(), 6)).as(r.key()).isEqualTo(r.partition());
+        }
+    }
+
     private static List<String> keys(ClusterSettings cluster, String topic) {
+        return records(cluster, topic, 3).stream().map(ConsumerRecord::key).toList();
+    }
+
+    private static List<ConsumerRecord<String, String>> records(ClusterSettings cluster, String topic, int expected) {
         Properties p = new OperationTopics(cluster).client("relay-test-reader");
         p.put(ConsumerConfig.GROUP_ID_CONFIG, topic + ".reader");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<String> keys = new ArrayList<>();
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             consumer.subscribe(List.of(topic));
             long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (keys.size() < 3 && System.nanoTime() < until) {
+            while (records.size() < expected && System.nanoTime() < until) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    keys.add(r.key());
+                    records.add(r);
                 }
             }
         }
-        return keys;
+        return records;
     }
 
     private static Operation op(String identity, OperationKind kind) {
