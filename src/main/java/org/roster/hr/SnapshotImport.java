@@ -47,6 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public final class SnapshotImport {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SnapshotImport.class);
+
     private static final int BATCH = 500;
     private static final int SAMPLE = 100;
     /** Stored rows read at a time when looking for the workers a snapshot left out. */
@@ -155,6 +157,22 @@ public final class SnapshotImport {
             snapshots.finish(id, "", clock.instant(), "refused: " + e.getMessage());
             throw new HrValidationException(e.field(), e.reason() + " (nothing was applied: the whole file is read"
                 + " before any row is; workers missing from this snapshot were not evaluated)");
+        } catch (java.io.UncheckedIOException e) {
+            // Roster's own disk, not the file: its sorted runs could not be written (no room in java.io.tmpdir) or read back
+            log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = "the file could not be sorted in Roster's temporary directory (java.io.tmpdir): " + root.getMessage();
+            if (counts.applied()) {
+                snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + why);
+                throw new HrUnavailableException(why + " (" + reader.rows + " rows before it were compared; workers missing"
+                    + " from this snapshot were not evaluated; send the file again)", e);
+            }
+            snapshots.finish(id, "", clock.instant(), "refused: " + why);
+            throw new HrUnavailableException(why + " (nothing was applied: the whole file is read before any row is; send"
+                + " it again once there is room)", e);
         } finally {
             reader.stop();
         }

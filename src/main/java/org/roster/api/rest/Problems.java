@@ -76,6 +76,14 @@ class Problems {
             .body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, e.getMessage()));
     }
 
+    /** Roster could not take the change for want of room of its own: nothing said applied was, and it may be sent again. */
+    @ExceptionHandler(org.roster.hr.HrUnavailableException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> unavailable(org.roster.hr.HrUnavailableException e) {
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "60")
+            .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()));
+    }
+
     @ExceptionHandler(HrValidationException.class)
     ProblemDetail invalid(HrValidationException e) {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
