@@ -469,12 +469,18 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         return full.isEmpty() ? a.get("userName") : full;
     }
 
-    /** Connection trouble and a busy server are worth retrying; anything the server refused on its merits is not. */
+    /**
+     * Connection trouble, a busy server and a server that failed inside are worth retrying; anything
+     * the server refused on its merits is not. "other" (80) is a server's own failure, not a verdict on
+     * the operation: OpenLDAP answers it when its database cannot store a write ("entry store failed",
+     * "txn_commit failed": a full disk, a database at its size limit). Dead-lettered at once, a leaver's
+     * disable would then never be sent again once the server had room.
+     */
     static ConnectorException translate(String what, LDAPException e) {
         ResultCode rc = e.getResultCode();
         String message = what + ": " + rc + (e.getDiagnosticMessage() == null ? "" : " (" + e.getDiagnosticMessage() + ")");
         if (!rc.isConnectionUsable() || rc == ResultCode.BUSY || rc == ResultCode.UNAVAILABLE
-            || rc == ResultCode.TIME_LIMIT_EXCEEDED || rc == ResultCode.TIMEOUT) {
+            || rc == ResultCode.TIME_LIMIT_EXCEEDED || rc == ResultCode.TIMEOUT || rc == ResultCode.OTHER) {
             return new RetryableConnectorException(message, e);
         }
         return new ConnectorException(message, e);
