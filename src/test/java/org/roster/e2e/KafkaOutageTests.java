@@ -119,9 +119,8 @@ class KafkaOutageTests {
                 assertThat(verify.path("intact").asBoolean()).as(verify.toString()).isTrue();
 
                 // one line when the brokers stop taking operations and one when they take them again, from the relay
-                String logs = Files.readString(rosters.get(0).log()) + Files.readString(rosters.get(1).log());
-                await().atMost(Duration.ofSeconds(10)).until(() -> (Files.readString(rosters.get(0).log())
-                    + Files.readString(rosters.get(1).log())).contains("relay: the brokers take operations again"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> logs(rosters).contains("relay: the brokers take operations again"));
+                String logs = logs(rosters);
                 assertThat(logs.split("relay: the brokers did not take", -1)).as("said once").hasSize(2);
                 assertThat(logs).doesNotContain("could not be established").doesNotContain("threw exception")
                     .contains("revocation(s) of this instance's partitions still unsent 5 s after they were planned");
@@ -129,6 +128,14 @@ class KafkaOutageTests {
                 rosters.forEach(RosterProcess::close);
             }
         }
+    }
+
+    private static String logs(List<RosterProcess> rosters) throws java.io.IOException {
+        StringBuilder all = new StringBuilder();
+        for (RosterProcess roster : rosters) {
+            all.append(Files.readString(roster.log()));
+        }
+        return all.toString();
     }
 
     private static List<String> acknowledged(Api api, String employeeNumber) {
