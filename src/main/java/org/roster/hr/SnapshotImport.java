@@ -160,11 +160,8 @@ public final class SnapshotImport {
         } catch (java.io.UncheckedIOException e) {
             // Roster's own disk, not the file: its sorted runs could not be written (no room in java.io.tmpdir) or read back
             log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String why = "the file could not be sorted in Roster's temporary directory (java.io.tmpdir): " + root.getMessage();
+            String why = "the file could not be sorted in Roster's temporary directory (java.io.tmpdir): "
+                + org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e).getMessage();
             if (counts.applied()) {
                 snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + why);
                 throw new HrUnavailableException(why + " (" + reader.rows + " rows before it were compared; workers missing"

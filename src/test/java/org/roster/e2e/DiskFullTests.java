@@ -41,9 +41,6 @@ import tools.jackson.databind.JsonNode;
 class DiskFullTests {
 
     private static final String TOKEN = "disk-full-test-token-0123456789";
-    private static final String TERMINATE = """
-        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
     private static final int WORKERS = 6;
     private static final int JOINERS = 6;
     private static final int LEAVERS = 3;
@@ -223,6 +220,6 @@ class DiskFullTests {
         String id = workers.get(employeeNumber);
         return id == null
             ? api.send("POST", "/scim/v2/Users", "application/scim+json", ScimWorkers.user(employeeNumber, "Disk"))
-            : api.send("PATCH", "/scim/v2/Users/" + id, "application/scim+json", TERMINATE);
+            : api.send("PATCH", "/scim/v2/Users/" + id, "application/scim+json", ScimWorkers.TERMINATE);
     }
 }

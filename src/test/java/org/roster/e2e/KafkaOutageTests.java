@@ -34,9 +34,6 @@ import tools.jackson.databind.JsonNode;
 class KafkaOutageTests {
 
     private static final String TOKEN = "kafka-outage-test-token-0123456789";
-    private static final String TERMINATE = """
-        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
     private static final Duration OUTAGE_AT_LEAST = Duration.ofSeconds(8); // longer than the session timeout (6 s)
 
     @Test
@@ -80,7 +77,7 @@ class KafkaOutageTests {
                 List<String> leavers = new ArrayList<>(workers.keySet()).subList(0, 3);
                 for (int i = 0; i < leavers.size(); i++) {
                     Api.Response r = apis.get(i % 2).send("PATCH", "/scim/v2/Users/" + workers.get(leavers.get(i)),
-                        "application/scim+json", TERMINATE);
+                        "application/scim+json", ScimWorkers.TERMINATE);
                     assertThat(r.status()).as(r.body()).isEqualTo(200);
                 }
                 List<String> joiners = List.of(prefix + "J0", prefix + "J1");

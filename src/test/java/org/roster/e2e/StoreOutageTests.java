@@ -36,9 +36,6 @@ import tools.jackson.databind.JsonNode;
 class StoreOutageTests {
 
     private static final String TOKEN = "outage-test-token-0123456789";
-    private static final String TERMINATE = """
-        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
     private static final Duration OUTAGE_AT_LEAST = Duration.ofSeconds(4); // longer than the cluster's lease-ttl
 
     @ParameterizedTest(name = "instances: {0}")
@@ -79,7 +76,7 @@ class StoreOutageTests {
             long sent = System.nanoTime();
             Api last = apis.get(instances - 1);
             var scim = CompletableFuture.supplyAsync(() -> last.send("PATCH", "/scim/v2/Users/" + ids.get(first),
-                "application/scim+json", TERMINATE));
+                "application/scim+json", ScimWorkers.TERMINATE));
             var rest = CompletableFuture.supplyAsync(() -> api.get("/api/v1/identities/" + first));
             var health = CompletableFuture.supplyAsync(() -> new Api(rosters.get(0).baseUrl(), null).get("/actuator/health"));
             Api.Response scimAnswer = scim.get();
@@ -110,7 +107,7 @@ class StoreOutageTests {
                 String en = leavers.get(i);
                 Api to = apis.get(i % instances);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-                    to.send("PATCH", "/scim/v2/Users/" + ids.get(en), "application/scim+json", TERMINATE).status() == 200);
+                    to.send("PATCH", "/scim/v2/Users/" + ids.get(en), "application/scim+json", ScimWorkers.TERMINATE).status() == 200);
             }
             String joiner = prefix + "J";
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->

@@ -45,9 +45,6 @@ import tools.jackson.databind.JsonNode;
 class StoreSilenceTests {
 
     private static final String TOKEN = "silence-test-token-0123456789";
-    private static final String TERMINATE = """
-        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
     private static final int SOCKET_TIMEOUT_MS = 3_000;
     private static final int JOINERS = 60;
 
@@ -128,7 +125,7 @@ class StoreSilenceTests {
                 .until(() -> burst.keySet().stream().allMatch(ldap::canSignIn));
             Api last = apis.get(instances - 1);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-                last.send("PATCH", "/scim/v2/Users/" + leaverId, "application/scim+json", TERMINATE).status() == 200);
+                last.send("PATCH", "/scim/v2/Users/" + leaverId, "application/scim+json", ScimWorkers.TERMINATE).status() == 200);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> !ldap.canSignIn(leaver));
 
             Api api = apis.get(0);

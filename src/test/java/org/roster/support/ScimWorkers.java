@@ -7,6 +7,11 @@ import org.jspecify.annotations.Nullable;
 /** Workers pushed over SCIM as an HR system would, for tests that need people with e-mails and managers. */
 public final class ScimWorkers {
 
+    /** The SCIM PATCH an HR system sends to terminate a worker: {@code active} set to false. */
+    public static final String TERMINATE = """
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+         "Operations": [{"op": "replace", "path": "active", "value": false}]}""";
+
     private ScimWorkers() {
     }
 
