@@ -79,6 +79,12 @@ final class OperationStream implements ConsumerRebalanceListener {
     private @Nullable Instant strandedLookedAt;
     /** Whether revocations were last found waiting for their records: said once when they start to be, and once when not. */
     private boolean stranded;
+    /**
+     * Revocation partitions this instance gave up when a rebalance began, while that rebalance has not
+     * assigned anything yet. Nobody sends their work meanwhile: when the brokers went away during the
+     * rebalance, these are the partitions whose revocations this instance still answers for.
+     */
+    private final Set<Integer> heldBeforeRebalance = new HashSet<>();
 
     OperationStream(String target, OperationTopics topics, OutboxRepository outbox) {
         this.target = target;
@@ -102,6 +108,12 @@ final class OperationStream implements ConsumerRebalanceListener {
         KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
         c.subscribe(List.of(topics.routine(target), topics.revocations(target)), this);
         consumer = c;
+    }
+
+    /** The partitions the group gave this instance: none during a rebalance. */
+    Set<TopicPartition> assignment() {
+        KafkaConsumer<String, String> c = consumer;
+        return c == null ? Set.of() : c.assignment();
     }
 
     /** Makes a poll in progress return: the lane is stopping. */
@@ -156,7 +168,9 @@ final class OperationStream implements ConsumerRebalanceListener {
      * The identities of this instance's partitions with a revocation unfinished {@value
      * #STRANDED_AFTER_SECONDS} s after it was planned, asked of the store once a second at most.
      * Partitions are this consumer's assignment, which stands while the brokers are out of reach (no
-     * rebalance can happen then): no other instance sends these identities' work meanwhile.
+     * rebalance can happen then): no other instance sends these identities' work meanwhile. During a
+     * rebalance that has not assigned anything (the brokers went away in the middle of it, every
+     * member having given its partitions up), they are the ones this instance held before it.
      */
     private Set<String> stranded(KafkaConsumer<String, String> c, Instant now) {
         int partitions = topics.partitions(target);
@@ -164,7 +178,7 @@ final class OperationStream implements ConsumerRebalanceListener {
             return Set.of();
         }
         strandedLookedAt = now;
-        Set<Integer> mine = new HashSet<>();
+        Set<Integer> mine = new HashSet<>(heldBeforeRebalance);
         c.assignment().stream().filter(this::revocations).forEach(tp -> mine.add(tp.partition()));
         if (mine.isEmpty()) {
             return Set.of();
@@ -348,6 +362,7 @@ final class OperationStream implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         rebalances++;
+        partitions.stream().filter(this::revocations).forEach(tp -> heldBeforeRebalance.add(tp.partition()));
         // Still in this generation: commit what is finished there, so the next holder reads less again.
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
@@ -362,12 +377,14 @@ final class OperationStream implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         rebalances++;
+        heldBeforeRebalance.clear();
         forget(partitions); // another instance holds them already: nothing to commit
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         rebalances++;
+        heldBeforeRebalance.clear(); // called after every rebalance, with nothing assigned too
         if (paused) {
             KafkaConsumer<String, String> c = consumer;
             if (c != null) {
