@@ -81,6 +81,13 @@ public abstract class WorkerLoop implements SmartLifecycle {
         signal.drainPermits();
     }
 
+    /**
+     * Cluster mode: this instance no longer holds the loop's lease (given up to share the leases out,
+     * or run out), having held it; another instance runs the loop from now on. Called on the loop's thread.
+     */
+    protected void handedOver() {
+    }
+
     protected boolean stopping() {
         return !running;
     }
@@ -126,13 +133,19 @@ public abstract class WorkerLoop implements SmartLifecycle {
     }
 
     private void loop() {
+        boolean held = false;
         while (running) {
             try {
                 Leases l = leased();
                 if (l != null && !l.holds(name)) {
+                    if (held) {
+                        held = false;
+                        handedOver();
+                    }
                     signal.tryAcquire(l.retryMillis(), TimeUnit.MILLISECONDS); // another instance runs it
                     continue;
                 }
+                held = true;
                 long wait = pass();
                 outage.reached();
                 Leases any = leases;

@@ -33,6 +33,10 @@ public class Dispatcher implements SmartLifecycle {
     private final @org.jspecify.annotations.Nullable OperationTopics topics;
     private final @org.jspecify.annotations.Nullable OperationRelay relay;
     private volatile boolean running;
+    /** Cluster mode: waits for the brokers when they did not answer at start, then starts the lanes and the relay. */
+    private @org.jspecify.annotations.Nullable Thread waitingForBrokers;
+    /** How long the brokers are given to answer at start (and at each later try) before Roster starts without them. */
+    static final java.time.Duration BROKERS_AT_START = java.time.Duration.ofSeconds(10);
 
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
                       RevocationCheck revocations, TaskRepository tasks, Clock clock,
@@ -109,19 +113,63 @@ public class Dispatcher implements SmartLifecycle {
                     count, target);
             }
         });
+        running = true;
         if (topics != null) {
-            topics.ensure(lanes.keySet());
+            long since = System.nanoTime();
+            try {
+                topics.ensure(lanes.keySet(), BROKERS_AT_START);
+            } catch (OperationTopics.BrokersUnreachable e) {
+                // HR changes are taken and planned meanwhile: their operations wait in the outbox
+                log.warn("cluster: {} within {} s; Roster takes HR changes and keeps their operations in the store,"
+                    + " and starts relaying and sending them once the brokers answer", e.getMessage(), BROKERS_AT_START.toSeconds());
+                Thread t = new Thread(() -> waitForBrokers(topics, since), "roster-kafka-topics");
+                t.setDaemon(true);
+                waitingForBrokers = t;
+                t.start();
+                return;
+            }
+        }
+        startSending();
+    }
+
+    private synchronized void startSending() {
+        if (!running) {
+            return;
         }
         lanes.values().forEach(TargetLane::start);
         if (relay != null) {
             relay.start();
         }
-        running = true;
+    }
+
+    /** Asks the brokers again and again (each time waiting up to {@link #BROKERS_AT_START} for an answer). */
+    private void waitForBrokers(OperationTopics topics, long since) {
+        while (running) {
+            try {
+                Thread.sleep(1_000);
+                topics.ensure(lanes.keySet(), BROKERS_AT_START);
+            } catch (InterruptedException e) {
+                return;
+            } catch (OperationTopics.BrokersUnreachable e) {
+                continue;
+            } catch (RuntimeException e) {
+                log.error("cluster: {}; nothing is relayed or sent from this instance until it is restarted", e.getMessage());
+                return;
+            }
+            log.info("cluster: the brokers answer, after {} s: operations are relayed and sent",
+                (System.nanoTime() - since) / 1_000_000_000);
+            startSending();
+            return;
+        }
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
+        Thread t = waitingForBrokers;
+        if (t != null) {
+            t.interrupt();
+        }
         if (relay != null) {
             relay.stop();
         }

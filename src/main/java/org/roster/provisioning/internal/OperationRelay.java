@@ -131,6 +131,17 @@ final class OperationRelay extends WorkerLoop {
         return 0;
     }
 
+    /** Another instance relays from now on: an outage said here is closed here, since that one may never see it. */
+    @Override
+    protected void handedOver() {
+        Long since = refusedSince;
+        if (since != null) {
+            refusedSince = null;
+            log.info("relay: handed over to another instance after {} s of brokers not taking operations; what waits is"
+                + " relayed from there", (System.nanoTime() - since) / 1_000_000_000);
+        }
+    }
+
     /**
      * The brokers did not take {@code notTaken} of the {@code of} operations produced: said once while
      * they go on refusing (Kafka's own client logs a line per connection attempt, which Roster's

@@ -1,5 +1,6 @@
 package org.roster.provisioning.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -79,18 +81,35 @@ final class OperationTopics {
         return p;
     }
 
+    /** The brokers did not answer in time: an outage, not a mistake in the configuration. */
+    static final class BrokersUnreachable extends IllegalStateException {
+        BrokersUnreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /**
      * Creates the targets' topics that do not exist, and refuses to start when a pair has different
      * partition counts: records of one person would then sit on partitions read by different instances.
+     *
+     * @throws BrokersUnreachable when the brokers do not answer within {@code timeout}
      */
-    void ensure(Collection<String> targets) {
+    void ensure(Collection<String> targets, Duration timeout) {
         for (String target : targets) {
             if (!target.matches("[a-zA-Z0-9._-]{1,100}")) {
                 throw new IllegalStateException("roster.provisioning.targets[" + target + "].name: in cluster mode over"
                     + " Kafka a target's name is part of its topics' names: 1 to 100 letters, digits, '.', '_' or '-'");
             }
         }
-        try (Admin admin = Admin.create(client("roster-admin-" + instanceId))) {
+        long seconds = Math.max(1, timeout.toSeconds());
+        Properties p = client("roster-admin-" + instanceId);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        // This client lives for one question. With no broker answering, Kafka's admin client otherwise goes back to
+        // the bootstrap servers in a loop that grows to hundreds of times a second (each logged); asked again later,
+        // it starts from them anyway.
+        p.putIfAbsent(AdminClientConfig.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
+        try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = new ArrayList<>();
             for (String target : targets) {
                 for (String name : List.of(routine(target), revocations(target))) {
@@ -100,22 +119,24 @@ final class OperationTopics {
             }
             admin.createTopics(topics).values().forEach((name, f) -> {
                 try {
-                    f.get(30, TimeUnit.SECONDS);
+                    f.get(seconds, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                        throw unreachable(e.getCause());
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Kafka topic " + name + " could not be created: "
                             + e.getCause().getClass().getSimpleName(), e.getCause());
                     }
                 } catch (TimeoutException e) {
-                    throw new IllegalStateException("Kafka topic " + name + ": the brokers at "
-                        + settings.bootstrapServers() + " did not answer within 30s", e);
+                    throw unreachable(e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted creating Kafka topic " + name, e);
                 }
             });
             List<String> names = topics.stream().map(NewTopic::name).toList();
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(seconds, TimeUnit.SECONDS);
             for (String target : targets) {
                 int routine = described.get(routine(target)).partitions().size();
                 int revocations = described.get(revocations(target)).partitions().size();
@@ -126,12 +147,21 @@ final class OperationTopics {
                 }
                 partitions.put(target, revocations);
             }
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            throw unreachable(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(e.getCause());
+            }
             throw new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()
-                + ": " + e.getClass().getSimpleName(), e);
+                + ": " + e.getCause().getClass().getSimpleName(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted describing Kafka topics", e);
         }
+    }
+
+    private BrokersUnreachable unreachable(Throwable cause) {
+        return new BrokersUnreachable("the brokers at " + settings.bootstrapServers() + " did not answer", cause);
     }
 }

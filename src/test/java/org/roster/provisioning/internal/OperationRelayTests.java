@@ -49,7 +49,7 @@ class OperationRelayTests {
         ClusterSettings cluster = new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
             TestKafka.shared().getBrokersAsString(), prefix, 2, null, null, null));
         OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"));
+        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
         OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
         OperationRelay relay = new OperationRelay(overKafka, topics, Set.of("dir"));
         relay.start();
@@ -78,7 +78,7 @@ class OperationRelayTests {
         ClusterSettings cluster = new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
             TestKafka.shared().getBrokersAsString(), prefix, 6, null, null, null));
         OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"));
+        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
         assertThat(topics.partitions("dir")).isEqualTo(6);
         OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
         int identities = 40;

@@ -49,7 +49,7 @@ class OperationStreamRebalanceTests {
         ClusterSettings cluster = new ClusterSettings(true, "rebalance-a", null, new ClusterSettings.Kafka(
             TestKafka.shared().getBrokersAsString(), prefix, PARTITIONS, null, Duration.ofSeconds(6), null));
         OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"));
+        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
         OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
         String group = topics.group("dir");
         List<String> subscribed = List.of(topics.routine("dir"), topics.revocations("dir"));
