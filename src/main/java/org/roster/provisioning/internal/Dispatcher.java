@@ -41,7 +41,7 @@ public class Dispatcher implements SmartLifecycle {
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
                       RevocationCheck revocations, TaskRepository tasks, Clock clock,
                       org.springframework.beans.factory.ObjectProvider<org.roster.provisioning.SecretDelivery> secrets,
-                      org.roster.runtime.Leases leases, org.roster.runtime.ClusterSettings cluster) {
+                      org.roster.runtime.Leases leases, org.roster.runtime.ClusterSettings cluster, PartitionClaims claims) {
         this.outbox = outbox;
         this.outcomes = outcomes;
         this.topics = cluster.overKafka() ? new OperationTopics(cluster) : null;
@@ -53,7 +53,7 @@ public class Dispatcher implements SmartLifecycle {
                 lane.setLeases(leases);
                 lane.clustered(cluster.enabled());
                 if (topics != null) {
-                    lane.overKafka(new OperationStream(target.name(), topics, outbox));
+                    lane.overKafka(new OperationStream(target.name(), topics, outbox, claims));
                 }
                 lanes.put(target.name(), lane);
             });
@@ -121,7 +121,10 @@ public class Dispatcher implements SmartLifecycle {
             } catch (OperationTopics.BrokersUnreachable e) {
                 // HR changes are taken and planned meanwhile: their operations wait in the outbox
                 log.warn("cluster: {} within {} s; Roster takes HR changes and keeps their operations in the store,"
-                    + " and starts relaying and sending them once the brokers answer", e.getMessage(), BROKERS_AT_START.toSeconds());
+                    + " sends the revocations of the partitions it answers for, and relays and sends the rest once the"
+                    + " brokers answer", e.getMessage(), BROKERS_AT_START.toSeconds());
+                // the lanes join their groups once the topics are known; until then they send what their claims answer for
+                lanes.values().forEach(TargetLane::start);
                 Thread t = new Thread(() -> waitForBrokers(topics, since), "roster-kafka-topics");
                 t.setDaemon(true);
                 waitingForBrokers = t;
@@ -129,15 +132,12 @@ public class Dispatcher implements SmartLifecycle {
                 return;
             }
         }
-        startSending();
+        lanes.values().forEach(TargetLane::start);
+        startRelay();
     }
 
-    private synchronized void startSending() {
-        if (!running) {
-            return;
-        }
-        lanes.values().forEach(TargetLane::start);
-        if (relay != null) {
+    private synchronized void startRelay() {
+        if (running && relay != null) {
             relay.start();
         }
     }
@@ -158,7 +158,7 @@ public class Dispatcher implements SmartLifecycle {
             }
             log.info("cluster: the brokers answer, after {} s: operations are relayed and sent",
                 (System.nanoTime() - since) / 1_000_000_000);
-            startSending();
+            startRelay();
             return;
         }
     }

@@ -66,11 +66,19 @@ final class OperationStream implements ConsumerRebalanceListener {
     private final String target;
     private final OperationTopics topics;
     private final OutboxRepository outbox;
+    private final PartitionClaims claims;
     private final Map<TopicPartition, ArrayDeque<Held>> queued = new HashMap<>();
     /** Per partition, the offset after the last record read. */
     private final Map<TopicPartition, Long> read = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private @Nullable KafkaConsumer<String, String> consumer;
+    /** Made on the lane's thread once the target's topics are known (the brokers answered), and used by it alone. */
+    private volatile @Nullable KafkaConsumer<String, String> consumer;
+    private volatile boolean opened;
+    /** The partitions taken over from an instance that stopped renewing its claims, last said in the log. */
+    private Set<Integer> takenOver = Set.of();
+    /** This instance's claims, per partition the partition count they were made under, as last renewed. */
+    private Map<Integer, Integer> claimed = Map.of();
+    private @Nullable Instant claimsLookedAt;
     private boolean paused;
     /** Partitions given, taken or lost so far: a pass that saw this change stops (see {@link #revocationArrived()}). */
     private long rebalances;
@@ -86,13 +94,32 @@ final class OperationStream implements ConsumerRebalanceListener {
      */
     private final Set<Integer> heldBeforeRebalance = new HashSet<>();
 
-    OperationStream(String target, OperationTopics topics, OutboxRepository outbox) {
+    OperationStream(String target, OperationTopics topics, OutboxRepository outbox, PartitionClaims claims) {
         this.target = target;
         this.topics = topics;
         this.outbox = outbox;
+        this.claims = claims;
     }
 
+    /**
+     * Joins the target's consumer group once its topics are known: at once when the brokers answered
+     * at start, otherwise at the first pass after they do. Until then the lane sends only the
+     * revocations its claims answer for.
+     */
     void open() {
+        opened = true;
+    }
+
+    private @Nullable KafkaConsumer<String, String> consumer() {
+        KafkaConsumer<String, String> c = consumer;
+        if (c == null && opened && topics.partitions(target) > 0) {
+            c = subscribe();
+            consumer = c;
+        }
+        return c;
+    }
+
+    private KafkaConsumer<String, String> subscribe() {
         Properties p = topics.client("roster-dispatch-" + target + "-" + topics.instanceId());
         long session = topics.settings().sessionTimeout().toMillis();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, topics.group(target));
@@ -107,7 +134,7 @@ final class OperationStream implements ConsumerRebalanceListener {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
         c.subscribe(List.of(topics.routine(target), topics.revocations(target)), this);
-        consumer = c;
+        return c;
     }
 
     /** The partitions the group gave this instance: none during a rebalance. */
@@ -145,10 +172,14 @@ final class OperationStream implements ConsumerRebalanceListener {
      * far as they are due; identities announced on the revocations topic first.
      */
     ReadyWork next(Instant now, int limit) throws InterruptedException {
-        KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
+        KafkaConsumer<String, String> c = consumer();
         long wait = busy ? 0 : nextDue == null ? MAX_WAIT_MILLIS
             : Math.max(0, Math.min(MAX_WAIT_MILLIS, Duration.between(now, nextDue).toMillis()));
-        poll(c, wait);
+        if (c != null) {
+            poll(c, wait);
+        } else {
+            Thread.sleep(wait); // no brokers yet: the claims' revocations are all there is
+        }
         Set<String> urgent = new LinkedHashSet<>();
         Set<String> routine = new LinkedHashSet<>();
         queued.forEach((tp, q) -> q.forEach(h -> (revocations(tp) ? urgent : routine).add(h.identity())));
@@ -156,8 +187,10 @@ final class OperationStream implements ConsumerRebalanceListener {
         routine.removeAll(urgent);
         Map<String, List<OutboxEntry>> chains = unfinished(union(urgent, routine));
         forgetFinished(queued.keySet(), chains);
-        commit(c, read.keySet(), false);
-        flowControl(c);
+        if (c != null) {
+            commit(c, read.keySet(), false);
+            flowControl(c);
+        }
         ReadyWork work = ReadyWork.of(chains, urgent, routine, now, limit);
         busy = !work.isEmpty();
         nextDue = work.nextDue();
@@ -170,16 +203,36 @@ final class OperationStream implements ConsumerRebalanceListener {
      * Partitions are this consumer's assignment, which stands while the brokers are out of reach (no
      * rebalance can happen then): no other instance sends these identities' work meanwhile. During a
      * rebalance that has not assigned anything (the brokers went away in the middle of it, every
-     * member having given its partitions up), they are the ones this instance held before it.
+     * member having given its partitions up), they are the ones this instance held before it. And
+     * they are the partitions this instance claims in the store ({@link PartitionClaims}): its own
+     * claims, renewed with its assignment, and those of an instance that stopped renewing them (it
+     * died, or started again without the brokers to give it partitions).
      */
-    private Set<String> stranded(KafkaConsumer<String, String> c, Instant now) {
-        int partitions = topics.partitions(target);
-        if (partitions == 0 || (strandedLookedAt != null && now.isBefore(strandedLookedAt.plusMillis(STRANDED_EVERY_MILLIS)))) {
+    private Set<String> stranded(@Nullable KafkaConsumer<String, String> c, Instant now) {
+        if (strandedLookedAt != null && now.isBefore(strandedLookedAt.plusMillis(STRANDED_EVERY_MILLIS))) {
             return Set.of();
         }
         strandedLookedAt = now;
-        Set<Integer> mine = new HashSet<>(heldBeforeRebalance);
-        c.assignment().stream().filter(this::revocations).forEach(tp -> mine.add(tp.partition()));
+        int known = topics.partitions(target);
+        Set<Integer> held = new HashSet<>(heldBeforeRebalance);
+        if (c != null) {
+            c.assignment().stream().filter(this::revocations).forEach(tp -> held.add(tp.partition()));
+        }
+        if (claimsLookedAt == null || !now.isBefore(claimsLookedAt.plus(claims.renewEvery()))) {
+            claimsLookedAt = now;
+            if (known > 0) {
+                claims.hold(target, held, known);
+            }
+            claimed = claims.mine(target);
+        }
+        int partitions = known > 0 ? known : claimed.values().stream().findFirst().orElse(0);
+        Set<Integer> mine = new HashSet<>(held);
+        claimed.forEach((p, count) -> {
+            if (count == partitions) {
+                mine.add(p);
+            }
+        });
+        sayTakenOver(mine, held);
         if (mine.isEmpty()) {
             return Set.of();
         }
@@ -214,7 +267,10 @@ final class OperationStream implements ConsumerRebalanceListener {
      * any other, and stop being fetched past the same bound.
      */
     boolean revocationArrived() throws InterruptedException {
-        KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
+        KafkaConsumer<String, String> c = consumer;
+        if (c == null) {
+            return false;
+        }
         long before = rebalances;
         int waiting = revocationsHeld();
         flowControl(c); // what it takes in of routine work is held for the next pass, within the same bound
@@ -234,7 +290,10 @@ final class OperationStream implements ConsumerRebalanceListener {
 
     /** Keeps this instance in the group while its target is down: polls with every partition paused. */
     void keepAlive() throws InterruptedException {
-        KafkaConsumer<String, String> c = java.util.Objects.requireNonNull(consumer);
+        KafkaConsumer<String, String> c = consumer;
+        if (c == null) {
+            return;
+        }
         Set<TopicPartition> assigned = c.assignment();
         c.pause(assigned);
         try {
@@ -378,6 +437,7 @@ final class OperationStream implements ConsumerRebalanceListener {
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         rebalances++;
         heldBeforeRebalance.clear();
+        keepClaims(Set.of()); // the group gave them to others already
         forget(partitions); // another instance holds them already: nothing to commit
     }
 
@@ -385,12 +445,40 @@ final class OperationStream implements ConsumerRebalanceListener {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         rebalances++;
         heldBeforeRebalance.clear(); // called after every rebalance, with nothing assigned too
+        Set<Integer> assigned = new HashSet<>();
+        partitions.stream().filter(this::revocations).forEach(tp -> assigned.add(tp.partition()));
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.assignment().stream().filter(this::revocations).forEach(tp -> assigned.add(tp.partition()));
+        }
+        keepClaims(assigned);
         if (paused) {
-            KafkaConsumer<String, String> c = consumer;
             if (c != null) {
                 c.pause(partitions.stream().filter(tp -> !revocations(tp)).toList());
             }
         }
+    }
+
+    /** After a rebalance the brokers' word holds: this instance's other claims go, for their new holders. */
+    private void keepClaims(Set<Integer> assigned) {
+        claimsLookedAt = null; // the new ones claimed at the next look
+        try {
+            claims.keepOnly(target, assigned);
+        } catch (RuntimeException e) {
+            // the store out of reach: the new holders claim their partitions over these at their next look
+            log.debug("target {}: claims not let go ({})", target, e.getClass().getSimpleName());
+        }
+    }
+
+    /** Says once which partitions this instance answers for after another instance stopped renewing its claims. */
+    private void sayTakenOver(Set<Integer> mine, Set<Integer> held) {
+        Set<Integer> over = new java.util.TreeSet<>(mine);
+        over.removeAll(held);
+        if (!over.isEmpty() && !over.equals(takenOver)) {
+            log.info("target {}: this instance answers for the revocations of partitions {} while no broker gives them"
+                + " out (their claims were its own, or not renewed in time by the instance that held them)", target, over);
+        }
+        takenOver = over;
     }
 
     private void forget(Collection<TopicPartition> partitions) {

@@ -54,7 +54,7 @@ class OperationStreamRebalanceTests {
         String group = topics.group("dir");
         List<String> subscribed = List.of(topics.routine("dir"), topics.revocations("dir"));
 
-        OperationStream a = new OperationStream("dir", topics, outbox);
+        OperationStream a = new OperationStream("dir", topics, outbox, new PartitionClaims(jdbc, cluster));
         a.open();
         Admin admin = Admin.create(topics.client("rebalance-admin"));
         KafkaConsumer<String, String> c = member(topics, "rebalance-c");

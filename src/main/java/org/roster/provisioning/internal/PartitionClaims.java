@@ -1,0 +1,105 @@
+package org.roster.provisioning.internal;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.roster.runtime.ClusterSettings;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Cluster mode over Kafka: which instance answers for the revocations of each partition of a
+ * target's topics while no broker can be reached ({@code partition_claim}).
+ *
+ * <p>The brokers decide who sends a partition's work; they cannot while they are down, and an
+ * instance that died or was restarted then leaves its partitions to nobody until they are back. So
+ * each instance renews, about once a second, a claim in the store on the partitions the brokers gave
+ * it ({@link #hold}: Kafka's word is final, whoever claimed them before), and every instance takes
+ * over the claims nobody renewed for a time to live (the lease time to live), and renews its own
+ * ({@link #mine}). An instance started again under the same name finds its claims still its own.
+ * Times are the store's, as for leases.
+ */
+@Component
+class PartitionClaims {
+
+    private final JdbcClient jdbc;
+    private final String instanceId;
+    private final Duration ttl;
+
+    PartitionClaims(JdbcClient jdbc, ClusterSettings cluster) {
+        this.jdbc = jdbc;
+        this.instanceId = java.util.Objects.requireNonNull(cluster.instanceId());
+        this.ttl = cluster.leaseTtl();
+    }
+
+    /** How often an instance renews its claims (and looks for claims to take over): well within their time to live. */
+    Duration renewEvery() {
+        Duration third = ttl.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
+    }
+
+    /** The brokers gave this instance these partitions of the target's {@code count}: its claims, whoever held them. */
+    void hold(String target, Collection<Integer> partitions, int count) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Timestamp expires = Timestamp.from(storeNow().plus(ttl));
+        if (set(target, partitions, count, expires) == partitions.size()) {
+            return;
+        }
+        Set<Integer> stored = new java.util.HashSet<>(jdbc.sql("select partition_no from partition_claim where target = ?")
+            .param(target).query(Integer.class).list());
+        for (int p : partitions) {
+            if (!stored.contains(p)) {
+                try {
+                    jdbc.sql("insert into partition_claim (target, partition_no, partitions, holder, expires_at) values (?, ?, ?, ?, ?)")
+                        .params(target, p, count, instanceId, expires).update();
+                } catch (DuplicateKeyException e) {
+                    set(target, Set.of(p), count, expires); // claimed by another instance just now: Kafka's word is final
+                }
+            }
+        }
+    }
+
+    private int set(String target, Collection<Integer> partitions, int count, Timestamp expires) {
+        return jdbc.sql("update partition_claim set holder = ?, partitions = ?, expires_at = ? where target = ? and partition_no in ("
+                + partitions.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")")
+            .params(instanceId, count, expires, target).update();
+    }
+
+    /**
+     * Renews this instance's claims on the target, takes over those nobody renewed in time, and
+     * returns them: per partition, how many partitions the topics had when it was claimed.
+     */
+    Map<Integer, Integer> mine(String target) {
+        Instant now = storeNow();
+        Timestamp expires = Timestamp.from(now.plus(ttl));
+        // a claim let go after a rebalance (no holder) is the brokers' to give, and is taken over only a time to live later
+        jdbc.sql("""
+                update partition_claim set holder = ?, expires_at = ? where target = ?
+                and (holder = ? or (holder <> '' and expires_at < ?) or expires_at < ?)""")
+            .params(instanceId, expires, target, instanceId, Timestamp.from(now), Timestamp.from(now.minus(ttl))).update();
+        Map<Integer, Integer> mine = new HashMap<>();
+        jdbc.sql("select partition_no, partitions from partition_claim where target = ? and holder = ?")
+            .params(target, instanceId).query((rs, n) -> mine.put(rs.getInt(1), rs.getInt(2))).list();
+        return mine;
+    }
+
+    /** The brokers gave this instance {@code kept} after a rebalance: its other claims on the target go. */
+    void keepOnly(String target, Set<Integer> kept) {
+        String others = kept.isEmpty() ? "" : " and partition_no not in ("
+            + kept.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        jdbc.sql("update partition_claim set holder = '', expires_at = current_timestamp where target = ? and holder = ?" + others)
+            .params(target, instanceId).update();
+    }
+
+    private Instant storeNow() {
+        return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
+    }
+}
