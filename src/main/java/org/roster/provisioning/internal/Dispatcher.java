@@ -153,7 +153,7 @@ public class Dispatcher implements SmartLifecycle {
             } catch (OperationTopics.BrokersUnreachable e) {
                 continue;
             } catch (RuntimeException e) {
-                log.error("cluster: {}; nothing is relayed or sent from this instance until it is restarted", e.getMessage());
+                log.error("cluster: {}; this instance relays nothing until it is restarted", e.getMessage());
                 return;
             }
             log.info("cluster: the brokers answer, after {} s: operations are relayed and sent",
