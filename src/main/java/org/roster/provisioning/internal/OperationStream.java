@@ -216,14 +216,11 @@ final class OperationStream implements ConsumerRebalanceListener {
         int known = topics.partitions(target);
         Set<Integer> held = new HashSet<>(heldBeforeRebalance);
         if (c != null) {
-            c.assignment().stream().filter(this::revocations).forEach(tp -> held.add(tp.partition()));
+            held.addAll(revocationPartitions(c.assignment()));
         }
         if (claimsLookedAt == null || !now.isBefore(claimsLookedAt.plus(claims.renewEvery()))) {
             claimsLookedAt = now;
-            if (known > 0) {
-                claims.hold(target, held, known);
-            }
-            claimed = claims.mine(target);
+            claimed = claims.renew(target, held, known);
         }
         int partitions = known > 0 ? known : claimed.values().stream().findFirst().orElse(0);
         Set<Integer> mine = new HashSet<>(held);
@@ -335,6 +332,13 @@ final class OperationStream implements ConsumerRebalanceListener {
         }
     }
 
+    /** The partition numbers among these that are of the target's revocations topic. */
+    private Set<Integer> revocationPartitions(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.stream().filter(this::revocations).forEach(tp -> numbers.add(tp.partition()));
+        return numbers;
+    }
+
     private boolean revocations(TopicPartition tp) {
         return tp.topic().equals(topics.revocations(target));
     }
@@ -421,7 +425,7 @@ final class OperationStream implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         rebalances++;
-        partitions.stream().filter(this::revocations).forEach(tp -> heldBeforeRebalance.add(tp.partition()));
+        heldBeforeRebalance.addAll(revocationPartitions(partitions));
         // Still in this generation: commit what is finished there, so the next holder reads less again.
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
@@ -445,11 +449,10 @@ final class OperationStream implements ConsumerRebalanceListener {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         rebalances++;
         heldBeforeRebalance.clear(); // called after every rebalance, with nothing assigned too
-        Set<Integer> assigned = new HashSet<>();
-        partitions.stream().filter(this::revocations).forEach(tp -> assigned.add(tp.partition()));
+        Set<Integer> assigned = revocationPartitions(partitions);
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
-            c.assignment().stream().filter(this::revocations).forEach(tp -> assigned.add(tp.partition()));
+            assigned.addAll(revocationPartitions(c.assignment()));
         }
         keepClaims(assigned);
         if (paused) {

@@ -44,12 +44,28 @@ class PartitionClaims {
         return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
     }
 
+    /**
+     * A lane's renewal: {@link #hold} what the brokers gave this instance (when the target's {@code
+     * count} of partitions is known), then {@link #mine}, both measured by one reading of the store's time.
+     */
+    Map<Integer, Integer> renew(String target, Collection<Integer> held, int count) {
+        Instant now = storeNow();
+        if (count > 0) {
+            hold(target, held, count, now);
+        }
+        return mine(target, now);
+    }
+
     /** The brokers gave this instance these partitions of the target's {@code count}: its claims, whoever held them. */
     void hold(String target, Collection<Integer> partitions, int count) {
+        hold(target, partitions, count, storeNow());
+    }
+
+    private void hold(String target, Collection<Integer> partitions, int count, Instant now) {
         if (partitions.isEmpty()) {
             return;
         }
-        Timestamp expires = Timestamp.from(storeNow().plus(ttl));
+        Timestamp expires = Timestamp.from(now.plus(ttl));
         if (set(target, partitions, count, expires) == partitions.size()) {
             return;
         }
@@ -78,7 +94,10 @@ class PartitionClaims {
      * returns them: per partition, how many partitions the topics had when it was claimed.
      */
     Map<Integer, Integer> mine(String target) {
-        Instant now = storeNow();
+        return mine(target, storeNow());
+    }
+
+    private Map<Integer, Integer> mine(String target, Instant now) {
         Timestamp expires = Timestamp.from(now.plus(ttl));
         // a claim let go after a rebalance (no holder) is the brokers' to give, and is taken over only a time to live later
         jdbc.sql("""

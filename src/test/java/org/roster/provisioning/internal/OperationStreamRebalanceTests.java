@@ -1,6 +1,7 @@
 package org.roster.provisioning.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,11 +18,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.roster.plan.Operation;
 import org.roster.plan.OperationKind;
 import org.roster.plan.Plan;
-import org.roster.provisioning.OutboxEntry;
 import org.roster.runtime.ClusterSettings;
 import org.roster.support.Databases;
 import org.roster.support.TestKafka;
@@ -62,23 +63,23 @@ class OperationStreamRebalanceTests {
         try {
             // a and c share the partitions, the group settled
             c.subscribe(subscribed);
-            until(() -> {
+            settled("a and c hold partitions").until(() -> {
                 a.next(Instant.now(), 100);
                 c.poll(Duration.ofMillis(100));
                 ConsumerGroupDescription g = describe(admin, group);
                 return g.groupState() == GroupState.STABLE && g.members().size() == 2
                     && !a.assignment().isEmpty() && !c.assignment().isEmpty();
-            }, "a and c hold partitions");
+            });
             Set<Integer> heldByA = revocationPartitions(a.assignment(), topics);
             assertThat(heldByA).as("a's share of the revocation partitions").isNotEmpty().hasSizeLessThan(PARTITIONS);
 
             // b joins; c polls no more, so the group waits for it, and a, having given its partitions up, holds none
             b.subscribe(subscribed);
-            until(() -> {
+            settled("a gave its partitions up").until(() -> {
                 b.poll(Duration.ofMillis(100));
                 a.next(Instant.now(), 100);
                 return a.assignment().isEmpty();
-            }, "a gave its partitions up");
+            });
 
             Set<String> identities = new HashSet<>();
             for (int i = 0; i < 16; i++) {
@@ -87,14 +88,12 @@ class OperationStreamRebalanceTests {
                     null, "leaver", true)));
             }
             Set<String> sentByA = new HashSet<>();
-            until(() -> {
-                ReadyWork work = a.next(Instant.now(), 100);
-                work.revocations().forEach(chain -> chain.stream().map(OutboxEntry::operation)
-                    .forEach(op -> sentByA.add(op.identity())));
+            settled("a sends revocations from the store").until(() -> {
+                sentByA.addAll(revocations(a.next(Instant.now(), 100)));
                 return !sentByA.isEmpty();
-            }, "a sends revocations from the store");
+            });
             for (int i = 0; i < 3; i++) {
-                a.next(Instant.now(), 100).revocations().forEach(chain -> chain.forEach(e -> sentByA.add(e.operation().identity())));
+                sentByA.addAll(revocations(a.next(Instant.now(), 100)));
             }
 
             assertThat(a.assignment()).as("still in the rebalance").isEmpty();
@@ -140,22 +139,16 @@ class OperationStreamRebalanceTests {
         }
     }
 
-    private interface Step {
-        boolean done() throws Exception;
+    /** Polled on the test's thread: a Kafka consumer takes one thread only. */
+    private static ConditionFactory settled(String what) {
+        return await(what).atMost(Duration.ofSeconds(40)).pollInSameThread().pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(1));
     }
 
-    private static void until(Step step, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        try {
-            while (System.nanoTime() < deadline) {
-                if (step.done()) {
-                    return;
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(what, e);
-        }
-        throw new AssertionError("not within 40 s: " + what);
+    private static Set<String> revocations(ReadyWork work) {
+        Set<String> identities = new HashSet<>();
+        work.revocations().forEach(chain -> chain.forEach(e -> identities.add(e.operation().identity())));
+        return identities;
     }
 
     private static Plan plan(String identity, Operation... ops) {
