@@ -28,13 +28,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param snapshotSortMemory the rows of a snapshot held in memory while the import sorts the file by
  *     employee number (default 32MB, at least 1KB, at most 1GB); past it, sorted runs are written to
  *     the JVM's temporary directory and merged
+ * @param maxSnapshotImports snapshot imports running at once on this instance (default 2, at least 1),
+ *     each of a different source (a source's second import is refused 409 while its first runs, across
+ *     instances); each holds up to {@code snapshotMemoryRows} of its source and {@code snapshotSortMemory},
+ *     so this bounds what imports take of the heap; more are answered 503 with {@code Retry-After}
  */
 @ConfigurationProperties("roster.hr")
 public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duration webhookTolerance,
                                @Nullable Integer maxEventsPerRequest, @Nullable List<String> rehireMatch,
                                org.springframework.util.unit.@Nullable DataSize maxWebhookSize,
                                @Nullable Integer maxWebhookReads, @Nullable Integer snapshotMemoryRows,
-                               org.springframework.util.unit.@Nullable DataSize snapshotSortMemory) {
+                               org.springframework.util.unit.@Nullable DataSize snapshotSortMemory,
+                               @Nullable Integer maxSnapshotImports) {
 
     public HrSourceSettings {
         sources = sources == null ? List.of() : List.copyOf(sources);
@@ -53,6 +58,10 @@ public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duratio
         if (snapshotSortMemory.toBytes() < 1024 || snapshotSortMemory.toBytes() > 1L << 30) {
             throw new IllegalArgumentException("roster.hr.snapshot-sort-memory must be between 1KB and 1GB, not "
                 + snapshotSortMemory);
+        }
+        maxSnapshotImports = maxSnapshotImports == null ? 2 : maxSnapshotImports;
+        if (maxSnapshotImports < 1) {
+            throw new IllegalArgumentException("roster.hr.max-snapshot-imports must be at least 1, not " + maxSnapshotImports);
         }
         if (maxWebhookReads < 1 || maxWebhookSize.toBytes() < 1 || maxWebhookSize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("roster.hr: max-webhook-reads must be at least 1, max-webhook-size"

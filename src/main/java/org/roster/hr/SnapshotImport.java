@@ -21,6 +21,7 @@ import org.roster.audit.AuditLog;
 import org.roster.hr.internal.KeyDigest;
 import org.roster.hr.internal.PreviousRows;
 import org.roster.hr.internal.QuarantineRepository;
+import org.roster.hr.internal.RunningImports;
 import org.roster.hr.internal.SeenKeys;
 import org.roster.hr.internal.SnapshotRepository;
 import org.roster.hr.internal.SnapshotRows;
@@ -64,6 +65,7 @@ public final class SnapshotImport {
     private final TransactionTemplate savepoint;
     private final Clock clock;
     private final org.roster.store.TableStatistics statistics;
+    private final RunningImports running;
 
     /**
      * The tables an import writes, whose statistics it brings up to date when it has grown them
@@ -74,7 +76,7 @@ public final class SnapshotImport {
 
     public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
                           QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
-                          Clock clock, org.roster.store.TableStatistics statistics) {
+                          Clock clock, org.roster.store.TableStatistics statistics, RunningImports running) {
         this.settings = settings;
         this.records = records;
         this.snapshots = snapshots;
@@ -85,6 +87,7 @@ public final class SnapshotImport {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
         this.statistics = statistics;
+        this.running = running;
         // HR data an import killed mid-sort left on disk: gone at the next start, once surely not another
         // instance's import in progress
         int swept = SortedRows.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
@@ -113,22 +116,42 @@ public final class SnapshotImport {
             .orElseThrow(() -> new HrValidationException("source", "no snapshot source named '" + sourceName + "'"));
         Instant started = clock.instant();
         String id = UUID.randomUUID().toString();
-        snapshots.start(id, source.name(), started);
-        try {
+        RunningImports.Running running = begin(source.name(), id, actor, body);
+        try (running) {
+            snapshots.start(id, source.name(), started);
             // The whole file, missing workers included, is one batch: the safety guard judges every
             // disable it causes together, before any is sent.
             return records.batch(source.name(), "snapshot " + id + " of " + source.name(), actor,
-                () -> importRows(source, id, started, body, format, actor, progress));
+                () -> importRows(source, id, started, body, format, actor, progress, running));
         } finally {
             statistics.refresh(WRITTEN);
         }
     }
 
+    /**
+     * Takes the source for this import, or refuses the file before reading any of it: another import of
+     * the source runs (409), or this instance runs its most imports at once (503).
+     */
+    private RunningImports.Running begin(String source, String id, String actor, InputStream body) {
+        try {
+            return running.begin(source, id, actor);
+        } catch (RunningImports.Busy e) {
+            RunningImports.Holder h = e.holder();
+            throw new HrConflictException("source", "snapshot " + h.snapshotId() + " of '" + source + "' is being imported"
+                + " (sent by " + h.actor() + " to " + h.instance() + ", started " + h.startedAt() + "): one import of a source"
+                + " at a time; nothing of this file was read or applied, send it again once that import has ended");
+        } catch (RunningImports.Full e) {
+            throw new HrUnavailableException(e.max() + " snapshot imports are running on this instance"
+                + " (roster.hr.max-snapshot-imports): nothing of this file was read or applied, send it again later");
+        }
+    }
+
     private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
-                               SnapshotFormat format, String actor, @Nullable Progress progress) {
+                               SnapshotFormat format, String actor, @Nullable Progress progress,
+                               RunningImports.Running running) {
         Counts counts = new Counts();
         Reader reader = new Reader(source, body, format);
-        Batches batches = new Batches(source, id, actor, counts);
+        Batches batches = new Batches(source, id, actor, counts, running);
         reader.start();
         PreviousRows previous;
         try {
@@ -157,6 +180,11 @@ public final class SnapshotImport {
             snapshots.finish(id, "", clock.instant(), "refused: " + e.getMessage());
             throw new HrValidationException(e.field(), e.reason() + " (nothing was applied: the whole file is read"
                 + " before any row is; workers missing from this snapshot were not evaluated)");
+        } catch (RunningImports.Lost e) {
+            log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
+            snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + e.getMessage());
+            throw new HrUnavailableException(e.getMessage() + " (" + reader.rows + " rows before it were compared; workers"
+                + " missing from this snapshot were not evaluated; send the file again)");
         } catch (java.io.UncheckedIOException e) {
             // Roster's own disk, not the file: its sorted runs could not be written (no room in java.io.tmpdir) or read back
             log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
@@ -181,7 +209,15 @@ public final class SnapshotImport {
         String digest = HexFormat.of().formatHex(reader.sha.digest());
         List<String> sample = new ArrayList<>();
         if (snapshots.hadEarlier(source.name(), id) && (previous == null || previous.unnamed() > 0)) {
-            disappeared(source, id, counts, sample, actor, reader.named);
+            try {
+                disappeared(source, id, counts, sample, actor, reader.named, running);
+            } catch (RunningImports.Lost e) {
+                log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
+                snapshots.finish(id, "", clock.instant(), "incomplete after every row and " + counts.terminated
+                    + " of the workers missing from it: " + e.getMessage());
+                throw new HrUnavailableException(e.getMessage() + " (every row was applied, and " + counts.terminated
+                    + " of the workers missing from this snapshot were terminated; send the file again)");
+            }
         }
         String repeats = snapshots.sameContent(source.name(), digest, id).orElse(null);
         Summary summary = new Summary(id, source.name(), counts.rows, counts.created, counts.changed, counts.unchanged,
@@ -507,12 +543,15 @@ public final class SnapshotImport {
         private final String snapshotId;
         private final String actor;
         private final Counts counts;
+        private final RunningImports.Running running;
 
-        Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts) {
+        Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts,
+                RunningImports.Running running) {
             this.source = source;
             this.snapshotId = snapshotId;
             this.actor = actor;
             this.counts = counts;
+            this.running = running;
         }
 
         void apply(List<Pending> pending) {
@@ -533,6 +572,7 @@ public final class SnapshotImport {
 
         private void apply(List<Pending> pending, boolean savepoints) {
             tx.executeWithoutResult(status -> {
+                running.check(); // the source is still this import's until the batch commits
                 // the batch's workers, read and locked together in its transaction: one query instead of one per row
                 Map<String, StoredWorker> current = new java.util.HashMap<>();
                 List<String> changing = new ArrayList<>();
@@ -627,7 +667,7 @@ public final class SnapshotImport {
      * compared with the import's key set: nothing was written for the rows that did not change.
      */
     private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
-                             String actor, SeenKeys named) {
+                             String actor, SeenKeys named, RunningImports.Running running) {
         long missing = 0;
         String after = "";
         List<String> page;
@@ -661,6 +701,7 @@ public final class SnapshotImport {
                     sample.add(en);
                 }
                 tx.executeWithoutResult(s -> {
+                    running.check();
                     if (terminate) {
                         records.upsert(en, Map.of("employmentStatus", JsonNodeFactory.instance.stringNode("terminated"),
                             "terminationReason", JsonNodeFactory.instance.stringNode("missing from HR snapshot")),
