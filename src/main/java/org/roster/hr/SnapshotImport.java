@@ -21,7 +21,7 @@ import org.roster.audit.AuditLog;
 import org.roster.hr.internal.KeyDigest;
 import org.roster.hr.internal.PreviousRows;
 import org.roster.hr.internal.QuarantineRepository;
-import org.roster.hr.internal.RunningImports;
+import org.roster.runtime.ExclusiveRuns;
 import org.roster.hr.internal.SeenKeys;
 import org.roster.hr.internal.SnapshotRepository;
 import org.roster.hr.internal.SnapshotRows;
@@ -65,7 +65,9 @@ public final class SnapshotImport {
     private final TransactionTemplate savepoint;
     private final Clock clock;
     private final org.roster.store.TableStatistics statistics;
-    private final RunningImports running;
+    private final ExclusiveRuns exclusive;
+    /** Imports running on this instance now: at most {@code roster.hr.max-snapshot-imports}. */
+    private final java.util.concurrent.atomic.AtomicInteger importing = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * The tables an import writes, whose statistics it brings up to date when it has grown them
@@ -76,7 +78,7 @@ public final class SnapshotImport {
 
     public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
                           QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
-                          Clock clock, org.roster.store.TableStatistics statistics, RunningImports running) {
+                          Clock clock, org.roster.store.TableStatistics statistics, ExclusiveRuns exclusive) {
         this.settings = settings;
         this.records = records;
         this.snapshots = snapshots;
@@ -87,7 +89,7 @@ public final class SnapshotImport {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.clock = clock;
         this.statistics = statistics;
-        this.running = running;
+        this.exclusive = exclusive;
         // HR data an import killed mid-sort left on disk: gone at the next start, once surely not another
         // instance's import in progress
         int swept = SortedRows.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
@@ -116,39 +118,50 @@ public final class SnapshotImport {
             .orElseThrow(() -> new HrValidationException("source", "no snapshot source named '" + sourceName + "'"));
         Instant started = clock.instant();
         String id = UUID.randomUUID().toString();
-        RunningImports.Running running = begin(source.name(), id, actor, body);
+        ExclusiveRuns.Held running = begin(source.name(), id, actor);
         try (running) {
             snapshots.start(id, source.name(), started);
+            running.replaced().ifPresent(stopped -> snapshots.interrupted(stopped.runId(), clock.instant(), "interrupted: "
+                + stopped.instance() + " stopped while importing it (last seen " + stopped.aliveAt() + "); the batches it"
+                + " applied stay; taken over by snapshot " + id));
             // The whole file, missing workers included, is one batch: the safety guard judges every
             // disable it causes together, before any is sent.
             return records.batch(source.name(), "snapshot " + id + " of " + source.name(), actor,
                 () -> importRows(source, id, started, body, format, actor, progress, running));
         } finally {
+            importing.decrementAndGet();
             statistics.refresh(WRITTEN);
         }
     }
 
     /**
      * Takes the source for this import, or refuses the file before reading any of it: another import of
-     * the source runs (409), or this instance runs its most imports at once (503).
+     * the source runs, here or on another instance (409), or this instance runs its most imports at once (503).
      */
-    private RunningImports.Running begin(String source, String id, String actor, InputStream body) {
+    private ExclusiveRuns.Held begin(String source, String id, String actor) {
+        int max = settings.maxSnapshotImports();
+        if (importing.incrementAndGet() > max) {
+            importing.decrementAndGet();
+            throw new HrUnavailableException(max + " snapshot imports are running on this instance"
+                + " (roster.hr.max-snapshot-imports): nothing of this file was read or applied, send it again later");
+        }
         try {
-            return running.begin(source, id, actor);
-        } catch (RunningImports.Busy e) {
-            RunningImports.Holder h = e.holder();
-            throw new HrConflictException("source", "snapshot " + h.snapshotId() + " of '" + source + "' is being imported"
+            return exclusive.begin("snapshot:" + source, id, actor);
+        } catch (ExclusiveRuns.Busy e) {
+            importing.decrementAndGet();
+            ExclusiveRuns.Holder h = e.holder();
+            throw new HrConflictException("source", "snapshot " + h.runId() + " of '" + source + "' is being imported"
                 + " (sent by " + h.actor() + " to " + h.instance() + ", started " + h.startedAt() + "): one import of a source"
                 + " at a time; nothing of this file was read or applied, send it again once that import has ended");
-        } catch (RunningImports.Full e) {
-            throw new HrUnavailableException(e.max() + " snapshot imports are running on this instance"
-                + " (roster.hr.max-snapshot-imports): nothing of this file was read or applied, send it again later");
+        } catch (RuntimeException e) {
+            importing.decrementAndGet();
+            throw e;
         }
     }
 
     private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
                                SnapshotFormat format, String actor, @Nullable Progress progress,
-                               RunningImports.Running running) {
+                               ExclusiveRuns.Held running) {
         Counts counts = new Counts();
         Reader reader = new Reader(source, body, format);
         Batches batches = new Batches(source, id, actor, counts, running);
@@ -180,7 +193,7 @@ public final class SnapshotImport {
             snapshots.finish(id, "", clock.instant(), "refused: " + e.getMessage());
             throw new HrValidationException(e.field(), e.reason() + " (nothing was applied: the whole file is read"
                 + " before any row is; workers missing from this snapshot were not evaluated)");
-        } catch (RunningImports.Lost e) {
+        } catch (ExclusiveRuns.Lost e) {
             log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
             snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + e.getMessage());
             throw new HrUnavailableException(e.getMessage() + " (" + reader.rows + " rows before it were compared; workers"
@@ -211,7 +224,7 @@ public final class SnapshotImport {
         if (snapshots.hadEarlier(source.name(), id) && (previous == null || previous.unnamed() > 0)) {
             try {
                 disappeared(source, id, counts, sample, actor, reader.named, running);
-            } catch (RunningImports.Lost e) {
+            } catch (ExclusiveRuns.Lost e) {
                 log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
                 snapshots.finish(id, "", clock.instant(), "incomplete after every row and " + counts.terminated
                     + " of the workers missing from it: " + e.getMessage());
@@ -543,10 +556,10 @@ public final class SnapshotImport {
         private final String snapshotId;
         private final String actor;
         private final Counts counts;
-        private final RunningImports.Running running;
+        private final ExclusiveRuns.Held running;
 
         Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts,
-                RunningImports.Running running) {
+                ExclusiveRuns.Held running) {
             this.source = source;
             this.snapshotId = snapshotId;
             this.actor = actor;
@@ -667,7 +680,7 @@ public final class SnapshotImport {
      * compared with the import's key set: nothing was written for the rows that did not change.
      */
     private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
-                             String actor, SeenKeys named, RunningImports.Running running) {
+                             String actor, SeenKeys named, ExclusiveRuns.Held running) {
         long missing = 0;
         String after = "";
         List<String> page;

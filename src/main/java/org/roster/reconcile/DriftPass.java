@@ -33,6 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class DriftPass {
 
     private final String runId;
+    /** Throws when another instance took the target's reconciliation over (cluster mode): the run mends nothing more. */
+    private final Runnable stillThisRun;
     private final String target;
     private final Mode mode;
     private final Set<String> comparedAttributes;
@@ -53,7 +55,8 @@ final class DriftPass {
 
     DriftPass(String runId, String target, Mode mode, Set<String> comparedAttributes, Provisioning provisioning,
               PlanningStage planning, Lifecycle lifecycle, FindingRepository findings, TransactionTemplate tx, Clock clock,
-              int pageSize) {
+              int pageSize, Runnable stillThisRun) {
+        this.stillThisRun = stillThisRun;
         this.runId = runId;
         this.target = target;
         this.mode = mode;
@@ -279,6 +282,7 @@ final class DriftPass {
         String kinds = drafts.stream().filter(d -> !accepted.containsKey(d)).map(d -> d.kind().name()).distinct()
             .collect(Collectors.joining(", "));
         PlanningStage.Replanned r = tx.execute(s -> {
+            stillThisRun.run(); // in cluster mode, the target is still this run's until the mend commits
             lifecycle.lock(identity);
             if (provisioning.inFlight(target, identity)) {
                 return new PlanningStage.Replanned(0, 0); // changed since it was read: the next run looks again

@@ -21,6 +21,7 @@ import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.Provisioning;
 import org.roster.reconcile.ReconcileSettings.Mode;
 import org.roster.reconcile.internal.FindingRepository;
+import org.roster.runtime.ExclusiveRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -52,11 +53,14 @@ public class Reconciliations {
     private final Clock clock;
     private final ReconcileSettings settings;
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    /** A target is reconciled by one run at a time across instances: {@code reconcile:<target>}. */
+    private static final String EXCLUSIVE = "reconcile:";
+    private final ExclusiveRuns exclusive;
     private final ExecutorService workers;
 
     public Reconciliations(Provisioning provisioning, PlanningStage planning, Lifecycle lifecycle,
                            FindingRepository findings, AuditLog audit, TransactionTemplate tx, Clock clock,
-                           ReconcileSettings settings) {
+                           ReconcileSettings settings, ExclusiveRuns exclusive) {
         Set<String> unknown = new TreeSet<>(settings.targets().keySet());
         unknown.removeAll(provisioning.targets());
         if (!unknown.isEmpty()) {
@@ -71,13 +75,15 @@ public class Reconciliations {
         this.tx = tx;
         this.clock = clock;
         this.settings = settings;
+        this.exclusive = exclusive;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "reconcile-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        int abandoned = findings.abandonRunning(clock.instant());
+        // in cluster mode another instance's run goes on: only those nobody renews are over
+        int abandoned = findings.abandonRunningExcept(exclusive.alive(EXCLUSIVE), clock.instant());
         if (abandoned > 0) {
             log.warn("{} reconciliation run(s) were left unfinished by a previous stop; marked FAILED", abandoned);
         }
@@ -95,16 +101,16 @@ public class Reconciliations {
      * @throws ReconcileException for an unknown target, or when the target is being reconciled already
      */
     public ReconcileRun start(String target, @Nullable Mode mode, String actor) {
-        String id = begin(target, mode, actor);
-        workers.submit(() -> execute(id, target, mode == null ? settings.mode(target) : mode, actor));
-        return findings.run(id).orElseThrow();
+        ExclusiveRuns.Held held = begin(target, mode, actor);
+        workers.submit(() -> execute(held, target, mode == null ? settings.mode(target) : mode, actor));
+        return findings.run(held.runId()).orElseThrow();
     }
 
     /** Reconciles a target now, in the caller's thread, and returns the finished run. */
     public ReconcileRun reconcile(String target, @Nullable Mode mode, String actor) {
-        String id = begin(target, mode, actor);
-        execute(id, target, mode == null ? settings.mode(target) : mode, actor);
-        return run(id).orElseThrow();
+        ExclusiveRuns.Held held = begin(target, mode, actor);
+        execute(held, target, mode == null ? settings.mode(target) : mode, actor);
+        return run(held.runId()).orElseThrow();
     }
 
     /** A run with its findings counted by kind and status. */
@@ -181,27 +187,39 @@ public class Reconciliations {
         return Map.copyOf(running);
     }
 
-    private String begin(String target, @Nullable Mode mode, String actor) {
+    private ExclusiveRuns.Held begin(String target, @Nullable Mode mode, String actor) {
         if (!provisioning.targets().contains(target)) {
             throw new ReconcileException(ReconcileException.Why.INVALID, "target", "no target '" + target
                 + "'; configured: " + new TreeSet<>(provisioning.targets()));
         }
         Mode m = mode == null ? settings.mode(target) : mode;
+        String id = java.util.UUID.randomUUID().toString();
         synchronized (running) {
-            String current = running.get(target);
-            if (current != null) {
+            ExclusiveRuns.Held held;
+            try {
+                held = exclusive.begin(EXCLUSIVE + target, id, actor);
+            } catch (ExclusiveRuns.Busy e) {
+                ExclusiveRuns.Holder h = e.holder();
                 throw new ReconcileException(ReconcileException.Why.CONFLICT, "target", "'" + target
-                    + "' is being reconciled by run " + current);
+                    + "' is being reconciled by run " + h.runId() + " (on " + h.instance() + ", started " + h.startedAt() + ")");
             }
-            String id = findings.startRun(target, m.name(), actor, clock.instant());
+            try {
+                held.replaced().ifPresent(stopped -> findings.abandon(stopped.runId(), "Roster stopped during the run ("
+                    + stopped.instance() + ", last seen " + stopped.aliveAt() + ")", clock.instant()));
+                findings.startRun(id, target, m.name(), actor, clock.instant());
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
             running.put(target, id);
-            return id;
+            return held;
         }
     }
 
-    private void execute(String runId, String target, Mode mode, String actor) {
+    private void execute(ExclusiveRuns.Held held, String target, Mode mode, String actor) {
+        String runId = held.runId();
         DriftPass p = new DriftPass(runId, target, mode, provisioning.comparedAttributes(target), provisioning, planning,
-            lifecycle, findings, tx, clock, settings.pageSize());
+            lifecycle, findings, tx, clock, settings.pageSize(), held::check);
         String error = null;
         long started = System.nanoTime();
         try {
@@ -214,11 +232,15 @@ public class Reconciliations {
             p.missingAccounts();
         } catch (ConnectorException e) {
             error = e.getMessage();
+        } catch (ExclusiveRuns.Lost e) {
+            log.warn("reconciliation {} of '{}' stopped: {}", runId, target, e.getMessage());
+            error = e.getMessage();
         } catch (RuntimeException e) {
             log.error("reconciliation {} of '{}' failed", runId, target, e);
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         } finally {
             running.remove(target, runId);
+            held.close();
         }
         findings.finishRun(runId, p.accounts(), p.found(), p.mended(), error, clock.instant());
         String summary = "reconciliation " + runId + " of '" + target + "' (" + mode.name().toLowerCase(Locale.ROOT)

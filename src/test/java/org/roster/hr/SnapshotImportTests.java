@@ -129,7 +129,7 @@ class SnapshotImportTests {
             .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         socket.getOutputStream().flush();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-            jdbc.sql("select count(*) from hr_snapshot_running where source = ?").param(source).query(Long.class).single() == 1);
+            jdbc.sql("select count(*) from exclusive_run where name = ?").param("snapshot:" + source).query(Long.class).single() == 1);
         return new Sending(socket, rest);
     }
 
@@ -145,7 +145,7 @@ class SnapshotImportTests {
     void aSecondFileOfASourceIsRefusedWhileTheFirstIsImportedAndTakenOnceItEnded() throws Exception {
         String p = prefix();
         Sending first = sending("sap", csv(p, "$1,$u1,Sales,"), csv(p, "$2,$u2,Sales,").substring("PERNR,USERID,ORGEH,ENDDA\n".length()));
-        String running = jdbc.sql("select snapshot_id from hr_snapshot_running where source = 'sap'").query(String.class).single();
+        String running = jdbc.sql("select run_id from exclusive_run where name = 'snapshot:sap'").query(String.class).single();
 
         StringBuilder rows = new StringBuilder("PERNR,USERID,ORGEH,ENDDA\n");
         for (int i = 0; i < 80_000; i++) {
@@ -172,7 +172,7 @@ class SnapshotImportTests {
 
         JsonNode done = first.finish();
         assertThat(done.path("created").asLong()).isEqualTo(2);
-        assertThat(jdbc.sql("select count(*) from hr_snapshot_running").query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from exclusive_run").query(Long.class).single()).isZero();
         JsonNode taken = upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,", "$3,$u3,Sales,"));
         assertThat(taken.path("created").asLong()).as("the source is free again").isEqualTo(1);
     }

@@ -111,6 +111,31 @@ class ReconciliationTests {
             .contains("finding(s)");
     }
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    /**
+     * A Roster killed during a run leaves it RUNNING and the target held in the store: the next run
+     * of the target takes it over and marks the stopped run FAILED, naming the instance.
+     */
+    @Test
+    void aRunLeftByAKilledRosterIsTakenOverByTheNextAndMarkedFailed() {
+        java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+        jdbc.sql("""
+                insert into reconcile_run (id, target, mode, actor, started_at, accounts, findings, mended, status)
+                values ('killed-run', 'directory', 'REPORT', 'alice', ?, 0, 0, 0, 'RUNNING')""").param(now).update();
+        jdbc.sql("""
+                insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)
+                values ('reconcile:directory', 'killed-run', 'roster-killed', 'alice', ?, ?)""").params(now, now).update();
+
+        JsonNode next = reconcile();
+        assertThat(next.path("status").asString()).isEqualTo("FINISHED");
+        JsonNode killed = new Api("http://127.0.0.1:" + port, TOKEN).get("/api/v1/reconciliations/killed-run").json();
+        assertThat(killed.path("status").asString()).isEqualTo("FAILED");
+        assertThat(killed.path("error").asString()).contains("Roster stopped during the run").contains("roster-killed");
+        assertThat(jdbc.sql("select count(*) from exclusive_run").query(Long.class).single()).as("the target is free").isZero();
+    }
+
     private JsonNode reconcile() {
         return Reconcile.run(new Api("http://127.0.0.1:" + port, TOKEN), "directory", null);
     }

@@ -70,7 +70,12 @@ class EvidenceQueryTests {
             T0.plus(Duration.ofDays(31)))).isEmpty();
         assertThat(repo.acceptancesAt(T0.plusSeconds(1))).singleElement()
             .satisfies(a -> assertThat(a.acceptedBy()).isEqualTo("bob"));
-        repo.startRun("directory", "REPORT", "alice", T0.plusSeconds(7200));
+        String stopped = repo.startRun("directory", "REPORT", "alice", T0.plusSeconds(7200));
+        String elsewhere = repo.startRun("crm", "REPORT", "alice", T0.plusSeconds(7200));
+        assertThat(repo.abandonRunningExcept(java.util.Set.of(elsewhere), T0.plusSeconds(7300)))
+            .as("a run another instance still renews goes on").isEqualTo(1);
+        assertThat(repo.run(stopped)).get().extracting(r -> r.status().name()).isEqualTo("FAILED");
+        assertThat(repo.run(elsewhere)).get().extracting(r -> r.status().name()).isEqualTo("RUNNING");
         assertThat(repo.abandonRunning(T0.plusSeconds(7300))).isEqualTo(1);
     }
 

@@ -43,6 +43,12 @@ public class SnapshotRepository {
             .params(digest, Timestamp.from(at), summary, id).update();
     }
 
+    /** A snapshot whose import stopped without ending (its instance was killed): finished now, with why. */
+    public void interrupted(String id, Instant at, String summary) {
+        jdbc.sql("update hr_snapshot set finished_at = ?, summary = ? where id = ? and finished_at is null")
+            .params(Timestamp.from(at), summary, id).update();
+    }
+
     /** An earlier finished snapshot of the same source with the same content. */
     public Optional<String> sameContent(String source, String digest, String except) {
         return jdbc.sql("select id from hr_snapshot where source = ? and digest = ? and id <> ? order by seq limit 1")

@@ -28,11 +28,15 @@ public class FindingRepository {
 
     public String startRun(String target, String mode, String actor, Instant at) {
         String id = UUID.randomUUID().toString();
+        startRun(id, target, mode, actor, at);
+        return id;
+    }
+
+    public void startRun(String id, String target, String mode, String actor, Instant at) {
         jdbc.sql("""
                 insert into reconcile_run (id, target, mode, actor, started_at, accounts, findings, mended, status)
                 values (?, ?, ?, ?, ?, 0, 0, 0, 'RUNNING')""")
             .params(id, target, mode, actor, Timestamp.from(at)).update();
-        return id;
     }
 
     /** How far a run got: written every page, so that a long run shows progress. */
@@ -51,9 +55,25 @@ public class FindingRepository {
 
     /** Runs left RUNNING by a process that stopped: they will not finish. */
     public int abandonRunning(Instant at) {
+        return abandonRunningExcept(java.util.Set.of(), at);
+    }
+
+    /** Runs left RUNNING by a process that stopped, but for {@code alive}, those still running somewhere. */
+    public int abandonRunningExcept(java.util.Set<String> alive, Instant at) {
+        int abandoned = 0;
+        for (String id : jdbc.sql("select id from reconcile_run where status = 'RUNNING'").query(String.class).list()) {
+            if (!alive.contains(id)) {
+                abandoned += abandon(id, "Roster stopped during the run", at);
+            }
+        }
+        return abandoned;
+    }
+
+    /** A run whose instance stopped during it: FAILED, with why. */
+    public int abandon(String id, String why, Instant at) {
         return jdbc.sql("""
-                update reconcile_run set status = 'FAILED', finished_at = ?, error = 'Roster stopped during the run'
-                where status = 'RUNNING'""").param(Timestamp.from(at)).update();
+                update reconcile_run set status = 'FAILED', finished_at = ?, error = ? where id = ? and status = 'RUNNING'""")
+            .params(Timestamp.from(at), clip(why), id).update();
     }
 
     public Optional<ReconcileRun> run(String id) {

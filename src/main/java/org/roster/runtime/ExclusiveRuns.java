@@ -1,0 +1,278 @@
+package org.roster.runtime;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.roster.store.StoreOutageLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Work that runs once at a time across every instance over the store, whichever instance it was
+ * asked of ({@code exclusive_run}): a snapshot import per HR source, a reconciliation per target.
+ * Unlike a background loop's {@link Leases lease}, such a run is asked for by someone (an upload, an
+ * operator) and is refused, not queued, while another holds its name ({@link Busy}).
+ *
+ * <p>A run whose instance stopped (a kill, a crash) leaves its row behind. The next run of the name
+ * takes it over ({@link Held#replaced()} says whose, so that its record can say it was interrupted):
+ * at once on a single instance, or by an instance started again under the same {@code instance-id};
+ * otherwise once the row was not renewed for a lease time to live (the running instance renews its
+ * rows every {@code min(lease-ttl / 3, 5 s)} in cluster mode). A run whose row was taken over (its
+ * instance stalled past the time to live) learns it at its next {@link Held#check()}, which a run
+ * makes in the transaction of each step it commits. Times are the store's, as for leases.
+ */
+@Component
+public class ExclusiveRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(ExclusiveRuns.class);
+
+    /** Who holds a name: the run, the instance running it, who asked for it, since when, last renewed when. */
+    public record Holder(String runId, String instance, String actor, Instant startedAt, Instant aliveAt) {
+    }
+
+    /** The name is held by another run; {@code holder} says which. */
+    public static final class Busy extends RuntimeException {
+        private final Holder holder;
+
+        Busy(Holder holder) {
+            super("run " + holder.runId() + " holds it", null, false, false);
+            this.holder = holder;
+        }
+
+        public Holder holder() {
+            return holder;
+        }
+    }
+
+    /** Another run took the name over while this one ran (its renewals stopped for a time to live). */
+    public static final class Lost extends RuntimeException {
+        Lost(String name, @Nullable String now) {
+            super(name + " was taken over by " + (now == null ? "another run" : "run " + now) + " after this instance did"
+                + " not renew it for a lease time to live", null, false, false);
+        }
+    }
+
+    private final JdbcClient jdbc;
+    private final ClusterSettings cluster;
+    /** The runs of this instance, by name; a name is reserved here before the store is asked. */
+    private final Map<String, Held> here = new ConcurrentHashMap<>();
+    private final @Nullable ScheduledExecutorService keeper;
+    private final StoreOutageLog renewals = new StoreOutageLog(log, "exclusive runs not renewed",
+        "another instance may take them over if it lasts", "exclusive runs renewed again: the store is reachable");
+
+    ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster) {
+        this.jdbc = jdbc;
+        this.cluster = cluster;
+        if (cluster.enabled()) {
+            keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "roster-exclusive-runs");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = renewEvery(cluster.leaseTtl()).toMillis();
+            keeper.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+        } else {
+            keeper = null;
+        }
+    }
+
+    static Duration renewEvery(Duration ttl) {
+        Duration third = ttl.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        if (keeper != null) {
+            keeper.shutdownNow();
+        }
+    }
+
+    /**
+     * Takes {@code name} for run {@code runId}, asked for by {@code actor}.
+     *
+     * @throws Busy another run holds the name, here or on another instance
+     */
+    public Held begin(String name, String runId, String actor) {
+        Held held = new Held(name, runId, actor.length() > 200 ? actor.substring(0, 200) : actor);
+        Held other = here.putIfAbsent(name, held);
+        if (other != null) {
+            throw new Busy(other.asHolder());
+        }
+        try {
+            take(held);
+            return held;
+        } catch (RuntimeException e) {
+            here.remove(name, held);
+            throw e;
+        }
+    }
+
+    private void take(Held held) {
+        for (int attempt = 0; ; attempt++) {
+            Instant now = storeNow();
+            held.startedAt = now;
+            try {
+                jdbc.sql("""
+                        insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)
+                        values (?, ?, ?, ?, ?, ?)""")
+                    .params(held.name, held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now))
+                    .update();
+                return;
+            } catch (DuplicateKeyException e) {
+                Optional<Holder> found = holder(held.name);
+                if (found.isEmpty()) {
+                    continue; // it ended just now
+                }
+                Holder h = found.get();
+                if (!stopped(h, now) || attempt > 2) {
+                    throw new Busy(h);
+                }
+                int taken = jdbc.sql("""
+                        update exclusive_run set run_id = ?, holder = ?, actor = ?, started_at = ?, alive_at = ?
+                        where name = ? and run_id = ?""")
+                    .params(held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now),
+                        held.name, h.runId()).update();
+                if (taken == 1) {
+                    held.replaced = h;
+                    log.warn("{}: run {} was left unfinished by {} (last seen {}); run {} takes it over", held.name, h.runId(),
+                        h.instance(), h.aliveAt(), held.runId);
+                    return;
+                }
+                // another run took it over first: look again
+            }
+        }
+    }
+
+    /** Whether the run holding a name has stopped: its instance is gone, or is this one started again. */
+    private boolean stopped(Holder h, Instant now) {
+        if (!cluster.enabled() || h.instance().equals(cluster.instanceId())) {
+            return true; // not running here (a name held here is refused before the store is asked)
+        }
+        return h.aliveAt().isBefore(now.minus(cluster.leaseTtl()));
+    }
+
+    /** The run holding {@code name}, if any (it may have stopped without a word). */
+    public Optional<Holder> holder(String name) {
+        return jdbc.sql("select run_id, holder, actor, started_at, alive_at from exclusive_run where name = ?")
+            .param(name)
+            .query((rs, n) -> new Holder(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()))
+            .optional();
+    }
+
+    /**
+     * The runs of names starting with {@code prefix} still running somewhere: this instance's, and in
+     * cluster mode other instances' renewed within a lease time to live.
+     */
+    public Set<String> alive(String prefix) {
+        Set<String> alive = new java.util.HashSet<>();
+        here.values().stream().filter(h -> h.name.startsWith(prefix)).forEach(h -> alive.add(h.runId));
+        if (cluster.enabled()) {
+            Instant since = storeNow().minus(cluster.leaseTtl());
+            alive.addAll(jdbc.sql("select run_id from exclusive_run where name like ? and holder <> ? and alive_at >= ?")
+                .params(prefix.replace("%", "\\%").replace("_", "\\_") + "%", cluster.instanceId(), Timestamp.from(since))
+                .query(String.class).list());
+        }
+        return alive;
+    }
+
+    /** Cluster mode: the runs of this instance are renewed; one another instance took over is marked lost. */
+    void renew() {
+        for (Held held : here.values()) {
+            try {
+                int renewed = jdbc.sql("update exclusive_run set alive_at = current_timestamp where name = ? and run_id = ?")
+                    .params(held.name, held.runId).update();
+                renewals.reached();
+                if (renewed == 0 && here.get(held.name) == held && held.startedAt != null) {
+                    held.lost = true;
+                    log.warn("{}: another run took it over from run {}, which stops at its next step", held.name, held.runId);
+                }
+            } catch (RuntimeException e) {
+                if (!renewals.unreachable(e)) {
+                    log.warn("{}: run {} not renewed: {}", held.name, held.runId, e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    private Instant storeNow() {
+        return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
+    }
+
+    /** A run holding its name: {@link #check()} at each step, {@link #close()} when it ends, however. */
+    public final class Held implements AutoCloseable {
+        private final String name;
+        private final String runId;
+        private final String actor;
+        private volatile @Nullable Instant startedAt;
+        private volatile @Nullable Holder replaced;
+        private volatile boolean lost;
+
+        private Held(String name, String runId, String actor) {
+            this.name = name;
+            this.runId = runId;
+            this.actor = actor;
+        }
+
+        Holder asHolder() {
+            Instant at = startedAt == null ? Instant.EPOCH : startedAt;
+            return new Holder(runId, cluster.instanceId(), actor, at, at);
+        }
+
+        public String runId() {
+            return runId;
+        }
+
+        /** The run whose instance stopped, which this one took the name over from. */
+        public Optional<Holder> replaced() {
+            return Optional.ofNullable(replaced);
+        }
+
+        /**
+         * In the transaction of a step about to be committed: the name is still this run's, and stays
+         * so until the step commits (its row is locked). Only in cluster mode, where another instance
+         * can take a name over.
+         *
+         * @throws Lost another instance took the name over
+         */
+        public void check() {
+            if (!cluster.enabled()) {
+                return;
+            }
+            if (lost) {
+                throw new Lost(name, holder(name).map(Holder::runId).orElse(null));
+            }
+            Optional<String> now = jdbc.sql("select run_id from exclusive_run where name = ? for update")
+                .param(name).query(String.class).optional();
+            if (!now.filter(runId::equals).isPresent()) {
+                lost = true;
+                throw new Lost(name, now.orElse(null));
+            }
+        }
+
+        /** The run ended (or failed): the name is free. A failure here leaves the row to be taken over. */
+        @Override
+        public void close() {
+            try {
+                jdbc.sql("delete from exclusive_run where name = ? and run_id = ?").params(name, runId).update();
+            } catch (RuntimeException e) {
+                log.warn("{}: run {} could not free it ({}); the next run takes it over", name, runId, e.getMessage());
+            } finally {
+                here.remove(name, this);
+            }
+        }
+    }
+}

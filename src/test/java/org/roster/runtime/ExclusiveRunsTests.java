@@ -1,0 +1,105 @@
+package org.roster.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roster.support.Databases;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Work run once at a time across instances over one store (both stores): a second run of a name is
+ * refused naming the first; the run of an instance that stopped is taken over (at once by a single
+ * instance or one started again under its name, after a time to live by another), and can commit no
+ * further step.
+ */
+class ExclusiveRunsTests {
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void oneRunOfANameAtATime(Databases.Kind kind) {
+        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
+        ExclusiveRuns single = runs(jdbc, null);
+        ExclusiveRuns.Held first = single.begin("snapshot:sap", "s1", "steward");
+        assertThat(first.replaced()).isEmpty();
+        assertThatThrownBy(() -> single.begin("snapshot:sap", "s2", "other"))
+            .isInstanceOfSatisfying(ExclusiveRuns.Busy.class, e -> {
+                assertThat(e.holder().runId()).isEqualTo("s1");
+                assertThat(e.holder().actor()).isEqualTo("steward");
+            });
+        ExclusiveRuns.Held other = single.begin("snapshot:workday", "w1", "steward");
+        assertThat(single.alive("snapshot:")).containsExactlyInAnyOrder("s1", "w1");
+        assertThat(single.alive("reconcile:")).isEmpty();
+
+        first.close();
+        assertThat(single.holder("snapshot:sap")).isEmpty();
+        ExclusiveRuns.Held again = single.begin("snapshot:sap", "s3", "steward");
+        assertThat(single.holder("snapshot:sap")).get().extracting(ExclusiveRuns.Holder::runId).isEqualTo("s3");
+        first.close(); // closing twice frees nothing of the run after it
+        assertThat(single.holder("snapshot:sap")).get().extracting(ExclusiveRuns.Holder::runId).isEqualTo("s3");
+        other.close();
+        again.check(); // a single instance's run is never taken from it
+        again.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void theRunOfAStoppedSingleInstanceIsTakenOverAtOnce(Databases.Kind kind) {
+        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
+        runs(jdbc, null).begin("snapshot:sap", "s1", "steward"); // killed: never closed
+        ExclusiveRuns restarted = runs(jdbc, null);
+        assertThat(restarted.alive("snapshot:")).as("nobody runs it any more").isEmpty();
+        ExclusiveRuns.Held taken = restarted.begin("snapshot:sap", "s2", "steward");
+        assertThat(taken.replaced()).get().extracting(ExclusiveRuns.Holder::runId).isEqualTo("s1");
+        assertThat(restarted.holder("snapshot:sap")).get().extracting(ExclusiveRuns.Holder::runId).isEqualTo("s2");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void inClusterModeAnotherInstanceWaitsATimeToLiveAfterTheHolderStopsRenewing(Databases.Kind kind) throws Exception {
+        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
+        ExclusiveRuns a = runs(jdbc, "a");
+        ExclusiveRuns b = runs(jdbc, "b");
+        ExclusiveRuns.Held importing = a.begin("snapshot:sap", "s1", "steward");
+        ExclusiveRuns.Held reconciling = a.begin("reconcile:dir", "r1", "operator");
+        assertThatThrownBy(() -> b.begin("snapshot:sap", "s2", "other"))
+            .isInstanceOfSatisfying(ExclusiveRuns.Busy.class, e -> {
+                assertThat(e.holder().runId()).isEqualTo("s1");
+                assertThat(e.holder().instance()).isEqualTo("a");
+            });
+        assertThat(b.alive("reconcile:")).as("a's, renewed").containsExactly("r1");
+        Thread.sleep(1_500); // longer than the time to live: a renews every third of it
+        assertThatThrownBy(() -> b.begin("snapshot:sap", "s2", "other")).as("renewed: still a's")
+            .isInstanceOf(ExclusiveRuns.Busy.class);
+        assertThat(b.alive("reconcile:")).containsExactly("r1");
+        importing.check();
+
+        a.close(); // a stops renewing, as an instance that was killed
+        Thread.sleep(1_500);
+        assertThat(b.alive("reconcile:")).as("a's run is over once not renewed").isEmpty();
+        ExclusiveRuns.Held taken = b.begin("snapshot:sap", "s2", "other");
+        assertThat(taken.replaced()).get().satisfies(h -> {
+            assertThat(h.runId()).isEqualTo("s1");
+            assertThat(h.instance()).isEqualTo("a");
+        });
+        assertThatThrownBy(importing::check).as("a's run, were it still running, commits no further step")
+            .isInstanceOf(ExclusiveRuns.Lost.class).hasMessageContaining("run s2");
+        taken.check();
+
+        // a started again under its name takes its own run over at once
+        ExclusiveRuns restarted = runs(jdbc, "a");
+        assertThat(restarted.begin("reconcile:dir", "r2", "operator").replaced()).isPresent();
+        assertThatThrownBy(reconciling::check).isInstanceOf(ExclusiveRuns.Lost.class);
+        assertThatThrownBy(() -> restarted.begin("snapshot:sap", "s3", "steward")).as("b's is alive")
+            .isInstanceOf(ExclusiveRuns.Busy.class);
+        b.close();
+        restarted.close();
+    }
+
+    private static ExclusiveRuns runs(JdbcClient jdbc, @Nullable String instance) {
+        return new ExclusiveRuns(jdbc, new ClusterSettings(instance != null, instance, Duration.ofSeconds(1), null));
+    }
+}
