@@ -20,9 +20,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Work that runs once at a time across every instance over the store, whichever instance it was
- * asked of ({@code exclusive_run}): a snapshot import per HR source, a reconciliation per target.
- * Unlike a background loop's {@link Leases lease}, such a run is asked for by someone (an upload, an
- * operator) and is refused, not queued, while another holds its name ({@link Busy}).
+ * asked of ({@code exclusive_run}): a snapshot import per HR source, a reconciliation per target, a
+ * change to one SCIM group's members. Unlike a background loop's {@link Leases lease}, such a run is
+ * asked for by someone (an upload, an operator, an operation being sent) and is refused while another
+ * holds its name ({@link Busy}), or waits for it a bounded time ({@link #await}).
  *
  * <p>A run whose instance stopped (a kill, a crash) leaves its row behind. The next run of the name
  * takes it over ({@link Held#replaced()} says whose, so that its record can say it was interrupted):
@@ -71,7 +72,7 @@ public class ExclusiveRuns {
     private final StoreOutageLog renewals = new StoreOutageLog(log, "exclusive runs not renewed",
         "another instance may take them over if it lasts", "exclusive runs renewed again: the store is reachable");
 
-    ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster) {
+    public ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster) {
         this.jdbc = jdbc;
         this.cluster = cluster;
         if (cluster.enabled()) {
@@ -116,6 +117,40 @@ public class ExclusiveRuns {
         } catch (RuntimeException e) {
             here.remove(name, held);
             throw e;
+        }
+    }
+
+    /** Whether runs are held across instances (cluster mode); otherwise this instance is the only one over the store. */
+    public boolean acrossInstances() {
+        return cluster.enabled();
+    }
+
+    /**
+     * Waits until {@code name} is free, at most {@code wait}, and takes it for a run of its own: for
+     * short work that must not overlap across instances, where a second asker waits rather than being
+     * refused.
+     *
+     * @throws Busy still held by another run after {@code wait} (or the wait was interrupted)
+     */
+    public Held await(String name, String actor, Duration wait) {
+        String runId = java.util.UUID.randomUUID().toString();
+        long deadline = System.nanoTime() + wait.toNanos();
+        long pause = 5;
+        while (true) {
+            try {
+                return begin(name, runId, actor);
+            } catch (Busy e) {
+                if (System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pause = Math.min(pause * 2, 100);
+            }
         }
     }
 

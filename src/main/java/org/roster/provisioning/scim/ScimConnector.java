@@ -47,12 +47,36 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     private final ScimService scim;
     private final Client client;
     private final Map<String, Object> groupLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final GroupHold acrossInstances;
 
     public ScimConnector(String name, ScimSettings settings, ScimService scim, Client client) {
+        this(name, settings, scim, client, GroupHold.NONE);
+    }
+
+    ScimConnector(String name, ScimSettings settings, ScimService scim, Client client, GroupHold acrossInstances) {
         this.name = name;
         this.settings = settings;
         this.scim = scim;
         this.client = client;
+        this.acrossInstances = acrossInstances;
+    }
+
+    /**
+     * Holds a group while its members change, against the other instances sending this target's
+     * operations (cluster mode over Kafka: each instance sends its own identities'); {@link #NONE} on a
+     * single instance, where the lock of this connector is enough.
+     */
+    @FunctionalInterface
+    interface GroupHold {
+        Release hold(String group) throws ConnectorException;
+
+        GroupHold NONE = group -> () -> { };
+
+        /** Lets the group go. */
+        interface Release extends AutoCloseable {
+            @Override
+            void close();
+        }
     }
 
     @Override
@@ -131,20 +155,24 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     /**
-     * Membership changes to one group go one at a time: a PATCH is a read-modify-write on many
-     * servers, and two at once can lose a member while both are acknowledged.
+     * Membership changes to one group go one at a time, across instances too: a PATCH is a
+     * read-modify-write on many servers, and two at once can lose a member while both are acknowledged.
      */
     @Override
     public void addEntitlement(String identity, String entitlement) throws ConnectorException {
         synchronized (groupLock(entitlement)) {
-            add(identity, entitlement);
+            try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
+                add(identity, entitlement);
+            }
         }
     }
 
     @Override
     public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
         synchronized (groupLock(entitlement)) {
-            remove(identity, entitlement);
+            try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
+                remove(identity, entitlement);
+            }
         }
     }
 

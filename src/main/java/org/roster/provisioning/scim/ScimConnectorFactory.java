@@ -9,12 +9,27 @@ import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorFactory;
+import org.jspecify.annotations.Nullable;
 import org.roster.provisioning.TargetSettings;
+import org.roster.runtime.ExclusiveRuns;
 import org.springframework.stereotype.Component;
 
 /** Builds {@link ScimConnector}s: a Jersey client per target, with its bearer token and time-outs. */
 @Component
 public final class ScimConnectorFactory implements ConnectorFactory {
+
+    private final @Nullable ExclusiveRuns runs;
+
+    /** Connectors for a single instance: a group's changes are serialised within it. */
+    public ScimConnectorFactory() {
+        this(null);
+    }
+
+    /** In cluster mode, a group's changes are serialised across instances too, held in the store. */
+    @org.springframework.beans.factory.annotation.Autowired
+    public ScimConnectorFactory(@Nullable ExclusiveRuns runs) {
+        this.runs = runs;
+    }
 
     @Override
     public String type() {
@@ -52,6 +67,36 @@ public final class ScimConnectorFactory implements ConnectorFactory {
         Client client = ClientBuilder.newClient(config)
             .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token.get()));
         String base = s.url().endsWith("/") ? s.url().substring(0, s.url().length() - 1) : s.url();
-        return new ScimConnector(target.name(), s, new ScimService(client.target(base)), client);
+        ExclusiveRuns held = runs;
+        ScimConnector.GroupHold hold = held == null || !held.acrossInstances() ? ScimConnector.GroupHold.NONE
+            : group -> hold(held, target.name(), group, s.timeout());
+        return new ScimConnector(target.name(), s, new ScimService(client.target(base)), client, hold);
+    }
+
+    /**
+     * Holds {@code group} of {@code target} in the store, waiting at most the target's time-out for
+     * another instance to let it go; a longer wait, or a store out of reach, is retried as an operation is.
+     */
+    private static ScimConnector.GroupHold.Release hold(ExclusiveRuns runs, String target, String group, java.time.Duration wait)
+        throws org.roster.provisioning.ConnectorException {
+        String key = group.length() <= 80 ? group : java.util.HexFormat.of().formatHex(sha256(group));
+        try {
+            return runs.await("scim-group:" + target + ":" + key, "dispatch", wait)::close;
+        } catch (ExclusiveRuns.Busy e) {
+            throw new org.roster.provisioning.RetryableConnectorException("group '" + group + "' of " + target
+                + " is being changed by another instance (" + e.holder().instance() + ") for longer than " + wait
+                + "; retried");
+        } catch (org.springframework.dao.DataAccessException e) {
+            throw new org.roster.provisioning.RetryableConnectorException("group '" + group + "' of " + target
+                + " could not be held in the store (" + e.getMostSpecificCause().getMessage() + "); retried", e);
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
