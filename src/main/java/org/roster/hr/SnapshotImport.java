@@ -151,8 +151,8 @@ public final class SnapshotImport {
             importing.decrementAndGet();
             ExclusiveRuns.Holder h = e.holder();
             throw new HrConflictException("source", "snapshot " + h.runId() + " of '" + source + "' is being imported"
-                + " (sent by " + h.actor() + " to " + h.instance() + ", started " + h.startedAt() + "): one import of a source"
-                + " at a time; nothing of this file was read or applied, send it again once that import has ended");
+                + " (sent by " + h.actor() + ", " + e.describe() + "): one import of a source at a time; nothing of this"
+                + " file was read or applied, send it again once that import has ended");
         } catch (RuntimeException e) {
             importing.decrementAndGet();
             throw e;

@@ -201,7 +201,7 @@ public class Reconciliations {
             } catch (ExclusiveRuns.Busy e) {
                 ExclusiveRuns.Holder h = e.holder();
                 throw new ReconcileException(ReconcileException.Why.CONFLICT, "target", "'" + target
-                    + "' is being reconciled by run " + h.runId() + " (on " + h.instance() + ", started " + h.startedAt() + ")");
+                    + "' is being reconciled by run " + h.runId() + " (asked by " + h.actor() + ", " + e.describe() + ")");
             }
             try {
                 held.replaced().ifPresent(stopped -> findings.abandon(stopped.runId(), "Roster stopped during the run ("

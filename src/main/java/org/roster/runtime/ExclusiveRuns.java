@@ -45,14 +45,31 @@ public class ExclusiveRuns {
     /** The name is held by another run; {@code holder} says which. */
     public static final class Busy extends RuntimeException {
         private final Holder holder;
+        private final @Nullable Instant freeIfStopped;
 
-        Busy(Holder holder) {
+        Busy(Holder holder, @Nullable Instant freeIfStopped) {
             super("run " + holder.runId() + " holds it", null, false, false);
             this.holder = holder;
+            this.freeIfStopped = freeIfStopped;
         }
 
         public Holder holder() {
             return holder;
+        }
+
+        /**
+         * When another instance may take the name over should the holder's instance have stopped (its
+         * last renewal and a lease time to live); null when it runs on this instance.
+         */
+        public @Nullable Instant freeIfStopped() {
+            return freeIfStopped;
+        }
+
+        /** A clause for a refusal: whose run it is, since when, and what happens if its instance stopped. */
+        public String describe() {
+            return "started " + holder.startedAt() + (freeIfStopped == null ? " on this instance" : " on "
+                + holder.instance() + ", last seen " + holder.aliveAt() + "; should " + holder.instance()
+                + " have stopped, it is taken over from " + freeIfStopped);
         }
     }
 
@@ -109,7 +126,7 @@ public class ExclusiveRuns {
         Held held = new Held(name, runId, actor.length() > 200 ? actor.substring(0, 200) : actor);
         Held other = here.putIfAbsent(name, held);
         if (other != null) {
-            throw new Busy(other.asHolder());
+            throw new Busy(other.asHolder(), null);
         }
         try {
             take(held);
@@ -157,13 +174,13 @@ public class ExclusiveRuns {
     private void take(Held held) {
         for (int attempt = 0; ; attempt++) {
             Instant now = storeNow();
-            held.startedAt = now;
             try {
                 jdbc.sql("""
                         insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)
                         values (?, ?, ?, ?, ?, ?)""")
                     .params(held.name, held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now))
                     .update();
+                held.startedAt = now; // from here on its renewals count: one that finds no row means it was taken over
                 return;
             } catch (DuplicateKeyException e) {
                 Optional<Holder> found = holder(held.name);
@@ -172,7 +189,7 @@ public class ExclusiveRuns {
                 }
                 Holder h = found.get();
                 if (!stopped(h, now) || attempt > 2) {
-                    throw new Busy(h);
+                    throw new Busy(h, h.aliveAt().plus(cluster.leaseTtl()));
                 }
                 int taken = jdbc.sql("""
                         update exclusive_run set run_id = ?, holder = ?, actor = ?, started_at = ?, alive_at = ?
@@ -180,6 +197,7 @@ public class ExclusiveRuns {
                     .params(held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now),
                         held.name, h.runId()).update();
                 if (taken == 1) {
+                    held.startedAt = now;
                     held.replaced = h;
                     log.warn("{}: run {} was left unfinished by {} (last seen {}); run {} takes it over", held.name, h.runId(),
                         h.instance(), h.aliveAt(), held.runId);
@@ -230,7 +248,7 @@ public class ExclusiveRuns {
                 int renewed = jdbc.sql("update exclusive_run set alive_at = current_timestamp where name = ? and run_id = ?")
                     .params(held.name, held.runId).update();
                 renewals.reached();
-                if (renewed == 0 && here.get(held.name) == held && held.startedAt != null) {
+                if (renewed == 0 && here.get(held.name) == held && held.startedAt != null && !held.closing) {
                     held.lost = true;
                     log.warn("{}: another run took it over from run {}, which stops at its next step", held.name, held.runId);
                 }
@@ -255,6 +273,8 @@ public class ExclusiveRuns {
         private volatile @Nullable Instant startedAt;
         private volatile @Nullable Holder replaced;
         private volatile boolean lost;
+        /** Set as it lets go, so that a renewal finding its row gone does not take it for lost. */
+        private volatile boolean closing;
 
         private Held(String name, String runId, String actor) {
             this.name = name;
@@ -301,6 +321,7 @@ public class ExclusiveRuns {
         /** The run ended (or failed): the name is free. A failure here leaves the row to be taken over. */
         @Override
         public void close() {
+            closing = true;
             try {
                 jdbc.sql("delete from exclusive_run where name = ? and run_id = ?").params(name, runId).update();
             } catch (RuntimeException e) {

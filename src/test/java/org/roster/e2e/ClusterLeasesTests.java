@@ -28,7 +28,10 @@ import org.roster.support.Slapd;
  * OpenLDAP: one instance holds the directory's dispatch lease. A burst of terminations goes to both;
  * the holder is killed with {@code SIGKILL} in the middle of it (the seed is printed). The other
  * takes the lease when it runs out, and every termination either instance acknowledged takes effect
- * on the directory, each disable acknowledged once.
+ * on the directory, each disable acknowledged once. Before the kill, a snapshot import is under way on
+ * the instance to be killed: the same source sent to the other is refused 409 naming it; after the
+ * kill, the other takes the source over once the dead instance's hold ran out, and the cut-short
+ * import's record says it was interrupted.
  */
 class ClusterLeasesTests {
 
@@ -98,6 +101,19 @@ class ClusterLeasesTests {
             System.out.println("terminations through the other instance, ms to the directory: " + millis);
             assertThat(millis.get(millis.size() / 2)).as("median ms, " + millis).isLessThan(400);
 
+            // A snapshot import runs on the instance about to be killed: the same source sent to the other
+            // meanwhile is refused, naming the importing instance.
+            String file = "employeeNumber,userName\n" + prefix + "S1," + prefix.toLowerCase(java.util.Locale.ROOT) + "s1\n";
+            org.roster.support.SlowUpload importing = org.roster.support.SlowUpload.start(victim.baseUrl(), TOKEN, "export",
+                "employeeNumber,userName\n", file.substring("employeeNumber,userName\n".length()));
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(50)).until(() ->
+                !Databases.queryOne(store, "select run_id from exclusive_run where name = 'snapshot:export'").isEmpty());
+            String killedImport = Databases.queryOne(store, "select run_id from exclusive_run where name = 'snapshot:export'");
+            Api.Response refused = other.send("POST", "/api/v1/hr/snapshots?source=export", "text/csv", file);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.json().path("detail").asString()).contains("snapshot " + killedImport)
+                .contains("on " + holder + ", last seen").contains("should " + holder + " have stopped");
+
             // terminations to both instances from six threads; the dispatching instance is killed in the middle
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicInteger next = new AtomicInteger();
@@ -151,6 +167,16 @@ class ClusterLeasesTests {
                 assertThat(disables).as("acknowledged disables of " + en).isEqualTo(ldap.canSignIn(en) ? 0 : 1);
             }
             assertThat(acknowledged).as("the burst was answered").isNotEmpty();
+
+            // the killed instance's import is taken over once its hold ran out, and its record says so
+            importing.close();
+            Api.Response[] retaken = new Api.Response[1];
+            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() ->
+                (retaken[0] = after.send("POST", "/api/v1/hr/snapshots?source=export", "text/csv", file)).status() != 409);
+            assertThat(retaken[0].status()).as(retaken[0].body()).isEqualTo(200);
+            assertThat(retaken[0].json().path("created").asLong()).isEqualTo(1);
+            assertThat(Databases.queryOne(store, "select summary from hr_snapshot where id = '" + killedImport + "'"))
+                .startsWith("interrupted: " + holder + " stopped while importing it");
             assertThat(after.get("/api/v1/audit/verify").json().path("intact").asBoolean()).isTrue();
         } finally {
             a.close();
@@ -175,6 +201,10 @@ class ClusterLeasesTests {
                 enabled: true
                 instance-id: %s
                 lease-ttl: 3s
+              hr:
+                sources:
+                  - name: export
+                    type: snapshot
             """.formatted(instance), url, "postgres");
     }
 }

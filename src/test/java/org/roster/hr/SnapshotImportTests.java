@@ -101,36 +101,12 @@ class SnapshotImportTests {
             .params(source, employeeNumber).query(String.class).single();
     }
 
-    /**
-     * An import whose file is still being sent, over a socket of its own: the request's head and the
-     * file's first rows are written, the rest waits for {@link #finish}.
-     */
-    private record Sending(java.net.Socket socket, String rest) {
-        JsonNode finish() throws Exception {
-            try (socket) {
-                socket.getOutputStream().write(rest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                socket.getOutputStream().flush();
-                socket.setSoTimeout(60_000);
-                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                assertThat(answer).startsWith("HTTP/1.1 200");
-                String json = answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1); // one chunk
-                return tools.jackson.databind.json.JsonMapper.builder().build().readTree(json);
-            }
-        }
-    }
-
-    private Sending sending(String source, String first, String rest) throws Exception {
-        byte[] length = String.valueOf((first + rest).getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
-        socket.getOutputStream().write(("POST /api/v1/hr/snapshots?source=" + source + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            + "Authorization: Bearer " + TOKEN + "\r\nContent-Type: text/csv\r\nConnection: close\r\nContent-Length: "
-            + new String(length, java.nio.charset.StandardCharsets.US_ASCII) + "\r\n\r\n" + first)
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        socket.getOutputStream().flush();
+    /** An upload whose first part is sent, once Roster has taken its source: the rest waits for {@code finish()}. */
+    private org.roster.support.SlowUpload sending(String source, String first, String rest) throws Exception {
+        var upload = org.roster.support.SlowUpload.start("http://127.0.0.1:" + port, TOKEN, source, first, rest);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
             jdbc.sql("select count(*) from exclusive_run where name = ?").param("snapshot:" + source).query(Long.class).single() == 1);
-        return new Sending(socket, rest);
+        return upload;
     }
 
     /**
@@ -144,7 +120,7 @@ class SnapshotImportTests {
     @Test
     void aSecondFileOfASourceIsRefusedWhileTheFirstIsImportedAndTakenOnceItEnded() throws Exception {
         String p = prefix();
-        Sending first = sending("sap", csv(p, "$1,$u1,Sales,"), csv(p, "$2,$u2,Sales,").substring("PERNR,USERID,ORGEH,ENDDA\n".length()));
+        var first = sending("sap", csv(p, "$1,$u1,Sales,"), csv(p, "$2,$u2,Sales,").substring("PERNR,USERID,ORGEH,ENDDA\n".length()));
         String running = jdbc.sql("select run_id from exclusive_run where name = 'snapshot:sap'").query(String.class).single();
 
         StringBuilder rows = new StringBuilder("PERNR,USERID,ORGEH,ENDDA\n");
@@ -158,20 +134,23 @@ class SnapshotImportTests {
         assertThat(refused.status()).as(refused.body()).isEqualTo(409);
         assertThat(refused.json().path("field").stringValue()).isEqualTo("source");
         assertThat(refused.json().path("detail").stringValue())
-            .contains("snapshot " + running + " of 'sap' is being imported")
+            .contains("snapshot " + running + " of 'sap' is being imported").contains("on this instance")
             .contains("nothing of this file was read or applied");
         assertThat(api.get("/api/v1/identities/" + p + "B0").status()).isEqualTo(404);
 
         // another source meanwhile; and this instance's limit of two at once
-        Sending other = sending("feed", "employeeNumber,userName\n", p + "F1," + p.toLowerCase(java.util.Locale.ROOT) + "f1\n");
+        var other = sending("feed", "employeeNumber,userName\n", p + "F1," + p.toLowerCase(java.util.Locale.ROOT) + "f1\n");
         Api.Response full = api.send("POST", "/api/v1/hr/snapshots?source=bulk", "text/csv", "employeeNumber,userName\n");
         assertThat(full.status()).as(full.body()).isEqualTo(503);
         assertThat(full.header("Retry-After")).isNotEmpty();
         assertThat(full.json().path("detail").stringValue()).contains("roster.hr.max-snapshot-imports");
-        assertThat(other.finish().path("created").asLong()).isEqualTo(1);
+        Api.Response otherDone = other.finish();
+        assertThat(otherDone.status()).as(otherDone.body()).isEqualTo(200);
+        assertThat(otherDone.json().path("created").asLong()).isEqualTo(1);
 
-        JsonNode done = first.finish();
-        assertThat(done.path("created").asLong()).isEqualTo(2);
+        Api.Response done = first.finish();
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(done.json().path("created").asLong()).isEqualTo(2);
         assertThat(jdbc.sql("select count(*) from exclusive_run").query(Long.class).single()).isZero();
         JsonNode taken = upload("sap", "text/csv", csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,", "$3,$u3,Sales,"));
         assertThat(taken.path("created").asLong()).as("the source is free again").isEqualTo(1);

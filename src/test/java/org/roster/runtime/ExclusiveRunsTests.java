@@ -29,6 +29,7 @@ class ExclusiveRunsTests {
             .isInstanceOfSatisfying(ExclusiveRuns.Busy.class, e -> {
                 assertThat(e.holder().runId()).isEqualTo("s1");
                 assertThat(e.holder().actor()).isEqualTo("steward");
+                assertThat(e.freeIfStopped()).as("running here").isNull();
             });
         ExclusiveRuns.Held other = single.begin("snapshot:workday", "w1", "steward");
         assertThat(single.alive("snapshot:")).containsExactlyInAnyOrder("s1", "w1");
@@ -69,6 +70,9 @@ class ExclusiveRunsTests {
             .isInstanceOfSatisfying(ExclusiveRuns.Busy.class, e -> {
                 assertThat(e.holder().runId()).isEqualTo("s1");
                 assertThat(e.holder().instance()).isEqualTo("a");
+                assertThat(e.freeIfStopped()).as("a time to live after a was last seen")
+                    .isEqualTo(e.holder().aliveAt().plus(Duration.ofSeconds(1)));
+                assertThat(e.describe()).contains("on a, last seen").contains("should a have stopped");
             });
         assertThat(b.alive("reconcile:")).as("a's, renewed").containsExactly("r1");
         Thread.sleep(1_500); // longer than the time to live: a renews every third of it
