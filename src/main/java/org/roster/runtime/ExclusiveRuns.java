@@ -89,6 +89,12 @@ public class ExclusiveRuns {
     private final StoreOutageLog renewals = new StoreOutageLog(log, "exclusive runs not renewed",
         "another instance may take them over if it lasts", "exclusive runs renewed again: the store is reachable");
 
+    /** A Spring bean once this instance holds the store's instance lock (before a run takes anything over at once). */
+    @org.springframework.beans.factory.annotation.Autowired
+    ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster, StoreSharing sharing) {
+        this(jdbc, cluster);
+    }
+
     public ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster) {
         this.jdbc = jdbc;
         this.cluster = cluster;

@@ -57,6 +57,8 @@ public class Leases {
     private final ClusterSettings settings;
     private final Clock clock;
     private final @Nullable DataSource dataSource;
+    /** The store's instance lock, on PostgreSQL: held while this instance runs, let go after the loops stop. */
+    private final StoreSharing sharing;
     /** The loops' leases held here. */
     private final Map<String, Instant> held = new ConcurrentHashMap<>();
     /** Leases over this instance's share, let go when their loop next asks. */
@@ -76,10 +78,12 @@ public class Leases {
     private final java.util.concurrent.ScheduledExecutorService keeper;
 
     Leases(JdbcClient jdbc, ClusterSettings settings, Clock clock,
-           org.springframework.beans.factory.ObjectProvider<DataSource> dataSource) {
+           org.springframework.beans.factory.ObjectProvider<DataSource> dataSource, StoreSharing sharing) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        // taken before any loop runs: alone on this PostgreSQL database, or with the other members of a cluster
+        this.sharing = sharing;
         this.dataSource = settings.enabled() ? dataSource.getIfAvailable() : null;
         this.renewalOutage = new org.roster.store.StoreOutageLog(log, "leases of " + settings.instanceId() + " not renewed",
             "they run out unless it is back in time", "leases of " + settings.instanceId() + " renewed again: the store is reachable");
@@ -177,6 +181,7 @@ public class Leases {
     void close() {
         closed = true;
         keeper.shutdownNow();
+        sharing.close();
         if (!settings.enabled()) {
             return;
         }

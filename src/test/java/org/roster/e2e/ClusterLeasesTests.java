@@ -1,6 +1,7 @@
 package org.roster.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -71,6 +72,16 @@ class ClusterLeasesTests {
             }
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200))
                 .until(() -> everyone.stream().allMatch(en -> ldap.canSignIn(en)));
+            // A third instance on the same store without cluster mode (a replica left with the defaults)
+            // would run every loop itself: it refuses to start, naming the cluster's instances.
+            Path alone = dir.resolve("alone.yml");
+            Files.writeString(alone, ldap.rosterConfig("", store, "postgres"));
+            assertThatThrownBy(() -> RosterProcess.start(alone, RosterProcess.freePort(), env, "alone.log"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Roster exited");
+            assertThat(Files.readString(dir.resolve("alone.log")))
+                .contains("Roster did not start: roster.cluster.enabled: another Roster instance uses this database (client ")
+                .contains("in cluster mode").doesNotContain("Caused by:");
+
             // The loops are shared out: each instance holds some, neither more than half rounded up.
             await().atMost(CONVERGE).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 long total = Long.parseLong(Databases.queryOne(store, "select count(*) from lease where name not like 'member:%'"));

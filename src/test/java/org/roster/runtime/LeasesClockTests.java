@@ -46,6 +46,6 @@ class LeasesClockTests {
 
     private static Leases leases(DataSource store, String instance, Clock clock) {
         return new Leases(JdbcClient.create(store), new ClusterSettings(true, instance, Duration.ofSeconds(30), null), clock,
-            new StaticListableBeanFactory().getBeanProvider(DataSource.class));
+            new StaticListableBeanFactory().getBeanProvider(DataSource.class), StoreSharingTests.onH2());
     }
 }

@@ -30,7 +30,7 @@ class LeasesCloseTests {
                 throw new UnsupportedOperationException(method.getName());
             });
         Leases leases = new Leases(JdbcClient.create(gone), new ClusterSettings(true, "stopping", Duration.ofMinutes(1), null),
-            Clock.systemUTC(), new StaticListableBeanFactory().getBeanProvider(DataSource.class));
+            Clock.systemUTC(), new StaticListableBeanFactory().getBeanProvider(DataSource.class), StoreSharingTests.onH2());
 
         long start = System.nanoTime();
         leases.close();

@@ -56,6 +56,6 @@ class LeasesShareTests {
 
     private static Leases leases(DataSource store, String instance) {
         return new Leases(JdbcClient.create(store), new ClusterSettings(true, instance, Duration.ofSeconds(3), null),
-            Clock.systemUTC(), new StaticListableBeanFactory().getBeanProvider(DataSource.class));
+            Clock.systemUTC(), new StaticListableBeanFactory().getBeanProvider(DataSource.class), StoreSharingTests.onH2());
     }
 }
