@@ -118,7 +118,13 @@ public final class SnapshotImport {
             .orElseThrow(() -> new HrValidationException("source", "no snapshot source named '" + sourceName + "'"));
         Instant started = clock.instant();
         String id = UUID.randomUUID().toString();
-        ExclusiveRuns.Held running = begin(source.name(), id, actor);
+        ExclusiveRuns.Held running;
+        try {
+            running = begin(source.name(), id, actor);
+        } catch (HrConflictException | HrUnavailableException e) {
+            discard(body);
+            throw e;
+        }
         try (running) {
             snapshots.start(id, source.name(), started);
             running.replaced().ifPresent(stopped -> snapshots.interrupted(stopped.runId(), clock.instant(), "interrupted: "
@@ -135,7 +141,21 @@ public final class SnapshotImport {
     }
 
     /**
-     * Takes the source for this import, or refuses the file before reading any of it: another import of
+     * Reads the rest of a refused file and drops it. The sender is still sending: answered before its
+     * upload ends, it would find the connection closed under it (the server reads at most 2 MB of an
+     * unread body) and many HTTP clients then report a broken connection, not the answer. The
+     * upload's size is bounded by {@code roster.api.max-snapshot-size}.
+     */
+    private static void discard(InputStream body) {
+        try {
+            body.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException e) {
+            log.debug("a refused snapshot upload was not read to its end: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Takes the source for this import, or refuses the file before applying any of it: another import of
      * the source runs, here or on another instance (409), or this instance runs its most imports at once (503).
      */
     private ExclusiveRuns.Held begin(String source, String id, String actor) {
@@ -143,7 +163,7 @@ public final class SnapshotImport {
         if (importing.incrementAndGet() > max) {
             importing.decrementAndGet();
             throw new HrUnavailableException(max + " snapshot imports are running on this instance"
-                + " (roster.hr.max-snapshot-imports): nothing of this file was read or applied, send it again later");
+                + " (roster.hr.max-snapshot-imports): nothing of this file was applied, send it again later");
         }
         try {
             return exclusive.begin("snapshot:" + source, id, actor);
@@ -152,7 +172,7 @@ public final class SnapshotImport {
             ExclusiveRuns.Holder h = e.holder();
             throw new HrConflictException("source", "snapshot " + h.runId() + " of '" + source + "' is being imported"
                 + " (sent by " + h.actor() + ", " + e.describe() + "): one import of a source at a time; nothing of this"
-                + " file was read or applied, send it again once that import has ended");
+                + " file was applied, send it again once that import has ended");
         } catch (RuntimeException e) {
             importing.decrementAndGet();
             throw e;
