@@ -38,6 +38,15 @@ public record ClusterSettings(boolean enabled, @Nullable String instanceId, @Nul
         }
     }
 
+    /**
+     * How often an instance renews what it holds in the store beside its leases (partition claims,
+     * exclusive runs): a third of the lease time to live, 5 s at most.
+     */
+    public Duration renewEvery() {
+        Duration third = leaseTtl.dividedBy(3);
+        return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
+    }
+
     /** Whether operations go over Kafka: cluster mode with brokers configured. */
     public boolean overKafka() {
         return enabled && kafka != null && kafka.bootstrapServers() != null;

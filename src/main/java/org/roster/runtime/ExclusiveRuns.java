@@ -104,16 +104,11 @@ public class ExclusiveRuns {
                 t.setDaemon(true);
                 return t;
             });
-            long every = renewEvery(cluster.leaseTtl()).toMillis();
+            long every = cluster.renewEvery().toMillis();
             keeper.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         } else {
             keeper = null;
         }
-    }
-
-    static Duration renewEvery(Duration ttl) {
-        Duration third = ttl.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
     }
 
     @jakarta.annotation.PreDestroy

@@ -13,10 +13,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.roster.store.StoreKind;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -95,22 +92,12 @@ public class Leases {
         if (settings.enabled()) {
             long every = retryMillis();
             keeper.scheduleWithFixedDelay(this::renewAll, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
-            if (this.dataSource != null && postgres(this.dataSource)) {
+            if (this.dataSource != null && sharing.held()) { // held only on PostgreSQL, which has notifications
                 notifies = true;
                 Thread listener = new Thread(this::listen, "roster-lease-listener");
                 listener.setDaemon(true);
                 listener.start();
             }
-        }
-    }
-
-    /** Whether the store is PostgreSQL (whose notifications hand a lease over at once); if it cannot be told, leases are polled. */
-    private static boolean postgres(DataSource ds) {
-        try {
-            return new StoreKind(new JdbcTemplate(ds)).postgres();
-        } catch (DataAccessException e) {
-            log.warn("could not tell which store this is ({}): leases are handed over by polling", e.getMessage());
-            return false;
         }
     }
 

@@ -31,17 +31,18 @@ class PartitionClaims {
     private final JdbcClient jdbc;
     private final String instanceId;
     private final Duration ttl;
+    private final Duration renewEvery;
 
     PartitionClaims(JdbcClient jdbc, ClusterSettings cluster) {
         this.jdbc = jdbc;
         this.instanceId = java.util.Objects.requireNonNull(cluster.instanceId());
         this.ttl = cluster.leaseTtl();
+        this.renewEvery = cluster.renewEvery();
     }
 
     /** How often an instance renews its claims (and looks for claims to take over): well within their time to live. */
     Duration renewEvery() {
-        Duration third = ttl.dividedBy(3);
-        return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
+        return renewEvery;
     }
 
     /**
