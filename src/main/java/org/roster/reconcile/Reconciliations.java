@@ -182,9 +182,11 @@ public class Reconciliations {
             findings.latestCountsBetween(from, to), findings.acceptancesAt(to.isAfter(clock.instant()) ? clock.instant() : to));
     }
 
-    /** Targets being reconciled now, with their run ids. */
+    /** Targets being reconciled now, on this instance or (cluster mode) another, with their run ids. */
     public Map<String, String> running() {
-        return Map.copyOf(running);
+        Map<String, String> byTarget = new java.util.TreeMap<>(running);
+        exclusive.running(EXCLUSIVE).forEach((name, run) -> byTarget.putIfAbsent(name.substring(EXCLUSIVE.length()), run));
+        return byTarget;
     }
 
     private ExclusiveRuns.Held begin(String target, @Nullable Mode mode, String actor) {

@@ -231,15 +231,20 @@ public class ExclusiveRuns {
      * cluster mode other instances' renewed within a lease time to live.
      */
     public Set<String> alive(String prefix) {
-        Set<String> alive = new java.util.HashSet<>();
-        here.values().stream().filter(h -> h.name.startsWith(prefix)).forEach(h -> alive.add(h.runId));
+        return new java.util.HashSet<>(running(prefix).values());
+    }
+
+    /** As {@link #alive}, by name: the run holding each name still running somewhere. */
+    public Map<String, String> running(String prefix) {
+        Map<String, String> running = new java.util.HashMap<>();
+        here.values().stream().filter(h -> h.name.startsWith(prefix)).forEach(h -> running.put(h.name, h.runId));
         if (cluster.enabled()) {
             Instant since = storeNow().minus(cluster.leaseTtl());
-            alive.addAll(jdbc.sql("select run_id from exclusive_run where name like ? and holder <> ? and alive_at >= ?")
+            jdbc.sql("select name, run_id from exclusive_run where name like ? and holder <> ? and alive_at >= ?")
                 .params(prefix.replace("%", "\\%").replace("_", "\\_") + "%", cluster.instanceId(), Timestamp.from(since))
-                .query(String.class).list());
+                .query((rs, n) -> running.putIfAbsent(rs.getString(1), rs.getString(2))).list();
         }
-        return alive;
+        return running;
     }
 
     /** Cluster mode: the runs of this instance are renewed; one another instance took over is marked lost. */

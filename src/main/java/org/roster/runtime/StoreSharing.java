@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>So an instance holds one of PostgreSQL's advisory locks for as long as it runs, on a connection
  * of its own: exclusively without cluster mode, shared in cluster mode. An instance that cannot take
- * it refuses to start, naming the client that holds it. The lock goes with its session (a killed
+ * it refuses to start, naming the instance that holds it (the lock's session carries the instance id
+ * as its {@code application_name}, which {@code pg_stat_activity} shows too) and its address. The lock goes with its session (a killed
  * instance's is released when the server sees its connection close); should the connection drop
  * (the store restarted, a failover), it is taken again on a new one, and a failure to take it back
  * is logged as an ERROR until it succeeds. H2 needs none of this: its file is opened by one process.
@@ -35,6 +36,8 @@ public final class StoreSharing implements AutoCloseable {
 
     private final @Nullable DataSource dataSource;
     private final boolean shared;
+    /** The lock's session's {@code application_name}: what another instance refused names this one by. */
+    private final String sessionName;
     private final @Nullable Thread keeper;
     private volatile @Nullable Connection held;
     private volatile boolean closed;
@@ -52,13 +55,14 @@ public final class StoreSharing implements AutoCloseable {
     StoreSharing(org.springframework.beans.factory.ObjectProvider<DataSource> dataSource, ClusterSettings cluster) {
         DataSource store = dataSource.getIfAvailable();
         this.shared = cluster.enabled();
+        this.sessionName = sessionName(cluster.instanceId());
         if (store == null || !postgres(store)) {
             this.dataSource = null;
             this.keeper = null;
             return;
         }
         this.dataSource = store;
-        this.held = take(store, shared);
+        this.held = take(store, shared, sessionName);
         this.keeper = new Thread(this::keep, "roster-store-sharing");
         this.keeper.setDaemon(true);
         this.keeper.start();
@@ -77,12 +81,12 @@ public final class StoreSharing implements AutoCloseable {
         return held != null;
     }
 
-    private static Connection take(DataSource dataSource, boolean shared) {
+    private static Connection take(DataSource dataSource, boolean shared, String sessionName) {
         Connection c = null;
         try {
             c = dataSource.getConnection();
             c.setAutoCommit(true);
-            if (!tryLock(c, shared)) {
+            if (!tryLock(c, shared, sessionName)) {
                 String holders = holders(c);
                 throw new IllegalStateException(shared
                     ? "roster.cluster.enabled: a Roster instance without cluster mode uses this database (" + holders
@@ -102,7 +106,26 @@ public final class StoreSharing implements AutoCloseable {
         }
     }
 
-    private static boolean tryLock(Connection c, boolean shared) throws SQLException {
+    /**
+     * PostgreSQL keeps at most 63 bytes of an application name and shows any other character than
+     * printable ASCII as {@code ?}: the instance id, cut to fit, with anything else replaced here.
+     */
+    static String sessionName(String instanceId) {
+        String name = "Roster " + instanceId;
+        StringBuilder ascii = new StringBuilder(Math.min(name.length(), 63));
+        for (int i = 0; i < name.length() && ascii.length() < 63; i++) {
+            char ch = name.charAt(i);
+            ascii.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        }
+        return ascii.toString();
+    }
+
+    /** Names the session after this instance, then tries the lock. */
+    private static boolean tryLock(Connection c, boolean shared, String sessionName) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("select set_config('application_name', ?, false)")) {
+            s.setString(1, sessionName);
+            s.executeQuery().close();
+        }
         try (PreparedStatement s = c.prepareStatement("select " + (shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock")
             + "(?, ?)")) {
             s.setInt(1, KEY_CLASS);
@@ -159,7 +182,7 @@ public final class StoreSharing implements AutoCloseable {
             try {
                 Connection fresh = dataSource.getConnection();
                 fresh.setAutoCommit(true);
-                if (tryLock(fresh, shared)) {
+                if (tryLock(fresh, shared, sessionName)) {
                     held = fresh;
                     refusedSince = 0;
                     if (complained) {

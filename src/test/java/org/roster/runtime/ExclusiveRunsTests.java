@@ -75,6 +75,8 @@ class ExclusiveRunsTests {
                 assertThat(e.describe()).contains("on a, last seen").contains("should a have stopped");
             });
         assertThat(b.alive("reconcile:")).as("a's, renewed").containsExactly("r1");
+        assertThat(b.running("reconcile:")).as("by name, as the console shows a target busy")
+            .containsExactlyEntriesOf(java.util.Map.of("reconcile:dir", "r1"));
         Thread.sleep(1_500); // longer than the time to live: a renews every third of it
         assertThatThrownBy(() -> b.begin("snapshot:sap", "s2", "other")).as("renewed: still a's")
             .isInstanceOf(ExclusiveRuns.Busy.class);

@@ -42,10 +42,18 @@ class StoreSharingTests {
         StoreSharing a = sharing(store, cluster("a"));
         StoreSharing b = sharing(store, cluster("b"));
         assertThat(a.held() && b.held()).as("cluster members share it").isTrue();
-        assertThatThrownBy(() -> sharing(store, alone())).as("an instance alone beside a cluster")
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("in cluster mode");
+        assertThatThrownBy(() -> sharing(store, alone())).as("an instance alone beside a cluster, naming its members")
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("in cluster mode")
+            .hasMessageContaining("(Roster a) connected since").hasMessageContaining("(Roster b) connected since");
         a.close();
         b.close();
+    }
+
+    @Test
+    void theLockSessionIsNamedAfterTheInstanceAsPostgreSqlKeepsNames() {
+        assertThat(StoreSharing.sessionName("eu-west-1a")).isEqualTo("Roster eu-west-1a");
+        assertThat(StoreSharing.sessionName("zürich\n1")).as("printable ASCII only").isEqualTo("Roster z?rich?1");
+        assertThat(StoreSharing.sessionName("x".repeat(200))).as("63 bytes at most").hasSize(63).startsWith("Roster xxx");
     }
 
     @Test
