@@ -10,7 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.roster.store.StoreClock;
+import org.roster.store.StoreKind;
 import org.roster.store.StoreOutageLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +35,19 @@ import org.springframework.stereotype.Component;
  * rows every {@code min(lease-ttl / 3, 5 s)} in cluster mode). A run whose row was taken over (its
  * instance stalled past the time to live) learns it at its next {@link Held#check()}, which a run
  * makes in the transaction of each step it commits. Times are the store's, as for leases.
+ *
+ * <p>Instances waiting for one name take turns ({@link #await}): a waiting instance marks the holder's
+ * row wanted, and the holder, letting a wanted name go, leaves it a moment before asking for it again,
+ * rather than taking it back at once each time while the other waits out its whole time-out.
  */
 @Component
 public class ExclusiveRuns {
 
     private static final Logger log = LoggerFactory.getLogger(ExclusiveRuns.class);
+    /** The longest pause of an {@link #await} between two asks. */
+    private static final long MAX_PAUSE_MILLIS = 5;
+    /** How long an instance that let go of a name another instance waited for leaves it: longer than that one's pause. */
+    private static final long LEAVE_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * MAX_PAUSE_MILLIS);
 
     /** Who holds a name: the run, the instance running it, who asked for it, since when, last renewed when. */
     public record Holder(String runId, String instance, String actor, Instant startedAt, Instant aliveAt) {
@@ -82,21 +93,29 @@ public class ExclusiveRuns {
     }
 
     private final JdbcClient jdbc;
+    /** PostgreSQL: a hold is taken and let go without waiting for its commit to reach the disk. */
+    private final StoreKind kind;
     private final ClusterSettings cluster;
     /** The runs of this instance, by name; a name is reserved here before the store is asked. */
     private final Map<String, Held> here = new ConcurrentHashMap<>();
+    /**
+     * Names this instance let go while another instance waited for them, with until when ({@code
+     * System.nanoTime}) its next {@link #await} of the name leaves it to that instance.
+     */
+    private final Map<String, Long> leaving = new ConcurrentHashMap<>();
     private final @Nullable ScheduledExecutorService keeper;
     private final StoreOutageLog renewals = new StoreOutageLog(log, "exclusive runs not renewed",
         "another instance may take them over if it lasts", "exclusive runs renewed again: the store is reachable");
 
     /** A Spring bean once this instance holds the store's instance lock (before a run takes anything over at once). */
     @org.springframework.beans.factory.annotation.Autowired
-    ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster, StoreSharing sharing) {
-        this(jdbc, cluster);
+    ExclusiveRuns(DataSource store, ClusterSettings cluster, StoreSharing sharing) {
+        this(store, cluster);
     }
 
-    public ExclusiveRuns(JdbcClient jdbc, ClusterSettings cluster) {
-        this.jdbc = jdbc;
+    public ExclusiveRuns(DataSource store, ClusterSettings cluster) {
+        this.jdbc = JdbcClient.create(store);
+        this.kind = new StoreKind(new org.springframework.jdbc.core.JdbcTemplate(store));
         this.cluster = cluster;
         if (cluster.enabled()) {
             keeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -153,60 +172,114 @@ public class ExclusiveRuns {
     public Held await(String name, String actor, Duration wait) {
         String runId = java.util.UUID.randomUUID().toString();
         long deadline = System.nanoTime() + wait.toNanos();
-        long pause = 5;
+        Long leaveUntil = leaving.remove(name);
+        if (leaveUntil != null && !pause(Math.min(leaveUntil, deadline) - System.nanoTime())) {
+            throw new Busy(new Holder("(interrupted)", cluster.instanceId(), actor, Instant.EPOCH, Instant.EPOCH), null);
+        }
+        long pause = 1;
+        String wantedOf = null;
         while (true) {
             try {
                 return begin(name, runId, actor);
             } catch (Busy e) {
-                if (System.nanoTime() + pause * 1_000_000 > deadline) {
+                Holder h = e.holder();
+                if (cluster.enabled() && !h.instance().equals(cluster.instanceId()) && !h.runId().equals(wantedOf)) {
+                    wanted(name, h.runId());
+                    wantedOf = h.runId();
+                }
+                long nanos = TimeUnit.MILLISECONDS.toNanos(pause);
+                if (System.nanoTime() + nanos > deadline || !pause(nanos)) {
                     throw e;
                 }
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pause = Math.min(pause * 2, 100);
+                pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
             }
+        }
+    }
+
+    /** Sleeps; false if interrupted (the interrupt kept). */
+    private static boolean pause(long nanos) {
+        if (nanos <= 0) {
+            return true;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Tells the run holding {@code name} that another instance waits for it (a hint: a failure is ignored). */
+    private void wanted(String name, String heldBy) {
+        try {
+            jdbc.sql(kind.postgres()
+                    ? "update exclusive_run set wanted_at = current_timestamp where name = ? and run_id = ?"
+                        + " and set_config('synchronous_commit', 'off', true) is not null"
+                    : "update exclusive_run set wanted_at = current_timestamp where name = ? and run_id = ?")
+                .params(name, heldBy).update();
+        } catch (RuntimeException e) {
+            log.debug("{}: not marked wanted: {}", name, e.getMessage());
         }
     }
 
     private void take(Held held) {
         for (int attempt = 0; ; attempt++) {
-            Instant now = storeNow();
+            Instant now = StoreClock.now(jdbc);
+            if (insert(held, now)) {
+                held.startedAt = now; // from here on its renewals count: one that finds no row means it was taken over
+                return;
+            }
+            Optional<Holder> found = holder(held.name);
+            if (found.isEmpty()) {
+                continue; // it ended just now
+            }
+            Holder h = found.get();
+            if (!stopped(h, now) || attempt > 2) {
+                throw new Busy(h, h.aliveAt().plus(cluster.leaseTtl()));
+            }
+            int taken = jdbc.sql("""
+                    update exclusive_run set run_id = ?, holder = ?, actor = ?, started_at = ?, alive_at = ?
+                    where name = ? and run_id = ?""")
+                .params(held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now),
+                    held.name, h.runId()).update();
+            if (taken == 1) {
+                held.startedAt = now;
+                held.replaced = h;
+                log.warn("{}: run {} was left unfinished by {} (last seen {}); run {} takes it over", held.name, h.runId(),
+                    h.instance(), h.aliveAt(), held.runId);
+                return;
+            }
+            // another run took it over first: look again
+        }
+    }
+
+    /**
+     * Inserts the run's row; false if the name is held. On PostgreSQL the commit does not wait for the
+     * disk ({@code synchronous_commit} off for this one transaction), nor does the delete that lets the
+     * name go: a hold is a lock, not a record, and both commits waiting for the disk made a SCIM group's
+     * hold cost more than the change it guards. What a crash of the store could lose is a row just
+     * taken (its run then stops at its next {@link Held#check()}) or one just let go (taken over a time
+     * to live later); a conflict writes nothing, so a waiting instance asking again leaves no dead rows.
+     */
+    private boolean insert(Held held, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        if (!kind.postgres()) {
             try {
                 jdbc.sql("""
                         insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)
                         values (?, ?, ?, ?, ?, ?)""")
-                    .params(held.name, held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now))
-                    .update();
-                held.startedAt = now; // from here on its renewals count: one that finds no row means it was taken over
-                return;
+                    .params(held.name, held.runId, cluster.instanceId(), held.actor, at, at).update();
+                return true;
             } catch (DuplicateKeyException e) {
-                Optional<Holder> found = holder(held.name);
-                if (found.isEmpty()) {
-                    continue; // it ended just now
-                }
-                Holder h = found.get();
-                if (!stopped(h, now) || attempt > 2) {
-                    throw new Busy(h, h.aliveAt().plus(cluster.leaseTtl()));
-                }
-                int taken = jdbc.sql("""
-                        update exclusive_run set run_id = ?, holder = ?, actor = ?, started_at = ?, alive_at = ?
-                        where name = ? and run_id = ?""")
-                    .params(held.runId, cluster.instanceId(), held.actor, Timestamp.from(now), Timestamp.from(now),
-                        held.name, h.runId()).update();
-                if (taken == 1) {
-                    held.startedAt = now;
-                    held.replaced = h;
-                    log.warn("{}: run {} was left unfinished by {} (last seen {}); run {} takes it over", held.name, h.runId(),
-                        h.instance(), h.aliveAt(), held.runId);
-                    return;
-                }
-                // another run took it over first: look again
+                return false;
             }
         }
+        return jdbc.sql("""
+                insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)
+                select ?, ?, ?, ?, ?, ? where set_config('synchronous_commit', 'off', true) is not null
+                on conflict (name) do nothing""")
+            .params(held.name, held.runId, cluster.instanceId(), held.actor, at, at).update() == 1;
     }
 
     /** Whether the run holding a name has stopped: its instance is gone, or is this one started again. */
@@ -239,7 +312,7 @@ public class ExclusiveRuns {
         Map<String, String> running = new java.util.HashMap<>();
         here.values().stream().filter(h -> h.name.startsWith(prefix)).forEach(h -> running.put(h.name, h.runId));
         if (cluster.enabled()) {
-            Instant since = storeNow().minus(cluster.leaseTtl());
+            Instant since = StoreClock.now(jdbc).minus(cluster.leaseTtl());
             jdbc.sql("select name, run_id from exclusive_run where name like ? and holder <> ? and alive_at >= ?")
                 .params(prefix.replace("%", "\\%").replace("_", "\\_") + "%", cluster.instanceId(), Timestamp.from(since))
                 .query((rs, n) -> running.putIfAbsent(rs.getString(1), rs.getString(2))).list();
@@ -265,10 +338,6 @@ public class ExclusiveRuns {
                 return;
             }
         }
-    }
-
-    private Instant storeNow() {
-        return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
     }
 
     /** A run holding its name: {@link #check()} at each step, {@link #close()} when it ends, however. */
@@ -329,7 +398,14 @@ public class ExclusiveRuns {
         public void close() {
             closing = true;
             try {
-                jdbc.sql("delete from exclusive_run where name = ? and run_id = ?").params(name, runId).update();
+                if (cluster.enabled() && jdbc.sql("select wanted_at from exclusive_run where name = ? and run_id = ?")
+                        .params(name, runId).query(Timestamp.class).optional().isPresent()) {
+                    leaving.put(name, System.nanoTime() + LEAVE_NANOS); // another instance's turn
+                }
+                jdbc.sql(kind.postgres()
+                        ? "delete from exclusive_run where name = ? and run_id = ? and set_config('synchronous_commit', 'off', true) is not null"
+                        : "delete from exclusive_run where name = ? and run_id = ?")
+                    .params(name, runId).update();
             } catch (RuntimeException e) {
                 log.warn("{}: run {} could not free it ({}); the next run takes it over", name, runId, e.getMessage());
             } finally {

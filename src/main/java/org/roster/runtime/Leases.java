@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.roster.store.StoreClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -104,7 +105,7 @@ public class Leases {
     private void renewAll() {
         Instant now;
         try {
-            now = storeNow(); // one reading of the store's clock for the whole renewal
+            now = StoreClock.now(jdbc); // one reading of the store's clock for the whole renewal
         } catch (RuntimeException e) {
             if (!renewalOutage.unreachable(e)) {
                 log.warn("leases not renewed: the store's time could not be read: {}", e.getMessage());
@@ -233,7 +234,7 @@ public class Leases {
         }
         givingUp.remove(name);
         // Over its share an instance takes only a lease nobody took for a whole time to live.
-        Instant now = storeNow();
+        Instant now = StoreClock.now(jdbc);
         Instant freeSince = held.size() < share ? now : now.minus(settings.leaseTtl());
         if (!take(name, now, freeSince)) {
             return false;
@@ -249,10 +250,6 @@ public class Leases {
      * machine whose clock sync failed) would see the holder's leases run out at every renewal and take
      * them, both instances running the loop until the holder's next renewal failed.
      */
-    private Instant storeNow() {
-        return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
-    }
-
     /**
      * Renews the lease, or takes it if it ran out before {@code expiredBefore}: true when this instance
      * holds it until {@code now} (the store's) + ttl.

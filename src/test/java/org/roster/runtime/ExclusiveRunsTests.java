@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -21,8 +22,8 @@ class ExclusiveRunsTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void oneRunOfANameAtATime(Databases.Kind kind) {
-        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
-        ExclusiveRuns single = runs(jdbc, null);
+        DataSource store = Databases.fresh(kind);
+        ExclusiveRuns single = runs(store, null);
         ExclusiveRuns.Held first = single.begin("snapshot:sap", "s1", "steward");
         assertThat(first.replaced()).isEmpty();
         assertThatThrownBy(() -> single.begin("snapshot:sap", "s2", "other"))
@@ -49,9 +50,9 @@ class ExclusiveRunsTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void theRunOfAStoppedSingleInstanceIsTakenOverAtOnce(Databases.Kind kind) {
-        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
-        runs(jdbc, null).begin("snapshot:sap", "s1", "steward"); // killed: never closed
-        ExclusiveRuns restarted = runs(jdbc, null);
+        DataSource store = Databases.fresh(kind);
+        runs(store, null).begin("snapshot:sap", "s1", "steward"); // killed: never closed
+        ExclusiveRuns restarted = runs(store, null);
         assertThat(restarted.alive("snapshot:")).as("nobody runs it any more").isEmpty();
         ExclusiveRuns.Held taken = restarted.begin("snapshot:sap", "s2", "steward");
         assertThat(taken.replaced()).get().extracting(ExclusiveRuns.Holder::runId).isEqualTo("s1");
@@ -61,9 +62,9 @@ class ExclusiveRunsTests {
     @ParameterizedTest
     @EnumSource(Databases.Kind.class)
     void inClusterModeAnotherInstanceWaitsATimeToLiveAfterTheHolderStopsRenewing(Databases.Kind kind) throws Exception {
-        JdbcClient jdbc = JdbcClient.create(Databases.fresh(kind));
-        ExclusiveRuns a = runs(jdbc, "a");
-        ExclusiveRuns b = runs(jdbc, "b");
+        DataSource store = Databases.fresh(kind);
+        ExclusiveRuns a = runs(store, "a");
+        ExclusiveRuns b = runs(store, "b");
         ExclusiveRuns.Held importing = a.begin("snapshot:sap", "s1", "steward");
         ExclusiveRuns.Held reconciling = a.begin("reconcile:dir", "r1", "operator");
         assertThatThrownBy(() -> b.begin("snapshot:sap", "s2", "other"))
@@ -96,7 +97,7 @@ class ExclusiveRunsTests {
         taken.check();
 
         // a started again under its name takes its own run over at once
-        ExclusiveRuns restarted = runs(jdbc, "a");
+        ExclusiveRuns restarted = runs(store, "a");
         assertThat(restarted.begin("reconcile:dir", "r2", "operator").replaced()).isPresent();
         assertThatThrownBy(reconciling::check).isInstanceOf(ExclusiveRuns.Lost.class);
         assertThatThrownBy(() -> restarted.begin("snapshot:sap", "s3", "steward")).as("b's is alive")
@@ -105,7 +106,42 @@ class ExclusiveRunsTests {
         restarted.close();
     }
 
-    private static ExclusiveRuns runs(JdbcClient jdbc, @Nullable String instance) {
-        return new ExclusiveRuns(jdbc, new ClusterSettings(instance != null, instance, Duration.ofSeconds(1), null));
+    /**
+     * Instances sharing a name (a SCIM group's changes) take turns: one that waits says so, and the holder,
+     * letting the name go, leaves it a moment before taking it again rather than taking it back at once
+     * every time while the other waits out its whole time-out.
+     */
+    @ParameterizedTest
+    @EnumSource(Databases.Kind.class)
+    void anInstanceThatLetsGoOfANameAnotherWaitsForLeavesItAMoment(Databases.Kind kind) {
+        DataSource store = Databases.fresh(kind);
+        JdbcClient jdbc = JdbcClient.create(store);
+        ExclusiveRuns a = runs(store, "a");
+        ExclusiveRuns b = runs(store, "b");
+
+        // nobody waits: a takes the name again as soon as it asks
+        a.await("scim-group:crm:all-staff", "dispatch", Duration.ofSeconds(1)).close();
+        ExclusiveRuns.Held held = a.await("scim-group:crm:all-staff", "dispatch", Duration.ofSeconds(1));
+        assertThat(wanted(jdbc)).isNull();
+
+        assertThatThrownBy(() -> b.await("scim-group:crm:all-staff", "dispatch", Duration.ofMillis(50)))
+            .as("still a's after b's wait").isInstanceOf(ExclusiveRuns.Busy.class);
+        assertThat(wanted(jdbc)).as("b said it waits").isNotNull();
+        held.close();
+        long asked = System.nanoTime();
+        a.await("scim-group:crm:all-staff", "dispatch", Duration.ofSeconds(1)).close();
+        assertThat(System.nanoTime() - asked).as("a left it to b for a moment first")
+            .isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10));
+        a.close();
+        b.close();
+    }
+
+    private static java.sql.@Nullable Timestamp wanted(JdbcClient jdbc) {
+        return jdbc.sql("select wanted_at from exclusive_run where name = 'scim-group:crm:all-staff'")
+            .query(java.sql.Timestamp.class).optional().orElse(null);
+    }
+
+    private static ExclusiveRuns runs(DataSource store, @Nullable String instance) {
+        return new ExclusiveRuns(store, new ClusterSettings(instance != null, instance, Duration.ofSeconds(1), null));
     }
 }

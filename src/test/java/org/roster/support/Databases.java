@@ -157,6 +157,12 @@ public final class Databases {
                 if (wal != null) {
                     builder.setServerConfig("max_wal_size", wal);
                 }
+                // on: each commit flushed to the disk, as a production server does (the embedded server's default is
+                // off), for a benchmark of what waiting for the disk costs
+                String fsync = System.getProperty("pg.fsync");
+                if (fsync != null) {
+                    builder.setServerConfig("fsync", fsync);
+                }
                 // true: pg_stat_statements collects every statement's total time (a benchmark can then list them)
                 boolean statements = Boolean.getBoolean("pg.stat_statements");
                 String preload = String.join(",", java.util.stream.Stream.of(explain != null ? "auto_explain" : null,

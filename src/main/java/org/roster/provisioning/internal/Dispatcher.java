@@ -114,26 +114,33 @@ public class Dispatcher implements SmartLifecycle {
             }
         });
         running = true;
-        if (topics != null) {
-            long since = System.nanoTime();
-            try {
-                topics.ensure(lanes.keySet(), BROKERS_AT_START);
-            } catch (OperationTopics.BrokersUnreachable e) {
-                // HR changes are taken and planned meanwhile: their operations wait in the outbox
-                log.warn("cluster: {} within {} s; Roster takes HR changes and keeps their operations in the store,"
-                    + " sends the revocations of the partitions it answers for, and relays and sends the rest once the"
-                    + " brokers answer", e.getMessage(), BROKERS_AT_START.toSeconds());
-                // the lanes join their groups once the topics are known; until then they send what their claims answer for
-                lanes.values().forEach(TargetLane::start);
-                Thread t = new Thread(() -> waitForBrokers(topics, since), "roster-kafka-topics");
-                t.setDaemon(true);
-                waitingForBrokers = t;
-                t.start();
-                return;
-            }
-        }
+        long since = System.nanoTime();
+        boolean brokersAnswer = topics == null || brokersAnswerAtStart(topics);
+        // without the brokers, the lanes join their groups once the topics are known; until then they send
+        // what their claims answer for
         lanes.values().forEach(TargetLane::start);
-        startRelay();
+        if (brokersAnswer) {
+            startRelay();
+        } else {
+            Thread t = new Thread(() -> waitForBrokers(java.util.Objects.requireNonNull(topics), since), "roster-kafka-topics");
+            t.setDaemon(true);
+            waitingForBrokers = t;
+            t.start();
+        }
+    }
+
+    /** Makes sure the targets' topics exist; false, said once, when no broker answers in time. */
+    private boolean brokersAnswerAtStart(OperationTopics topics) {
+        try {
+            topics.ensure(lanes.keySet(), BROKERS_AT_START);
+            return true;
+        } catch (OperationTopics.BrokersUnreachable e) {
+            // HR changes are taken and planned meanwhile: their operations wait in the outbox
+            log.warn("cluster: {} within {} s; Roster takes HR changes and keeps their operations in the store,"
+                + " sends the revocations of the partitions it answers for, and relays and sends the rest once the"
+                + " brokers answer", e.getMessage(), BROKERS_AT_START.toSeconds());
+            return false;
+        }
     }
 
     private synchronized void startRelay() {

@@ -117,26 +117,14 @@ final class OperationTopics {
                         Optional.ofNullable(settings.replicationFactor())));
                 }
             }
-            admin.createTopics(topics).values().forEach((name, f) -> {
-                try {
-                    f.get(seconds, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                        throw unreachable(e.getCause());
-                    }
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Kafka topic " + name + " could not be created: "
-                            + e.getCause().getClass().getSimpleName(), e.getCause());
-                    }
-                } catch (TimeoutException e) {
-                    throw unreachable(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted creating Kafka topic " + name, e);
-                }
-            });
+            admin.createTopics(topics).values().forEach((name, f) -> answer(f, seconds, "creating Kafka topic " + name,
+                cause -> cause instanceof TopicExistsException ? null : new IllegalStateException("Kafka topic " + name
+                    + " could not be created: " + cause.getClass().getSimpleName(), cause)));
             List<String> names = topics.stream().map(NewTopic::name).toList();
-            Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(seconds, TimeUnit.SECONDS);
+            Map<String, TopicDescription> described = java.util.Objects.requireNonNull(answer(
+                admin.describeTopics(names).allTopicNames(), seconds, "describing Kafka topics",
+                cause -> new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()
+                    + ": " + cause.getClass().getSimpleName(), cause)));
             for (String target : targets) {
                 int routine = described.get(routine(target)).partitions().size();
                 int revocations = described.get(revocations(target)).partitions().size();
@@ -147,17 +135,31 @@ final class OperationTopics {
                 }
                 partitions.put(target, revocations);
             }
+        }
+    }
+
+    /**
+     * The brokers' answer within {@code seconds}: none, or Kafka's own time-out, is {@link BrokersUnreachable};
+     * another failure is what {@code failed} makes of it (nothing, for one that does not matter).
+     */
+    private <T> @org.jspecify.annotations.Nullable T answer(org.apache.kafka.common.KafkaFuture<T> f, long seconds, String doing,
+            java.util.function.Function<Throwable, @org.jspecify.annotations.Nullable RuntimeException> failed) {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             throw unreachable(e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
                 throw unreachable(e.getCause());
             }
-            throw new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()
-                + ": " + e.getCause().getClass().getSimpleName(), e.getCause());
+            RuntimeException refused = failed.apply(e.getCause());
+            if (refused != null) {
+                throw refused;
+            }
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted describing Kafka topics", e);
+            throw new IllegalStateException("interrupted " + doing, e);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.roster.runtime.ClusterSettings;
+import org.roster.store.StoreClock;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -50,7 +51,7 @@ class PartitionClaims {
      * count} of partitions is known), then {@link #mine}, both measured by one reading of the store's time.
      */
     Map<Integer, Integer> renew(String target, Collection<Integer> held, int count) {
-        Instant now = storeNow();
+        Instant now = StoreClock.now(jdbc);
         if (count > 0) {
             hold(target, held, count, now);
         }
@@ -59,7 +60,7 @@ class PartitionClaims {
 
     /** The brokers gave this instance these partitions of the target's {@code count}: its claims, whoever held them. */
     void hold(String target, Collection<Integer> partitions, int count) {
-        hold(target, partitions, count, storeNow());
+        hold(target, partitions, count, StoreClock.now(jdbc));
     }
 
     private void hold(String target, Collection<Integer> partitions, int count, Instant now) {
@@ -95,7 +96,7 @@ class PartitionClaims {
      * returns them: per partition, how many partitions the topics had when it was claimed.
      */
     Map<Integer, Integer> mine(String target) {
-        return mine(target, storeNow());
+        return mine(target, StoreClock.now(jdbc));
     }
 
     private Map<Integer, Integer> mine(String target, Instant now) {
@@ -117,9 +118,5 @@ class PartitionClaims {
             + kept.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
         jdbc.sql("update partition_claim set holder = '', expires_at = current_timestamp where target = ? and holder = ?" + others)
             .params(target, instanceId).update();
-    }
-
-    private Instant storeNow() {
-        return jdbc.sql("select current_timestamp").query(Timestamp.class).single().toInstant();
     }
 }

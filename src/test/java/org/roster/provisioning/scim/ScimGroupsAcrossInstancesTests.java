@@ -21,7 +21,6 @@ import org.roster.runtime.ClusterSettings;
 import org.roster.runtime.ExclusiveRuns;
 import org.roster.support.Databases;
 import org.roster.support.ScimTargetServer;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Cluster mode over Kafka: two instances send one SCIM target's operations at once, each its own
@@ -51,7 +50,7 @@ class ScimGroupsAcrossInstancesTests {
 
     @Test
     void membersAddedToOneGroupFromTwoInstancesAtOnceAreAllThere() throws Exception {
-        JdbcClient store = JdbcClient.create(Databases.fresh(Databases.Kind.POSTGRESQL));
+        javax.sql.DataSource store = Databases.fresh(Databases.Kind.POSTGRESQL);
         Connector a = connector(store, "instance-a");
         Connector b = connector(store, "instance-b");
         String group = "crm-sales-" + UUID.randomUUID().toString().substring(0, 6);
@@ -90,7 +89,7 @@ class ScimGroupsAcrossInstancesTests {
         b.close();
     }
 
-    private static Connector connector(JdbcClient store, String instance) {
+    private static Connector connector(javax.sql.DataSource store, String instance) {
         var runs = new ExclusiveRuns(store, new ClusterSettings(true, instance, Duration.ofSeconds(5), null));
         return new ScimConnectorFactory(runs).create(TargetSettings.of("crm", "scim", null,
             new ScimSettings(server.baseUrl(), ScimTargetServer.TOKEN, null, Duration.ofSeconds(10), null, null)));
