@@ -32,9 +32,10 @@ import org.springframework.stereotype.Component;
  * takes it over ({@link Held#replaced()} says whose, so that its record can say it was interrupted):
  * at once on a single instance, or by an instance started again under the same {@code instance-id};
  * otherwise once the row was not renewed for a lease time to live (the running instance renews its
- * rows every {@code min(lease-ttl / 3, 5 s)} in cluster mode). A run whose row was taken over (its
- * instance stalled past the time to live) learns it at its next {@link Held#check()}, which a run
- * makes in the transaction of each step it commits. Times are the store's, as for leases.
+ * rows every {@code min(lease-ttl / 3, 5 s)} in cluster mode), or for two renewals when its
+ * instance's session no longer holds the store's instance lock ({@link StoreSharing#gone}: it was
+ * killed). A run whose row was taken over (its instance stalled past the time to live) learns it at
+ * its next {@link Held#check()}, which a run makes in the transaction of each step it commits. Times are the store's, as for leases.
  *
  * <p>Instances waiting for one name take turns ({@link #await}): a waiting instance marks the holder's
  * row wanted, and the holder, letting a wanted name go, leaves it a moment before asking for it again,
@@ -96,6 +97,8 @@ public class ExclusiveRuns {
     /** PostgreSQL: a hold is taken and let go without waiting for its commit to reach the disk. */
     private final StoreKind kind;
     private final ClusterSettings cluster;
+    /** Tells an instance that was killed from one that is only slow: its session holds no instance lock. */
+    private final @Nullable StoreSharing sharing;
     /** The runs of this instance, by name; a name is reserved here before the store is asked. */
     private final Map<String, Held> here = new ConcurrentHashMap<>();
     /**
@@ -109,11 +112,8 @@ public class ExclusiveRuns {
 
     /** A Spring bean once this instance holds the store's instance lock (before a run takes anything over at once). */
     @org.springframework.beans.factory.annotation.Autowired
-    ExclusiveRuns(DataSource store, ClusterSettings cluster, StoreSharing sharing) {
-        this(store, cluster);
-    }
-
-    public ExclusiveRuns(DataSource store, ClusterSettings cluster) {
+    ExclusiveRuns(DataSource store, ClusterSettings cluster, @Nullable StoreSharing sharing) {
+        this.sharing = sharing;
         this.jdbc = JdbcClient.create(store);
         this.kind = new StoreKind(new org.springframework.jdbc.core.JdbcTemplate(store));
         this.cluster = cluster;
@@ -128,6 +128,11 @@ public class ExclusiveRuns {
         } else {
             keeper = null;
         }
+    }
+
+    /** Without the instance lock to tell a killed instance by: another's runs are taken over a time to live later only. */
+    public ExclusiveRuns(DataSource store, ClusterSettings cluster) {
+        this(store, cluster, null);
     }
 
     @jakarta.annotation.PreDestroy
@@ -287,7 +292,12 @@ public class ExclusiveRuns {
         if (!cluster.enabled() || h.instance().equals(cluster.instanceId())) {
             return true; // not running here (a name held here is refused before the store is asked)
         }
-        return h.aliveAt().isBefore(now.minus(cluster.leaseTtl()));
+        if (h.aliveAt().isBefore(now.minus(cluster.leaseTtl()))) {
+            return true;
+        }
+        // killed: two renewals missed and its session gone from the store, so no need to wait out the time to live
+        return sharing != null && h.aliveAt().isBefore(now.minus(cluster.renewEvery().multipliedBy(2)))
+            && sharing.gone(Set.of(h.instance())).contains(h.instance());
     }
 
     /** The run holding {@code name}, if any (it may have stopped without a word). */

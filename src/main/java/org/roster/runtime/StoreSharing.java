@@ -52,7 +52,7 @@ public final class StoreSharing implements AutoCloseable {
      *
      * @throws IllegalStateException another instance holds it in the other way (or alone): this one must not start
      */
-    StoreSharing(org.springframework.beans.factory.ObjectProvider<DataSource> dataSource, ClusterSettings cluster) {
+    public StoreSharing(org.springframework.beans.factory.ObjectProvider<DataSource> dataSource, ClusterSettings cluster) {
         DataSource store = dataSource.getIfAvailable();
         this.shared = cluster.enabled();
         this.sessionName = sessionName(cluster.instanceId());
@@ -134,6 +134,41 @@ public final class StoreSharing implements AutoCloseable {
                 return rs.next() && rs.getBoolean(1);
             }
         }
+    }
+
+    /**
+     * Which of {@code instances} the store knows to be gone: no session named after them holds the
+     * instance lock (a killed instance's session ends as soon as the server reads its connection's
+     * close). Empty when this instance cannot tell: on H2, or while its own lock is not held (the store
+     * may then be out of its reach, not theirs). An instance named alike by another (ids cut to 63
+     * bytes) counts as alive, so the answer errs towards waiting.
+     */
+    public java.util.Set<String> gone(java.util.Collection<String> instances) {
+        DataSource store = dataSource;
+        if (store == null || held == null || instances.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> live = new java.util.HashSet<>();
+        try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("""
+                select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                where l.locktype = 'advisory' and l.classid = ? and l.objid = ? and l.objsubid = 2 and l.granted""")) {
+            s.setLong(1, Integer.toUnsignedLong(KEY_CLASS));
+            s.setLong(2, KEY_OBJECT);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    live.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        for (String instance : instances) {
+            if (!live.contains(sessionName(instance))) {
+                gone.add(instance);
+            }
+        }
+        return gone;
     }
 
     /** Who holds the lock now, as PostgreSQL knows them: client address, application name, since when. */

@@ -141,6 +141,42 @@ class ExclusiveRunsTests {
             .query(java.sql.Timestamp.class).optional().orElse(null);
     }
 
+    /**
+     * The run of an instance that was killed (its session gone from the store, and its instance lock
+     * with it) is taken over once it missed two renewals, not a whole time to live later; the run of
+     * one whose session is alive (slow, or cut off from the store) is not. PostgreSQL: the instance
+     * lock is an advisory lock there.
+     */
+    @org.junit.jupiter.api.Test
+    void theRunOfAKilledInstanceIsTakenOverAfterTwoMissedRenewals() throws Exception {
+        DataSource store = Databases.fresh(Databases.Kind.POSTGRESQL);
+        ClusterSettings as = new ClusterSettings(true, "a", Duration.ofSeconds(12), null); // renewed every 4 s
+        ClusterSettings bs = new ClusterSettings(true, "b", Duration.ofSeconds(12), null);
+        StoreSharing aLock = lock(store, as);
+        StoreSharing bLock = lock(store, bs);
+        ExclusiveRuns a = new ExclusiveRuns(store, as, aLock);
+        ExclusiveRuns b = new ExclusiveRuns(store, bs, bLock);
+        a.begin("snapshot:sap", "s1", "steward");
+        a.close(); // its renewals stop
+        long lastRenewed = System.nanoTime();
+
+        Thread.sleep(8_500); // two renewals missed
+        assertThatThrownBy(() -> b.begin("snapshot:sap", "s2", "other")).as("a's session is alive: a slow instance keeps it")
+            .isInstanceOf(ExclusiveRuns.Busy.class);
+        aLock.close(); // a is killed: the server ends its session, and its instance lock with it
+        ExclusiveRuns.Held taken = b.begin("snapshot:sap", "s2", "other");
+        assertThat(taken.replaced()).get().extracting(ExclusiveRuns.Holder::instance).isEqualTo("a");
+        assertThat(System.nanoTime() - lastRenewed).as("before a's run ran out").isLessThan(Duration.ofSeconds(12).toNanos());
+        taken.close();
+        b.close();
+        bLock.close();
+    }
+
+    private static StoreSharing lock(DataSource store, ClusterSettings cluster) {
+        return new StoreSharing(new org.springframework.beans.factory.support.StaticListableBeanFactory(
+            java.util.Map.of("store", store)).getBeanProvider(DataSource.class), cluster);
+    }
+
     private static ExclusiveRuns runs(DataSource store, @Nullable String instance) {
         return new ExclusiveRuns(store, new ClusterSettings(instance != null, instance, Duration.ofSeconds(1), null));
     }

@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.roster.runtime.ClusterSettings;
+import org.roster.runtime.StoreSharing;
 import org.roster.store.StoreClock;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,10 +23,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>The brokers decide who sends a partition's work; they cannot while they are down, and an
  * instance that died or was restarted then leaves its partitions to nobody until they are back. So
- * each instance renews, about once a second, a claim in the store on the partitions the brokers gave
- * it ({@link #hold}: Kafka's word is final, whoever claimed them before), and every instance takes
- * over the claims nobody renewed for a time to live (the lease time to live), and renews its own
- * ({@link #mine}). An instance started again under the same name finds its claims still its own.
+ * each instance renews, every {@code min(lease-ttl / 3, 5 s)}, a claim in the store on the
+ * partitions the brokers gave it ({@link #hold}: Kafka's word is final, whoever claimed them before),
+ * and every instance takes over the claims nobody renewed for a time to live (the lease time to
+ * live), or for two renewals when their instance's session no longer holds the store's instance lock
+ * (it was killed), and renews its own ({@link #mine}). An instance started again under the same
+ * name finds its claims still its own.
  * Times are the store's, as for leases.
  */
 @Component
@@ -33,8 +38,16 @@ class PartitionClaims {
     private final String instanceId;
     private final Duration ttl;
     private final Duration renewEvery;
+    /** Tells an instance that was killed from one that is only slow: its session holds no instance lock. */
+    private final @Nullable StoreSharing sharing;
 
     PartitionClaims(JdbcClient jdbc, ClusterSettings cluster) {
+        this(jdbc, cluster, null);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    PartitionClaims(JdbcClient jdbc, ClusterSettings cluster, @Nullable StoreSharing sharing) {
+        this.sharing = sharing;
         this.jdbc = jdbc;
         this.instanceId = java.util.Objects.requireNonNull(cluster.instanceId());
         this.ttl = cluster.leaseTtl();
@@ -106,10 +119,33 @@ class PartitionClaims {
                 update partition_claim set holder = ?, expires_at = ? where target = ?
                 and (holder = ? or (holder <> '' and expires_at < ?) or expires_at < ?)""")
             .params(instanceId, expires, target, instanceId, Timestamp.from(now), Timestamp.from(now.minus(ttl))).update();
+        takeOverGone(target, now, expires);
         Map<Integer, Integer> mine = new HashMap<>();
         jdbc.sql("select partition_no, partitions from partition_claim where target = ? and holder = ?")
             .params(target, instanceId).query((rs, n) -> mine.put(rs.getInt(1), rs.getInt(2))).list();
         return mine;
+    }
+
+    /**
+     * Claims of an instance the store knows to be killed (no session of its holds the instance lock)
+     * that it did not renew twice: taken over now rather than a time to live after its last renewal.
+     */
+    private void takeOverGone(String target, Instant now, Timestamp expires) {
+        if (sharing == null) {
+            return;
+        }
+        // renewed last before this, so with expires_at (renewal + ttl) before it plus the ttl
+        Timestamp missedTwice = Timestamp.from(now.plus(ttl).minus(renewEvery.multipliedBy(2)));
+        List<String> stale = jdbc.sql("""
+                select distinct holder from partition_claim where target = ? and holder <> '' and holder <> ? and expires_at < ?""")
+            .params(target, instanceId, missedTwice).query(String.class).list();
+        if (stale.isEmpty()) {
+            return;
+        }
+        for (String gone : sharing.gone(stale)) {
+            jdbc.sql("update partition_claim set holder = ?, expires_at = ? where target = ? and holder = ? and expires_at < ?")
+                .params(instanceId, expires, target, gone, missedTwice).update();
+        }
     }
 
     /** The brokers gave this instance {@code kept} after a rebalance: its other claims on the target go. */

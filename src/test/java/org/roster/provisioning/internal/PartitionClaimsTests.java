@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.roster.runtime.ClusterSettings;
+import org.roster.runtime.StoreSharing;
 import org.roster.support.Databases;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -55,6 +57,44 @@ class PartitionClaimsTests {
         b.keepOnly("dir", Set.of());
         assertThat(b.mine("dir")).isEmpty();
         assertThat(b.mine("app")).as("another target's claims are kept").containsOnlyKeys(0);
+    }
+
+    /**
+     * An instance that was killed (its session gone from the store, and with it its instance lock)
+     * loses its claims once it missed two renewals, not a whole time to live later; one whose session
+     * is alive (slow, or cut off from the store) keeps them for the time to live. PostgreSQL: the
+     * instance lock is an advisory lock there.
+     */
+    @Test
+    void theClaimsOfAKilledInstanceAreTakenOverAfterTwoMissedRenewals() throws Exception {
+        javax.sql.DataSource store = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcClient jdbc = JdbcClient.create(store);
+        ClusterSettings xs = settings("x", Duration.ofSeconds(12)); // renewed every 4 s
+        ClusterSettings ys = settings("y", Duration.ofSeconds(12));
+        StoreSharing xLock = lock(store, xs);
+        StoreSharing yLock = lock(store, ys);
+        PartitionClaims x = new PartitionClaims(jdbc, xs, xLock);
+        PartitionClaims y = new PartitionClaims(jdbc, ys, yLock);
+        x.hold("dir", Set.of(0, 1), 4);
+        y.hold("dir", Set.of(2, 3), 4);
+        long lastRenewed = System.nanoTime();
+
+        Thread.sleep(8_500); // x renews nothing: two renewals missed
+        assertThat(y.mine("dir")).as("x's session is alive: a slow instance keeps its claims").containsOnlyKeys(2, 3);
+        xLock.close(); // x is killed: the server ends its session, and its instance lock with it
+        assertThat(y.mine("dir")).as("taken over at once").containsOnlyKeys(0, 1, 2, 3);
+        assertThat(System.nanoTime() - lastRenewed).as("before x's claims ran out")
+            .isLessThan(Duration.ofSeconds(12).toNanos());
+        yLock.close();
+    }
+
+    private static ClusterSettings settings(String instance, Duration ttl) {
+        return new ClusterSettings(true, instance, ttl, new ClusterSettings.Kafka("127.0.0.1:9", "claims", 4, null, null, null));
+    }
+
+    private static StoreSharing lock(javax.sql.DataSource store, ClusterSettings cluster) {
+        return new StoreSharing(new org.springframework.beans.factory.support.StaticListableBeanFactory(
+            java.util.Map.of("store", store)).getBeanProvider(javax.sql.DataSource.class), cluster);
     }
 
     private static PartitionClaims claims(JdbcClient jdbc, String instance) {
