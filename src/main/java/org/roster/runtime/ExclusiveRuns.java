@@ -304,14 +304,20 @@ public class ExclusiveRuns {
     public Optional<Holder> holder(String name) {
         return jdbc.sql("select run_id, holder, actor, started_at, alive_at from exclusive_run where name = ?")
             .param(name)
-            .query((rs, n) -> new Holder(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()))
+            .query((rs, n) -> holder(rs, 1))
             .optional();
+    }
+
+    /** A holder from {@code run_id, holder, actor, started_at, alive_at}, the first at column {@code first}. */
+    private static Holder holder(java.sql.ResultSet rs, int first) throws java.sql.SQLException {
+        return new Holder(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2),
+            rs.getTimestamp(first + 3).toInstant(), rs.getTimestamp(first + 4).toInstant());
     }
 
     /**
      * The runs of names starting with {@code prefix} still running somewhere: this instance's, and in
-     * cluster mode other instances' renewed within a lease time to live.
+     * cluster mode other instances' not taken for stopped (renewed within a lease time to live, and
+     * within two renewals if their instance's session is gone from the store).
      */
     public Set<String> alive(String prefix) {
         return new java.util.HashSet<>(running(prefix).values());
@@ -322,10 +328,18 @@ public class ExclusiveRuns {
         Map<String, String> running = new java.util.HashMap<>();
         here.values().stream().filter(h -> h.name.startsWith(prefix)).forEach(h -> running.put(h.name, h.runId));
         if (cluster.enabled()) {
-            Instant since = StoreClock.now(jdbc).minus(cluster.leaseTtl());
-            jdbc.sql("select name, run_id from exclusive_run where name like ? and holder <> ? and alive_at >= ?")
-                .params(prefix.replace("%", "\\%").replace("_", "\\_") + "%", cluster.instanceId(), Timestamp.from(since))
-                .query((rs, n) -> running.putIfAbsent(rs.getString(1), rs.getString(2))).list();
+            Instant now = StoreClock.now(jdbc);
+            jdbc.sql("""
+                    select name, run_id, holder, actor, started_at, alive_at from exclusive_run
+                    where name like ? and holder <> ? and alive_at >= ?""")
+                .params(prefix.replace("%", "\\%").replace("_", "\\_") + "%", cluster.instanceId(),
+                    Timestamp.from(now.minus(cluster.leaseTtl())))
+                .query((rs, n) -> Map.entry(rs.getString(1), holder(rs, 2)))
+                .list().forEach(e -> {
+                    if (!stopped(e.getValue(), now)) {
+                        running.putIfAbsent(e.getKey(), e.getValue().runId());
+                    }
+                });
         }
         return running;
     }

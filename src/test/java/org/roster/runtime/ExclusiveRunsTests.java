@@ -163,7 +163,9 @@ class ExclusiveRunsTests {
         Thread.sleep(8_500); // two renewals missed
         assertThatThrownBy(() -> b.begin("snapshot:sap", "s2", "other")).as("a's session is alive: a slow instance keeps it")
             .isInstanceOf(ExclusiveRuns.Busy.class);
+        assertThat(b.alive("snapshot:")).as("still running, as b sees it").containsExactly("s1");
         aLock.close(); // a is killed: the server ends its session, and its instance lock with it
+        assertThat(b.alive("snapshot:")).as("no longer running, as the console shows it").isEmpty();
         ExclusiveRuns.Held taken = b.begin("snapshot:sap", "s2", "other");
         assertThat(taken.replaced()).get().extracting(ExclusiveRuns.Holder::instance).isEqualTo("a");
         assertThat(System.nanoTime() - lastRenewed).as("before a's run ran out").isLessThan(Duration.ofSeconds(12).toNanos());
