@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param instanceId this instance's name in the leases (a random one when not given; give a stable
  *     one, so that a restarted instance takes its leases back at once)
  * @param leaseTtl how long a lease lasts unless renewed (30 s): how soon another instance takes over
- *     the loops of one that stopped without a word; renewed at a third of it
+ *     the loops of one that stopped without a word (one that was killed, after two renewals: see
+ *     {@link StoreSharing#gone}); renewed every {@link #renewEvery()}
  * @param kafka with it, operations go from the outbox to Kafka and each target's dispatch is a
  *     consumer group: every instance sends its share of every target's work. Without it, each
  *     target's dispatch runs on the one instance holding its lease

@@ -21,8 +21,10 @@ import org.springframework.stereotype.Component;
 /**
  * Leases in the store ({@code lease}): which instance runs each background loop, when several share
  * one PostgreSQL. A loop works only while its instance holds the loop's lease; the holder renews it
- * at a third of its time to live, and another instance takes it once it has run out (an instance that
- * stopped without a word), or at once when the holder lets it go on a clean stop. Each taking counts
+ * every {@code min(lease-ttl / 3, 5 s)}, and another instance takes it once it has run out (an
+ * instance that stopped without a word), after two missed renewals when the store no longer has a
+ * session of the holder's (it was killed: {@link StoreSharing#gone}), or at once when the holder lets
+ * it go on a clean stop. Each taking counts
  * up the lease's {@code fence}, so a record of who ran what can tell holders apart.
  *
  * <p>Leases are shared out: each instance renews a membership lease ({@code member:<id>}) too, and
@@ -72,7 +74,7 @@ public class Leases {
     /** What the renewals say of a store outage; set in the constructor, which knows the instance. */
     private final org.roster.store.StoreOutageLog renewalOutage;
 
-    /** Renews the leases held here at a third of their time to live, however long a loop's pass runs. */
+    /** Renews the leases held here every {@link ClusterSettings#renewEvery()}, however long a loop's pass runs. */
     private final java.util.concurrent.ScheduledExecutorService keeper;
 
     Leases(JdbcClient jdbc, ClusterSettings settings, Clock clock,
@@ -91,7 +93,7 @@ public class Leases {
             return t;
         });
         if (settings.enabled()) {
-            long every = retryMillis();
+            long every = settings.renewEvery().toMillis();
             keeper.scheduleWithFixedDelay(this::renewAll, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
             if (this.dataSource != null && sharing.held()) { // held only on PostgreSQL, which has notifications
                 notifies = true;
@@ -236,7 +238,7 @@ public class Leases {
         // Over its share an instance takes only a lease nobody took for a whole time to live.
         Instant now = StoreClock.now(jdbc);
         Instant freeSince = held.size() < share ? now : now.minus(settings.leaseTtl());
-        if (!take(name, now, freeSince)) {
+        if (!take(name, now, freeSince) && (held.size() >= share || !takeFromKilled(name, now))) {
             return false;
         }
         held.put(name, clock.instant());
@@ -245,11 +247,29 @@ public class Leases {
     }
 
     /**
-     * The store's time. Every instance measures leases by this one clock: measured by its own, an
-     * instance whose clock ran ahead of the holder's by more than two thirds of a time to live (a
-     * machine whose clock sync failed) would see the holder's leases run out at every renewal and take
-     * them, both instances running the loop until the holder's next renewal failed.
+     * Takes the lease from a holder the store knows was killed ({@link StoreSharing#gone}: no session
+     * of its holds the instance lock) and that missed two renewals, rather than waiting out the rest of
+     * its time to live. One whose session lives on (slow, or cut off from the store) keeps it.
      */
+    private boolean takeFromKilled(String name, Instant now) {
+        Timestamp missedTwice = Timestamp.from(now.plus(settings.leaseTtl()).minus(settings.renewEvery().multipliedBy(2)));
+        String holder = jdbc.sql("select holder from lease where name = ? and holder <> '' and holder <> ? and expires_at < ?")
+            .params(name, settings.instanceId(), missedTwice).query(String.class).optional().orElse(null);
+        if (holder == null || !sharing.gone(java.util.Set.of(holder)).contains(holder)) {
+            return false;
+        }
+        int taken = jdbc.sql("""
+                update lease set holder = ?, expires_at = ?, fence = fence + 1
+                where name = ? and holder = ? and expires_at < ?""")
+            .params(settings.instanceId(), Timestamp.from(now.plus(settings.leaseTtl())), name, holder, missedTwice)
+            .update();
+        if (taken == 1) {
+            log.warn("lease {} taken over from {}: it missed two renewals and its session is gone from the store (killed)",
+                name, holder);
+        }
+        return taken == 1;
+    }
+
     /**
      * Renews the lease, or takes it if it ran out before {@code expiredBefore}: true when this instance
      * holds it until {@code now} (the store's) + ttl.

@@ -40,6 +40,8 @@ public final class StoreSharing implements AutoCloseable {
     private final String sessionName;
     private final @Nullable Thread keeper;
     private volatile @Nullable Connection held;
+    /** When the lock was last taken (System.nanoTime): on a new connection after the store came back, too. */
+    private volatile long heldSince;
     private volatile boolean closed;
     private volatile boolean complained;
     /** Since when taking the lock again was refused (System.nanoTime), 0 while it is not. */
@@ -63,6 +65,8 @@ public final class StoreSharing implements AutoCloseable {
         }
         this.dataSource = store;
         this.held = take(store, shared, sessionName);
+        // no grace at start: the grace is for a store that restarted, ending the others' sessions too
+        this.heldSince = System.nanoTime() - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2 * CHECK_MILLIS);
         this.keeper = new Thread(this::keep, "roster-store-sharing");
         this.keeper.setDaemon(true);
         this.keeper.start();
@@ -139,13 +143,16 @@ public final class StoreSharing implements AutoCloseable {
     /**
      * Which of {@code instances} the store knows to be gone: no session named after them holds the
      * instance lock (a killed instance's session ends as soon as the server reads its connection's
-     * close). Empty when this instance cannot tell: on H2, or while its own lock is not held (the store
-     * may then be out of its reach, not theirs). An instance named alike by another (ids cut to 63
-     * bytes) counts as alive, so the answer errs towards waiting.
+     * close). Empty when this instance cannot tell: on H2, while its own lock is not held (the store
+     * may then be out of its reach, not theirs), and for two of its checks after taking it again (a
+     * store that restarted ended every instance's session: the others take theirs again within a
+     * check; not at this instance's start). An instance named alike by another (ids cut to 63 bytes)
+     * counts as alive, so the answer errs towards waiting.
      */
     public java.util.Set<String> gone(java.util.Collection<String> instances) {
         DataSource store = dataSource;
-        if (store == null || held == null || instances.isEmpty()) {
+        if (store == null || held == null || instances.isEmpty()
+            || System.nanoTime() - heldSince < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2 * CHECK_MILLIS)) {
             return java.util.Set.of();
         }
         java.util.Set<String> live = new java.util.HashSet<>();
@@ -219,6 +226,7 @@ public final class StoreSharing implements AutoCloseable {
                 fresh.setAutoCommit(true);
                 if (tryLock(fresh, shared, sessionName)) {
                     held = fresh;
+                    heldSince = System.nanoTime();
                     refusedSince = 0;
                     if (complained) {
                         log.info("the store's instance lock is held again");
