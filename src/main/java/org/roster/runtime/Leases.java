@@ -146,8 +146,19 @@ public class Leases {
 
     /** This instance's share of the loops, and the leases over it to give up. */
     private void rebalance() {
-        long members = jdbc.sql("select count(*) from lease where name like 'member:%' and expires_at > current_timestamp")
-            .query(Long.class).single();
+        Instant now = StoreClock.now(jdbc);
+        Instant missedTwice = now.plus(settings.leaseTtl()).minus(settings.renewEvery().multipliedBy(2));
+        List<String> stale = new java.util.ArrayList<>();
+        long members = jdbc.sql("select holder, expires_at from lease where name like 'member:%' and expires_at > ?")
+            .param(Timestamp.from(now))
+            .query((rs, n) -> {
+                if (!settings.instanceId().equals(rs.getString(1)) && rs.getTimestamp(2).toInstant().isBefore(missedTwice)) {
+                    stale.add(rs.getString(1));
+                }
+                return 1;
+            }).list().size();
+        // a member that was killed does not count once it missed two renewals: the survivors' shares grow at once
+        members -= stale.isEmpty() ? 0 : sharing.gone(stale).size();
         long loopCount = jdbc.sql("select count(*) from lease where name not like 'member:%'").query(Long.class).single();
         int fair = (int) Math.max(1, (loopCount + Math.max(1, members) - 1) / Math.max(1, members));
         share = fair;
@@ -213,9 +224,9 @@ public class Leases {
         return settings.enabled();
     }
 
-    /** How long a loop that does not hold its lease waits before asking again. */
+    /** How long a loop that does not hold its lease waits before asking again: as long as between two renewals. */
     public long retryMillis() {
-        return Math.max(200, settings.leaseTtl().toMillis() / 3);
+        return Math.max(200, settings.renewEvery().toMillis());
     }
 
     /**
