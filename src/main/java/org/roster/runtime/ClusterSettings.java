@@ -1,6 +1,7 @@
 package org.roster.runtime;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,15 @@ public record ClusterSettings(boolean enabled, @Nullable String instanceId, @Nul
     public Duration renewEvery() {
         Duration third = leaseTtl.dividedBy(3);
         return third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5);
+    }
+
+    /**
+     * What an instance holds for a time (a lease, a claim, a run) lasts until its last renewal plus
+     * the lease time to live: one that would last until before this, measured at {@code now}, missed
+     * two renewals. With its instance's session gone from the store, it is taken over then.
+     */
+    public Instant missedTwoRenewals(Instant now) {
+        return now.plus(leaseTtl).minus(renewEvery().multipliedBy(2));
     }
 
     /** Whether operations go over Kafka: cluster mode with brokers configured. */

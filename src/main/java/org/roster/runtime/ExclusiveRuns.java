@@ -296,7 +296,7 @@ public class ExclusiveRuns {
             return true;
         }
         // killed: two renewals missed and its session gone from the store, so no need to wait out the time to live
-        return sharing != null && h.aliveAt().isBefore(now.minus(cluster.renewEvery().multipliedBy(2)))
+        return sharing != null && h.aliveAt().plus(cluster.leaseTtl()).isBefore(cluster.missedTwoRenewals(now))
             && sharing.gone(Set.of(h.instance())).contains(h.instance());
     }
 

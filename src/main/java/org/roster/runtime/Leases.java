@@ -24,8 +24,8 @@ import org.springframework.stereotype.Component;
  * every {@code min(lease-ttl / 3, 5 s)}, and another instance takes it once it has run out (an
  * instance that stopped without a word), after two missed renewals when the store no longer has a
  * session of the holder's (it was killed: {@link StoreSharing#gone}), or at once when the holder lets
- * it go on a clean stop. Each taking counts
- * up the lease's {@code fence}, so a record of who ran what can tell holders apart.
+ * it go on a clean stop. Each taking counts up the lease's {@code fence}, so a record of who ran
+ * what can tell holders apart.
  *
  * <p>Leases are shared out: each instance renews a membership lease ({@code member:<id>}) too, and
  * holds at most its share of the loops (their number over the live members, rounded up). An instance
@@ -147,7 +147,7 @@ public class Leases {
     /** This instance's share of the loops, and the leases over it to give up. */
     private void rebalance() {
         Instant now = StoreClock.now(jdbc);
-        Instant missedTwice = now.plus(settings.leaseTtl()).minus(settings.renewEvery().multipliedBy(2));
+        Instant missedTwice = settings.missedTwoRenewals(now);
         List<String> stale = new java.util.ArrayList<>();
         long members = jdbc.sql("select holder, expires_at from lease where name like 'member:%' and expires_at > ?")
             .param(Timestamp.from(now))
@@ -263,7 +263,7 @@ public class Leases {
      * its time to live. One whose session lives on (slow, or cut off from the store) keeps it.
      */
     private boolean takeFromKilled(String name, Instant now) {
-        Timestamp missedTwice = Timestamp.from(now.plus(settings.leaseTtl()).minus(settings.renewEvery().multipliedBy(2)));
+        Timestamp missedTwice = Timestamp.from(settings.missedTwoRenewals(now));
         String holder = jdbc.sql("select holder from lease where name = ? and holder <> '' and holder <> ? and expires_at < ?")
             .params(name, settings.instanceId(), missedTwice).query(String.class).optional().orElse(null);
         if (holder == null || !sharing.gone(java.util.Set.of(holder)).contains(holder)) {

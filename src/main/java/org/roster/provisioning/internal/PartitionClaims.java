@@ -35,6 +35,7 @@ import org.springframework.stereotype.Component;
 class PartitionClaims {
 
     private final JdbcClient jdbc;
+    private final ClusterSettings cluster;
     private final String instanceId;
     private final Duration ttl;
     private final Duration renewEvery;
@@ -49,6 +50,7 @@ class PartitionClaims {
     PartitionClaims(JdbcClient jdbc, ClusterSettings cluster, @Nullable StoreSharing sharing) {
         this.sharing = sharing;
         this.jdbc = jdbc;
+        this.cluster = cluster;
         this.instanceId = java.util.Objects.requireNonNull(cluster.instanceId());
         this.ttl = cluster.leaseTtl();
         this.renewEvery = cluster.renewEvery();
@@ -134,8 +136,7 @@ class PartitionClaims {
         if (sharing == null) {
             return;
         }
-        // renewed last before this, so with expires_at (renewal + ttl) before it plus the ttl
-        Timestamp missedTwice = Timestamp.from(now.plus(ttl).minus(renewEvery.multipliedBy(2)));
+        Timestamp missedTwice = Timestamp.from(cluster.missedTwoRenewals(now));
         List<String> stale = jdbc.sql("""
                 select distinct holder from partition_claim where target = ? and holder <> '' and holder <> ? and expires_at < ?""")
             .params(target, instanceId, missedTwice).query(String.class).list();
