@@ -35,7 +35,8 @@ import org.springframework.stereotype.Component;
  * rows every {@code min(lease-ttl / 3, 5 s)} in cluster mode), or for two renewals when its
  * instance's session no longer holds the store's instance lock ({@link StoreSharing#gone}: it was
  * killed). A run whose row was taken over (its instance stalled past the time to live) learns it at
- * its next {@link Held#check()}, which a run makes in the transaction of each step it commits. Times are the store's, as for leases.
+ * its next {@link Held#check()}, which a run makes in the transaction of each step it commits.
+ * Times are the store's, as for leases.
  *
  * <p>Instances waiting for one name take turns ({@link #await}): a waiting instance marks the holder's
  * row wanted, and the holder, letting a wanted name go, leaves it a moment before asking for it again,
@@ -178,8 +179,8 @@ public class ExclusiveRuns {
         String runId = java.util.UUID.randomUUID().toString();
         long deadline = System.nanoTime() + wait.toNanos();
         Long leaveUntil = leaving.remove(name);
-        if (leaveUntil != null && !pause(Math.min(leaveUntil, deadline) - System.nanoTime())) {
-            throw new Busy(new Holder("(interrupted)", cluster.instanceId(), actor, Instant.EPOCH, Instant.EPOCH), null);
+        if (leaveUntil != null) {
+            pause(Math.min(leaveUntil, deadline) - System.nanoTime()); // interrupted: the interrupt stays set, the asks go on
         }
         long pause = 1;
         String wantedOf = null;

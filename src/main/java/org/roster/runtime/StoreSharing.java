@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  * <p>So an instance holds one of PostgreSQL's advisory locks for as long as it runs, on a connection
  * of its own: exclusively without cluster mode, shared in cluster mode. An instance that cannot take
  * it refuses to start, naming the instance that holds it (the lock's session carries the instance id
- * as its {@code application_name}, which {@code pg_stat_activity} shows too) and its address. The lock goes with its session (a killed
- * instance's is released when the server sees its connection close); should the connection drop
- * (the store restarted, a failover), it is taken again on a new one, and a failure to take it back
- * is logged as an ERROR until it succeeds. H2 needs none of this: its file is opened by one process.
+ * as its {@code application_name}, which {@code pg_stat_activity} shows too) and its address. The
+ * lock goes with its session (a killed instance's is released when the server sees its connection
+ * close), which also tells the others it was killed ({@link #gone}); should the connection drop (the
+ * store restarted, a failover), it is taken again on a new one, and a failure to take it back is
+ * logged as an ERROR until it succeeds. H2 needs none of this: its file is opened by one process.
  */
 @org.springframework.stereotype.Component
 public final class StoreSharing implements AutoCloseable {
@@ -158,7 +159,8 @@ public final class StoreSharing implements AutoCloseable {
         java.util.Set<String> live = new java.util.HashSet<>();
         try (Connection c = store.getConnection(); PreparedStatement s = c.prepareStatement("""
                 select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid
-                where l.locktype = 'advisory' and l.classid = ? and l.objid = ? and l.objsubid = 2 and l.granted""")) {
+                where l.locktype = 'advisory' and l.classid = ? and l.objid = ? and l.objsubid = 2 and l.granted
+                  and l.database = (select oid from pg_database where datname = current_database())""")) {
             s.setLong(1, Integer.toUnsignedLong(KEY_CLASS));
             s.setLong(2, KEY_OBJECT);
             try (ResultSet rs = s.executeQuery()) {
