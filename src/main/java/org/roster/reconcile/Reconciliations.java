@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,7 +51,8 @@ public class Reconciliations {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final ReconcileSettings settings;
-    private final Map<String, String> running = new ConcurrentHashMap<>();
+    /** Held while a run is started: its hold taken, a stopped run it replaces abandoned, its record written. */
+    private final Object starting = new Object();
     /** A target is reconciled by one run at a time across instances: {@code reconcile:<target>}. */
     private static final String EXCLUSIVE = "reconcile:";
     private final ExclusiveRuns exclusive;
@@ -184,8 +184,8 @@ public class Reconciliations {
 
     /** Targets being reconciled now, on this instance or (cluster mode) another, with their run ids. */
     public Map<String, String> running() {
-        Map<String, String> byTarget = new java.util.TreeMap<>(running);
-        exclusive.running(EXCLUSIVE).forEach((name, run) -> byTarget.putIfAbsent(name.substring(EXCLUSIVE.length()), run));
+        Map<String, String> byTarget = new java.util.TreeMap<>();
+        exclusive.running(EXCLUSIVE).forEach((name, run) -> byTarget.put(name.substring(EXCLUSIVE.length()), run));
         return byTarget;
     }
 
@@ -196,7 +196,7 @@ public class Reconciliations {
         }
         Mode m = mode == null ? settings.mode(target) : mode;
         String id = java.util.UUID.randomUUID().toString();
-        synchronized (running) {
+        synchronized (starting) {
             ExclusiveRuns.Held held;
             try {
                 held = exclusive.begin(EXCLUSIVE + target, id, actor);
@@ -213,7 +213,6 @@ public class Reconciliations {
                 held.close();
                 throw e;
             }
-            running.put(target, id);
             return held;
         }
     }
@@ -241,7 +240,6 @@ public class Reconciliations {
             log.error("reconciliation {} of '{}' failed", runId, target, e);
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         } finally {
-            running.remove(target, runId);
             held.close();
         }
         findings.finishRun(runId, p.accounts(), p.found(), p.mended(), error, clock.instant());

@@ -219,10 +219,7 @@ public class ExclusiveRuns {
     /** Tells the run holding {@code name} that another instance waits for it (a hint: a failure is ignored). */
     private void wanted(String name, String heldBy) {
         try {
-            jdbc.sql(kind.postgres()
-                    ? "update exclusive_run set wanted_at = current_timestamp where name = ? and run_id = ?"
-                        + " and set_config('synchronous_commit', 'off', true) is not null"
-                    : "update exclusive_run set wanted_at = current_timestamp where name = ? and run_id = ?")
+            jdbc.sql(unflushed("update exclusive_run set wanted_at = current_timestamp where name = ? and run_id = ?"))
                 .params(name, heldBy).update();
         } catch (RuntimeException e) {
             log.debug("{}: not marked wanted: {}", name, e.getMessage());
@@ -281,11 +278,17 @@ public class ExclusiveRuns {
                 return false;
             }
         }
-        return jdbc.sql("""
-                insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)
-                select ?, ?, ?, ?, ?, ? where set_config('synchronous_commit', 'off', true) is not null
-                on conflict (name) do nothing""")
+        return jdbc.sql("insert into exclusive_run (name, run_id, holder, actor, started_at, alive_at)"
+                + " select ?, ?, ?, ?, ?, ? where" + UNFLUSHED + " on conflict (name) do nothing")
             .params(held.name, held.runId, cluster.instanceId(), held.actor, at, at).update() == 1;
+    }
+
+    /** A condition that turns the disk flush off for the statement's own commit (PostgreSQL; true, once evaluated). */
+    private static final String UNFLUSHED = " set_config('synchronous_commit', 'off', true) is not null";
+
+    /** {@code sql}, whose last clause is a {@code where}, committed without waiting for the disk on PostgreSQL (see {@link #insert}). */
+    private String unflushed(String sql) {
+        return kind.postgres() ? sql + " and" + UNFLUSHED : sql;
     }
 
     /** Whether the run holding a name has stopped: its instance is gone, or is this one started again. */
@@ -427,10 +430,7 @@ public class ExclusiveRuns {
                         .params(name, runId).query(Timestamp.class).optional().isPresent()) {
                     leaving.put(name, System.nanoTime() + LEAVE_NANOS); // another instance's turn
                 }
-                jdbc.sql(kind.postgres()
-                        ? "delete from exclusive_run where name = ? and run_id = ? and set_config('synchronous_commit', 'off', true) is not null"
-                        : "delete from exclusive_run where name = ? and run_id = ?")
-                    .params(name, runId).update();
+                jdbc.sql(unflushed("delete from exclusive_run where name = ? and run_id = ?")).params(name, runId).update();
             } catch (RuntimeException e) {
                 log.warn("{}: run {} could not free it ({}); the next run takes it over", name, runId, e.getMessage());
             } finally {

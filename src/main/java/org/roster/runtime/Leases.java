@@ -138,15 +138,14 @@ public class Leases {
             }
         }
         try {
-            rebalance();
+            rebalance(now);
         } catch (RuntimeException e) {
             log.debug("leases not shared out this time: {}", e.getMessage());
         }
     }
 
-    /** This instance's share of the loops, and the leases over it to give up. */
-    private void rebalance() {
-        Instant now = StoreClock.now(jdbc);
+    /** This instance's share of the loops, and the leases over it to give up; {@code now} is the renewal's reading of the store's clock. */
+    private void rebalance(Instant now) {
         Instant missedTwice = settings.missedTwoRenewals(now);
         List<String> stale = new java.util.ArrayList<>();
         long members = jdbc.sql("select holder, expires_at from lease where name like 'member:%' and expires_at > ?")
