@@ -178,14 +178,17 @@ public class Certifications {
         Campaign c = new Campaign(UUID.randomUUID().toString(), name, definition, origin, d.description(), d.scope(),
             d.reviewers(), d.onDeadline(), d.escalateFor(), now, by, now.plus(d.duration()), Campaign.Status.STARTING, null,
             null, 0, 0);
-        tx.executeWithoutResult(s -> {
+        // read back in the transaction that stores it: the answer is the campaign as stored (STARTING), not
+        // whatever the generator, which may pick it up the moment it commits, made of it meanwhile
+        Campaign stored = tx.execute(s -> {
             repository.insert(c);
             audit.append(new AuditEntry(null, "CERTIFICATION_REQUESTED", AuditEntry.Stage.DECISION, by, null,
                 "campaign '" + name + "' requested by " + by + " (" + origin.toLowerCase(java.util.Locale.ROOT) + "): scope "
                     + d.scope() + "; its items are being generated", "cert-" + c.id()));
+            return repository.campaign(c.id()).orElseThrow();
         });
         events.publishEvent(new CampaignStarting(c.id()));
-        return repository.campaign(c.id()).orElseThrow();
+        return java.util.Objects.requireNonNull(stored);
     }
 
     /** A campaign was stored, its items still to be generated (by the certification schedule's loop). */
