@@ -72,10 +72,7 @@ class ThreeTargetsBenchmark {
         store = Databases.benchmarkStore(r, "bench-three-store");
         TestTargets.ldapDirectory(r, Slapd.shared());
         crm = new ScimTargetServer();
-        r.add("roster.provisioning.targets[1].name", () -> "crm");
-        r.add("roster.provisioning.targets[1].type", () -> "scim");
-        r.add("roster.provisioning.targets[1].scim.url", crm::baseUrl);
-        r.add("roster.provisioning.targets[1].scim.token", () -> ScimTargetServer.TOKEN);
+        org.roster.support.TestTargets.scimApplication(r, 1, crm);
         Keycloak kc = Keycloak.shared();
         kc.createRealm(REALM);
         String secret = kc.createRosterClient(REALM, "roster");

@@ -69,10 +69,7 @@ class LeaverAcrossTargetsTests {
         r.add("roster.provisioning.targets[2].keycloak.client-secret", () -> secret);
         clientSecret = secret;
         TestTargets.ldapDirectory(r, Slapd.shared());
-        r.add("roster.provisioning.targets[1].name", () -> "crm");
-        r.add("roster.provisioning.targets[1].type", () -> "scim");
-        r.add("roster.provisioning.targets[1].scim.url", crm::baseUrl);
-        r.add("roster.provisioning.targets[1].scim.token", () -> ScimTargetServer.TOKEN);
+        org.roster.support.TestTargets.scimApplication(r, 1, crm);
     }
 
     static String clientSecret;

@@ -34,7 +34,7 @@ class ScimConnectorTests extends ConnectorContract {
 
     static Connector connect(String url, String token) {
         return new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
-            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5), null, null)));
+            new ScimSettings(url, token, null, java.time.Duration.ofSeconds(5), null, null, null)));
     }
 
     @Override
@@ -67,7 +67,7 @@ class ScimConnectorTests extends ConnectorContract {
         String person = postUser("pat-" + suffix, null);
         Connector c = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
             new ScimSettings(server().baseUrl(), ScimTargetServer.TOKEN, null, java.time.Duration.ofSeconds(5), null,
-                "userType eq \"service\"")));
+                "userType eq \"service\"", null)));
         try {
             var found = ((NonHumanListOp) c).nonHumanAccounts();
             assertThat(found).extracting(NonHumanListOp.NonHumanAccount::name).contains(service).doesNotContain(person);
@@ -88,7 +88,7 @@ class ScimConnectorTests extends ConnectorContract {
         }
         assertThat(((NonHumanListOp) connector).listsNonHumans()).as("without a rule, no non-human users").isFalse();
         assertThatThrownBy(() -> new ScimSettings(server().baseUrl(), ScimTargetServer.TOKEN, null, null, null,
-            "userType eq")).hasMessageContaining("scim.non-human-filter");
+            "userType eq", null)).hasMessageContaining("scim.non-human-filter");
     }
 
     @Test
@@ -115,7 +115,7 @@ class ScimConnectorTests extends ConnectorContract {
         long before = s.tokensIssued();
         Connector oauth = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
             new ScimSettings(s.baseUrl(), null, null, java.time.Duration.ofSeconds(5), new ScimSettings.OAuth(
-                s.tokenUrl(), ScimTargetServer.CLIENT_ID, ScimTargetServer.CLIENT_SECRET, "scim"), null)));
+                s.tokenUrl(), ScimTargetServer.CLIENT_ID, ScimTargetServer.CLIENT_SECRET, "scim"), null, null)));
         try {
             ((CreateOp) oauth).create(identity, attributes());
             ((EntitlementOp) oauth).addEntitlement(identity, "oauth-users");
@@ -126,7 +126,7 @@ class ScimConnectorTests extends ConnectorContract {
         }
         Connector wrong = new ScimConnectorFactory().create(TargetSettings.of("crm", "scim", null,
             new ScimSettings(s.baseUrl(), null, null, java.time.Duration.ofSeconds(5), new ScimSettings.OAuth(
-                s.tokenUrl(), ScimTargetServer.CLIENT_ID, "not-the-secret-0123456789", null), null)));
+                s.tokenUrl(), ScimTargetServer.CLIENT_ID, "not-the-secret-0123456789", null), null, null)));
         try {
             assertThatThrownBy(() -> ((ReadOp) wrong).read(identity)).isInstanceOf(ConnectorException.class)
                 .isNotInstanceOf(RetryableConnectorException.class).hasMessageContaining("refused client");
@@ -168,5 +168,86 @@ class ScimConnectorTests extends ConnectorContract {
             Map.of("userName", userName, "employeeNumber", "OTHER-" + identity)))
             .isInstanceOf(ConnectorException.class).isNotInstanceOf(RetryableConnectorException.class)
             .hasMessageContaining("409");
+    }
+
+    /** {@code count} users made in the application (one POST each, for speed), their identities in order. */
+    private java.util.List<String> users(int count) throws Exception {
+        java.util.List<String> made = new java.util.ArrayList<>();
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < count; i++) {
+            String en = identity + "-" + i;
+            String body = """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "%s-%d", "externalId": "%s",
+                 "active": true}""".formatted(userName, i, en);
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server().baseUrl() + "/Users"))
+                .header("Authorization", "Bearer " + ScimTargetServer.TOKEN).header("Content-Type", "application/scim+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            made.add(en);
+        }
+        return made;
+    }
+
+    private static long membersOf(String group) throws Exception {
+        return server().groups().values().stream().filter(g -> g.getDisplayName().orElse("").equals(group))
+            .findFirst().orElseThrow().getMembers().size();
+    }
+
+    @Test
+    void aWaveOfJoinersJoinsAGroupInAFewRequestsAndAChangeToABigGroupDoesNotCarryItsMembers() throws Exception {
+        String group = "everyone-" + identity;
+        java.util.List<String> joiners = users(101);
+        EntitlementBatchOp batch = (EntitlementBatchOp) connector;
+
+        long before = server().requests();
+        assertThat(batch.addEntitlementToAll(group, joiners)).isEmpty();
+        // three user searches (50 at a time), the group looked up, then per 50: whether any is a member, and one
+        // PATCH (the first 50 make the group); one at a time it was three requests a member, 303
+        assertThat(server().requests() - before).as("requests for 101 members").isLessThanOrEqualTo(10);
+        assertThat(membersOf(group)).isEqualTo(101);
+
+        // once more, as a retried batch: nobody is added twice
+        assertThat(batch.addEntitlementToAll(group, joiners.subList(0, 10))).isEmpty();
+        assertThat(membersOf(group)).isEqualTo(101);
+
+        // one more member, and one removed: neither reads the group's 101 members, nor gets them back
+        String late = identity + "-late";
+        ((CreateOp) connector).create(late, Map.of("userName", userName + "-late", "employeeNumber", late));
+        long sent = server().bytesSent();
+        ((EntitlementOp) connector).addEntitlement(late, group);
+        ((EntitlementOp) connector).removeEntitlement(joiners.get(0), group);
+        assertThat(server().bytesSent() - sent).as("bytes the server sent for an addition and a removal")
+            .isLessThan(101 * 40);
+        assertThat(membersOf(group)).isEqualTo(101);
+        assertThat(((ReadOp) connector).read(late).orElseThrow().entitlements()).containsExactly(group);
+        assertThat(((ReadOp) connector).read(joiners.get(0)).orElseThrow().entitlements()).isEmpty();
+    }
+
+    @Test
+    void aServerThatTakesNoOrInAFilterIsAskedOneUserAtATime() throws Exception {
+        String group = "no-or-" + identity;
+        java.util.List<String> joiners = users(5);
+        try {
+            server().setRefusesOr(true);
+            java.util.Map<String, ConnectorException> failed = ((EntitlementBatchOp) connector).addEntitlementToAll(group,
+                java.util.List.of(joiners.get(0), joiners.get(1), "NOBODY-" + identity));
+            assertThat(failed).containsOnlyKeys("NOBODY-" + identity);
+            assertThat(((EntitlementBatchOp) connector).addEntitlementToAll(group, joiners)).isEmpty();
+            assertThat(((EntitlementBatchOp) connector).addEntitlementToAll(group, joiners)).isEmpty();
+        } finally {
+            server().setRefusesOr(false);
+        }
+        assertThat(membersOf(group)).isEqualTo(5);
+    }
+
+    @Test
+    void membersPerRequestIsBounded() {
+        assertThatThrownBy(() -> new ScimSettings("http://127.0.0.1:1/scim/v2", "t", null, null, null, null, 0))
+            .hasMessageContaining("scim.members-per-request");
+        assertThatThrownBy(() -> new ScimSettings("http://127.0.0.1:1/scim/v2", "t", null, null, null, null, 101))
+            .hasMessageContaining("scim.members-per-request");
+        assertThat(new ScimSettings("http://127.0.0.1:1/scim/v2", "t", null, null, null, null, null).membersPerRequest())
+            .isEqualTo(50);
     }
 }

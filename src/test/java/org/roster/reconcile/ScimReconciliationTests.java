@@ -45,10 +45,7 @@ class ScimReconciliationTests {
     @DynamicPropertySource
     static void target(DynamicPropertyRegistry r) throws Exception {
         crm = new ScimTargetServer();
-        r.add("roster.provisioning.targets[0].name", () -> "crm");
-        r.add("roster.provisioning.targets[0].type", () -> "scim");
-        r.add("roster.provisioning.targets[0].scim.url", crm::baseUrl);
-        r.add("roster.provisioning.targets[0].scim.token", () -> ScimTargetServer.TOKEN);
+        org.roster.support.TestTargets.scimApplication(r, 0, crm);
     }
 
     @AfterAll

@@ -63,7 +63,10 @@ public final class ScimTargetServer implements AutoCloseable {
     private final Map<String, Group> groups = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong groupPatches = new AtomicLong();
     private volatile boolean down;
+    private volatile boolean refusesOr;
 
     public ScimTargetServer() throws IOException {
         ServiceProvider provider = ServiceProvider.builder()
@@ -100,6 +103,21 @@ public final class ScimTargetServer implements AutoCloseable {
 
     public long requests() {
         return requests.get();
+    }
+
+    /** The PATCH requests to a group it was sent so far. */
+    public long groupPatches() {
+        return groupPatches.get();
+    }
+
+    /** The bytes of the response bodies it sent so far. */
+    public long bytesSent() {
+        return bytesSent.get();
+    }
+
+    /** Makes it answer 400 to a search whose filter has an {@code or}, as some applications' SCIM does. */
+    public void setRefusesOr(boolean refuses) {
+        this.refusesOr = refuses;
     }
 
     public String tokenUrl() {
@@ -164,6 +182,20 @@ public final class ScimTargetServer implements AutoCloseable {
                 exchange.sendResponseHeaders(503, -1);
                 return;
             }
+            String query = exchange.getRequestURI().getQuery();
+            if (refusesOr && query != null && query.replace('+', ' ').contains(" or ")) {
+                byte[] refusal = ("{\"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:Error\"], \"status\": \"400\","
+                    + " \"scimType\": \"invalidFilter\", \"detail\": \"or is not supported\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/scim+json");
+                exchange.sendResponseHeaders(400, refusal.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(refusal);
+                }
+                return;
+            }
+            if (exchange.getRequestMethod().equals("PATCH") && exchange.getRequestURI().getPath().contains("/Groups/")) {
+                groupPatches.incrementAndGet();
+            }
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
@@ -172,6 +204,7 @@ public final class ScimTargetServer implements AutoCloseable {
                 body.isEmpty() ? null : body, headers, new Context(new BearerToken()));
             response.getHttpHeaders().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
             byte[] out = response.getHttpStatus() == 204 ? new byte[0] : response.toString().getBytes(StandardCharsets.UTF_8);
+            bytesSent.addAndGet(out.length);
             exchange.sendResponseHeaders(response.getHttpStatus(), out.length == 0 ? -1 : out.length);
             if (out.length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {

@@ -18,12 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.CreateOp;
 import org.roster.provisioning.DeleteOp;
 import org.roster.provisioning.EnableOp;
-import org.roster.provisioning.EntitlementOp;
+import org.roster.provisioning.EntitlementBatchOp;
 import org.roster.provisioning.ReadOp;
 import org.roster.provisioning.RetryableConnectorException;
 import org.roster.provisioning.TargetAccount;
@@ -35,10 +36,12 @@ import org.roster.provisioning.UpdateOp;
  * found by {@code displayName}, membership changed by PATCH; disable is {@code active: false}.
  * Server errors (5xx, 429) and unreachable servers are retryable; other refusals are not.
  */
-public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementOp, ReadOp, DeleteOp,
+public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp, DeleteOp,
     org.roster.provisioning.ListOp, org.roster.provisioning.NonHumanListOp, org.roster.provisioning.NonHumanAccountOp {
 
     /** What reconciliation compares of a listing (userName is renamed by an update, but not drift to mend). */
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ScimConnector.class);
+
     private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "title", "email",
         "department");
 
@@ -157,21 +160,104 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     /**
      * Membership changes to one group go one at a time, across instances too: a PATCH is a
      * read-modify-write on many servers, and two at once can lose a member while both are acknowledged.
+     * Neither reads the group's members: a group every person joins has as many as there are people,
+     * and each change would carry them all.
      */
     @Override
     public void addEntitlement(String identity, String entitlement) throws ConnectorException {
+        String id = require(identity).getId();
         synchronized (groupLock(entitlement)) {
             try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
-                add(identity, entitlement);
+                Optional<String> group = groupId(entitlement);
+                if (group.isEmpty()) {
+                    createGroup(entitlement, List.of(id));
+                } else {
+                    addMembers(group.get(), entitlement, List.of(id), identity);
+                }
             }
         }
     }
 
+    /**
+     * Adds the accounts to the group {@code members-per-request} at a time, each batch one {@code
+     * PATCH}: a birthright group takes a wave of joiners in a few requests instead of one each, with
+     * the group held once. The users are looked up as many at a time ({@code externalId eq ... or
+     * ...}); an identity with no user fails alone, and a batch the server refuses (a 4xx) is sent
+     * again member by member, so that one member it will not take does not fail the others.
+     */
     @Override
-    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+    public Map<String, ConnectorException> addEntitlementToAll(String entitlement, List<String> identities) {
+        Map<String, ConnectorException> failed = new LinkedHashMap<>();
+        Map<String, String> ids = new LinkedHashMap<>(); // identity -> the user's id
+        for (List<String> chunk : chunks(new java.util.ArrayList<>(new java.util.LinkedHashSet<>(identities)))) {
+            try {
+                ids.putAll(userIds(chunk, failed));
+            } catch (ConnectorException e) {
+                chunk.forEach(i -> failed.put(i, e));
+            }
+        }
+        if (ids.isEmpty()) {
+            return failed;
+        }
         synchronized (groupLock(entitlement)) {
             try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
-                remove(identity, entitlement);
+                Optional<String> group = groupId(entitlement);
+                for (List<Map.Entry<String, String>> batch : chunks(new java.util.ArrayList<>(ids.entrySet()))) {
+                    List<String> members = batch.stream().map(Map.Entry::getValue).toList();
+                    try {
+                        if (group.isEmpty()) {
+                            group = Optional.ofNullable(createGroup(entitlement, members));
+                        } else {
+                            addMembers(group.get(), entitlement, members, members.size() + " users");
+                        }
+                    } catch (RetryableConnectorException e) {
+                        batch.forEach(m -> failed.put(m.getKey(), e));
+                    } catch (ConnectorException e) {
+                        if (batch.size() == 1 || group.isEmpty()) {
+                            batch.forEach(m -> failed.put(m.getKey(), e));
+                            continue;
+                        }
+                        for (Map.Entry<String, String> m : batch) { // which member the server refuses
+                            try {
+                                addMembers(group.get(), entitlement, List.of(m.getValue()), m.getKey());
+                            } catch (ConnectorException one) {
+                                failed.put(m.getKey(), one);
+                            }
+                        }
+                    }
+                }
+            } catch (ConnectorException e) { // the group could not be held or found
+                ids.keySet().forEach(i -> failed.putIfAbsent(i, e));
+            }
+        }
+        return failed;
+    }
+
+    @Override
+    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+        Optional<UserResource> user = find(identity);
+        if (user.isEmpty()) {
+            return;
+        }
+        String id = user.get().getId();
+        synchronized (groupLock(entitlement)) {
+            try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
+                Optional<String> group = groupId(entitlement);
+                if (group.isEmpty() || !hasAny(entitlement, List.of(id))) {
+                    return;
+                }
+                try {
+                    scim.modifyRequest("Groups", group.get()).removeValues("members[value eq \"" + escape(id) + "\"]")
+                        .excludedAttributes("members").invoke(GroupResource.class);
+                } catch (ScimException e) {
+                    // RFC 7644 §3.5.2: a filter that matches no value is noTarget: no longer a member, so removed
+                    if (!(status(e) == 400 && e.getScimError() != null && "noTarget".equals(e.getScimError().getScimType()))) {
+                        throw translate("remove " + identity + " from group " + entitlement, e);
+                    }
+                } catch (ProcessingException e) {
+                    throw new RetryableConnectorException("remove " + identity + " from group " + entitlement + " on "
+                        + name + ": " + e.getMessage(), e);
+                }
             }
         }
     }
@@ -180,36 +266,139 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return groupLocks.computeIfAbsent(entitlement, k -> new Object());
     }
 
-    private void add(String identity, String entitlement) throws ConnectorException {
-        String id = require(identity).getId();
-        Optional<GroupResource> group = group(entitlement);
-        if (group.isEmpty()) {
-            // under the group's lock: concurrent first members do not make two groups
-            if (!settings.createGroups()) {
-                throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
-            }
-            GroupResource g = new GroupResource().setDisplayName(entitlement)
-                .setMembers(List.of(new Member().setValue(id).setType("User")));
-            call("create group " + entitlement, () -> scim.create("Groups", g));
+    /**
+     * One {@code PATCH} adding those of the users not yet members to the group, the group's members
+     * left out of the answer. Members are not added twice: RFC 7644 §3.5.2.1 says a value already
+     * there SHOULD change nothing, but servers differ (the one the tests start adds it again).
+     */
+    private void addMembers(String group, String entitlement, List<String> userIds, String who) throws ConnectorException {
+        Set<String> already = members(entitlement, userIds);
+        List<Member> members = userIds.stream().filter(id -> !already.contains(id))
+            .map(id -> new Member().setValue(id).setType("User")).toList();
+        if (members.isEmpty()) {
             return;
         }
-        GroupResource existing = group.get();
-        if (members(existing).contains(id)) {
-            return;
-        }
-        call("add " + identity + " to group " + entitlement, () -> scim.modifyRequest("Groups", existing.getId())
-            .addValues("members", new Member().setValue(id).setType("User")).invoke(GroupResource.class));
+        call("add " + who + " to group " + entitlement, () -> scim.modifyRequest("Groups", group)
+            .addValues("members", members).excludedAttributes("members").invoke(GroupResource.class));
     }
 
-    private void remove(String identity, String entitlement) throws ConnectorException {
-        Optional<UserResource> user = find(identity);
-        Optional<GroupResource> group = group(entitlement);
-        if (user.isEmpty() || group.isEmpty() || !members(group.get()).contains(user.get().getId())) {
-            return;
+    /**
+     * Which of the users are members of the group, asked without reading its members: whether the
+     * group has any of them ({@code displayName eq ... and (members.value eq ... or ...)}), and only if
+     * it has, user by user. Joiners are members of nothing yet, so their batch costs one search.
+     */
+    private Set<String> members(String entitlement, List<String> userIds) throws ConnectorException {
+        if (userIds.size() > 1 && searchesMany) {
+            try {
+                if (!hasAny(entitlement, userIds)) {
+                    return Set.of();
+                }
+            } catch (RetryableConnectorException e) {
+                throw e;
+            } catch (ConnectorException e) {
+                refusedMany(userIds.size(), e);
+            }
         }
-        String id = user.get().getId();
-        call("remove " + identity + " from group " + entitlement, () -> scim.modifyRequest("Groups",
-            group.get().getId()).removeValues("members[value eq \"" + id + "\"]").invoke(GroupResource.class));
+        Set<String> in = new java.util.HashSet<>();
+        for (String id : userIds) {
+            if (hasAny(entitlement, List.of(id))) {
+                in.add(id);
+            }
+        }
+        return in;
+    }
+
+    /**
+     * Whether the group has any of the users as a member. By {@code displayName} and {@code
+     * members.value}, which finding a group and reading an account's groups already need the server
+     * to filter on.
+     */
+    private boolean hasAny(String entitlement, List<String> userIds) throws ConnectorException {
+        String any = String.join(" or ", userIds.stream().map(id -> "members.value eq \"" + escape(id) + "\"").toList());
+        ListResponse<GroupResource> found = call("read the members of group " + entitlement, () -> scim.searchRequest("Groups")
+            .filter("displayName eq \"" + escape(entitlement) + "\" and (" + any + ")").attributes("id")
+            .invoke(GroupResource.class));
+        return !found.getResources().isEmpty();
+    }
+
+    /** A server refused a search for many users at once: from now on it is asked one at a time. */
+    private void refusedMany(int count, ConnectorException e) {
+        searchesMany = false;
+        log.warn("target {} refused a search for {} users at once ({}): it is asked about one user at a time from now on",
+            name, count, e.getMessage());
+    }
+
+    /** Under the group's lock: concurrent first members do not make two groups. Returns the new group's id. */
+    private @Nullable String createGroup(String entitlement, List<String> userIds) throws ConnectorException {
+        if (!settings.createGroups()) {
+            throw new ConnectorException("group '" + entitlement + "' does not exist on " + name);
+        }
+        GroupResource g = new GroupResource().setDisplayName(entitlement)
+            .setMembers(userIds.stream().map(id -> new Member().setValue(id).setType("User")).toList());
+        return call("create group " + entitlement, () -> scim.create("Groups", g)).getId();
+    }
+
+    /**
+     * The ids of the identities' users, looked up in one search; an identity with no user, or with
+     * several, goes to {@code failed}. A server that refuses the search (a 4xx: some take no {@code or})
+     * is asked user by user from then on.
+     */
+    private Map<String, String> userIds(List<String> identities, Map<String, ConnectorException> failed)
+        throws ConnectorException {
+        Map<String, String> ids = new LinkedHashMap<>();
+        if (identities.size() > 1 && searchesMany) {
+            String filter = String.join(" or ", identities.stream().map(i -> "externalId eq \"" + escape(i) + "\"").toList());
+            try {
+                ListResponse<UserResource> found = scim.searchRequest("Users").filter(filter).attributes("id", "externalId")
+                    .page(1, identities.size()).invoke(UserResource.class);
+                Map<String, Integer> seen = new java.util.HashMap<>();
+                for (UserResource u : found.getResources()) {
+                    if (u.getExternalId() != null && seen.merge(u.getExternalId(), 1, Integer::sum) == 1) {
+                        ids.put(u.getExternalId(), u.getId());
+                    }
+                }
+                seen.forEach((identity, count) -> {
+                    if (count > 1) {
+                        ids.remove(identity);
+                        failed.put(identity, new ConnectorException(count + " users on " + name + " have externalId "
+                            + identity));
+                    }
+                });
+            } catch (ScimException e) {
+                ConnectorException translated = translate("find " + identities.size() + " users", e);
+                if (translated instanceof RetryableConnectorException) {
+                    throw translated;
+                }
+                refusedMany(identities.size(), translated);
+            } catch (ProcessingException e) {
+                throw new RetryableConnectorException("find " + identities.size() + " users on " + name + ": "
+                    + e.getMessage(), e);
+            }
+        }
+        for (String identity : identities) {
+            // not in the answer: looked up alone (the server may have answered one page, or it has none)
+            if (!ids.containsKey(identity) && !failed.containsKey(identity)) {
+                try {
+                    ids.put(identity, require(identity).getId());
+                } catch (RetryableConnectorException e) {
+                    throw e;
+                } catch (ConnectorException e) {
+                    failed.put(identity, e);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Whether the server takes a search for several users at once ({@link #userIds}); false once it refused one. */
+    private volatile boolean searchesMany = true;
+
+    private <T> List<List<T>> chunks(List<T> all) {
+        List<List<T>> chunks = new java.util.ArrayList<>();
+        for (int from = 0; from < all.size(); from += settings.membersPerRequest()) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + settings.membersPerRequest())));
+        }
+        return chunks;
     }
 
     @Override
@@ -223,7 +412,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         attributes.put("employeeNumber", identity);
         Set<String> groups = new TreeSet<>();
         ListResponse<GroupResource> memberOf = call("read groups of " + identity, () -> scim.searchRequest("Groups")
-            .filter("members.value eq \"" + u.getId() + "\"").invoke(GroupResource.class));
+            .filter("members.value eq \"" + escape(u.getId()) + "\"").attributes("displayName").invoke(GroupResource.class));
         memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
         return Optional.of(new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups));
     }
@@ -365,10 +554,12 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return find(identity).orElseThrow(() -> new ConnectorException("no user with externalId " + identity + " on " + name));
     }
 
-    private Optional<GroupResource> group(String entitlement) throws ConnectorException {
+    /** The id of the group named {@code entitlement}, found without its members. */
+    private Optional<String> groupId(String entitlement) throws ConnectorException {
         ListResponse<GroupResource> found = call("find group " + entitlement, () -> scim.searchRequest("Groups")
-            .filter("displayName eq \"" + escape(entitlement) + "\"").invoke(GroupResource.class));
-        return found.getResources().stream().findFirst();
+            .filter("displayName eq \"" + escape(entitlement) + "\"").attributes("id", "displayName")
+            .invoke(GroupResource.class));
+        return found.getResources().stream().findFirst().map(GroupResource::getId);
     }
 
     private static Set<String> members(GroupResource g) {

@@ -14,9 +14,21 @@ import org.jspecify.annotations.Nullable;
  * @param nonHumanFilter a SCIM filter that picks the application's non-person users (service
  *     accounts), e.g. {@code userType eq "service"}: what NHI discovery lists, and the only users
  *     an NHI's disable or delete may touch; without it the target has no non-human accounts
+ * @param membersPerRequest the most members one group {@code PATCH} adds, and the most users one
+ *     search looks up (default {@value #MEMBERS_PER_REQUEST}, 1 to {@value #MAX_MEMBERS_PER_REQUEST}; 1
+ *     sends each member on its own)
  */
 public record ScimSettings(String url, @Nullable String token, @Nullable Boolean createGroups,
-                           @Nullable Duration timeout, @Nullable OAuth oauth, @Nullable String nonHumanFilter) {
+                           @Nullable Duration timeout, @Nullable OAuth oauth, @Nullable String nonHumanFilter,
+                           @Nullable Integer membersPerRequest) {
+
+    /** The default of {@code members-per-request}. */
+    public static final int MEMBERS_PER_REQUEST = 50;
+    /**
+     * The largest {@code members-per-request}: a search for that many users is a filter of that many
+     * {@code or}s in the URL, about 5 KB, under the 8 KB many servers take.
+     */
+    public static final int MAX_MEMBERS_PER_REQUEST = 100;
 
     /**
      * The client credentials grant (RFC 6749 §4.4): Roster gets its access token from the token
@@ -35,6 +47,11 @@ public record ScimSettings(String url, @Nullable String token, @Nullable Boolean
     public ScimSettings {
         createGroups = createGroups == null || createGroups;
         timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+        membersPerRequest = membersPerRequest == null ? MEMBERS_PER_REQUEST : membersPerRequest;
+        if (membersPerRequest < 1 || membersPerRequest > MAX_MEMBERS_PER_REQUEST) {
+            throw new IllegalArgumentException("scim.members-per-request: " + membersPerRequest + " is not between 1 and "
+                + MAX_MEMBERS_PER_REQUEST);
+        }
         if (nonHumanFilter != null && !nonHumanFilter.isBlank()) {
             try {
                 com.unboundid.scim2.common.filters.Filter.fromString(nonHumanFilter);
@@ -49,6 +66,6 @@ public record ScimSettings(String url, @Nullable String token, @Nullable Boolean
     public String toString() {
         // never the token
         return "ScimSettings[url=" + url + ", createGroups=" + createGroups + ", timeout=" + timeout
-            + ", nonHumanFilter=" + nonHumanFilter + "]";
+            + ", nonHumanFilter=" + nonHumanFilter + ", membersPerRequest=" + membersPerRequest + "]";
     }
 }

@@ -92,6 +92,6 @@ class ScimGroupsAcrossInstancesTests {
     private static Connector connector(javax.sql.DataSource store, String instance) {
         var runs = new ExclusiveRuns(store, new ClusterSettings(true, instance, Duration.ofSeconds(5), null));
         return new ScimConnectorFactory(runs).create(TargetSettings.of("crm", "scim", null,
-            new ScimSettings(server.baseUrl(), ScimTargetServer.TOKEN, null, Duration.ofSeconds(10), null, null)));
+            new ScimSettings(server.baseUrl(), ScimTargetServer.TOKEN, null, Duration.ofSeconds(10), null, null, null)));
     }
 }

@@ -1,0 +1,77 @@
+package org.roster.provisioning.scim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.SnapshotFormat;
+import org.roster.hr.SnapshotImport;
+import org.roster.provisioning.OutboxEntry;
+import org.roster.provisioning.Provisioning;
+import org.roster.support.ScimTargetServer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A first load into a SCIM application through the whole product: the joiners' additions to the
+ * birthright group that a dispatch wave has at hand go in a few PATCHes, not one each, and every
+ * joiner ends a member once (the independent SCIM server, captaingoldfish's).
+ */
+@SpringBootTest(properties = {
+    "roster.demo.enabled=false",
+    "roster.store.url=jdbc:h2:mem:scim-joiners;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.hr.sources[0].name=export",
+    "roster.hr.sources[0].type=snapshot",
+    "roster.policy.rules[0].name=everyone",
+    "roster.policy.rules[0].when=true",
+    "roster.policy.rules[0].grants[0].target=crm",
+    "roster.policy.rules[0].grants[0].entitlement=crm-users"})
+class ScimJoinersTogetherTests {
+
+    private static final int JOINERS = 120;
+    static ScimTargetServer crm;
+
+    @DynamicPropertySource
+    static void target(DynamicPropertyRegistry r) throws Exception {
+        crm = new ScimTargetServer();
+        org.roster.support.TestTargets.scimApplication(r, 0, crm);
+    }
+
+    @AfterAll
+    static void stop() {
+        crm.close();
+    }
+
+    @Autowired
+    SnapshotImport snapshots;
+    @Autowired
+    Provisioning provisioning;
+
+    @Test
+    void aWaveOfJoinersJoinsTheBirthrightGroupInAFewPatches() throws Exception {
+        StringBuilder csv = new StringBuilder("employeeNumber,userName,givenName,familyName,email,department,workerType,startDate\n");
+        for (int i = 0; i < JOINERS; i++) {
+            csv.append("J").append(i).append(",joiner").append(i).append(",Given,Family").append(i).append(",joiner").append(i)
+                .append("@example.com,Sales,employee,2020-01-06\n");
+        }
+        snapshots.importSnapshot("export", new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
+            SnapshotFormat.CSV, "test", null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+
+        assertThat(provisioning.count(OutboxEntry.Status.DEAD)).isZero();
+        var group = crm.groups().values().stream().filter(g -> g.getDisplayName().orElse("").equals("crm-users"))
+            .findFirst().orElseThrow();
+        assertThat(group.getMembers()).hasSize(JOINERS);
+        assertThat(group.getMembers().stream().map(m -> m.getValue().orElseThrow()).distinct()).hasSize(JOINERS);
+        // one PATCH a joiner before; now one per 50 of a wave (the group's creation takes the first 50)
+        assertThat(crm.groupPatches()).as("PATCHes of the group for %d joiners", JOINERS).isLessThanOrEqualTo(JOINERS / 10);
+        assertThat(provisioning.operations("J7", 10)).filteredOn(o -> o.operation().entitlement() != null)
+            .singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(OutboxEntry.Status.DONE));
+    }
+}
