@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Grants one entitlement to many accounts at once, for targets where that is one request (an LDAP
- * group takes many members in one modify). The dispatcher uses it to coalesce the entitlement
- * additions it has at hand; a target without it gets them one by one.
+ * Grants one entitlement to many accounts at once, or takes it from many, for targets where that is
+ * one request (an LDAP group takes or loses many members in one modify, a SCIM group in one PATCH).
+ * The dispatcher uses it to coalesce the additions and removals of one entitlement it has at hand; a
+ * target without it gets them one by one.
  */
 public interface EntitlementBatchOp extends EntitlementOp {
 
@@ -17,4 +18,22 @@ public interface EntitlementBatchOp extends EntitlementOp {
      *     already had it)
      */
     Map<String, ConnectorException> addEntitlementToAll(String entitlement, List<String> identities);
+
+    /**
+     * Takes the entitlement from each identity's account; an identity with no account, or whose
+     * account does not have it, is done. One by one unless the target overrides it.
+     *
+     * @return the identities whose removal failed, each with why; absent ones no longer have it
+     */
+    default Map<String, ConnectorException> removeEntitlementFromAll(String entitlement, List<String> identities) {
+        Map<String, ConnectorException> failed = new java.util.LinkedHashMap<>();
+        for (String identity : identities) {
+            try {
+                removeEntitlement(identity, entitlement);
+            } catch (ConnectorException e) {
+                failed.put(identity, e);
+            }
+        }
+        return failed;
+    }
 }

@@ -79,17 +79,23 @@ public abstract class ConnectorContract {
         assertThat(read().entitlements()).containsExactly("contract-b");
     }
 
-    @Test
-    void manyAccountsAreAddedToAnEntitlementAtOnceAndUnknownOnesAreNamed() throws Exception {
-        if (!(connector instanceof EntitlementBatchOp batch)) {
-            return;
-        }
+    /** Creates the test's account and a second one, whose identity it returns. */
+    private String twoAccounts() throws ConnectorException {
         String other = identity + "b";
         ((CreateOp) connector).create(identity, attributes());
         java.util.Map<String, String> second = new java.util.HashMap<>(attributes());
         second.put("userName", userName + "b");
         second.put("employeeNumber", other);
         ((CreateOp) connector).create(other, second);
+        return other;
+    }
+
+    @Test
+    void manyAccountsAreAddedToAnEntitlementAtOnceAndUnknownOnesAreNamed() throws Exception {
+        if (!(connector instanceof EntitlementBatchOp batch)) {
+            return;
+        }
+        String other = twoAccounts();
         String group = "bulk-" + identity;
         ((EntitlementOp) connector).addEntitlement(identity, group);
 
@@ -101,6 +107,29 @@ public abstract class ConnectorContract {
         assertThat(((ReadOp) connector).read(other).orElseThrow().entitlements()).contains(group);
         assertThat(batch.addEntitlementToAll("fresh-" + identity, java.util.List.of(identity, other))).isEmpty();
         assertThat(((ReadOp) connector).read(other).orElseThrow().entitlements()).contains("fresh-" + identity);
+    }
+
+    @Test
+    void manyAccountsLoseAnEntitlementAtOnceAndThoseWithoutItAreDone() throws Exception {
+        if (!(connector instanceof EntitlementBatchOp batch)) {
+            return;
+        }
+        String other = twoAccounts();
+        String both = "both-" + identity;
+        String one = "one-" + identity;
+        assertThat(batch.addEntitlementToAll(both, java.util.List.of(identity, other))).isEmpty();
+        ((EntitlementOp) connector).addEntitlement(identity, one);
+
+        // every member of the group at once (a directory's group must keep one: the last goes alone)
+        assertThat(batch.removeEntitlementFromAll(both, java.util.List.of(identity, other, "NOBODY-" + identity)))
+            .isEmpty();
+        // one member and one who never was: the second is done
+        assertThat(batch.removeEntitlementFromAll(one, java.util.List.of(other, identity))).isEmpty();
+        // again: nothing left to remove
+        assertThat(batch.removeEntitlementFromAll(both, java.util.List.of(identity, other))).isEmpty();
+
+        assertThat(read().entitlements()).doesNotContain(both, one);
+        assertThat(((ReadOp) connector).read(other).orElseThrow().entitlements()).doesNotContain(both, one);
     }
 
     @Test

@@ -295,17 +295,19 @@ final class TargetLane extends WorkerLoop {
             // nothing is written before the sends: each attempt is counted with its outcome
             Instant sentAt = clock.instant();
             List<Callable<List<Acknowledged>>> tasks = new ArrayList<>();
-            Map<String, List<OutboxEntry>> additions = new LinkedHashMap<>();
+            // one entitlement's additions together, and its removals together (one kind each: a wave
+            // has one operation per identity, so nobody's order changes)
+            Map<String, List<OutboxEntry>> together = new LinkedHashMap<>();
             for (OutboxEntry entry : wave) {
                 Operation op = entry.operation();
-                if (op.kind() == OperationKind.ADD_ENTITLEMENT && op.entitlement() != null
-                    && connector instanceof EntitlementBatchOp) {
-                    additions.computeIfAbsent(op.entitlement(), k -> new ArrayList<>()).add(entry);
+                if ((op.kind() == OperationKind.ADD_ENTITLEMENT || op.kind() == OperationKind.REMOVE_ENTITLEMENT)
+                    && op.entitlement() != null && connector instanceof EntitlementBatchOp) {
+                    together.computeIfAbsent(op.kind() + " " + op.entitlement(), k -> new ArrayList<>()).add(entry);
                 } else {
                     tasks.add(() -> send(entry, sentAt).map(List::of).orElse(List.of()));
                 }
             }
-            additions.values().forEach(group -> tasks.add(() -> sendTogether(group, sentAt)));
+            together.values().forEach(group -> tasks.add(() -> sendTogether(group, sentAt)));
             List<Acknowledged> done = new ArrayList<>();
             boolean yielded = run(tasks, yield, done);
             acknowledged.addAll(done);
@@ -438,12 +440,15 @@ final class TargetLane extends WorkerLoop {
             return send(group.get(0), sentAt).map(List::of).orElse(List.of());
         }
         String entitlement = group.get(0).operation().entitlement();
+        boolean add = group.get(0).operation().kind() == OperationKind.ADD_ENTITLEMENT;
+        List<String> identities = group.stream().map(e -> e.operation().identity()).toList();
         Map<String, ConnectorException> failures;
         long start = System.nanoTime();
         try {
             throttle();
-            failures = ((EntitlementBatchOp) connector).addEntitlementToAll(entitlement,
-                group.stream().map(e -> e.operation().identity()).toList());
+            EntitlementBatchOp batch = (EntitlementBatchOp) connector;
+            failures = add ? batch.addEntitlementToAll(entitlement, identities)
+                : batch.removeEntitlementFromAll(entitlement, identities);
             if (failures.values().stream().anyMatch(RetryableConnectorException.class::isInstance)) {
                 breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS,
                     failures.values().iterator().next());
@@ -452,7 +457,7 @@ final class TargetLane extends WorkerLoop {
             }
         } catch (RuntimeException e) {
             breaker.onError(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS, e);
-            log.error("connector {} failed on a batch of {} additions", connector.name(), group.size(), e);
+            log.error("connector {} failed on a batch of {} {}", connector.name(), group.size(), add ? "additions" : "removals", e);
             failures = new LinkedHashMap<>();
             for (OutboxEntry entry : group) {
                 failures.put(entry.operation().identity(), new RetryableConnectorException(e.toString(), e));

@@ -263,24 +263,32 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
      */
     @Override
     public Map<String, ConnectorException> addEntitlementToAll(String entitlement, List<String> identities) {
+        return together(true, entitlement, identities);
+    }
+
+    /**
+     * Takes the accounts out of the group in one modify; if the directory refuses it on its merits
+     * (one was not a member, or it would empty the group), one by one, which says who and handles
+     * the last member. An identity with no account is done.
+     */
+    @Override
+    public Map<String, ConnectorException> removeEntitlementFromAll(String entitlement, List<String> identities) {
+        return together(false, entitlement, identities);
+    }
+
+    /** {@link #addEntitlementToAll} or {@link #removeEntitlementFromAll}: one modify, else one by one. */
+    private Map<String, ConnectorException> together(boolean add, String entitlement, List<String> identities) {
         Map<String, ConnectorException> failed = new LinkedHashMap<>();
-        Map<String, String> dns = new LinkedHashMap<>();
+        Map<String, String> dns;
         try {
-            for (int from = 0; from < identities.size(); from += 100) {
-                List<String> chunk = identities.subList(from, Math.min(identities.size(), from + 100));
-                Filter[] any = chunk.stream().map(i -> Filter.createEqualityFilter("employeeNumber", i)).toArray(Filter[]::new);
-                SearchResult result = pool.search(settings.peopleDn(), SearchScope.SUB,
-                    Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
-                        Filter.createORFilter(any)), "employeeNumber");
-                result.getSearchEntries().forEach(e -> dns.put(e.getAttributeValue("employeeNumber"), e.getDN()));
-            }
+            dns = dns(identities);
         } catch (LDAPException e) {
-            ConnectorException cause = translate("find the accounts to add to " + entitlement, e);
+            ConnectorException cause = translate("find the accounts to " + (add ? "add to " : "remove from ") + entitlement, e);
             identities.forEach(i -> failed.put(i, cause));
             return failed;
         }
         for (String identity : identities) {
-            if (!dns.containsKey(identity)) {
+            if (add && !dns.containsKey(identity)) {
                 failed.put(identity, new ConnectorException("no account with employeeNumber " + identity
                     + " under " + settings.peopleDn()));
             }
@@ -289,7 +297,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             return failed;
         }
         try {
-            if (groups.addAll(entitlement, dns.values())) {
+            if (add ? groups.addAll(entitlement, dns.values()) : groups.removeAll(entitlement, dns.values())) {
                 return failed;
             }
         } catch (ConnectorException e) {
@@ -298,12 +306,30 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         }
         for (Map.Entry<String, String> member : dns.entrySet()) {
             try {
-                groups.add(entitlement, member.getValue());
+                if (add) {
+                    groups.add(entitlement, member.getValue());
+                } else {
+                    groups.remove(entitlement, member.getValue());
+                }
             } catch (ConnectorException e) {
                 failed.put(member.getKey(), e);
             }
         }
         return failed;
+    }
+
+    /** The DNs of the identities' accounts, by employee number, looked up 100 at a time; absent ones have none. */
+    private Map<String, String> dns(List<String> identities) throws LDAPException {
+        Map<String, String> dns = new LinkedHashMap<>();
+        for (int from = 0; from < identities.size(); from += 100) {
+            List<String> chunk = identities.subList(from, Math.min(identities.size(), from + 100));
+            Filter[] any = chunk.stream().map(i -> Filter.createEqualityFilter("employeeNumber", i)).toArray(Filter[]::new);
+            SearchResult result = pool.search(settings.peopleDn(), SearchScope.SUB,
+                Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
+                    Filter.createORFilter(any)), "employeeNumber");
+            result.getSearchEntries().forEach(e -> dns.put(e.getAttributeValue("employeeNumber"), e.getDN()));
+        }
+        return dns;
     }
 
     @Override

@@ -78,6 +78,27 @@ final class LdapGroups {
         }
     }
 
+    /**
+     * Removes many members in one modify.
+     *
+     * @return false when the directory refused it on its merits (a member not there, or the last
+     *     members of a group that needs one): the caller then removes them one by one, which says which
+     *     and is idempotent; true also when the group does not exist
+     * @throws ConnectorException when the directory could not be reached
+     */
+    boolean removeAll(String entitlement, Collection<String> members) throws ConnectorException {
+        String group = dn(entitlement);
+        try {
+            pool.modify(group, new Modification(ModificationType.DELETE, "member", members.toArray(String[]::new)));
+            return true;
+        } catch (LDAPException e) {
+            if (!e.getResultCode().isConnectionUsable()) {
+                throw LdapConnector.translate("remove members from " + group, e);
+            }
+            return e.getResultCode() == ResultCode.NO_SUCH_OBJECT;
+        }
+    }
+
     void remove(String entitlement, String member) throws ConnectorException {
         String group = dn(entitlement);
         try {

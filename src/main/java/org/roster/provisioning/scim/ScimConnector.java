@@ -2,6 +2,7 @@ package org.roster.provisioning.scim;
 
 import com.unboundid.scim2.client.ScimService;
 import com.unboundid.scim2.client.ScimServiceException;
+import com.unboundid.scim2.client.requests.ModifyRequestBuilder;
 import com.unboundid.scim2.common.exceptions.ScimException;
 import com.unboundid.scim2.common.messages.ListResponse;
 import com.unboundid.scim2.common.types.Email;
@@ -187,11 +188,44 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      */
     @Override
     public Map<String, ConnectorException> addEntitlementToAll(String entitlement, List<String> identities) {
+        return together(true, entitlement, identities);
+    }
+
+    @Override
+    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
+        Optional<UserResource> user = find(identity);
+        if (user.isEmpty()) {
+            return;
+        }
+        synchronized (groupLock(entitlement)) {
+            try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
+                Optional<String> group = groupId(entitlement);
+                if (group.isPresent()) {
+                    removeMember(group.get(), entitlement, user.get().getId(), identity);
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes the accounts out of the group {@code members-per-request} at a time, each batch one {@code
+     * PATCH} of one {@code remove} per member: a wave of leavers leaves a birthright group in a few
+     * requests, and their access is verified gone sooner. Not asked first whether they are members
+     * (leavers are); if one was not, the server refuses the whole {@code PATCH} ({@code noTarget}), and
+     * that batch goes again member by member, each asked first. An identity with no user is done.
+     */
+    @Override
+    public Map<String, ConnectorException> removeEntitlementFromAll(String entitlement, List<String> identities) {
+        return together(false, entitlement, identities);
+    }
+
+    /** {@link #addEntitlementToAll} or {@link #removeEntitlementFromAll}. */
+    private Map<String, ConnectorException> together(boolean add, String entitlement, List<String> identities) {
         Map<String, ConnectorException> failed = new LinkedHashMap<>();
         Map<String, String> ids = new LinkedHashMap<>(); // identity -> the user's id
         for (List<String> chunk : chunks(new java.util.ArrayList<>(new java.util.LinkedHashSet<>(identities)))) {
             try {
-                ids.putAll(userIds(chunk, failed));
+                ids.putAll(userIds(chunk, failed, add));
             } catch (ConnectorException e) {
                 chunk.forEach(i -> failed.put(i, e));
             }
@@ -202,13 +236,17 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         synchronized (groupLock(entitlement)) {
             try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
                 Optional<String> group = groupId(entitlement);
+                if (group.isEmpty() && !add) {
+                    return failed; // no group: nobody is in it
+                }
                 for (List<Map.Entry<String, String>> batch : chunks(new java.util.ArrayList<>(ids.entrySet()))) {
-                    List<String> members = batch.stream().map(Map.Entry::getValue).toList();
+                    List<String> users = batch.stream().map(Map.Entry::getValue).toList();
                     try {
                         if (group.isEmpty()) {
-                            group = Optional.ofNullable(createGroup(entitlement, members));
+                            group = Optional.ofNullable(createGroup(entitlement, users));
                         } else {
-                            addMembers(group.get(), entitlement, members, members.size() + " users");
+                            change(add, group.get(), entitlement, users, batch.size() == 1 ? batch.get(0).getKey()
+                                : users.size() + " users");
                         }
                     } catch (RetryableConnectorException e) {
                         batch.forEach(m -> failed.put(m.getKey(), e));
@@ -217,9 +255,9 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
                             batch.forEach(m -> failed.put(m.getKey(), e));
                             continue;
                         }
-                        for (Map.Entry<String, String> m : batch) { // which member the server refuses
+                        for (Map.Entry<String, String> m : batch) { // which one the server refuses, or was no member
                             try {
-                                addMembers(group.get(), entitlement, List.of(m.getValue()), m.getKey());
+                                change(add, group.get(), entitlement, List.of(m.getValue()), m.getKey());
                             } catch (ConnectorException one) {
                                 failed.put(m.getKey(), one);
                             }
@@ -233,32 +271,43 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return failed;
     }
 
-    @Override
-    public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
-        Optional<UserResource> user = find(identity);
-        if (user.isEmpty()) {
+    /**
+     * Adds the users to the group, or takes them out: an addition asks first who is a member already,
+     * a removal of one user asks whether it is one, a removal of several does not ask.
+     */
+    private void change(boolean add, String group, String entitlement, List<String> userIds, String who)
+        throws ConnectorException {
+        if (add) {
+            addMembers(group, entitlement, userIds, who);
+        } else if (userIds.size() == 1) {
+            removeMember(group, entitlement, userIds.get(0), who);
+        } else {
+            call("remove " + who + " from group " + entitlement, () -> {
+                ModifyRequestBuilder.Typed patch = scim.modifyRequest("Groups", group);
+                for (String id : userIds) {
+                    patch.removeValues("members[value eq \"" + escape(id) + "\"]");
+                }
+                return patch.excludedAttributes("members").invoke(GroupResource.class);
+            });
+        }
+    }
+
+    /** Takes one user out of the group if it is a member; a removal that finds it gone ({@code noTarget}) is done. */
+    private void removeMember(String group, String entitlement, String userId, String who) throws ConnectorException {
+        if (!hasAny(entitlement, List.of(userId))) {
             return;
         }
-        String id = user.get().getId();
-        synchronized (groupLock(entitlement)) {
-            try (GroupHold.Release held = acrossInstances.hold(entitlement)) {
-                Optional<String> group = groupId(entitlement);
-                if (group.isEmpty() || !hasAny(entitlement, List.of(id))) {
-                    return;
-                }
-                try {
-                    scim.modifyRequest("Groups", group.get()).removeValues("members[value eq \"" + escape(id) + "\"]")
-                        .excludedAttributes("members").invoke(GroupResource.class);
-                } catch (ScimException e) {
-                    // RFC 7644 §3.5.2: a filter that matches no value is noTarget: no longer a member, so removed
-                    if (!(status(e) == 400 && e.getScimError() != null && "noTarget".equals(e.getScimError().getScimType()))) {
-                        throw translate("remove " + identity + " from group " + entitlement, e);
-                    }
-                } catch (ProcessingException e) {
-                    throw new RetryableConnectorException("remove " + identity + " from group " + entitlement + " on "
-                        + name + ": " + e.getMessage(), e);
-                }
+        try {
+            scim.modifyRequest("Groups", group).removeValues("members[value eq \"" + escape(userId) + "\"]")
+                .excludedAttributes("members").invoke(GroupResource.class);
+        } catch (ScimException e) {
+            // RFC 7644 §3.5.2: a filter that matches no value is noTarget: no longer a member, so removed
+            if (!(status(e) == 400 && e.getScimError() != null && "noTarget".equals(e.getScimError().getScimType()))) {
+                throw translate("remove " + who + " from group " + entitlement, e);
             }
+        } catch (ProcessingException e) {
+            throw new RetryableConnectorException("remove " + who + " from group " + entitlement + " on " + name + ": "
+                + e.getMessage(), e);
         }
     }
 
@@ -293,9 +342,10 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
                 if (!hasAny(entitlement, userIds)) {
                     return Set.of();
                 }
-            } catch (RetryableConnectorException e) {
-                throw e;
             } catch (ConnectorException e) {
+                if (!refusesFilter(e)) {
+                    throw e;
+                }
                 refusedMany(userIds.size(), e);
             }
         }
@@ -321,6 +371,15 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return !found.getResources().isEmpty();
     }
 
+    /**
+     * Whether a search for many users at once was refused for its filter: a 400 (an {@code or} it does
+     * not take, too many of them) or a URL too long for it (413, 414). Anything else (a wrong token, an
+     * outage) fails the search as it would fail one user's.
+     */
+    private static boolean refusesFilter(ConnectorException e) {
+        return e.getCause() instanceof ScimException s && Set.of(400, 413, 414).contains(status(s));
+    }
+
     /** A server refused a search for many users at once: from now on it is asked one at a time. */
     private void refusedMany(int count, ConnectorException e) {
         searchesMany = false;
@@ -339,11 +398,11 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     /**
-     * The ids of the identities' users, looked up in one search; an identity with no user, or with
-     * several, goes to {@code failed}. A server that refuses the search (a 4xx: some take no {@code or})
+     * The ids of the identities' users, looked up in one search; an identity with several users goes
+     * to {@code failed}, and so does one with none if {@code required}. A server that refuses the search (a 4xx: some take no {@code or})
      * is asked user by user from then on.
      */
-    private Map<String, String> userIds(List<String> identities, Map<String, ConnectorException> failed)
+    private Map<String, String> userIds(List<String> identities, Map<String, ConnectorException> failed, boolean required)
         throws ConnectorException {
         Map<String, String> ids = new LinkedHashMap<>();
         if (identities.size() > 1 && searchesMany) {
@@ -366,7 +425,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
                 });
             } catch (ScimException e) {
                 ConnectorException translated = translate("find " + identities.size() + " users", e);
-                if (translated instanceof RetryableConnectorException) {
+                if (!refusesFilter(translated)) {
                     throw translated;
                 }
                 refusedMany(identities.size(), translated);
@@ -379,7 +438,12 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             // not in the answer: looked up alone (the server may have answered one page, or it has none)
             if (!ids.containsKey(identity) && !failed.containsKey(identity)) {
                 try {
-                    ids.put(identity, require(identity).getId());
+                    Optional<UserResource> user = find(identity);
+                    if (user.isPresent()) {
+                        ids.put(identity, user.get().getId());
+                    } else if (required) {
+                        failed.put(identity, new ConnectorException("no user with externalId " + identity + " on " + name));
+                    }
                 } catch (RetryableConnectorException e) {
                     throw e;
                 } catch (ConnectorException e) {

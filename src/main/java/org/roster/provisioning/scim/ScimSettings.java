@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param nonHumanFilter a SCIM filter that picks the application's non-person users (service
  *     accounts), e.g. {@code userType eq "service"}: what NHI discovery lists, and the only users
  *     an NHI's disable or delete may touch; without it the target has no non-human accounts
- * @param membersPerRequest the most members one group {@code PATCH} adds, and the most users one
+ * @param membersPerRequest the most members one group {@code PATCH} adds or removes, and the most users one
  *     search looks up (default {@value #MEMBERS_PER_REQUEST}, 1 to {@value #MAX_MEMBERS_PER_REQUEST}; 1
  *     sends each member on its own)
  */
@@ -25,8 +25,8 @@ public record ScimSettings(String url, @Nullable String token, @Nullable Boolean
     /** The default of {@code members-per-request}. */
     public static final int MEMBERS_PER_REQUEST = 50;
     /**
-     * The largest {@code members-per-request}: a search for that many users is a filter of that many
-     * {@code or}s in the URL, about 5 KB, under the 8 KB many servers take.
+     * The largest {@code members-per-request}: asking whether that many users are members of a group
+     * is a filter of that many {@code or}s in the URL, about 7 KB encoded, near the 8 KB many servers take.
      */
     public static final int MAX_MEMBERS_PER_REQUEST = 100;
 

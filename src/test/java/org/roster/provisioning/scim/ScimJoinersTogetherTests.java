@@ -21,13 +21,15 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A first load into a SCIM application through the whole product: the joiners' additions to the
  * birthright group that a dispatch wave has at hand go in a few PATCHes, not one each, and every
- * joiner ends a member once (the independent SCIM server, captaingoldfish's).
+ * joiner ends a member once; then all of them leave, and their removals go together too, each
+ * leaver's access verified gone (the independent SCIM server, captaingoldfish's).
  */
 @SpringBootTest(properties = {
     "roster.demo.enabled=false",
     "roster.store.url=jdbc:h2:mem:scim-joiners;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
     "roster.hr.sources[0].name=export",
     "roster.hr.sources[0].type=snapshot",
+    "roster.plan.guard.enabled=false",
     "roster.policy.rules[0].name=everyone",
     "roster.policy.rules[0].when=true",
     "roster.policy.rules[0].grants[0].target=crm",
@@ -54,15 +56,8 @@ class ScimJoinersTogetherTests {
     Provisioning provisioning;
 
     @Test
-    void aWaveOfJoinersJoinsTheBirthrightGroupInAFewPatches() throws Exception {
-        StringBuilder csv = new StringBuilder("employeeNumber,userName,givenName,familyName,email,department,workerType,startDate\n");
-        for (int i = 0; i < JOINERS; i++) {
-            csv.append("J").append(i).append(",joiner").append(i).append(",Given,Family").append(i).append(",joiner").append(i)
-                .append("@example.com,Sales,employee,2020-01-06\n");
-        }
-        snapshots.importSnapshot("export", new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
-            SnapshotFormat.CSV, "test", null);
-        await().atMost(Duration.ofSeconds(60)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
+    void aWaveOfJoinersJoinsTheBirthrightGroupInAFewPatchesAndAWaveOfLeaversLeavesItSo() throws Exception {
+        load("active");
 
         assertThat(provisioning.count(OutboxEntry.Status.DEAD)).isZero();
         var group = crm.groups().values().stream().filter(g -> g.getDisplayName().orElse("").equals("crm-users"))
@@ -73,5 +68,33 @@ class ScimJoinersTogetherTests {
         assertThat(crm.groupPatches()).as("PATCHes of the group for %d joiners", JOINERS).isLessThanOrEqualTo(JOINERS / 10);
         assertThat(provisioning.operations("J7", 10)).filteredOn(o -> o.operation().entitlement() != null)
             .singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(OutboxEntry.Status.DONE));
+
+        long patches = crm.groupPatches();
+        load("terminated");
+        String[] leavers = {"J0", "J57", "J" + (JOINERS - 1)};
+        await().atMost(Duration.ofSeconds(60)).until(() -> java.util.Arrays.stream(leavers)
+            .allMatch(l -> provisioning.revocations(l).size() == 1));
+        assertThat(provisioning.count(OutboxEntry.Status.DEAD)).isZero();
+        assertThat(crm.groups().values().stream().filter(g -> g.getDisplayName().orElse("").equals("crm-users"))
+            .findFirst().orElseThrow().getMembers()).as("the birthright group after every member left").isEmpty();
+        assertThat(crm.groupPatches() - patches).as("PATCHes of the group for %d leavers", JOINERS)
+            .isLessThanOrEqualTo(JOINERS / 10);
+        for (String leaver : leavers) {
+            assertThat(provisioning.revocations(leaver)).singleElement()
+                .satisfies(r -> assertThat(r.result()).isEqualTo(org.roster.provisioning.Revocation.Result.VERIFIED));
+        }
+    }
+
+    /** A snapshot of every joiner, with this employment status. */
+    private void load(String status) throws Exception {
+        StringBuilder csv = new StringBuilder(
+            "employeeNumber,userName,givenName,familyName,email,department,workerType,startDate,employmentStatus\n");
+        for (int i = 0; i < JOINERS; i++) {
+            csv.append("J").append(i).append(",joiner").append(i).append(",Given,Family").append(i).append(",joiner").append(i)
+                .append("@example.com,Sales,employee,2020-01-06,").append(status).append("\n");
+        }
+        snapshots.importSnapshot("export", new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
+            SnapshotFormat.CSV, "test", null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> provisioning.count(OutboxEntry.Status.PENDING) == 0);
     }
 }
