@@ -232,6 +232,29 @@ class ScimConnectorTests extends ConnectorContract {
     }
 
     @Test
+    void manyAccountsReadBackAtOnceAsEachReadsAlone() throws Exception {
+        java.util.List<String> people = users(60);
+        String group = "read-" + identity;
+        ((EntitlementOp) connector).addEntitlement(people.get(55), group);
+        ((EnableOp) connector).disable(people.get(3));
+        java.util.List<String> asked = new java.util.ArrayList<>(people);
+        asked.add("NOBODY-" + identity);
+
+        long before = server().requests();
+        var all = ((ReadOp) connector).readAll(asked);
+        long requests = server().requests() - before;
+
+        for (String i : asked) {
+            assertThat(all.get(i)).as(i).isEqualTo(((ReadOp) connector).read(i));
+        }
+        assertThat(all.get(people.get(55)).orElseThrow().entitlements()).containsExactly(group);
+        assertThat(all.get(people.get(3)).orElseThrow().enabled()).isFalse();
+        // the users 50 at a time (the unknown one asked again alone), one group search per 50; only the ten of
+        // the batch where it found a member are read one by one
+        assertThat(requests).as("requests to read 61 accounts back").isLessThanOrEqualTo(2 + 1 + 2 + 10);
+    }
+
+    @Test
     void aServerThatTakesNoOrInAFilterIsAskedOneUserAtATime() throws Exception {
         String group = "no-or-" + identity;
         java.util.List<String> joiners = users(5);

@@ -60,14 +60,27 @@ class RevocationCheck {
                 latest.put(a.entry().operation().identity(), a);
             }
         }
-        latest.forEach((identity, last) -> {
-            if (!outbox.hasPending(connector.name(), identity)) {
-                check(connector, slo, identity, last);
+        List<String> due = latest.keySet().stream().filter(identity -> !outbox.hasPending(connector.name(), identity))
+            .toList();
+        // read back together where the target can (a wave of leavers: a few searches, not two requests each);
+        // if that fails, each is read on its own below, and fails on its own
+        Map<String, Optional<TargetAccount>> read = Map.of();
+        if (due.size() > 1 && connector instanceof ReadOp reader) {
+            try {
+                read = reader.readAll(due);
+            } catch (ConnectorException | RuntimeException e) {
+                log.debug("reading {} accounts back from {} at once failed ({}): one at a time", due.size(),
+                    connector.name(), e.toString());
             }
-        });
+        }
+        for (String identity : due) {
+            check(connector, slo, identity, latest.get(identity), read.get(identity));
+        }
     }
 
-    private void check(Connector connector, @Nullable Duration slo, String identity, Acknowledged last) {
+    /** {@code known}: the account as already read back, or null to read it now. */
+    private void check(Connector connector, @Nullable Duration slo, String identity, Acknowledged last,
+                       @Nullable Optional<TargetAccount> known) {
         Revocation.Result result;
         String detail;
         if (!(connector instanceof ReadOp reader)) {
@@ -75,7 +88,7 @@ class RevocationCheck {
             detail = "target '" + connector.name() + "' cannot read accounts back";
         } else {
             try {
-                Optional<TargetAccount> account = reader.read(identity);
+                Optional<TargetAccount> account = known != null ? known : reader.read(identity);
                 if (account.isEmpty()) {
                     result = Revocation.Result.VERIFIED;
                     detail = "no account any more";

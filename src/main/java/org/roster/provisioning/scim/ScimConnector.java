@@ -225,7 +225,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         Map<String, String> ids = new LinkedHashMap<>(); // identity -> the user's id
         for (List<String> chunk : chunks(new java.util.ArrayList<>(new java.util.LinkedHashSet<>(identities)))) {
             try {
-                ids.putAll(userIds(chunk, failed, add));
+                users(chunk, failed, add, "id", "externalId").forEach((identity, u) -> ids.put(identity, u.getId()));
             } catch (ConnectorException e) {
                 chunk.forEach(i -> failed.put(i, e));
             }
@@ -398,22 +398,28 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     /**
-     * The ids of the identities' users, looked up in one search; an identity with several users goes
-     * to {@code failed}, and so does one with none if {@code required}. A server that refuses the search (a 4xx: some take no {@code or})
-     * is asked user by user from then on.
+     * The identities' users, looked up in one search (with these of their attributes, all if none are
+     * named; one looked up alone has all); an identity with several users goes
+     * to {@code failed}, and so does one with none if {@code required}. Only users with one of the
+     * identities as their {@code externalId} count, whatever else a server answers. A server that
+     * refuses the search for its filter ({@link #refusesFilter}) is asked user by user from then on.
      */
-    private Map<String, String> userIds(List<String> identities, Map<String, ConnectorException> failed, boolean required)
-        throws ConnectorException {
-        Map<String, String> ids = new LinkedHashMap<>();
+    private Map<String, UserResource> users(List<String> identities, Map<String, ConnectorException> failed, boolean required,
+                                            String... attributes) throws ConnectorException {
+        Map<String, UserResource> ids = new LinkedHashMap<>();
         if (identities.size() > 1 && searchesMany) {
             String filter = String.join(" or ", identities.stream().map(i -> "externalId eq \"" + escape(i) + "\"").toList());
             try {
-                ListResponse<UserResource> found = scim.searchRequest("Users").filter(filter).attributes("id", "externalId")
-                    .page(1, identities.size()).invoke(UserResource.class);
+                var search = scim.searchRequest("Users").filter(filter).page(1, identities.size());
+                if (attributes.length > 0) {
+                    search.attributes(attributes);
+                }
+                ListResponse<UserResource> found = search.invoke(UserResource.class);
+                Set<String> asked = new java.util.HashSet<>(identities);
                 Map<String, Integer> seen = new java.util.HashMap<>();
                 for (UserResource u : found.getResources()) {
-                    if (u.getExternalId() != null && seen.merge(u.getExternalId(), 1, Integer::sum) == 1) {
-                        ids.put(u.getExternalId(), u.getId());
+                    if (asked.contains(u.getExternalId()) && seen.merge(u.getExternalId(), 1, Integer::sum) == 1) {
+                        ids.put(u.getExternalId(), u);
                     }
                 }
                 seen.forEach((identity, count) -> {
@@ -440,7 +446,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
                 try {
                     Optional<UserResource> user = find(identity);
                     if (user.isPresent()) {
-                        ids.put(identity, user.get().getId());
+                        ids.put(identity, user.get());
                     } else if (required) {
                         failed.put(identity, new ConnectorException("no user with externalId " + identity + " on " + name));
                     }
@@ -454,7 +460,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return ids;
     }
 
-    /** Whether the server takes a search for several users at once ({@link #userIds}); false once it refused one. */
+    /** Whether the server takes a search for several users at once ({@link #users}); false once it refused one. */
     private volatile boolean searchesMany = true;
 
     private <T> List<List<T>> chunks(List<T> all) {
@@ -471,14 +477,60 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         if (user.isEmpty()) {
             return Optional.empty();
         }
-        UserResource u = user.get();
-        Map<String, String> attributes = attributes(u);
-        attributes.put("employeeNumber", identity);
+        return Optional.of(account(identity, user.get(), groupsOf(identity, user.get())));
+    }
+
+    /**
+     * The users looked up {@code members-per-request} at a time, and their groups with one search per
+     * batch ({@code members.value eq ... or ...}, names only): when it finds none, as for a wave of
+     * leavers whose access is being verified gone, none of them is in a group; otherwise each one's
+     * groups are read on its own.
+     */
+    @Override
+    public Map<String, Optional<TargetAccount>> readAll(List<String> identities) throws ConnectorException {
+        Map<String, Optional<TargetAccount>> accounts = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(new java.util.ArrayList<>(new java.util.LinkedHashSet<>(identities)))) {
+            Map<String, ConnectorException> failed = new LinkedHashMap<>();
+            Map<String, UserResource> users = users(chunk, failed, false);
+            if (!failed.isEmpty()) {
+                throw failed.values().iterator().next();
+            }
+            boolean anyGroup = true;
+            if (users.size() > 1 && searchesMany) {
+                String any = String.join(" or ", users.values().stream()
+                    .map(u -> "members.value eq \"" + escape(u.getId()) + "\"").toList());
+                try {
+                    anyGroup = !call("read the groups of " + users.size() + " users", () -> scim.searchRequest("Groups")
+                        .filter(any).attributes("displayName").page(1, 1).invoke(GroupResource.class)).getResources().isEmpty();
+                } catch (ConnectorException e) {
+                    if (!refusesFilter(e)) {
+                        throw e;
+                    }
+                    refusedMany(users.size(), e);
+                }
+            }
+            for (String identity : chunk) {
+                UserResource u = users.get(identity);
+                accounts.put(identity, u == null ? Optional.empty()
+                    : Optional.of(account(identity, u, anyGroup ? groupsOf(identity, u) : Set.of())));
+            }
+        }
+        return accounts;
+    }
+
+    /** The names of the groups listing the user as a member. */
+    private Set<String> groupsOf(String identity, UserResource u) throws ConnectorException {
         Set<String> groups = new TreeSet<>();
         ListResponse<GroupResource> memberOf = call("read groups of " + identity, () -> scim.searchRequest("Groups")
             .filter("members.value eq \"" + escape(u.getId()) + "\"").attributes("displayName").invoke(GroupResource.class));
         memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
-        return Optional.of(new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups));
+        return groups;
+    }
+
+    private static TargetAccount account(String identity, UserResource u, Set<String> groups) {
+        Map<String, String> attributes = attributes(u);
+        attributes.put("employeeNumber", identity);
+        return new TargetAccount(identity, !Boolean.FALSE.equals(u.getActive()), attributes, groups);
     }
 
     /** The user's HR attributes under Roster's names. */

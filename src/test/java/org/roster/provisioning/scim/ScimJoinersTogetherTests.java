@@ -70,6 +70,7 @@ class ScimJoinersTogetherTests {
             .singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(OutboxEntry.Status.DONE));
 
         long patches = crm.groupPatches();
+        long requests = crm.requests();
         load("terminated");
         String[] leavers = {"J0", "J57", "J" + (JOINERS - 1)};
         await().atMost(Duration.ofSeconds(60)).until(() -> java.util.Arrays.stream(leavers)
@@ -79,6 +80,11 @@ class ScimJoinersTogetherTests {
             .findFirst().orElseThrow().getMembers()).as("the birthright group after every member left").isEmpty();
         assertThat(crm.groupPatches() - patches).as("PATCHes of the group for %d leavers", JOINERS)
             .isLessThanOrEqualTo(JOINERS / 10);
+        // each leaver's disable is two requests (the user found, then the PATCH); their removals from the group
+        // and the read-backs that verify their access gone are a few searches and PATCHes per 50, not two each
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.range(0, JOINERS)
+            .allMatch(i -> provisioning.revocations("J" + i).size() == 1));
+        assertThat(crm.requests() - requests).as("requests for %d leavers", JOINERS).isLessThanOrEqualTo(2 * JOINERS + 60);
         for (String leaver : leavers) {
             assertThat(provisioning.revocations(leaver)).singleElement()
                 .satisfies(r -> assertThat(r.result()).isEqualTo(org.roster.provisioning.Revocation.Result.VERIFIED));
