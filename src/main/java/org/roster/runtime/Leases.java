@@ -147,17 +147,15 @@ public class Leases {
     /** This instance's share of the loops, and the leases over it to give up; {@code now} is the renewal's reading of the store's clock. */
     private void rebalance(Instant now) {
         Instant missedTwice = settings.missedTwoRenewals(now);
-        List<String> stale = new java.util.ArrayList<>();
-        long members = jdbc.sql("select holder, expires_at from lease where name like 'member:%' and expires_at > ?")
+        List<Map.Entry<String, Instant>> live = jdbc
+            .sql("select holder, expires_at from lease where name like 'member:%' and expires_at > ?")
             .param(Timestamp.from(now))
-            .query((rs, n) -> {
-                if (!settings.instanceId().equals(rs.getString(1)) && rs.getTimestamp(2).toInstant().isBefore(missedTwice)) {
-                    stale.add(rs.getString(1));
-                }
-                return 1;
-            }).list().size();
+            .query((rs, n) -> Map.entry(rs.getString(1), rs.getTimestamp(2).toInstant())).list();
+        List<String> stale = live.stream()
+            .filter(m -> !settings.instanceId().equals(m.getKey()) && m.getValue().isBefore(missedTwice))
+            .map(Map.Entry::getKey).toList();
         // a member that was killed does not count once it missed two renewals: the survivors' shares grow at once
-        members -= stale.isEmpty() ? 0 : sharing.gone(stale).size();
+        long members = live.size() - (stale.isEmpty() ? 0 : sharing.gone(stale).size());
         long loopCount = jdbc.sql("select count(*) from lease where name not like 'member:%'").query(Long.class).single();
         int fair = (int) Math.max(1, (loopCount + Math.max(1, members) - 1) / Math.max(1, members));
         share = fair;

@@ -116,19 +116,6 @@ public final class InMemoryConnector implements Connector, CreateOp, UpdateOp, E
     }
 
     @Override
-    public java.util.Map<String, ConnectorException> addEntitlementToAll(String entitlement, java.util.List<String> identities) {
-        java.util.Map<String, ConnectorException> failed = new java.util.LinkedHashMap<>();
-        for (String identity : identities) {
-            try {
-                addEntitlement(identity, entitlement);
-            } catch (ConnectorException e) {
-                failed.put(identity, e);
-            }
-        }
-        return failed;
-    }
-
-    @Override
     public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
         changing();
         accounts.computeIfPresent(identity, (k, a) -> {

@@ -337,17 +337,8 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      * it has, user by user. Joiners are members of nothing yet, so their batch costs one search.
      */
     private Set<String> members(String entitlement, List<String> userIds) throws ConnectorException {
-        if (userIds.size() > 1 && searchesMany) {
-            try {
-                if (!hasAny(entitlement, userIds)) {
-                    return Set.of();
-                }
-            } catch (ConnectorException e) {
-                if (!refusesFilter(e)) {
-                    throw e;
-                }
-                refusedMany(userIds.size(), e);
-            }
+        if (Boolean.FALSE.equals(many(userIds.size(), "read the members of group " + entitlement, anyOf(entitlement, userIds)))) {
+            return Set.of();
         }
         Set<String> in = new java.util.HashSet<>();
         for (String id : userIds) {
@@ -364,11 +355,18 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      * to filter on.
      */
     private boolean hasAny(String entitlement, List<String> userIds) throws ConnectorException {
-        String any = String.join(" or ", userIds.stream().map(id -> "members.value eq \"" + escape(id) + "\"").toList());
-        ListResponse<GroupResource> found = call("read the members of group " + entitlement, () -> scim.searchRequest("Groups")
-            .filter("displayName eq \"" + escape(entitlement) + "\" and (" + any + ")").attributes("id")
-            .invoke(GroupResource.class));
-        return !found.getResources().isEmpty();
+        return call("read the members of group " + entitlement, anyOf(entitlement, userIds));
+    }
+
+    /** The search of {@link #hasAny}. */
+    private ScimCall<Boolean> anyOf(String entitlement, List<String> userIds) {
+        return () -> !scim.searchRequest("Groups").filter("displayName eq \"" + escape(entitlement) + "\" and ("
+            + anyMember(userIds) + ")").attributes("id").invoke(GroupResource.class).getResources().isEmpty();
+    }
+
+    /** A filter true of a group listing any of the users: {@code members.value eq "..." or ...}. */
+    private static String anyMember(java.util.Collection<String> userIds) {
+        return String.join(" or ", userIds.stream().map(id -> "members.value eq \"" + escape(id) + "\"").toList());
     }
 
     /**
@@ -380,11 +378,26 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return e.getCause() instanceof ScimException s && Set.of(400, 413, 414).contains(status(s));
     }
 
-    /** A server refused a search for many users at once: from now on it is asked one at a time. */
-    private void refusedMany(int count, ConnectorException e) {
-        searchesMany = false;
-        log.warn("target {} refused a search for {} users at once ({}): it is asked about one user at a time from now on",
-            name, count, e.getMessage());
+    /**
+     * A search about {@code count} users at once, or null when there are fewer than two, or when the
+     * server does not take such searches: it refused this one for its filter ({@link #refusesFilter}),
+     * or an earlier one. Once refused, the server is asked about one user at a time from then on.
+     */
+    private <T> @Nullable T many(int count, String what, ScimCall<T> search) throws ConnectorException {
+        if (count < 2 || !searchesMany) {
+            return null;
+        }
+        try {
+            return call(what, search);
+        } catch (ConnectorException e) {
+            if (!refusesFilter(e)) {
+                throw e;
+            }
+            searchesMany = false;
+            log.warn("target {} refused a search for {} users at once ({}): it is asked about one user at a time from now on",
+                name, count, e.getMessage());
+            return null;
+        }
     }
 
     /** Under the group's lock: concurrent first members do not make two groups. Returns the new group's id. */
@@ -402,43 +415,33 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      * named; one looked up alone has all); an identity with several users goes
      * to {@code failed}, and so does one with none if {@code required}. Only users with one of the
      * identities as their {@code externalId} count, whatever else a server answers. A server that
-     * refuses the search for its filter ({@link #refusesFilter}) is asked user by user from then on.
+     * refuses the search for its filter is asked user by user from then on ({@link #many}).
      */
     private Map<String, UserResource> users(List<String> identities, Map<String, ConnectorException> failed, boolean required,
                                             String... attributes) throws ConnectorException {
         Map<String, UserResource> ids = new LinkedHashMap<>();
-        if (identities.size() > 1 && searchesMany) {
-            String filter = String.join(" or ", identities.stream().map(i -> "externalId eq \"" + escape(i) + "\"").toList());
-            try {
-                var search = scim.searchRequest("Users").filter(filter).page(1, identities.size());
-                if (attributes.length > 0) {
-                    search.attributes(attributes);
-                }
-                ListResponse<UserResource> found = search.invoke(UserResource.class);
-                Set<String> asked = new java.util.HashSet<>(identities);
-                Map<String, Integer> seen = new java.util.HashMap<>();
-                for (UserResource u : found.getResources()) {
-                    if (asked.contains(u.getExternalId()) && seen.merge(u.getExternalId(), 1, Integer::sum) == 1) {
-                        ids.put(u.getExternalId(), u);
-                    }
-                }
-                seen.forEach((identity, count) -> {
-                    if (count > 1) {
-                        ids.remove(identity);
-                        failed.put(identity, new ConnectorException(count + " users on " + name + " have externalId "
-                            + identity));
-                    }
-                });
-            } catch (ScimException e) {
-                ConnectorException translated = translate("find " + identities.size() + " users", e);
-                if (!refusesFilter(translated)) {
-                    throw translated;
-                }
-                refusedMany(identities.size(), translated);
-            } catch (ProcessingException e) {
-                throw new RetryableConnectorException("find " + identities.size() + " users on " + name + ": "
-                    + e.getMessage(), e);
+        String filter = String.join(" or ", identities.stream().map(i -> "externalId eq \"" + escape(i) + "\"").toList());
+        ListResponse<UserResource> found = many(identities.size(), "find " + identities.size() + " users", () -> {
+            var search = scim.searchRequest("Users").filter(filter).page(1, identities.size());
+            if (attributes.length > 0) {
+                search.attributes(attributes);
             }
+            return search.invoke(UserResource.class);
+        });
+        if (found != null) {
+            Set<String> asked = new java.util.HashSet<>(identities);
+            Map<String, Integer> seen = new java.util.HashMap<>();
+            for (UserResource u : found.getResources()) {
+                if (asked.contains(u.getExternalId()) && seen.merge(u.getExternalId(), 1, Integer::sum) == 1) {
+                    ids.put(u.getExternalId(), u);
+                }
+            }
+            seen.forEach((identity, count) -> {
+                if (count > 1) {
+                    ids.remove(identity);
+                    failed.put(identity, new ConnectorException(count + " users on " + name + " have externalId " + identity));
+                }
+            });
         }
         for (String identity : identities) {
             // not in the answer: looked up alone (the server may have answered one page, or it has none)
@@ -460,7 +463,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         return ids;
     }
 
-    /** Whether the server takes a search for several users at once ({@link #users}); false once it refused one. */
+    /** Whether the server takes a search about several users at once ({@link #many}); false once it refused one. */
     private volatile boolean searchesMany = true;
 
     private <T> List<List<T>> chunks(List<T> all) {
@@ -495,24 +498,15 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             if (!failed.isEmpty()) {
                 throw failed.values().iterator().next();
             }
-            boolean anyGroup = true;
-            if (users.size() > 1 && searchesMany) {
-                String any = String.join(" or ", users.values().stream()
-                    .map(u -> "members.value eq \"" + escape(u.getId()) + "\"").toList());
-                try {
-                    anyGroup = !call("read the groups of " + users.size() + " users", () -> scim.searchRequest("Groups")
-                        .filter(any).attributes("displayName").page(1, 1).invoke(GroupResource.class)).getResources().isEmpty();
-                } catch (ConnectorException e) {
-                    if (!refusesFilter(e)) {
-                        throw e;
-                    }
-                    refusedMany(users.size(), e);
-                }
-            }
+            String any = anyMember(users.values().stream().map(UserResource::getId).toList());
+            // null: not asked (one user, or a server that takes no such search), so each is read on its own
+            Boolean anyGroup = many(users.size(), "read the groups of " + users.size() + " users", () -> !scim
+                .searchRequest("Groups").filter(any).attributes("displayName").page(1, 1).invoke(GroupResource.class)
+                .getResources().isEmpty());
             for (String identity : chunk) {
                 UserResource u = users.get(identity);
                 accounts.put(identity, u == null ? Optional.empty()
-                    : Optional.of(account(identity, u, anyGroup ? groupsOf(identity, u) : Set.of())));
+                    : Optional.of(account(identity, u, Boolean.FALSE.equals(anyGroup) ? Set.of() : groupsOf(identity, u))));
             }
         }
         return accounts;
@@ -522,7 +516,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     private Set<String> groupsOf(String identity, UserResource u) throws ConnectorException {
         Set<String> groups = new TreeSet<>();
         ListResponse<GroupResource> memberOf = call("read groups of " + identity, () -> scim.searchRequest("Groups")
-            .filter("members.value eq \"" + escape(u.getId()) + "\"").attributes("displayName").invoke(GroupResource.class));
+            .filter(anyMember(List.of(u.getId()))).attributes("displayName").invoke(GroupResource.class));
         memberOf.getResources().forEach(g -> groups.add(g.getDisplayName()));
         return groups;
     }
