@@ -272,6 +272,70 @@ class ScimConnectorTests extends ConnectorContract {
     }
 
     @Test
+    void aWaveOfCreatesAndDisablesFindsItsUsersTogether() throws Exception {
+        java.util.List<String> leavers = users(30);
+        java.util.List<String> joiners = java.util.stream.IntStream.range(0, 30).mapToObj(i -> identity + "-new-" + i).toList();
+        java.util.List<String> wave = new java.util.ArrayList<>(leavers);
+        wave.addAll(joiners);
+
+        long before = server().requests();
+        ((LookAheadOp) connector).lookAhead(wave);
+        for (int i = 0; i < joiners.size(); i++) {
+            ((CreateOp) connector).create(joiners.get(i), Map.of("userName", userName + "-new-" + i, "employeeNumber",
+                joiners.get(i)));
+        }
+        for (String leaver : leavers) {
+            ((EnableOp) connector).disable(leaver);
+        }
+        ((LookAheadOp) connector).forget();
+        // two searches for the 60 (50 at a time), then one request each; found one by one it was two each, 120
+        assertThat(server().requests() - before).as("requests for 30 creates and 30 disables").isLessThanOrEqualTo(2 + 60);
+        for (String joiner : joiners) {
+            assertThat(server().userByExternalId(joiner)).as(joiner).hasValueSatisfying(u ->
+                assertThat(u.isActive()).contains(true));
+        }
+        for (String leaver : leavers) {
+            assertThat(server().userByExternalId(leaver)).as(leaver).hasValueSatisfying(u ->
+                assertThat(u.isActive()).contains(false));
+        }
+        assertThat(server().users().values().stream().filter(u -> joiners.contains(u.getExternalId().orElse(""))))
+            .hasSize(30);
+    }
+
+    @Test
+    void whatChangedSinceALookAheadIsFoundAgain() throws Exception {
+        java.util.List<String> two = users(2);
+        String made = identity + "-made";
+        ((LookAheadOp) connector).lookAhead(java.util.List.of(two.get(0), two.get(1), made));
+        // since: one user deleted, and the other made by hand with the userName Roster will create it with
+        var http = java.net.http.HttpClient.newHttpClient();
+        var deleted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server().baseUrl() + "/Users/"
+                + server().userByExternalId(two.get(0)).orElseThrow().getId().orElseThrow()))
+            .header("Authorization", "Bearer " + ScimTargetServer.TOKEN).DELETE().build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        var posted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server().baseUrl() + "/Users"))
+            .header("Authorization", "Bearer " + ScimTargetServer.TOKEN).header("Content-Type", "application/scim+json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("""
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "%s-made", "externalId": "%s",
+                 "active": false}""".formatted(userName, made))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+
+        ((EnableOp) connector).disable(two.get(0)); // gone: nothing to disable
+        ((CreateOp) connector).create(made, Map.of("userName", userName + "-made", "employeeNumber", made, "title", "Made"));
+        ((EnableOp) connector).disable(two.get(1));
+        ((LookAheadOp) connector).forget();
+
+        assertThat(server().userByExternalId(two.get(0))).isEmpty();
+        assertThat(server().users().values().stream().filter(u -> u.getExternalId().orElse("").equals(made)))
+            .as("the user made by hand, adopted, not made twice").singleElement().satisfies(u -> {
+                assertThat(u.isActive()).contains(true);
+                assertThat(u.getTitle()).contains("Made");
+            });
+        assertThat(server().userByExternalId(two.get(1)).orElseThrow().isActive()).contains(false);
+    }
+
+    @Test
     void membersPerRequestIsBounded() {
         assertThatThrownBy(() -> new ScimSettings("http://127.0.0.1:1/scim/v2", "t", null, null, null, null, 0))
             .hasMessageContaining("scim.members-per-request");

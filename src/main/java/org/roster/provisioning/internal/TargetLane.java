@@ -25,6 +25,7 @@ import org.roster.provisioning.NonHumanAccountOp;
 import org.roster.provisioning.SecretDelivery;
 import org.roster.provisioning.EnableOp;
 import org.roster.provisioning.EntitlementBatchOp;
+import org.roster.provisioning.LookAheadOp;
 import org.roster.provisioning.EntitlementOp;
 import org.roster.provisioning.OutboxEntry;
 import org.roster.provisioning.RetryableConnectorException;
@@ -309,7 +310,15 @@ final class TargetLane extends WorkerLoop {
             }
             together.values().forEach(group -> tasks.add(() -> sendTogether(group, sentAt)));
             List<Acknowledged> done = new ArrayList<>();
-            boolean yielded = run(tasks, yield, done);
+            boolean yielded;
+            boolean lookedAhead = lookAhead(wave, yield);
+            try {
+                yielded = run(tasks, yield, done);
+            } finally {
+                if (lookedAhead) {
+                    ((LookAheadOp) connector).forget();
+                }
+            }
             acknowledged.addAll(done);
             if (yielded || circuitOpen()) {
                 // a revocation goes first, or the target went down (the rest waits for it, without using up attempts)
@@ -330,6 +339,48 @@ final class TargetLane extends WorkerLoop {
         }
         return acknowledged;
     }
+
+    /**
+     * Before a wave with several creates, enables, disables or deletes, lets a target that finds each
+     * account with a request of its own find them together ({@link LookAheadOp}), {@link
+     * #LOOK_AHEAD_SLICE} at a time, each slice one send in the rate limit; a revocation that arrives
+     * in between stops it (the wave then yields at once). Whether it looked ahead.
+     */
+    private boolean lookAhead(List<OutboxEntry> wave, @Nullable Yield yield) throws InterruptedException {
+        if (!(connector instanceof LookAheadOp ahead) || connector instanceof org.roster.provisioning.IdempotentOp) {
+            return false;
+        }
+        List<String> identities = new ArrayList<>();
+        for (OutboxEntry entry : wave) {
+            if (LOOKED_AHEAD.contains(entry.operation().kind())) {
+                identities.add(entry.operation().identity());
+            }
+        }
+        if (identities.size() < 2 || circuitOpen()) {
+            return false;
+        }
+        for (int from = 0; from < identities.size(); from += LOOK_AHEAD_SLICE) {
+            if (from > 0 && yield != null && yield.now()) {
+                break;
+            }
+            throttle();
+            try {
+                ahead.lookAhead(identities.subList(from, Math.min(identities.size(), from + LOOK_AHEAD_SLICE)));
+            } catch (RuntimeException e) {
+                log.warn("connector {} failed looking ahead for {} accounts: each is found on its own", connector.name(),
+                    identities.size(), e);
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** Accounts looked ahead for at a time (a SCIM search takes at most 100 users). */
+    private static final int LOOK_AHEAD_SLICE = 100;
+
+    /** The operations whose accounts {@link #lookAhead} finds. */
+    private static final java.util.Set<OperationKind> LOOKED_AHEAD = java.util.EnumSet.of(OperationKind.CREATE,
+        OperationKind.ENABLE, OperationKind.DISABLE, OperationKind.DELETE);
 
     /**
      * Runs a wave's sends, {@code concurrency} at a time, adding what was acknowledged. With

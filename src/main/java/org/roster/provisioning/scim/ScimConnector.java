@@ -26,6 +26,7 @@ import org.roster.provisioning.CreateOp;
 import org.roster.provisioning.DeleteOp;
 import org.roster.provisioning.EnableOp;
 import org.roster.provisioning.EntitlementBatchOp;
+import org.roster.provisioning.LookAheadOp;
 import org.roster.provisioning.ReadOp;
 import org.roster.provisioning.RetryableConnectorException;
 import org.roster.provisioning.TargetAccount;
@@ -37,7 +38,7 @@ import org.roster.provisioning.UpdateOp;
  * found by {@code displayName}, membership changed by PATCH; disable is {@code active: false}.
  * Server errors (5xx, 429) and unreachable servers are retryable; other refusals are not.
  */
-public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp, DeleteOp,
+public final class ScimConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp, DeleteOp, LookAheadOp,
     org.roster.provisioning.ListOp, org.roster.provisioning.NonHumanListOp, org.roster.provisioning.NonHumanAccountOp {
 
     /** What reconciliation compares of a listing (userName is renamed by an update, but not drift to mend). */
@@ -100,17 +101,32 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         if (userName == null) {
             throw new ConnectorException("create " + identity + ": no userName");
         }
-        if (find(identity).isPresent()) {
-            // Adopt: a retried create, or an account made by hand; bring it to what HR says.
-            update(identity, attributes);
-            enable(identity);
+        boolean noneAhead = absentAhead.remove(identity);
+        if (foundAhead.remove(identity) != null || !noneAhead && find(identity).isPresent()) {
+            adopt(identity, attributes);
             return;
         }
         UserResource user = new UserResource().setUserName(userName);
         user.setExternalId(identity);
         apply(user, attributes);
         user.setActive(true);
-        call("create user " + userName, () -> scim.create("Users", user));
+        try {
+            call("create user " + userName, () -> scim.create("Users", user));
+        } catch (RetryableConnectorException e) {
+            throw e;
+        } catch (ConnectorException e) {
+            // the look-ahead found none, and the server refused (a 409): made since, or a search that missed it
+            if (!noneAhead || find(identity).isEmpty()) {
+                throw e;
+            }
+            adopt(identity, attributes);
+        }
+    }
+
+    /** A retried create, or an account made by hand: brought to what HR says. */
+    private void adopt(String identity, Map<String, String> attributes) throws ConnectorException {
+        update(identity, attributes);
+        enable(identity);
     }
 
     @Override
@@ -122,17 +138,98 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void enable(String identity) throws ConnectorException {
-        setActive(require(identity), true);
+        if (!setAhead(identity, true)) {
+            setActive(require(identity), true);
+        }
     }
 
     @Override
     public void disable(String identity) throws ConnectorException {
-        deactivate(find(identity));
+        if (!setAhead(identity, false)) {
+            deactivate(find(identity));
+        }
     }
 
     @Override
     public void delete(String identity) throws ConnectorException {
+        UserResource known = ahead(identity);
+        if (known != null && deleted(known.getId(), "user " + identity)) {
+            return;
+        }
         delete(find(identity), "user " + identity);
+    }
+
+    /**
+     * Users found by {@link #lookAhead} for the wave being sent, each used once; and the identities it
+     * found none for (trusted only by a create: one made twice is refused by the server for its
+     * {@code userName}, and then found).
+     */
+    private final Map<String, UserResource> foundAhead = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> absentAhead = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Finds the users of a wave's creates, enables, disables and deletes {@code members-per-request} at
+     * a time, so that each operation is one request instead of two: a mass termination's disables, a
+     * first load's creates. Not looked ahead when the server takes no such search; a failed search
+     * leaves the rest to the operations.
+     */
+    @Override
+    public void lookAhead(List<String> identities) {
+        for (List<String> chunk : chunks(new java.util.ArrayList<>(new java.util.LinkedHashSet<>(identities)))) {
+            Found found;
+            try {
+                found = search(chunk, "id", "externalId", "userName");
+            } catch (ConnectorException e) {
+                log.debug("target {}: looking ahead for {} users failed ({}); each is found on its own", name, chunk.size(),
+                    e.getMessage());
+                return;
+            }
+            if (found == null) {
+                if (chunk.size() > 1) {
+                    return; // the server takes no such search
+                }
+                continue; // one: found by its operation
+            }
+            for (String identity : chunk) {
+                List<UserResource> users = found.users().getOrDefault(identity, List.of());
+                if (users.size() == 1) {
+                    foundAhead.put(identity, users.get(0));
+                } else if (users.isEmpty() && found.whole()) {
+                    absentAhead.add(identity);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void forget() {
+        foundAhead.clear();
+        absentAhead.clear();
+    }
+
+    /** The user {@link #lookAhead} found for the identity, once; null if none was. */
+    private @Nullable UserResource ahead(String identity) {
+        absentAhead.remove(identity);
+        return foundAhead.remove(identity);
+    }
+
+    /**
+     * Enables or disables the user the look-ahead found; false if it found none, or if that user is
+     * gone or refused the change, so that the caller finds the user again.
+     */
+    private boolean setAhead(String identity, boolean active) throws ConnectorException {
+        UserResource known = ahead(identity);
+        if (known == null) {
+            return false;
+        }
+        try {
+            setActive(known, active);
+            return true;
+        } catch (RetryableConnectorException e) {
+            throw e;
+        } catch (ConnectorException e) {
+            return false; // gone since (404), or another answer: found again, and asked again
+        }
     }
 
     /** Nothing to disable is disabled. */
@@ -144,15 +241,21 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     /** A user already gone (not found, or 404) is deleted. */
     private void delete(Optional<UserResource> user, String what) throws ConnectorException {
-        if (user.isEmpty()) {
-            return;
+        if (user.isPresent()) {
+            deleted(user.get().getId(), what);
         }
+    }
+
+    /** Deletes the user with this id; false if the server has none (404). */
+    private boolean deleted(String id, String what) throws ConnectorException {
         try {
-            scim.delete("Users", user.get().getId());
+            scim.delete("Users", id);
+            return true;
         } catch (ScimException e) {
             if (status(e) != 404) {
                 throw translate("delete " + what, e);
             }
+            return false;
         } catch (ProcessingException e) {
             throw new RetryableConnectorException("delete " + what + ": " + e.getMessage(), e);
         }
@@ -415,31 +518,20 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      * named; one looked up alone has all); an identity with several users goes
      * to {@code failed}, and so does one with none if {@code required}. Only users with one of the
      * identities as their {@code externalId} count, whatever else a server answers. A server that
-     * refuses the search for its filter is asked user by user from then on ({@link #many}).
+     * refuses the search for its filter is asked user by user from then on ({@link #many}). An
+     * identity not in the answer is looked up alone: the search is trusted for who has a user, not
+     * for who has none (a read-back that wrongly found none would verify a revocation that was not done).
      */
     private Map<String, UserResource> users(List<String> identities, Map<String, ConnectorException> failed, boolean required,
                                             String... attributes) throws ConnectorException {
         Map<String, UserResource> ids = new LinkedHashMap<>();
-        String filter = String.join(" or ", identities.stream().map(i -> "externalId eq \"" + escape(i) + "\"").toList());
-        ListResponse<UserResource> found = many(identities.size(), "find " + identities.size() + " users", () -> {
-            var search = scim.searchRequest("Users").filter(filter).page(1, identities.size());
-            if (attributes.length > 0) {
-                search.attributes(attributes);
-            }
-            return search.invoke(UserResource.class);
-        });
+        Found found = search(identities, attributes);
         if (found != null) {
-            Set<String> asked = new java.util.HashSet<>(identities);
-            Map<String, Integer> seen = new java.util.HashMap<>();
-            for (UserResource u : found.getResources()) {
-                if (asked.contains(u.getExternalId()) && seen.merge(u.getExternalId(), 1, Integer::sum) == 1) {
-                    ids.put(u.getExternalId(), u);
-                }
-            }
-            seen.forEach((identity, count) -> {
-                if (count > 1) {
-                    ids.remove(identity);
-                    failed.put(identity, new ConnectorException(count + " users on " + name + " have externalId " + identity));
+            found.users().forEach((identity, users) -> {
+                if (users.size() == 1) {
+                    ids.put(identity, users.get(0));
+                } else {
+                    failed.put(identity, new ConnectorException(users.size() + " users on " + name + " have externalId " + identity));
                 }
             });
         }
@@ -461,6 +553,38 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             }
         }
         return ids;
+    }
+
+    /**
+     * One search for the identities' users ({@code externalId eq ... or ...}): the users of each
+     * identity the answer holds, and whether it holds every user the filter matched (one page, and
+     * no more results), so that an identity not in it has none if the server searched as asked. Null
+     * when not asked ({@link #many}).
+     */
+    private @Nullable Found search(List<String> identities, String... attributes) throws ConnectorException {
+        String filter = String.join(" or ", identities.stream().map(i -> "externalId eq \"" + escape(i) + "\"").toList());
+        ListResponse<UserResource> found = many(identities.size(), "find " + identities.size() + " users", () -> {
+            var search = scim.searchRequest("Users").filter(filter).page(1, identities.size());
+            if (attributes.length > 0) {
+                search.attributes(attributes);
+            }
+            return search.invoke(UserResource.class);
+        });
+        if (found == null) {
+            return null;
+        }
+        Set<String> asked = new java.util.HashSet<>(identities);
+        Map<String, List<UserResource>> users = new LinkedHashMap<>();
+        for (UserResource u : found.getResources()) {
+            if (asked.contains(u.getExternalId())) {
+                users.computeIfAbsent(u.getExternalId(), k -> new java.util.ArrayList<>()).add(u);
+            }
+        }
+        return new Found(users, found.getTotalResults() <= found.getResources().size());
+    }
+
+    /** A search's answer: the users of each identity in it, and whether it was whole. */
+    private record Found(Map<String, List<UserResource>> users, boolean whole) {
     }
 
     /** Whether the server takes a search about several users at once ({@link #many}); false once it refused one. */
