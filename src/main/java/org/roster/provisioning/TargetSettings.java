@@ -23,6 +23,9 @@ import org.roster.provisioning.ldap.LdapSettings;
  *     lane stops sending, so a long outage uses up no attempts (default 5)
  * @param breakerCoolDown how long the circuit stays open before one operation probes the target
  *     (default 10s), doubled after each failed probe up to a minute
+ * @param maxResponseSize the longest answer read from the target over HTTP (SCIM, Keycloak, webhook;
+ *     default 32MB, 64KB to 1GB): a longer one fails its operation, not retried, instead of taking
+ *     Roster's memory
  */
 public record TargetSettings(String name, String type, @Nullable Integer concurrency, @Nullable LdapSettings ldap,
                              org.roster.provisioning.scim.@Nullable ScimSettings scim,
@@ -30,13 +33,20 @@ public record TargetSettings(String name, String type, @Nullable Integer concurr
                              @Nullable Integer breakerFailures, java.time.@Nullable Duration breakerCoolDown,
                              org.roster.provisioning.webhook.@Nullable WebhookSettings webhook,
                              org.roster.provisioning.manual.@Nullable ManualSettings manual,
-                             org.roster.provisioning.keycloak.@Nullable KeycloakSettings keycloak) {
+                             org.roster.provisioning.keycloak.@Nullable KeycloakSettings keycloak,
+                             org.springframework.util.unit.@Nullable DataSize maxResponseSize) {
 
     public TargetSettings {
         concurrency = concurrency == null ? 4 : concurrency;
         revocationSlo = revocationSlo == null ? java.time.Duration.ofSeconds(60) : revocationSlo;
         breakerFailures = breakerFailures == null ? 5 : breakerFailures;
         breakerCoolDown = breakerCoolDown == null ? java.time.Duration.ofSeconds(10) : breakerCoolDown;
+        maxResponseSize = maxResponseSize == null ? org.springframework.util.unit.DataSize.ofMegabytes(32) : maxResponseSize;
+        if (maxResponseSize.toBytes() < 64 * 1024
+            || maxResponseSize.toBytes() > org.springframework.util.unit.DataSize.ofGigabytes(1).toBytes()) {
+            throw new IllegalArgumentException("roster.provisioning.targets[" + name
+                + "].max-response-size must be between 64KB and 1GB, was " + maxResponseSize);
+        }
         if (rateLimit != null && rateLimit <= 0) {
             throw new IllegalArgumentException("roster.provisioning.targets[" + name + "].rate-limit must be positive");
         }
@@ -53,6 +63,11 @@ public record TargetSettings(String name, String type, @Nullable Integer concurr
         }
     }
 
+    /** {@link #maxResponseSize} in bytes. */
+    public long maxResponseBytes() {
+        return maxResponseSize.toBytes();
+    }
+
     @Override
     public Integer concurrency() {
         return concurrency;
@@ -61,6 +76,6 @@ public record TargetSettings(String name, String type, @Nullable Integer concurr
     /** A target with only the settings its connector needs: the rest default. */
     public static TargetSettings of(String name, String type, @Nullable LdapSettings ldap,
                                     org.roster.provisioning.scim.@Nullable ScimSettings scim) {
-        return new TargetSettings(name, type, null, ldap, scim, null, null, null, null, null, null, null);
+        return new TargetSettings(name, type, null, ldap, scim, null, null, null, null, null, null, null, null);
     }
 }

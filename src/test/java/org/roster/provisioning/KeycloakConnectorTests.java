@@ -38,7 +38,7 @@ class KeycloakConnectorTests extends ConnectorContract {
     protected Connector newConnector() {
         String clientSecret = realm();
         return new KeycloakConnectorFactory().create(new TargetSettings("sso", "keycloak", null, null, null, null, null,
-            null, null, null, null, new KeycloakSettings(Keycloak.shared().url(), REALM, "roster", clientSecret, null, null)));
+            null, null, null, null, new KeycloakSettings(Keycloak.shared().url(), REALM, "roster", clientSecret, null, null), null));
     }
 
     @Test
@@ -48,7 +48,7 @@ class KeycloakConnectorTests extends ConnectorContract {
         kc.createRealm(realm); // Keycloak's default: "Edit username" off
         String fixedSecret = kc.createRosterClient(realm, "roster");
         try (Connector c = new KeycloakConnectorFactory().create(new TargetSettings("sso-fixed", "keycloak", null, null, null,
-            null, null, null, null, null, null, new KeycloakSettings(kc.url(), realm, "roster", fixedSecret, null, null)))) {
+            null, null, null, null, null, null, new KeycloakSettings(kc.url(), realm, "roster", fixedSecret, null, null), null))) {
             ((CreateOp) c).create(identity, attributes());
 
             assertThatThrownBy(() -> ((UpdateOp) c).update(identity, Map.of("userName", userName + "-renamed",

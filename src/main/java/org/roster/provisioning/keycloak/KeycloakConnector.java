@@ -58,7 +58,11 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
     private @Nullable String token;
     private Instant tokenExpires = Instant.EPOCH;
 
-    public KeycloakConnector(String name, KeycloakSettings settings, String secret) {
+    /** The longest answer read, in bytes ({@code max-response-size}). */
+    private final long maxResponse;
+
+    public KeycloakConnector(String name, KeycloakSettings settings, String secret, long maxResponse) {
+        this.maxResponse = maxResponse;
         this.name = name;
         this.settings = settings;
         this.secret = secret;
@@ -553,7 +557,9 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
 
     private HttpResponse<String> exchange(HttpRequest request, String what) throws ConnectorException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return org.roster.provisioning.Responses.send(http, request, maxResponse, settings.timeout().multipliedBy(2));
+        } catch (org.roster.provisioning.Responses.TooLarge e) {
+            throw new ConnectorException(what + " on " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RetryableConnectorException(what + " on " + name + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -24,6 +24,6 @@ public final class KeycloakConnectorFactory implements ConnectorFactory {
         if (s.clientSecret() == null || s.clientSecret().isBlank()) {
             throw new IllegalStateException(where + ".client-secret is required: a ${ENV_VAR} reference");
         }
-        return new KeycloakConnector(target.name(), s, s.clientSecret());
+        return new KeycloakConnector(target.name(), s, s.clientSecret(), target.maxResponseBytes());
     }
 }

@@ -28,11 +28,14 @@ final class ClientCredentials {
     private final String secret;
     private final HttpClient http;
     private final Duration timeout;
+    /** The longest answer read, in bytes ({@code max-response-size}). */
+    private final long maxResponse;
     private @Nullable String token;
     private Instant expires = Instant.EPOCH;
 
-    ClientCredentials(ScimSettings.OAuth oauth, String secret, Duration timeout) {
+    ClientCredentials(ScimSettings.OAuth oauth, String secret, Duration timeout, long maxResponse) {
         this.oauth = oauth;
+        this.maxResponse = maxResponse;
         this.secret = secret;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -58,7 +61,9 @@ final class ClientCredentials {
             .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = org.roster.provisioning.Responses.send(http, request, maxResponse, timeout.multipliedBy(2));
+        } catch (org.roster.provisioning.Responses.TooLarge e) {
+            throw new IllegalStateException("token endpoint " + oauth.tokenUrl() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new Unavailable("token endpoint " + oauth.tokenUrl() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -257,7 +257,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             }
             return false;
         } catch (ProcessingException e) {
-            throw new RetryableConnectorException("delete " + what + ": " + e.getMessage(), e);
+            throw unreadable("delete " + what, e);
         }
     }
 
@@ -409,8 +409,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
                 throw translate("remove " + who + " from group " + entitlement, e);
             }
         } catch (ProcessingException e) {
-            throw new RetryableConnectorException("remove " + who + " from group " + entitlement + " on " + name + ": "
-                + e.getMessage(), e);
+            throw unreadable("remove " + who + " from group " + entitlement, e);
         }
     }
 
@@ -863,8 +862,18 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             if (e.getCause() instanceof IllegalStateException token && !(token instanceof ClientCredentials.Unavailable)) {
                 throw new ConnectorException(what + " on " + name + ": " + token.getMessage(), e); // refused credentials
             }
-            throw new RetryableConnectorException(what + " on " + name + ": " + e.getMessage(), e);
+            throw unreadable(what, e);
         }
+    }
+
+    /** The request went, but no answer came back that could be read: retried, unless it was too long. */
+    private ConnectorException unreadable(String what, ProcessingException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.roster.provisioning.Responses.TooLarge tooLarge) {
+                return new ConnectorException(what + " on " + name + ": " + tooLarge.getMessage(), e);
+            }
+        }
+        return new RetryableConnectorException(what + " on " + name + ": " + e.getMessage(), e);
     }
 
     private ConnectorException translate(String what, ScimException e) {

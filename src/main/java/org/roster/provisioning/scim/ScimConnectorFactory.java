@@ -61,11 +61,17 @@ public final class ScimConnectorFactory implements ConnectorFactory {
             String fixed = s.token();
             token = () -> fixed;
         } else {
-            ClientCredentials credentials = new ClientCredentials(s.oauth(), s.oauth().clientSecret(), s.timeout());
+            ClientCredentials credentials = new ClientCredentials(s.oauth(), s.oauth().clientSecret(), s.timeout(), target.maxResponseBytes());
             token = credentials::token;
         }
+        long max = target.maxResponseBytes();
+        java.time.Duration within = s.timeout().multipliedBy(2);
         Client client = ClientBuilder.newClient(config)
-            .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token.get()));
+            .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token.get()))
+            .register((jakarta.ws.rs.ext.ReaderInterceptor) read -> {
+                read.setInputStream(org.roster.provisioning.Responses.bounded(read.getInputStream(), max, within));
+                return read.proceed();
+            });
         String base = s.url().endsWith("/") ? s.url().substring(0, s.url().length() - 1) : s.url();
         ExclusiveRuns held = runs;
         ScimConnector.GroupHold hold = held == null || !held.acrossInstances() ? ScimConnector.GroupHold.NONE

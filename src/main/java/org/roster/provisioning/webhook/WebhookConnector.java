@@ -50,7 +50,11 @@ public final class WebhookConnector implements Connector, CreateOp, UpdateOp, En
     private final HttpClient http;
     private final Clock clock;
 
-    public WebhookConnector(String name, WebhookSettings settings, String secret, Clock clock) {
+    /** The longest answer read, in bytes ({@code max-response-size}). */
+    private final long maxResponse;
+
+    public WebhookConnector(String name, WebhookSettings settings, String secret, Clock clock, long maxResponse) {
+        this.maxResponse = maxResponse;
         this.name = name;
         this.settings = settings;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -157,7 +161,9 @@ public final class WebhookConnector implements Connector, CreateOp, UpdateOp, En
             .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = org.roster.provisioning.Responses.send(http, request, maxResponse, settings.timeout().multipliedBy(2));
+        } catch (org.roster.provisioning.Responses.TooLarge e) {
+            throw new ConnectorException(type + " " + identity + " to " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RetryableConnectorException(type + " " + identity + " to " + name + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

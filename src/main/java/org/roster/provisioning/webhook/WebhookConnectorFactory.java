@@ -31,6 +31,6 @@ public final class WebhookConnectorFactory implements ConnectorFactory {
             throw new IllegalStateException("roster.provisioning.targets[" + target.name()
                 + "].webhook.secret is required, at least 16 characters: a ${ENV_VAR} reference to the shared signing key");
         }
-        return new WebhookConnector(target.name(), s, s.secret(), clock);
+        return new WebhookConnector(target.name(), s, s.secret(), clock, target.maxResponseBytes());
     }
 }
