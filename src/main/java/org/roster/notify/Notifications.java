@@ -3,7 +3,6 @@ package org.roster.notify;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -351,11 +350,12 @@ public class Notifications {
         } else {
             String text = json.writeValueAsString(Map.of("text", "*" + subject + "*\n" + body));
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(java.util.Objects.requireNonNull(
-                        settings.chatUrl()))).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(text)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() / 100 != 2) {
-                    throw new IllegalStateException("the chat webhook answered " + r.statusCode());
+                int status = org.roster.runtime.HttpAnswers.status(http, HttpRequest.newBuilder(URI.create(
+                        java.util.Objects.requireNonNull(settings.chatUrl()))).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+                    Duration.ofSeconds(20));
+                if (status / 100 != 2) {
+                    throw new IllegalStateException("the chat webhook answered " + status);
                 }
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("the chat webhook could not be reached", e);

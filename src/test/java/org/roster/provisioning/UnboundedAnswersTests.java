@@ -25,10 +25,11 @@ import org.roster.provisioning.scim.ScimConnectorFactory;
 import org.roster.provisioning.scim.ScimSettings;
 import org.roster.provisioning.webhook.WebhookConnectorFactory;
 import org.roster.provisioning.webhook.WebhookSettings;
+import org.roster.runtime.HttpAnswers;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Targets that answer without end, broken or hostile: an answer that never stops growing, and one
+ * Targets (and receivers) that answer without end, broken or hostile: an answer that never stops growing, and one
  * that drips in a byte at a time. Each connector that reads HTTP answers fails the operation with a
  * clear message, after at most {@code max-response-size} bytes (not retried: the same request gets
  * the same answer) or twice its time-out (retried, as a time-out is), instead of taking Roster's
@@ -98,16 +99,21 @@ class UnboundedAnswersTests {
     @Test
     void anAnswerIsReadWholeWithinItsBoundsAndFailsPastThem() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        assertThat(Responses.send(http, HttpRequest.newBuilder(URI.create(base + "/small")).build(), MAX.toBytes(),
+        assertThat(HttpAnswers.send(http, HttpRequest.newBuilder(URI.create(base + "/small")).build(), MAX.toBytes(),
             Duration.ofSeconds(5)).body()).isEqualTo("{\"ok\": true}");
 
         long started = System.nanoTime();
-        assertThatThrownBy(() -> Responses.send(http, HttpRequest.newBuilder(URI.create(base + "/endless")).build(),
+        assertThatThrownBy(() -> HttpAnswers.send(http, HttpRequest.newBuilder(URI.create(base + "/endless")).build(),
             MAX.toBytes(), Duration.ofSeconds(30)))
-            .isInstanceOf(Responses.TooLarge.class).hasMessageContaining("65536 bytes").hasMessageContaining("max-response-size");
-        assertThatThrownBy(() -> Responses.send(http, HttpRequest.newBuilder(URI.create(base + "/drip")).build(),
+            .isInstanceOf(HttpAnswers.TooLarge.class).hasMessageContaining("65536 bytes").hasMessageContaining("max-response-size");
+        assertThatThrownBy(() -> HttpAnswers.send(http, HttpRequest.newBuilder(URI.create(base + "/drip")).build(),
             MAX.toBytes(), Duration.ofMillis(500)))
             .isInstanceOf(HttpTimeoutException.class).hasMessageContaining("no whole answer within");
+        // a delivery that needs only the status (a Shared Signals receiver, a subscriber, the secret sink) waits as long
+        assertThat(HttpAnswers.status(http, HttpRequest.newBuilder(URI.create(base + "/small")).build(),
+            Duration.ofSeconds(5))).isEqualTo(200);
+        assertThatThrownBy(() -> HttpAnswers.status(http, HttpRequest.newBuilder(URI.create(base + "/drip")).build(),
+            Duration.ofMillis(500))).isInstanceOf(HttpTimeoutException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
     }
 

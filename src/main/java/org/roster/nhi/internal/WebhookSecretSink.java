@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +57,7 @@ public final class WebhookSecretSink implements SecretSink {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         int status;
         try {
-            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = org.roster.runtime.HttpAnswers.status(http, request, timeout.multipliedBy(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while delivering to the secret sink webhook");

@@ -557,8 +557,8 @@ public final class KeycloakConnector implements Connector, CreateOp, UpdateOp, E
 
     private HttpResponse<String> exchange(HttpRequest request, String what) throws ConnectorException {
         try {
-            return org.roster.provisioning.Responses.send(http, request, maxResponse, settings.timeout().multipliedBy(2));
-        } catch (org.roster.provisioning.Responses.TooLarge e) {
+            return org.roster.runtime.HttpAnswers.send(http, request, maxResponse, settings.timeout().multipliedBy(2));
+        } catch (org.roster.runtime.HttpAnswers.TooLarge e) {
             throw new ConnectorException(what + " on " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RetryableConnectorException(what + " on " + name + ": " + e.getMessage(), e);

@@ -61,8 +61,8 @@ final class ClientCredentials {
             .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         HttpResponse<String> response;
         try {
-            response = org.roster.provisioning.Responses.send(http, request, maxResponse, timeout.multipliedBy(2));
-        } catch (org.roster.provisioning.Responses.TooLarge e) {
+            response = org.roster.runtime.HttpAnswers.send(http, request, maxResponse, timeout.multipliedBy(2));
+        } catch (org.roster.runtime.HttpAnswers.TooLarge e) {
             throw new IllegalStateException("token endpoint " + oauth.tokenUrl() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new Unavailable("token endpoint " + oauth.tokenUrl() + ": " + e.getMessage(), e);

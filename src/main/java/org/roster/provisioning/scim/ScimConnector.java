@@ -869,7 +869,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
     /** The request went, but no answer came back that could be read: retried, unless it was too long. */
     private ConnectorException unreadable(String what, ProcessingException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof org.roster.provisioning.Responses.TooLarge tooLarge) {
+            if (c instanceof org.roster.runtime.HttpAnswers.TooLarge tooLarge) {
                 return new ConnectorException(what + " on " + name + ": " + tooLarge.getMessage(), e);
             }
         }

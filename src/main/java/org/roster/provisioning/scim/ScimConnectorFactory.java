@@ -69,7 +69,7 @@ public final class ScimConnectorFactory implements ConnectorFactory {
         Client client = ClientBuilder.newClient(config)
             .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token.get()))
             .register((jakarta.ws.rs.ext.ReaderInterceptor) read -> {
-                read.setInputStream(org.roster.provisioning.Responses.bounded(read.getInputStream(), max, within));
+                read.setInputStream(org.roster.runtime.HttpAnswers.bounded(read.getInputStream(), max, within));
                 return read.proceed();
             });
         String base = s.url().endsWith("/") ? s.url().substring(0, s.url().length() - 1) : s.url();

@@ -161,8 +161,8 @@ public final class WebhookConnector implements Connector, CreateOp, UpdateOp, En
             .build();
         HttpResponse<String> response;
         try {
-            response = org.roster.provisioning.Responses.send(http, request, maxResponse, settings.timeout().multipliedBy(2));
-        } catch (org.roster.provisioning.Responses.TooLarge e) {
+            response = org.roster.runtime.HttpAnswers.send(http, request, maxResponse, settings.timeout().multipliedBy(2));
+        } catch (org.roster.runtime.HttpAnswers.TooLarge e) {
             throw new ConnectorException(type + " " + identity + " to " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new RetryableConnectorException(type + " " + identity + " to " + name + ": " + e.getMessage(), e);

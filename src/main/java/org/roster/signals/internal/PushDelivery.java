@@ -3,7 +3,6 @@ package org.roster.signals.internal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,7 +77,7 @@ class PushDelivery extends WorkerLoop {
             if (authorization != null && !authorization.isBlank()) {
                 request.header("Authorization", authorization);
             }
-            int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = org.roster.runtime.HttpAnswers.status(http, request.build(), Duration.ofSeconds(20));
             if (status == 202 || status == 200) {
                 return true;
             }

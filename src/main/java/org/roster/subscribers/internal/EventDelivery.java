@@ -3,7 +3,6 @@ package org.roster.subscribers.internal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -152,7 +151,7 @@ class EventDelivery extends WorkerLoop {
                 .header("X-Roster-Signature", "sha256=" + WebhookSignature.sign(
                     Objects.requireNonNull(s.secret()).getBytes(StandardCharsets.UTF_8), timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = org.roster.runtime.HttpAnswers.status(http, request, s.timeout().multipliedBy(2));
             if (status >= 200 && status < 300) {
                 return true;
             }

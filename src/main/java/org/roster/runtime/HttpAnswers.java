@@ -1,4 +1,4 @@
-package org.roster.provisioning;
+package org.roster.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,17 +17,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A target's answers, read with bounds: at most {@code max-response-size} bytes, and whole within a
- * time, so that a target that answers without end (broken, or hostile) fails its operation with a
- * clear message instead of taking Roster's memory or a lane's thread. What the connectors use to
- * read HTTP answers; LDAP answers are bounded by the LDAP SDK's own message size limit.
+ * Answers from systems Roster calls over HTTP, read with bounds: at most so many bytes, and whole
+ * within a time, so that a peer that answers without end (broken, or hostile) fails the call with a
+ * clear message instead of taking Roster's memory or holding a worker's thread. The connectors read
+ * targets' answers through it (up to the target's {@code max-response-size}); deliveries that only
+ * need the status (Shared Signals receivers, event subscribers, chat notifications, the secret
+ * sink) wait for it at most a time. LDAP answers are bounded by the LDAP SDK's own message size limit.
  */
-public final class Responses {
+public final class HttpAnswers {
 
-    private Responses() {
+    private HttpAnswers() {
     }
 
-    /** An answer past the bound: not retried (the same request gets the same answer). */
+    /** An answer past the bound: not worth retrying (the same request gets the same answer). */
     public static final class TooLarge extends IOException {
         public TooLarge(long max) {
             super("the answer was larger than " + max + " bytes (the target's max-response-size)");
@@ -44,7 +46,11 @@ public final class Responses {
      */
     public static HttpResponse<String> send(HttpClient http, HttpRequest request, long max, Duration within)
         throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, info -> new Limited(max));
+        return await(http.sendAsync(request, info -> new Limited(max)), within);
+    }
+
+    private static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> answer, Duration within)
+        throws IOException, InterruptedException {
         try {
             return answer.get(within.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -63,6 +69,16 @@ public final class Responses {
             answer.cancel(true);
             throw e;
         }
+    }
+
+    /**
+     * Sends the request and returns the answer's status, its body read and dropped: all of it within
+     * {@code within} of the request being sent.
+     *
+     * @throws HttpTimeoutException when the answer does not end in time
+     */
+    public static int status(HttpClient http, HttpRequest request, Duration within) throws IOException, InterruptedException {
+        return await(http.sendAsync(request, HttpResponse.BodyHandlers.discarding()), within).statusCode();
     }
 
     /**
