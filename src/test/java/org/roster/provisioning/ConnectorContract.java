@@ -85,6 +85,7 @@ public abstract class ConnectorContract {
         ((CreateOp) connector).create(identity, attributes());
         java.util.Map<String, String> second = new java.util.HashMap<>(attributes());
         second.put("userName", userName + "b");
+        second.put("email", userName + "b@example.com"); // an IdP takes one account per e-mail address
         second.put("employeeNumber", other);
         ((CreateOp) connector).create(other, second);
         return other;
@@ -130,6 +131,28 @@ public abstract class ConnectorContract {
 
         assertThat(read().entitlements()).doesNotContain(both, one);
         assertThat(((ReadOp) connector).read(other).orElseThrow().entitlements()).doesNotContain(both, one);
+    }
+
+    @Test
+    void manyAccountsReadBackTogetherAsEachReadsAlone() throws Exception {
+        String other = twoAccounts();
+        ReadOp reads = (ReadOp) connector;
+        java.util.List<String> asked = java.util.List.of(identity, other, "NOBODY-" + identity);
+        // none of them in a group, then one disabled and the other in one
+        java.util.Map<String, java.util.Optional<TargetAccount>> before = reads.readAll(asked);
+        ((EnableOp) connector).disable(identity);
+        ((EntitlementOp) connector).addEntitlement(other, "read-" + identity);
+        java.util.Map<String, java.util.Optional<TargetAccount>> after = reads.readAll(asked);
+
+        assertThat(before.get(identity).orElseThrow().enabled()).isTrue();
+        assertThat(before.get(other).orElseThrow().entitlements()).isEmpty();
+        assertThat(after.keySet()).containsExactlyElementsOf(asked);
+        for (String i : asked) {
+            assertThat(after.get(i)).as(i).isEqualTo(reads.read(i));
+        }
+        assertThat(after.get(identity).orElseThrow().enabled()).isFalse();
+        assertThat(after.get(other).orElseThrow().entitlements()).containsExactly("read-" + identity);
+        assertThat(after.get("NOBODY-" + identity)).isEmpty();
     }
 
     @Test

@@ -31,6 +31,76 @@ class LdapConnectorTests {
                 null, null, null, null, renameAccounts), null));
     }
 
+    @Test
+    void aWaveOfLeaversIsReadBackInAFewSearchesNotTwoEach() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger searches = new java.util.concurrent.atomic.AtomicInteger();
+        var config = new com.unboundid.ldap.listener.InMemoryDirectoryServerConfig(Slapd.BASE_DN);
+        config.setListenerConfigs(com.unboundid.ldap.listener.InMemoryListenerConfig.createLDAPConfig("ldap",
+            java.net.InetAddress.getLoopbackAddress(), 0, null));
+        config.addAdditionalBindCredentials(org.roster.provisioning.ldap.EmbeddedDirectory.ADMIN_DN, "counting-secret");
+        config.setSchema(org.roster.provisioning.ldap.EmbeddedDirectory.schema());
+        config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest r) {
+                searches.incrementAndGet();
+            }
+        });
+        var server = new com.unboundid.ldap.listener.InMemoryDirectoryServer(config);
+        server.startListening();
+        server.add("dn: " + Slapd.BASE_DN, "objectClass: domain", "dc: " + Slapd.BASE_DN.split(",")[0].split("=")[1]);
+        server.add("dn: ou=people," + Slapd.BASE_DN, "objectClass: organizationalUnit", "ou: people");
+        server.add("dn: ou=groups," + Slapd.BASE_DN, "objectClass: organizationalUnit", "ou: groups");
+        TestDirectory counting = new TestDirectory() {
+            public String url() {
+                return "ldap://127.0.0.1:" + server.getListenPort();
+            }
+
+            public String bindDn() {
+                return org.roster.provisioning.ldap.EmbeddedDirectory.ADMIN_DN;
+            }
+
+            public String bindPassword() {
+                return "counting-secret";
+            }
+
+            public String baseDn() {
+                return Slapd.BASE_DN;
+            }
+        };
+        try (Connector c = connect(counting, null)) {
+            java.util.List<String> leavers = new java.util.ArrayList<>();
+            for (int i = 0; i < 120; i++) {
+                leavers.add("L" + i);
+                ((CreateOp) c).create("L" + i, Map.of("userName", "leaver" + i, "employeeNumber", "L" + i,
+                    "givenName", "Leaver", "familyName", "N" + i));
+                ((EnableOp) c).disable("L" + i);
+            }
+            ((EntitlementOp) c).addEntitlement("L5", "stayed");
+            ((EntitlementOp) c).removeEntitlement("L5", "stayed"); // an empty group: nobody is in it
+            leavers.add("NOBODY");
+
+            int before = searches.get();
+            var all = ((ReadOp) c).readAll(leavers);
+            // 100 at a time: the accounts, whether any is in a group (none is), and the unknown one alone
+            // (its account, nothing to read groups of); read one by one it was two searches each, 241
+            assertThat(searches.get() - before).as("searches to read 121 leavers back").isLessThanOrEqualTo(2 + 2 + 1);
+            assertThat(all).hasSize(121);
+            assertThat(all.get("L7").orElseThrow().enabled()).isFalse();
+            assertThat(all.get("L7").orElseThrow().entitlements()).isEmpty();
+            assertThat(all.get("NOBODY")).isEmpty();
+
+            // one still in a group: the groups of that hundred are read one by one, and it is named
+            ((EntitlementOp) c).addEntitlement("L110", "stayed");
+            before = searches.get();
+            all = ((ReadOp) c).readAll(leavers);
+            assertThat(searches.get() - before).isLessThanOrEqualTo(2 + 2 + 1 + 20);
+            assertThat(all.get("L110").orElseThrow().entitlements()).containsExactly("stayed");
+            assertThat(all.get("L7").orElseThrow().entitlements()).isEmpty();
+        } finally {
+            server.shutDown(true);
+        }
+    }
+
     @Nested
     class OnUnboundIdInMemory extends ConnectorContract {
         @Override

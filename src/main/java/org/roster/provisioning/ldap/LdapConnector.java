@@ -321,16 +321,36 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     /** The DNs of the identities' accounts, by employee number, looked up 100 at a time; absent ones have none. */
     private Map<String, String> dns(List<String> identities) throws LDAPException {
         Map<String, String> dns = new LinkedHashMap<>();
-        for (int from = 0; from < identities.size(); from += 100) {
-            List<String> chunk = identities.subList(from, Math.min(identities.size(), from + 100));
+        people(identities, "employeeNumber").forEach((identity, entries) -> dns.put(identity, entries.get(0).getDN()));
+        return dns;
+    }
+
+    /**
+     * The accounts under the people DN whose employee number is one of the identities, by it, looked
+     * up {@value #TOGETHER} at a time ({@code (|(employeeNumber=...)...)}), with these attributes; an
+     * identity matched only in another case or spacing is not among them.
+     */
+    private Map<String, List<SearchResultEntry>> people(List<String> identities, String... attributes) throws LDAPException {
+        Map<String, List<SearchResultEntry>> people = new LinkedHashMap<>();
+        for (int from = 0; from < identities.size(); from += TOGETHER) {
+            List<String> chunk = identities.subList(from, Math.min(identities.size(), from + TOGETHER));
+            Set<String> asked = new java.util.HashSet<>(chunk);
             Filter[] any = chunk.stream().map(i -> Filter.createEqualityFilter("employeeNumber", i)).toArray(Filter[]::new);
             SearchResult result = pool.search(settings.peopleDn(), SearchScope.SUB,
                 Filter.createANDFilter(Filter.createEqualityFilter("objectClass", "inetOrgPerson"),
-                    Filter.createORFilter(any)), "employeeNumber");
-            result.getSearchEntries().forEach(e -> dns.put(e.getAttributeValue("employeeNumber"), e.getDN()));
+                    Filter.createORFilter(any)), attributes);
+            for (SearchResultEntry e : result.getSearchEntries()) {
+                String number = e.getAttributeValue("employeeNumber");
+                if (asked.contains(number)) {
+                    people.computeIfAbsent(number, k -> new ArrayList<>()).add(e);
+                }
+            }
         }
-        return dns;
+        return people;
     }
+
+    /** Accounts looked up in one search. */
+    private static final int TOGETHER = 100;
 
     @Override
     public void removeEntitlement(String identity, String entitlement) throws ConnectorException {
@@ -348,6 +368,47 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         }
         SearchResultEntry e = entry.get();
         return Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes(e), groups.of(e.getDN())));
+    }
+
+    /**
+     * The accounts {@value #TOGETHER} at a time: one search for them, and one for whether any of them
+     * is in a group (no attributes, one entry at most), as for a wave of leavers whose access is being
+     * verified gone; only if one is are their groups read account by account. An identity not found
+     * by its exact employee number is read alone, as {@link #read} reads it: a read-back that wrongly
+     * found no account would verify a revocation that was not done.
+     */
+    @Override
+    public Map<String, Optional<TargetAccount>> readAll(List<String> identities) throws ConnectorException {
+        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(identities));
+        Map<String, Optional<TargetAccount>> accounts = new LinkedHashMap<>();
+        for (int from = 0; from < distinct.size(); from += TOGETHER) {
+            List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + TOGETHER));
+            Map<String, List<SearchResultEntry>> people;
+            try {
+                people = chunk.size() < 2 ? Map.of() : people(chunk, "*", settings.disable().attribute());
+            } catch (LDAPException e) {
+                throw translate("read back " + chunk.size() + " accounts", e);
+            }
+            for (Map.Entry<String, List<SearchResultEntry>> found : people.entrySet()) {
+                if (found.getValue().size() > 1) {
+                    throw new ConnectorException(found.getValue().size() + " entries under " + settings.peopleDn()
+                        + " have employeeNumber " + found.getKey());
+                }
+            }
+            boolean anyGroup = !people.isEmpty()
+                && groups.anyMember(people.values().stream().map(e -> e.get(0).getDN()).toList());
+            for (String identity : chunk) {
+                List<SearchResultEntry> found = people.get(identity);
+                if (found == null) {
+                    accounts.put(identity, read(identity));
+                } else {
+                    SearchResultEntry e = found.get(0);
+                    accounts.put(identity, Optional.of(new TargetAccount(e.getDN(), !isDisabled(e), attributes(e),
+                        anyGroup ? groups.of(e.getDN()) : Set.of())));
+                }
+            }
+        }
+        return accounts;
     }
 
     /**

@@ -123,6 +123,22 @@ final class LdapGroups {
     }
 
     /** The entitlements a member has. */
+    /** Whether any of the accounts is a member of a group: one search, no attributes, at most one entry. */
+    boolean anyMember(java.util.Collection<String> members) throws ConnectorException {
+        Filter[] any = members.stream().map(m -> Filter.createEqualityFilter("member", m)).toArray(Filter[]::new);
+        com.unboundid.ldap.sdk.SearchRequest request = new com.unboundid.ldap.sdk.SearchRequest(settings.groupsDn(),
+            SearchScope.SUB, Filter.createORFilter(any), "1.1");
+        request.setSizeLimit(1);
+        try {
+            return pool.search(request).getEntryCount() > 0;
+        } catch (com.unboundid.ldap.sdk.LDAPSearchException e) {
+            if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
+                return true;
+            }
+            throw LdapConnector.translate("read whether " + members.size() + " accounts are in groups", e);
+        }
+    }
+
     Set<String> of(String member) throws ConnectorException {
         Set<String> groups = new TreeSet<>();
         try {
