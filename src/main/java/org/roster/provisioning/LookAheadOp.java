@@ -21,4 +21,39 @@ public interface LookAheadOp {
 
     /** Drops what {@link #lookAhead} found that no operation used: the wave is over. */
     void forget();
+
+    /**
+     * What a look-ahead found, for a connector to keep between {@link #lookAhead} and {@link #forget}:
+     * each identity's account, or that it has none, each used once. Safe for a wave's concurrent sends.
+     *
+     * @param <A> how the target gives an account (a SCIM user, an LDAP entry)
+     */
+    final class Found<A> {
+        private final java.util.Map<String, A> accounts = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Set<String> none = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        public void account(String identity, A account) {
+            accounts.put(identity, account);
+        }
+
+        /** The identity has no account: only a create may trust this (see the connector). */
+        public void none(String identity) {
+            none.add(identity);
+        }
+
+        /** The identity's account, if one was found (once). */
+        public @org.jspecify.annotations.Nullable A take(String identity) {
+            return accounts.remove(identity);
+        }
+
+        /** Whether the identity was found to have no account (once). */
+        public boolean takeNone(String identity) {
+            return none.remove(identity);
+        }
+
+        public void clear() {
+            accounts.clear();
+            none.clear();
+        }
+    }
 }

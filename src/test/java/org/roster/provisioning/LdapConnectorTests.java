@@ -31,43 +31,59 @@ class LdapConnectorTests {
                 null, null, null, null, renameAccounts), null));
     }
 
+    /** UnboundID's in-memory server, counting the searches it serves. */
+    private static final class CountingDirectory implements TestDirectory, AutoCloseable {
+        final java.util.concurrent.atomic.AtomicInteger searches = new java.util.concurrent.atomic.AtomicInteger();
+        private final com.unboundid.ldap.listener.InMemoryDirectoryServer server;
+
+        CountingDirectory() throws Exception {
+            var config = new com.unboundid.ldap.listener.InMemoryDirectoryServerConfig(Slapd.BASE_DN);
+            config.setListenerConfigs(com.unboundid.ldap.listener.InMemoryListenerConfig.createLDAPConfig("ldap",
+                java.net.InetAddress.getLoopbackAddress(), 0, null));
+            config.addAdditionalBindCredentials(bindDn(), bindPassword());
+            config.setSchema(org.roster.provisioning.ldap.EmbeddedDirectory.schema());
+            config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
+                @Override
+                public void processSearchRequest(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest r) {
+                    searches.incrementAndGet();
+                }
+            });
+            server = new com.unboundid.ldap.listener.InMemoryDirectoryServer(config);
+            server.startListening();
+            server.add("dn: " + Slapd.BASE_DN, "objectClass: domain", "dc: " + Slapd.BASE_DN.split(",")[0].split("=")[1]);
+            server.add("dn: ou=people," + Slapd.BASE_DN, "objectClass: organizationalUnit", "ou: people");
+            server.add("dn: ou=groups," + Slapd.BASE_DN, "objectClass: organizationalUnit", "ou: groups");
+        }
+
+        @Override
+        public String url() {
+            return "ldap://127.0.0.1:" + server.getListenPort();
+        }
+
+        @Override
+        public String bindDn() {
+            return org.roster.provisioning.ldap.EmbeddedDirectory.ADMIN_DN;
+        }
+
+        @Override
+        public String bindPassword() {
+            return "counting-secret";
+        }
+
+        @Override
+        public String baseDn() {
+            return Slapd.BASE_DN;
+        }
+
+        @Override
+        public void close() {
+            server.shutDown(true);
+        }
+    }
+
     @Test
     void aWaveOfLeaversIsReadBackInAFewSearchesNotTwoEach() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger searches = new java.util.concurrent.atomic.AtomicInteger();
-        var config = new com.unboundid.ldap.listener.InMemoryDirectoryServerConfig(Slapd.BASE_DN);
-        config.setListenerConfigs(com.unboundid.ldap.listener.InMemoryListenerConfig.createLDAPConfig("ldap",
-            java.net.InetAddress.getLoopbackAddress(), 0, null));
-        config.addAdditionalBindCredentials(org.roster.provisioning.ldap.EmbeddedDirectory.ADMIN_DN, "counting-secret");
-        config.setSchema(org.roster.provisioning.ldap.EmbeddedDirectory.schema());
-        config.addInMemoryOperationInterceptor(new com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor() {
-            @Override
-            public void processSearchRequest(com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest r) {
-                searches.incrementAndGet();
-            }
-        });
-        var server = new com.unboundid.ldap.listener.InMemoryDirectoryServer(config);
-        server.startListening();
-        server.add("dn: " + Slapd.BASE_DN, "objectClass: domain", "dc: " + Slapd.BASE_DN.split(",")[0].split("=")[1]);
-        server.add("dn: ou=people," + Slapd.BASE_DN, "objectClass: organizationalUnit", "ou: people");
-        server.add("dn: ou=groups," + Slapd.BASE_DN, "objectClass: organizationalUnit", "ou: groups");
-        TestDirectory counting = new TestDirectory() {
-            public String url() {
-                return "ldap://127.0.0.1:" + server.getListenPort();
-            }
-
-            public String bindDn() {
-                return org.roster.provisioning.ldap.EmbeddedDirectory.ADMIN_DN;
-            }
-
-            public String bindPassword() {
-                return "counting-secret";
-            }
-
-            public String baseDn() {
-                return Slapd.BASE_DN;
-            }
-        };
-        try (Connector c = connect(counting, null)) {
+        try (CountingDirectory counting = new CountingDirectory(); Connector c = connect(counting, null)) {
             java.util.List<String> leavers = new java.util.ArrayList<>();
             for (int i = 0; i < 120; i++) {
                 leavers.add("L" + i);
@@ -79,11 +95,11 @@ class LdapConnectorTests {
             ((EntitlementOp) c).removeEntitlement("L5", "stayed"); // an empty group: nobody is in it
             leavers.add("NOBODY");
 
-            int before = searches.get();
+            int before = counting.searches.get();
             var all = ((ReadOp) c).readAll(leavers);
             // 100 at a time: the accounts, whether any is in a group (none is), and the unknown one alone
             // (its account, nothing to read groups of); read one by one it was two searches each, 241
-            assertThat(searches.get() - before).as("searches to read 121 leavers back").isLessThanOrEqualTo(2 + 2 + 1);
+            assertThat(counting.searches.get() - before).as("searches to read 121 leavers back").isLessThanOrEqualTo(2 + 2 + 1);
             assertThat(all).hasSize(121);
             assertThat(all.get("L7").orElseThrow().enabled()).isFalse();
             assertThat(all.get("L7").orElseThrow().entitlements()).isEmpty();
@@ -91,13 +107,51 @@ class LdapConnectorTests {
 
             // one still in a group: the groups of that hundred are read one by one, and it is named
             ((EntitlementOp) c).addEntitlement("L110", "stayed");
-            before = searches.get();
+            before = counting.searches.get();
             all = ((ReadOp) c).readAll(leavers);
-            assertThat(searches.get() - before).isLessThanOrEqualTo(2 + 2 + 1 + 20);
+            assertThat(counting.searches.get() - before).isLessThanOrEqualTo(2 + 2 + 1 + 20);
             assertThat(all.get("L110").orElseThrow().entitlements()).containsExactly("stayed");
             assertThat(all.get("L7").orElseThrow().entitlements()).isEmpty();
-        } finally {
-            server.shutDown(true);
+        }
+    }
+
+    @Test
+    void aWaveOfCreatesAndDisablesFindsItsEntriesTogetherAndWhatChangedSinceIsFoundAgain() throws Exception {
+        try (CountingDirectory counting = new CountingDirectory(); Connector c = connect(counting, null);
+             var admin = counting.connect()) {
+            java.util.List<String> wave = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                ((CreateOp) c).create("S" + i, Map.of("userName", "staying" + i, "employeeNumber", "S" + i));
+                wave.add("S" + i);
+                wave.add("N" + i);
+            }
+            int before = counting.searches.get();
+            ((org.roster.provisioning.LookAheadOp) c).lookAhead(wave);
+            for (int i = 0; i < 60; i++) {
+                ((CreateOp) c).create("N" + i, Map.of("userName", "new" + i, "employeeNumber", "N" + i));
+                ((EnableOp) c).disable("S" + i);
+            }
+            ((org.roster.provisioning.LookAheadOp) c).forget();
+            // two searches for the 120 (100 at a time), then one add or modify each; found one by one it was 120
+            assertThat(counting.searches.get() - before).as("searches for 60 creates and 60 disables").isLessThanOrEqualTo(2);
+            for (int i = 0; i < 60; i++) {
+                assertThat(counting.person("N" + i)).as("N" + i).isNotNull();
+                assertThat(counting.canSignIn("S" + i)).as("S" + i).isFalse();
+            }
+
+            // since the look-ahead: one entry renamed, and one made by hand where Roster names accounts
+            ((org.roster.provisioning.LookAheadOp) c).lookAhead(java.util.List.of("N0", "N1", "LATE"));
+            admin.modifyDN("uid=new0,ou=people," + Slapd.BASE_DN, "uid=renamed0", true);
+            admin.add("dn: uid=late,ou=people," + Slapd.BASE_DN, "objectClass: inetOrgPerson", "uid: late", "cn: late",
+                "sn: late", "employeeNumber: LATE");
+            ((EnableOp) c).disable("N0"); // found again under its new name
+            ((CreateOp) c).create("LATE", Map.of("userName", "late", "employeeNumber", "LATE", "title", "Adopted"));
+            ((EnableOp) c).disable("N1");
+            ((org.roster.provisioning.LookAheadOp) c).forget();
+            assertThat(counting.canSignIn("N0")).isFalse();
+            assertThat(counting.person("N0").getDN()).startsWith("uid=renamed0");
+            assertThat(counting.person("LATE").getAttributeValue("title")).isEqualTo("Adopted");
+            assertThat(counting.canSignIn("N1")).isFalse();
         }
     }
 

@@ -36,6 +36,7 @@ import org.roster.provisioning.UpdateOp;
  * {@code groupOfNames} groups under the groups DN, named {@code cn=<entitlement>}.
  */
 public final class LdapConnector implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, ReadOp,
+    org.roster.provisioning.LookAheadOp,
     org.roster.provisioning.DeleteOp, org.roster.provisioning.ListOp, org.roster.provisioning.CredentialOp,
     org.roster.provisioning.NonHumanListOp, org.roster.provisioning.NonHumanAccountOp {
 
@@ -53,6 +54,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     /** userName is the RDN (changed by a rename, not a modify) and employeeNumber the key: neither is drift to mend. */
     private static final Set<String> COMPARED = Set.of("givenName", "familyName", "displayName", "email", "title",
         "department");
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LdapConnector.class);
 
     private final String name;
     private final LdapSettings settings;
@@ -88,7 +91,33 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         if (userName == null) {
             throw new ConnectorException("create " + identity + ": no userName");
         }
-        Optional<SearchResultEntry> existing = find(identity);
+        SearchResultEntry known = ahead.take(identity);
+        boolean noneAhead = known == null && ahead.takeNone(identity);
+        Optional<SearchResultEntry> existing = known != null ? Optional.of(known)
+            : noneAhead ? Optional.empty() : find(identity);
+        try {
+            create(identity, attributes, userName, existing);
+        } catch (AlreadyThere e) {
+            if (!noneAhead) {
+                throw e.failure;
+            }
+            // the look-ahead found none, and the entry is there: made since; as if it had been found
+            create(identity, attributes, userName, find(identity));
+        }
+    }
+
+    /** An add refused because an entry is already at the name. */
+    private static final class AlreadyThere extends ConnectorException {
+        private final ConnectorException failure;
+
+        AlreadyThere(ConnectorException failure) {
+            super(failure.getMessage(), failure);
+            this.failure = failure;
+        }
+    }
+
+    private void create(String identity, Map<String, String> attributes, String userName,
+                        Optional<SearchResultEntry> existing) throws ConnectorException {
         DN named = new DN(new RDN("uid", userName), dn(settings.peopleDn()));
         if (existing.isPresent()) {
             // Adopt only an entry where Roster names accounts (a retried create, or one made by the naming rule):
@@ -118,7 +147,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
         try {
             pool.add(dn, attrs);
         } catch (LDAPException e) {
-            throw translate("create " + dn, e);
+            ConnectorException failure = translate("create " + dn, e);
+            throw e.getResultCode() == ResultCode.ENTRY_ALREADY_EXISTS ? new AlreadyThere(failure) : failure;
         }
     }
 
@@ -228,6 +258,12 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void disable(String identity) throws ConnectorException {
+        LdapSettings.Disable lock = settings.disable();
+        SearchResultEntry known = ahead.take(identity);
+        if (known != null && changed(() -> pool.modify(known.getDN(), new Modification(ModificationType.REPLACE,
+            lock.attribute(), lock.disabledValue())), "disable " + known.getDN())) {
+            return;
+        }
         Optional<SearchResultEntry> entry = find(identity);
         if (entry.isEmpty()) {
             return; // nothing to disable is a disabled account
@@ -239,6 +275,10 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     /** Deletes the entry (group memberships were removed before, as the planner orders a leaver's operations). */
     @Override
     public void delete(String identity) throws ConnectorException {
+        SearchResultEntry known = ahead.take(identity);
+        if (known != null && changed(() -> pool.delete(known.getDN()), "delete " + known.getDN())) {
+            return;
+        }
         Optional<SearchResultEntry> entry = find(identity);
         if (entry.isEmpty()) {
             return; // already gone
@@ -321,7 +361,8 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     /** The DNs of the identities' accounts, by employee number, looked up 100 at a time; absent ones have none. */
     private Map<String, String> dns(List<String> identities) throws LDAPException {
         Map<String, String> dns = new LinkedHashMap<>();
-        people(identities, "employeeNumber").forEach((identity, entries) -> dns.put(identity, entries.get(0).getDN()));
+        people(identities, "employeeNumber").byNumber()
+            .forEach((identity, entries) -> dns.put(identity, entries.get(0).getDN()));
         return dns;
     }
 
@@ -330,8 +371,9 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
      * up {@value #TOGETHER} at a time ({@code (|(employeeNumber=...)...)}), with these attributes; an
      * identity matched only in another case or spacing is not among them.
      */
-    private Map<String, List<SearchResultEntry>> people(List<String> identities, String... attributes) throws LDAPException {
+    private People people(List<String> identities, String... attributes) throws LDAPException {
         Map<String, List<SearchResultEntry>> people = new LinkedHashMap<>();
+        boolean exact = true;
         for (int from = 0; from < identities.size(); from += TOGETHER) {
             List<String> chunk = identities.subList(from, Math.min(identities.size(), from + TOGETHER));
             Set<String> asked = new java.util.HashSet<>(chunk);
@@ -343,10 +385,16 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
                 String number = e.getAttributeValue("employeeNumber");
                 if (asked.contains(number)) {
                     people.computeIfAbsent(number, k -> new ArrayList<>()).add(e);
+                } else {
+                    exact = false; // matched one of them another way (case, spacing): whose it is, only a search alone says
                 }
             }
         }
-        return people;
+        return new People(people, exact);
+    }
+
+    /** Entries by employee number, and whether every entry the directory matched is among them. */
+    private record People(Map<String, List<SearchResultEntry>> byNumber, boolean exact) {
     }
 
     /** Accounts looked up in one search. */
@@ -371,6 +419,73 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
     }
 
     /**
+     * Entries found by {@link #lookAhead} for the wave being sent, each used once, and the identities
+     * it found none for (trusted only by a create: an add where an entry already is fails, and then
+     * the entry is found).
+     */
+    private final org.roster.provisioning.LookAheadOp.Found<SearchResultEntry> ahead =
+        new org.roster.provisioning.LookAheadOp.Found<>();
+
+    /**
+     * Finds the entries of a wave's creates, disables and deletes {@value #TOGETHER} at a time, so that
+     * each is one request instead of two (a first load's adds, a mass termination's locks). A failed
+     * search leaves the rest to the operations, which find their own entries.
+     */
+    @Override
+    public void lookAhead(List<String> identities) {
+        List<String> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(identities));
+        for (int from = 0; from < distinct.size(); from += TOGETHER) {
+            List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + TOGETHER));
+            if (chunk.size() < 2) {
+                continue;
+            }
+            People found;
+            try {
+                found = people(chunk, "*", settings.disable().attribute());
+            } catch (LDAPException e) {
+                log.debug("target {}: looking ahead for {} entries failed ({}); each is found on its own", name,
+                    chunk.size(), e.getMessage());
+                return;
+            }
+            for (String identity : chunk) {
+                List<SearchResultEntry> entries = found.byNumber().get(identity);
+                if (entries == null && found.exact()) {
+                    ahead.none(identity);
+                } else if (entries != null && entries.size() == 1) {
+                    ahead.account(identity, entries.get(0));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void forget() {
+        ahead.clear();
+    }
+
+    /**
+     * Changes an entry the look-ahead found; false if it is no longer there (renamed or deleted since:
+     * the caller finds it again).
+     */
+    private boolean changed(LdapChange change, String what) throws ConnectorException {
+        try {
+            change.run();
+            return true;
+        } catch (LDAPException e) {
+            if (e.getResultCode() == ResultCode.NO_SUCH_OBJECT) {
+                return false;
+            }
+            throw translate(what, e);
+        }
+    }
+
+    /** A change of one entry. */
+    @FunctionalInterface
+    private interface LdapChange {
+        void run() throws LDAPException;
+    }
+
+    /**
      * The accounts {@value #TOGETHER} at a time: one search for them, and one for whether any of them
      * is in a group (no attributes, one entry at most), as for a wave of leavers whose access is being
      * verified gone; only if one is are their groups read account by account. An identity not found
@@ -385,7 +500,7 @@ public final class LdapConnector implements Connector, CreateOp, UpdateOp, Enabl
             List<String> chunk = distinct.subList(from, Math.min(distinct.size(), from + TOGETHER));
             Map<String, List<SearchResultEntry>> people;
             try {
-                people = chunk.size() < 2 ? Map.of() : people(chunk, "*", settings.disable().attribute());
+                people = chunk.size() < 2 ? Map.of() : people(chunk, "*", settings.disable().attribute()).byNumber();
             } catch (LDAPException e) {
                 throw translate("read back " + chunk.size() + " accounts", e);
             }

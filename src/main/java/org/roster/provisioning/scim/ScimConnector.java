@@ -101,8 +101,9 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
         if (userName == null) {
             throw new ConnectorException("create " + identity + ": no userName");
         }
-        boolean noneAhead = absentAhead.remove(identity);
-        if (foundAhead.remove(identity) != null || !noneAhead && find(identity).isPresent()) {
+        UserResource known = ahead.take(identity);
+        boolean noneAhead = known == null && ahead.takeNone(identity);
+        if (known != null || !noneAhead && find(identity).isPresent()) {
             adopt(identity, attributes);
             return;
         }
@@ -152,7 +153,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void delete(String identity) throws ConnectorException {
-        UserResource known = ahead(identity);
+        UserResource known = ahead.take(identity);
         if (known != null && deleted(known.getId(), "user " + identity)) {
             return;
         }
@@ -164,8 +165,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      * found none for (trusted only by a create: one made twice is refused by the server for its
      * {@code userName}, and then found).
      */
-    private final Map<String, UserResource> foundAhead = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Set<String> absentAhead = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LookAheadOp.Found<UserResource> ahead = new LookAheadOp.Found<>();
 
     /**
      * Finds the users of a wave's creates, enables, disables and deletes {@code members-per-request} at
@@ -193,9 +193,9 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
             for (String identity : chunk) {
                 List<UserResource> users = found.users().getOrDefault(identity, List.of());
                 if (users.size() == 1) {
-                    foundAhead.put(identity, users.get(0));
+                    ahead.account(identity, users.get(0));
                 } else if (users.isEmpty() && found.whole()) {
-                    absentAhead.add(identity);
+                    ahead.none(identity);
                 }
             }
         }
@@ -203,14 +203,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
 
     @Override
     public void forget() {
-        foundAhead.clear();
-        absentAhead.clear();
-    }
-
-    /** The user {@link #lookAhead} found for the identity, once; null if none was. */
-    private @Nullable UserResource ahead(String identity) {
-        absentAhead.remove(identity);
-        return foundAhead.remove(identity);
+        ahead.clear();
     }
 
     /**
@@ -218,7 +211,7 @@ public final class ScimConnector implements Connector, CreateOp, UpdateOp, Enabl
      * gone or refused the change, so that the caller finds the user again.
      */
     private boolean setAhead(String identity, boolean active) throws ConnectorException {
-        UserResource known = ahead(identity);
+        UserResource known = ahead.take(identity);
         if (known == null) {
             return false;
         }
