@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.roster.runtime.ClusterSettings;
 
 /**
@@ -121,10 +122,7 @@ final class OperationTopics {
                 cause -> cause instanceof TopicExistsException ? null : new IllegalStateException("Kafka topic " + name
                     + " could not be created: " + cause.getClass().getSimpleName(), cause)));
             List<String> names = topics.stream().map(NewTopic::name).toList();
-            Map<String, TopicDescription> described = java.util.Objects.requireNonNull(answer(
-                admin.describeTopics(names).allTopicNames(), seconds, "describing Kafka topics",
-                cause -> new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()
-                    + ": " + cause.getClass().getSimpleName(), cause)));
+            Map<String, TopicDescription> described = describe(admin, names, timeout);
             for (String target : targets) {
                 int routine = described.get(routine(target)).partitions().size();
                 int revocations = described.get(revocations(target)).partitions().size();
@@ -134,6 +132,33 @@ final class OperationTopics {
                         + " of partitions, so that one person's operations are read by one instance");
                 }
                 partitions.put(target, revocations);
+            }
+        }
+    }
+
+    /**
+     * The topics as the brokers describe them. A topic just created can be unknown for a moment to the
+     * broker asked (it has not had the controller's news yet: {@code UnknownTopicOrPartition}), so that
+     * is asked again, after 50 ms, then twice as long each time up to a second, until {@code timeout}.
+     */
+    private Map<String, TopicDescription> describe(Admin admin, List<String> names, Duration timeout) {
+        long seconds = Math.max(1, timeout.toSeconds());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+            long next = System.nanoTime() + pause * 1_000_000; // when it would be asked again
+            Map<String, TopicDescription> described = answer(admin.describeTopics(names).allTopicNames(), seconds,
+                "describing Kafka topics", cause -> cause instanceof UnknownTopicOrPartitionException
+                    && next < deadline ? null
+                    : new IllegalStateException("Kafka topics could not be described at " + settings.bootstrapServers()
+                        + ": " + cause.getClass().getSimpleName(), cause));
+            if (described != null) {
+                return described;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted describing Kafka topics", e);
             }
         }
     }
