@@ -32,7 +32,7 @@ public final class HttpAnswers {
     /** An answer past the bound: not worth retrying (the same request gets the same answer). */
     public static final class TooLarge extends IOException {
         public TooLarge(long max) {
-            super("the answer was larger than " + max + " bytes (the target's max-response-size)");
+            super("the answer was larger than " + max + " bytes (max-response-size)");
         }
     }
 

@@ -122,7 +122,6 @@ final class LdapGroups {
         }
     }
 
-    /** The entitlements a member has. */
     /** Whether any of the accounts is a member of a group: one search, no attributes, at most one entry. */
     boolean anyMember(java.util.Collection<String> members) throws ConnectorException {
         Filter[] any = members.stream().map(m -> Filter.createEqualityFilter("member", m)).toArray(Filter[]::new);
@@ -139,6 +138,7 @@ final class LdapGroups {
         }
     }
 
+    /** The entitlements a member has. */
     Set<String> of(String member) throws ConnectorException {
         Set<String> groups = new TreeSet<>();
         try {

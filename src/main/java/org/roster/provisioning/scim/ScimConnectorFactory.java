@@ -56,16 +56,16 @@ public final class ScimConnectorFactory implements ConnectorFactory {
         config.connectorProvider(new Apache5ConnectorProvider()); // the JDK connector refuses PATCH
         config.property(ClientProperties.CONNECT_TIMEOUT, (int) s.timeout().toMillis());
         config.property(ClientProperties.READ_TIMEOUT, (int) s.timeout().toMillis());
+        long max = target.maxResponseBytes(); // an answer longer than this fails, and one that drips in for longer than within
+        java.time.Duration within = s.timeout().multipliedBy(2);
         java.util.function.Supplier<String> token;
         if (bearer) {
             String fixed = s.token();
             token = () -> fixed;
         } else {
-            ClientCredentials credentials = new ClientCredentials(s.oauth(), s.oauth().clientSecret(), s.timeout(), target.maxResponseBytes());
+            ClientCredentials credentials = new ClientCredentials(s.oauth(), s.oauth().clientSecret(), s.timeout(), max);
             token = credentials::token;
         }
-        long max = target.maxResponseBytes();
-        java.time.Duration within = s.timeout().multipliedBy(2);
         Client client = ClientBuilder.newClient(config)
             .register((ClientRequestFilter) request -> request.getHeaders().putSingle("Authorization", "Bearer " + token.get()))
             .register((jakarta.ws.rs.ext.ReaderInterceptor) read -> {
