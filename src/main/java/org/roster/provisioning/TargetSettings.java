@@ -17,8 +17,8 @@ import org.roster.provisioning.ldap.LdapSettings;
  * @param keycloak settings for {@code type: keycloak}
  * @param revocationSlo the objective for a leaver's access to be gone here, from receiving the HR
  *     change to the verified read-back (default 60s)
- * @param rateLimit at most this many sends a second to the target (default: no limit): an operation, or a
- *     batch of one group's additions or removals
+ * @param rateLimit at most this many sends a second to the target (default: no limit): an operation, a
+ *     batch of one group's additions or removals, or a look-ahead for up to 100 accounts of a wave
  * @param breakerFailures consecutive outage failures (unreachable, 5xx) that open the circuit: the
  *     lane stops sending, so a long outage uses up no attempts (default 5)
  * @param breakerCoolDown how long the circuit stays open before one operation probes the target
