@@ -83,9 +83,49 @@ final class OidcSignIn {
         }
     }
 
+    /**
+     * How long a call to the provider may wait to connect, and then for each read of its answer: what
+     * Spring Security gives its own discovery and key-set reads. Its token and user-info calls have no
+     * time-out of their own, and a provider that hung would hold the server threads of everyone
+     * signing in, until none was left for the API.
+     */
+    static final Duration PROVIDER_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The code-for-token exchange, with {@link #PROVIDER_TIMEOUT}. */
+    static org.springframework.security.oauth2.client.endpoint.OAuth2AccessTokenResponseClient<
+        org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest> tokenClient(Duration timeout) {
+        var client = new org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient();
+        // as Spring Security builds its own, with a request factory that waits at most the time-out
+        client.setRestClient(org.springframework.web.client.RestClient.builder().requestFactory(requests(timeout))
+            .configureMessageConverters(c -> c
+                .addCustomConverter(new org.springframework.http.converter.FormHttpMessageConverter())
+                .addCustomConverter(new org.springframework.security.oauth2.core.http.converter
+                    .OAuth2AccessTokenResponseHttpMessageConverter()))
+            .defaultStatusHandler(new org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler())
+            .build());
+        return client;
+    }
+
+    /** The user-info read, with {@code timeout}. */
+    static org.springframework.security.oauth2.client.userinfo.DefaultOAuth2UserService userInfo(Duration timeout) {
+        var service = new org.springframework.security.oauth2.client.userinfo.DefaultOAuth2UserService();
+        var rest = new org.springframework.web.client.RestTemplate(requests(timeout));
+        rest.setErrorHandler(new org.springframework.security.oauth2.client.http.OAuth2ErrorResponseErrorHandler());
+        service.setRestOperations(rest);
+        return service;
+    }
+
+    private static org.springframework.http.client.SimpleClientHttpRequestFactory requests(Duration timeout) {
+        var factory = new org.springframework.http.client.SimpleClientHttpRequestFactory();
+        factory.setConnectTimeout(timeout);
+        factory.setReadTimeout(timeout);
+        return factory;
+    }
+
     /** Loads the person from the ID token and user info, then links and checks them against HR. */
     OAuth2UserService<OidcUserRequest, OidcUser> users() {
         OidcUserService delegate = new OidcUserService();
+        delegate.setOauth2UserService(userInfo(PROVIDER_TIMEOUT));
         return request -> {
             OidcUser user = delegate.loadUser(request);
             String name = user.getClaimAsString(settings.nameClaim());

@@ -90,6 +90,7 @@ class SecurityConfiguration {
         if (signIn.enabled()) {
             OidcSignIn oidc = new OidcSignIn(signIn, principals, tokens);
             http.oauth2Login(o -> o.clientRegistrationRepository(oidc.registrations())
+                .tokenEndpoint(t -> t.accessTokenResponseClient(OidcSignIn.tokenClient(OidcSignIn.PROVIDER_TIMEOUT)))
                 .loginPage("/login")
                 .userInfoEndpoint(u -> u.oidcUserService(oidc.users()))
                 .defaultSuccessUrl("/", true)
