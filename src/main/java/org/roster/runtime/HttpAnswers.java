@@ -83,12 +83,12 @@ public final class HttpAnswers {
 
     /**
      * Reads at most {@code max} bytes of {@code in}, and fails past them, or once {@code within} has
-     * passed since the first read (an answer that drips in without end).
+     * passed from now (an answer that drips in without end): wrap the answer as its reading starts.
      */
     public static InputStream bounded(InputStream in, long max, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         return new InputStream() {
             private long read;
-            private long deadline;
 
             @Override
             public int read() throws IOException {
@@ -98,10 +98,7 @@ public final class HttpAnswers {
 
             @Override
             public int read(byte[] buffer, int offset, int length) throws IOException {
-                long now = System.nanoTime();
-                if (read == 0 && deadline == 0) {
-                    deadline = now + within.toNanos();
-                } else if (now - deadline > 0) {
+                if (System.nanoTime() - deadline > 0) {
                     throw new HttpTimeoutException("no whole answer within " + within);
                 }
                 int n = in.read(buffer, offset, length);
