@@ -21,7 +21,9 @@ import org.roster.audit.AuditLog;
 import org.roster.hr.internal.KeyDigest;
 import org.roster.hr.internal.PreviousRows;
 import org.roster.hr.internal.QuarantineRepository;
+import org.roster.hr.internal.RowChanges;
 import org.roster.hr.internal.SeenKeys;
+import org.roster.hr.internal.SnapshotMemory;
 import org.roster.hr.internal.SnapshotRepository;
 import org.roster.hr.internal.SnapshotRows;
 import org.roster.hr.internal.SortedRows;
@@ -66,6 +68,7 @@ public final class SnapshotImport {
     private final Clock clock;
     private final org.roster.store.TableStatistics statistics;
     private final ExclusiveRuns exclusive;
+    private final SnapshotMemory memory;
     /** Imports running on this instance now: at most {@code roster.hr.max-snapshot-imports}. */
     private final java.util.concurrent.atomic.AtomicInteger importing = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -78,7 +81,8 @@ public final class SnapshotImport {
 
     public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
                           QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
-                          Clock clock, org.roster.store.TableStatistics statistics, ExclusiveRuns exclusive) {
+                          Clock clock, org.roster.store.TableStatistics statistics, ExclusiveRuns exclusive,
+                          SnapshotMemory memory) {
         this.settings = settings;
         this.records = records;
         this.snapshots = snapshots;
@@ -90,6 +94,7 @@ public final class SnapshotImport {
         this.clock = clock;
         this.statistics = statistics;
         this.exclusive = exclusive;
+        this.memory = memory;
         // HR data an import killed mid-sort left on disk: gone at the next start, once surely not another
         // instance's import in progress
         int swept = SortedRows.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
@@ -184,12 +189,16 @@ public final class SnapshotImport {
                                ExclusiveRuns.Held running) {
         Counts counts = new Counts();
         Reader reader = new Reader(source, body, format);
-        Batches batches = new Batches(source, id, actor, counts, running);
+        // what this import commits to the snapshot rows, to keep the rows in memory for the next import;
+        // not if it runs inside a transaction of its caller's, whose batches would commit only with it
+        @Nullable RowChanges committed = org.springframework.transaction.support.TransactionSynchronizationManager
+            .isActualTransactionActive() ? null : new RowChanges();
+        Batches batches = new Batches(source, id, actor, counts, running, committed);
         reader.start();
         PreviousRows previous;
         try {
             // the reader waits for these before its first row (the request's body waits in the meantime)
-            previous = previous(source.name());
+            previous = previous(source.name(), id);
             reader.compareWith(previous);
             while (true) {
                 Chunk chunk = reader.take();
@@ -243,7 +252,7 @@ public final class SnapshotImport {
         List<String> sample = new ArrayList<>();
         if (snapshots.hadEarlier(source.name(), id) && (previous == null || previous.unnamed() > 0)) {
             try {
-                disappeared(source, id, counts, sample, actor, reader.named, running);
+                disappeared(source, id, counts, sample, actor, reader.named, running, committed);
             } catch (ExclusiveRuns.Lost e) {
                 log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
                 snapshots.finish(id, "", clock.instant(), "incomplete after every row and " + counts.terminated
@@ -262,17 +271,30 @@ public final class SnapshotImport {
         snapshots.finish(id, digest, clock.instant(), text);
         audit.append(new AuditEntry(null, "SNAPSHOT_IMPORTED", AuditEntry.Stage.REQUEST, actor, null,
             "snapshot " + id + " of " + source.name() + ": " + text, id));
+        if (previous != null && committed != null && batches.allCommitted()) {
+            PreviousRows now = committed.appliedTo(previous, settings.snapshotMemoryRows());
+            if (now != null) {
+                memory.keep(source.name(), id, now);
+            }
+        }
         return summary;
     }
 
     /**
-     * The source's last snapshot, read into memory in pages when it is small enough
-     * ({@code roster.hr.snapshot-memory-rows}); null means the import asks the store batch by batch.
+     * The source's last snapshot, in memory when it is small enough ({@code roster.hr.snapshot-memory-rows}):
+     * as the last import of the source left it on this instance when that is still what the store
+     * holds ({@link SnapshotMemory}), else read from the store in pages; null means the import asks the
+     * store batch by batch.
      */
-    private @Nullable PreviousRows previous(String source) {
+    private @Nullable PreviousRows previous(String source, String snapshotId) {
         long stored = snapshots.countRows(source);
         if (stored > settings.snapshotMemoryRows()) {
             return null;
+        }
+        java.util.Optional<PreviousRows> kept = snapshots.lastBefore(source, snapshotId)
+            .flatMap(last -> memory.take(source, last, stored));
+        if (kept.isPresent()) {
+            return kept.get();
         }
         PreviousRows previous = new PreviousRows((int) stored);
         String after = "";
@@ -577,14 +599,26 @@ public final class SnapshotImport {
         private final String actor;
         private final Counts counts;
         private final ExclusiveRuns.Held running;
+        /** The snapshot rows the batches committed, or null when not kept. */
+        private final @Nullable RowChanges committed;
+        /** The rows the running batch stored, added to {@link #committed} once it commits. */
+        private final List<String[]> stored = new ArrayList<>(BATCH);
+        private int begun;
+        private int ended;
 
         Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts,
-                ExclusiveRuns.Held running) {
+                ExclusiveRuns.Held running, @Nullable RowChanges committed) {
             this.source = source;
             this.snapshotId = snapshotId;
             this.actor = actor;
             this.counts = counts;
             this.running = running;
+            this.committed = committed;
+        }
+
+        /** Whether every batch that stored rows is known to have committed them. */
+        boolean allCommitted() {
+            return begun == ended;
         }
 
         void apply(List<Pending> pending) {
@@ -604,8 +638,16 @@ public final class SnapshotImport {
         }
 
         private void apply(List<Pending> pending, boolean savepoints) {
+            stored.clear();
             tx.executeWithoutResult(status -> {
                 running.check(); // the source is still this import's until the batch commits
+                if (committed != null) {
+                    begun++;
+                    afterCommit(() -> {
+                        stored.forEach(row -> committed.stored(row[0], row[1]));
+                        ended++;
+                    });
+                }
                 // the batch's workers, read and locked together in its transaction: one query instead of one per row
                 Map<String, StoredWorker> current = new java.util.HashMap<>();
                 List<String> changing = new ArrayList<>();
@@ -652,6 +694,7 @@ public final class SnapshotImport {
                 if (!savepoints) {
                     snapshots.save(source.name(), en, p.hash(), snapshotId, exists);
                 }
+                stored.add(new String[] {en, p.hash()});
                 if (r == null || !r.changed()) {
                     counts.unchanged++;
                 } else if (r.stored().version() == 1) {
@@ -700,7 +743,7 @@ public final class SnapshotImport {
      * compared with the import's key set: nothing was written for the rows that did not change.
      */
     private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
-                             String actor, SeenKeys named, ExclusiveRuns.Held running) {
+                             String actor, SeenKeys named, ExclusiveRuns.Held running, @Nullable RowChanges committed) {
         long missing = 0;
         String after = "";
         List<String> page;
@@ -740,6 +783,9 @@ public final class SnapshotImport {
                             "terminationReason", JsonNodeFactory.instance.stringNode("missing from HR snapshot")),
                             source.name(), actor);
                         snapshots.delete(source.name(), en);
+                        if (committed != null) {
+                            afterCommit(() -> committed.deleted(en));
+                        }
                     }
                     audit.append(new AuditEntry(en, "SNAPSHOT_MISSING", AuditEntry.Stage.REQUEST, actor, null,
                         "missing from snapshot " + snapshotId + " of " + source.name() + ": " + why, snapshotId));
@@ -749,6 +795,17 @@ public final class SnapshotImport {
                 }
             }
         } while (page.size() == PAGE);
+    }
+
+    /** Runs {@code work} once the running transaction has committed (not if it rolls back). */
+    private static void afterCommit(Runnable work) {
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+            new org.springframework.transaction.support.TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    work.run();
+                }
+            });
     }
 
     /** The worker fields in the order the row hash reads them: a row's values are read in this order. */

@@ -283,6 +283,9 @@ class SnapshotImportBenchmark {
             SinkTarget.hold = false;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        // for samplers outside the JVM (per-thread CPU from /proc): when this phase ran, in epoch seconds
+        System.out.printf(Locale.ROOT, "%s ran from %.3f to %.3f%n", file.getFileName(),
+            System.currentTimeMillis() / 1e3 - seconds, System.currentTimeMillis() / 1e3);
         long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         long[] io1 = io();

@@ -1,6 +1,7 @@
 package org.roster.hr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +100,81 @@ class SnapshotImportTests {
     private String storedHash(String source, String employeeNumber) {
         return jdbc.sql("select row_hash from hr_snapshot_row where source = ? and employee_number = ?")
             .params(source, employeeNumber).query(String.class).single();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    SnapshotImport imports;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.roster.hr.internal.SnapshotMemory memory;
+
+    @org.springframework.beans.factory.annotation.Value("${roster.hr.snapshot-memory-rows:2000000}")
+    int memoryRows;
+
+    private SnapshotImport.Summary importing(String source, String body, SnapshotImport.@org.jspecify.annotations.Nullable Progress progress) {
+        return imports.importSnapshot(source, new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            SnapshotFormat.CSV, "test", progress);
+    }
+
+    /**
+     * The rows an import left are kept in memory, and the next import of the source compares with
+     * them instead of reading the store. Proof that it does: a stored row changed behind Roster's
+     * back, by no import, is not read again (nothing but an import writes these rows). Once another
+     * import of the source has started (here as another instance's would, by its record alone), the
+     * rows kept are not the store's any more, and the next import reads the store: the row is mended.
+     */
+    @Test
+    void theNextImportComparesWithTheRowsTheLastLeftUntilAnotherImportOfTheSourceStarts() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(memoryRows > 0, "rows are kept only when read into memory");
+        String p = prefix();
+        String file = csv(p, "$1,$u1,Sales,", "$2,$u2,Sales,");
+        upload("sap", "text/csv", file);
+        String hash = storedHash("sap", p + "1");
+        assertThat(memory.keeps("sap")).isTrue();
+        String behindItsBack = "00000000000000000000000000000000";
+        jdbc.sql("update hr_snapshot_row set row_hash = ? where source = 'sap' and employee_number = ?")
+            .params(behindItsBack, p + "1").update();
+
+        JsonNode same = upload("sap", "text/csv", file);
+        assertThat(same.path("changed").asLong()).isZero();
+        assertThat(storedHash("sap", p + "1")).as("compared with the rows kept").isEqualTo(behindItsBack);
+
+        jdbc.sql("insert into hr_snapshot (id, source, started_at) values (?, 'sap', ?)")
+            .params(UUID.randomUUID().toString(), java.sql.Timestamp.from(java.time.Instant.now())).update();
+        upload("sap", "text/csv", file);
+        assertThat(storedHash("sap", p + "1")).as("another import started: compared with the store").isEqualTo(hash);
+    }
+
+    /**
+     * An import that fails after some of its batches committed leaves no rows kept: the next import
+     * compares with what the store holds, so a worker changed by the failed import and changed back
+     * by the next file is changed back (compared with the rows kept before the failed import, it
+     * would look unchanged, and the change would be lost).
+     */
+    @Test
+    void anImportThatFailedHalfWayLeavesTheNextToCompareWithTheStore() {
+        String p = prefix();
+        String[] sales = new String[600];
+        String[] finance = new String[600];
+        for (int i = 0; i < 600; i++) {
+            sales[i] = String.format("$%03d,$u%03d,Sales,", i, i);
+            finance[i] = String.format("$%03d,$u%03d,Finance,", i, i);
+        }
+        importing("sap", csv(p, sales), null);
+        assertThatThrownBy(() -> importing("sap", csv(p, finance), rows -> {
+            throw new IllegalStateException("stopped after the first batch");
+        })).hasMessageContaining("stopped after the first batch");
+        assertThat(department(p + "000")).as("the first batch committed").isEqualTo("Finance");
+        assertThat(department(p + "599")).as("the last was not applied").isEqualTo("Sales");
+
+        SnapshotImport.Summary back = importing("sap", csv(p, sales), null);
+
+        assertThat(back.changed()).as("the workers the failed import changed").isEqualTo(500);
+        assertThat(department(p + "000")).isEqualTo("Sales");
+    }
+
+    private String department(String en) {
+        return api.get("/api/v1/identities/" + en).json().path("worker").path("department").stringValue();
     }
 
     /** An upload whose first part is sent, once Roster has taken its source: the rest waits for {@code finish()}. */

@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * knows, without reading the store again, that nobody disappeared. An all-zero key marks a free
  * entry; a key whose digest is all zero is kept as {@code (0, 1)} (another 2^-128 chance of two
  * numbers sharing a digest, beside the one {@link SeenKeys} accepts).
+ *
+ * <p>What an import stored ({@link RowChanges}) is applied to the table it compared with, so that the
+ * next import of the source can compare with it too without reading the store ({@link SnapshotMemory}).
  */
 public final class PreviousRows {
 
@@ -39,24 +42,95 @@ public final class PreviousRows {
 
     /** Records a stored row; {@code hash} is the 32 hex digits the import stores. */
     public void put(String employeeNumber, String hash) {
-        if ((size + 1) * 2 > named.length) {
-            throw new IllegalStateException("more rows than the table was made for: " + named.length / 2);
-        }
-        if (hash.length() != 32) {
-            throw new IllegalArgumentException("a row hash has 32 hex digits, not " + hash.length());
-        }
-        long hashHigh = HexFormat.fromHexDigitsToLong(hash, 0, 16);
-        long hashLow = HexFormat.fromHexDigitsToLong(hash, 16, 32);
-        KeyDigest key = KeyDigest.of(employeeNumber);
+        put(KeyDigest.of(employeeNumber), high(hash), low(hash));
+    }
+
+    /** Records a stored row by its key's digest and its hash's halves ({@link #high}, {@link #low}). */
+    void put(KeyDigest key, long hashHigh, long hashLow) {
         long low = key.tableLow();
         int e = entry(key.high(), low);
         if (free(e)) {
+            if ((size + 1) * 2 > named.length) {
+                throw new IllegalStateException("more rows than the table was made for: " + named.length / 2);
+            }
             entries[e] = key.high();
             entries[e + 1] = low;
             size++;
         }
         entries[e + 2] = hashHigh;
         entries[e + 3] = hashLow;
+    }
+
+    /**
+     * Forgets a stored row (its worker was deleted from the snapshot rows). The entries after it in
+     * its run move back into the gap, so that every lookup still finds its key without tombstones.
+     */
+    void remove(KeyDigest key) {
+        int e = entry(key.high(), key.tableLow());
+        if (free(e)) {
+            return;
+        }
+        if (named[e >> 2]) {
+            namedCount--;
+        }
+        size--;
+        int gap = e >> 2;
+        int i = gap;
+        while (true) {
+            i = (i + 1) & mask;
+            int at = i << 2;
+            if (free(at)) {
+                break;
+            }
+            int home = (int) (entries[at] & mask);
+            // the entry at i may fill the gap unless its home lies cyclically in (gap, i]
+            boolean stays = gap <= i ? gap < home && home <= i : gap < home || home <= i;
+            if (!stays) {
+                System.arraycopy(entries, at, entries, gap << 2, 4);
+                named[gap] = named[i];
+                gap = i;
+            }
+        }
+        java.util.Arrays.fill(entries, gap << 2, (gap << 2) + 4, 0L);
+        named[gap] = false;
+    }
+
+    /** Forgets which workers were named, so that the next import starts with every stored worker unnamed. */
+    void forgetNamed() {
+        java.util.Arrays.fill(named, false);
+        namedCount = 0;
+    }
+
+    /** Whether {@code rows} rows in all fit in this table. */
+    boolean fits(long rows) {
+        return rows * 2 <= named.length;
+    }
+
+    /** A table for at least {@code capacity} rows with this one's rows (none of them named). */
+    PreviousRows copyFor(int capacity) {
+        PreviousRows copy = new PreviousRows(Math.max(capacity, size));
+        for (int e = 0; e < entries.length; e += 4) {
+            if (!free(e)) {
+                copy.put(new KeyDigest(entries[e], entries[e + 1]), entries[e + 2], entries[e + 3]);
+            }
+        }
+        return copy;
+    }
+
+    /** The first half of a stored row hash (32 hex digits), as the table keeps it. */
+    static long high(String hash) {
+        if (hash.length() != 32) {
+            throw new IllegalArgumentException("a row hash has 32 hex digits, not " + hash.length());
+        }
+        return HexFormat.fromHexDigitsToLong(hash, 0, 16);
+    }
+
+    /** The second half of a stored row hash. */
+    static long low(String hash) {
+        if (hash.length() != 32) {
+            throw new IllegalArgumentException("a row hash has 32 hex digits, not " + hash.length());
+        }
+        return HexFormat.fromHexDigitsToLong(hash, 16, 32);
     }
 
     /** The stored hash of the worker's row, or null when the last snapshot did not have it. */

@@ -55,6 +55,12 @@ public class SnapshotRepository {
             .params(source, digest, except).query(String.class).optional();
     }
 
+    /** The source's last snapshot before {@code except}, finished or not: the last import that may have written its rows. */
+    public Optional<String> lastBefore(String source, String except) {
+        return jdbc.sql("select id from hr_snapshot where source = ? and id <> ? order by seq desc limit 1")
+            .params(source, except).query(String.class).optional();
+    }
+
     /** Whether the source had any snapshot finished before this one. */
     public boolean hadEarlier(String source, String except) {
         return jdbc.sql("select count(*) from hr_snapshot where source = ? and finished_at is not null and id <> ?")

@@ -58,4 +58,62 @@ class PreviousRowsTests {
         assertThatThrownBy(() -> new PreviousRows(PreviousRows.MAX_ROWS + 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PreviousRows(1).put("E1", "abcd")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * Rows put, changed and removed at random in a table kept small, so that runs of entries wrap
+     * around its end and a removal moves the entries after it: every lookup agrees with a map doing
+     * the same, and which workers were named survives the moves.
+     */
+    @Test
+    void rowsRemovedAndChangedAtRandomAreFoundAsAMapWouldFindThem() {
+        java.util.Random random = new java.util.Random(7);
+        PreviousRows rows = new PreviousRows(300);
+        java.util.Map<String, String> model = new java.util.HashMap<>();
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (int step = 0; step < 20_000; step++) {
+            String en = "E" + random.nextInt(400);
+            int what = random.nextInt(4);
+            if (what == 0) {
+                rows.remove(KeyDigest.of(en));
+                model.remove(en);
+                named.remove(en);
+            } else if (what == 1 && model.containsKey(en)) {
+                rows.named(KeyDigest.of(en));
+                named.add(en);
+            } else if (model.size() < 300 || model.containsKey(en)) {
+                String hash = String.format("%032x", random.nextLong() & Long.MAX_VALUE);
+                rows.put(en, hash);
+                model.put(en, hash);
+            }
+        }
+        assertThat(rows.size()).isEqualTo(model.size());
+        assertThat(rows.unnamed()).isEqualTo(model.size() - named.size());
+        for (int i = 0; i < 400; i++) {
+            String en = "E" + i;
+            assertThat(rows.hash(KeyDigest.of(en))).as(en).isEqualTo(model.get(en));
+        }
+        named.forEach(en -> rows.named(KeyDigest.of(en))); // named already: counts nothing more
+        assertThat(rows.unnamed()).isEqualTo(model.size() - named.size());
+    }
+
+    @Test
+    void aCopyForMoreRowsHasTheSameRowsNoneOfThemNamed() {
+        PreviousRows rows = new PreviousRows(10);
+        for (int i = 0; i < 10; i++) {
+            rows.put("E" + i, i % 2 == 0 ? A : B);
+        }
+        rows.named(KeyDigest.of("E1"));
+        assertThat(rows.fits(100)).isFalse();
+
+        PreviousRows copy = rows.copyFor(100);
+
+        assertThat(copy.fits(100)).isTrue();
+        assertThat(copy.size()).isEqualTo(10);
+        assertThat(copy.unnamed()).isEqualTo(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(copy.hash(KeyDigest.of("E" + i))).isEqualTo(i % 2 == 0 ? A : B);
+        }
+        rows.forgetNamed();
+        assertThat(rows.unnamed()).isEqualTo(10);
+    }
 }
