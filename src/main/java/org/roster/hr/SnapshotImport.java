@@ -252,7 +252,11 @@ public final class SnapshotImport {
         List<String> sample = new ArrayList<>();
         if (snapshots.hadEarlier(source.name(), id) && (previous == null || previous.unnamed() > 0)) {
             try {
-                disappeared(source, id, counts, sample, actor, reader.named, running, committed);
+                PreviousRows compared = previous;
+                disappeared(source, id, counts, sample, actor, en -> {
+                    KeyDigest key = KeyDigest.of(en);
+                    return reader.named.contains(key) || compared != null && compared.wasNamed(key);
+                }, running, committed);
             } catch (ExclusiveRuns.Lost e) {
                 log.warn("snapshot {} of {}: {}", id, source.name(), e.getMessage());
                 snapshots.finish(id, "", clock.instant(), "incomplete after every row and " + counts.terminated
@@ -467,24 +471,28 @@ public final class SnapshotImport {
                     @Nullable JsonNode[] values = file.next();
                     long number = file.row();
                     String en = employeeNumber(values[EMPLOYEE_NUMBER]);
-                    String hash = hash(values, rowSha);
+                    byte[] digest = hash(values, rowSha);
                     SortedRows.Compared compared = SortedRows.Compared.NOT_YET;
                     @Nullable String previousHash = null;
                     if (en != null) {
                         KeyDigest key = KeyDigest.of(en);
-                        if (!named.add(key)) {
+                        // one lookup for a worker the last snapshot had; the key set holds only the others
+                        PreviousRows.Seen seen = before == null ? PreviousRows.Seen.NEW : before.see(key, high(digest), low(digest));
+                        if (seen == PreviousRows.Seen.SAME) {
+                            rows++;
+                            unchanged++; // nothing is written for it: the last snapshot's table says it was named
+                            continue;
+                        }
+                        if (seen == PreviousRows.Seen.REPEATED || seen == PreviousRows.Seen.NEW && !named.add(key)) {
                             compared = SortedRows.Compared.DUPLICATE;
-                        } else if (before != null) {
-                            before.named(key);
-                            if (before.same(key, hash)) {
-                                rows++;
-                                unchanged++; // nothing is written for it: the import's key set says it was named
-                                continue;
-                            }
+                        } else if (seen == PreviousRows.Seen.CHANGED) {
                             compared = SortedRows.Compared.DIFFERENT;
                             previousHash = before.hash(key);
+                        } else if (before != null) {
+                            compared = SortedRows.Compared.DIFFERENT; // new: the last snapshot did not have it
                         }
                     }
+                    String hash = HexFormat.of().formatHex(digest, 0, 16);
                     sorted.add(new SortedRows.Row(number, en, hash, JSON.writeValueAsBytes(fields(values)), compared,
                         previousHash));
                 }
@@ -560,9 +568,9 @@ public final class SnapshotImport {
                 }
                 String previousHash = row.previousHash();
                 if (row.compared() == SortedRows.Compared.NOT_YET) {
-                    if (before != null) {
+                    if (before != null) { // not reached: with the last snapshot in memory the first pass compares every row
                         KeyDigest key = KeyDigest.of(en);
-                        before.named(key);
+                        before.see(key, PreviousRows.high(row.hash()), PreviousRows.low(row.hash()));
                         previousHash = before.hash(key);
                     } else {
                         SnapshotRepository.Row was = stored.get(en);
@@ -743,13 +751,14 @@ public final class SnapshotImport {
      * compared with the import's key set: nothing was written for the rows that did not change.
      */
     private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
-                             String actor, SeenKeys named, ExclusiveRuns.Held running, @Nullable RowChanges committed) {
+                             String actor, java.util.function.Predicate<String> named, ExclusiveRuns.Held running,
+                             @Nullable RowChanges committed) {
         long missing = 0;
         String after = "";
         List<String> page;
         do {
             page = snapshots.keys(source.name(), after, PAGE);
-            missing += page.stream().filter(en -> !named.contains(en)).count();
+            missing += page.stream().filter(en -> !named.test(en)).count();
             after = page.isEmpty() ? after : page.get(page.size() - 1);
         } while (page.size() == PAGE);
         counts.disappeared = missing;
@@ -770,7 +779,7 @@ public final class SnapshotImport {
             page = snapshots.keys(source.name(), after, PAGE);
             after = page.isEmpty() ? after : page.get(page.size() - 1);
             for (String en : page) {
-                if (named.contains(en)) {
+                if (named.test(en)) {
                     continue;
                 }
                 if (sample.size() < SAMPLE) {
@@ -831,8 +840,12 @@ public final class SnapshotImport {
         return s.isEmpty() ? null : s;
     }
 
-    /** A hash of the fields a row has, in {@link #FIELDS} order: a row's identity across imports. */
-    private static String hash(@Nullable JsonNode[] values, MessageDigest sha) {
+    /**
+     * A hash of the fields a row has, in {@link #FIELDS} order: a row's identity across imports. Its
+     * first 16 bytes are what is stored, as 32 hex digits ({@link #high}, {@link #low} as the table of
+     * the last snapshot keeps them).
+     */
+    private static byte[] hash(@Nullable JsonNode[] values, MessageDigest sha) {
         StringBuilder canonical = new StringBuilder(256);
         for (int i = 0; i < values.length; i++) {
             JsonNode v = values[i];
@@ -840,7 +853,15 @@ public final class SnapshotImport {
                 canonical.append(FIELDS.get(i)).append('=').append(v.isNull() ? "" : v.asString()).append('\n');
             }
         }
-        return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)), 0, 16);
+        return sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long high(byte[] digest) {
+        return java.nio.ByteBuffer.wrap(digest).getLong(0);
+    }
+
+    private static long low(byte[] digest) {
+        return java.nio.ByteBuffer.wrap(digest).getLong(8);
     }
 
     private static MessageDigest sha256() {

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  * of the employee number and values the stored 128-bit row hash, in an open-addressing table whose
  * entries are four neighbouring longs (key, then hash), so that a lookup reads one cache line, not
  * one per field: 32 bytes an entry, plus a flag, about 70 MB for a million rows. Each entry also
- * remembers whether this import named it, so that when every stored worker was named the import
- * knows, without reading the store again, that nobody disappeared. An all-zero key marks a free
+ * remembers whether this import named it: a second row for the worker is told in the same lookup
+ * that compares the first, and when every stored worker was named the import knows, without reading
+ * the store again, that nobody disappeared. An all-zero key marks a free
  * entry; a key whose digest is all zero is kept as {@code (0, 1)} (another 2^-128 chance of two
  * numbers sharing a digest, beside the one {@link SeenKeys} accepts).
  *
@@ -118,7 +119,7 @@ public final class PreviousRows {
     }
 
     /** The first half of a stored row hash (32 hex digits), as the table keeps it. */
-    static long high(String hash) {
+    public static long high(String hash) {
         if (hash.length() != 32) {
             throw new IllegalArgumentException("a row hash has 32 hex digits, not " + hash.length());
         }
@@ -126,7 +127,7 @@ public final class PreviousRows {
     }
 
     /** The second half of a stored row hash. */
-    static long low(String hash) {
+    public static long low(String hash) {
         if (hash.length() != 32) {
             throw new IllegalArgumentException("a row hash has 32 hex digits, not " + hash.length());
         }
@@ -142,23 +143,40 @@ public final class PreviousRows {
         return HexFormat.of().toHexDigits(entries[e + 2]) + HexFormat.of().toHexDigits(entries[e + 3]);
     }
 
-    /** Whether the stored row has this hash, without formatting it. */
-    public boolean same(KeyDigest employeeNumber, String hash) {
-        int e = entry(employeeNumber.high(), employeeNumber.tableLow());
-        if (free(e) || hash.length() != 32) {
-            return false;
-        }
-        return entries[e + 2] == HexFormat.fromHexDigitsToLong(hash, 0, 16)
-            && entries[e + 3] == HexFormat.fromHexDigitsToLong(hash, 16, 32);
+    /** What a row of the import is to the last snapshot ({@link #see}). */
+    public enum Seen {
+        /** the last snapshot did not have the worker */
+        NEW,
+        /** it had the worker's row with the same hash, and no earlier row of this import named the worker */
+        SAME,
+        /** it had the worker's row with another hash, and no earlier row of this import named the worker */
+        CHANGED,
+        /** it had the worker, and an earlier row of this import named the worker already */
+        REPEATED
     }
 
-    /** Marks the worker as named by this import (nothing happens for a worker the last snapshot did not have). */
-    public void named(KeyDigest employeeNumber) {
+    /**
+     * What the row is to the last snapshot, in one lookup, given its hash's halves ({@link #high},
+     * {@link #low}); the worker is marked named. A new worker is not: keeping the key set of those is
+     * the caller's ({@link SeenKeys}).
+     */
+    public Seen see(KeyDigest employeeNumber, long hashHigh, long hashLow) {
         int e = entry(employeeNumber.high(), employeeNumber.tableLow());
-        if (!free(e) && !named[e >> 2]) {
-            named[e >> 2] = true;
-            namedCount++;
+        if (free(e)) {
+            return Seen.NEW;
         }
+        if (named[e >> 2]) {
+            return Seen.REPEATED;
+        }
+        named[e >> 2] = true;
+        namedCount++;
+        return entries[e + 2] == hashHigh && entries[e + 3] == hashLow ? Seen.SAME : Seen.CHANGED;
+    }
+
+    /** Whether the worker is one the last snapshot had and this import named. */
+    public boolean wasNamed(KeyDigest employeeNumber) {
+        int e = entry(employeeNumber.high(), employeeNumber.tableLow());
+        return !free(e) && named[e >> 2];
     }
 
     public int size() {

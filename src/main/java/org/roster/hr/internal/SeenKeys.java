@@ -27,7 +27,10 @@ public final class SeenKeys {
     }
 
     public boolean contains(String key) {
-        KeyDigest d = KeyDigest.of(key);
+        return contains(KeyDigest.of(key));
+    }
+
+    public boolean contains(KeyDigest d) {
         int e = entry(entries, d.high(), d.tableLow());
         return entries[e] != 0 || entries[e + 1] != 0;
     }

@@ -11,18 +11,25 @@ class PreviousRowsTests {
     private static final String B = "fedcba9876543210fedcba9876543210";
 
     @Test
-    void tellsAStoredRowsHashAndWhetherARowIsTheSame() {
+    void tellsAStoredRowsHashAndWhetherARowIsTheSameInOneLookupAndMarksItNamed() {
         PreviousRows rows = new PreviousRows(3);
         rows.put("E1", A);
         rows.put("E2", B);
 
         assertThat(rows.size()).isEqualTo(2);
-        assertThat(rows.same(KeyDigest.of("E1"), A)).isTrue();
-        assertThat(rows.same(KeyDigest.of("E1"), B)).isFalse();
-        assertThat(rows.same(KeyDigest.of("E3"), A)).as("a worker the last snapshot did not have").isFalse();
         assertThat(rows.hash(KeyDigest.of("E2"))).isEqualTo(B);
         assertThat(rows.hash(KeyDigest.of("E3"))).isNull();
-        assertThat(rows.same(KeyDigest.of("E1"), "0123")).as("not a stored hash's length").isFalse();
+        assertThat(see(rows, "E1", A)).isEqualTo(PreviousRows.Seen.SAME);
+        assertThat(see(rows, "E1", A)).as("a second row for the worker").isEqualTo(PreviousRows.Seen.REPEATED);
+        assertThat(see(rows, "E2", A)).isEqualTo(PreviousRows.Seen.CHANGED);
+        assertThat(see(rows, "E3", A)).as("a worker the last snapshot did not have").isEqualTo(PreviousRows.Seen.NEW);
+        assertThat(see(rows, "E3", A)).as("not kept: the caller's key set tells a repeated new worker").isEqualTo(PreviousRows.Seen.NEW);
+        assertThat(rows.wasNamed(KeyDigest.of("E1"))).isTrue();
+        assertThat(rows.wasNamed(KeyDigest.of("E3"))).isFalse();
+    }
+
+    private static PreviousRows.Seen see(PreviousRows rows, String en, String hash) {
+        return rows.see(KeyDigest.of(en), PreviousRows.high(hash), PreviousRows.low(hash));
     }
 
     @Test
@@ -34,13 +41,13 @@ class PreviousRowsTests {
         assertThat(rows.unnamed()).isEqualTo(1000);
 
         for (int i = 0; i < 999; i++) {
-            rows.named(KeyDigest.of("E" + i));
+            see(rows, "E" + i, B);
         }
-        rows.named(KeyDigest.of("E0"));            // named twice counts once
-        rows.named(KeyDigest.of("new worker"));    // not stored: nothing to count
+        see(rows, "E0", A);            // named twice counts once
+        see(rows, "new worker", A);    // not stored: nothing to count
 
         assertThat(rows.unnamed()).isEqualTo(1);
-        rows.named(KeyDigest.of("E999"));
+        see(rows, "E999", A);
         assertThat(rows.unnamed()).isZero();
     }
 
@@ -57,6 +64,7 @@ class PreviousRowsTests {
         }).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new PreviousRows(PreviousRows.MAX_ROWS + 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PreviousRows(1).put("E1", "abcd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PreviousRows.high("0123")).as("not a stored hash's length").isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
@@ -78,7 +86,7 @@ class PreviousRowsTests {
                 model.remove(en);
                 named.remove(en);
             } else if (what == 1 && model.containsKey(en)) {
-                rows.named(KeyDigest.of(en));
+                see(rows, en, A);
                 named.add(en);
             } else if (model.size() < 300 || model.containsKey(en)) {
                 String hash = String.format("%032x", random.nextLong() & Long.MAX_VALUE);
@@ -92,7 +100,7 @@ class PreviousRowsTests {
             String en = "E" + i;
             assertThat(rows.hash(KeyDigest.of(en))).as(en).isEqualTo(model.get(en));
         }
-        named.forEach(en -> rows.named(KeyDigest.of(en))); // named already: counts nothing more
+        named.forEach(en -> see(rows, en, A)); // named already: counts nothing more
         assertThat(rows.unnamed()).isEqualTo(model.size() - named.size());
     }
 
@@ -102,7 +110,7 @@ class PreviousRowsTests {
         for (int i = 0; i < 10; i++) {
             rows.put("E" + i, i % 2 == 0 ? A : B);
         }
-        rows.named(KeyDigest.of("E1"));
+        see(rows, "E1", A);
         assertThat(rows.fits(100)).isFalse();
 
         PreviousRows copy = rows.copyFor(100);

@@ -15,7 +15,7 @@ class RowChangesTests {
         before.put("E1", A);
         before.put("E2", A);
         before.put("E3", A);
-        before.named(KeyDigest.of("E1"));
+        before.see(KeyDigest.of("E1"), PreviousRows.high(A), PreviousRows.low(A));
         RowChanges changes = new RowChanges();
         changes.stored("E1", B); // changed
         changes.stored("E4", B); // new
