@@ -651,7 +651,7 @@ public final class SnapshotImport {
                 running.check(); // the source is still this import's until the batch commits
                 if (committed != null) {
                     begun++;
-                    afterCommit(() -> {
+                    org.roster.store.AfterCommit.run(() -> {
                         stored.forEach(row -> committed.stored(row[0], row[1]));
                         ended++;
                     });
@@ -793,7 +793,7 @@ public final class SnapshotImport {
                             source.name(), actor);
                         snapshots.delete(source.name(), en);
                         if (committed != null) {
-                            afterCommit(() -> committed.deleted(en));
+                            org.roster.store.AfterCommit.run(() -> committed.deleted(en));
                         }
                     }
                     audit.append(new AuditEntry(en, "SNAPSHOT_MISSING", AuditEntry.Stage.REQUEST, actor, null,
@@ -804,17 +804,6 @@ public final class SnapshotImport {
                 }
             }
         } while (page.size() == PAGE);
-    }
-
-    /** Runs {@code work} once the running transaction has committed (not if it rolls back). */
-    private static void afterCommit(Runnable work) {
-        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-            new org.springframework.transaction.support.TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    work.run();
-                }
-            });
     }
 
     /** The worker fields in the order the row hash reads them: a row's values are read in this order. */
