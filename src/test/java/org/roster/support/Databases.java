@@ -77,6 +77,8 @@ public final class Databases {
         try {
             java.nio.file.Files.createDirectories(java.nio.file.Path.of("target"));
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), name);
+            // gone when the JVM ends (a million-row benchmark's store is some 12 GB; five filled the disk)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "delete " + dir.getFileName()));
             // -Dbench.h2.write-delay=500 measures H2's own default (commits written up to 500 ms later, lost in a crash)
             String delay = System.getProperty("bench.h2.write-delay");
             // -Dbench.h2.cache-size=65536 gives H2's page cache 64 MB (in KB; H2's default is 16 MB)
@@ -109,6 +111,14 @@ public final class Databases {
         String url = freshH2FileUrl(name);
         r.add("roster.store.url", () -> url);
         return "H2 file";
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
     }
 
     private static DataSource h2() {
