@@ -69,6 +69,7 @@ public final class SnapshotImport {
     private final org.roster.store.TableStatistics statistics;
     private final ExclusiveRuns exclusive;
     private final SnapshotMemory memory;
+    private final org.roster.store.BulkWork bulk;
     /** Imports running on this instance now: at most {@code roster.hr.max-snapshot-imports}. */
     private final java.util.concurrent.atomic.AtomicInteger importing = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -82,7 +83,7 @@ public final class SnapshotImport {
     public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
                           QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
                           Clock clock, org.roster.store.TableStatistics statistics, ExclusiveRuns exclusive,
-                          SnapshotMemory memory) {
+                          SnapshotMemory memory, org.roster.store.BulkWork bulk) {
         this.settings = settings;
         this.records = records;
         this.snapshots = snapshots;
@@ -95,6 +96,7 @@ public final class SnapshotImport {
         this.statistics = statistics;
         this.exclusive = exclusive;
         this.memory = memory;
+        this.bulk = bulk;
         // HR data an import killed mid-sort left on disk: gone at the next start, once surely not another
         // instance's import in progress
         int swept = SortedRows.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
@@ -130,7 +132,7 @@ public final class SnapshotImport {
             discard(body);
             throw e;
         }
-        try (running) {
+        try (running; org.roster.store.BulkWork.Running busy = bulk.begin()) { // the store's housekeeping waits if it can
             snapshots.start(id, source.name(), started);
             running.replaced().ifPresent(stopped -> snapshots.interrupted(stopped.runId(), clock.instant(), "interrupted: "
                 + stopped.instance() + " stopped while importing it (last seen " + stopped.aliveAt() + "); the batches it"

@@ -59,8 +59,9 @@ class StoreConfiguration implements DisposableBean {
     void started(ApplicationStartedEvent event) {
         event.getApplicationContext().getBeanProvider(DataSource.class).ifAvailable(ds -> {
             StoreDurability.describe(ds);
+            BulkWork bulk = event.getApplicationContext().getBeanProvider(BulkWork.class).getIfAvailable(BulkWork::new);
             housekeeping = H2Housekeeping.startFor(ds, event.getApplicationContext().getBeanProvider(MeterRegistry.class)
-                .getIfAvailable(SimpleMeterRegistry::new));
+                .getIfAvailable(SimpleMeterRegistry::new), bulk::busy);
         });
     }
 

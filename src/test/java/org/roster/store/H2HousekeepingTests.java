@@ -52,7 +52,7 @@ class H2HousekeepingTests {
             int before = store.getFileStore().getChunksFillRate();
             assertThat(before).as("live share of the chunks before").isLessThan(H2Housekeeping.TARGET_FILL);
 
-            try (H2Housekeeping housekeeping = H2Housekeeping.startFor(ds, meters)) {
+            try (H2Housekeeping housekeeping = H2Housekeeping.startFor(ds, meters, () -> false)) {
                 assertThat(housekeeping).isNotNull();
                 int passes = 0;
                 while (housekeeping.pass() && passes < 1000) {
@@ -73,13 +73,68 @@ class H2HousekeepingTests {
         assertThat(Files.size(dir.resolve("roster.mv.db"))).isPositive();
     }
 
+    /**
+     * While bulk work runs (a snapshot import), a file that is more than a quarter live is left as it
+     * is, though idle housekeeping would compact it; once the work ends, it is compacted as before. A
+     * file that falls below a quarter live is compacted even then.
+     */
+    @Test
+    void whileBulkWorkRunsHoldsOffUntilLessThanAQuarterIsLive() throws Exception {
+        JdbcDataSource ds = h2("jdbc:h2:file:" + dir.resolve("bulk") + ";WRITE_DELAY=0");
+        BulkWork bulk = new BulkWork();
+        try (Connection keepOpen = ds.getConnection(); Statement s = keepOpen.createStatement();
+             BulkWork.Running importing = bulk.begin()) {
+            s.execute("create table t (id int primary key, v varchar(200))");
+            s.execute("insert into t select x, repeat('x', 200) from system_range(1, 20000)");
+            MVStore store = store(keepOpen);
+            store.setRetentionTime(0);
+            try (H2Housekeeping housekeeping = H2Housekeeping.startFor(ds, meters, bulk::busy);
+                 PreparedStatement u = keepOpen.prepareStatement("update t set v = ? where id = ?")) {
+                assertThat(housekeeping).isNotNull();
+                int i = 0;
+                // rewrite pages commit by commit until the file is less than half live, but more than a quarter
+                while (store.getFileStore().getChunksFillRate() >= H2Housekeeping.TARGET_FILL && i < 20_000) {
+                    u.setString(1, "y" + i);
+                    u.setInt(2, 1 + (i * 7919) % 20000);
+                    u.executeUpdate();
+                    i++;
+                }
+                int fill = store.getFileStore().getChunksFillRate();
+                assertThat(fill).isLessThan(H2Housekeeping.TARGET_FILL).isGreaterThanOrEqualTo(H2Housekeeping.BUSY_FILL);
+
+                assertThat(housekeeping.pass()).as("a pass while an import runs").isFalse();
+                assertThat(store.getFileStore().getChunksFillRate()).isEqualTo(fill);
+
+                while (store.getFileStore().getChunksFillRate() >= H2Housekeeping.BUSY_FILL && i < 200_000) {
+                    u.setString(1, "z" + i);
+                    u.setInt(2, 1 + (i * 7919) % 20000);
+                    u.executeUpdate();
+                    i++;
+                }
+                // this pass, or the scheduled one if it came first
+                boolean rewritten = housekeeping.pass();
+                assertThat(rewritten || store.getFileStore().getChunksFillRate() >= H2Housekeeping.BUSY_FILL)
+                    .as("below a quarter live, compacted even while an import runs").isTrue();
+
+                importing.close();
+                int passes = 0;
+                while (housekeeping.pass() && passes < 1000) {
+                    passes++;
+                }
+                assertThat(store.getFileStore().getChunksFillRate()).as("once it ended")
+                    .isGreaterThanOrEqualTo(H2Housekeeping.TARGET_FILL);
+            }
+            assertThat(bulk.busy()).isFalse();
+        }
+    }
+
     @Test
     void leavesAloneWhatH2CompactsItselfOrKeepsInMemory() throws Exception {
         JdbcDataSource delayed = h2("jdbc:h2:file:" + dir.resolve("delayed") + ";WRITE_DELAY=500");
         JdbcDataSource memory = h2("jdbc:h2:mem:housekeeping;DB_CLOSE_DELAY=-1");
         try (Connection a = delayed.getConnection(); Connection b = memory.getConnection()) {
-            assertThat(H2Housekeeping.startFor(delayed, meters)).isNull();
-            assertThat(H2Housekeeping.startFor(memory, meters)).isNull();
+            assertThat(H2Housekeeping.startFor(delayed, meters, () -> false)).isNull();
+            assertThat(H2Housekeeping.startFor(memory, meters, () -> false)).isNull();
             b.createStatement().execute("shutdown");
         }
     }

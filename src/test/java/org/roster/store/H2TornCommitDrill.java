@@ -77,7 +77,7 @@ public final class H2TornCommitDrill {
         try (Connection c = ds.getConnection()) {
             createOrCheck(ds, c, acknowledged, out);
         }
-        H2Housekeeping.startFor(ds, new SimpleMeterRegistry()); // Roster compacts its file while it commits
+        H2Housekeeping.startFor(ds, new SimpleMeterRegistry(), () -> false); // Roster compacts its file while it commits
         for (int t = 0; t < THREADS; t++) {
             int id = t;
             Thread worker = new Thread(() -> commitBlocks(ds, id, out), "drill-" + t);
