@@ -300,6 +300,7 @@ public final class SnapshotImport {
         java.util.Optional<PreviousRows> kept = snapshots.lastBefore(source, snapshotId)
             .flatMap(last -> memory.take(source, last, stored));
         if (kept.isPresent()) {
+            log.debug("snapshot {} of {}: compared with the {} rows the last import left in memory", snapshotId, source, stored);
             return kept.get();
         }
         PreviousRows previous = new PreviousRows((int) stored);
@@ -626,7 +627,7 @@ public final class SnapshotImport {
             this.committed = committed;
         }
 
-        /** Whether every batch that stored rows is known to have committed them. */
+        /** Whether every batch is known to have committed or rolled back (so {@link #committed} is what they stored). */
         boolean allCommitted() {
             return begun == ended;
         }
@@ -653,10 +654,18 @@ public final class SnapshotImport {
                 running.check(); // the source is still this import's until the batch commits
                 if (committed != null) {
                     begun++;
-                    org.roster.store.AfterCommit.run(() -> {
-                        stored.forEach(row -> committed.stored(row[0], row[1]));
-                        ended++;
-                    });
+                    org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                        new org.springframework.transaction.support.TransactionSynchronization() {
+                            @Override
+                            public void afterCompletion(int status) {
+                                if (status == STATUS_COMMITTED) {
+                                    stored.forEach(row -> committed.stored(row[0], row[1]));
+                                }
+                                if (status != STATUS_UNKNOWN) { // rolled back: it stored nothing
+                                    ended++;
+                                }
+                            }
+                        });
                 }
                 // the batch's workers, read and locked together in its transaction: one query instead of one per row
                 Map<String, StoredWorker> current = new java.util.HashMap<>();

@@ -33,9 +33,8 @@ import org.slf4j.LoggerFactory;
  * takes H2's store lock only if it is free within 10 ms ({@link MVStore#compact}); a commit that
  * arrives during a pass waits for it, which {@code roster_store_compaction_seconds} measures. While
  * bulk work runs ({@link BulkWork}: a snapshot import), a pass rewrites chunks only below
- * {@value #BUSY_FILL} %, as H2's own writer lowers its target while the store is busy: a daily delta
- * of a million-row source is not slowed by compacting what the load before it left, and the file
- * can still not grow past four times its live data. It
+ * {@value #BUSY_FILL} %: a daily delta of a million-row source is not slowed by compacting what the
+ * load before it left, and the file can still not grow past four times its live data. It
  * touches only files H2 would otherwise leave alone: an in-memory store, a remote server, or a store
  * with a write delay (whose own writer does this) are left to H2.
  */

@@ -39,10 +39,6 @@ public final class RowChanges {
         deleted.add(KeyDigest.of(employeeNumber));
     }
 
-    public boolean isEmpty() {
-        return storedCount == 0 && deleted.isEmpty();
-    }
-
     /**
      * The rows after these changes: {@code before} itself, changed in place when they fit in it, or a
      * larger copy; null when they would be more than {@code maxRows}. Which workers {@code before}
