@@ -40,25 +40,27 @@ public final class RowChanges {
     }
 
     /**
-     * The rows after these changes: {@code before} itself, changed in place when they fit in it, or a
-     * larger copy; null when they would be more than {@code maxRows}. Which workers {@code before}
-     * had named is forgotten. A row is deleted only by an import that did not store it, so the
-     * order between the two does not matter.
+     * The rows after these changes: {@code before} itself, changed in place, or a larger copy once a
+     * new row does not fit in it; null when they would be more than {@code maxRows}. Which workers
+     * {@code before} had named is forgotten. A row is deleted only by an import that did not store it,
+     * so the order between the two does not matter.
      */
     public @Nullable PreviousRows appliedTo(PreviousRows before, int maxRows) {
-        long most = (long) before.size() + storedCount;
-        if (before.size() > maxRows) {
-            return null;
-        }
-        PreviousRows rows = before.fits(most) ? before : before.copyFor((int) Math.min(most, PreviousRows.MAX_ROWS));
+        PreviousRows rows = before;
         rows.forgetNamed();
         for (int i = 0; i < storedCount; i++) {
             long[] block = stored.get(i * 4 / BLOCK);
             int at = (i * 4) % BLOCK;
-            if (!rows.fits(rows.size() + 1L) && rows.hash(new KeyDigest(block[at], block[at + 1])) == null) {
-                return null; // more rows than a table may hold
+            KeyDigest key = new KeyDigest(block[at], block[at + 1]);
+            if (!rows.fits(rows.size() + 1L) && rows.hash(key) == null) {
+                // a new row with no room: grow once for every stored row still to come (a first import's all)
+                long wanted = Math.max(rows.size() * 2L, (long) rows.size() + storedCount - i);
+                if (rows.size() >= Math.min(maxRows, PreviousRows.MAX_ROWS)) {
+                    return null;
+                }
+                rows = rows.copyFor((int) Math.min(wanted, PreviousRows.MAX_ROWS));
             }
-            rows.put(new KeyDigest(block[at], block[at + 1]), block[at + 2], block[at + 3]);
+            rows.put(key, block[at + 2], block[at + 3]);
         }
         deleted.forEach(rows::remove);
         return rows.size() > maxRows ? null : rows;

@@ -32,6 +32,26 @@ class RowChangesTests {
         assertThat(after.hash(KeyDigest.of("E4"))).isEqualTo(B);
     }
 
+    /** A delta's changed rows are new hashes for rows the table has: they need no room, however full it is. */
+    @Test
+    void changedRowsAreAppliedInPlaceEvenInAFullTable() {
+        PreviousRows before = new PreviousRows(8);
+        int rows = 0;
+        while (before.fits(rows + 1L)) {
+            before.put("E" + rows++, A);
+        }
+        RowChanges changes = new RowChanges();
+        for (int i = 0; i < rows; i++) {
+            changes.stored("E" + i, B);
+        }
+
+        PreviousRows after = changes.appliedTo(before, 1000);
+
+        assertThat(after).isSameAs(before);
+        assertThat(after.size()).isEqualTo(rows);
+        assertThat(after.hash(KeyDigest.of("E0"))).isEqualTo(B);
+    }
+
     /** A first import compares with an empty table; what it stored, tens of thousands of rows, needs a larger one. */
     @Test
     void rowsBeyondTheTableGoToALargerOneAndBeyondTheBoundToNone() {
