@@ -168,8 +168,9 @@ final class BinaryCopy {
         if (nano % 1000 == 0) {
             fraction = nano / 1000;
         } else {
-            String digits = Integer.toString(1_000_000_000 + nano).substring(1);
-            fraction = (long) Math.rint(Double.parseDouble("0." + digits) * 1_000_000);
+            // nano / 1e9 is the double nearest nano * 10^-9 (a quotient of two exact doubles, rounded once),
+            // which is what strtod reads from its nine digits: the same double, without building a string
+            fraction = (long) Math.rint(nano / 1e9 * 1_000_000);
         }
         return (at.getEpochSecond() - POSTGRES_EPOCH) * 1_000_000L + fraction;
     }

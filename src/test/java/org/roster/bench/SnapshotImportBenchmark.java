@@ -276,7 +276,8 @@ class SnapshotImportBenchmark {
         long[] io0 = io();
         long t0 = System.nanoTime();
         SnapshotImport.Summary s;
-        SinkTarget.hold = Boolean.getBoolean("bench.holdDispatch") && !file.getFileName().toString().equals("snapshot-1.csv");
+        boolean firstFile = file.getFileName().toString().equals("snapshot-1.csv");
+        SinkTarget.hold = firstFile ? Boolean.getBoolean("bench.holdFirst") : Boolean.getBoolean("bench.holdDispatch");
         try (InputStream in = Files.newInputStream(file)) {
             s = snapshots.importSnapshot("export", in, SnapshotFormat.CSV, "benchmark", null);
         } finally {

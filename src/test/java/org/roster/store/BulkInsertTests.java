@@ -174,6 +174,29 @@ class BulkInsertTests {
     }
 
     /**
+     * A fraction in nanoseconds becomes the microsecond PostgreSQL reads from its nine digits
+     * ({@code rint(strtod("0." + digits) * 1000000)}; Java's {@code parseDouble} rounds as a correct
+     * {@code strtod} does). Every nanosecond value was checked once outside the tests; here a
+     * million of them, halves of a microsecond and their neighbours included.
+     */
+    @org.junit.jupiter.api.Test
+    void aFractionInNanosecondsIsRoundedAsTheServerReadsItsDigits() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 1_000_000; i++) {
+            int nano = switch (i % 4) {
+                case 0 -> random.nextInt(1_000_000_000);
+                case 1 -> random.nextInt(1_000_000) * 1000 + 500;
+                case 2 -> random.nextInt(1_000_000) * 1000 + 499;
+                default -> random.nextInt(1_000_000) * 1000 + 501;
+            };
+            String digits = Integer.toString(1_000_000_000 + nano).substring(1);
+            long expected = (long) Math.rint(Double.parseDouble("0." + digits) * 1_000_000);
+            Instant at = Instant.ofEpochSecond(946_684_800L, nano); // PostgreSQL's epoch: the micros are the fraction
+            assertThat(BinaryCopy.micros(at)).as("%09d ns", nano).isEqualTo(expected);
+        }
+    }
+
+    /**
      * On PostgreSQL the rows go in COPY's binary format: each timestamp must keep the microsecond the
      * server reads from the text form (its fraction parsed as a double and rounded), nanoseconds,
      * halves of a microsecond and the last instant of a second included.
