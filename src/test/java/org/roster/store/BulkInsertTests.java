@@ -182,6 +182,7 @@ class BulkInsertTests {
     @org.junit.jupiter.api.Test
     void aFractionInNanosecondsIsRoundedAsTheServerReadsItsDigits() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        List<String> differ = new ArrayList<>();
         for (int i = 0; i < 1_000_000; i++) {
             int nano = switch (i % 4) {
                 case 0 -> random.nextInt(1_000_000_000);
@@ -191,9 +192,12 @@ class BulkInsertTests {
             };
             String digits = Integer.toString(1_000_000_000 + nano).substring(1);
             long expected = (long) Math.rint(Double.parseDouble("0." + digits) * 1_000_000);
-            Instant at = Instant.ofEpochSecond(946_684_800L, nano); // PostgreSQL's epoch: the micros are the fraction
-            assertThat(BinaryCopy.micros(at)).as("%09d ns", nano).isEqualTo(expected);
+            Long micros = BinaryCopy.micros(Instant.ofEpochSecond(946_684_800L, nano)); // PostgreSQL's epoch: the fraction
+            if (micros == null || micros != expected) {
+                differ.add(String.format("%09d ns: %s, not %d", nano, micros, expected));
+            }
         }
+        assertThat(differ).isEmpty();
     }
 
     /**
