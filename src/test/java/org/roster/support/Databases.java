@@ -114,8 +114,8 @@ public final class Databases {
     }
 
     private static void deleteTree(java.nio.file.Path dir) {
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try {
+            org.springframework.util.FileSystemUtils.deleteRecursively(dir);
         } catch (IOException | RuntimeException e) {
             System.err.println("could not delete " + dir + ": " + e);
         }

@@ -1,6 +1,5 @@
 package org.roster.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -60,7 +58,7 @@ public final class Keycloak {
                 + " (mvn generate-test-resources unpacks org.keycloak:keycloak-quarkus-dist)", e);
         }
         try {
-            deleteTree(home.resolve("data"));
+            org.springframework.util.FileSystemUtils.deleteRecursively(home.resolve("data"));
             int port = freePort();
             int management = freePort();
             ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -307,12 +305,4 @@ public final class Keycloak {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
-    }
 }
