@@ -179,11 +179,13 @@ public final class HrRecords {
      * would look up (userNames taken, references waiting for them) and announces them to the later
      * stages ({@link WorkersArriving}), so that a lookup that would find nothing costs no statement.
      */
-    public void arriving(java.util.Collection<String> employeeNumbers, java.util.Collection<String> userNames) {
+    public void arriving(java.util.Collection<String> employeeNumbers, java.util.Collection<String> userNames,
+                         java.util.Collection<String> managers) {
         if (employeeNumbers.isEmpty()) {
             return;
         }
         repository.prefetchUserNames(userNames);
+        repository.prefetchManagers(managers, MAX_MANAGER_DEPTH); // each worker's manager and the chain above for cycles
         references.prefetchWaitingFor(employeeNumbers);
         references.prefetchPending(employeeNumbers);
         events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));
@@ -313,7 +315,7 @@ public final class HrRecords {
             }
             return;
         }
-        if (repository.findByEmployeeNumber(manager).isEmpty()) {
+        if (repository.managerOf(manager).isEmpty()) {
             if (references.record(worker.employeeNumber(), "manager", manager, now)) {
                 audit.append(new AuditEntry(worker.employeeNumber(), "REFERENCE_PENDING", AuditEntry.Stage.REQUEST,
                     actor, null, "manager " + manager + " is not known yet; kept and resolved when they arrive", null));
@@ -330,7 +332,7 @@ public final class HrRecords {
             if (next.equals(worker.employeeNumber())) {
                 throw new HrValidationException("manager", "a reference cycle in managers: " + String.join(" -> ", chain));
             }
-            next = repository.findByEmployeeNumber(next).map(s -> s.worker().managerEmployeeNumber()).orElse(null);
+            next = repository.managerOf(next).map(WorkerRepository.ManagerLink::manager).orElse(null);
         }
     }
 

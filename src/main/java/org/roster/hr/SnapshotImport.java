@@ -671,6 +671,7 @@ public final class SnapshotImport {
                 Map<String, StoredWorker> current = new java.util.HashMap<>();
                 List<String> changing = new ArrayList<>();
                 List<String> userNames = new ArrayList<>();
+                List<String> managers = new ArrayList<>();
                 for (Pending p : pending) {
                     if (p.en() != null && !p.duplicate()) {
                         changing.add(p.en());
@@ -678,10 +679,20 @@ public final class SnapshotImport {
                         if (userName != null && userName.isString()) {
                             userNames.add(userName.asString());
                         }
+                        JsonNode manager = p.fields().get("manager");
+                        if (manager != null && manager.isString()) {
+                            managers.add(manager.asString());
+                        }
                     }
                 }
-                records.lockForChange(changing).forEach(w -> current.put(w.worker().employeeNumber(), w));
-                records.arriving(changing, userNames);
+                List<StoredWorker> locked = records.lockForChange(changing);
+                for (StoredWorker w : locked) {
+                    current.put(w.worker().employeeNumber(), w);
+                    if (w.worker().managerEmployeeNumber() != null) {
+                        managers.add(w.worker().managerEmployeeNumber()); // kept by a row that leaves the column out
+                    }
+                }
+                records.arriving(changing, userNames, managers);
                 for (Pending p : pending) {
                     applyRow(p, current, savepoints);
                 }

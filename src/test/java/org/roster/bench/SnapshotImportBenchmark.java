@@ -51,6 +51,13 @@ class SnapshotImportBenchmark {
      * they come in the order the workers were numbered.
      */
     private static final boolean SCATTERED = Boolean.getBoolean("bench.scattered");
+    /**
+     * {@code -Dbench.managers=before}: every worker but the first has a manager, in a tree ten wide, whose
+     * employee number sorts before theirs (the manager of B1234 is B123); {@code anywhere}: the same tree with
+     * employee numbers unrelated to it, so that a manager comes later in the file than a report about half the
+     * time, as when numbers were given in hiring order. By default ({@code none}) nobody has a manager.
+     */
+    private static final String MANAGERS = System.getProperty("bench.managers", "none");
 
     @Autowired
     SnapshotImport snapshots;
@@ -307,6 +314,29 @@ class SnapshotImportBenchmark {
         return new Phase(s, seconds, peak >> 20, writes);
     }
 
+    /** 7 919's inverse modulo {@code ROWS} (0 when there is none): worker i is at place i * INVERSE of the tree. */
+    private static final long INVERSE = ROWS % 7_919 == 0 ? 0
+        : java.math.BigInteger.valueOf(7_919).modInverse(java.math.BigInteger.valueOf(ROWS)).longValueExact();
+
+    /** The manager column of worker {@code i}'s row, with its comma (see {@code bench.managers}). */
+    private static String manager(int i) {
+        switch (MANAGERS) {
+            case "none":
+                return "";
+            case "before":
+                return i == 0 ? "," : ",B" + (i / 10);
+            case "anywhere":
+                // the worker at place p of the tree is numbered p * 7 919 mod ROWS, a bijection
+                if (ROWS % 7_919 == 0) {
+                    throw new IllegalArgumentException("-Dbench.managers=anywhere needs a -Dbench.rows that is not a multiple of 7919");
+                }
+                long place = (long) i * INVERSE % ROWS;
+                return place == 0 ? "," : ",B" + (place / 10 * 7_919 % ROWS);
+            default:
+                throw new IllegalArgumentException("-Dbench.managers is none, before or anywhere, not " + MANAGERS);
+        }
+    }
+
     /**
      * Writes the snapshot; with {@code changeEvery > 0}, every that-many-th row has another department,
      * and with {@code nextDay} so has every that-many-th from half-way (another 1 % of the workers).
@@ -314,7 +344,8 @@ class SnapshotImportBenchmark {
     private static void write(Path file, int changeEvery, boolean nextDay) throws IOException {
         String[] departments = {"Engineering", "Sales", "Finance", "Legal", "Support", "Marketing"};
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
-            w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate\n");
+            w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate"
+                + ("none".equals(MANAGERS) ? "\n" : ",manager\n"));
             if (SCATTERED && ROWS % 7_919 == 0) {
                 throw new IllegalArgumentException("-Dbench.scattered needs a -Dbench.rows that is not a multiple of 7919");
             }
@@ -326,7 +357,8 @@ class SnapshotImportBenchmark {
                     dept = departments[(i + 1) % departments.length];
                 }
                 w.write("B" + i + ",bench" + i + ",Given" + i + ",Family" + i + ",bench" + i + "@example.com," + dept
-                    + ",CC-" + (i % 50) + "," + (i % 10 == 0 ? "contractor" : "employee") + ",2020-01-06\n");
+                    + ",CC-" + (i % 50) + "," + (i % 10 == 0 ? "contractor" : "employee") + ",2020-01-06"
+                    + manager(i) + "\n");
             }
         }
     }

@@ -36,7 +36,9 @@ import tools.jackson.databind.JsonNode;
     "roster.hr.sources[2].name=bulk",
     "roster.hr.sources[2].type=snapshot",
     "roster.hr.sources[2].disappeared=terminate",
-    "roster.hr.sources[2].max-disappeared-percent=30"})
+    "roster.hr.sources[2].max-disappeared-percent=30",
+    "roster.hr.sources[3].name=tree",
+    "roster.hr.sources[3].type=snapshot"})
 class SnapshotImportTests {
 
     static final String TOKEN = "snapshot-token-0123456789abcdef";
@@ -339,6 +341,53 @@ class SnapshotImportTests {
         assertThat(api.get("/api/v1/audit?identity=" + p + "1").json().toString())
             .contains("REFERENCE_PENDING").contains("REFERENCE_RESOLVED");
         assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").size()).isEqualTo(1);
+    }
+
+    /**
+     * A batch reads its managers' chains together at its start; a manager chain changed by an earlier
+     * row of the same batch, or closed through workers stored by an earlier import, is still a cycle,
+     * and the row that would close it is held while the others apply.
+     */
+    @Test
+    void aManagerCycleIsHeldThroughStoredWorkersAndThroughTheBatchOwnChanges() {
+        String p = prefix();
+        java.util.function.BiFunction<String, String, String> row = (en, manager) -> "{\"employeeNumber\": \"" + p + en
+            + "\", \"userName\": \"" + p + "u" + en + "\"" + (manager == null ? "" : ", \"manager\": \"" + p + manager + "\"")
+            + "}";
+        // a chain of three, and two workers without a manager
+        upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", null), row.apply("2", "1"),
+            row.apply("3", "2"), row.apply("4", null), row.apply("5", null)));
+        assertThat(manager(p + "3")).isEqualTo(p + "2");
+        // each manager came before their report in the batch: known at once, nothing kept pending
+        assertThat(api.get("/api/v1/audit?identity=" + p + "3").json().toString()).contains("HR_EVENT")
+            .doesNotContain("REFERENCE_PENDING");
+
+        // 4 under 5, then 5 under 4 in the same batch: the second row sees the first's change (the chains read
+        // at the batch's start had 4 without a manager)
+        JsonNode inBatch = upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", null),
+            row.apply("2", "1"), row.apply("3", "2"), row.apply("4", "5"), row.apply("5", "4")));
+        // 1 under 3 closes 1 -> 3 -> 2 -> 1 through workers stored by the first import
+        JsonNode stored = upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", "3"),
+            row.apply("2", "1"), row.apply("3", "2"), row.apply("4", "5"), row.apply("5", null)));
+
+        assertThat(inBatch.path("changed").asLong()).as(inBatch.toString()).isEqualTo(1);
+        assertThat(inBatch.path("quarantined").asLong()).isEqualTo(1);
+        assertThat(stored.path("changed").asLong()).as(stored.toString()).isZero();
+        assertThat(stored.path("quarantined").asLong()).isEqualTo(1);
+        JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
+        assertThat(held.valueStream().filter(q -> q.path("employeeNumber").stringValue("").startsWith(p))
+            .map(q -> q.path("employeeNumber").stringValue() + " " + q.path("field").stringValue() + ": "
+                + q.path("reason").stringValue()))
+            .containsExactlyInAnyOrder(
+                p + "5 manager: a reference cycle in managers: " + p + "5 -> " + p + "4 -> " + p + "5 (row 5)",
+                p + "1 manager: a reference cycle in managers: " + p + "1 -> " + p + "3 -> " + p + "2 -> " + p + "1 (row 1)");
+        assertThat(manager(p + "1")).isNull();
+        assertThat(manager(p + "4")).isEqualTo(p + "5");
+        assertThat(manager(p + "5")).isNull();
+    }
+
+    private @org.jspecify.annotations.Nullable String manager(String en) {
+        return api.get("/api/v1/identities/" + en).json().path("worker").path("managerEmployeeNumber").stringValue(null);
     }
 
     /**

@@ -12,16 +12,30 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ReferenceRepository {
 
-    private final JdbcClient jdbc;
+    private static final String TABLE = "hr_pending_reference";
 
-    public ReferenceRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
+
+    public ReferenceRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
-    /** Records a pending reference; false if this very reference was already pending. */
+    /** The table, with the references this transaction recorded written first. */
+    private JdbcClient jdbc() {
+        TransactionBatch.flush(TABLE);
+        return jdbc;
+    }
+
+    /**
+     * Records a pending reference; false if this very reference was already pending. In a transaction
+     * it is written with the transaction's others, before anything here reads the table and at the
+     * latest at the commit (a first load's reports that arrive before their managers: half its workers).
+     */
     public boolean record(String employeeNumber, String field, String reference, Instant since) {
         String existing = TransactionBatch.absent(PENDING, employeeNumber) ? null
-            : jdbc.sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
+            : jdbc().sql("select reference from hr_pending_reference where employee_number = ? and field = ?")
                 .params(employeeNumber, field).query(String.class).optional().orElse(null);
         if (reference.equals(existing)) {
             return false;
@@ -29,8 +43,8 @@ public class ReferenceRepository {
         clear(employeeNumber, field);
         TransactionBatch.forget(WAITING_FOR, reference);
         TransactionBatch.forget(PENDING, employeeNumber);
-        jdbc.sql("insert into hr_pending_reference (employee_number, field, reference, since) values (?, ?, ?, ?)")
-            .params(employeeNumber, field, reference, Timestamp.from(since)).update();
+        TransactionBatch.append(batch, TABLE, "employee_number, field, reference, since", employeeNumber, field, reference,
+            Timestamp.from(since));
         return true;
     }
 
@@ -38,7 +52,7 @@ public class ReferenceRepository {
         if (TransactionBatch.absent(PENDING, employeeNumber)) {
             return;
         }
-        jdbc.sql("delete from hr_pending_reference where employee_number = ? and field = ?")
+        jdbc().sql("delete from hr_pending_reference where employee_number = ? and field = ?")
             .params(employeeNumber, field).update();
     }
 
@@ -50,7 +64,7 @@ public class ReferenceRepository {
      * {@link #record} and {@link #clear} cost no statement to find none for the others in this transaction.
      */
     public void prefetchPending(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc, PENDING,
+        TransactionBatch.prefetch(jdbc(), PENDING,
             "select distinct employee_number from hr_pending_reference where employee_number in (:keys)", employeeNumbers);
     }
 
@@ -62,7 +76,7 @@ public class ReferenceRepository {
      * {@link #resolve} answers for the others without a query in this transaction.
      */
     public void prefetchWaitingFor(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc, WAITING_FOR,
+        TransactionBatch.prefetch(jdbc(), WAITING_FOR,
             "select distinct reference from hr_pending_reference where reference in (:keys)", employeeNumbers);
     }
 
@@ -71,20 +85,20 @@ public class ReferenceRepository {
         if (TransactionBatch.absent(WAITING_FOR, reference)) {
             return List.of();
         }
-        List<String> waiting = jdbc.sql("select employee_number from hr_pending_reference where field = ? and reference = ?")
+        List<String> waiting = jdbc().sql("select employee_number from hr_pending_reference where field = ? and reference = ?")
             .params(field, reference).query(String.class).list();
         if (!waiting.isEmpty()) {
-            jdbc.sql("delete from hr_pending_reference where field = ? and reference = ?").params(field, reference).update();
+            jdbc().sql("delete from hr_pending_reference where field = ? and reference = ?").params(field, reference).update();
         }
         return waiting;
     }
 
     public long count() {
-        return jdbc.sql("select count(*) from hr_pending_reference").query(Long.class).single();
+        return jdbc().sql("select count(*) from hr_pending_reference").query(Long.class).single();
     }
 
     public List<PendingReference> list(int offset, int limit) {
-        return jdbc.sql("select * from hr_pending_reference order by since, employee_number limit ? offset ?")
+        return jdbc().sql("select * from hr_pending_reference order by since, employee_number limit ? offset ?")
             .params(limit, offset)
             .query((rs, n) -> new PendingReference(rs.getString("employee_number"), rs.getString("field"),
                 rs.getString("reference"), rs.getTimestamp("since").toInstant()))

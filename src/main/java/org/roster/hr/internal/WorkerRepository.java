@@ -42,6 +42,72 @@ public class WorkerRepository {
             .query(WorkerRepository::map).optional();
     }
 
+    /** The manager a worker names, null for none: one link of the chain {@link #managerOf} walks. */
+    public record ManagerLink(@org.jspecify.annotations.Nullable String manager) {
+    }
+
+    /** What {@link TransactionBatch} remembers: a worker's {@link ManagerLink}, or {@link #NO_WORKER}, by employee number. */
+    private static final String MANAGER = "hr_worker.manager";
+    private static final Object NO_WORKER = new Object();
+
+    /**
+     * The manager a worker names, as this transaction sees it; empty when Roster has no worker with
+     * this employee number. Answered without a statement for the workers {@link #prefetchManagers}
+     * read and those this transaction wrote since (a batch's own new workers, written at its commit,
+     * are not written early for it).
+     */
+    public Optional<ManagerLink> managerOf(String employeeNumber) {
+        Object known = TransactionBatch.known(MANAGER, employeeNumber);
+        if (known == null) {
+            Optional<ManagerLink> link = findByEmployeeNumber(employeeNumber).map(WorkerRepository::link);
+            TransactionBatch.remember(MANAGER, employeeNumber, link.isPresent() ? link.get() : NO_WORKER);
+            return link;
+        }
+        return known == NO_WORKER ? Optional.empty() : Optional.of((ManagerLink) known);
+    }
+
+    /**
+     * Reads, level by level, the chains of managers above these workers, up to {@code depth} links
+     * (one query a level for all of them, instead of one a worker and a level), so that
+     * {@link #managerOf} answers from memory for the rest of this transaction. Outside a
+     * transaction nothing is read: nothing could be remembered.
+     */
+    public void prefetchManagers(java.util.Collection<String> employeeNumbers, int depth) {
+        if (!TransactionBatch.inTransaction()) {
+            return;
+        }
+        java.util.Set<String> level = new java.util.LinkedHashSet<>();
+        for (String en : employeeNumbers) {
+            if (TransactionBatch.known(MANAGER, en) == null) {
+                level.add(en);
+            }
+        }
+        for (int links = 0; links <= depth && !level.isEmpty(); links++) {
+            java.util.Set<String> above = new java.util.LinkedHashSet<>();
+            java.util.Set<String> found = new java.util.HashSet<>();
+            for (List<String> chunk : TransactionBatch.chunks(level)) {
+                for (StoredWorker w : findByEmployeeNumbers(chunk)) {
+                    ManagerLink link = link(w);
+                    TransactionBatch.remember(MANAGER, w.worker().employeeNumber(), link);
+                    found.add(w.worker().employeeNumber());
+                    if (link.manager() != null && TransactionBatch.known(MANAGER, link.manager()) == null) {
+                        above.add(link.manager());
+                    }
+                }
+            }
+            for (String en : level) {
+                if (!found.contains(en)) {
+                    TransactionBatch.remember(MANAGER, en, NO_WORKER);
+                }
+            }
+            level = above;
+        }
+    }
+
+    private static ManagerLink link(StoredWorker w) {
+        return new ManagerLink(w.worker().managerEmployeeNumber());
+    }
+
     /** Several workers at once, by employee number (those Roster knows). */
     public java.util.List<StoredWorker> findByEmployeeNumbers(java.util.Collection<String> employeeNumbers) {
         if (employeeNumbers.isEmpty()) {
@@ -63,7 +129,10 @@ public class WorkerRepository {
         List<StoredWorker> locked = jdbc().sql("select " + COLUMNS
                 + " from hr_worker where employee_number in (:numbers) order by employee_number for update")
             .param("numbers", List.copyOf(new java.util.TreeSet<>(employeeNumbers))).query(WorkerRepository::map).list();
-        locked.forEach(w -> TransactionBatch.remember(LOCKED, w.worker().employeeNumber(), w.version()));
+        locked.forEach(w -> {
+            TransactionBatch.remember(LOCKED, w.worker().employeeNumber(), w.version());
+            TransactionBatch.remember(MANAGER, w.worker().employeeNumber(), link(w));
+        });
         return locked;
     }
 
@@ -184,6 +253,7 @@ public class WorkerRepository {
      */
     public void insert(StoredWorker s, boolean later) {
         TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
+        TransactionBatch.remember(MANAGER, s.worker().employeeNumber(), link(s));
         Object[] row = {s.worker().employeeNumber(), s.id(), s.worker().userName(),
             userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
             Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker())};
@@ -238,6 +308,7 @@ public class WorkerRepository {
             updated = jdbc().sql(UPDATE).params(params).update() == 1;
         }
         if (updated) { // with the batch's other search rows at the commit (one per worker: distinct keys)
+            TransactionBatch.remember(MANAGER, employeeNumber, link(s));
             TransactionBatch.deferUpdate(batch, SEARCH, List.of("search_key"), EMPLOYEE_NUMBER, searchKey(s.worker()),
                 employeeNumber);
         }
