@@ -176,16 +176,47 @@ public final class HrRecords {
 
     /**
      * Before a batch applies its workers one by one, in its transaction: reads together what each
-     * would look up (userNames taken, references waiting for them) and announces them to the later
+     * would look up (userNames taken, the chains of managers above them, other workers with a new
+     * worker's personal details, references waiting for them) and announces them to the later
      * stages ({@link WorkersArriving}), so that a lookup that would find nothing costs no statement.
+     *
+     * @param rows the batch's changes by employee number
+     * @param stored those of its workers Roster has, as {@link #lockForChange} read them
      */
-    public void arriving(java.util.Collection<String> employeeNumbers, java.util.Collection<String> userNames,
-                         java.util.Collection<String> managers) {
-        if (employeeNumbers.isEmpty()) {
+    public void arriving(Map<String, Map<String, JsonNode>> rows, java.util.Collection<StoredWorker> stored) {
+        if (rows.isEmpty()) {
             return;
         }
+        java.util.Set<String> employeeNumbers = rows.keySet();
+        List<String> userNames = new java.util.ArrayList<>();
+        List<String> managers = new java.util.ArrayList<>();
+        List<String> matchKeys = new java.util.ArrayList<>();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (StoredWorker w : stored) {
+            known.add(w.worker().employeeNumber());
+            if (w.worker().managerEmployeeNumber() != null) {
+                managers.add(w.worker().managerEmployeeNumber()); // kept by a row that leaves the column out
+            }
+        }
+        rows.forEach((en, fields) -> {
+            JsonNode userName = fields.get("userName");
+            if (userName != null && userName.isString()) {
+                userNames.add(userName.asString());
+            }
+            JsonNode manager = fields.get("manager");
+            if (manager != null && manager.isString()) {
+                managers.add(manager.asString());
+            }
+            if (!known.contains(en)) { // a worker Roster has is not looked for as a rehire
+                String key = WorkerFields.newMatchKey(fields, matchKey);
+                if (key != null) {
+                    matchKeys.add(key);
+                }
+            }
+        });
         repository.prefetchUserNames(userNames);
         repository.prefetchManagers(managers, MAX_MANAGER_DEPTH); // each worker's manager and the chain above for cycles
+        repository.prefetchMatchKeys(matchKeys);
         references.prefetchWaitingFor(employeeNumbers);
         references.prefetchPending(employeeNumbers);
         events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));

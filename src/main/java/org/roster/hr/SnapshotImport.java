@@ -669,30 +669,15 @@ public final class SnapshotImport {
                 }
                 // the batch's workers, read and locked together in its transaction: one query instead of one per row
                 Map<String, StoredWorker> current = new java.util.HashMap<>();
-                List<String> changing = new ArrayList<>();
-                List<String> userNames = new ArrayList<>();
-                List<String> managers = new ArrayList<>();
+                Map<String, Map<String, JsonNode>> changing = new LinkedHashMap<>();
                 for (Pending p : pending) {
                     if (p.en() != null && !p.duplicate()) {
-                        changing.add(p.en());
-                        JsonNode userName = p.fields().get("userName");
-                        if (userName != null && userName.isString()) {
-                            userNames.add(userName.asString());
-                        }
-                        JsonNode manager = p.fields().get("manager");
-                        if (manager != null && manager.isString()) {
-                            managers.add(manager.asString());
-                        }
+                        changing.put(p.en(), p.fields());
                     }
                 }
-                List<StoredWorker> locked = records.lockForChange(changing);
-                for (StoredWorker w : locked) {
-                    current.put(w.worker().employeeNumber(), w);
-                    if (w.worker().managerEmployeeNumber() != null) {
-                        managers.add(w.worker().managerEmployeeNumber()); // kept by a row that leaves the column out
-                    }
-                }
-                records.arriving(changing, userNames, managers);
+                List<StoredWorker> locked = records.lockForChange(changing.keySet());
+                locked.forEach(w -> current.put(w.worker().employeeNumber(), w));
+                records.arriving(changing, locked);
                 for (Pending p : pending) {
                     applyRow(p, current, savepoints);
                 }

@@ -58,6 +58,17 @@ class SnapshotImportBenchmark {
      * time, as when numbers were given in hiring order. By default ({@code none}) nobody has a manager.
      */
     private static final String MANAGERS = System.getProperty("bench.managers", "none");
+    /**
+     * {@code -Dbench.personal=true}: every row has a personal e-mail and a date of birth, the details
+     * Roster recognises a returning worker by by default ({@code roster.hr.rehire-match}), so that each
+     * new worker is looked for among the others.
+     */
+    private static final boolean PERSONAL = Boolean.getBoolean("bench.personal");
+    /**
+     * {@code -Dbench.endDates=true}: every contractor (one worker in ten) has an end date a year
+     * ahead, so that each has a change scheduled for that day.
+     */
+    private static final boolean END_DATES = Boolean.getBoolean("bench.endDates");
 
     @Autowired
     SnapshotImport snapshots;
@@ -318,6 +329,9 @@ class SnapshotImportBenchmark {
     private static final long INVERSE = ROWS % 7_919 == 0 ? 0
         : java.math.BigInteger.valueOf(7_919).modInverse(java.math.BigInteger.valueOf(ROWS)).longValueExact();
 
+    /** The contractors' end date with {@code -Dbench.endDates=true}: a year from the day the benchmark runs. */
+    private static final java.time.LocalDate END_DATE = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusYears(1);
+
     /** The manager column of worker {@code i}'s row, with its comma (see {@code bench.managers}). */
     private static String manager(int i) {
         switch (MANAGERS) {
@@ -345,7 +359,8 @@ class SnapshotImportBenchmark {
         String[] departments = {"Engineering", "Sales", "Finance", "Legal", "Support", "Marketing"};
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
             w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate"
-                + ("none".equals(MANAGERS) ? "\n" : ",manager\n"));
+                + ("none".equals(MANAGERS) ? "" : ",manager") + (PERSONAL ? ",personalEmail,dateOfBirth" : "")
+                + (END_DATES ? ",endDate\n" : "\n"));
             if (SCATTERED && ROWS % 7_919 == 0) {
                 throw new IllegalArgumentException("-Dbench.scattered needs a -Dbench.rows that is not a multiple of 7919");
             }
@@ -358,7 +373,8 @@ class SnapshotImportBenchmark {
                 }
                 w.write("B" + i + ",bench" + i + ",Given" + i + ",Family" + i + ",bench" + i + "@example.com," + dept
                     + ",CC-" + (i % 50) + "," + (i % 10 == 0 ? "contractor" : "employee") + ",2020-01-06"
-                    + manager(i) + "\n");
+                    + manager(i) + (PERSONAL ? ",home" + i + "@example.org," + java.time.LocalDate.of(1960, 1, 1).plusDays(i % 15_000)
+                    : "") + (END_DATES ? (i % 10 == 0 ? "," + END_DATE : ",") : "") + "\n");
             }
         }
     }

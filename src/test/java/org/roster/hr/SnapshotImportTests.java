@@ -386,6 +386,31 @@ class SnapshotImportTests {
         assertThat(manager(p + "5")).isNull();
     }
 
+    /**
+     * A batch reads together which of its new workers' personal details another worker has: a new
+     * employee number matching a worker stored earlier, or one created earlier in the same batch, is
+     * reported for review; a new worker nobody matches is not.
+     */
+    @Test
+    void aNewWorkerWithAnotherWorkersPersonalDetailsIsReportedForReviewFromAnImport() {
+        String p = prefix();
+        java.util.function.BiFunction<String, String, String> row = (en, person) -> "{\"employeeNumber\": \"" + p + en
+            + "\", \"userName\": \"" + p + "u" + en + "\", \"personalEmail\": \"" + person + "@" + p + ".example\","
+            + " \"dateOfBirth\": \"1980-02-03\"}";
+        upload("tree", "application/x-ndjson", row.apply("1", "ann"));
+
+        // 2 is ann again (stored by the first import); 4 is bob, whom 3 brought in two rows before; 5 is nobody else
+        JsonNode result = upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", "ann"),
+            row.apply("2", "ann"), row.apply("3", "bob"), row.apply("4", "bob"), row.apply("5", "cy")));
+
+        assertThat(result.path("created").asLong()).as(result.toString()).isEqualTo(4);
+        JsonNode reviews = api.get("/api/v1/hr/reviews?status=OPEN&size=500").json().path("items");
+        assertThat(reviews.valueStream().filter(r -> r.path("employeeNumber").stringValue("").startsWith(p))
+            .map(r -> r.path("kind").stringValue() + " " + r.path("employeeNumber").stringValue() + "/"
+                + r.path("related").stringValue()))
+            .containsExactlyInAnyOrder("REHIRE_MATCH " + p + "2/" + p + "1", "REHIRE_MATCH " + p + "4/" + p + "3");
+    }
+
     private @org.jspecify.annotations.Nullable String manager(String en) {
         return api.get("/api/v1/identities/" + en).json().path("worker").path("managerEmployeeNumber").stringValue(null);
     }

@@ -133,6 +133,18 @@ public final class WorkerFields {
         throw new HrValidationException(field, "must be true or false");
     }
 
+    /**
+     * The match key a new worker's fields give; null when a detail it needs is missing or not valid
+     * (the row's own validation reports that).
+     */
+    public static @Nullable String newMatchKey(Map<String, JsonNode> changes, MatchKey matchKey) {
+        try {
+            return matchKey(changes, null, matchKey);
+        } catch (HrValidationException e) {
+            return null;
+        }
+    }
+
     /** A new match key when every detail it needs is at hand; otherwise the one the worker had. */
     private static @Nullable String matchKey(Map<String, JsonNode> changes, @Nullable Worker base, MatchKey matchKey) {
         String key = matchKey.of(f -> switch (f) {

@@ -254,6 +254,9 @@ public class WorkerRepository {
     public void insert(StoredWorker s, boolean later) {
         TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
         TransactionBatch.remember(MANAGER, s.worker().employeeNumber(), link(s));
+        if (s.worker().matchKey() != null) {
+            TransactionBatch.forget(MATCH_KEY, s.worker().matchKey());
+        }
         Object[] row = {s.worker().employeeNumber(), s.id(), s.worker().userName(),
             userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
             Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker())};
@@ -280,8 +283,22 @@ public class WorkerRepository {
 
     private static final String SEARCH = "hr_worker_search";
 
+    /** What {@link TransactionBatch} knows of: a match key some worker has. */
+    private static final String MATCH_KEY = "hr_worker.match_key";
+
+    /**
+     * Reads, in one query, which of these match keys a worker has, so that
+     * {@link #employeeNumbersWithMatchKey} answers for the others without a query in this transaction.
+     */
+    public void prefetchMatchKeys(java.util.Collection<String> keys) {
+        TransactionBatch.prefetch(jdbc(), MATCH_KEY, "select match_key from hr_worker where match_key in (:keys)", keys);
+    }
+
     /** Workers (other than {@code except}) whose personal details hash to this key. */
     public List<String> employeeNumbersWithMatchKey(String key, String except) {
+        if (TransactionBatch.absent(MATCH_KEY, key)) {
+            return List.of();
+        }
         return jdbc().sql("select employee_number from hr_worker where match_key = ? and employee_number <> ? order by employee_number")
             .params(key, except).query(String.class).list();
     }
@@ -293,6 +310,9 @@ public class WorkerRepository {
      */
     public boolean update(StoredWorker s, long expectedVersion) {
         TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
+        if (s.worker().matchKey() != null) {
+            TransactionBatch.forget(MATCH_KEY, s.worker().matchKey());
+        }
         String employeeNumber = s.worker().employeeNumber();
         Object[] params = {s.worker().userName(), userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
             Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker()), employeeNumber, expectedVersion};

@@ -16,25 +16,39 @@ public class ScheduleRepository {
     public record Due(String employeeNumber, Instant dueAt, String hrEventId) {
     }
 
-    private final JdbcClient jdbc;
+    private static final String TABLE = "lifecycle_schedule";
 
-    public ScheduleRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final org.springframework.jdbc.core.JdbcTemplate batch;
+
+    public ScheduleRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
-    /** Schedules the identity's next change, replacing any earlier one ({@code existing}: there may be one). */
+    /** The table, with the changes this transaction scheduled written first. */
+    private JdbcClient jdbc() {
+        TransactionBatch.flush(TABLE);
+        return jdbc;
+    }
+
+    /**
+     * Schedules the identity's next change, replacing any earlier one ({@code existing}: there may be
+     * one). In a transaction it is written with the transaction's others, before anything here reads
+     * the table and at the latest at the commit (a first load's contractors with an end date: one in ten).
+     */
     public void set(String employeeNumber, Instant dueAt, String hrEventId, boolean existing) {
         if (existing) {
             clear(employeeNumber);
         }
         TransactionBatch.forget(SCHEDULED, employeeNumber);
-        jdbc.sql("insert into lifecycle_schedule (employee_number, due_at, hr_event_id) values (?, ?, ?)")
-            .params(employeeNumber, Timestamp.from(dueAt), hrEventId).update();
+        TransactionBatch.append(batch, TABLE, "employee_number, due_at, hr_event_id", employeeNumber, Timestamp.from(dueAt),
+            hrEventId);
     }
 
     public void clear(String employeeNumber) {
         if (!TransactionBatch.absent(SCHEDULED, employeeNumber)) {
-            jdbc.sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
+            jdbc().sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
         }
     }
 
@@ -46,25 +60,25 @@ public class ScheduleRepository {
      * costs no statement for the others in this transaction.
      */
     public void prefetchScheduled(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc, SCHEDULED,
+        TransactionBatch.prefetch(jdbc(), SCHEDULED,
             "select employee_number from lifecycle_schedule where employee_number in (:keys)", employeeNumbers);
     }
 
     public Optional<Due> find(String employeeNumber) {
-        return jdbc.sql("select * from lifecycle_schedule where employee_number = ?").param(employeeNumber)
+        return jdbc().sql("select * from lifecycle_schedule where employee_number = ?").param(employeeNumber)
             .query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
                 rs.getString("hr_event_id"))).optional();
     }
 
     public List<Due> dueBy(Instant now, int limit) {
-        return jdbc.sql("select * from lifecycle_schedule where due_at <= ? order by due_at limit ?")
+        return jdbc().sql("select * from lifecycle_schedule where due_at <= ? order by due_at limit ?")
             .params(Timestamp.from(now), limit)
             .query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
                 rs.getString("hr_event_id"))).list();
     }
 
     public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(due_at) from lifecycle_schedule").query((rs, n) -> rs.getTimestamp(1))
+        return jdbc().sql("select min(due_at) from lifecycle_schedule").query((rs, n) -> rs.getTimestamp(1))
             .optional().map(Timestamp::toInstant);
     }
 }
