@@ -76,6 +76,8 @@ public final class HrRecords {
             Instant now = clock.instant();
             checkManager(worker, now, actor, true);
             StoredWorker stored = new StoredWorker(org.roster.store.TimeOrderedIds.next(), 1, now, now, worker);
+            // looked for before the worker is written: its own key is not yet a worker's (a batch read them together)
+            List<String> sameDetails = sameDetails(worker);
             try {
                 repository.insert(stored, absent); // a batch's new workers are written together at its commit
             } catch (org.springframework.dao.DuplicateKeyException e) {
@@ -84,7 +86,7 @@ public final class HrRecords {
                     + " exists");
             }
             resolveReferencesTo(worker, actor);
-            reviewPossibleRehire(worker, now, actor);
+            reviewPossibleRehire(worker, sameDetails, now, actor);
             record(null, worker, "CREATE", source, actor, now, "");
             return new Result(stored, true);
         });
@@ -218,7 +220,7 @@ public final class HrRecords {
         repository.prefetchManagers(managers, MAX_MANAGER_DEPTH); // each worker's manager and the chain above for cycles
         repository.prefetchMatchKeys(matchKeys);
         references.prefetchWaitingFor(employeeNumbers);
-        references.prefetchPending(employeeNumbers);
+        references.prefetchPending(employeeNumbers, known);
         events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));
     }
 
@@ -367,15 +369,18 @@ public final class HrRecords {
         }
     }
 
+    /** The other workers with this new worker's personal details (none without a match key). */
+    private List<String> sameDetails(Worker worker) {
+        return worker.matchKey() == null ? List.of()
+            : repository.employeeNumbersWithMatchKey(worker.matchKey(), worker.employeeNumber());
+    }
+
     /**
      * A new employee number whose personal details match another worker's is probably a returning
      * worker: it is reported for review, on both identities, instead of becoming a silent duplicate.
      */
-    private void reviewPossibleRehire(Worker worker, Instant now, String actor) {
-        if (worker.matchKey() == null) {
-            return;
-        }
-        for (String other : repository.employeeNumbersWithMatchKey(worker.matchKey(), worker.employeeNumber())) {
+    private void reviewPossibleRehire(Worker worker, List<String> sameDetails, Instant now, String actor) {
+        for (String other : sameDetails) {
             String detail = "new worker " + worker.employeeNumber() + " has the same " + String.join(", ", matchKey.fields())
                 + " as " + other + ": a rehire under a new employee number?";
             reviews.insert(new HrReview(UUID.randomUUID().toString(), "REHIRE_MATCH", worker.employeeNumber(), other,

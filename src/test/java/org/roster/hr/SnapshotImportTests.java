@@ -244,7 +244,7 @@ class SnapshotImportTests {
         JsonNode second = upload("sap", "text/csv", file);
 
         assertThat(first.path("rows").asLong()).isEqualTo(3);
-        assertThat(first.path("created").asLong()).isEqualTo(3);
+        assertThat(first.path("created").asLong()).as(first.toString()).isEqualTo(3);
         assertThat(state(p + "1")).isEqualTo("ACTIVE");
         assertThat(api.get("/api/v1/identities/" + p + "3").json().path("worker").path("endDate").stringValue())
             .isEqualTo("2027-06-30");

@@ -61,11 +61,15 @@ public class ReferenceRepository {
 
     /**
      * Reads, in one query, which of these workers have a reference of their own pending, so that
-     * {@link #record} and {@link #clear} cost no statement to find none for the others in this transaction.
+     * {@link #record} and {@link #clear} cost no statement to find none for the others in this
+     * transaction. Only {@code stored}, those Roster has, are read: a reference of a worker's own is
+     * recorded in the transaction that stores the worker, so a worker Roster does not have has none.
      */
-    public void prefetchPending(java.util.Collection<String> employeeNumbers) {
+    public void prefetchPending(java.util.Collection<String> employeeNumbers, java.util.Collection<String> stored) {
         TransactionBatch.prefetch(jdbc(), PENDING,
-            "select distinct employee_number from hr_pending_reference where employee_number in (:keys)", employeeNumbers);
+            "select distinct employee_number from hr_pending_reference where employee_number in (:keys)", stored);
+        TransactionBatch.knownAbsent(PENDING, employeeNumbers.stream().filter(en -> !stored.contains(en)).toList(),
+            java.util.Set.of());
     }
 
     /** What {@link TransactionBatch} knows of: a worker some reference waits for, by employee number. */
