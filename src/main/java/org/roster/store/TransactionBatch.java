@@ -158,6 +158,34 @@ public final class TransactionBatch {
     }
 
     /**
+     * As {@link #prefetch}, on PostgreSQL one index lookup per key whatever the statistics say:
+     * {@code column} of {@code table} is read for each key on its own ({@code unnest} of the keys as
+     * one array, and a subquery with a limit, which the planner cannot turn into a join). Given an
+     * {@code in} list, PostgreSQL priced hundreds of lookups above one read of the whole table while
+     * the table's statistics still said it was small, and read the whole of it for every batch of an
+     * import that was filling it (15 to 27 ms a batch of 500 at a million workers; docs/benchmarks.md).
+     * On H2, the same {@code in} list as {@link #prefetch}.
+     */
+    public static void prefetchEach(org.springframework.jdbc.core.simple.JdbcClient jdbc, StoreKind store, String fact,
+                                    String table, String column, Collection<String> keys) {
+        if (!store.postgres()) {
+            prefetch(jdbc, fact, "select distinct " + column + " from " + table + " where " + column + " in (:keys)", keys);
+            return;
+        }
+        if (keys.isEmpty() || !inTransaction()) {
+            return;
+        }
+        String sql = "select t.v from unnest(:keys) as k (v) cross join lateral (select " + column + " as v from " + table
+            + " where " + column + " = k.v limit 1) t";
+        Set<String> present = new HashSet<>();
+        for (List<String> chunk : chunks(keys)) {
+            present.addAll(jdbc.sql(sql).param("keys", new org.springframework.jdbc.support.SqlArrayValue("varchar",
+                chunk.toArray())).query(String.class).list());
+        }
+        knownAbsent(fact, keys, present);
+    }
+
+    /**
      * The distinct keys, in their order, cut into lists of at most {@value #PREFETCH_CHUNK}: how a
      * query that reads many keys at once binds them (bounding its parameters).
      */

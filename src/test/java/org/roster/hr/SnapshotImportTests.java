@@ -387,6 +387,26 @@ class SnapshotImportTests {
     }
 
     /**
+     * A batch reads together which of its workers a stored reference waits for: a manager who
+     * arrives in a later import resolves the reference the earlier one kept for their report.
+     */
+    @Test
+    void aManagerArrivingInALaterImportResolvesTheReferenceKeptForThem() {
+        String p = prefix();
+        String report = "{\"employeeNumber\": \"" + p + "1\", \"userName\": \"" + p + "u1\", \"manager\": \"" + p + "9\"}";
+        upload("tree", "application/x-ndjson", report);
+        assertThat(jdbc.sql("select reference from hr_pending_reference where employee_number = ?").param(p + "1")
+            .query(String.class).list()).containsExactly(p + "9");
+
+        upload("tree", "application/x-ndjson", report + "\n{\"employeeNumber\": \"" + p + "9\", \"userName\": \"" + p
+            + "u9\"}");
+
+        assertThat(jdbc.sql("select count(*) from hr_pending_reference where employee_number = ?").param(p + "1")
+            .query(Long.class).single()).isZero();
+        assertThat(api.get("/api/v1/audit?identity=" + p + "1").json().toString()).contains("REFERENCE_RESOLVED");
+    }
+
+    /**
      * A batch reads together which of its new workers' personal details another worker has: a new
      * employee number matching a worker stored earlier, or one created earlier in the same batch, is
      * reported for review; a new worker nobody matches is not.

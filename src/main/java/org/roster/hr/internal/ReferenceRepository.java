@@ -16,10 +16,12 @@ public class ReferenceRepository {
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate batch;
+    private final org.roster.store.StoreKind store;
 
     public ReferenceRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.store = new org.roster.store.StoreKind(batch);
     }
 
     /** The table, with the references this transaction recorded written first. */
@@ -66,8 +68,7 @@ public class ReferenceRepository {
      * recorded in the transaction that stores the worker, so a worker Roster does not have has none.
      */
     public void prefetchPending(java.util.Collection<String> employeeNumbers, java.util.Collection<String> stored) {
-        TransactionBatch.prefetch(jdbc(), PENDING,
-            "select distinct employee_number from hr_pending_reference where employee_number in (:keys)", stored);
+        TransactionBatch.prefetchEach(jdbc(), store, PENDING, TABLE, "employee_number", stored);
         TransactionBatch.knownAbsent(PENDING, employeeNumbers.stream().filter(en -> !stored.contains(en)).toList(),
             java.util.Set.of());
     }
@@ -80,8 +81,7 @@ public class ReferenceRepository {
      * {@link #resolve} answers for the others without a query in this transaction.
      */
     public void prefetchWaitingFor(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc(), WAITING_FOR,
-            "select distinct reference from hr_pending_reference where reference in (:keys)", employeeNumbers);
+        TransactionBatch.prefetchEach(jdbc(), store, WAITING_FOR, TABLE, "reference", employeeNumbers);
     }
 
     /** Removes and returns the workers whose {@code field} was waiting for {@code reference}. */

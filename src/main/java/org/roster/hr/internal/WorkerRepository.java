@@ -27,9 +27,12 @@ public class WorkerRepository {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
 
+    private final org.roster.store.StoreKind store;
+
     public WorkerRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.store = new org.roster.store.StoreKind(batch);
     }
 
     public Optional<StoredWorker> findById(String id) {
@@ -291,7 +294,7 @@ public class WorkerRepository {
      * {@link #employeeNumbersWithMatchKey} answers for the others without a query in this transaction.
      */
     public void prefetchMatchKeys(java.util.Collection<String> keys) {
-        TransactionBatch.prefetch(jdbc(), MATCH_KEY, "select match_key from hr_worker where match_key in (:keys)", keys);
+        TransactionBatch.prefetchEach(jdbc(), store, MATCH_KEY, TABLE, "match_key", keys);
     }
 
     /** Workers (other than {@code except}) whose personal details hash to this key. */
