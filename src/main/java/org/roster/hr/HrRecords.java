@@ -142,7 +142,10 @@ public final class HrRecords {
             checkUserNameFree(worker); // the worker's own userName is its own: nobody else can hold it
         }
         Instant now = clock.instant();
-        checkManager(worker, now, actor, false);
+        if (!java.util.Objects.equals(worker.managerEmployeeNumber(), current.worker().managerEmployeeNumber())) {
+            // an unchanged manager adds no link to the chains: checked when it was set, resolved when it arrived
+            checkManager(worker, now, actor, false);
+        }
         StoredWorker next = new StoredWorker(id, current.version() + 1, current.created(), now, worker);
         if (!repository.update(next, current.version())) {
             throw new HrConflictException("meta.version", "the worker was changed concurrently; retry");
@@ -193,23 +196,20 @@ public final class HrRecords {
         List<String> userNames = new java.util.ArrayList<>();
         List<String> managers = new java.util.ArrayList<>();
         List<String> matchKeys = new java.util.ArrayList<>();
-        java.util.Set<String> known = new java.util.HashSet<>();
-        for (StoredWorker w : stored) {
-            known.add(w.worker().employeeNumber());
-            if (w.worker().managerEmployeeNumber() != null) {
-                managers.add(w.worker().managerEmployeeNumber()); // kept by a row that leaves the column out
-            }
-        }
+        Map<String, StoredWorker> known = new java.util.HashMap<>();
+        stored.forEach(w -> known.put(w.worker().employeeNumber(), w));
         rows.forEach((en, fields) -> {
             JsonNode userName = fields.get("userName");
             if (userName != null && userName.isString()) {
                 userNames.add(userName.asString());
             }
             JsonNode manager = fields.get("manager");
-            if (manager != null && manager.isString()) {
-                managers.add(manager.asString());
+            StoredWorker was = known.get(en);
+            if (manager != null && manager.isString()
+                && (was == null || !manager.asString().equals(was.worker().managerEmployeeNumber()))) {
+                managers.add(manager.asString()); // only a new manager is checked for a cycle
             }
-            if (!known.contains(en)) { // a worker Roster has is not looked for as a rehire
+            if (was == null) { // a worker Roster has is not looked for as a rehire
                 String key = WorkerFields.newMatchKey(fields, matchKey);
                 if (key != null) {
                     matchKeys.add(key);
@@ -220,7 +220,7 @@ public final class HrRecords {
         repository.prefetchManagers(managers, MAX_MANAGER_DEPTH); // each worker's manager and the chain above for cycles
         repository.prefetchMatchKeys(matchKeys);
         references.prefetchWaitingFor(employeeNumbers);
-        references.prefetchPending(employeeNumbers, known);
+        references.prefetchPending(employeeNumbers, known.keySet());
         events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));
     }
 
