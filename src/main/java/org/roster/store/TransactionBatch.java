@@ -164,7 +164,8 @@ public final class TransactionBatch {
      * {@code in} list, PostgreSQL priced hundreds of lookups above one read of the whole table while
      * the table's statistics still said it was small, and read the whole of it for every batch of an
      * import that was filling it (15 to 27 ms a batch of 500 at a million workers; docs/benchmarks.md).
-     * On H2, the same {@code in} list as {@link #prefetch}.
+     * On H2, the same {@code in} list as {@link #prefetch}. {@code table} and {@code column} are the
+     * caller's own names, written into the statement; only the keys are bound.
      */
     public static void prefetchEach(org.springframework.jdbc.core.simple.JdbcClient jdbc, StoreKind store, String fact,
                                     String table, String column, Collection<String> keys) {
