@@ -340,10 +340,7 @@ class SnapshotImportBenchmark {
             case "before":
                 return i == 0 ? "," : ",B" + (i / 10);
             case "anywhere":
-                // the worker at place p of the tree is numbered p * 7 919 mod ROWS, a bijection
-                if (ROWS % 7_919 == 0) {
-                    throw new IllegalArgumentException("-Dbench.managers=anywhere needs a -Dbench.rows that is not a multiple of 7919");
-                }
+                // the worker at place p of the tree is numbered p * 7 919 mod ROWS, a bijection (checked in write)
                 long place = (long) i * INVERSE % ROWS;
                 return place == 0 ? "," : ",B" + (place / 10 * 7_919 % ROWS);
             default:
@@ -361,8 +358,9 @@ class SnapshotImportBenchmark {
             w.write("employeeNumber,userName,givenName,familyName,email,department,costCenter,workerType,startDate"
                 + ("none".equals(MANAGERS) ? "" : ",manager") + (PERSONAL ? ",personalEmail,dateOfBirth" : "")
                 + (END_DATES ? ",endDate\n" : "\n"));
-            if (SCATTERED && ROWS % 7_919 == 0) {
-                throw new IllegalArgumentException("-Dbench.scattered needs a -Dbench.rows that is not a multiple of 7919");
+            if ((SCATTERED || "anywhere".equals(MANAGERS)) && ROWS % 7_919 == 0) {
+                throw new IllegalArgumentException("-Dbench.scattered and -Dbench.managers=anywhere need a -Dbench.rows that is"
+                    + " not a multiple of 7919");
             }
             for (int k = 0; k < ROWS; k++) {
                 // 7 919 is prime and does not divide ROWS, so this visits every worker once

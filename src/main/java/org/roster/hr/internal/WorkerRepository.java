@@ -255,11 +255,8 @@ public class WorkerRepository {
      * commit rather than this call. Without, it is written now and a duplicate fails here.
      */
     public void insert(StoredWorker s, boolean later) {
-        TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
+        forgetKeysOf(s.worker());
         TransactionBatch.remember(MANAGER, s.worker().employeeNumber(), link(s));
-        if (s.worker().matchKey() != null) {
-            TransactionBatch.forget(MATCH_KEY, s.worker().matchKey());
-        }
         Object[] row = {s.worker().employeeNumber(), s.id(), s.worker().userName(),
             userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
             Timestamp.from(s.created()), Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker())};
@@ -285,6 +282,14 @@ public class WorkerRepository {
     }
 
     private static final String SEARCH = "hr_worker_search";
+
+    /** A worker written now holds its userName and match key: neither is known absent any more. */
+    private static void forgetKeysOf(Worker w) {
+        TransactionBatch.forget(USER_NAME, userNameKey(w));
+        if (w.matchKey() != null) {
+            TransactionBatch.forget(MATCH_KEY, w.matchKey());
+        }
+    }
 
     /** What {@link TransactionBatch} knows of: a match key some worker has. */
     private static final String MATCH_KEY = "hr_worker.match_key";
@@ -312,10 +317,7 @@ public class WorkerRepository {
      * changed: its update is written at the commit, with the transaction's others in one batch.
      */
     public boolean update(StoredWorker s, long expectedVersion) {
-        TransactionBatch.forget(USER_NAME, userNameKey(s.worker()));
-        if (s.worker().matchKey() != null) {
-            TransactionBatch.forget(MATCH_KEY, s.worker().matchKey());
-        }
+        forgetKeysOf(s.worker());
         String employeeNumber = s.worker().employeeNumber();
         Object[] params = {s.worker().userName(), userNameKey(s.worker()), JsonColumns.write(s.worker()), s.version(),
             Timestamp.from(s.lastModified()), s.worker().matchKey(), emailKey(s.worker()), employeeNumber, expectedVersion};
