@@ -471,6 +471,61 @@ class SnapshotImportTests {
         assertThat(byNewName.json().path("totalResults").asInt()).isEqualTo(1);
     }
 
+    /**
+     * A batch reads its workers' scheduled changes together, and keeps one whose moment did not
+     * change (with the HR event that set it), moves one whose end date moved, drops one whose end date
+     * went and adds one for a new end date: twenty of each in one batch, enough for PostgreSQL to move
+     * them in one statement.
+     */
+    @Test
+    void aBatchKeepsMovesDropsAndAddsItsWorkersScheduledChanges() {
+        String p = prefix();
+        String[] rows = new String[80];
+        for (int i = 0; i < 80; i++) {
+            rows[i] = "$" + i + ",$u" + i + ",Sales," + (i % 4 == 3 ? "" : "2099-06-30");
+        }
+        upload("sap", "text/csv", csv(p, rows));
+        java.util.Map<String, java.util.List<Object>> before = schedules(p);
+        for (int i = 0; i < 80; i++) {
+            rows[i] = "$" + i + ",$u" + i + "," + switch (i % 4) {
+                case 0 -> "Legal,2099-06-30"; // only the department changes
+                case 1, 3 -> "Sales,2099-09-30"; // the end date moves, or comes
+                default -> "Sales,"; // the end date goes
+            };
+        }
+        String[] withNew = java.util.Arrays.copyOf(rows, 81);
+        withNew[80] = "$new,$unew,Sales,2099-09-30";
+
+        JsonNode second = upload("sap", "text/csv", csv(p, withNew));
+
+        assertThat(second.path("changed").asLong()).isEqualTo(80);
+        java.util.Map<String, java.util.List<Object>> after = schedules(p);
+        Object moved = after.get(p + "new").get(0);
+        assertThat(moved).isNotEqualTo(before.get(p + "1").get(0));
+        for (int i = 0; i < 80; i++) {
+            String en = p + i;
+            switch (i % 4) {
+                case 0 -> assertThat(after.get(en)).as("%s: kept, with the event that set it", en).isEqualTo(before.get(en));
+                case 1 -> {
+                    assertThat(after.get(en).get(0)).as("%s: moved", en).isEqualTo(moved);
+                    assertThat(after.get(en).get(1)).as("%s: by the event that moved it", en).isNotEqualTo(before.get(en).get(1));
+                }
+                case 2 -> assertThat(after).as("%s: dropped", en).doesNotContainKey(en);
+                default -> assertThat(after.get(en).get(0)).as("%s: added", en).isEqualTo(moved);
+            }
+        }
+    }
+
+    /** Each identity's scheduled change whose employee number starts with the prefix: its moment and HR event. */
+    private java.util.Map<String, java.util.List<Object>> schedules(String prefix) {
+        java.util.Map<String, java.util.List<Object>> out = new java.util.HashMap<>();
+        jdbc.sql("select employee_number, due_at, hr_event_id from lifecycle_schedule where employee_number like ?")
+            .param(prefix + "%").query(rs -> {
+                out.put(rs.getString(1), java.util.List.of(rs.getTimestamp(2).toInstant(), rs.getString(3)));
+            });
+        return out;
+    }
+
     @Test
     void jsonArrayAndJsonLinesAreReadToo() {
         String p = prefix();

@@ -36,8 +36,28 @@ public class ScheduleRepository {
      * Schedules the identity's next change, replacing any earlier one ({@code existing}: there may be
      * one). In a transaction it is written with the transaction's others, before anything here reads
      * the table and at the latest at the commit (a first load's contractors with an end date: one in ten).
+     *
+     * <p>When the batch read the identity's schedule ({@link #prefetchScheduled}), a change already
+     * scheduled for the same moment is kept as it is, with the HR event that set its date: it is the
+     * same change (at its moment the identity is evaluated against its HR record of then, whatever
+     * event came between), and an HR change that did not touch the dates (a contractor's department)
+     * writes nothing here. One scheduled for another moment is moved with the transaction's other
+     * writes, rather than deleted and written again.
      */
     public void set(String employeeNumber, Instant dueAt, String hrEventId, boolean existing) {
+        Instant scheduled = TransactionBatch.known(SCHEDULED, employeeNumber);
+        if (scheduled != null && scheduled.equals(dueAt)) {
+            return;
+        }
+        if (scheduled != null) {
+            // Nothing is known of it after this: a second change to the identity in this transaction goes the
+            // long way (its delete runs what was deferred first), so that this update is never grouped with
+            // a deferred insert of the same identity.
+            TransactionBatch.forget(SCHEDULED, employeeNumber);
+            TransactionBatch.deferUpdate(batch, TABLE, List.of("due_at", "hr_event_id"), List.of("employee_number"),
+                Timestamp.from(dueAt), hrEventId, employeeNumber);
+            return;
+        }
         if (existing) {
             clear(employeeNumber);
         }
@@ -49,19 +69,34 @@ public class ScheduleRepository {
     public void clear(String employeeNumber) {
         if (!TransactionBatch.absent(SCHEDULED, employeeNumber)) {
             jdbc().sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
+            TransactionBatch.knownAbsent(SCHEDULED, List.of(employeeNumber), List.of());
         }
     }
 
-    /** What {@link TransactionBatch} knows of: an identity with a change scheduled. */
+    /**
+     * What {@link TransactionBatch} knows of: the moment of an identity's scheduled change
+     * ({@link TransactionBatch#known}), or that it has none ({@link TransactionBatch#absent}).
+     */
     private static final String SCHEDULED = "lifecycle_schedule.employee_number";
 
     /**
-     * Reads, in one query, which of these identities have a change scheduled, so that {@link #clear}
-     * costs no statement for the others in this transaction.
+     * Reads, in one query, the scheduled changes of these identities, so that {@link #clear} costs no
+     * statement for those with none, and {@link #set} none for those whose change stays as it is, in
+     * this transaction.
      */
     public void prefetchScheduled(java.util.Collection<String> employeeNumbers) {
-        TransactionBatch.prefetch(jdbc(), SCHEDULED,
-            "select employee_number from lifecycle_schedule where employee_number in (:keys)", employeeNumbers);
+        if (employeeNumbers.isEmpty() || !TransactionBatch.inTransaction()) {
+            return;
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        for (List<String> chunk : TransactionBatch.chunks(employeeNumbers)) {
+            jdbc().sql("select employee_number, due_at from lifecycle_schedule where employee_number in (:keys)")
+                .param("keys", chunk).query(rs -> {
+                    present.add(rs.getString(1));
+                    TransactionBatch.remember(SCHEDULED, rs.getString(1), rs.getTimestamp(2).toInstant());
+                });
+        }
+        TransactionBatch.knownAbsent(SCHEDULED, employeeNumbers, present);
     }
 
     public Optional<Due> find(String employeeNumber) {
