@@ -407,6 +407,41 @@ class SnapshotImportTests {
     }
 
     /**
+     * The references a batch read ahead are removed with its other writes: a manager arriving
+     * resolves both reports waiting for them, and one of those reports, later in the same batch,
+     * naming another manager nobody has yet keeps that reference, not the one removed.
+     */
+    @Test
+    void aManagerArrivingResolvesEveryReportWaitingAndALaterRowOfTheBatchKeepsItsNewReference() {
+        String p = prefix();
+        java.util.function.BiFunction<String, String, String> row = (en, manager) -> "{\"employeeNumber\": \"" + p + en
+            + "\", \"userName\": \"" + p + "u" + en + "\"" + (manager == null ? "" : ", \"manager\": \"" + p + manager + "\"")
+            + "}";
+        upload("tree", "application/x-ndjson", row.apply("5", "1") + "\n" + row.apply("6", "1"));
+        assertThat(pendingReferences(p)).containsOnly(java.util.Map.entry(p + "5", p + "1"), java.util.Map.entry(p + "6", p + "1"));
+
+        // in employee-number order: a new reference (0's) is written with the batch's others before 1 arrives
+        upload("tree", "application/x-ndjson", row.apply("0", "9") + "\n" + row.apply("1", null) + "\n" + row.apply("5", "8")
+            + "\n" + row.apply("6", "1"));
+
+        assertThat(pendingReferences(p)).containsOnly(java.util.Map.entry(p + "0", p + "9"), java.util.Map.entry(p + "5", p + "8"));
+        for (String report : java.util.List.of("5", "6")) {
+            assertThat(api.get("/api/v1/audit?identity=" + p + report).json().toString()).contains("REFERENCE_RESOLVED");
+        }
+        assertThat(manager(p + "6")).isEqualTo(p + "1");
+    }
+
+    /** Each pending reference of a worker whose employee number starts with the prefix, to whom it refers. */
+    private java.util.Map<String, String> pendingReferences(String prefix) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        jdbc.sql("select employee_number, reference from hr_pending_reference where employee_number like ?")
+            .param(prefix + "%").query(rs -> {
+                out.put(rs.getString(1), rs.getString(2));
+            });
+        return out;
+    }
+
+    /**
      * A batch reads together which of its new workers' personal details another worker has: a new
      * employee number matching a worker stored earlier, or one created earlier in the same batch, is
      * reported for review; a new worker nobody matches is not.

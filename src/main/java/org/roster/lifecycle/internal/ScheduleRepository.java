@@ -69,7 +69,6 @@ public class ScheduleRepository {
     public void clear(String employeeNumber) {
         if (!TransactionBatch.absent(SCHEDULED, employeeNumber)) {
             jdbc().sql("delete from lifecycle_schedule where employee_number = ?").param(employeeNumber).update();
-            TransactionBatch.knownAbsent(SCHEDULED, List.of(employeeNumber), List.of());
         }
     }
 
