@@ -112,9 +112,10 @@ public class ReferenceRepository {
 
     /**
      * Removes and returns the workers whose {@code field} was waiting for {@code reference}. Those the
-     * batch read ahead are removed with the transaction's other writes: a worker whose reference is
-     * removed so is either not in the batch or was read to have a reference of its own pending, so
-     * {@link #record} and {@link #clear} for it run what was deferred before they write.
+     * batch read ahead are removed with the transaction's other writes, by one statement for the
+     * reference: nothing this transaction writes before it could be among them (a reference recorded
+     * to it since the read makes it read again), and nothing after it either (once the worker it
+     * waits for is stored, a reference to them is not pending).
      */
     public List<String> resolve(String field, String reference) {
         if (TransactionBatch.absent(WAITING_FOR, reference)) {
@@ -127,11 +128,13 @@ public class ReferenceRepository {
             for (Waiting w : known) {
                 if (w.field().equals(field)) {
                     resolved.add(w.employeeNumber());
-                    TransactionBatch.defer(batch, TABLE, "delete from hr_pending_reference where employee_number = ? and field = ?",
-                        w.employeeNumber(), field);
                 } else {
                     left.add(w);
                 }
+            }
+            if (!resolved.isEmpty()) {
+                TransactionBatch.defer(batch, TABLE, "delete from hr_pending_reference where field = ? and reference = ?", field,
+                    reference);
             }
             // remembered, not recorded absent: a savepoint rolled back forgets it, and the delete with it
             TransactionBatch.remember(WAITING_FOR, reference, List.copyOf(left));
