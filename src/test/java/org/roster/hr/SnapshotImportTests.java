@@ -351,9 +351,7 @@ class SnapshotImportTests {
     @Test
     void aManagerCycleIsHeldThroughStoredWorkersAndThroughTheBatchOwnChanges() {
         String p = prefix();
-        java.util.function.BiFunction<String, String, String> row = (en, manager) -> "{\"employeeNumber\": \"" + p + en
-            + "\", \"userName\": \"" + p + "u" + en + "\"" + (manager == null ? "" : ", \"manager\": \"" + p + manager + "\"")
-            + "}";
+        java.util.function.BiFunction<String, String, String> row = (en, manager) -> treeRow(p, en, manager);
         // a chain of three, and two workers without a manager
         upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", null), row.apply("2", "1"),
             row.apply("3", "2"), row.apply("4", null), row.apply("5", null)));
@@ -414,9 +412,7 @@ class SnapshotImportTests {
     @Test
     void aManagerArrivingResolvesEveryReportWaitingAndALaterRowOfTheBatchKeepsItsNewReference() {
         String p = prefix();
-        java.util.function.BiFunction<String, String, String> row = (en, manager) -> "{\"employeeNumber\": \"" + p + en
-            + "\", \"userName\": \"" + p + "u" + en + "\"" + (manager == null ? "" : ", \"manager\": \"" + p + manager + "\"")
-            + "}";
+        java.util.function.BiFunction<String, String, String> row = (en, manager) -> treeRow(p, en, manager);
         upload("tree", "application/x-ndjson", row.apply("5", "1") + "\n" + row.apply("6", "1"));
         assertThat(pendingReferences(p)).containsOnly(java.util.Map.entry(p + "5", p + "1"), java.util.Map.entry(p + "6", p + "1"));
 
@@ -429,6 +425,12 @@ class SnapshotImportTests {
             assertThat(api.get("/api/v1/audit?identity=" + p + report).json().toString()).contains("REFERENCE_RESOLVED");
         }
         assertThat(manager(p + "6")).isEqualTo(p + "1");
+    }
+
+    /** A JSON line of the "tree" source: a worker {@code p + en}, with manager {@code p + manager} unless null. */
+    private static String treeRow(String p, String en, @org.jspecify.annotations.Nullable String manager) {
+        return "{\"employeeNumber\": \"" + p + en + "\", \"userName\": \"" + p + "u" + en + "\""
+            + (manager == null ? "" : ", \"manager\": \"" + p + manager + "\"") + "}";
     }
 
     /** Each pending reference of a worker whose employee number starts with the prefix, to whom it refers. */
