@@ -181,9 +181,10 @@ public final class HrRecords {
 
     /**
      * Before a batch applies its workers one by one, in its transaction: reads together what each
-     * would look up (userNames taken, the chains of managers above them, other workers with a new
-     * worker's personal details, references waiting for them) and announces them to the later
-     * stages ({@link WorkersArriving}), so that a lookup that would find nothing costs no statement.
+     * would look up (userNames taken, the managers they name and, where a cycle could close, the
+     * chains above them, other workers with a new worker's personal details, references waiting for
+     * them) and announces them to the later stages ({@link WorkersArriving}), so that a lookup that
+     * would find nothing costs no statement.
      *
      * @param rows the batch's changes by employee number
      * @param stored those of its workers Roster has, as {@link #lockForChange} read them
@@ -193,8 +194,10 @@ public final class HrRecords {
             return;
         }
         java.util.Set<String> employeeNumbers = rows.keySet();
+        references.prefetchWaitingFor(employeeNumbers); // first: it tells which new workers a cycle could pass through
         List<String> userNames = new java.util.ArrayList<>();
         List<String> managers = new java.util.ArrayList<>();
+        List<String> managersOnly = new java.util.ArrayList<>();
         List<String> matchKeys = new java.util.ArrayList<>();
         Map<String, StoredWorker> known = new java.util.HashMap<>();
         stored.forEach(w -> known.put(w.worker().employeeNumber(), w));
@@ -207,7 +210,8 @@ public final class HrRecords {
             StoredWorker was = known.get(en);
             if (manager != null && manager.isString()
                 && (was == null || !manager.asString().equals(was.worker().managerEmployeeNumber()))) {
-                managers.add(manager.asString()); // only a new manager is checked for a cycle
+                // only a new manager is checked for a cycle, and only up the chain when one could close
+                (was == null && !references.mayBeAwaited(en) ? managersOnly : managers).add(manager.asString());
             }
             if (was == null) { // a worker Roster has is not looked for as a rehire
                 String key = WorkerFields.newMatchKey(fields, matchKey);
@@ -218,8 +222,8 @@ public final class HrRecords {
         });
         repository.prefetchUserNames(userNames);
         repository.prefetchManagers(managers, MAX_MANAGER_DEPTH); // each worker's manager and the chain above for cycles
+        repository.prefetchExisting(managersOnly);
         repository.prefetchMatchKeys(matchKeys);
-        references.prefetchWaitingFor(employeeNumbers);
         references.prefetchPending(employeeNumbers, known.keySet());
         events.publishEvent(new WorkersArriving(java.util.List.copyOf(employeeNumbers)));
     }
@@ -338,7 +342,9 @@ public final class HrRecords {
     /**
      * A manager Roster knows is checked for a cycle; one it does not know yet is kept, recorded as a
      * pending reference, and resolved when that worker arrives. A new worker has no pending
-     * reference of its own to clear.
+     * reference of its own to clear, and closes a cycle only if someone names them as manager: a
+     * reference kept pending for them. In a batch that read none ({@code arriving}), the chain above
+     * their manager is not walked (in a first load, nearly every worker).
      */
     private void checkManager(Worker worker, Instant now, String actor, boolean isNew) {
         String manager = worker.managerEmployeeNumber();
@@ -348,7 +354,7 @@ public final class HrRecords {
             }
             return;
         }
-        if (repository.managerOf(manager).isEmpty()) {
+        if (!repository.exists(manager)) {
             if (references.record(worker.employeeNumber(), "manager", manager, now)) {
                 audit.append(new AuditEntry(worker.employeeNumber(), "REFERENCE_PENDING", AuditEntry.Stage.REQUEST,
                     actor, null, "manager " + manager + " is not known yet; kept and resolved when they arrive", null));
@@ -357,6 +363,10 @@ public final class HrRecords {
         }
         if (!isNew) {
             references.clear(worker.employeeNumber(), "manager");
+        } else if (!references.mayBeAwaited(worker.employeeNumber())) {
+            // Only a worker who names this one as manager could close a cycle through them; a new
+            // worker is named only by a reference kept pending for them, and none is.
+            return;
         }
         List<String> chain = new java.util.ArrayList<>(List.of(worker.employeeNumber()));
         String next = manager;

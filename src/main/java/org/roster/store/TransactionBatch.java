@@ -169,21 +169,30 @@ public final class TransactionBatch {
      */
     public static void prefetchEach(org.springframework.jdbc.core.simple.JdbcClient jdbc, StoreKind store, String fact,
                                     String table, String column, Collection<String> keys) {
-        if (!store.postgres()) {
-            prefetch(jdbc, fact, "select distinct " + column + " from " + table + " where " + column + " in (:keys)", keys);
-            return;
-        }
         if (keys.isEmpty() || !inTransaction()) {
             return;
         }
-        String sql = "select t.v from unnest(:keys) as k (v) cross join lateral (select " + column + " as v from " + table
-            + " where " + column + " = k.v limit 1) t";
+        knownAbsent(fact, keys, presentEach(jdbc, store, table, column, keys));
+    }
+
+    /**
+     * Which of {@code keys} have a row whose {@code column} holds them, read as {@link #prefetchEach}
+     * reads them (one index lookup a key on PostgreSQL), for a caller that records what it found
+     * itself.
+     */
+    public static Set<String> presentEach(org.springframework.jdbc.core.simple.JdbcClient jdbc, StoreKind store,
+                                          String table, String column, Collection<String> keys) {
+        String sql = store.postgres()
+            ? "select t.v from unnest(:keys) as k (v) cross join lateral (select " + column + " as v from " + table
+                + " where " + column + " = k.v limit 1) t"
+            : "select distinct " + column + " from " + table + " where " + column + " in (:keys)";
         Set<String> present = new HashSet<>();
         for (List<String> chunk : chunks(keys)) {
-            present.addAll(jdbc.sql(sql).param("keys", new org.springframework.jdbc.support.SqlArrayValue("varchar",
-                chunk.toArray())).query(String.class).list());
+            present.addAll(jdbc.sql(sql).param("keys", store.postgres()
+                ? new org.springframework.jdbc.support.SqlArrayValue("varchar", chunk.toArray()) : chunk)
+                .query(String.class).list());
         }
-        knownAbsent(fact, keys, present);
+        return present;
     }
 
     /**

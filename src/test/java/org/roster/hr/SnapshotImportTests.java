@@ -385,6 +385,34 @@ class SnapshotImportTests {
     }
 
     /**
+     * A new worker closes a cycle only through someone who names them as manager, whose reference is
+     * pending until they arrive: the chain above a new worker's manager is walked then, whether that
+     * someone was stored by an earlier import or came earlier in the same batch, and not otherwise.
+     */
+    @Test
+    void aNewWorkerClosesAManagerCycleThroughAReferenceKeptForThem() {
+        String p = prefix();
+        java.util.function.BiFunction<String, String, String> row = (en, manager) -> treeRow(p, en, manager);
+        // 2 under 9, who is not there yet
+        upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", null), row.apply("2", "9")));
+
+        // 9 arrives under 2 (9 -> 2 -> 9); in the same batch, 3 under 8, then 8 arrives under 3; 7 arrives under 1
+        JsonNode second = upload("tree", "application/x-ndjson", String.join("\n", row.apply("1", null),
+            row.apply("2", "9"), row.apply("3", "8"), row.apply("7", "1"), row.apply("8", "3"), row.apply("9", "2")));
+
+        assertThat(second.path("created").asLong()).as(second.toString()).isEqualTo(2); // 3 and 7
+        assertThat(second.path("quarantined").asLong()).isEqualTo(2);
+        JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
+        assertThat(held.valueStream().filter(q -> q.path("employeeNumber").stringValue("").startsWith(p))
+            .map(q -> q.path("employeeNumber").stringValue() + ": " + q.path("reason").stringValue()))
+            .containsExactlyInAnyOrder(
+                p + "8: a reference cycle in managers: " + p + "8 -> " + p + "3 -> " + p + "8 (row 5)",
+                p + "9: a reference cycle in managers: " + p + "9 -> " + p + "2 -> " + p + "9 (row 6)");
+        assertThat(manager(p + "7")).isEqualTo(p + "1");
+        assertThat(pendingReferences(p)).containsOnly(java.util.Map.entry(p + "2", p + "9"), java.util.Map.entry(p + "3", p + "8"));
+    }
+
+    /**
      * A batch reads together which of its workers a stored reference waits for: a manager who
      * arrives in a later import resolves the reference the earlier one kept for their report.
      */

@@ -111,6 +111,18 @@ public class ReferenceRepository {
     }
 
     /**
+     * Whether a reference may wait for this employee number: false only when this transaction read
+     * that none does ({@link #prefetchWaitingFor}) and recorded none to it since.
+     */
+    public boolean mayBeAwaited(String employeeNumber) {
+        if (TransactionBatch.absent(WAITING_FOR, employeeNumber)) {
+            return false;
+        }
+        List<Waiting> known = TransactionBatch.known(WAITING_FOR, employeeNumber);
+        return known == null || !known.isEmpty();
+    }
+
+    /**
      * Removes and returns the workers whose {@code field} was waiting for {@code reference}. Those the
      * batch read ahead are removed with the transaction's other writes, by one statement for the
      * reference: nothing this transaction writes before it could be among them (a reference recorded

@@ -52,6 +52,43 @@ public class WorkerRepository {
     /** What {@link TransactionBatch} remembers: a worker's {@link ManagerLink}, or {@link #NO_WORKER}, by employee number. */
     private static final String MANAGER = "hr_worker.manager";
     private static final Object NO_WORKER = new Object();
+    /** What {@link #prefetchExisting} remembers: a worker Roster has, whose manager was not read. */
+    private static final Object UNREAD = new Object();
+
+    /**
+     * Whether Roster has a worker with this employee number, as this transaction sees it; answered
+     * without a statement for those {@link #prefetchExisting} or {@link #prefetchManagers} read and
+     * those this transaction wrote since.
+     */
+    public boolean exists(String employeeNumber) {
+        Object known = TransactionBatch.known(MANAGER, employeeNumber);
+        return known == null ? managerOf(employeeNumber).isPresent() : known != NO_WORKER;
+    }
+
+    /**
+     * Reads, in one query, which of these employee numbers Roster has a worker for, and nothing
+     * else of them: the managers a batch's new workers name, when no chain above them needs walking
+     * ({@code HrRecords.arriving}). Only the key's index is read (a worker's row is a page of its
+     * own on H2's file, read for nothing; docs/benchmarks.md).
+     */
+    public void prefetchExisting(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty() || !TransactionBatch.inTransaction()) {
+            return;
+        }
+        java.util.Set<String> unknown = new java.util.LinkedHashSet<>();
+        for (String en : employeeNumbers) {
+            if (TransactionBatch.known(MANAGER, en) == null) {
+                unknown.add(en);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> present = TransactionBatch.presentEach(jdbc(), store, TABLE, "employee_number", unknown);
+        for (String en : unknown) {
+            TransactionBatch.remember(MANAGER, en, present.contains(en) ? UNREAD : NO_WORKER);
+        }
+    }
 
     /**
      * The manager a worker names, as this transaction sees it; empty when Roster has no worker with
@@ -61,7 +98,7 @@ public class WorkerRepository {
      */
     public Optional<ManagerLink> managerOf(String employeeNumber) {
         Object known = TransactionBatch.known(MANAGER, employeeNumber);
-        if (known == null) {
+        if (known == null || known == UNREAD) {
             Optional<ManagerLink> link = findByEmployeeNumber(employeeNumber).map(WorkerRepository::link);
             TransactionBatch.remember(MANAGER, employeeNumber, link.isPresent() ? link.get() : NO_WORKER);
             return link;
@@ -81,7 +118,7 @@ public class WorkerRepository {
         }
         java.util.Set<String> level = new java.util.LinkedHashSet<>();
         for (String en : employeeNumbers) {
-            if (TransactionBatch.known(MANAGER, en) == null) {
+            if (!linkKnown(en)) {
                 level.add(en);
             }
         }
@@ -93,7 +130,7 @@ public class WorkerRepository {
                     ManagerLink link = link(w);
                     TransactionBatch.remember(MANAGER, w.worker().employeeNumber(), link);
                     found.add(w.worker().employeeNumber());
-                    if (link.manager() != null && TransactionBatch.known(MANAGER, link.manager()) == null) {
+                    if (link.manager() != null && !linkKnown(link.manager())) {
                         above.add(link.manager());
                     }
                 }
@@ -105,6 +142,12 @@ public class WorkerRepository {
             }
             level = above;
         }
+    }
+
+    /** Whether this transaction knows the worker's manager, or that there is no such worker. */
+    private static boolean linkKnown(String employeeNumber) {
+        Object known = TransactionBatch.known(MANAGER, employeeNumber);
+        return known != null && known != UNREAD;
     }
 
     private static ManagerLink link(StoredWorker w) {
