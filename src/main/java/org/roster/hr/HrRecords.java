@@ -201,6 +201,13 @@ public final class HrRecords {
         List<String> matchKeys = new java.util.ArrayList<>();
         Map<String, StoredWorker> known = new java.util.HashMap<>();
         stored.forEach(w -> known.put(w.worker().employeeNumber(), w));
+        java.util.Set<String> named = new java.util.HashSet<>(); // a row's manager, whom the row may keep a reference for
+        rows.values().forEach(fields -> {
+            JsonNode manager = fields.get("manager");
+            if (manager != null && manager.isString()) {
+                named.add(manager.asString());
+            }
+        });
         rows.forEach((en, fields) -> {
             JsonNode userName = fields.get("userName");
             if (userName != null && userName.isString()) {
@@ -211,7 +218,8 @@ public final class HrRecords {
             if (manager != null && manager.isString()
                 && (was == null || !manager.asString().equals(was.worker().managerEmployeeNumber()))) {
                 // only a new manager is checked for a cycle, and only up the chain when one could close
-                (was == null && !references.mayBeAwaited(en) ? managersOnly : managers).add(manager.asString());
+                (was == null && !references.mayBeAwaited(en) && !named.contains(en) ? managersOnly : managers)
+                    .add(manager.asString());
             }
             if (was == null) { // a worker Roster has is not looked for as a rehire
                 String key = WorkerFields.newMatchKey(fields, matchKey);
