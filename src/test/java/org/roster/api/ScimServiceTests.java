@@ -143,6 +143,21 @@ class ScimServiceTests {
         assertScimError(r, 400, "manager", "CY1 -> CY2 -> CY1");
     }
 
+    /** A new user closes a cycle through a worker whose reference to them was kept pending: refused, nothing stored. */
+    @Test
+    void aNewUserClosingAManagerCycleThroughAPendingReferenceIsRefused() {
+        String first = validUser("CY3", "cy3").replace("\"department\": \"Engineering\"",
+            "\"department\": \"Engineering\", \"manager\": {\"value\": \"CY4\"}");
+        assertThat(post(first).status()).isEqualTo(201);
+        String second = validUser("CY4", "cy4").replace("\"department\": \"Engineering\"",
+            "\"department\": \"Engineering\", \"manager\": {\"value\": \"CY3\"}");
+
+        assertScimError(post(second), 400, "manager", "CY4 -> CY3 -> CY4");
+        assertThat(api.get("/api/v1/identities/CY4").status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/hr/pending-references").json().path("items").toString())
+            .contains("\"employeeNumber\":\"CY3\"").contains("\"reference\":\"CY4\"");
+    }
+
     @Test
     void duplicateUserNameIsAConflictAndTheFirstWorkerIsUntouched() {
         String name = "dup-" + UUID.randomUUID().toString().substring(0, 6);
