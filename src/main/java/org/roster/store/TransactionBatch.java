@@ -182,17 +182,32 @@ public final class TransactionBatch {
      */
     public static Set<String> presentEach(org.springframework.jdbc.core.simple.JdbcClient jdbc, StoreKind store,
                                           String table, String column, Collection<String> keys) {
-        String sql = store.postgres()
-            ? "select t.v from unnest(:keys) as k (v) cross join lateral (select " + column + " as v from " + table
-                + " where " + column + " = k.v limit 1) t"
-            : "select distinct " + column + " from " + table + " where " + column + " in (:keys)";
         Set<String> present = new HashSet<>();
-        for (List<String> chunk : chunks(keys)) {
-            present.addAll(jdbc.sql(sql).param("keys", store.postgres()
-                ? new org.springframework.jdbc.support.SqlArrayValue("varchar", chunk.toArray()) : chunk)
-                .query(String.class).list());
-        }
+        readEach(jdbc, store, table, column, column, true, keys, rs -> {
+            present.add(rs.getString(1));
+        });
         return present;
+    }
+
+    /**
+     * Reads {@code columns} of the rows whose {@code column} holds one of {@code keys}, handing each
+     * to {@code row}: on PostgreSQL one index lookup a key, as {@link #prefetchEach}; on H2 an
+     * {@code in} list. With {@code onePerKey}, at most one row a key (enough to know it has one);
+     * otherwise all of them, the subquery fenced by {@code offset 0} so that the planner cannot turn
+     * it into a join. {@code table}, {@code column} and {@code columns} are the caller's own names,
+     * written into the statement; only the keys are bound, {@value #PREFETCH_CHUNK} at most a query.
+     */
+    public static void readEach(org.springframework.jdbc.core.simple.JdbcClient jdbc, StoreKind store, String table,
+                                String column, String columns, boolean onePerKey, Collection<String> keys,
+                                org.springframework.jdbc.core.RowCallbackHandler row) {
+        String sql = store.postgres()
+            ? "select t.* from unnest(:keys) as k (v) cross join lateral (select " + columns + " from " + table + " where "
+                + column + " = k.v " + (onePerKey ? "limit 1" : "offset 0") + ") t"
+            : "select " + (onePerKey ? "distinct " : "") + columns + " from " + table + " where " + column + " in (:keys)";
+        for (List<String> chunk : chunks(keys)) {
+            jdbc.sql(sql).param("keys", store.postgres()
+                ? new org.springframework.jdbc.support.SqlArrayValue("varchar", chunk.toArray()) : chunk).query(row);
+        }
     }
 
     /**

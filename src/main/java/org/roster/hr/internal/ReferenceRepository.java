@@ -93,19 +93,12 @@ public class ReferenceRepository {
         if (employeeNumbers.isEmpty() || !TransactionBatch.inTransaction()) {
             return;
         }
-        String sql = store.postgres()
-            ? "select t.reference, t.employee_number, t.field from unnest(:keys) as k (v) cross join lateral"
-                + " (select reference, employee_number, field from hr_pending_reference where reference = k.v offset 0) t"
-            : "select reference, employee_number, field from hr_pending_reference where reference in (:keys)";
         java.util.Map<String, List<Waiting>> waiting = new java.util.HashMap<>();
-        for (List<String> chunk : TransactionBatch.chunks(employeeNumbers)) {
-            jdbc().sql(sql).param("keys", store.postgres()
-                    ? new org.springframework.jdbc.support.SqlArrayValue("varchar", chunk.toArray()) : chunk)
-                .query(rs -> {
-                    waiting.computeIfAbsent(rs.getString(1), r -> new java.util.ArrayList<>())
-                        .add(new Waiting(rs.getString(2), rs.getString(3)));
-                });
-        }
+        TransactionBatch.readEach(jdbc(), store, TABLE, "reference", "reference, employee_number, field", false,
+            employeeNumbers, rs -> {
+                waiting.computeIfAbsent(rs.getString(1), r -> new java.util.ArrayList<>())
+                    .add(new Waiting(rs.getString(2), rs.getString(3)));
+            });
         TransactionBatch.knownAbsent(WAITING_FOR, employeeNumbers, waiting.keySet());
         waiting.forEach((reference, references) -> TransactionBatch.remember(WAITING_FOR, reference, List.copyOf(references)));
     }

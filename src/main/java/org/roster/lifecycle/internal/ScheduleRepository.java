@@ -20,10 +20,12 @@ public class ScheduleRepository {
 
     private final JdbcClient jdbc;
     private final org.springframework.jdbc.core.JdbcTemplate batch;
+    private final org.roster.store.StoreKind store;
 
     public ScheduleRepository(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate batch) {
         this.jdbc = jdbc;
         this.batch = batch;
+        this.store = new org.roster.store.StoreKind(batch);
     }
 
     /** The table, with the changes this transaction scheduled written first. */
@@ -88,13 +90,11 @@ public class ScheduleRepository {
             return;
         }
         java.util.Set<String> present = new java.util.HashSet<>();
-        for (List<String> chunk : TransactionBatch.chunks(employeeNumbers)) {
-            jdbc().sql("select employee_number, due_at from lifecycle_schedule where employee_number in (:keys)")
-                .param("keys", chunk).query(rs -> {
-                    present.add(rs.getString(1));
-                    TransactionBatch.remember(SCHEDULED, rs.getString(1), rs.getTimestamp(2).toInstant());
-                });
-        }
+        TransactionBatch.readEach(jdbc(), store, TABLE, "employee_number", "employee_number, due_at", true, employeeNumbers,
+            rs -> {
+                present.add(rs.getString(1));
+                TransactionBatch.remember(SCHEDULED, rs.getString(1), rs.getTimestamp(2).toInstant());
+            });
         TransactionBatch.knownAbsent(SCHEDULED, employeeNumbers, present);
     }
 
