@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.roster.audit.AuditEntry;
 import org.roster.audit.AuditLog;
 import org.roster.hr.internal.KeyDigest;
+import org.roster.hr.internal.ManagerLevels;
 import org.roster.hr.internal.PreviousRows;
 import org.roster.hr.internal.QuarantineRepository;
 import org.roster.hr.internal.RowChanges;
@@ -40,8 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Full HR exports (CSV, a JSON array, JSON Lines), read to their end and sorted by employee number
- * before any row is applied (spilled to disk past a budget, so a file of any size takes bounded
- * memory), then applied in batches. Each row is compared with the same worker's row in the last
+ * (managers before their reports) before any row is applied (spilled to disk past a budget, so a
+ * file of any size takes bounded memory), then applied in batches. Each row is compared with the same worker's row in the last
  * accepted snapshot of the source: only new and changed rows become HR changes. A row that fails
  * validation is quarantined and the rest proceeds. Workers missing from the new snapshot are
  * reported, or terminated if the source says so and they are few enough. Importing the same file
@@ -374,11 +375,12 @@ public final class SnapshotImport {
      * Reads the file on a thread of its own, in two passes. First to its end: each row is parsed,
      * mapped and hashed, and sorted by employee number ({@link SortedRows}, spilled to disk past
      * {@code roster.hr.snapshot-sort-memory}); a file that cannot be read to its end is refused
-     * before anything is applied. Then in employee-number order, each row is compared with the
-     * previous snapshot's and the new and changed ones are handed over {@link #BATCH} at a time,
-     * at most {@link #AHEAD} batches ahead of the importing thread. Sorted rows make each batch's
-     * workers neighbours in every table keyed by employee number, whatever order the HR system
-     * exported them in.
+     * before anything is applied. Then in employee-number order (managers first when the file lists
+     * reports before them: {@link #managersFirst}), each row is compared with the previous
+     * snapshot's and the new and changed ones are handed over {@link #BATCH} at a time, at most
+     * {@link #AHEAD} batches ahead of the importing thread. Sorted rows make each batch's workers
+     * neighbours in every table keyed by employee number, whatever order the HR system exported
+     * them in.
      */
     private final class Reader implements Runnable {
         private static final int AHEAD = 4;
@@ -392,6 +394,11 @@ public final class SnapshotImport {
         final MessageDigest sha = sha256();
         private final MessageDigest rowSha = sha256();
         final SeenKeys named = new SeenKeys();
+        /**
+         * The manager tree of the rows sorted, until they are ranked by it; dropped (rows applied in
+         * employee-number order) past {@link ManagerLevels#MAX_ENTRIES} workers and managers.
+         */
+        private @Nullable ManagerLevels levels = new ManagerLevels(ManagerLevels.MAX_ENTRIES);
         private final java.util.concurrent.BlockingQueue<Chunk> queue = new java.util.concurrent.ArrayBlockingQueue<>(AHEAD);
         private final Thread thread;
         private volatile boolean stopped;
@@ -430,16 +437,18 @@ public final class SnapshotImport {
                     return;
                 }
                 PreviousRows rowsBefore = previous.join().orElse(null);
-                java.util.Iterator<SortedRows.Row> in = sorted.sorted();
-                List<SortedRows.Row> batch = new ArrayList<>(BATCH);
-                while (!stopped && in.hasNext()) {
-                    batch.add(in.next());
-                    if (batch.size() == BATCH) {
-                        classify(batch, rowsBefore);
-                        batch.clear();
+                try (SortedRows byLevel = new SortedRows(settings.snapshotSortMemory().toBytes())) {
+                    java.util.Iterator<SortedRows.Row> in = managersFirst(sorted, byLevel);
+                    List<SortedRows.Row> batch = new ArrayList<>(BATCH);
+                    while (!stopped && in.hasNext()) {
+                        batch.add(in.next());
+                        if (batch.size() == BATCH) {
+                            classify(batch, rowsBefore);
+                            batch.clear();
+                        }
                     }
+                    classify(batch, rowsBefore);
                 }
-                classify(batch, rowsBefore);
                 if (!stopped) {
                     hand(new Chunk(pending, true, null));
                 }
@@ -448,6 +457,30 @@ public final class SnapshotImport {
             } catch (RuntimeException e) {
                 hand(new Chunk(pending, false, e));
             }
+        }
+
+        /**
+         * The sorted rows, level by level down the manager tree the file draws ({@link ManagerLevels})
+         * and in employee-number order within a level, when employee-number order alone would bring
+         * some new worker before the manager the file gives them: sorted again into {@code byLevel},
+         * {@code sorted}'s runs deleted once read. Otherwise {@code sorted} as it is. A report applied
+         * after their manager needs no pending reference, and a first load whose employee numbers
+         * were given in hiring order has one for about half its workers.
+         */
+        private java.util.Iterator<SortedRows.Row> managersFirst(SortedRows sorted, SortedRows byLevel) {
+            ManagerLevels tree = levels;
+            levels = null; // the table is dropped once the rows are ranked
+            if (tree == null || !tree.reorders()) {
+                return sorted.sorted();
+            }
+            java.util.Iterator<SortedRows.Row> in = sorted.sorted();
+            while (!stopped && in.hasNext()) {
+                SortedRows.Row row = in.next();
+                String en = row.employeeNumber();
+                byLevel.add(row.ranked(en == null ? ManagerLevels.DEEPEST + 1 : tree.level(KeyDigest.of(en))));
+            }
+            sorted.close();
+            return byLevel.sorted();
         }
 
         /**
@@ -493,6 +526,10 @@ public final class SnapshotImport {
                             previousHash = before.hash(key);
                         } else if (before != null) {
                             compared = SortedRows.Compared.DIFFERENT; // new: the last snapshot did not have it
+                        }
+                        if (compared != SortedRows.Compared.DUPLICATE && levels != null
+                            && !levels.add(key, en, employeeNumber(values[MANAGER]))) {
+                            levels = null;
                         }
                     }
                     String hash = HexFormat.of().formatHex(digest, 0, 16);
@@ -816,6 +853,7 @@ public final class SnapshotImport {
     /** The worker fields in the order the row hash reads them: a row's values are read in this order. */
     private static final List<String> FIELDS = List.copyOf(new java.util.TreeSet<>(WorkerFields.NAMES));
     private static final int EMPLOYEE_NUMBER = FIELDS.indexOf("employeeNumber");
+    private static final int MANAGER = FIELDS.indexOf("manager");
 
     /** A row's worker fields, in {@link #FIELDS} order: those its columns had (a JSON null for an empty cell). */
     private static Map<String, JsonNode> fields(@Nullable JsonNode[] values) {

@@ -337,10 +337,50 @@ class SnapshotImportTests {
         assertThat(held.valueStream().filter(q -> (p + "4").equals(q.path("employeeNumber").stringValue()))
             .map(q -> q.path("field").stringValue() + ": " + q.path("reason").stringValue()))
             .containsExactly("userName: '" + p.toLowerCase(java.util.Locale.ROOT) + "SHARED' is already taken (row 4)");
-        // row 1 named a manager the batch created two rows later: kept pending, then resolved by row 3
-        assertThat(api.get("/api/v1/audit?identity=" + p + "1").json().toString())
-            .contains("REFERENCE_PENDING").contains("REFERENCE_RESOLVED");
+        // row 1 named a manager the file has two rows later: applied after them, in the same batch, it finds them
+        assertThat(manager(p + "1")).isEqualTo(p + "3");
+        assertThat(api.get("/api/v1/audit?identity=" + p + "1").json().toString()).contains("HR_EVENT")
+            .doesNotContain("REFERENCE_PENDING");
         assertThat(api.get("/api/v1/identities/" + p + "1").json().path("history").size()).isEqualTo(1);
+    }
+
+    /**
+     * A file is applied level by level down the manager tree it draws: a report listed (and
+     * numbered) before their manager, even three levels down, is stored after them, so no reference
+     * is kept pending for a manager the same file brings. A manager the file does not have is still
+     * kept pending, a cycle within the file is still held, and batches of 500 cut through the levels.
+     */
+    @Test
+    void aFileIsAppliedManagersFirstSoNoReferenceWaitsForAManagerItBrings() {
+        String p = prefix();
+        java.util.function.BiFunction<String, String, String> row = (en, manager) -> treeRow(p, en, manager);
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        // 1 under 2 under 3 under 4, each listed before their manager; 5 under 9x, whom the file does not have;
+        // 6 and 7 under each other
+        lines.addAll(java.util.List.of(row.apply("1", "2"), row.apply("2", "3"), row.apply("3", "4"), row.apply("4", null),
+            row.apply("5", "9x"), row.apply("6", "7"), row.apply("7", "6")));
+        for (int i = 0; i < 1_200; i++) { // reports numbered before their managers, three batches' worth
+            lines.add(row.apply("a" + String.format("%04d", i), "b" + String.format("%04d", i / 10)));
+        }
+        for (int i = 0; i < 120; i++) {
+            lines.add(row.apply("b" + String.format("%04d", i), "4"));
+        }
+
+        JsonNode result = upload("tree", "application/x-ndjson", String.join("\n", lines));
+
+        assertThat(result.path("created").asLong()).as(result.toString()).isEqualTo(1_326);
+        assertThat(result.path("quarantined").asLong()).isEqualTo(1);
+        assertThat(manager(p + "1")).isEqualTo(p + "2");
+        assertThat(manager(p + "3")).isEqualTo(p + "4");
+        assertThat(manager(p + "a1199")).isEqualTo(p + "b0119");
+        assertThat(pendingReferences(p)).as("only the manager the file does not have, and the cycle's first")
+            .containsOnly(java.util.Map.entry(p + "5", p + "9x"), java.util.Map.entry(p + "6", p + "7"));
+        assertThat(jdbc.sql("select count(*) from audit_record where identity_key like ? and kind = 'REFERENCE_PENDING'")
+            .param(p + "%").query(Long.class).single()).isEqualTo(2);
+        JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
+        assertThat(held.valueStream().filter(q -> q.path("employeeNumber").stringValue("").startsWith(p))
+            .map(q -> q.path("employeeNumber").stringValue() + ": " + q.path("reason").stringValue()))
+            .containsExactly(p + "7: a reference cycle in managers: " + p + "7 -> " + p + "6 -> " + p + "7 (row 7)");
     }
 
     /**

@@ -50,8 +50,11 @@ public final class SeenKeys {
         return true;
     }
 
-    /** The first index of the entry that holds the key, or of the free one where it would go. */
-    private static int entry(long[] entries, long high, long low) {
+    /**
+     * The first index of the entry that holds the key, or of the free one where it would go, in a
+     * table of two longs an entry (also {@link ManagerLevels}'s).
+     */
+    static int entry(long[] entries, long high, long low) {
         int mask = (entries.length >> 1) - 1;
         int i = (int) (high & mask);
         while (true) {

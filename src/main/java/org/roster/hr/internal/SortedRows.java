@@ -21,13 +21,14 @@ import java.util.PriorityQueue;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The rows of one snapshot file in employee-number order, whatever order the file had: an external
- * merge sort. Rows are kept in memory up to a budget; past it each full buffer is sorted and written
+ * The rows of one snapshot file in employee-number order (within a rank), whatever order the file
+ * had: an external merge sort. Rows are kept in memory up to a budget; past it each full buffer is sorted and written
  * to a run file of its own in a private temporary directory, and the runs are merged when the rows
  * are read back. A file that fits the budget never touches the disk.
  *
- * <p>The order is by employee number ({@link String#compareTo}), then by row number, so the first of
- * two rows naming the same worker comes first; rows without an employee number come last. Nothing
+ * <p>The order is by rank (0 for every row unless the caller ranks them), then by employee number
+ * ({@link String#compareTo}), then by row number, so the first of two rows naming the same worker
+ * comes first; rows without an employee number come last in their rank. Nothing
  * about the order is asked of the store: the import compares rows by hash, not by merging with a
  * query's order.
  *
@@ -46,14 +47,25 @@ public final class SortedRows implements AutoCloseable {
     }
 
     /**
-     * One row: its number in the file, its employee number, its hash, its mapped fields as JSON, and
-     * what the reader knew of it.
+     * One row: its number in the file, its employee number, its hash, its mapped fields as JSON, what
+     * the reader knew of it, and its rank (rows of a lower rank come first; all 0 unless the reader
+     * sorts them again by {@link ManagerLevels level}).
      */
     public record Row(long number, @Nullable String employeeNumber, String hash, byte[] fields, Compared compared,
-                      @Nullable String previousHash) {
+                      @Nullable String previousHash, int rank) {
 
         public Row(long number, @Nullable String employeeNumber, String hash, byte[] fields) {
-            this(number, employeeNumber, hash, fields, Compared.NOT_YET, null);
+            this(number, employeeNumber, hash, fields, Compared.NOT_YET, null, 0);
+        }
+
+        public Row(long number, @Nullable String employeeNumber, String hash, byte[] fields, Compared compared,
+                   @Nullable String previousHash) {
+            this(number, employeeNumber, hash, fields, compared, previousHash, 0);
+        }
+
+        /** The same row at another rank. */
+        public Row ranked(int rank) {
+            return new Row(number, employeeNumber, hash, fields, compared, previousHash, rank);
         }
 
         /** What the row holds in memory, roughly: the budget is counted in these. */
@@ -63,8 +75,8 @@ public final class SortedRows implements AutoCloseable {
         }
     }
 
-    static final Comparator<Row> ORDER = Comparator.comparing(Row::employeeNumber,
-            Comparator.nullsLast(Comparator.<String>naturalOrder()))
+    static final Comparator<Row> ORDER = Comparator.comparingInt(Row::rank)
+        .thenComparing(Row::employeeNumber, Comparator.nullsLast(Comparator.<String>naturalOrder()))
         .thenComparingLong(Row::number);
 
     private static final int BUFFER = 32 * 1024;
@@ -234,6 +246,7 @@ public final class SortedRows implements AutoCloseable {
                     write(out, row.hash().getBytes(StandardCharsets.UTF_8));
                     write(out, row.fields());
                     out.writeByte(row.compared().ordinal());
+                    out.writeInt(row.rank());
                     write(out, row.previousHash() == null ? null : row.previousHash().getBytes(StandardCharsets.UTF_8));
                 }
             }
@@ -284,13 +297,14 @@ public final class SortedRows implements AutoCloseable {
                 byte[] hash = read(in);
                 byte[] fields = read(in);
                 Compared compared = Compared.values()[in.readUnsignedByte()];
+                int rank = in.readInt();
                 byte[] previousHash = read(in);
                 if (hash == null || fields == null) {
                     throw new IOException("a run's row " + number + " has no hash or no fields");
                 }
                 head = new Row(number, en == null ? null : new String(en, StandardCharsets.UTF_8),
                     new String(hash, StandardCharsets.UTF_8), fields, compared,
-                    previousHash == null ? null : new String(previousHash, StandardCharsets.UTF_8));
+                    previousHash == null ? null : new String(previousHash, StandardCharsets.UTF_8), rank);
                 return true;
             } catch (IOException e) {
                 throw new UncheckedIOException("a snapshot's sorted run cannot be read back: " + e.getMessage(), e);

@@ -46,6 +46,9 @@ class SortedRowsTests {
                 : i % 5 == 0 ? new SortedRows.Row(i, r.employeeNumber(), r.hash(), r.fields(),
                     SortedRows.Compared.DUPLICATE, null)
                 : r);
+            if (i % 7 == 0) { // ranked again, as by the manager levels: a rank's rows come after the lower ones'
+                added.set(added.size() - 1, added.get(added.size() - 1).ranked(1 + i % 3));
+            }
         }
         List<SortedRows.Row> sorted;
         try (SortedRows rows = new SortedRows(16 * 1024)) {
@@ -68,8 +71,12 @@ class SortedRowsTests {
             assertThat(got.fields()).as("the bytes come back whole").isEqualTo(want.fields());
             assertThat(got.compared()).isEqualTo(want.compared());
             assertThat(got.previousHash()).isEqualTo(want.previousHash());
+            assertThat(got.rank()).isEqualTo(want.rank());
         }
-        assertThat(sorted.get(sorted.size() - 1).employeeNumber()).as("rows without an employee number come last").isNull();
+        assertThat(sorted.stream().map(SortedRows.Row::rank).distinct()).containsExactly(0, 1, 2, 3);
+        List<SortedRows.Row> unranked = sorted.stream().filter(r -> r.rank() == 0).toList();
+        assertThat(unranked.get(unranked.size() - 1).employeeNumber()).as("rows without an employee number come last")
+            .isNull();
         SortedRows.Row first = sorted.get(0);
         SortedRows.Row second = sorted.get(1);
         if (first.employeeNumber() != null && first.employeeNumber().equals(second.employeeNumber())) {
