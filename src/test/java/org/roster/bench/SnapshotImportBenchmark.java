@@ -242,6 +242,66 @@ class SnapshotImportBenchmark {
         return new long[] {version, written, read};
     }
 
+    /**
+     * CPU used so far, in core-seconds: this JVM's; PostgreSQL's (every {@code postgres} process
+     * alive, with the children its postmaster has reaped, so backends that ended count); the
+     * machine's busy and stolen time, and its whole time, from {@code /proc/stat}. Less spread than
+     * the wall-clock figures on a shared machine; zeros for what cannot be read (not Linux).
+     */
+    private static double[] cpu() {
+        double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime() / 1e9;
+        double tick = 100; // USER_HZ
+        double pg = 0;
+        try (java.nio.file.DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
+                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path p : procs) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    int close = stat.lastIndexOf(')');
+                    if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+                        continue;
+                    }
+                    String[] f = stat.substring(close + 2).split(" "); // from the state on: utime is the 12th
+                    pg += (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / tick;
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended while being read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new double[] {jvm, 0, 0, 0, 0};
+        }
+        double busy = 0;
+        double steal = 0;
+        double all = 0;
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal
+            for (int i = 1; i <= 8 && i < f.length; i++) {
+                double v = Long.parseLong(f[i]) / tick;
+                all += v;
+                if (i == 8) {
+                    steal = v;
+                } else if (i != 4 && i != 5) {
+                    busy += v;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return new double[] {jvm, pg, busy, steal, all};
+    }
+
+    /** The CPU a phase used, from {@link #cpu} before and after it, as a line's tail. */
+    private static String cpuUsed(double[] before, double[] after) {
+        double[] d = new double[before.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = after[i] - before[i];
+        }
+        return String.format(Locale.ROOT, "; CPU core-s: the JVM %.1f%s, the machine busy %.1f of %.1f, stolen %.1f", d[0],
+            d[1] > 0 ? String.format(Locale.ROOT, ", PostgreSQL %.1f", d[1]) : "", d[2], d[4], d[3]);
+    }
+
     /** PostgreSQL's WAL and checkpoint counters so far (the whole server), as one line; "" on H2. */
     private String wal() {
         if (!store.startsWith("PostgreSQL")) {
@@ -301,6 +361,7 @@ class SnapshotImportBenchmark {
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long[] io0 = io();
+        double[] cpu0 = cpu();
         long t0 = System.nanoTime();
         SnapshotImport.Summary s;
         // -Dbench.holdFirst: the first import alone, its operations sent after it (a diagnostic);
@@ -318,10 +379,11 @@ class SnapshotImportBenchmark {
             System.currentTimeMillis() / 1e3 - seconds, System.currentTimeMillis() / 1e3);
         long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        String used = cpuUsed(cpu0, cpu());
         long[] io1 = io();
-        String writes = store.startsWith("PostgreSQL") ? "" : String.format(Locale.ROOT,
+        String writes = (store.startsWith("PostgreSQL") ? "" : String.format(Locale.ROOT,
             "; H2 wrote %d versions, the JVM wrote %d MB and read %d MB", io1[0] - io0[0], (io1[1] - io0[1]) >> 20,
-            (io1[2] - io0[2]) >> 20);
+            (io1[2] - io0[2]) >> 20)) + used;
         return new Phase(s, seconds, peak >> 20, writes);
     }
 
