@@ -9,9 +9,9 @@ package org.roster.hr.internal;
  *
  * <p>Held as 128-bit digests ({@link KeyDigest}) in an open-addressing table: per entry two longs,
  * the entry of its manager, a state and its level, 22 bytes, the table at most two-thirds full: 46 MB
- * for a million rows, while the reader sorts them, and up to a bound the caller sets. A worker's level is at most
- * {@link #DEEPEST}: a chain longer than that, or a cycle, is refused by the import anyway, and its
- * rows are applied last, as they come.
+ * for a million rows, while the reader sorts them, and up to a bound the caller sets. A worker's
+ * level is at most {@link #DEEPEST}: a chain longer than that, or a cycle, is refused by the import
+ * anyway, and its rows are applied last, as they come.
  *
  * <p>Not thread-safe: one import's reader adds, then ranks.
  */
@@ -100,7 +100,11 @@ public final class ManagerLevels {
         return level[w] - 1;
     }
 
-    /** Walks up from the worker to a level known, at most {@link #DEEPEST} steps, and sets the levels on the way back. */
+    /**
+     * Walks up from the worker to a level known or the top, and sets the levels on the way back. A
+     * walk longer than {@link #DEEPEST} steps (too deep, or a cycle) sets only the worker's own:
+     * those it passed may be shallower, and are worked out by their own walks.
+     */
     private void workOut(int from) {
         int[] path = new int[DEEPEST + 1];
         int n = 0;
@@ -116,8 +120,8 @@ public final class ManagerLevels {
                 break;
             }
             if (n == path.length) {
-                base = DEEPEST; // too deep, or a cycle: everything on the way ranks last
-                break;
+                level[from] = DEEPEST + 1;
+                return;
             }
             path[n++] = at;
             if (manager[at] == FREE) {

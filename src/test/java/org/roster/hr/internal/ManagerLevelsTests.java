@@ -67,6 +67,10 @@ class ManagerLevelsTests {
             add(levels, "D" + (1000 + i), i == 0 ? null : "D" + (999 + i));
         }
 
+        // the deepest first: its walk passes shallower workers, whose levels it must not spoil
+        assertThat(level(levels, "D1060")).isEqualTo(ManagerLevels.DEEPEST);
+        assertThat(level(levels, "D1009")).isEqualTo(9);
+        assertThat(level(levels, "U1")).as("under a cycle").isEqualTo(ManagerLevels.DEEPEST);
         assertThat(level(levels, "C1")).isEqualTo(ManagerLevels.DEEPEST);
         assertThat(level(levels, "C2")).isEqualTo(ManagerLevels.DEEPEST);
         assertThat(level(levels, "U1")).isEqualTo(ManagerLevels.DEEPEST);
