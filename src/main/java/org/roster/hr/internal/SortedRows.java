@@ -22,15 +22,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rows of one snapshot file in employee-number order (within a rank), whatever order the file
- * had: an external merge sort. Rows are kept in memory up to a budget; past it each full buffer is sorted and written
- * to a run file of its own in a private temporary directory, and the runs are merged when the rows
- * are read back. A file that fits the budget never touches the disk.
+ * had: an external merge sort. Rows are kept in memory up to a budget; past it each full buffer is
+ * sorted and written to a run file of its own in a private temporary directory, and the runs are
+ * merged when the rows are read back. A file that fits the budget never touches the disk.
  *
  * <p>The order is by rank (0 for every row unless the caller ranks them), then by employee number
  * ({@link String#compareTo}), then by row number, so the first of two rows naming the same worker
- * comes first; rows without an employee number come last in their rank. Nothing
- * about the order is asked of the store: the import compares rows by hash, not by merging with a
- * query's order.
+ * comes first; rows without an employee number come last in their rank. Nothing about the order is
+ * asked of the store: the import compares rows by hash, not by merging with a query's order.
  *
  * <p>Not thread-safe: one import's reader adds and then reads. {@link #close} deletes the run files.
  */
