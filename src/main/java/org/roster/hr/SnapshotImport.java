@@ -42,11 +42,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Full HR exports (CSV, a JSON array, JSON Lines), read to their end and sorted by employee number
  * (managers before their reports) before any row is applied (spilled to disk past a budget, so a
- * file of any size takes bounded memory), then applied in batches. Each row is compared with the same worker's row in the last
- * accepted snapshot of the source: only new and changed rows become HR changes. A row that fails
- * validation is quarantined and the rest proceeds. Workers missing from the new snapshot are
- * reported, or terminated if the source says so and they are few enough. Importing the same file
- * again changes nothing, and the result says which earlier import it repeats.
+ * file of any size takes bounded memory), then applied in batches. Each row is compared with the
+ * same worker's row in the last accepted snapshot of the source: only new and changed rows become
+ * HR changes. A row that fails validation is quarantined and the rest proceeds. Workers missing
+ * from the new snapshot are reported, or terminated if the source says so and they are few enough.
+ * Importing the same file again changes nothing, and the result says which earlier import it
+ * repeats.
  */
 @Service
 public final class SnapshotImport {

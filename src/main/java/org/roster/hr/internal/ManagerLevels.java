@@ -17,7 +17,10 @@ package org.roster.hr.internal;
  */
 public final class ManagerLevels {
 
-    /** The most workers and managers an import's table holds (92 MB): a larger file is applied in employee-number order. */
+    /**
+     * The most workers and managers an import's table holds (92 MB): a larger file is applied in
+     * employee-number order.
+     */
     public static final int MAX_ENTRIES = 2_000_000;
 
     /** The deepest level kept apart: past it, or in a cycle, a worker ranks here. */
@@ -37,6 +40,8 @@ public final class ManagerLevels {
     private byte[] level = new byte[1 << 12];
     private int size;
     private boolean sealed;
+    /** The entries a {@link #workOut} walk passed, reused from one walk to the next. */
+    private final int[] path = new int[DEEPEST + 1];
 
     /**
      * @param maxEntries the most workers and managers the table holds: an import past it drops the
@@ -51,7 +56,8 @@ public final class ManagerLevels {
      * {@code maxEntries}. A worker added twice keeps the first row's manager, as the import applies
      * the first row and holds the others.
      */
-    public boolean add(KeyDigest worker, String employeeNumber, @org.jspecify.annotations.Nullable String managerEmployeeNumber) {
+    public boolean add(KeyDigest worker, String employeeNumber,
+                       @org.jspecify.annotations.Nullable String managerEmployeeNumber) {
         if (sealed) {
             throw new IllegalStateException("the levels were read: no more rows can be added");
         }
@@ -106,7 +112,6 @@ public final class ManagerLevels {
      * those it passed may be shallower, and are worked out by their own walks.
      */
     private void workOut(int from) {
-        int[] path = new int[DEEPEST + 1];
         int n = 0;
         int at = from;
         int base;
