@@ -12,5 +12,10 @@ package org.roster.hr;
  */
 public record HrBatch(String source, String description, String actor, Phase phase) {
 
-    public enum Phase { STARTED, ENDED }
+    /**
+     * {@code STARTED} and {@code ENDED} on the thread that applies the batch; {@code JOINED} and
+     * {@code LEFT} on another thread that applies part of it meanwhile (a snapshot's batches applied
+     * two at a time), before and after that part, all between the batch's start and end.
+     */
+    public enum Phase { STARTED, ENDED, JOINED, LEFT }
 }

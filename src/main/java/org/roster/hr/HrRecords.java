@@ -257,6 +257,76 @@ public final class HrRecords {
     private static final ThreadLocal<String> IN_BATCH = new ThreadLocal<>();
 
     /**
+     * Runs {@code work} on this thread as part of a batch another thread has started with
+     * {@link #batch} and not ended (see {@link HrBatch.Phase#JOINED}): what it plans is judged with
+     * the rest of that batch. The caller ends the batch only once every such part has returned.
+     */
+    public <T> T alongside(String source, String description, String actor, java.util.function.Supplier<T> work) {
+        IN_BATCH.set(description);
+        events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.JOINED));
+        try {
+            return work.get();
+        } finally {
+            IN_BATCH.remove();
+            events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.LEFT));
+        }
+    }
+
+    /**
+     * What a batch of new workers' rows could read of another batch of new workers applied
+     * alongside it, before either has committed: its employee numbers, the managers its rows name,
+     * the userNames they claim (ignoring case) and their personal details' match keys. Two batches
+     * whose footprints do not {@link Footprint#touch} read nothing of each other's, as long as
+     * neither finds any of its workers stored or awaited by a pending reference (then it names no
+     * one the other brings, and walks no chain of managers).
+     */
+    public Footprint footprint(Map<String, Map<String, JsonNode>> rows) {
+        java.util.Set<String> managers = new java.util.HashSet<>();
+        java.util.Set<String> userNames = new java.util.HashSet<>();
+        java.util.Set<String> matchKeys = new java.util.HashSet<>();
+        rows.values().forEach(fields -> {
+            JsonNode manager = fields.get("manager");
+            if (manager != null && manager.isString()) {
+                managers.add(manager.asString());
+            }
+            JsonNode userName = fields.get("userName");
+            if (userName != null && userName.isString()) {
+                userNames.add(userName.asString().toLowerCase(java.util.Locale.ROOT));
+            }
+            String key = WorkerFields.newMatchKey(fields, matchKey);
+            if (key != null) {
+                matchKeys.add(key);
+            }
+        });
+        return new Footprint(java.util.Set.copyOf(rows.keySet()), managers, userNames, matchKeys);
+    }
+
+    /** See {@link #footprint}. */
+    public record Footprint(java.util.Set<String> workers, java.util.Set<String> managers,
+                            java.util.Set<String> userNames, java.util.Set<String> matchKeys) {
+
+        /** Whether one batch names a worker the other brings, or both claim a userName or share personal details. */
+        public boolean touch(Footprint other) {
+            return meet(managers, other.workers) || meet(other.managers, workers) || meet(userNames, other.userNames)
+                || meet(matchKeys, other.matchKeys);
+        }
+
+        private static boolean meet(java.util.Set<String> a, java.util.Set<String> b) {
+            java.util.Set<String> small = a.size() <= b.size() ? a : b;
+            java.util.Set<String> large = small == a ? b : a;
+            return small.stream().anyMatch(large::contains);
+        }
+    }
+
+    /**
+     * Whether a worker Roster is waiting for (a reference kept pending for them) is among these, as
+     * the batch's transaction read them ({@link #arriving}).
+     */
+    public boolean anyAwaited(java.util.Collection<String> employeeNumbers) {
+        return employeeNumbers.stream().anyMatch(references::mayBeAwaited);
+    }
+
+    /**
      * SCIM DELETE: the worker is terminated and leaves the SCIM view (404, absent from lists); the HR
      * record, its history and the identity stay.
      */

@@ -32,6 +32,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     each of a different source (a source's second import is refused 409 while its first runs, across
  *     instances); each holds up to {@code snapshotMemoryRows} of its source and {@code snapshotSortMemory},
  *     so this bounds what imports take of the heap; more are answered 503 with {@code Retry-After}
+ * @param snapshotImportThreads threads applying one snapshot import's batches (default 1, at most 2):
+ *     with 2, a batch of new workers is applied while the one before it is written and committed,
+ *     when neither names a worker the other brings (see {@link HrRecords#footprint}); batches still
+ *     commit in the file's order. It pays where the sending has cores of its own (docs/scaling.md)
  */
 @ConfigurationProperties("roster.hr")
 public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duration webhookTolerance,
@@ -39,7 +43,7 @@ public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duratio
                                org.springframework.util.unit.@Nullable DataSize maxWebhookSize,
                                @Nullable Integer maxWebhookReads, @Nullable Integer snapshotMemoryRows,
                                org.springframework.util.unit.@Nullable DataSize snapshotSortMemory,
-                               @Nullable Integer maxSnapshotImports) {
+                               @Nullable Integer maxSnapshotImports, @Nullable Integer snapshotImportThreads) {
 
     public HrSourceSettings {
         sources = sources == null ? List.of() : List.copyOf(sources);
@@ -62,6 +66,11 @@ public record HrSourceSettings(@Nullable List<Source> sources, @Nullable Duratio
         maxSnapshotImports = maxSnapshotImports == null ? 2 : maxSnapshotImports;
         if (maxSnapshotImports < 1) {
             throw new IllegalArgumentException("roster.hr.max-snapshot-imports must be at least 1, not " + maxSnapshotImports);
+        }
+        snapshotImportThreads = snapshotImportThreads == null ? 1 : snapshotImportThreads;
+        if (snapshotImportThreads < 1 || snapshotImportThreads > 2) {
+            throw new IllegalArgumentException("roster.hr.snapshot-import-threads must be 1 or 2, not "
+                + snapshotImportThreads);
         }
         if (maxWebhookReads < 1 || maxWebhookSize.toBytes() < 1 || maxWebhookSize.toBytes() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("roster.hr: max-webhook-reads must be at least 1, max-webhook-size"

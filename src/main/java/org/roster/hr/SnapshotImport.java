@@ -72,6 +72,8 @@ public final class SnapshotImport {
     private final ExclusiveRuns exclusive;
     private final SnapshotMemory memory;
     private final org.roster.store.BulkWork bulk;
+    /** {@code roster_hr_snapshot_batches_total{applied}}: how the batches went with two threads (docs/scaling.md). */
+    private final Map<String, io.micrometer.core.instrument.Counter> applied = new java.util.HashMap<>();
     /** Imports running on this instance now: at most {@code roster.hr.max-snapshot-imports}. */
     private final java.util.concurrent.atomic.AtomicInteger importing = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -85,7 +87,8 @@ public final class SnapshotImport {
     public SnapshotImport(HrSourceSettings settings, HrRecords records, SnapshotRepository snapshots,
                           QuarantineRepository quarantine, AuditLog audit, PlatformTransactionManager transactions,
                           Clock clock, org.roster.store.TableStatistics statistics, ExclusiveRuns exclusive,
-                          SnapshotMemory memory, org.roster.store.BulkWork bulk) {
+                          SnapshotMemory memory, org.roster.store.BulkWork bulk,
+                          io.micrometer.core.instrument.MeterRegistry meters) {
         this.settings = settings;
         this.records = records;
         this.snapshots = snapshots;
@@ -99,6 +102,12 @@ public final class SnapshotImport {
         this.exclusive = exclusive;
         this.memory = memory;
         this.bulk = bulk;
+        for (String how : List.of("alone", "alongside", "again")) {
+            applied.put(how, io.micrometer.core.instrument.Counter.builder("roster.hr.snapshot.batches")
+                .description("snapshot batches committed: alone (after the batch before them), alongside (written while"
+                    + " it committed), again (rolled back from alongside and applied after it)")
+                .tag("applied", how).register(meters));
+        }
         // HR data an import killed mid-sort left on disk: gone at the next start, once surely not another
         // instance's import in progress
         int swept = SortedRows.sweep(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
@@ -141,8 +150,9 @@ public final class SnapshotImport {
                 + " applied stay; taken over by snapshot " + id));
             // The whole file, missing workers included, is one batch: the safety guard judges every
             // disable it causes together, before any is sent.
-            return records.batch(source.name(), "snapshot " + id + " of " + source.name(), actor,
-                () -> importRows(source, id, started, body, format, actor, progress, running));
+            String description = "snapshot " + id + " of " + source.name();
+            return records.batch(source.name(), description, actor,
+                () -> importRows(source, id, description, started, body, format, actor, progress, running));
         } finally {
             importing.decrementAndGet();
             statistics.refresh(WRITTEN);
@@ -188,8 +198,8 @@ public final class SnapshotImport {
         }
     }
 
-    private Summary importRows(HrSourceSettings.Source source, String id, Instant started, InputStream body,
-                               SnapshotFormat format, String actor, @Nullable Progress progress,
+    private Summary importRows(HrSourceSettings.Source source, String id, String description, Instant started,
+                               InputStream body, SnapshotFormat format, String actor, @Nullable Progress progress,
                                ExclusiveRuns.Held running) {
         Counts counts = new Counts();
         Reader reader = new Reader(source, body, format);
@@ -197,10 +207,11 @@ public final class SnapshotImport {
         // not if it runs inside a transaction of its caller's, whose batches would commit only with it
         @Nullable RowChanges committed = org.springframework.transaction.support.TransactionSynchronizationManager
             .isActualTransactionActive() ? null : new RowChanges();
-        Batches batches = new Batches(source, id, actor, counts, running, committed);
+        Batches batches = new Batches(source, id, description, actor, counts, running, committed,
+            committed == null ? 1 : settings.snapshotImportThreads());
         reader.start();
         PreviousRows previous;
-        try {
+        try (batches) { // closed before anything below reports: no batch is still being applied then
             // the reader waits for these before its first row (the request's body waits in the meantime)
             previous = previous(source.name(), id);
             reader.compareWith(previous);
@@ -211,12 +222,14 @@ public final class SnapshotImport {
                     progress.rows(reader.rows);
                 }
                 if (chunk.failure() != null) {
+                    batches.drain();
                     throw chunk.failure();
                 }
                 if (chunk.last()) {
                     break;
                 }
             }
+            batches.drain();
         } catch (HrValidationException e) {
             if (counts.applied()) {
                 snapshots.finish(id, "", clock.instant(), "incomplete after " + reader.rows + " rows: " + e.getMessage());
@@ -353,6 +366,16 @@ public final class SnapshotImport {
             quarantined = other.quarantined;
             disappeared = other.disappeared;
             terminated = other.terminated;
+        }
+
+        void add(Counts other) {
+            rows += other.rows;
+            created += other.created;
+            changed += other.changed;
+            unchanged += other.unchanged;
+            quarantined += other.quarantined;
+            disappeared += other.disappeared;
+            terminated += other.terminated;
         }
 
         /** Whether a batch has written anything yet. */
@@ -641,66 +664,227 @@ public final class SnapshotImport {
         return fields;
     }
 
-    /** Applies the rows the reader handed over, {@link #BATCH} or fewer in a transaction, on the importing thread. */
-    private final class Batches {
+    /**
+     * Applies the rows the reader handed over, {@link #BATCH} or fewer in a transaction: on the
+     * importing thread, or with {@code roster.hr.snapshot-import-threads: 2} on two threads of the
+     * import's own, two batches at a time where they can be.
+     *
+     * <p>Two batches go together only when both hold new workers alone and neither names a worker
+     * the other brings, claims a userName the other claims or has the other's personal details
+     * ({@link HrRecords.Footprint}); a batch that finds one of its workers stored or awaited by a
+     * pending reference once it has read them (which the rows cannot tell) is rolled back and applied
+     * again after the one before it. The later batch writes its rows while the earlier commits, and
+     * commits only after it: if the earlier fails, the later is rolled back and the import ends as it
+     * would have, with the batches before them applied. Any other failure of the later batch rolls
+     * it back and applies it again once the earlier has committed, as a single thread would.
+     */
+    private final class Batches implements AutoCloseable {
         private final HrSourceSettings.Source source;
         private final String snapshotId;
+        private final String description;
         private final String actor;
         private final Counts counts;
         private final ExclusiveRuns.Held running;
         /** The snapshot rows the batches committed, or null when not kept. */
         private final @Nullable RowChanges committed;
-        /** The rows the running batch stored, added to {@link #committed} once it commits. */
-        private final List<String[]> stored = new ArrayList<>(BATCH);
-        private int begun;
-        private int ended;
+        private final java.util.concurrent.atomic.AtomicInteger begun = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+        /** The import's two threads, or null when it applies its batches on the importing thread. */
+        private final java.util.concurrent.@Nullable ExecutorService pool;
+        /** Batches handed to the pool and not yet known to have ended, in the file's order: at most two. */
+        private final java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>(2);
 
-        Batches(HrSourceSettings.Source source, String snapshotId, String actor, Counts counts,
-                ExclusiveRuns.Held running, @Nullable RowChanges committed) {
+        Batches(HrSourceSettings.Source source, String snapshotId, String description, String actor, Counts counts,
+                ExclusiveRuns.Held running, @Nullable RowChanges committed, int threads) {
             this.source = source;
             this.snapshotId = snapshotId;
+            this.description = description;
             this.actor = actor;
             this.counts = counts;
             this.running = running;
             this.committed = committed;
+            java.util.concurrent.atomic.AtomicInteger named = new java.util.concurrent.atomic.AtomicInteger();
+            this.pool = threads < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "snapshot-" + source.name() + "-" + named.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
         }
 
         /** Whether every batch is known to have committed or rolled back (so {@link #committed} is what they stored). */
         boolean allCommitted() {
-            return begun == ended;
+            return begun.get() == ended.get();
+        }
+
+        /** A batch handed to the pool. */
+        private final class InFlight {
+            final List<Pending> rows;
+            /** What the batch's rows are, for the batch after it; null unless they are all new workers. */
+            final HrRecords.@Nullable Footprint footprint;
+            /** The batch it writes alongside and commits after; null when it started after every earlier one ended. */
+            final @Nullable InFlight before;
+            final Counts counts = new Counts();
+            /** Completed once the batch has committed (or held every row), exceptionally once it has failed. */
+            final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+
+            InFlight(List<Pending> rows, HrRecords.@Nullable Footprint footprint, @Nullable InFlight before) {
+                this.rows = rows;
+                this.footprint = footprint;
+                this.before = before;
+            }
         }
 
         void apply(List<Pending> pending) {
             if (pending.isEmpty()) {
                 return;
             }
-            // Rows rarely fail once mapped; a savepoint per row costs more than replaying the odd batch
-            // that has one. So the batch runs without savepoints first, and only if a row fails is it
-            // rolled back and run again, each row in its own savepoint, so that the failed row alone is held.
-            Counts before = counts.copy();
-            try {
-                apply(pending, false);
-            } catch (RowFailed e) {
-                counts.set(before);
-                apply(pending, true);
+            if (pool == null) {
+                apply(pending, counts, null);
+                applied.get("alone").increment();
+                return;
+            }
+            HrRecords.Footprint footprint = footprint(pending);
+            InFlight last = inFlight.peekLast();
+            if (last != null && (footprint == null || last.footprint == null || footprint.touch(last.footprint))) {
+                drain(); // this batch may read what the one before writes: after it
+                last = null;
+            }
+            while (inFlight.size() >= 2) {
+                end(inFlight.removeFirst());
+            }
+            InFlight batch = new InFlight(pending, footprint, last);
+            inFlight.addLast(batch);
+            pool.execute(() -> run(batch));
+        }
+
+        /** Waits for every batch handed over, and rethrows the first failure. */
+        void drain() {
+            while (!inFlight.isEmpty()) {
+                end(inFlight.removeFirst());
             }
         }
 
-        private void apply(List<Pending> pending, boolean savepoints) {
-            stored.clear();
+        /** Waits for every batch handed over, whatever they end in: the import is failing already. */
+        @Override
+        public void close() {
+            while (!inFlight.isEmpty()) {
+                try {
+                    end(inFlight.removeFirst());
+                } catch (RuntimeException | Error e) {
+                    log.debug("snapshot {}: a batch applied alongside ended with {}", snapshotId, e.toString());
+                }
+            }
+            if (pool != null) {
+                pool.shutdown();
+            }
+        }
+
+        /** Waits for a batch to end; counts what it did, or rethrows why it failed. */
+        private void end(InFlight batch) {
+            try {
+                batch.done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error r) {
+                    throw r;
+                }
+                throw e;
+            }
+            counts.add(batch.counts);
+        }
+
+        /** On one of the pool's threads. */
+        private void run(InFlight batch) {
+            try {
+                records.alongside(source.name(), description, actor, () -> {
+                    if (batch.before == null) {
+                        apply(batch.rows, batch.counts, null);
+                        applied.get("alone").increment();
+                        return null;
+                    }
+                    Counts start = batch.counts.copy();
+                    try {
+                        apply(batch.rows, batch.counts, batch.before);
+                        applied.get("alongside").increment();
+                    } catch (NotAlongside | org.springframework.dao.DataIntegrityViolationException
+                             | org.springframework.dao.ConcurrencyFailureException e) {
+                        // not independent after all, or in conflict with the batch before it (a key both wrote, a
+                        // lock): rolled back, and applied again as a single thread would, once that one has committed
+                        if (!(e instanceof NotAlongside)) {
+                            log.debug("snapshot {}: a batch applied alongside the one before it failed ({}); applied"
+                                + " again after it", snapshotId, e.toString());
+                        }
+                        awaitCommitted(batch.before);
+                        batch.counts.set(start);
+                        apply(batch.rows, batch.counts, null);
+                        applied.get("again").increment();
+                    }
+                    return null;
+                });
+                batch.done.complete(null);
+            } catch (Throwable e) {
+                batch.done.completeExceptionally(e);
+            }
+        }
+
+        /** Returns once the batch has committed; throws {@link Abandoned} if it failed. */
+        private static void awaitCommitted(InFlight before) {
+            try {
+                before.done.join();
+            } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                throw new Abandoned();
+            }
+        }
+
+        /** The footprint of a batch of new workers only; null when a row is anything else. */
+        private HrRecords.@Nullable Footprint footprint(List<Pending> pending) {
+            Map<String, Map<String, JsonNode>> rows = new java.util.HashMap<>();
+            for (Pending p : pending) {
+                if (p.en() == null || p.duplicate() || p.previousHash() != null) {
+                    return null;
+                }
+                rows.put(p.en(), p.fields());
+            }
+            return records.footprint(rows);
+        }
+
+        /**
+         * Applies a batch in its transaction. Rows rarely fail once mapped; a savepoint per row costs
+         * more than replaying the odd batch that has one. So the batch runs without savepoints first,
+         * and only if a row fails is it rolled back and run again, each row in its own savepoint, so
+         * that the failed row alone is held.
+         */
+        private void apply(List<Pending> pending, Counts into, @Nullable InFlight before) {
+            Counts start = into.copy();
+            try {
+                apply(pending, false, into, before);
+            } catch (RowFailed e) {
+                into.set(start);
+                apply(pending, true, into, before);
+            }
+        }
+
+        private void apply(List<Pending> pending, boolean savepoints, Counts into, @Nullable InFlight before) {
+            List<String[]> stored = new ArrayList<>(pending.size());
             tx.executeWithoutResult(status -> {
-                running.check(); // the source is still this import's until the batch commits
+                if (before == null) {
+                    running.check(); // the source is still this import's until the batch commits
+                }
                 if (committed != null) {
-                    begun++;
+                    begun.incrementAndGet();
                     org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
                         new org.springframework.transaction.support.TransactionSynchronization() {
                             @Override
                             public void afterCompletion(int status) {
                                 if (status == STATUS_COMMITTED) {
-                                    stored.forEach(row -> committed.stored(row[0], row[1]));
+                                    synchronized (committed) {
+                                        stored.forEach(row -> committed.stored(row[0], row[1]));
+                                    }
                                 }
                                 if (status != STATUS_UNKNOWN) { // rolled back: it stored nothing
-                                    ended++;
+                                    ended.incrementAndGet();
                                 }
                             }
                         });
@@ -716,13 +900,23 @@ public final class SnapshotImport {
                 List<StoredWorker> locked = records.lockForChange(changing.keySet());
                 locked.forEach(w -> current.put(w.worker().employeeNumber(), w));
                 records.arriving(changing, locked);
+                if (before != null && (!locked.isEmpty() || records.anyAwaited(changing.keySet()))) {
+                    throw new NotAlongside(); // what the rows could not tell: after the batch before it, then
+                }
                 for (Pending p : pending) {
-                    applyRow(p, current, savepoints);
+                    applyRow(p, current, savepoints, into, stored);
+                }
+                if (before != null) {
+                    // this batch's rows go in while the one before commits; its own commit waits for that one's
+                    org.roster.store.TransactionBatch.flushAll();
+                    awaitCommitted(before);
+                    running.check(); // the source is still this import's until the batch commits
                 }
             });
         }
 
-        private void applyRow(Pending p, Map<String, StoredWorker> current, boolean savepoints) {
+        private void applyRow(Pending p, Map<String, StoredWorker> current, boolean savepoints, Counts counts,
+                              List<String[]> stored) {
             long number = p.number();
             String en = p.en();
             String eventId = "snapshot-" + snapshotId + "-row-" + number;
@@ -762,6 +956,20 @@ public final class SnapshotImport {
                 hold(source, eventId, en, p.fields(), new HrValidationException(source.column(e.field()),
                     e.reason() + " (row " + number + ")"), actor, counts);
             }
+        }
+    }
+
+    /** A batch applied alongside the one before it found what its rows could not tell: applied after it instead. */
+    private static final class NotAlongside extends RuntimeException {
+        NotAlongside() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The batch a batch was applied alongside failed: this one is rolled back, and the import ends with that failure. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super(null, null, false, false);
         }
     }
 

@@ -143,10 +143,11 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
         return ops.stream().filter(o -> o.kind().removesAccess()).count();
     }
 
-    /** A batch of HR changes being applied on this thread, and the staged hold per target it has filled so far. */
+    /** A batch of HR changes being applied on this thread (and others that joined it), and the staged hold per target it has filled so far. */
     private final class Batch {
         private final HrBatch started;
-        private final Map<String, String> staged = new LinkedHashMap<>();
+        /** Filled by each thread that applies part of the batch; judged once they are done, when it ends. */
+        private final Map<String, String> staged = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
         Batch(HrBatch started) {
             this.started = started;
@@ -165,6 +166,8 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
     }
 
     private final ThreadLocal<Batch> batch = new ThreadLocal<>();
+    /** The batches started and not ended, by description, for the threads that join them. */
+    private final Map<String, Batch> open = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A batch reads together which of its workers have plans in holds (see {@link org.roster.hr.WorkersArriving}). */
     @EventListener
@@ -184,14 +187,34 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
         if (!settings.enabled()) {
             return;
         }
-        if (event.phase() == HrBatch.Phase.STARTED) {
-            batch.set(new Batch(event));
-            return;
+        switch (event.phase()) {
+            case STARTED -> {
+                Batch started = new Batch(event);
+                batch.set(started);
+                open.put(event.description(), started);
+                return;
+            }
+            case JOINED -> {
+                Batch joined = open.get(event.description());
+                if (joined != null) {
+                    batch.set(joined);
+                }
+                return;
+            }
+            case LEFT -> {
+                batch.remove();
+                return;
+            }
+            case ENDED -> {
+                // judged below
+            }
         }
         Batch ended = batch.get();
         batch.remove();
         if (ended != null) {
-            ended.staged.forEach((target, id) -> tx.executeWithoutResult(s -> judge(ended.started, target, id)));
+            open.remove(event.description(), ended);
+            new LinkedHashMap<>(ended.staged).forEach((target, id) -> tx.executeWithoutResult(s -> judge(ended.started, target,
+                id)));
         }
     }
 

@@ -120,6 +120,14 @@ public final class TransactionBatch {
         }
     }
 
+    /** Runs everything deferred so far, every table's, as the commit would (what is deferred later waits for it). */
+    public static void flushAll() {
+        State state = state(false);
+        if (state != null) {
+            state.flushAll();
+        }
+    }
+
     /**
      * Records that none of {@code keys} except {@code present} has a row for this fact, as the
      * caller has just read in this transaction.

@@ -536,6 +536,84 @@ class SnapshotImportTests {
             .containsExactlyInAnyOrder("REHIRE_MATCH " + p + "2/" + p + "1", "REHIRE_MATCH " + p + "4/" + p + "3");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @org.springframework.beans.factory.annotation.Value("${roster.hr.snapshot-import-threads:1}")
+    int importThreads;
+
+    private double batches(String applied) {
+        return meters.counter("roster.hr.snapshot.batches", "applied", applied).count();
+    }
+
+    /**
+     * Five batches of new workers, each with what a batch applied alongside the one before it could
+     * not see of that one: a userName the batch before claims (in other letters); a manager chain
+     * that closes a cycle only through a worker the batch before brings; the personal details of a
+     * worker the batch before brings. Each ends as one thread applying the batches in turn leaves
+     * it; with two threads, the batches that share nothing go alongside and the others after.
+     */
+    @Test
+    void batchesOfNewWorkersEndAsOneThreadLeavesThemWhateverTheyShare() {
+        String p = prefix();
+        java.util.function.IntFunction<String> en = i -> p + String.format("%04d", i);
+        // x and w are stored first, under 0700 and 1200, whom Roster does not have yet
+        upload("tree", "application/x-ndjson", treeRow(p, "x", "0700") + "\n" + treeRow(p, "w", "1200"));
+        double alone = batches("alone");
+        double alongside = batches("alongside");
+        double again = batches("again");
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_500; i++) { // five batches: 0000-0499, ..., 2000-2499
+            String userName = switch (i) {
+                case 100 -> "clash-" + p;
+                case 600 -> "CLASH-" + p; // taken by 0100, in the batch before
+                default -> p + "u" + i;
+            };
+            // 0700 under w, then 1200 under x: 1200 -> x -> 0700 -> w -> 1200, closed by the later
+            String manager = switch (i) {
+                case 700 -> ", \"manager\": \"" + p + "w\"";
+                case 1200 -> ", \"manager\": \"" + p + "x\"";
+                default -> "";
+            };
+            String person = i == 1600 || i == 2100 ? ", \"personalEmail\": \"ann@" + p + ".example\", \"dateOfBirth\":"
+                + " \"1980-02-03\"" : "";
+            lines.add("{\"employeeNumber\": \"" + en.apply(i) + "\", \"userName\": \"" + userName + "\"" + manager + person
+                + "}");
+        }
+
+        JsonNode result = upload("tree", "application/x-ndjson", String.join("\n", lines));
+
+        assertThat(result.path("created").asLong()).as(result.toString()).isEqualTo(2_498);
+        assertThat(result.path("quarantined").asLong()).isEqualTo(2);
+        assertThat(api.get("/api/v1/identities/" + en.apply(600)).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/identities/" + en.apply(1200)).status()).isEqualTo(404);
+        JsonNode held = api.get("/api/v1/quarantine?status=OPEN&size=500").json().path("items");
+        assertThat(held.valueStream().filter(q -> q.path("employeeNumber").stringValue("").startsWith(p))
+            .map(q -> q.path("employeeNumber").stringValue() + " " + q.path("field").stringValue()))
+            .containsExactlyInAnyOrder(en.apply(600) + " userName", en.apply(1200) + " manager");
+        assertThat(pendingReferences(p)).as("x's manager arrived in the second batch; w's was held")
+            .containsOnly(java.util.Map.entry(p + "w", en.apply(1200)));
+        assertThat(manager(p + "x")).isEqualTo(en.apply(700));
+        JsonNode reviews = api.get("/api/v1/hr/reviews?status=OPEN&size=500").json().path("items");
+        assertThat(reviews.valueStream().filter(r -> r.path("employeeNumber").stringValue("").startsWith(p))
+            .map(r -> r.path("employeeNumber").stringValue() + "/" + r.path("related").stringValue()))
+            .containsExactly(en.apply(2100) + "/" + en.apply(1600));
+        assertThat(jdbc.sql("select count(*) from identity where employee_number like ?").param(p + "%")
+            .query(Long.class).single()).isEqualTo(2_500); // 2 498 and x and w
+        assertThat(jdbc.sql("select count(*) from hr_snapshot_row where source = 'tree' and employee_number like ?")
+            .param(p + "%").query(Long.class).single()).isEqualTo(2_500); // the same: x and w are only reported missing
+        if (importThreads == 1) {
+            assertThat(batches("alone") - alone).isEqualTo(5);
+            assertThat(batches("alongside") - alongside + batches("again") - again).isZero();
+        } else {
+            // 1 and 2 share a userName; 2 and 3 share nothing the rows tell, but 3 brings a worker Roster waits
+            // for (w's manager); 3 and 4 share nothing; 4 and 5 share a person
+            assertThat(batches("alone") - alone).as("the first, the second, the fifth").isEqualTo(3);
+            assertThat(batches("again") - again).as("the third").isEqualTo(1);
+            assertThat(batches("alongside") - alongside).as("the fourth").isEqualTo(1);
+        }
+    }
+
     private @org.jspecify.annotations.Nullable String manager(String en) {
         return api.get("/api/v1/identities/" + en).json().path("worker").path("managerEmployeeNumber").stringValue(null);
     }
