@@ -718,11 +718,12 @@ public final class SnapshotImport {
 
         /** A batch handed to the pool. */
         private final class InFlight {
-            final List<Pending> rows;
+            /** Dropped once the batch has ended, with {@link #before}: a batch keeps no other alive. */
+            @Nullable List<Pending> rows;
             /** What the batch's rows are, for the batch after it; null unless they are all new workers. */
             final HrRecords.@Nullable Footprint footprint;
             /** The batch it writes alongside and commits after; null when it started after every earlier one ended. */
-            final @Nullable InFlight before;
+            @Nullable InFlight before;
             final Counts counts = new Counts();
             /** Completed once the batch has committed (or held every row), exceptionally once it has failed. */
             final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
@@ -797,16 +798,20 @@ public final class SnapshotImport {
 
         /** On one of the pool's threads. */
         private void run(InFlight batch) {
+            List<Pending> rows = java.util.Objects.requireNonNull(batch.rows);
+            InFlight before = batch.before;
+            batch.rows = null;
+            batch.before = null;
             try {
                 records.alongside(source.name(), description, actor, () -> {
-                    if (batch.before == null) {
-                        apply(batch.rows, batch.counts, null);
+                    if (before == null) {
+                        apply(rows, batch.counts, null);
                         applied.get("alone").increment();
                         return null;
                     }
                     Counts start = batch.counts.copy();
                     try {
-                        apply(batch.rows, batch.counts, batch.before);
+                        apply(rows, batch.counts, before);
                         applied.get("alongside").increment();
                     } catch (NotAlongside | org.springframework.dao.DataIntegrityViolationException
                              | org.springframework.dao.ConcurrencyFailureException e) {
@@ -816,9 +821,9 @@ public final class SnapshotImport {
                             log.debug("snapshot {}: a batch applied alongside the one before it failed ({}); applied"
                                 + " again after it", snapshotId, e.toString());
                         }
-                        awaitCommitted(batch.before);
+                        awaitCommitted(before);
                         batch.counts.set(start);
-                        apply(batch.rows, batch.counts, null);
+                        apply(rows, batch.counts, null);
                         applied.get("again").increment();
                     }
                     return null;

@@ -11,6 +11,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,8 @@ class SnapshotImportBenchmark {
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry r) {
         store = Databases.benchmarkStore(r, "bench-snapshot-store");
+        // -Dbench.threads=2: roster.hr.snapshot-import-threads
+        r.add("roster.hr.snapshot-import-threads", () -> Integer.getInteger("bench.threads", 1));
     }
 
     @Test
@@ -362,6 +365,7 @@ class SnapshotImportBenchmark {
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long[] io0 = io();
         double[] cpu0 = cpu();
+        double[] batches0 = batches();
         long t0 = System.nanoTime();
         SnapshotImport.Summary s;
         // -Dbench.holdFirst: the first import alone, its operations sent after it (a diagnostic);
@@ -379,12 +383,25 @@ class SnapshotImportBenchmark {
             System.currentTimeMillis() / 1e3 - seconds, System.currentTimeMillis() / 1e3);
         long peak = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        String used = cpuUsed(cpu0, cpu());
+        String used = cpuUsed(cpu0, cpu()) + batches(batches0);
         long[] io1 = io();
         String writes = (store.startsWith("PostgreSQL") ? "" : String.format(Locale.ROOT,
             "; H2 wrote %d versions, the JVM wrote %d MB and read %d MB", io1[0] - io0[0], (io1[1] - io0[1]) >> 20,
             (io1[2] - io0[2]) >> 20)) + used;
         return new Phase(s, seconds, peak >> 20, writes);
+    }
+
+    private static final List<String> APPLIED = List.of("alone", "alongside", "again");
+
+    /** The batches committed so far, by how they were applied (roster_hr_snapshot_batches_total). */
+    private double[] batches() {
+        return APPLIED.stream().mapToDouble(a -> meters.counter("roster.hr.snapshot.batches", "applied", a).count()).toArray();
+    }
+
+    private String batches(double[] before) {
+        double[] now = batches();
+        return String.format(Locale.ROOT, "; batches alone %.0f, alongside %.0f, again %.0f", now[0] - before[0],
+            now[1] - before[1], now[2] - before[2]);
     }
 
     /** 7 919's inverse modulo {@code ROWS} (0 when there is none): worker i is at place i * INVERSE of the tree. */
