@@ -55,6 +55,8 @@ public final class SnapshotImport {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SnapshotImport.class);
 
     private static final int BATCH = 500;
+    /** How long a batch applied alongside the one before it waits, in its transaction, for that one's commit. */
+    private static final Duration ALONGSIDE_WAIT = Duration.ofSeconds(10);
     private static final int SAMPLE = 100;
     /** Stored rows read at a time when looking for the workers a snapshot left out. */
     private static final int PAGE = 5_000;
@@ -843,6 +845,26 @@ public final class SnapshotImport {
             }
         }
 
+        /**
+         * As {@link #awaitCommitted(InFlight)}, from inside the later batch's transaction, for at most
+         * {@link #ALONGSIDE_WAIT}: past it this batch gives way ({@link NotAlongside}), rolled back and
+         * applied after. The earlier batch's commit takes a fraction of a second; one waiting for a lock
+         * this batch holds (a conflict the rows did not show) would otherwise wait for ever, the store
+         * not knowing that this batch waits for it.
+         */
+        private static void awaitCommittedWithin(InFlight before) {
+            try {
+                before.done.get(ALONGSIDE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new NotAlongside();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                throw new Abandoned();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Abandoned();
+            }
+        }
+
         /** The footprint of a batch of new workers only; null when a row is anything else. */
         private HrRecords.@Nullable Footprint footprint(List<Pending> pending) {
             Map<String, Map<String, JsonNode>> rows = new java.util.HashMap<>();
@@ -914,7 +936,7 @@ public final class SnapshotImport {
                 if (before != null) {
                     // this batch's rows go in while the one before commits; its own commit waits for that one's
                     org.roster.store.TransactionBatch.flushAll();
-                    awaitCommitted(before);
+                    awaitCommittedWithin(before);
                     running.check(); // the source is still this import's until the batch commits
                 }
             });

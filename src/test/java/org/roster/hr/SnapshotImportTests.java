@@ -614,6 +614,47 @@ class SnapshotImportTests {
         }
     }
 
+    /**
+     * A batch that fails at its commit (here the store refuses one of its workers) ends the import:
+     * the batches before it stay applied and none after it is, with one thread or with two (where the
+     * batch after it was being written alongside, and is rolled back).
+     */
+    @Test
+    void aBatchThatFailsEndsTheImportWithTheBatchesBeforeItAppliedAndNoneAfter() {
+        String p = prefix();
+        java.util.function.IntFunction<String> en = i -> p + String.format("%04d", i);
+        StringBuilder file = new StringBuilder("PERNR,USERID,ORGEH,ENDDA\n");
+        for (int i = 0; i < 2_500; i++) { // five batches; the third holds 1250
+            file.append(en.apply(i)).append(',').append(p).append('u').append(i).append(",Sales,\n");
+        }
+        jdbc.sql("alter table hr_worker add constraint refuse_" + p + " check (employee_number <> '" + en.apply(1250) + "')")
+            .update();
+        try {
+            assertThatThrownBy(() -> importing("sap", file.toString(), null))
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+        } finally {
+            jdbc.sql("alter table hr_worker drop constraint refuse_" + p).update();
+        }
+
+        assertThat(jdbc.sql("select count(*) from hr_worker where employee_number like ?").param(p + "%")
+            .query(Long.class).single()).as("the first two batches").isEqualTo(1_000);
+        assertThat(jdbc.sql("select max(employee_number) from hr_worker where employee_number like ?").param(p + "%")
+            .query(String.class).single()).isEqualTo(en.apply(999));
+        assertThat(jdbc.sql("select count(*) from identity where employee_number like ?").param(p + "%")
+            .query(Long.class).single()).isEqualTo(1_000);
+        assertThat(jdbc.sql("select count(*) from hr_snapshot_row where employee_number like ?").param(p + "%")
+            .query(Long.class).single()).isEqualTo(1_000);
+        assertThat(jdbc.sql("select count(distinct identity_key) from outbox where identity_key like ?").param(p + "%")
+            .query(Long.class).single()).as("operations planned for the first two batches' workers alone").isEqualTo(1_000);
+        assertThat(jdbc.sql("select max(identity_key) from outbox where identity_key like ?").param(p + "%")
+            .query(String.class).single()).isEqualTo(en.apply(999));
+
+        // sent again once the store takes it: the rest is applied, and the first two batches are unchanged
+        SnapshotImport.Summary again = importing("sap", file.toString(), null);
+        assertThat(again.created()).isEqualTo(1_500);
+        assertThat(again.unchanged()).isEqualTo(1_000);
+    }
+
     private @org.jspecify.annotations.Nullable String manager(String en) {
         return api.get("/api/v1/identities/" + en).json().path("worker").path("managerEmployeeNumber").stringValue(null);
     }
