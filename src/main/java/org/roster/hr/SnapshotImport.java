@@ -993,7 +993,7 @@ public final class SnapshotImport {
         }
     }
 
-    /** The batch a batch was applied alongside failed: this one is rolled back, and the import ends with that failure. */
+    /** The batch this one was applied alongside failed: it is rolled back, and the import ends with that failure. */
     private static final class Abandoned extends RuntimeException {
         Abandoned() {
             super(null, null, false, false);

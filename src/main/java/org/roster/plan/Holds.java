@@ -143,7 +143,10 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
         return ops.stream().filter(o -> o.kind().removesAccess()).count();
     }
 
-    /** A batch of HR changes being applied on this thread (and others that joined it), and the staged hold per target it has filled so far. */
+    /**
+     * A batch of HR changes being applied on this thread (and on others that joined it), and the
+     * staged hold per target it has filled so far.
+     */
     private final class Batch {
         private final HrBatch started;
         /** Filled by each thread that applies part of the batch; judged once they are done, when it ends. */
@@ -213,8 +216,8 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
         batch.remove();
         if (ended != null) {
             open.remove(event.description(), ended);
-            new LinkedHashMap<>(ended.staged).forEach((target, id) -> tx.executeWithoutResult(s -> judge(ended.started, target,
-                id)));
+            Map<String, String> staged = new LinkedHashMap<>(ended.staged);
+            staged.forEach((target, id) -> tx.executeWithoutResult(s -> judge(ended.started, target, id)));
         }
     }
 

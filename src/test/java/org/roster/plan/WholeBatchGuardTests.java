@@ -130,6 +130,30 @@ class WholeBatchGuardTests {
         assertThat(api.get("/api/v1/holds?status=OPEN").body()).doesNotContain("\"source\":\"feed\"");
     }
 
+    /**
+     * A file that terminates more than the limit is held whole: with two importing threads too, whose
+     * second thread stages what it plans in the file's one batch.
+     */
+    @Test
+    void snapshotAboveTheLimitIsHeldWholeAndNothingIsSent() throws Exception {
+        String p = prefix("H");
+        upload(feed(p, 20, 0));
+        settled();
+
+        upload(feed(p, 20, 12));
+        settled();
+
+        assertThat(disabled(p, 20)).isEmpty();
+        JsonNode hold = openHold("feed");
+        assertThat(hold.path("plans").asLong()).isEqualTo(12);
+        assertThat(hold.path("reason").asString()).startsWith("snapshot ").contains("all 12 held, nothing sent");
+        Api.Response rejected = new Api("http://127.0.0.1:" + port, APPROVER).send("POST",
+            "/api/v1/holds/" + hold.path("id").asString() + "/reject", "application/json", "{}");
+        assertThat(rejected.status()).as(rejected.body()).isEqualTo(200);
+        settled();
+        assertThat(disabled(p, 20)).isEmpty();
+    }
+
     private JsonNode openHold(String source) {
         JsonNode holds = api.get("/api/v1/holds?status=OPEN&size=100").json().path("items");
         for (JsonNode h : holds) {
