@@ -244,13 +244,18 @@ public final class HrRecords {
         if (IN_BATCH.get() != null) {
             return work.get();
         }
-        IN_BATCH.set(description);
-        events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.STARTED));
+        return within(new HrBatch(source, description, actor, HrBatch.Phase.STARTED), HrBatch.Phase.ENDED, work);
+    }
+
+    /** Runs {@code work} on this thread between {@code opening} and the same batch's {@code closing} event. */
+    private <T> T within(HrBatch opening, HrBatch.Phase closing, java.util.function.Supplier<T> work) {
+        IN_BATCH.set(opening.description());
+        events.publishEvent(opening);
         try {
             return work.get();
         } finally {
             IN_BATCH.remove();
-            events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.ENDED));
+            events.publishEvent(new HrBatch(opening.source(), opening.description(), opening.actor(), closing));
         }
     }
 
@@ -262,14 +267,7 @@ public final class HrRecords {
      * the rest of that batch. The caller ends the batch only once every such part has returned.
      */
     public <T> T alongside(String source, String description, String actor, java.util.function.Supplier<T> work) {
-        IN_BATCH.set(description);
-        events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.JOINED));
-        try {
-            return work.get();
-        } finally {
-            IN_BATCH.remove();
-            events.publishEvent(new HrBatch(source, description, actor, HrBatch.Phase.LEFT));
-        }
+        return within(new HrBatch(source, description, actor, HrBatch.Phase.JOINED), HrBatch.Phase.LEFT, work);
     }
 
     /**
