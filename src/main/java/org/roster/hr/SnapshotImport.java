@@ -1028,7 +1028,8 @@ public final class SnapshotImport {
     /**
      * The workers the source had and this snapshot did not name (a row it named but quarantined
      * counts as named: a bad row is not a leaver). Read from the stored rows a page at a time and
-     * compared with the import's key set: nothing was written for the rows that did not change.
+     * compared with the import's key set: nothing was written for the rows that did not change. They
+     * are reported (and terminated, with {@code disappeared: terminate}) {@link #BATCH} in a transaction.
      */
     private void disappeared(HrSourceSettings.Source source, String snapshotId, Counts counts, List<String> sample,
                              String actor, java.util.function.Predicate<String> named, ExclusiveRuns.Held running,
@@ -1058,29 +1059,34 @@ public final class SnapshotImport {
         do {
             page = snapshots.keys(source.name(), after, PAGE);
             after = page.isEmpty() ? after : page.get(page.size() - 1);
-            for (String en : page) {
-                if (named.test(en)) {
-                    continue;
+            List<String> gone = page.stream().filter(en -> !named.test(en)).toList();
+            for (int from = 0; from < gone.size(); from += BATCH) {
+                List<String> chunk = gone.subList(from, Math.min(gone.size(), from + BATCH));
+                for (String en : chunk) {
+                    if (sample.size() < SAMPLE) {
+                        sample.add(en);
+                    }
                 }
-                if (sample.size() < SAMPLE) {
-                    sample.add(en);
-                }
+                // BATCH workers in a transaction, as the rows are: their records and audit entries
+                // written together, not a commit (and the audit chain's lock) for each
                 tx.executeWithoutResult(s -> {
                     running.check();
-                    if (terminate) {
-                        records.upsert(en, Map.of("employmentStatus", JsonNodeFactory.instance.stringNode("terminated"),
-                            "terminationReason", JsonNodeFactory.instance.stringNode("missing from HR snapshot")),
-                            source.name(), actor);
-                        snapshots.delete(source.name(), en);
-                        if (committed != null) {
-                            org.roster.store.AfterCommit.run(() -> committed.deleted(en));
+                    for (String en : chunk) {
+                        if (terminate) {
+                            records.upsert(en, Map.of("employmentStatus", JsonNodeFactory.instance.stringNode("terminated"),
+                                "terminationReason", JsonNodeFactory.instance.stringNode("missing from HR snapshot")),
+                                source.name(), actor);
+                            snapshots.delete(source.name(), en);
+                            if (committed != null) {
+                                org.roster.store.AfterCommit.run(() -> committed.deleted(en));
+                            }
                         }
+                        audit.append(new AuditEntry(en, "SNAPSHOT_MISSING", AuditEntry.Stage.REQUEST, actor, null,
+                            "missing from snapshot " + snapshotId + " of " + source.name() + ": " + why, snapshotId));
                     }
-                    audit.append(new AuditEntry(en, "SNAPSHOT_MISSING", AuditEntry.Stage.REQUEST, actor, null,
-                        "missing from snapshot " + snapshotId + " of " + source.name() + ": " + why, snapshotId));
                 });
                 if (terminate) {
-                    counts.terminated++;
+                    counts.terminated += chunk.size();
                 }
             }
         } while (page.size() == PAGE);

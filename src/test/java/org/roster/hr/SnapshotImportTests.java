@@ -38,7 +38,11 @@ import tools.jackson.databind.JsonNode;
     "roster.hr.sources[2].disappeared=terminate",
     "roster.hr.sources[2].max-disappeared-percent=30",
     "roster.hr.sources[3].name=tree",
-    "roster.hr.sources[3].type=snapshot"})
+    "roster.hr.sources[3].type=snapshot",
+    "roster.hr.sources[4].name=leavers",
+    "roster.hr.sources[4].type=snapshot",
+    "roster.hr.sources[4].disappeared=terminate",
+    "roster.hr.sources[4].max-disappeared-percent=30"})
 class SnapshotImportTests {
 
     static final String TOKEN = "snapshot-token-0123456789abcdef";
@@ -785,6 +789,40 @@ class SnapshotImportTests {
         assertThat(many.path("terminated").asLong()).isZero();
         assertThat(state(p + "5")).isEqualTo("ACTIVE");
         assertThat(api.get("/api/v1/audit?identity=" + p + "5").json().toString()).contains("above the 30.0% limit");
+    }
+
+    /**
+     * More workers missing than one transaction takes (550, in batches of 500): each is terminated
+     * and reported once, the file sent again finds none missing, and the workers it names stay.
+     */
+    @Test
+    void workersMissingFromAFileAreTerminatedInBatchesEachOnce() {
+        String p = prefix();
+        StringBuilder all = new StringBuilder();
+        StringBuilder kept = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            String row = "{\"employeeNumber\": \"" + p + i + "\", \"userName\": \"" + p + "n" + i + "\"}\n";
+            all.append(row);
+            if (i >= 550) {
+                kept.append(row);
+            }
+        }
+        assertThat(upload("leavers", "application/x-ndjson", all.toString()).path("created").asLong()).isEqualTo(2_000);
+
+        JsonNode second = upload("leavers", "application/x-ndjson", kept.toString());
+        JsonNode third = upload("leavers", "application/x-ndjson", kept.toString());
+
+        assertThat(second.path("disappeared").asLong()).as(second.toString()).isEqualTo(550);
+        assertThat(second.path("terminated").asLong()).isEqualTo(550);
+        assertThat(third.path("disappeared").asLong()).as("their rows went with them").isZero();
+        for (int i : new int[] {0, 499, 500, 549}) {
+            assertThat(state(p + i)).as("%s%d", p, i).isEqualTo("TERMINATED");
+        }
+        assertThat(state(p + 550)).isEqualTo("ACTIVE");
+        assertThat(jdbc.sql("select count(*) from audit_record where kind = 'SNAPSHOT_MISSING' and identity_key like ?")
+            .param(p + "%").query(Long.class).single()).isEqualTo(550);
+        assertThat(jdbc.sql("select count(*) from hr_event where employee_number like ?")
+            .param(p + "%").query(Long.class).single()).as("2 000 joiners, 550 leavers").isEqualTo(2_550);
     }
 
     @Test
