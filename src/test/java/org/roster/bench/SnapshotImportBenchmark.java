@@ -47,6 +47,12 @@ class SnapshotImportBenchmark {
     /** {@code -Dbench.changeEvery=10}: one row in ten changes in the second snapshot (default one in a hundred). */
     private static final int CHANGE_EVERY = Integer.getInteger("bench.changeEvery", 100);
     /**
+     * {@code -Dbench.missingEvery=100}: one worker in a hundred (others than those changed) is missing
+     * from the second and third snapshots, as leavers drop out of some HR exports; each is reported
+     * (the source's {@code disappeared: report}). By default none is.
+     */
+    private static final int MISSING_EVERY = Integer.getInteger("bench.missingEvery", 0);
+    /**
      * {@code -Dbench.scattered=true}: the rows in no order of employee number (each worker's row is
      * the same, at another place), as an HR export sorted by something else would be; by default
      * they come in the order the workers were numbered.
@@ -153,10 +159,13 @@ class SnapshotImportBenchmark {
         assertThat(a.summary().created()).isEqualTo(ROWS);
         assertThat(b.summary().changed()).isEqualTo((ROWS + CHANGE_EVERY - 1) / CHANGE_EVERY); // workers 0, k, 2k, ...
         assertThat(c.summary().changed()).isEqualTo((ROWS - CHANGE_EVERY / 2 + CHANGE_EVERY - 1) / CHANGE_EVERY); // k/2, k + k/2, ...
+        long missing = java.util.stream.IntStream.range(0, ROWS).filter(SnapshotImportBenchmark::missing).count();
+        assertThat(b.summary().disappeared()).isEqualTo(missing);
+        assertThat(c.summary().disappeared()).isEqualTo(missing);
         String report = String.format(Locale.ROOT, """
             snapshot import, CSV, %d rows%s, %s store, sink target; date %s, %d cores, max heap %d MB
               first import:            %.1f s  (%.0f rows/s)  peak heap %d MB  file %d MB%s
-              second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged)%s
+              second, 1 row in %d changed: %.1f s  (%.0f rows/s)  peak heap %d MB  (%d changed, %d unchanged, %d missing)%s
               third, the next day, another 1 row in %d changed: %.1f s  peak heap %d MB  (%d changed)%s
                 operations of the first import not yet sent when the first import ended: %d%s
                 operations the target had acknowledged when the delta ended: %d
@@ -165,7 +174,8 @@ class SnapshotImportBenchmark {
             """, ROWS, SCATTERED ? " in no order of employee number" : "", store, Instant.now(), Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory() >> 20,
             a.seconds(), ROWS / a.seconds(), a.peakHeapMb(), Files.size(first) >> 20, a.writes(),
-            CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(), b.writes(),
+            CHANGE_EVERY, b.seconds(), ROWS / b.seconds(), b.peakHeapMb(), b.summary().changed(), b.summary().unchanged(),
+            b.summary().disappeared(), b.writes(),
             CHANGE_EVERY, c.seconds(), c.peakHeapMb(), c.summary().changed(), c.writes(), backlog,
             DRAIN ? String.format(Locale.ROOT, "; the delta started once they were sent, %.1f s later (%.0f operations/s)",
                 drained, backlog / Math.max(drained, 0.001)) : "; the dispatcher sent them while the delta ran",
@@ -431,6 +441,12 @@ class SnapshotImportBenchmark {
      * Writes the snapshot; with {@code changeEvery > 0}, every that-many-th row has another department,
      * and with {@code nextDay} so has every that-many-th from half-way (another 1 % of the workers).
      */
+    /** Whether worker {@code i} is missing from the deltas ({@code -Dbench.missingEvery}): never one that changes. */
+    private static boolean missing(int i) {
+        return MISSING_EVERY > 0 && i % MISSING_EVERY == MISSING_EVERY / 4 && i % CHANGE_EVERY != 0
+            && i % CHANGE_EVERY != CHANGE_EVERY / 2;
+    }
+
     private static void write(Path file, int changeEvery, boolean nextDay) throws IOException {
         String[] departments = {"Engineering", "Sales", "Finance", "Legal", "Support", "Marketing"};
         try (BufferedWriter w = Files.newBufferedWriter(file)) {
@@ -444,6 +460,9 @@ class SnapshotImportBenchmark {
             for (int k = 0; k < ROWS; k++) {
                 // 7 919 is prime and does not divide ROWS, so this visits every worker once
                 int i = SCATTERED ? (int) ((long) k * 7_919 % ROWS) : k;
+                if (changeEvery > 0 && missing(i)) {
+                    continue;
+                }
                 String dept = departments[i % departments.length];
                 if (changeEvery > 0 && (i % changeEvery == 0 || nextDay && i % changeEvery == changeEvery / 2)) {
                     dept = departments[(i + 1) % departments.length];
