@@ -94,6 +94,28 @@ public final class Lifecycle {
         worker.ifPresent(w -> transition(w, w, hrEventId, "schedule", dueAt, "schedule"));
     }
 
+    /**
+     * Several effective dates reached at once (the scheduler's page of those due), in the caller's
+     * one transaction, each as {@link #effectiveDateReached} applies it. As for an HR batch
+     * ({@link org.roster.hr.WorkersArriving}), the identities are locked first, in one statement,
+     * and each stage reads what it needs for all of them together; then their schedules are cleared
+     * and their HR records read, in one statement each.
+     */
+    public void effectiveDatesReached(List<ScheduleRepository.Due> due) {
+        List<String> employeeNumbers = due.stream().map(ScheduleRepository.Due::employeeNumber).toList();
+        events.publishEvent(new org.roster.hr.WorkersArriving(employeeNumbers)); // locks them (on(WorkersArriving))
+        schedule.clearAll(employeeNumbers);
+        java.util.Map<String, Worker> workers = new java.util.HashMap<>();
+        hr.findByEmployeeNumbers(employeeNumbers).forEach(s -> workers.put(s.worker().employeeNumber(), s.worker()));
+        for (ScheduleRepository.Due d : due) {
+            repository.findForUpdate(d.employeeNumber()); // locked above: no statement
+            Worker w = workers.get(d.employeeNumber());
+            if (w != null) {
+                transition(w, w, d.hrEventId(), "schedule", d.dueAt(), "schedule");
+            }
+        }
+    }
+
     private void transition(@Nullable Worker previous, Worker current, String hrEventId, String source,
                             Instant receivedAt, String actor) {
         String id = current.employeeNumber();

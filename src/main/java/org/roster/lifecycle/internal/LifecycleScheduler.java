@@ -36,20 +36,60 @@ public class LifecycleScheduler extends WorkerLoop {
         this.clock = clock;
     }
 
-    /** Fires everything due now; returns how many fired. Used by the loop, and by tests that move the clock. */
+    /**
+     * Fires everything due now; returns how many fired. Used by the loop, and by tests that move the clock.
+     * A page of {@value #PAGE} due together is one transaction (a month's end of contractors is thousands
+     * due at once). If a page fails for anything but the store being unreachable, each of its changes is
+     * tried in a transaction of its own, so that one that cannot be applied does not hold back the
+     * others; the first such failure is thrown once every other has been applied (the loop tries again).
+     */
     public int fireDue() {
         int fired = 0;
-        List<ScheduleRepository.Due> due;
+        RuntimeException failed = null;
+        List<ScheduleRepository.Due> page;
         do {
-            due = schedule.dueBy(clock.instant(), 100);
-            for (ScheduleRepository.Due d : due) {
-                tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDateReached(d.employeeNumber(), d.dueAt(),
-                    d.hrEventId()));
-                fired++;
+            List<ScheduleRepository.Due> due = schedule.dueBy(clock.instant(), PAGE);
+            page = due;
+            int applied = 0;
+            try {
+                tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDatesReached(due));
+                applied = due.size();
+            } catch (RuntimeException e) {
+                if (org.roster.store.StoreUnreachable.in(e) != null) {
+                    throw e;
+                }
+                log.warn("lifecycle: {} effective dates could not be applied together ({}); each on its own now",
+                    due.size(), e.toString());
+                for (ScheduleRepository.Due d : due) {
+                    try {
+                        tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDateReached(d.employeeNumber(),
+                            d.dueAt(), d.hrEventId()));
+                        applied++;
+                    } catch (RuntimeException one) {
+                        if (org.roster.store.StoreUnreachable.in(one) != null) {
+                            throw one;
+                        }
+                        log.warn("lifecycle: the effective date of {} ({}) could not be applied: {}", d.employeeNumber(),
+                            d.dueAt(), one.toString());
+                        failed = failed == null ? one : failed;
+                    }
+                }
             }
-        } while (due.size() == 100);
+            fired += applied;
+            if (applied == 0) {
+                break; // none of the page could be applied: what is due after it waits for the next pass
+            }
+        } while (page.size() == PAGE);
+        if (failed != null) {
+            throw failed;
+        }
         return fired;
     }
+
+    /** Effective dates fired in one transaction. */
+    static final int PAGE = 100;
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LifecycleScheduler.class);
 
     @Override
     protected long pass() {

@@ -75,6 +75,21 @@ public class ScheduleRepository {
     }
 
     /**
+     * Clears the scheduled changes of these identities in one statement a chunk, so that
+     * {@link #clear} and {@link #set} then cost no statement for them in this transaction.
+     */
+    public void clearAll(java.util.Collection<String> employeeNumbers) {
+        if (employeeNumbers.isEmpty()) {
+            return;
+        }
+        TransactionBatch.flush(TABLE);
+        for (List<String> chunk : TransactionBatch.chunks(employeeNumbers)) {
+            jdbc().sql("delete from lifecycle_schedule where employee_number in (:keys)").param("keys", chunk).update();
+        }
+        TransactionBatch.knownAbsent(SCHEDULED, employeeNumbers, List.of());
+    }
+
+    /**
      * What {@link TransactionBatch} knows of: the moment of an identity's scheduled change
      * ({@link TransactionBatch#known}), or that it has none ({@link TransactionBatch#absent}).
      */

@@ -1,0 +1,135 @@
+package org.roster.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.SnapshotFormat;
+import org.roster.hr.SnapshotImport;
+import org.roster.lifecycle.internal.LifecycleScheduler;
+import org.roster.support.Databases;
+import org.roster.support.MutableClock;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A month's end: {@code bench.rows} contractors (default 20 000) whose end dates, given in one HR
+ * file, are the same day. The file is imported and its operations sent first; then the clock
+ * passes the day, and the benchmark reports how long the scheduler takes to make them all leavers
+ * and how long until the target has disabled every account. The safety guard is off: a month's end
+ * this large is held by its default limit (500 disables an hour) unless the operator raised the
+ * {@code schedule} source's, and this measures what Roster does once it is let through. The target
+ * is a sink ({@link SinkTarget}). Run with
+ * {@code mvn -B test -Pbenchmark -Dtest=EndDatesBenchmark [-Dbench.store=postgresql] [-Dbench.rows=N]}.
+ */
+@Tag("benchmark")
+@org.springframework.context.annotation.Import({SinkTarget.class, EndDatesBenchmark.Clocks.class})
+@SpringBootTest(properties = {
+    "roster.demo.enabled=false",
+    "logging.level.root=WARN",
+    "roster.plan.guard.enabled=false",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=sink",
+    "roster.hr.sources[0].name=export",
+    "roster.hr.sources[0].type=snapshot"})
+class EndDatesBenchmark {
+
+    private static final int ROWS = Integer.getInteger("bench.rows", 20_000);
+    private static final Instant START = Instant.parse("2026-12-01T08:00:00Z");
+    private static final LocalDate END = LocalDate.of(2026, 12, 31);
+    static final MutableClock CLOCK = MutableClock.ticking(START);
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock benchmarkClock() {
+            return CLOCK;
+        }
+    }
+
+    private static String store = "H2 file";
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry r) {
+        store = Databases.benchmarkStore(r, "bench-end-dates-store");
+    }
+
+    @Autowired
+    SnapshotImport snapshots;
+
+    @Autowired
+    LifecycleScheduler scheduler;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Test
+    void aMonthsEndOfContractors() throws Exception {
+        StringBuilder csv = new StringBuilder("employeeNumber,userName,department,workerType,startDate,endDate\n");
+        for (int i = 0; i < ROWS; i++) {
+            csv.append('C').append(i).append(",contractor").append(i).append(",Engineering,contractor,2026-01-05,")
+                .append(END).append('\n');
+        }
+        long t0 = System.nanoTime();
+        SnapshotImport.Summary imported = snapshots.importSnapshot("export",
+            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), SnapshotFormat.CSV, "benchmark", null);
+        assertThat(imported.created()).isEqualTo(ROWS);
+        while (pending() > 0) {
+            Thread.sleep(200);
+        }
+        double loaded = (System.nanoTime() - t0) / 1e9;
+        long sentBefore = SinkTarget.OPERATIONS.get();
+        assertThat(count("select count(*) from lifecycle_schedule")).isEqualTo(ROWS);
+
+        // the day after the end date, a second past midnight: every contractor is due at once
+        Instant due = END.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1);
+        CLOCK.advance(Duration.between(CLOCK.instant(), due));
+        long f0 = System.nanoTime();
+        scheduler.wake();
+        double fired = -1;
+        while (true) {
+            long left = count("select count(*) from lifecycle_schedule");
+            if (fired < 0 && left == 0) {
+                fired = (System.nanoTime() - f0) / 1e9;
+            }
+            if (left == 0 && pending() == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double sent = (System.nanoTime() - f0) / 1e9;
+        long terminated = count("select count(*) from identity where state = 'TERMINATED'");
+        long disables = SinkTarget.OPERATIONS.get() - sentBefore;
+
+        assertThat(terminated).isEqualTo(ROWS);
+        assertThat(disables).as("operations the month's end sent").isGreaterThanOrEqualTo(ROWS);
+        System.out.printf(Locale.ROOT, """
+            month's end, %d contractors with one end date, %s store, sink target, guard off; %d cores, max heap %d MB
+              imported and provisioned first in %.1f s
+              every contractor a leaver (the scheduler's changes committed) %.1f s after the day passed (%.0f/s)
+              every operation sent and acknowledged %.1f s after it (%d operations, %.0f/s)
+            """, ROWS, store, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+            loaded, fired, ROWS / fired, sent, disables, disables / sent);
+    }
+
+    private long pending() {
+        return count("select count(*) from outbox where status = 'PENDING'");
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+}

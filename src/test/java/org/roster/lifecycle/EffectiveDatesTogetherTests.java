@@ -1,0 +1,138 @@
+package org.roster.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.SnapshotFormat;
+import org.roster.hr.SnapshotImport;
+import org.roster.lifecycle.internal.LifecycleScheduler;
+import org.roster.support.MutableClock;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Many effective dates due at once, as at a month's end: the scheduler applies them a page of a
+ * hundred to a transaction, each identity's change once, and one that cannot be applied holds
+ * back none of the others.
+ */
+@org.springframework.context.annotation.Import(EffectiveDatesTogetherTests.Clocks.class) // for the subclass too
+@SpringBootTest(properties = {
+    "roster.demo.enabled=false",
+    "roster.store.url=jdbc:h2:mem:effective-dates;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.plan.guard.enabled=false",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.hr.sources[0].name=hr",
+    "roster.hr.sources[0].type=snapshot"})
+class EffectiveDatesTogetherTests {
+
+    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @Autowired
+    SnapshotImport snapshots;
+    @Autowired
+    LifecycleScheduler scheduler;
+    @Autowired
+    JdbcClient jdbc;
+
+    /**
+     * {@code count} contractors of this prefix ending a month from the clock's day, and one ending the
+     * day after; returns the moment just after the first day ends, when the {@code count} are due.
+     */
+    private Instant contractors(String p, int count) {
+        java.time.LocalDate end = java.time.LocalDate.ofInstant(CLOCK.instant(), java.time.ZoneOffset.UTC).plusDays(30);
+        String endDate = end.toString();
+        String dayAfter = end.plusDays(1).toString();
+        StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
+        for (int i = 0; i < count; i++) {
+            csv.append(p).append(i).append(',').append(p.toLowerCase(java.util.Locale.ROOT)).append(i)
+                .append(",contractor,").append(endDate).append('\n');
+        }
+        csv.append(p).append("later,").append(p.toLowerCase(java.util.Locale.ROOT)).append("later,contractor,")
+            .append(dayAfter).append('\n');
+        SnapshotImport.Summary s = snapshots.importSnapshot("hr",
+            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), SnapshotFormat.CSV, "test", null);
+        assertThat(s.created()).isEqualTo(count + 1);
+        return end.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(1);
+    }
+
+    private static String prefix() {
+        return "E" + UUID.randomUUID().toString().substring(0, 5).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private long count(String sql, String p) {
+        return jdbc.sql(sql).param(p + "%").query(Long.class).single();
+    }
+
+    private String state(String en) {
+        return jdbc.sql("select state from identity where employee_number = ?").param(en).query(String.class).single();
+    }
+
+    private void timePasses(Instant to) {
+        CLOCK.set(to);
+        scheduler.wake();
+    }
+
+    @Test
+    void aMonthsEndOfContractorsLeavesEachOnce() {
+        String p = prefix();
+        Instant due = contractors(p, 250); // more than two pages of a hundred
+
+        timePasses(due);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+            "select count(*) from identity where employee_number like ? and state = 'TERMINATED'", p) == 250);
+        assertThat(state(p + "later")).as("ends a day later").isEqualTo("ACTIVE");
+        assertThat(count("select count(*) from lifecycle_schedule where employee_number like ?", p))
+            .as("only the later one is still scheduled").isEqualTo(1);
+        assertThat(count("select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
+            .as("one leaver event each").isEqualTo(250);
+        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p))
+            .as("one disable each").isEqualTo(250);
+        assertThat(scheduler.fireDue()).as("nothing left due").isZero();
+    }
+
+    @Test
+    void anEffectiveDateThatCannotBeAppliedHoldsBackNoOther() {
+        String p = prefix();
+        Instant due = contractors(p, 150);
+        // the store refuses one of them the change (as a fault or a constraint added by hand would)
+        jdbc.sql("alter table identity add constraint refuses_one check (employee_number <> '" + p + "7'"
+            + " or state <> 'TERMINATED')").update();
+        try {
+            timePasses(due);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from identity where employee_number like ? and state = 'TERMINATED'", p) == 149);
+            assertThat(state(p + "7")).isEqualTo("ACTIVE");
+            assertThat(jdbc.sql("select count(*) from lifecycle_schedule where employee_number = ?").param(p + "7")
+                .query(Long.class).single()).as("still due").isEqualTo(1);
+        } finally {
+            jdbc.sql("alter table identity drop constraint refuses_one").update();
+        }
+        scheduler.wake();
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(p + "7").equals("TERMINATED"));
+        assertThat(count("select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
+            .isEqualTo(150);
+        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p)).isEqualTo(150);
+    }
+}
