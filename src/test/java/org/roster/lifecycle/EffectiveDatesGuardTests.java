@@ -1,0 +1,86 @@
+package org.roster.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.roster.hr.SnapshotFormat;
+import org.roster.hr.SnapshotImport;
+import org.roster.lifecycle.internal.LifecycleScheduler;
+import org.roster.support.MutableClock;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Effective dates fired a page to a transaction keep the safety guard's running count: each
+ * leaver's plan counts the disables planned before it in the same page, so a month's end above
+ * the {@code schedule} source's limit sends up to the limit and holds the rest, as one at a time
+ * would.
+ */
+@org.springframework.context.annotation.Import(EffectiveDatesGuardTests.Clocks.class)
+@SpringBootTest(properties = {
+    "roster.demo.enabled=false",
+    "roster.store.url=jdbc:h2:mem:effective-dates-guard;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+    "roster.plan.guard.sources.schedule.max-count=20",
+    "roster.plan.guard.sources.schedule.max-percent=100",
+    "roster.provisioning.targets[0].name=directory",
+    "roster.provisioning.targets[0].type=memory",
+    "roster.hr.sources[0].name=hr",
+    "roster.hr.sources[0].type=snapshot"})
+class EffectiveDatesGuardTests {
+
+    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+
+    @TestConfiguration
+    static class Clocks {
+        @Bean
+        @Primary
+        MutableClock testClock() {
+            return CLOCK;
+        }
+    }
+
+    @Autowired
+    SnapshotImport snapshots;
+    @Autowired
+    LifecycleScheduler scheduler;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aMonthsEndAboveTheLimitSendsUpToItAndHoldsTheRest() {
+        LocalDate end = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC).plusDays(30);
+        StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
+        for (int i = 0; i < 150; i++) { // two pages
+            csv.append("G").append(i).append(",g").append(i).append(",contractor,").append(end).append('\n');
+        }
+        assertThat(snapshots.importSnapshot("hr", new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
+            SnapshotFormat.CSV, "test", null).created()).isEqualTo(150);
+
+        CLOCK.set(end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1));
+        scheduler.wake();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+            "select count(*) from identity where employee_number like 'G%' and state = 'TERMINATED'") == 150);
+        long disables = count("select count(*) from outbox where source = 'schedule' and kind in ('DISABLE', 'DELETE')");
+        long sent = count("select count(distinct identity_key) from outbox where source = 'schedule'");
+        long held = count("select count(*) from plan_hold_plan");
+        assertThat(disables).as("the limit, counted across the page's plans").isEqualTo(20);
+        assertThat(held).as("every leaver's plan either queued or held").isEqualTo(150 - sent);
+        assertThat(count("select count(*) from plan_hold where source = 'schedule' and status = 'OPEN'")).isEqualTo(1);
+    }
+
+    private long count(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+}
