@@ -16,9 +16,6 @@ import org.roster.lifecycle.internal.LifecycleScheduler;
 import org.roster.support.MutableClock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -27,7 +24,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * the {@code schedule} source's limit sends up to the limit and holds the rest, as one at a time
  * would.
  */
-@org.springframework.context.annotation.Import(EffectiveDatesGuardTests.Clocks.class)
+@org.springframework.context.annotation.Import(MutableClock.AsTheClock.class)
 @SpringBootTest(properties = {
     "roster.demo.enabled=false",
     "roster.store.url=jdbc:h2:mem:effective-dates-guard;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
@@ -39,17 +36,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
     "roster.hr.sources[0].type=snapshot"})
 class EffectiveDatesGuardTests {
 
-    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
-
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return CLOCK;
-        }
-    }
-
+    @Autowired
+    MutableClock clock;
     @Autowired
     SnapshotImport snapshots;
     @Autowired
@@ -59,7 +47,7 @@ class EffectiveDatesGuardTests {
 
     @Test
     void aMonthsEndAboveTheLimitSendsUpToItAndHoldsTheRest() {
-        LocalDate end = LocalDate.ofInstant(CLOCK.instant(), ZoneOffset.UTC).plusDays(30);
+        LocalDate end = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30);
         StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
         for (int i = 0; i < 150; i++) { // two pages
             csv.append("G").append(i).append(",g").append(i).append(",contractor,").append(end).append('\n');
@@ -67,7 +55,7 @@ class EffectiveDatesGuardTests {
         assertThat(snapshots.importSnapshot("hr", new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
             SnapshotFormat.CSV, "test", null).created()).isEqualTo(150);
 
-        CLOCK.set(end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1));
+        clock.set(end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1));
         scheduler.wake();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> count(

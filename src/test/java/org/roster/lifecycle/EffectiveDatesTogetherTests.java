@@ -15,9 +15,6 @@ import org.roster.lifecycle.internal.LifecycleScheduler;
 import org.roster.support.MutableClock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -25,7 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * hundred to a transaction, each identity's change once, and one that cannot be applied holds
  * back none of the others.
  */
-@org.springframework.context.annotation.Import(EffectiveDatesTogetherTests.Clocks.class) // for the subclass too
+@org.springframework.context.annotation.Import(MutableClock.AsTheClock.class)
 @SpringBootTest(properties = {
     "roster.demo.enabled=false",
     "roster.store.url=jdbc:h2:mem:effective-dates;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
@@ -36,17 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
     "roster.hr.sources[0].type=snapshot"})
 class EffectiveDatesTogetherTests {
 
-    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
-
-    @TestConfiguration
-    static class Clocks {
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return CLOCK;
-        }
-    }
-
+    @Autowired
+    MutableClock clock;
     @Autowired
     SnapshotImport snapshots;
     @Autowired
@@ -59,7 +47,7 @@ class EffectiveDatesTogetherTests {
      * day after; returns the moment just after the first day ends, when the {@code count} are due.
      */
     private Instant contractors(String p, int count) {
-        java.time.LocalDate end = java.time.LocalDate.ofInstant(CLOCK.instant(), java.time.ZoneOffset.UTC).plusDays(30);
+        java.time.LocalDate end = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).plusDays(30);
         String endDate = end.toString();
         String dayAfter = end.plusDays(1).toString();
         StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
@@ -88,7 +76,7 @@ class EffectiveDatesTogetherTests {
     }
 
     private void timePasses(Instant to) {
-        CLOCK.set(to);
+        clock.set(to);
         scheduler.wake();
     }
 

@@ -35,6 +35,19 @@ public final class MutableClock extends Clock {
         now = instant;
     }
 
+    /**
+     * A {@code MutableClock} as the application's clock, from 2026-11-23T10:00:00Z, for a test
+     * that imports this configuration and autowires the clock to move it.
+     */
+    @org.springframework.boot.test.context.TestConfiguration
+    public static class AsTheClock {
+        @org.springframework.context.annotation.Bean
+        @org.springframework.context.annotation.Primary
+        MutableClock mutableClock() {
+            return new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
+        }
+    }
+
     @Override
     public Instant instant() {
         return ticking ? now.plusNanos(System.nanoTime() - origin) : now;
