@@ -46,10 +46,10 @@ public class LifecycleScheduler extends WorkerLoop {
     public int fireDue() {
         int fired = 0;
         RuntimeException failed = null;
-        List<ScheduleRepository.Due> page;
+        int read;
         do {
             List<ScheduleRepository.Due> due = schedule.dueBy(clock.instant(), PAGE);
-            page = due;
+            read = due.size();
             int applied = 0;
             try {
                 tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDatesReached(due));
@@ -79,7 +79,7 @@ public class LifecycleScheduler extends WorkerLoop {
             if (applied == 0) {
                 break; // none of the page could be applied: what is due after it waits for the next pass
             }
-        } while (page.size() == PAGE);
+        } while (read == PAGE);
         if (failed != null) {
             throw failed;
         }
