@@ -3,14 +3,9 @@ package org.roster.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
-import org.roster.hr.SnapshotFormat;
 import org.roster.hr.SnapshotImport;
 import org.roster.lifecycle.internal.LifecycleScheduler;
 import org.roster.support.MutableClock;
@@ -47,15 +42,9 @@ class EffectiveDatesGuardTests {
 
     @Test
     void aMonthsEndAboveTheLimitSendsUpToItAndHoldsTheRest() {
-        LocalDate end = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30);
-        StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
-        for (int i = 0; i < 150; i++) { // two pages
-            csv.append("G").append(i).append(",g").append(i).append(",contractor,").append(end).append('\n');
-        }
-        assertThat(snapshots.importSnapshot("hr", new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)),
-            SnapshotFormat.CSV, "test", null).created()).isEqualTo(150);
+        Instant due = EndingContractors.importThem(snapshots, clock, "G", 150); // two pages, and Glater, ending a day later
 
-        clock.set(end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1));
+        clock.set(due);
         scheduler.wake();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> count(

@@ -3,13 +3,10 @@ package org.roster.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.roster.hr.SnapshotFormat;
 import org.roster.hr.SnapshotImport;
 import org.roster.lifecycle.internal.LifecycleScheduler;
 import org.roster.support.MutableClock;
@@ -42,27 +39,6 @@ class EffectiveDatesTogetherTests {
     @Autowired
     JdbcClient jdbc;
 
-    /**
-     * {@code count} contractors of this prefix ending a month from the clock's day, and one ending the
-     * day after; returns the moment just after the first day ends, when the {@code count} are due.
-     */
-    private Instant contractors(String p, int count) {
-        java.time.LocalDate end = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC).plusDays(30);
-        String endDate = end.toString();
-        String dayAfter = end.plusDays(1).toString();
-        StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
-        for (int i = 0; i < count; i++) {
-            csv.append(p).append(i).append(',').append(p.toLowerCase(java.util.Locale.ROOT)).append(i)
-                .append(",contractor,").append(endDate).append('\n');
-        }
-        csv.append(p).append("later,").append(p.toLowerCase(java.util.Locale.ROOT)).append("later,contractor,")
-            .append(dayAfter).append('\n');
-        SnapshotImport.Summary s = snapshots.importSnapshot("hr",
-            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), SnapshotFormat.CSV, "test", null);
-        assertThat(s.created()).isEqualTo(count + 1);
-        return end.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(1);
-    }
-
     private static String prefix() {
         return "E" + UUID.randomUUID().toString().substring(0, 5).toUpperCase(java.util.Locale.ROOT);
     }
@@ -83,7 +59,7 @@ class EffectiveDatesTogetherTests {
     @Test
     void aMonthsEndOfContractorsLeavesEachOnce() {
         String p = prefix();
-        Instant due = contractors(p, 250); // more than two pages of a hundred
+        Instant due = EndingContractors.importThem(snapshots, clock, p, 250); // more than two pages of a hundred
 
         timePasses(due);
 
@@ -102,7 +78,7 @@ class EffectiveDatesTogetherTests {
     @Test
     void anEffectiveDateThatCannotBeAppliedHoldsBackNoOther() {
         String p = prefix();
-        Instant due = contractors(p, 150);
+        Instant due = EndingContractors.importThem(snapshots, clock, p, 150);
         // the store refuses one of them the change (as a fault or a constraint added by hand would)
         jdbc.sql("alter table identity add constraint refuses_one check (employee_number <> '" + p + "7'"
             + " or state <> 'TERMINATED')").update();
