@@ -42,14 +42,16 @@ class EffectiveDatesGuardTests {
 
     @Test
     void aMonthsEndAboveTheLimitSendsUpToItAndHoldsTheRest() {
-        Instant due = EndingContractors.importThem(snapshots, clock, "G", 150); // two pages, and Glater, ending a day later
+        // two pages, and Glater, ending a day later
+        Instant due = EndingContractors.importThem(snapshots, clock, "G", 150);
 
         clock.set(due);
         scheduler.wake();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> count(
             "select count(*) from identity where employee_number like 'G%' and state = 'TERMINATED'") == 150);
-        long disables = count("select count(*) from outbox where source = 'schedule' and kind in ('DISABLE', 'DELETE')");
+        long disables = count(
+            "select count(*) from outbox where source = 'schedule' and kind in ('DISABLE', 'DELETE')");
         long sent = count("select count(distinct identity_key) from outbox where source = 'schedule'");
         long held = count("select count(*) from plan_hold_plan");
         assertThat(disables).as("the limit, counted across the page's plans").isEqualTo(20);

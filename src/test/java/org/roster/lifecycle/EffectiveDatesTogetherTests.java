@@ -68,7 +68,8 @@ class EffectiveDatesTogetherTests {
         assertThat(state(p + "later")).as("ends a day later").isEqualTo("ACTIVE");
         assertThat(count("select count(*) from lifecycle_schedule where employee_number like ?", p))
             .as("only the later one is still scheduled").isEqualTo(1);
-        assertThat(count("select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
+        assertThat(count(
+            "select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
             .as("one leaver event each").isEqualTo(250);
         assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p))
             .as("one disable each").isEqualTo(250);
@@ -95,8 +96,10 @@ class EffectiveDatesTogetherTests {
         }
         scheduler.wake();
         await().atMost(Duration.ofSeconds(30)).until(() -> state(p + "7").equals("TERMINATED"));
-        assertThat(count("select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
+        assertThat(count(
+            "select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
             .isEqualTo(150);
-        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p)).isEqualTo(150);
+        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p))
+            .isEqualTo(150);
     }
 }

@@ -29,11 +29,14 @@ final class EndingContractors {
         String userName = p.toLowerCase(Locale.ROOT);
         StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
         for (int i = 0; i < count; i++) {
-            csv.append(p).append(i).append(',').append(userName).append(i).append(",contractor,").append(end).append('\n');
+            csv.append(p).append(i).append(',').append(userName).append(i).append(",contractor,").append(end)
+                .append('\n');
         }
-        csv.append(p).append("later,").append(userName).append("later,contractor,").append(end.plusDays(1)).append('\n');
+        csv.append(p).append("later,").append(userName).append("later,contractor,").append(end.plusDays(1))
+            .append('\n');
         SnapshotImport.Summary s = snapshots.importSnapshot("hr",
-            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), SnapshotFormat.CSV, "test", null);
+            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), SnapshotFormat.CSV, "test",
+            null);
         assertThat(s.created()).isEqualTo(count + 1);
         return end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1);
     }
