@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.roster.hr.SnapshotImport;
@@ -38,6 +40,8 @@ class EffectiveDatesTogetherTests {
     LifecycleScheduler scheduler;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     private static String prefix() {
         return "E" + UUID.randomUUID().toString().substring(0, 5).toUpperCase(java.util.Locale.ROOT);
@@ -101,5 +105,38 @@ class EffectiveDatesTogetherTests {
             .isEqualTo(150);
         assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p))
             .isEqualTo(150);
+    }
+
+    @Test
+    void morePoisonedDatesThanAPageHoldBackNoneDueAfterThem() {
+        String p = prefix();
+        LocalDate first = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30);
+        // 120 due first, more than a page, each refused by the store; then 50 due a day later
+        EndingContractors.importFile(snapshots, EndingContractors.rows(p + "A", 120, first)
+            + EndingContractors.rows(p + "B", 50, first.plusDays(1)));
+        jdbc.sql("alter table identity add constraint refuses_some check (employee_number not like '" + p + "A%'"
+            + " or state <> 'TERMINATED')").update();
+        try {
+            timePasses(EndingContractors.dueAfter(first.plusDays(1)));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from identity where employee_number like ? and state = 'TERMINATED'", p + "B") == 50);
+            assertThat(count("select count(*) from identity where employee_number like ? and state = 'TERMINATED'",
+                p + "A")).isZero();
+            assertThat(meters.get("roster.lifecycle.effective.dates.failing").gauge().value())
+                .as("waiting to be tried again").isEqualTo(120);
+            assertThat(count("select count(*) from lifecycle_schedule where employee_number like ?", p + "A"))
+                .as("still due").isEqualTo(120);
+        } finally {
+            jdbc.sql("alter table identity drop constraint refuses_some").update();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+            "select count(*) from identity where employee_number like ? and state = 'TERMINATED'", p) == 170);
+        assertThat(count(
+            "select count(*) from lifecycle_event where employee_number like ? and to_state = 'TERMINATED'", p))
+            .as("one leaver event each").isEqualTo(170);
+        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p))
+            .as("one disable each").isEqualTo(170);
+        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.failing() == 0);
     }
 }

@@ -26,18 +26,32 @@ final class EndingContractors {
      */
     static Instant importThem(SnapshotImport snapshots, MutableClock clock, String p, int count) {
         LocalDate end = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30);
+        importFile(snapshots, rows(p, count, end) + p + "later," + p.toLowerCase(Locale.ROOT) + "later,contractor,"
+            + end.plusDays(1) + "\n");
+        return dueAfter(end);
+    }
+
+    /** Rows of {@code count} contractors of this prefix ({@code p0}, {@code p1}, ...) ending on {@code end}. */
+    static String rows(String p, int count, LocalDate end) {
         String userName = p.toLowerCase(Locale.ROOT);
-        StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
+        StringBuilder csv = new StringBuilder();
         for (int i = 0; i < count; i++) {
             csv.append(p).append(i).append(',').append(userName).append(i).append(",contractor,").append(end)
                 .append('\n');
         }
-        csv.append(p).append("later,").append(userName).append("later,contractor,").append(end.plusDays(1))
-            .append('\n');
-        SnapshotImport.Summary s = snapshots.importSnapshot("hr",
-            new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), SnapshotFormat.CSV, "test",
-            null);
-        assertThat(s.created()).isEqualTo(count + 1);
+        return csv.toString();
+    }
+
+    /** Imports these {@link #rows}, all of them new workers, through the snapshot source {@code hr}. */
+    static void importFile(SnapshotImport snapshots, String rows) {
+        SnapshotImport.Summary s = snapshots.importSnapshot("hr", new ByteArrayInputStream(
+                ("employeeNumber,userName,workerType,endDate\n" + rows).getBytes(StandardCharsets.UTF_8)),
+            SnapshotFormat.CSV, "test", null);
+        assertThat(s.created()).isEqualTo(rows.lines().count());
+    }
+
+    /** When a contractor ending on {@code end} is due: just after the day ends. */
+    static Instant dueAfter(LocalDate end) {
         return end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1);
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.roster.store.TransactionBatch;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -119,15 +120,26 @@ public class ScheduleRepository {
                 rs.getString("hr_event_id"))).optional();
     }
 
-    public List<Due> dueBy(Instant now, int limit) {
-        return jdbc().sql("select * from lifecycle_schedule where due_at <= ? order by due_at limit ?")
-            .params(Timestamp.from(now), limit)
-            .query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
-                rs.getString("hr_event_id"))).list();
+    /**
+     * Up to {@code limit} changes due by {@code now}, in (moment, employee number) order, after {@code after}
+     * (null: from the first): a pass walks every due change once, whether or not those before it could be applied.
+     */
+    public List<Due> dueBy(Instant now, @Nullable Due after, int limit) {
+        String sql = "select employee_number, due_at, hr_event_id from lifecycle_schedule where due_at <= :now"
+            + (after == null ? "" : " and (due_at, employee_number) > (:dueAt, :employeeNumber)")
+            + " order by due_at, employee_number limit :limit";
+        var statement = jdbc().sql(sql).param("now", Timestamp.from(now)).param("limit", limit);
+        if (after != null) {
+            statement = statement.param("dueAt", Timestamp.from(after.dueAt())).param("employeeNumber",
+                after.employeeNumber());
+        }
+        return statement.query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
+            rs.getString("hr_event_id"))).list();
     }
 
-    public Optional<Instant> nextDue() {
-        return jdbc().sql("select min(due_at) from lifecycle_schedule").query((rs, n) -> rs.getTimestamp(1))
-            .optional().map(Timestamp::toInstant);
+    /** The earliest change due after {@code now}, if any. */
+    public Optional<Instant> nextDueAfter(Instant now) {
+        return jdbc().sql("select min(due_at) from lifecycle_schedule where due_at > ?").param(Timestamp.from(now))
+            .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
     }
 }
