@@ -51,7 +51,8 @@ public class AccessGrants implements StandingGrants {
 
     public AccessGrants(GrantRepository repository, PolicyEngine policy, KnownAccounts accounts, Lifecycle lifecycle,
                         AuditLog audit, ApplicationEventPublisher events, TransactionTemplate tx, Clock clock,
-                        GrantsSettings settings, org.roster.grants.internal.GrantExpiry expiry, Deciders deciders) {
+                        GrantsSettings settings, org.roster.grants.internal.GrantExpiry expiry, Deciders deciders,
+                        io.micrometer.core.instrument.MeterRegistry meters) {
         this.deciders = deciders;
         this.repository = repository;
         this.policy = policy;
@@ -63,7 +64,9 @@ public class AccessGrants implements StandingGrants {
         this.clock = clock;
         this.settings = settings;
         this.expiry = expiry;
-        expiry.bind(this::expireDue, repository::nextDue);
+        expiry.bind(this::expireDue, this::millisToNext);
+        io.micrometer.core.instrument.Gauge.builder("roster.grants.expiry.failing", retries::size)
+            .description("Grants due to end that could not be ended, waiting to be tried again").register(meters);
     }
 
     /** A request for an exception or a JIT grant. */
@@ -329,27 +332,45 @@ public class AccessGrants implements StandingGrants {
         }
     }
 
-    /** Ends what is due: expired exceptions and JIT grants (access removed), reviews past their deadline. */
+    /** Grants that could not be ended when due, by id. */
+    private final org.roster.runtime.Retries<String> retries = new org.roster.runtime.Retries<>("grants", "ending",
+        org.slf4j.LoggerFactory.getLogger(AccessGrants.class));
+
+    /**
+     * Ends what is due: expired exceptions and JIT grants (access removed), reviews past their deadline; returns
+     * how many. Each in a transaction of its own; one that cannot be ended waits before it is tried again, and
+     * holds back none of the others ({@link org.roster.runtime.Retries}).
+     */
     int expireDue() {
-        List<AccessGrant> due = repository.due(clock.instant(), 200);
-        for (AccessGrant g : due) {
-            tx.executeWithoutResult(s -> {
-                lifecycle.lock(g.identity());
-                Instant now = clock.instant();
-                if (g.status() == AccessGrant.Status.OPEN) {
-                    if (transition(g, AccessGrant.Status.OPEN, AccessGrant.Status.EXPIRED, null, g.dueAt(),
-                        "review deadline passed")) {
-                        record(g, "REVIEW_EXPIRED", "roster", "privileged " + g.target() + ":" + g.entitlement()
-                            + " stays revoked: not kept by its owner before " + g.dueAt());
-                    }
-                } else if (transition(g, AccessGrant.Status.ACTIVE, AccessGrant.Status.EXPIRED, null, g.dueAt(), null)) {
-                    record(g, "EXPIRED", "roster", g.kind() + " " + g.target() + ":" + g.entitlement() + " expired at "
-                        + g.dueAt() + " (" + java.time.Duration.between(g.dueAt(), now).toMillis() + " ms ago)");
-                    changed(g, g.kind() + " " + g.id() + " expired");
-                }
-            });
+        Instant now = clock.instant();
+        return retries.walk(last -> repository.due(now, last, PAGE), PAGE, AccessGrant::id,
+            g -> g.kind() + " " + g.id() + " (due " + g.dueAt() + ")", null, g -> tx.executeWithoutResult(s -> expire(g)));
+    }
+
+    private static final int PAGE = 200;
+
+    private void expire(AccessGrant g) {
+        lifecycle.lock(g.identity());
+        Instant now = clock.instant();
+        if (g.status() == AccessGrant.Status.OPEN) {
+            if (transition(g, AccessGrant.Status.OPEN, AccessGrant.Status.EXPIRED, null, g.dueAt(),
+                "review deadline passed")) {
+                record(g, "REVIEW_EXPIRED", "roster", "privileged " + g.target() + ":" + g.entitlement()
+                    + " stays revoked: not kept by its owner before " + g.dueAt());
+            }
+        } else if (transition(g, AccessGrant.Status.ACTIVE, AccessGrant.Status.EXPIRED, null, g.dueAt(), null)) {
+            record(g, "EXPIRED", "roster", g.kind() + " " + g.target() + ":" + g.entitlement() + " expired at "
+                + g.dueAt() + " (" + java.time.Duration.between(g.dueAt(), now).toMillis() + " ms ago)");
+            changed(g, g.kind() + " " + g.id() + " expired");
         }
-        return due.size();
+    }
+
+    /** How long until a grant is due or one that failed may be tried again, at most {@code most} ms. */
+    long millisToNext(long most) {
+        Instant now = clock.instant();
+        long wait = repository.nextDueAfter(now).map(due -> java.time.Duration.between(now, due).toMillis())
+            .orElse(most);
+        return retries.millisToNext(Math.min(wait, most));
     }
 
     private boolean transition(AccessGrant g, AccessGrant.Status from, AccessGrant.Status to, @Nullable String by,

@@ -55,7 +55,7 @@ public class NonHumanIdentities {
 
     public NonHumanIdentities(NhiRepository repository, Lifecycle lifecycle, HrRecords hr, Provisioning provisioning,
                               PlanningStage planning, NhiSecretDelivery sinks, AuditLog audit, NhiSettings settings,
-                              TransactionTemplate tx, Clock clock) {
+                              TransactionTemplate tx, Clock clock, io.micrometer.core.instrument.MeterRegistry meters) {
         this.repository = repository;
         this.lifecycle = lifecycle;
         this.hr = hr;
@@ -66,6 +66,9 @@ public class NonHumanIdentities {
         this.settings = settings;
         this.tx = tx;
         this.clock = clock;
+        io.micrometer.core.instrument.Gauge.builder("roster.nhi.due.failing", this::failing)
+            .description("NHI expiries and deletions due that could not be done, waiting to be tried again")
+            .register(meters);
     }
 
     /** A declaration: what it is, where, who answers for it, why it exists, and until when. */
@@ -506,39 +509,58 @@ public class NonHumanIdentities {
         return new Discovery(target, accounts.size(), found, gone);
     }
 
-    /** Ends what has expired; returns how many. */
+    /**
+     * Ends what has expired; returns how many. Each in a transaction of its own; one that cannot be ended waits
+     * before it is tried again, and holds back none of the others ({@link org.roster.runtime.Retries}).
+     */
     public int expireDue() {
-        List<Nhi> due = repository.expiredBy(clock.instant(), 200);
-        for (Nhi n : due) {
-            tx.executeWithoutResult(s -> {
-                if (repository.move(n.id(), n.state(), Nhi.State.EXPIRED, n.owner(), n.previousOwner(), null,
-                        clock.instant())) {
-                    record(n, "NHI_EXPIRED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
-                        + " expired at " + n.expiresAt());
-                    takeOutOfUse(n, "it expired at " + n.expiresAt(), "nhi-" + n.id(), clock.instant(), false, "roster");
-                }
-            });
-        }
-        return due.size();
+        return walk(expiries, (now, after) -> repository.expiredBy(now, after, PAGE), n -> {
+            if (repository.move(n.id(), n.state(), Nhi.State.EXPIRED, n.owner(), n.previousOwner(), null,
+                    clock.instant())) {
+                record(n, "NHI_EXPIRED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
+                    + " expired at " + n.expiresAt());
+                takeOutOfUse(n, "it expired at " + n.expiresAt(), "nhi-" + n.id(), clock.instant(), false, "roster");
+            }
+        });
     }
 
     /** Deletes on their targets the ended NHIs whose grace period is over; returns how many were queued. */
     public int deleteDue() {
-        List<Nhi> due = repository.deletionsDue(clock.instant(), 200);
-        for (Nhi n : due) {
-            tx.executeWithoutResult(s -> {
-                repository.deleteAfter(n.id(), null);
-                submit(n, OperationKind.NHI_DELETE, "delete " + n.name() + ": " + n.state().name().toLowerCase(Locale.ROOT)
-                    + (n.disabledAt() == null ? "" : ", disabled since " + n.disabledAt()), "nhi-" + n.id(),
-                    clock.instant(), false, "roster");
-            });
-        }
-        return due.size();
+        return walk(deletions, (now, after) -> repository.deletionsDue(now, after, PAGE), n -> {
+            repository.deleteAfter(n.id(), null);
+            submit(n, OperationKind.NHI_DELETE, "delete " + n.name() + ": " + n.state().name().toLowerCase(Locale.ROOT)
+                + (n.disabledAt() == null ? "" : ", disabled since " + n.disabledAt()), "nhi-" + n.id(),
+                clock.instant(), false, "roster");
+        });
     }
 
-    /** When the next expiry or deletion falls due. */
-    public Optional<Instant> nextDue() {
-        return repository.nextDue();
+    private static final int PAGE = 200;
+
+    /** Expiries and deletions that could not be done when due, by NHI id. */
+    private final org.roster.runtime.Retries<String> expiries = new org.roster.runtime.Retries<>("nhi", "the expiry of",
+        org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class));
+    private final org.roster.runtime.Retries<String> deletions = new org.roster.runtime.Retries<>(
+        "nhi", "the deletion of", org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class));
+
+    /** Walks what is due once, a page after the last, each NHI in a transaction of its own. */
+    private int walk(org.roster.runtime.Retries<String> retries,
+                     java.util.function.BiFunction<Instant, @Nullable Nhi, List<Nhi>> pages,
+                     java.util.function.Consumer<Nhi> work) {
+        Instant now = clock.instant();
+        return retries.walk(last -> pages.apply(now, last), PAGE, Nhi::id, n -> n.name() + " on " + n.target(), null,
+            n -> tx.executeWithoutResult(s -> work.accept(n)));
+    }
+
+    /** How long until an expiry or deletion is due, or one that failed may be tried again, at most {@code most} ms. */
+    public long millisToNext(long most) {
+        Instant now = clock.instant();
+        long wait = repository.nextDueAfter(now).map(due -> java.time.Duration.between(now, due).toMillis()).orElse(most);
+        return deletions.millisToNext(expiries.millisToNext(Math.min(wait, most)));
+    }
+
+    /** Expiries and deletions due that failed, waiting to be tried again (the gauge {@code roster.nhi.due.failing}). */
+    public int failing() {
+        return expiries.size() + deletions.size();
     }
 
     private boolean active(String employeeNumber) {

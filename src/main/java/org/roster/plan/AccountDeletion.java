@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.roster.plan.internal.TimerRepository;
+import org.roster.runtime.Retries;
 import org.roster.runtime.WorkerLoop;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,34 +26,46 @@ public class AccountDeletion extends WorkerLoop {
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    public AccountDeletion(TimerRepository timers, PlanningStage planning, TransactionTemplate tx, Clock clock) {
+    public AccountDeletion(TimerRepository timers, PlanningStage planning, TransactionTemplate tx, Clock clock,
+                           io.micrometer.core.instrument.MeterRegistry meters) {
         super("roster-account-deletion");
         this.timers = timers;
         this.planning = planning;
         this.tx = tx;
         this.clock = clock;
+        io.micrometer.core.instrument.Gauge.builder("roster.account.deletions.failing", retries::size)
+            .description("Account deletions due that could not be planned, waiting to be tried again").register(meters);
     }
 
     @Override
     protected long pass() {
-        List<TimerRepository.Due> due = timers.due(clock.instant(), 100);
-        for (TimerRepository.Due d : due) {
-            tx.executeWithoutResult(s -> {
+        clearWakeUps();
+        deleteDue();
+        Instant now = clock.instant();
+        long wait = timers.nextDueAfter(now).map(at -> Duration.between(now, at).toMillis()).orElse(IDLE_WAIT.toMillis());
+        return Math.max(1, retries.millisToNext(Math.min(wait, IDLE_WAIT.toMillis())));
+    }
+
+    /**
+     * Plans the deletions due, each in a transaction of its own; returns how many were due and not waiting. One that
+     * cannot be planned waits before it is tried again, and holds back none of the others ({@link Retries}).
+     */
+    int deleteDue() {
+        Instant now = clock.instant();
+        return retries.walk(last -> timers.due(now, last, PAGE), PAGE, TimerRepository.Due::identity,
+            d -> d.identity() + " (due " + d.dueAt() + ")", null, d -> tx.executeWithoutResult(s -> {
                 // The identity first, then its timer, in the order a rehire takes them: a rehire and a
                 // deletion falling due at once then never both go ahead.
                 planning.lock(d.identity());
                 if (timers.remove(d.identity())) {
                     planning.deleteAccounts(d.identity(), d.dueAt(), d.correlationId());
                 }
-            });
-        }
-        if (!due.isEmpty()) {
-            return 0;
-        }
-        clearWakeUps();
-        Instant now = clock.instant();
-        return timers.nextDue()
-            .map(at -> Math.max(1, Math.min(Duration.between(now, at).toMillis(), IDLE_WAIT.toMillis())))
-            .orElse(IDLE_WAIT.toMillis());
+            }));
     }
+
+    private static final int PAGE = 100;
+
+    /** Deletions that could not be planned when due, by identity. */
+    private final Retries<String> retries = new Retries<>("account deletion", "the accounts of",
+        org.slf4j.LoggerFactory.getLogger(AccountDeletion.class));
 }

@@ -41,6 +41,8 @@ class NhiLifecycleTests {
     Work work;
     @Autowired
     NonHumanIdentities nhis;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private Api admin() {
         return new Api("http://127.0.0.1:" + port, ADMIN);
@@ -159,5 +161,34 @@ class NhiLifecycleTests {
         nhis.expireDue();
         assertThat(admin().get("/api/v1/nhi/" + soon).json().path("state").asString()).isEqualTo("EXPIRED");
         assertThat(admin().get("/api/v1/audit?kind=NHI_EXPIRED").body()).contains("svc-soon");
+    }
+
+    @Test
+    void anExpiryThatCannotBeAppliedHoldsBackNoneDueAfterIt() throws Exception {
+        hire("X1", "xena", null);
+        String refused = declare(nhi("svc-refused", "api-key", "X1", "", Instant.now().plus(Duration.ofSeconds(1))))
+            .json().path("id").asString();
+        String next = declare(nhi("svc-next", "api-key", "X1", "", Instant.now().plus(Duration.ofSeconds(2))))
+            .json().path("id").asString();
+        // the store refuses the first its expiry (as a fault or a constraint added by hand would)
+        jdbc.sql("alter table nhi add constraint refuses_expiry check (id <> '" + refused + "' or state <> 'EXPIRED')")
+            .update();
+        try {
+            Thread.sleep(2_100);
+            nhis.expireDue();
+            assertThat(state(next)).isEqualTo("EXPIRED");
+            assertThat(state(refused)).isEqualTo("ACTIVE");
+            assertThat(nhis.failing()).as("waiting to be tried again").isEqualTo(1);
+        } finally {
+            jdbc.sql("alter table nhi drop constraint refuses_expiry").update();
+        }
+        Thread.sleep(1_100); // its first wait
+        nhis.expireDue();
+        assertThat(state(refused)).isEqualTo("EXPIRED");
+        assertThat(nhis.failing()).isZero();
+    }
+
+    private String state(String nhi) {
+        return admin().get("/api/v1/nhi/" + nhi).json().path("state").asString();
     }
 }

@@ -129,6 +129,8 @@ class PolicyScenarioTests {
     org.roster.lifecycle.Lifecycle lifecycle;
     @Autowired
     org.springframework.transaction.support.TransactionTemplate tx;
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     private ScimService scim;
     private InMemoryConnector directory;
@@ -317,6 +319,67 @@ class PolicyScenarioTests {
         release.countDown();
         change.join();
         await().atMost(Duration.ofSeconds(10)).until(() -> directory.read(id).isEmpty());
+    }
+
+    @Test
+    void aDeletionThatCannotBePlannedHoldsBackNoneDueAfterIt() throws Exception {
+        String refused = newId();
+        String next = newId();
+        UserResource r = push(refused, "Engineering", "employee", "Developer", "CC-1");
+        UserResource n = push(next, "Engineering", "employee", "Developer", "CC-1");
+        patch(r, "active", false);
+        CLOCK.set(CLOCK.instant().plus(Duration.ofMinutes(1))); // its deletion falls due first
+        patch(n, "active", false);
+        // the store refuses the first one's deletion (as a fault or a constraint added by hand would)
+        jdbc.sql("alter table outbox add constraint refuses_delete check (identity_key <> '" + refused + "'"
+            + " or kind <> 'DELETE')").update();
+        try {
+            CLOCK.set(CLOCK.instant().plus(Duration.ofDays(31)));
+            deletion.wake();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> directory.read(next).isEmpty());
+            assertThat(directory.read(refused)).as("not deleted yet").isPresent();
+            assertThat(jdbc.sql("select count(*) from plan_timer where identity_key = ?").param(refused)
+                .query(Long.class).single()).as("still due").isEqualTo(1);
+        } finally {
+            jdbc.sql("alter table outbox drop constraint refuses_delete").update();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> directory.read(refused).isEmpty());
+        assertThat(provisioning.operations(refused, 50)).filteredOn(o -> o.operation().kind() == OperationKind.DELETE)
+            .as("deleted once").hasSize(1);
+    }
+
+    @Test
+    void aGrantThatCannotBeEndedHoldsBackNoneDueAfterIt() throws Exception {
+        String refused = newId();
+        String next = newId();
+        push(refused, "Engineering", "employee", "Developer", "CC-1");
+        push(next, "Engineering", "employee", "Developer", "CC-1");
+        String first = jit(refused, "PT1H");
+        jit(next, "PT2H");
+        settled();
+        // the store refuses to end the first one (as a fault or a constraint added by hand would)
+        jdbc.sql("alter table access_grant add constraint refuses_end check (id <> '" + first + "'"
+            + " or status <> 'EXPIRED')").update();
+        try {
+            timePasses(Duration.ofHours(2).plusSeconds(1));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !groups(next).contains("prod-db"));
+            assertThat(groups(refused)).as("not ended yet").contains("prod-db");
+        } finally {
+            jdbc.sql("alter table access_grant drop constraint refuses_end").update();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !groups(refused).contains("prod-db"));
+        assertThat(as(ADMIN).get("/api/v1/audit?identity=" + refused + "&size=200").body()).contains("EXPIRED");
+    }
+
+    /** A JIT grant of prod-db for this long, requested by alice and approved by bob; returns its id. */
+    private String jit(String identity, String duration) {
+        String id = post(as(ALICE), "/api/v1/jit-requests", """
+            {"identity": "%s", "target": "directory", "entitlement": "prod-db", "reason": "incident 4711",
+             "duration": "%s"}""".formatted(identity, duration), 201).path("id").asString();
+        post(as(BOB), "/api/v1/jit-requests/" + id + "/approve", "{}", 200);
+        return id;
     }
 
     @Test

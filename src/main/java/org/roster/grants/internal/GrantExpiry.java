@@ -2,17 +2,16 @@ package org.roster.grants.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
+import java.util.function.LongUnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.roster.runtime.WorkerLoop;
 import org.springframework.stereotype.Component;
 
 /**
  * Ends grants when their time comes: sleeps until the earliest expiry or review deadline in the
- * store (so the schedule survives restarts), or until a new one is set.
+ * store (so the schedule survives restarts), until a new one is set, or until one that failed may be
+ * tried again.
  */
 @Component
 public class GrantExpiry extends WorkerLoop {
@@ -21,31 +20,30 @@ public class GrantExpiry extends WorkerLoop {
 
     private final Clock clock;
     private @Nullable IntSupplier expire;
-    private @Nullable Supplier<Optional<Instant>> nextDue;
+    private @Nullable LongUnaryOperator millisToNext;
 
     public GrantExpiry(Clock clock) {
         super("roster-grant-expiry");
         this.clock = clock;
     }
 
-    /** Given the work by the grants service (which owns the transactions and the audit). */
-    public void bind(IntSupplier expire, Supplier<Optional<Instant>> nextDue) {
+    /**
+     * Given the work by the grants service (which owns the transactions and the audit): {@code expire} ends
+     * everything due, {@code millisToNext} says how long until something is due or may be tried again, at
+     * most its argument.
+     */
+    public void bind(IntSupplier expire, LongUnaryOperator millisToNext) {
         this.expire = expire;
-        this.nextDue = nextDue;
+        this.millisToNext = millisToNext;
     }
 
     @Override
     protected long pass() {
-        if (expire == null || nextDue == null) {
+        if (expire == null || millisToNext == null) {
             return IDLE_WAIT.toMillis();
         }
-        if (expire.getAsInt() > 0) {
-            return 0;
-        }
         clearWakeUps();
-        Instant now = clock.instant();
-        return nextDue.get()
-            .map(due -> Math.max(1, Math.min(Duration.between(now, due).toMillis(), IDLE_WAIT.toMillis())))
-            .orElse(IDLE_WAIT.toMillis());
+        expire.getAsInt();
+        return Math.max(1, millisToNext.applyAsLong(IDLE_WAIT.toMillis()));
     }
 }

@@ -117,15 +117,25 @@ public class GrantRepository {
     }
 
     /** Active grants and open reviews whose time has come. */
-    public List<AccessGrant> due(Instant now, int limit) {
-        return jdbc.sql("""
-                select * from access_grant where status in ('ACTIVE', 'OPEN') and due_at <= ? order by due_at limit ?""")
-            .params(Timestamp.from(now), limit).query(GrantRepository::map).list();
+    /**
+     * Up to {@code limit} live grants due by {@code now}, in (due, id) order, after {@code after} (null: from the
+     * first): a pass walks each once, whether or not those before it could be ended.
+     */
+    public List<AccessGrant> due(Instant now, @Nullable AccessGrant after, int limit) {
+        var statement = jdbc.sql("select * from access_grant where status in ('ACTIVE', 'OPEN') and due_at <= :now"
+                + (after == null ? "" : " and (due_at, id) > (:dueAt, :id)") + " order by due_at, id limit :limit")
+            .param("now", Timestamp.from(now)).param("limit", limit);
+        if (after != null) {
+            statement = statement.param("dueAt", Timestamp.from(java.util.Objects.requireNonNull(after.dueAt())))
+                .param("id", after.id());
+        }
+        return statement.query(GrantRepository::map).list();
     }
 
-    public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(due_at) from access_grant where status in ('ACTIVE', 'OPEN') and due_at is not null")
-            .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
+    /** The earliest live grant due after {@code now}, if any. */
+    public Optional<Instant> nextDueAfter(Instant now) {
+        return jdbc.sql("select min(due_at) from access_grant where status in ('ACTIVE', 'OPEN') and due_at > ?")
+            .param(Timestamp.from(now)).query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
     }
 
     public Optional<String> correlation(String id) {

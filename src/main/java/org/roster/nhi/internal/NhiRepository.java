@@ -115,9 +115,25 @@ public class NhiRepository {
     }
 
     /** Ended NHIs whose deletion on their target is due. */
-    public List<Nhi> deletionsDue(Instant now, int limit) {
-        return jdbc.sql(SELECT + " where n.delete_after <= ? and n.state in ('EXPIRED', 'RETIRED') order by n.delete_after"
-            + " limit ?").params(ts(now), limit).query(NhiRepository::map).list();
+    /** Ended NHIs whose grace period is over, in (delete_after, id) order after {@code after} (null: from the first). */
+    public List<Nhi> deletionsDue(Instant now, @Nullable Nhi after, int limit) {
+        return page(" where n.delete_after <= :now and n.state in ('EXPIRED', 'RETIRED')", "n.delete_after", now,
+            after == null ? null : after.deleteAfter(), after, limit);
+    }
+
+    /**
+     * A page of what falls due on the column {@code at}, in ({@code at}, id) order after {@code after}: a pass walks
+     * each once, whether or not those before it could be done.
+     */
+    private List<Nhi> page(String where, String at, Instant now, @Nullable Instant afterAt, @Nullable Nhi after,
+                           int limit) {
+        var statement = jdbc.sql(SELECT + where + (after == null ? "" : " and (" + at + ", n.id) > (:afterAt, :afterId)")
+                + " order by " + at + ", n.id limit :limit")
+            .param("now", ts(now)).param("limit", limit);
+        if (after != null) {
+            statement = statement.param("afterAt", ts(java.util.Objects.requireNonNull(afterAt))).param("afterId", after.id());
+        }
+        return statement.query(NhiRepository::map).list();
     }
 
     public Optional<Nhi> find(String target, String name) {
@@ -177,16 +193,19 @@ public class NhiRepository {
     }
 
     /** Live NHIs whose expiry has passed, at most {@code limit}. */
-    public List<Nhi> expiredBy(Instant now, int limit) {
-        return jdbc.sql(SELECT + " where n.state in ('ACTIVE', 'REVIEW', 'ORPHAN') and n.expires_at <= ?"
-                + " order by n.expires_at limit ?").params(ts(now), limit).query(NhiRepository::map).list();
+    /** Live NHIs past their expiry, in (expires_at, id) order after {@code after} (null: from the first). */
+    public List<Nhi> expiredBy(Instant now, @Nullable Nhi after, int limit) {
+        return page(" where n.state in ('ACTIVE', 'REVIEW', 'ORPHAN') and n.expires_at <= :now", "n.expires_at", now,
+            after == null ? null : after.expiresAt(), after, limit);
     }
 
-    /** The earliest expiry of a live NHI, or deletion of an ended one, to come. */
-    public Optional<Instant> nextDue() {
-        Optional<Instant> expiry = jdbc.sql("select min(expires_at) from nhi where state in ('ACTIVE', 'REVIEW', 'ORPHAN')")
+    /** The earliest expiry of a live NHI, or deletion of an ended one, after {@code now}. */
+    public Optional<Instant> nextDueAfter(Instant now) {
+        Optional<Instant> expiry = jdbc.sql("select min(expires_at) from nhi where state in ('ACTIVE', 'REVIEW', 'ORPHAN')"
+                + " and expires_at > ?").param(ts(now))
             .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
-        Optional<Instant> deletion = jdbc.sql("select min(delete_after) from nhi where delete_after is not null")
+        Optional<Instant> deletion = jdbc.sql("select min(delete_after) from nhi where state in ('EXPIRED', 'RETIRED')"
+                + " and delete_after > ?").param(ts(now))
             .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
         return java.util.stream.Stream.of(expiry, deletion).flatMap(Optional::stream).min(Instant::compareTo);
     }

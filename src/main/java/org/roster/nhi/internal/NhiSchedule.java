@@ -57,10 +57,8 @@ class NhiSchedule extends WorkerLoop {
             nextDiscovery = now.plus(discoverEvery);
             nhis.discoverAll();
         }
-        if (nhis.expireDue() + nhis.deleteDue() > 0) {
-            return 0;
-        }
-        return nhis.nextDue().map(due -> Math.max(1, Math.min(Duration.between(now, due).toMillis(),
-            IDLE_WAIT.toMillis()))).orElse(IDLE_WAIT.toMillis());
+        nhis.expireDue();
+        nhis.deleteDue();
+        return Math.max(1, nhis.millisToNext(IDLE_WAIT.toMillis()));
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -31,16 +32,26 @@ public class TimerRepository {
         return jdbc.sql("delete from plan_timer where identity_key = ?").param(identity).update() == 1;
     }
 
-    public List<Due> due(Instant now, int limit) {
-        return jdbc.sql("select * from plan_timer where due_at <= ? order by due_at limit ?")
-            .params(Timestamp.from(now), limit)
-            .query((rs, n) -> new Due(rs.getString("identity_key"), rs.getTimestamp("due_at").toInstant(),
+    /**
+     * Up to {@code limit} deletions due by {@code now}, in (moment, identity) order, after {@code after} (null: from
+     * the first): a pass walks each once, whether or not those before it could be planned.
+     */
+    public List<Due> due(Instant now, @Nullable Due after, int limit) {
+        var statement = jdbc.sql("select * from plan_timer where due_at <= :now"
+                + (after == null ? "" : " and (due_at, identity_key) > (:dueAt, :identity)")
+                + " order by due_at, identity_key limit :limit")
+            .param("now", Timestamp.from(now)).param("limit", limit);
+        if (after != null) {
+            statement = statement.param("dueAt", Timestamp.from(after.dueAt())).param("identity", after.identity());
+        }
+        return statement.query((rs, n) -> new Due(rs.getString("identity_key"), rs.getTimestamp("due_at").toInstant(),
                 rs.getString("correlation_id")))
             .list();
     }
 
-    public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(due_at) from plan_timer").query((rs, n) -> rs.getTimestamp(1)).optional()
-            .map(Timestamp::toInstant);
+    /** The earliest deletion due after {@code now}, if any. */
+    public Optional<Instant> nextDueAfter(Instant now) {
+        return jdbc.sql("select min(due_at) from plan_timer where due_at > ?").param(Timestamp.from(now))
+            .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
     }
 }
