@@ -13,8 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Deletes a leaver's accounts once they have been disabled for {@code roster.plan.delete-after}:
  * sleeps until the earliest deletion in the store (so it survives restarts), then plans the
- * deletions through the usual path (the safety guard counts them). A worker rehired meanwhile keeps
- * the account: the deletion is dropped.
+ * deletions through the usual path (the safety guard counts them), a page of a hundred due to a
+ * transaction. A worker rehired meanwhile keeps the account: the deletion is dropped.
  */
 @Component
 public class AccountDeletion extends WorkerLoop {
@@ -25,10 +25,13 @@ public class AccountDeletion extends WorkerLoop {
     private final PlanningStage planning;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     public AccountDeletion(TimerRepository timers, PlanningStage planning, TransactionTemplate tx, Clock clock,
-                           io.micrometer.core.instrument.MeterRegistry meters) {
+                           io.micrometer.core.instrument.MeterRegistry meters,
+                           org.springframework.context.ApplicationEventPublisher events) {
         super("roster-account-deletion");
+        this.events = events;
         this.timers = timers;
         this.planning = planning;
         this.tx = tx;
@@ -53,7 +56,8 @@ public class AccountDeletion extends WorkerLoop {
     int deleteDue() {
         Instant now = clock.instant();
         return retries.walk(last -> timers.due(now, last, PAGE), PAGE, TimerRepository.Due::identity,
-            d -> d.identity() + " (due " + d.dueAt() + ")", null, d -> tx.executeWithoutResult(s -> {
+            d -> d.identity() + " (due " + d.dueAt() + ")", page -> tx.executeWithoutResult(s -> deleteTogether(page)),
+            d -> tx.executeWithoutResult(s -> {
                 // The identity first, then its timer, in the order a rehire takes them: a rehire and a
                 // deletion falling due at once then never both go ahead.
                 planning.lock(d.identity());
@@ -61,6 +65,24 @@ public class AccountDeletion extends WorkerLoop {
                     planning.deleteAccounts(d.identity(), d.dueAt(), d.correlationId());
                 }
             }));
+    }
+
+    /**
+     * A page of deletions due, in the caller's one transaction, each as one alone is planned: the identities
+     * are locked first, in one statement, and each stage reads what it needs for all of them together (as for
+     * an HR batch, {@link org.roster.hr.WorkersArriving}); then their timers are read and removed, one
+     * statement each. A rehire takes the identity's lock before its timer, so none comes between.
+     */
+    private void deleteTogether(List<TimerRepository.Due> page) {
+        List<String> identities = page.stream().map(TimerRepository.Due::identity).toList();
+        events.publishEvent(new org.roster.hr.WorkersArriving(identities));
+        java.util.Set<String> still = timers.removeAll(identities);
+        for (TimerRepository.Due d : page) {
+            planning.lock(d.identity()); // locked above: no statement
+            if (still.contains(d.identity())) {
+                planning.deleteAccounts(d.identity(), d.dueAt(), d.correlationId());
+            }
+        }
     }
 
     private static final int PAGE = 100;

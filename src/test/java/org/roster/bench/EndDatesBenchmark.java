@@ -28,7 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * A month's end: {@code bench.rows} contractors (default 20 000) whose end dates, given in one HR
  * file, are the same day. The file is imported and its operations sent first; then the clock
  * passes the day, and the benchmark reports how long the scheduler takes to make them all leavers
- * and how long until the target has disabled every account. The safety guard is off: a month's end
+ * and how long until the target has disabled every account; then the clock passes the 30 days'
+ * grace period ({@code roster.plan.delete-after}), and it reports the same for their deletions. The
+ * safety guard is off: a month's end
  * this large is held by its default limit (500 disables an hour) unless the operator raised the
  * {@code schedule} source's, and this measures what Roster does once it is let through. The target
  * is a sink ({@link SinkTarget}). Run with
@@ -40,6 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "roster.demo.enabled=false",
     "logging.level.root=WARN",
     "roster.plan.guard.enabled=false",
+    "roster.plan.delete-after=30d",
     "roster.provisioning.targets[0].name=directory",
     "roster.provisioning.targets[0].type=sink",
     "roster.hr.sources[0].name=export",
@@ -72,6 +75,9 @@ class EndDatesBenchmark {
 
     @Autowired
     LifecycleScheduler scheduler;
+
+    @Autowired
+    org.roster.plan.AccountDeletion deletion;
 
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
@@ -116,13 +122,39 @@ class EndDatesBenchmark {
 
         assertThat(terminated).isEqualTo(ROWS);
         assertThat(disables).as("operations the month's end sent").isGreaterThanOrEqualTo(ROWS);
+        assertThat(count("select count(*) from plan_timer")).as("a deletion each, after the grace period")
+            .isEqualTo(ROWS);
+
+        // thirty days later: every leaver's accounts are deleted at once
+        long sentBeforeDeletions = SinkTarget.OPERATIONS.get();
+        CLOCK.advance(Duration.ofDays(30).plusSeconds(1));
+        long d0 = System.nanoTime();
+        deletion.wake();
+        double planned = -1;
+        while (true) {
+            long left = count("select count(*) from plan_timer");
+            if (planned < 0 && left == 0) {
+                planned = (System.nanoTime() - d0) / 1e9;
+            }
+            if (left == 0 && pending() == 0) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double deleted = (System.nanoTime() - d0) / 1e9;
+        long deletes = SinkTarget.OPERATIONS.get() - sentBeforeDeletions;
+        assertThat(deletes).as("operations the deletions sent").isGreaterThanOrEqualTo(ROWS);
         System.out.printf(Locale.ROOT, """
             month's end, %d contractors with one end date, %s store, sink target, guard off; %d cores, max heap %d MB
               imported and provisioned first in %.1f s
               every contractor a leaver (the scheduler's changes committed) %.1f s after the day passed (%.0f/s)
               every operation sent and acknowledged %.1f s after it (%d operations, %.0f/s)
+            thirty days later (roster.plan.delete-after)
+              every deletion planned %.1f s after the grace period ended (%.0f/s)
+              every operation sent and acknowledged %.1f s after it (%d operations, %.0f/s)
             """, ROWS, store, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-            loaded, fired, ROWS / fired, sent, disables, disables / sent);
+            loaded, fired, ROWS / fired, sent, disables, disables / sent, planned, ROWS / planned, deleted, deletes,
+            deletes / deleted);
     }
 
     private long pending() {

@@ -8,6 +8,7 @@ import org.roster.provisioning.Connector;
 import org.roster.provisioning.ConnectorException;
 import org.roster.provisioning.ConnectorFactory;
 import org.roster.provisioning.CreateOp;
+import org.roster.provisioning.DeleteOp;
 import org.roster.provisioning.EnableOp;
 import org.roster.provisioning.EntitlementBatchOp;
 import org.roster.provisioning.TargetSettings;
@@ -54,11 +55,11 @@ class SinkTarget {
         };
     }
 
-    private record Sink(String name) implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp {
+    private record Sink(String name) implements Connector, CreateOp, UpdateOp, EnableOp, EntitlementBatchOp, DeleteOp {
 
         @Override
         public Set<Capability> capabilities() {
-            return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS);
+            return Set.of(Capability.CREATE, Capability.UPDATE, Capability.ENABLE, Capability.ENTITLEMENTS, Capability.DELETE);
         }
 
         @Override
@@ -78,6 +79,11 @@ class SinkTarget {
 
         @Override
         public void disable(String identity) {
+            count(1);
+        }
+
+        @Override
+        public void delete(String identity) {
             count(1);
         }
 

@@ -26,6 +26,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
     "roster.demo.enabled=false",
     "roster.store.url=jdbc:h2:mem:effective-dates;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
     "roster.plan.guard.enabled=false",
+    "roster.plan.delete-after=30d",
     "roster.provisioning.targets[0].name=directory",
     "roster.provisioning.targets[0].type=memory",
     "roster.hr.sources[0].name=hr",
@@ -40,6 +41,8 @@ class EffectiveDatesTogetherTests {
     LifecycleScheduler scheduler;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    org.roster.plan.AccountDeletion deletion;
     @Autowired
     io.micrometer.core.instrument.MeterRegistry meters;
 
@@ -78,6 +81,28 @@ class EffectiveDatesTogetherTests {
         assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DISABLE'", p))
             .as("one disable each").isEqualTo(250);
         assertThat(scheduler.fireDue()).as("nothing left due").isZero();
+    }
+
+    @Test
+    void aMonthsEndOfLeaversIsDeletedAfterTheGracePeriodEachOnce() {
+        String p = prefix();
+        Instant due = EndingContractors.importThem(snapshots, clock, p, 250); // a deletion page is a hundred
+        timePasses(due);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+            "select count(*) from identity where employee_number like ? and state = 'TERMINATED'", p) == 250);
+        assertThat(count("select count(*) from plan_timer where identity_key like ?", p)).isEqualTo(250);
+
+        clock.set(due.plus(Duration.ofDays(30)).plusSeconds(1));
+        deletion.wake();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+            "select count(*) from plan_timer where identity_key like ?", p) == 0);
+        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DELETE'", p))
+            .as("one deletion each").isEqualTo(250);
+        assertThat(count("select count(distinct identity_key) from outbox where identity_key like ? and kind = 'DELETE'",
+            p)).isEqualTo(250);
+        assertThat(count("select count(*) from outbox where identity_key like ? and kind = 'DELETE'", p + "later"))
+            .as("it ended a day later: not due yet").isZero();
     }
 
     @Test

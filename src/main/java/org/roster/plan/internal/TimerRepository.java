@@ -28,6 +28,17 @@ public class TimerRepository {
             .params(identity, Timestamp.from(dueAt), correlationId).update();
     }
 
+    /** Removes the timers of these identities; returns those that had one. */
+    public java.util.Set<String> removeAll(List<String> identities) {
+        java.util.Set<String> had = new java.util.HashSet<>();
+        for (List<String> chunk : org.roster.store.TransactionBatch.chunks(identities)) {
+            had.addAll(jdbc.sql("select identity_key from plan_timer where identity_key in (:keys)").param("keys", chunk)
+                .query(String.class).list());
+            jdbc.sql("delete from plan_timer where identity_key in (:keys)").param("keys", chunk).update();
+        }
+        return had;
+    }
+
     public boolean remove(String identity) {
         return jdbc.sql("delete from plan_timer where identity_key = ?").param(identity).update() == 1;
     }
