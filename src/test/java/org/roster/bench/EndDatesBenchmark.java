@@ -103,20 +103,10 @@ class EndDatesBenchmark {
         // the day after the end date, a second past midnight: every contractor is due at once
         Instant due = END.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1);
         CLOCK.advance(Duration.between(CLOCK.instant(), due));
-        long f0 = System.nanoTime();
         scheduler.wake();
-        double fired = -1;
-        while (true) {
-            long left = count("select count(*) from lifecycle_schedule");
-            if (fired < 0 && left == 0) {
-                fired = (System.nanoTime() - f0) / 1e9;
-            }
-            if (left == 0 && pending() == 0) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        double sent = (System.nanoTime() - f0) / 1e9;
+        double[] leavers = untilNone("select count(*) from lifecycle_schedule");
+        double fired = leavers[0];
+        double sent = leavers[1];
         long terminated = count("select count(*) from identity where state = 'TERMINATED'");
         long disables = SinkTarget.OPERATIONS.get() - sentBefore;
 
@@ -128,20 +118,10 @@ class EndDatesBenchmark {
         // thirty days later: every leaver's accounts are deleted at once
         long sentBeforeDeletions = SinkTarget.OPERATIONS.get();
         CLOCK.advance(Duration.ofDays(30).plusSeconds(1));
-        long d0 = System.nanoTime();
         deletion.wake();
-        double planned = -1;
-        while (true) {
-            long left = count("select count(*) from plan_timer");
-            if (planned < 0 && left == 0) {
-                planned = (System.nanoTime() - d0) / 1e9;
-            }
-            if (left == 0 && pending() == 0) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        double deleted = (System.nanoTime() - d0) / 1e9;
+        double[] deletions = untilNone("select count(*) from plan_timer");
+        double planned = deletions[0];
+        double deleted = deletions[1];
         long deletes = SinkTarget.OPERATIONS.get() - sentBeforeDeletions;
         assertThat(deletes).as("operations the deletions sent").isGreaterThanOrEqualTo(ROWS);
         System.out.printf(Locale.ROOT, """
@@ -155,6 +135,25 @@ class EndDatesBenchmark {
             """, ROWS, store, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
             loaded, fired, ROWS / fired, sent, disables, disables / sent, planned, ROWS / planned, deleted, deletes,
             deletes / deleted);
+    }
+
+    /**
+     * Seconds from now until {@code left} counts none (what was due is done), and until no operation is pending
+     * either (the target acknowledged every one).
+     */
+    private double[] untilNone(String left) throws InterruptedException {
+        long t0 = System.nanoTime();
+        double done = -1;
+        while (true) {
+            long n = count(left);
+            if (done < 0 && n == 0) {
+                done = (System.nanoTime() - t0) / 1e9;
+            }
+            if (n == 0 && pending() == 0) {
+                return new double[] {done, (System.nanoTime() - t0) / 1e9};
+            }
+            Thread.sleep(100);
+        }
     }
 
     private long pending() {

@@ -1,4 +1,4 @@
-package org.roster.plan;
+package org.roster.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,9 +9,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
-import org.roster.hr.SnapshotFormat;
 import org.roster.hr.SnapshotImport;
 import org.roster.lifecycle.internal.LifecycleScheduler;
+import org.roster.plan.AccountDeletion;
+import org.roster.plan.Holds;
 import org.roster.support.MutableClock;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,13 +52,8 @@ class DeletionsTogetherGuardTests {
     @Test
     void deletionsAboveTheLimitSendUpToItAndHoldTheRest() {
         LocalDate end = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(30);
-        StringBuilder csv = new StringBuilder("employeeNumber,userName,workerType,endDate\n");
-        for (int i = 0; i < 150; i++) { // two pages of deletions
-            csv.append('D').append(i).append(",d").append(i).append(",contractor,").append(end).append('\n');
-        }
-        assertThat(snapshots.importSnapshot("hr", new java.io.ByteArrayInputStream(csv.toString().getBytes(
-            java.nio.charset.StandardCharsets.UTF_8)), SnapshotFormat.CSV, "test", null).created()).isEqualTo(150);
-        Instant due = end.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(1);
+        EndingContractors.importFile(snapshots, EndingContractors.rows("D", 150, end)); // two pages of deletions
+        Instant due = EndingContractors.dueAfter(end);
         clock.set(due);
         scheduler.wake();
         await().atMost(Duration.ofSeconds(30)).until(() -> count(
