@@ -83,7 +83,10 @@ public class Certifications {
     public Certifications(CertificationRepository repository, CertificationSettings settings, HrRecords hr,
                           Lifecycle lifecycle, PlanningStage planning, Provisioning provisioning, PolicyEngine policy,
                           AccessGrants grants, Principals principals, AuditLog audit, TransactionTemplate tx, Clock clock,
-                          ApplicationEventPublisher events) {
+                          ApplicationEventPublisher events, io.micrometer.core.instrument.MeterRegistry meters) {
+        io.micrometer.core.instrument.Gauge.builder("roster.certification.deadlines.failing", closing::size)
+            .description("Certification items past their deadline that could not be closed, waiting to be tried again")
+            .register(meters);
         this.repository = repository;
         this.settings = settings;
         this.hr = hr;
@@ -603,37 +606,55 @@ public class Certifications {
      * open left close. Returns how many items were handled.
      */
     public int closeDue() {
-        List<CertificationItem> due = repository.due(clock.instant(), 200);
+        Instant now = clock.instant();
         Map<String, Campaign> campaigns = new HashMap<>();
-        for (CertificationItem i : due) {
-            Campaign c = campaigns.computeIfAbsent(i.campaignId(), id -> repository.campaign(id).orElseThrow());
-            OnDeadline then = c.onDeadline() != null ? c.onDeadline() : i.privileged() ? OnDeadline.REVOKE : OnDeadline.KEEP;
-            tx.executeWithoutResult(s -> {
-                lifecycle.lock(i.identity());
-                if (then == OnDeadline.ESCALATE && !i.escalated()) {
-                    Reviewer up = escalation(i);
-                    if (repository.reassign(i.id(), up.key(), up.why(), clock.instant().plus(c.escalateFor()), true)) {
-                        record(i, "CERTIFICATION_ESCALATED", "roster", i.target() + ":" + i.entitlement() + " not decided by "
-                            + i.reviewer() + " by " + i.dueAt() + ": escalated to " + up.key() + " (" + up.why() + ")");
-                    }
-                    return;
-                }
-                boolean revoke = then != OnDeadline.KEEP;
-                if (repository.decide(i.id(), revoke ? CertificationItem.Status.REVOKED : CertificationItem.Status.KEPT,
-                        "roster", clock.instant(), "not decided by " + i.dueAt() + ": " + then.name().toLowerCase(
-                            java.util.Locale.ROOT) + (c.onDeadline() == null ? " (the default for "
-                            + (i.privileged() ? "privileged" : "other") + " access)" : ""), true)) {
-                    record(i, revoke ? "CERTIFICATION_REVOKED" : "CERTIFICATION_KEPT", "roster", i.target() + ":"
-                        + i.entitlement() + (revoke ? " revoked" : " kept") + " at the deadline: " + i.reviewer()
-                        + " did not decide by " + i.dueAt());
-                    if (revoke) {
-                        revoke(i, "roster", "not certified by " + i.dueAt());
-                    }
-                }
-            });
-        }
+        int handled = closing.walk(last -> repository.due(now, last, DUE_PAGE), DUE_PAGE, CertificationItem::id,
+            i -> i.target() + ":" + i.entitlement() + " of " + i.identity() + " (due " + i.dueAt() + ")", null,
+            i -> close(i, campaigns.computeIfAbsent(i.campaignId(), id -> repository.campaign(id).orElseThrow())));
         closeFinished();
-        return due.size();
+        return handled;
+    }
+
+    /** Items past their deadline read at once. */
+    private static final int DUE_PAGE = 200;
+
+    /** Items past their deadline that could not be closed, by id. */
+    private final org.roster.runtime.Retries<String> closing = new org.roster.runtime.Retries<>("certification",
+        "the deadline of", org.slf4j.LoggerFactory.getLogger(Certifications.class));
+
+    /** An item past its deadline becomes what its campaign says, in a transaction of its own. */
+    private void close(CertificationItem i, Campaign c) {
+        OnDeadline then = c.onDeadline() != null ? c.onDeadline() : i.privileged() ? OnDeadline.REVOKE : OnDeadline.KEEP;
+        tx.executeWithoutResult(s -> {
+            lifecycle.lock(i.identity());
+            if (then == OnDeadline.ESCALATE && !i.escalated()) {
+                Reviewer up = escalation(i);
+                if (repository.reassign(i.id(), up.key(), up.why(), clock.instant().plus(c.escalateFor()), true)) {
+                    record(i, "CERTIFICATION_ESCALATED", "roster", i.target() + ":" + i.entitlement() + " not decided by "
+                        + i.reviewer() + " by " + i.dueAt() + ": escalated to " + up.key() + " (" + up.why() + ")");
+                }
+                return;
+            }
+            boolean revoke = then != OnDeadline.KEEP;
+            if (repository.decide(i.id(), revoke ? CertificationItem.Status.REVOKED : CertificationItem.Status.KEPT,
+                    "roster", clock.instant(), "not decided by " + i.dueAt() + ": " + then.name().toLowerCase(
+                        java.util.Locale.ROOT) + (c.onDeadline() == null ? " (the default for "
+                        + (i.privileged() ? "privileged" : "other") + " access)" : ""), true)) {
+                record(i, revoke ? "CERTIFICATION_REVOKED" : "CERTIFICATION_KEPT", "roster", i.target() + ":"
+                    + i.entitlement() + (revoke ? " revoked" : " kept") + " at the deadline: " + i.reviewer()
+                    + " did not decide by " + i.dueAt());
+                if (revoke) {
+                    revoke(i, "roster", "not certified by " + i.dueAt());
+                }
+            }
+        });
+    }
+
+    /** How long until an item's deadline, or one that failed may be tried again, at most {@code most} ms. */
+    public long millisToNext(long most) {
+        Instant now = clock.instant();
+        long wait = repository.nextDueAfter(now).map(due -> java.time.Duration.between(now, due).toMillis()).orElse(most);
+        return closing.millisToNext(Math.min(wait, most));
     }
 
     /** The reviewer's manager, if they work here and are not the person reviewed; else operators. */
@@ -660,10 +681,6 @@ public class Certifications {
                     "campaign '" + c.name() + "' closed: " + c.items() + " item(s) decided", "cert-" + id));
             }
         });
-    }
-
-    public Optional<Instant> nextDue() {
-        return repository.nextDue();
     }
 
     /**

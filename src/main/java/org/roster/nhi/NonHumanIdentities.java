@@ -133,8 +133,16 @@ public class NonHumanIdentities {
             repository.insert(n);
             record(n, "NHI_DECLARED", by.name(), kind.wire() + " " + name + " on " + target + " declared, owned by " + owner
                 + (actingFor == null ? "" : ", acting for " + actingFor) + ", for: " + purpose + ", until " + d.expiresAt());
+            org.roster.store.AfterCommit.run(dueChanged); // its expiry may come before anything the loop waits for
             return n;
         }));
+    }
+
+    private volatile Runnable dueChanged = () -> { };
+
+    /** Told, after the commit, when an NHI's expiry was set: the schedule's loop looks again at what is due. */
+    public void onDueChanged(Runnable wake) {
+        this.dueChanged = wake;
     }
 
     public Optional<Nhi> find(String id) {

@@ -39,6 +39,8 @@ class CertificationApiTests {
 
     @LocalServerPort
     int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     /** The entitlements the target acknowledged for a person. */
     private static String entitlements(Api admin, String id) {
@@ -148,5 +150,34 @@ class CertificationApiTests {
         assertThat(admin.get("/api/v1/audit?kind=CERTIFICATION_ESCALATED").body()).contains("Q1");
         assertThat(admin.get("/api/v1/certifications/" + id).json().path("status").asString())
             .as("escalated for escalate-for (7 days) before it is revoked").isEqualTo("OPEN");
+    }
+
+    @Test
+    void anItemThatCannotBeClosedAtItsDeadlineHoldsBackNoneDueAfterIt() {
+        Api admin = new Api("http://127.0.0.1:" + port, ADMIN);
+        ScimWorkers.hire(admin, "R1", "rita", null);
+        ScimWorkers.hire(admin, "R2", "rob", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> entitlements(admin, "R2").contains("staff"));
+        // the store refuses to close R1's item (as a fault or a constraint added by hand would)
+        jdbc.sql("alter table certification_item add constraint refuses_close check (identity_key <> 'R1'"
+            + " or status = 'OPEN')").update();
+        try {
+            for (String[] c : new String[][] {{"R1", "PT1S"}, {"R2", "PT2S"}}) { // R1's deadline first
+                Api.Response started = admin.send("POST", "/api/v1/certifications", "application/json", """
+                    {"name": "%s", "scope": "worker.employeeNumber == '%s'", "reviewers": ["manager"], "duration": "%s"}"""
+                    .formatted("deadline " + c[0], c[0], c[1]));
+                assertThat(started.status()).as(started.body()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> itemStatus("R2").equals("KEPT"));
+            assertThat(itemStatus("R1")).isEqualTo("OPEN");
+        } finally {
+            jdbc.sql("alter table certification_item drop constraint refuses_close").update();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> itemStatus("R1").equals("KEPT"));
+    }
+
+    private String itemStatus(String identity) {
+        return jdbc.sql("select status from certification_item where identity_key = ?").param(identity)
+            .query(String.class).optional().orElse("none");
     }
 }

@@ -156,13 +156,23 @@ public class CertificationRepository {
     }
 
     /** Open items past their due time, soonest first. */
-    public List<CertificationItem> due(Instant now, int limit) {
-        return jdbc.sql("select * from certification_item where status = 'OPEN' and due_at <= ? order by due_at, id limit ?")
-            .params(ts(now), limit).query(CertificationRepository::item).list();
+    /**
+     * Up to {@code limit} open items past their deadline, in (deadline, id) order after {@code after} (null: from the
+     * first): a pass walks each once, whether or not those before it could be closed.
+     */
+    public List<CertificationItem> due(Instant now, @Nullable CertificationItem after, int limit) {
+        var statement = jdbc.sql("select * from certification_item where status = 'OPEN' and due_at <= :now"
+                + (after == null ? "" : " and (due_at, id) > (:dueAt, :id)") + " order by due_at, id limit :limit")
+            .param("now", ts(now)).param("limit", limit);
+        if (after != null) {
+            statement = statement.param("dueAt", ts(after.dueAt())).param("id", after.id());
+        }
+        return statement.query(CertificationRepository::item).list();
     }
 
-    public Optional<Instant> nextDue() {
-        return jdbc.sql("select min(due_at) from certification_item where status = 'OPEN'")
+    /** The earliest deadline of an open item after {@code now}, if any. */
+    public Optional<Instant> nextDueAfter(Instant now) {
+        return jdbc.sql("select min(due_at) from certification_item where status = 'OPEN' and due_at > ?").param(ts(now))
             .query((rs, n) -> rs.getTimestamp(1)).optional().map(Timestamp::toInstant);
     }
 

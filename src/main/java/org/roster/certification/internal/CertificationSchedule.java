@@ -63,11 +63,8 @@ class CertificationSchedule extends WorkerLoop {
             }
             next = at.isBefore(next) ? at : next;
         }
-        if (certifications.closeDue() > 0) {
-            return 0;
-        }
-        Instant due = certifications.nextDue().orElse(next);
-        Instant wake = due.isBefore(next) ? due : next;
-        return Math.max(1, Math.min(Duration.between(now, wake).toMillis(), IDLE_WAIT.toMillis()));
+        certifications.closeDue();
+        long wait = certifications.millisToNext(Math.min(Duration.between(now, next).toMillis(), IDLE_WAIT.toMillis()));
+        return Math.max(1, wait);
     }
 }

@@ -33,6 +33,7 @@ class NhiSchedule extends WorkerLoop {
         this.nhis = nhis;
         this.clock = clock;
         this.discoverEvery = settings.discoverEvery();
+        nhis.onDueChanged(this::wake);
     }
 
     /** An NHI was disabled on its target: its deletion is now the earliest thing due, perhaps. */
