@@ -608,7 +608,8 @@ public class Certifications {
     public int closeDue() {
         Instant now = clock.instant();
         Map<String, Campaign> campaigns = new HashMap<>();
-        int handled = closing.walk(last -> repository.due(now, last, DUE_PAGE), DUE_PAGE, CertificationItem::id,
+        int handled = closing.<CertificationItem>walk(last -> repository.due(now, last, DUE_PAGE), DUE_PAGE,
+            i -> List.of(i.id(), i.reviewer(), i.dueAt()),
             i -> i.target() + ":" + i.entitlement() + " of " + i.identity() + " (due " + i.dueAt() + ")", null,
             i -> close(i, campaigns.computeIfAbsent(i.campaignId(), id -> repository.campaign(id).orElseThrow())));
         closeFinished();
@@ -618,8 +619,8 @@ public class Certifications {
     /** Items past their deadline read at once. */
     private static final int DUE_PAGE = 200;
 
-    /** Items past their deadline that could not be closed, by id. */
-    private final org.roster.runtime.Retries<String> closing = new org.roster.runtime.Retries<>("certification",
+    /** Items past their deadline that could not be closed, by id, reviewer and deadline. */
+    private final org.roster.runtime.Retries<List<Object>> closing = new org.roster.runtime.Retries<>("certification",
         "the deadline of", org.slf4j.LoggerFactory.getLogger(Certifications.class));
 
     /** An item past its deadline becomes what its campaign says, in a transaction of its own. */

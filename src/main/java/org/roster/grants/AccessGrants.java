@@ -332,8 +332,8 @@ public class AccessGrants implements StandingGrants {
         }
     }
 
-    /** Grants that could not be ended when due, by id. */
-    private final org.roster.runtime.Retries<String> retries = new org.roster.runtime.Retries<>("grants", "ending",
+    /** Grants that could not be ended when due, by id, state and due moment. */
+    private final org.roster.runtime.Retries<List<Object>> retries = new org.roster.runtime.Retries<>("grants", "ending",
         org.slf4j.LoggerFactory.getLogger(AccessGrants.class));
 
     /**
@@ -343,7 +343,8 @@ public class AccessGrants implements StandingGrants {
      */
     int expireDue() {
         Instant now = clock.instant();
-        return retries.walk(last -> repository.due(now, last, PAGE), PAGE, AccessGrant::id,
+        return retries.<AccessGrant>walk(last -> repository.due(now, last, PAGE), PAGE, g -> List.of(g.id(), g.status(),
+                java.util.Objects.requireNonNull(g.dueAt())),
             g -> g.kind() + " " + g.id() + " (due " + g.dueAt() + ")", null, g -> tx.executeWithoutResult(s -> expire(g)));
     }
 

@@ -522,7 +522,7 @@ public class NonHumanIdentities {
      * before it is tried again, and holds back none of the others ({@link org.roster.runtime.Retries}).
      */
     public int expireDue() {
-        return walk(expiries, (now, after) -> repository.expiredBy(now, after, PAGE), n -> {
+        return walk(expiries, (now, after) -> repository.expiredBy(now, after, PAGE), Nhi::expiresAt, n -> {
             if (repository.move(n.id(), n.state(), Nhi.State.EXPIRED, n.owner(), n.previousOwner(), null,
                     clock.instant())) {
                 record(n, "NHI_EXPIRED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
@@ -534,7 +534,7 @@ public class NonHumanIdentities {
 
     /** Deletes on their targets the ended NHIs whose grace period is over; returns how many were queued. */
     public int deleteDue() {
-        return walk(deletions, (now, after) -> repository.deletionsDue(now, after, PAGE), n -> {
+        return walk(deletions, (now, after) -> repository.deletionsDue(now, after, PAGE), Nhi::deleteAfter, n -> {
             repository.deleteAfter(n.id(), null);
             submit(n, OperationKind.NHI_DELETE, "delete " + n.name() + ": " + n.state().name().toLowerCase(Locale.ROOT)
                 + (n.disabledAt() == null ? "" : ", disabled since " + n.disabledAt()), "nhi-" + n.id(),
@@ -544,19 +544,20 @@ public class NonHumanIdentities {
 
     private static final int PAGE = 200;
 
-    /** Expiries and deletions that could not be done when due, by NHI id. */
-    private final org.roster.runtime.Retries<String> expiries = new org.roster.runtime.Retries<>("nhi", "the expiry of",
-        org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class));
-    private final org.roster.runtime.Retries<String> deletions = new org.roster.runtime.Retries<>(
+    /** Expiries and deletions that could not be done when due, by NHI id and due moment. */
+    private final org.roster.runtime.Retries<List<Object>> expiries = new org.roster.runtime.Retries<>("nhi",
+        "the expiry of", org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class));
+    private final org.roster.runtime.Retries<List<Object>> deletions = new org.roster.runtime.Retries<>(
         "nhi", "the deletion of", org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class));
 
     /** Walks what is due once, a page after the last, each NHI in a transaction of its own. */
-    private int walk(org.roster.runtime.Retries<String> retries,
+    private int walk(org.roster.runtime.Retries<List<Object>> retries,
                      java.util.function.BiFunction<Instant, @Nullable Nhi, List<Nhi>> pages,
-                     java.util.function.Consumer<Nhi> work) {
+                     java.util.function.Function<Nhi, @Nullable Instant> dueOf, java.util.function.Consumer<Nhi> work) {
         Instant now = clock.instant();
-        return retries.walk(last -> pages.apply(now, last), PAGE, Nhi::id, n -> n.name() + " on " + n.target(), null,
-            n -> tx.executeWithoutResult(s -> work.accept(n)));
+        return retries.<Nhi>walk(last -> pages.apply(now, last), PAGE,
+            n -> List.of(n.id(), java.util.Objects.requireNonNull(dueOf.apply(n))), n -> n.name() + " on " + n.target(),
+            null, n -> tx.executeWithoutResult(s -> work.accept(n)));
     }
 
     /** How long until an expiry or deletion is due, or one that failed may be tried again, at most {@code most} ms. */

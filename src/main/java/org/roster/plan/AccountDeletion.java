@@ -55,7 +55,7 @@ public class AccountDeletion extends WorkerLoop {
      */
     int deleteDue() {
         Instant now = clock.instant();
-        return retries.walk(last -> timers.due(now, last, PAGE), PAGE, TimerRepository.Due::identity,
+        return retries.<TimerRepository.Due>walk(last -> timers.due(now, last, PAGE), PAGE, d -> d,
             d -> d.identity() + " (due " + d.dueAt() + ")", page -> tx.executeWithoutResult(s -> deleteTogether(page)),
             d -> tx.executeWithoutResult(s -> {
                 // The identity first, then its timer, in the order a rehire takes them: a rehire and a
@@ -87,7 +87,7 @@ public class AccountDeletion extends WorkerLoop {
 
     private static final int PAGE = 100;
 
-    /** Deletions that could not be planned when due, by identity. */
-    private final Retries<String> retries = new Retries<>("account deletion", "the accounts of",
+    /** Deletions that could not be planned when due. */
+    private final Retries<TimerRepository.Due> retries = new Retries<>("account deletion", "the accounts of",
         org.slf4j.LoggerFactory.getLogger(AccountDeletion.class));
 }

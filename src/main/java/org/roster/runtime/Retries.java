@@ -20,10 +20,11 @@ import org.slf4j.Logger;
  * item still waiting is gone past, so that no number of items that fail holds back those due after
  * them (reading from the head each time, a page of failing items would).
  *
- * <p>An item is known by its key (an employee number, a grant's id) and its due work (the row as
- * read): the same key with other due work (its date moved by an HR correction) is new, tried at once.
- * Kept in memory: a restart, or the loop moving to another instance, tries them at once. Waits are
- * of the process ({@link System#nanoTime}), not of the business clock the dates are read on.
+ * <p>An item is known by its key, which holds what makes it due (an employee number and the moment
+ * of the change; a grant's id, state and expiry): an item whose date moved (an HR correction, a grant
+ * extended) has another key, is new and tried at once, and the old key is forgotten. Kept in memory:
+ * a restart, or the loop moving to another instance, tries them at once. Waits are of the process
+ * ({@link System#nanoTime}), not of the business clock the dates are read on.
  *
  * @param <K> the key of an item
  */
@@ -35,7 +36,7 @@ public final class Retries<K> {
     /** Items remembered at most; beyond, the longest known is forgotten, and tried again at once. */
     static final int MOST = 10_000;
 
-    private record Failing(Object due, int attempts, long notBeforeNanos) {
+    private record Failing(int attempts, long notBeforeNanos) {
     }
 
     private final String loop;
@@ -70,8 +71,7 @@ public final class Retries<K> {
      * Walks what is due once: page after page (a page shorter than {@code size} is the last), each item
      * that is {@linkplain #ready ready} done by {@code one} (in a transaction of its own), or a page's ready
      * items by {@code together} first (one transaction; each by {@code one} if it fails). An item is known
-     * by {@code key} and its due work by the item itself (a record: another state of it is new). Returns
-     * how many were done. A store that cannot be reached ends the pass with its exception; any other
+     * by {@code key}. Returns how many were done. A store that cannot be reached ends the pass with its exception; any other
      * failure of an item makes it wait. One pass at a time.
      */
     public synchronized <D> int walk(Pages<D> pages, int size, Function<D, K> key, Function<D, String> name,
@@ -85,7 +85,7 @@ public final class Retries<K> {
             if (!page.isEmpty()) {
                 last = page.get(page.size() - 1);
             }
-            List<D> ready = page.stream().filter(d -> ready(key.apply(d), d)).toList();
+            List<D> ready = page.stream().filter(d -> ready(key.apply(d))).toList();
             List<D> alone = ready;
             if (together != null && ready.size() > 1) {
                 try {
@@ -106,7 +106,7 @@ public final class Retries<K> {
                     done++;
                 } catch (RuntimeException e) {
                     unreachable(e);
-                    failed(key.apply(d), d, name.apply(d), e);
+                    failed(key.apply(d), name.apply(d), e);
                 }
             }
         } while (page.size() == size);
@@ -121,13 +121,10 @@ public final class Retries<K> {
         }
     }
 
-    /**
-     * Whether to try this item now: it has not failed, or failed with other due work, or its wait is
-     * over.
-     */
-    boolean ready(K key, Object due) {
+    /** Whether to try this item now: it has not failed, or its wait is over. */
+    boolean ready(K key) {
         Failing f = failing.get(key);
-        if (f == null || !f.due().equals(due)) {
+        if (f == null) {
             return true;
         }
         seen.add(key);
@@ -135,12 +132,12 @@ public final class Retries<K> {
     }
 
     /** It failed on its own: logged at ERROR, tried again after its wait. */
-    void failed(K key, Object due, String description, RuntimeException e) {
+    void failed(K key, String description, RuntimeException e) {
         Failing before = failing.get(key);
-        int attempts = before != null && before.due().equals(due) ? before.attempts() + 1 : 1;
+        int attempts = before != null ? before.attempts() + 1 : 1;
         Duration wait = Duration.ofSeconds(1L << Math.min(attempts - 1, 6));
         wait = wait.compareTo(MOST_BACK_OFF) > 0 ? MOST_BACK_OFF : wait;
-        failing.put(key, new Failing(due, attempts, System.nanoTime() + wait.toNanos()));
+        failing.put(key, new Failing(attempts, System.nanoTime() + wait.toNanos()));
         seen.add(key);
         log.error("{}: {} {} could not be applied, {} time(s); tried again in {} s: {}", loop, what, description,
             attempts, wait.toSeconds(), e.toString());

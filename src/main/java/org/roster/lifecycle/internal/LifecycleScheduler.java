@@ -13,9 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Fires scheduled lifecycle changes when they fall due: sleeps until the earliest one (or until a
- * newly scheduled change may be earlier), then hands the due identities to {@link Lifecycle}, a page
- * to a transaction ({@link #fireDue}). The schedule is in the store: after a restart, changes that fell due while
- * Roster was down fire at once (and a termination among them is flagged late).
+ * newly scheduled change may be earlier), then hands the due identities to {@link Lifecycle}, a
+ * page to a transaction ({@link #fireDue}). The schedule is in the store: after a restart, changes
+ * that fell due while Roster was down fire at once (and a termination among them is flagged late).
  */
 @Component
 public class LifecycleScheduler extends WorkerLoop {
@@ -50,7 +50,7 @@ public class LifecycleScheduler extends WorkerLoop {
      */
     public int fireDue() {
         Instant now = clock.instant();
-        return retries.walk(last -> schedule.dueBy(now, last, PAGE), PAGE, ScheduleRepository.Due::employeeNumber,
+        return retries.<ScheduleRepository.Due>walk(last -> schedule.dueBy(now, last, PAGE), PAGE, d -> d,
             d -> d.employeeNumber() + " (" + d.dueAt() + ")",
             page -> tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDatesReached(page)),
             d -> tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDateReached(d.employeeNumber(), d.dueAt(),
@@ -60,10 +60,10 @@ public class LifecycleScheduler extends WorkerLoop {
     /** Effective dates fired in one transaction. */
     static final int PAGE = 100;
 
-    /** Effective dates that failed on their own, by employee number. */
-    private final Retries<String> retries = new Retries<>("lifecycle", "the effective date of", log);
+    /** Effective dates that failed on their own. */
+    private final Retries<ScheduleRepository.Due> retries = new Retries<>("lifecycle", "the effective date of", log);
 
-    /** How many effective dates have failed and wait to be tried again (the gauge {@code roster.lifecycle.effective.dates.failing}). */
+    /** Effective dates that failed and wait to be tried again (gauge {@code roster.lifecycle.effective.dates.failing}). */
     public int failing() {
         return retries.size();
     }
