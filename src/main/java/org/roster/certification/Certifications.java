@@ -605,8 +605,7 @@ public class Certifications {
      * kept otherwise; escalated to the reviewer's manager once, then revoked); campaigns with nothing
      * open left close. Returns how many items were handled.
      */
-    public int closeDue() {
-        Instant now = clock.instant();
+    public int closeDue(Instant now) {
         Map<String, Campaign> campaigns = new HashMap<>();
         int handled = closing.<CertificationItem>walk(last -> repository.due(now, last, DUE_PAGE), DUE_PAGE,
             i -> List.of(i.id(), i.reviewer(), i.dueAt()),
@@ -651,10 +650,13 @@ public class Certifications {
         });
     }
 
-    /** How long until an item's deadline, or one that failed may be tried again, at most {@code most} ms. */
-    public long millisToNext(long most) {
-        Instant now = clock.instant();
-        long wait = repository.nextDueAfter(now).map(due -> java.time.Duration.between(now, due).toMillis()).orElse(most);
+    /**
+     * How long until the deadline of an item due after {@code since} (when the last pass began), or until one that
+     * failed may be tried again, at most {@code most} ms.
+     */
+    public long millisToNext(Instant since, long most) {
+        long wait = repository.nextDueAfter(since).map(due -> java.time.Duration.between(clock.instant(), due)
+            .toMillis()).orElse(most);
         return closing.millisToNext(Math.min(wait, most));
     }
 

@@ -341,8 +341,7 @@ public class AccessGrants implements StandingGrants {
      * how many. Each in a transaction of its own; one that cannot be ended waits before it is tried again, and
      * holds back none of the others ({@link org.roster.runtime.Retries}).
      */
-    int expireDue() {
-        Instant now = clock.instant();
+    int expireDue(Instant now) {
         return retries.<AccessGrant>walk(last -> repository.due(now, last, PAGE), PAGE, g -> List.of(g.id(), g.status(),
                 java.util.Objects.requireNonNull(g.dueAt())),
             g -> g.kind() + " " + g.id() + " (due " + g.dueAt() + ")", null, g -> tx.executeWithoutResult(s -> expire(g)));
@@ -366,11 +365,13 @@ public class AccessGrants implements StandingGrants {
         }
     }
 
-    /** How long until a grant is due or one that failed may be tried again, at most {@code most} ms. */
-    long millisToNext(long most) {
-        Instant now = clock.instant();
-        long wait = repository.nextDueAfter(now).map(due -> java.time.Duration.between(now, due).toMillis())
-            .orElse(most);
+    /**
+     * How long until a grant due after {@code since} (when the last pass began) is due, or one that failed may be
+     * tried again, at most {@code most} ms.
+     */
+    long millisToNext(Instant since, long most) {
+        long wait = repository.nextDueAfter(since).map(due -> java.time.Duration.between(clock.instant(), due)
+            .toMillis()).orElse(most);
         return retries.millisToNext(Math.min(wait, most));
     }
 

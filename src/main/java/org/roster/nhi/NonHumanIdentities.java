@@ -522,7 +522,12 @@ public class NonHumanIdentities {
      * before it is tried again, and holds back none of the others ({@link org.roster.runtime.Retries}).
      */
     public int expireDue() {
-        return walk(expiries, (now, after) -> repository.expiredBy(now, after, PAGE), Nhi::expiresAt, n -> {
+        return expireDue(clock.instant());
+    }
+
+    /** Ends what has expired by {@code now}; returns how many. */
+    public int expireDue(Instant now) {
+        return walk(now, expiries, after -> repository.expiredBy(now, after, PAGE), Nhi::expiresAt, n -> {
             if (repository.move(n.id(), n.state(), Nhi.State.EXPIRED, n.owner(), n.previousOwner(), null,
                     clock.instant())) {
                 record(n, "NHI_EXPIRED", "roster", n.kind().wire() + " " + n.name() + " on " + n.target()
@@ -533,8 +538,8 @@ public class NonHumanIdentities {
     }
 
     /** Deletes on their targets the ended NHIs whose grace period is over; returns how many were queued. */
-    public int deleteDue() {
-        return walk(deletions, (now, after) -> repository.deletionsDue(now, after, PAGE), Nhi::deleteAfter, n -> {
+    public int deleteDue(Instant now) {
+        return walk(now, deletions, after -> repository.deletionsDue(now, after, PAGE), Nhi::deleteAfter, n -> {
             repository.deleteAfter(n.id(), null);
             submit(n, OperationKind.NHI_DELETE, "delete " + n.name() + ": " + n.state().name().toLowerCase(Locale.ROOT)
                 + (n.disabledAt() == null ? "" : ", disabled since " + n.disabledAt()), "nhi-" + n.id(),
@@ -551,19 +556,21 @@ public class NonHumanIdentities {
         "nhi", "the deletion of", org.slf4j.LoggerFactory.getLogger(NonHumanIdentities.class));
 
     /** Walks what is due once, a page after the last, each NHI in a transaction of its own. */
-    private int walk(org.roster.runtime.Retries<List<Object>> retries,
-                     java.util.function.BiFunction<Instant, @Nullable Nhi, List<Nhi>> pages,
-                     java.util.function.Function<Nhi, @Nullable Instant> dueOf, java.util.function.Consumer<Nhi> work) {
-        Instant now = clock.instant();
-        return retries.<Nhi>walk(last -> pages.apply(now, last), PAGE,
+    private int walk(Instant now, org.roster.runtime.Retries<List<Object>> retries,
+                     org.roster.runtime.Retries.Pages<Nhi> pages, java.util.function.Function<Nhi, @Nullable Instant> dueOf,
+                     java.util.function.Consumer<Nhi> work) {
+        return retries.<Nhi>walk(pages, PAGE,
             n -> List.of(n.id(), java.util.Objects.requireNonNull(dueOf.apply(n))), n -> n.name() + " on " + n.target(),
             null, n -> tx.executeWithoutResult(s -> work.accept(n)));
     }
 
-    /** How long until an expiry or deletion is due, or one that failed may be tried again, at most {@code most} ms. */
-    public long millisToNext(long most) {
-        Instant now = clock.instant();
-        long wait = repository.nextDueAfter(now).map(due -> java.time.Duration.between(now, due).toMillis()).orElse(most);
+    /**
+     * How long until an expiry or deletion due after {@code since} (when the last pass began) is due, or one that
+     * failed may be tried again, at most {@code most} ms.
+     */
+    public long millisToNext(Instant since, long most) {
+        long wait = repository.nextDueAfter(since).map(due -> java.time.Duration.between(clock.instant(), due)
+            .toMillis()).orElse(most);
         return deletions.millisToNext(expiries.millisToNext(Math.min(wait, most)));
     }
 

@@ -43,9 +43,11 @@ public class AccountDeletion extends WorkerLoop {
     @Override
     protected long pass() {
         clearWakeUps();
-        deleteDue();
         Instant now = clock.instant();
-        long wait = timers.nextDueAfter(now).map(at -> Duration.between(now, at).toMillis()).orElse(IDLE_WAIT.toMillis());
+        deleteDue(now);
+        // due after the pass began: one that fell due while it ran is due at once
+        long wait = timers.nextDueAfter(now).map(at -> Duration.between(clock.instant(), at).toMillis())
+            .orElse(IDLE_WAIT.toMillis());
         return Math.max(1, retries.millisToNext(Math.min(wait, IDLE_WAIT.toMillis())));
     }
 
@@ -53,8 +55,7 @@ public class AccountDeletion extends WorkerLoop {
      * Plans the deletions due, each in a transaction of its own; returns how many were due and not waiting. One that
      * cannot be planned waits before it is tried again, and holds back none of the others ({@link Retries}).
      */
-    int deleteDue() {
-        Instant now = clock.instant();
+    int deleteDue(Instant now) {
         return retries.<TimerRepository.Due>walk(last -> timers.due(now, last, PAGE), PAGE, d -> d,
             d -> d.identity() + " (due " + d.dueAt() + ")", page -> tx.executeWithoutResult(s -> deleteTogether(page)),
             d -> tx.executeWithoutResult(s -> {

@@ -63,8 +63,9 @@ class CertificationSchedule extends WorkerLoop {
             }
             next = at.isBefore(next) ? at : next;
         }
-        certifications.closeDue();
-        long wait = certifications.millisToNext(Math.min(Duration.between(now, next).toMillis(), IDLE_WAIT.toMillis()));
+        certifications.closeDue(now);
+        long wait = certifications.millisToNext(now, Math.min(Duration.between(clock.instant(), next).toMillis(),
+            IDLE_WAIT.toMillis()));
         return Math.max(1, wait);
     }
 }

@@ -2,8 +2,9 @@ package org.roster.grants.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.IntSupplier;
-import java.util.function.LongUnaryOperator;
+import java.time.Instant;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongBiFunction;
 import org.jspecify.annotations.Nullable;
 import org.roster.runtime.WorkerLoop;
 import org.springframework.stereotype.Component;
@@ -19,8 +20,8 @@ public class GrantExpiry extends WorkerLoop {
     private static final Duration IDLE_WAIT = Duration.ofMinutes(1);
 
     private final Clock clock;
-    private @Nullable IntSupplier expire;
-    private @Nullable LongUnaryOperator millisToNext;
+    private @Nullable ToIntFunction<Instant> expire;
+    private @Nullable ToLongBiFunction<Instant, Long> millisToNext;
 
     public GrantExpiry(Clock clock) {
         super("roster-grant-expiry");
@@ -29,10 +30,10 @@ public class GrantExpiry extends WorkerLoop {
 
     /**
      * Given the work by the grants service (which owns the transactions and the audit): {@code expire} ends
-     * everything due, {@code millisToNext} says how long until something is due or may be tried again, at
-     * most its argument.
+     * everything due by its moment, {@code millisToNext} says how long until something due after that moment
+     * is, or one that failed may be tried again, at most its second argument.
      */
-    public void bind(IntSupplier expire, LongUnaryOperator millisToNext) {
+    public void bind(ToIntFunction<Instant> expire, ToLongBiFunction<Instant, Long> millisToNext) {
         this.expire = expire;
         this.millisToNext = millisToNext;
     }
@@ -43,7 +44,8 @@ public class GrantExpiry extends WorkerLoop {
             return IDLE_WAIT.toMillis();
         }
         clearWakeUps();
-        expire.getAsInt();
-        return Math.max(1, millisToNext.applyAsLong(IDLE_WAIT.toMillis()));
+        Instant now = clock.instant();
+        expire.applyAsInt(now);
+        return Math.max(1, millisToNext.applyAsLong(now, IDLE_WAIT.toMillis()));
     }
 }

@@ -116,9 +116,8 @@ public class GrantRepository {
         return spec.query(GrantRepository::map).list();
     }
 
-    /** Active grants and open reviews whose time has come. */
     /**
-     * Up to {@code limit} live grants due by {@code now}, in (due, id) order, after {@code after} (null: from the
+     * Up to {@code limit} live grants (active ones, open reviews) due by {@code now}, in (due, id) order, after {@code after} (null: from the
      * first): a pass walks each once, whether or not those before it could be ended.
      */
     public List<AccessGrant> due(Instant now, @Nullable AccessGrant after, int limit) {

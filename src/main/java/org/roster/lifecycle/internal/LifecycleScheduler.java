@@ -49,7 +49,10 @@ public class LifecycleScheduler extends WorkerLoop {
      * ({@link Retries}).
      */
     public int fireDue() {
-        Instant now = clock.instant();
+        return fireDue(clock.instant());
+    }
+
+    private int fireDue(Instant now) {
         return retries.<ScheduleRepository.Due>walk(last -> schedule.dueBy(now, last, PAGE), PAGE, d -> d,
             d -> d.employeeNumber() + " (" + d.dueAt() + ")",
             page -> tx.executeWithoutResult(s -> lifecycle.getObject().effectiveDatesReached(page)),
@@ -73,9 +76,10 @@ public class LifecycleScheduler extends WorkerLoop {
     @Override
     protected long pass() {
         clearWakeUps();
-        fireDue();
         Instant now = clock.instant();
-        long wait = schedule.nextDueAfter(now).map(due -> Duration.between(now, due).toMillis())
+        fireDue(now);
+        // due after the pass began: one that fell due while it ran is due at once
+        long wait = schedule.nextDueAfter(now).map(due -> Duration.between(clock.instant(), due).toMillis())
             .orElse(IDLE_WAIT.toMillis());
         wait = retries.millisToNext(wait);
         return Math.min(Math.max(1, wait), IDLE_WAIT.toMillis());

@@ -58,8 +58,8 @@ class NhiSchedule extends WorkerLoop {
             nextDiscovery = now.plus(discoverEvery);
             nhis.discoverAll();
         }
-        nhis.expireDue();
-        nhis.deleteDue();
-        return Math.max(1, nhis.millisToNext(IDLE_WAIT.toMillis()));
+        nhis.expireDue(now);
+        nhis.deleteDue(now);
+        return Math.max(1, nhis.millisToNext(now, IDLE_WAIT.toMillis()));
     }
 }
