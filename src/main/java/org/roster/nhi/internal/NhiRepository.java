@@ -114,7 +114,6 @@ public class NhiRepository {
         jdbc.sql("update nhi set deleted_at = ?, delete_after = null where id = ?").params(ts(at), id).update();
     }
 
-    /** Ended NHIs whose deletion on their target is due. */
     /** Ended NHIs whose grace period is over, in (delete_after, id) order after {@code after} (null: from the first). */
     public List<Nhi> deletionsDue(Instant now, @Nullable Nhi after, int limit) {
         return page(" where n.delete_after <= :now and n.state in ('EXPIRED', 'RETIRED')", "n.delete_after", now,
@@ -192,7 +191,6 @@ public class NhiRepository {
         return jdbc.sql(sql.toString()).params(params).query(NhiRepository::map).list();
     }
 
-    /** Live NHIs whose expiry has passed, at most {@code limit}. */
     /** Live NHIs past their expiry, in (expires_at, id) order after {@code after} (null: from the first). */
     public List<Nhi> expiredBy(Instant now, @Nullable Nhi after, int limit) {
         return page(" where n.state in ('ACTIVE', 'REVIEW', 'ORPHAN') and n.expires_at <= :now", "n.expires_at", now,
