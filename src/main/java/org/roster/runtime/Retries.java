@@ -21,8 +21,8 @@ import org.slf4j.Logger;
  * them (reading from the head each time, a page of failing items would).
  *
  * <p>An item is known by its key, which holds what makes it due (an employee number and the moment
- * of the change; a grant's id, state and expiry): an item whose date moved (an HR correction, a grant
- * extended) has another key, is new and tried at once, and the old key is forgotten. Kept in memory:
+ * of the change; a grant's id, state and expiry): an item whose date moved (an HR correction, an
+ * escalated review) has another key, is new and tried at once, and the old key is forgotten. Kept in memory:
  * a restart, or the loop moving to another instance, tries them at once. Waits are of the process
  * ({@link System#nanoTime}), not of the business clock the dates are read on.
  *
