@@ -655,9 +655,7 @@ public class Certifications {
      * failed may be tried again, at most {@code most} ms.
      */
     public long millisToNext(Instant since, long most) {
-        long wait = repository.nextDueAfter(since).map(due -> java.time.Duration.between(clock.instant(), due)
-            .toMillis()).orElse(most);
-        return closing.millisToNext(Math.min(wait, most));
+        return closing.millisToNext(repository.nextDueAfter(since), clock, most);
     }
 
     /** The reviewer's manager, if they work here and are not the person reviewed; else operators. */

@@ -370,9 +370,7 @@ public class AccessGrants implements StandingGrants {
      * tried again, at most {@code most} ms.
      */
     long millisToNext(Instant since, long most) {
-        long wait = repository.nextDueAfter(since).map(due -> java.time.Duration.between(clock.instant(), due)
-            .toMillis()).orElse(most);
-        return retries.millisToNext(Math.min(wait, most));
+        return retries.millisToNext(repository.nextDueAfter(since), clock, most);
     }
 
     private boolean transition(AccessGrant g, AccessGrant.Status from, AccessGrant.Status to, @Nullable String by,

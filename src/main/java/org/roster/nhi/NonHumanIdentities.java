@@ -569,9 +569,7 @@ public class NonHumanIdentities {
      * failed may be tried again, at most {@code most} ms.
      */
     public long millisToNext(Instant since, long most) {
-        long wait = repository.nextDueAfter(since).map(due -> java.time.Duration.between(clock.instant(), due)
-            .toMillis()).orElse(most);
-        return deletions.millisToNext(expiries.millisToNext(Math.min(wait, most)));
+        return deletions.millisToNext(expiries.millisToNext(repository.nextDueAfter(since), clock, most));
     }
 
     /** Expiries and deletions due that failed, waiting to be tried again (the gauge {@code roster.nhi.due.failing}). */

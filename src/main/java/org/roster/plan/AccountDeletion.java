@@ -46,9 +46,7 @@ public class AccountDeletion extends WorkerLoop {
         Instant now = clock.instant();
         deleteDue(now);
         // due after the pass began: one that fell due while it ran is due at once
-        long wait = timers.nextDueAfter(now).map(at -> Duration.between(clock.instant(), at).toMillis())
-            .orElse(IDLE_WAIT.toMillis());
-        return Math.max(1, retries.millisToNext(Math.min(wait, IDLE_WAIT.toMillis())));
+        return Math.max(1, retries.millisToNext(timers.nextDueAfter(now), clock, IDLE_WAIT.toMillis()));
     }
 
     /**

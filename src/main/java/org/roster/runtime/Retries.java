@@ -143,6 +143,15 @@ public final class Retries<K> {
             attempts, wait.toSeconds(), e.toString());
     }
 
+    /**
+     * How long until {@code next} (an item due, read on {@code clock}; past: 0 or less) or until the first wait
+     * is over, at most {@code most} ms.
+     */
+    public long millisToNext(java.util.Optional<java.time.Instant> next, java.time.Clock clock, long most) {
+        long until = next.map(at -> Duration.between(clock.instant(), at).toMillis()).orElse(most);
+        return millisToNext(Math.min(until, most));
+    }
+
     /** How long until the first wait is over, at most {@code most} ms. */
     public long millisToNext(long most) {
         long now = System.nanoTime();

@@ -161,13 +161,9 @@ public class CertificationRepository {
      * first): a pass walks each once, whether or not those before it could be closed.
      */
     public List<CertificationItem> due(Instant now, @Nullable CertificationItem after, int limit) {
-        var statement = jdbc.sql("select * from certification_item where status = 'OPEN' and due_at <= :now"
-                + (after == null ? "" : " and (due_at, id) > (:dueAt, :id)") + " order by due_at, id limit :limit")
-            .param("now", ts(now)).param("limit", limit);
-        if (after != null) {
-            statement = statement.param("dueAt", ts(after.dueAt())).param("id", after.id());
-        }
-        return statement.query(CertificationRepository::item).list();
+        return org.roster.store.DuePages.after(jdbc, "select * from certification_item where status = 'OPEN' and due_at"
+            + " <= :now", "due_at", "id", now, after == null ? null : after.dueAt(), after == null ? null : after.id(),
+            limit, CertificationRepository::item);
     }
 
     /** The earliest deadline of an open item after {@code now}, if any. */

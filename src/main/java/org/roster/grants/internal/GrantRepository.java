@@ -121,14 +121,9 @@ public class GrantRepository {
      * first): a pass walks each once, whether or not those before it could be ended.
      */
     public List<AccessGrant> due(Instant now, @Nullable AccessGrant after, int limit) {
-        var statement = jdbc.sql("select * from access_grant where status in ('ACTIVE', 'OPEN') and due_at <= :now"
-                + (after == null ? "" : " and (due_at, id) > (:dueAt, :id)") + " order by due_at, id limit :limit")
-            .param("now", Timestamp.from(now)).param("limit", limit);
-        if (after != null) {
-            statement = statement.param("dueAt", Timestamp.from(java.util.Objects.requireNonNull(after.dueAt())))
-                .param("id", after.id());
-        }
-        return statement.query(GrantRepository::map).list();
+        return org.roster.store.DuePages.after(jdbc,
+            "select * from access_grant where status in ('ACTIVE', 'OPEN') and due_at <= :now", "due_at", "id", now,
+            after == null ? null : after.dueAt(), after == null ? null : after.id(), limit, GrantRepository::map);
     }
 
     /** The earliest live grant due after {@code now}, if any. */

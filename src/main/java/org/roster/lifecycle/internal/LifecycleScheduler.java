@@ -79,9 +79,6 @@ public class LifecycleScheduler extends WorkerLoop {
         Instant now = clock.instant();
         fireDue(now);
         // due after the pass began: one that fell due while it ran is due at once
-        long wait = schedule.nextDueAfter(now).map(due -> Duration.between(clock.instant(), due).toMillis())
-            .orElse(IDLE_WAIT.toMillis());
-        wait = retries.millisToNext(wait);
-        return Math.min(Math.max(1, wait), IDLE_WAIT.toMillis());
+        return Math.max(1, retries.millisToNext(schedule.nextDueAfter(now), clock, IDLE_WAIT.toMillis()));
     }
 }

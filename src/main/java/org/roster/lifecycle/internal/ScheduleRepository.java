@@ -125,16 +125,11 @@ public class ScheduleRepository {
      * (null: from the first): a pass walks every due change once, whether or not those before it could be applied.
      */
     public List<Due> dueBy(Instant now, @Nullable Due after, int limit) {
-        String sql = "select employee_number, due_at, hr_event_id from lifecycle_schedule where due_at <= :now"
-            + (after == null ? "" : " and (due_at, employee_number) > (:dueAt, :employeeNumber)")
-            + " order by due_at, employee_number limit :limit";
-        var statement = jdbc().sql(sql).param("now", Timestamp.from(now)).param("limit", limit);
-        if (after != null) {
-            statement = statement.param("dueAt", Timestamp.from(after.dueAt())).param("employeeNumber",
-                after.employeeNumber());
-        }
-        return statement.query((rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
-            rs.getString("hr_event_id"))).list();
+        return org.roster.store.DuePages.after(jdbc(),
+            "select employee_number, due_at, hr_event_id from lifecycle_schedule where due_at <= :now", "due_at",
+            "employee_number", now, after == null ? null : after.dueAt(), after == null ? null : after.employeeNumber(),
+            limit, (rs, n) -> new Due(rs.getString("employee_number"), rs.getTimestamp("due_at").toInstant(),
+                rs.getString("hr_event_id")));
     }
 
     /** The earliest change due after {@code now}, if any. */

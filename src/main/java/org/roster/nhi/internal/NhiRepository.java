@@ -120,19 +120,10 @@ public class NhiRepository {
             after == null ? null : after.deleteAfter(), after, limit);
     }
 
-    /**
-     * A page of what falls due on the column {@code at}, in ({@code at}, id) order after {@code after}: a pass walks
-     * each once, whether or not those before it could be done.
-     */
     private List<Nhi> page(String where, String at, Instant now, @Nullable Instant afterAt, @Nullable Nhi after,
                            int limit) {
-        var statement = jdbc.sql(SELECT + where + (after == null ? "" : " and (" + at + ", n.id) > (:afterAt, :afterId)")
-                + " order by " + at + ", n.id limit :limit")
-            .param("now", ts(now)).param("limit", limit);
-        if (after != null) {
-            statement = statement.param("afterAt", ts(java.util.Objects.requireNonNull(afterAt))).param("afterId", after.id());
-        }
-        return statement.query(NhiRepository::map).list();
+        return org.roster.store.DuePages.after(jdbc, SELECT + where, at, "n.id", now, afterAt,
+            after == null ? null : after.id(), limit, NhiRepository::map);
     }
 
     public Optional<Nhi> find(String target, String name) {

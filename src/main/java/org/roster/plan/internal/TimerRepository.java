@@ -48,16 +48,10 @@ public class TimerRepository {
      * the first): a pass walks each once, whether or not those before it could be planned.
      */
     public List<Due> due(Instant now, @Nullable Due after, int limit) {
-        var statement = jdbc.sql("select * from plan_timer where due_at <= :now"
-                + (after == null ? "" : " and (due_at, identity_key) > (:dueAt, :identity)")
-                + " order by due_at, identity_key limit :limit")
-            .param("now", Timestamp.from(now)).param("limit", limit);
-        if (after != null) {
-            statement = statement.param("dueAt", Timestamp.from(after.dueAt())).param("identity", after.identity());
-        }
-        return statement.query((rs, n) -> new Due(rs.getString("identity_key"), rs.getTimestamp("due_at").toInstant(),
-                rs.getString("correlation_id")))
-            .list();
+        return org.roster.store.DuePages.after(jdbc, "select * from plan_timer where due_at <= :now", "due_at",
+            "identity_key", now, after == null ? null : after.dueAt(), after == null ? null : after.identity(), limit,
+            (rs, n) -> new Due(rs.getString("identity_key"), rs.getTimestamp("due_at").toInstant(),
+                rs.getString("correlation_id")));
     }
 
     /** The earliest deletion due after {@code now}, if any. */
