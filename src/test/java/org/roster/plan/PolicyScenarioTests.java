@@ -113,6 +113,34 @@ class PolicyScenarioTests {
         MutableClock testClock() {
             return CLOCK;
         }
+
+        @Bean
+        LongPass longPass() {
+            return new LongPass();
+        }
+    }
+
+    /**
+     * Makes a pass of the grant expiry loop take long, as a pass with thousands due does: when the grant the
+     * test names is ended, the clock moves on, inside the pass.
+     */
+    static class LongPass {
+        private volatile @org.jspecify.annotations.Nullable String grant;
+        private volatile Duration by = Duration.ZERO;
+
+        void whenEnded(String grant, Duration by) {
+            this.by = by;
+            this.grant = grant;
+        }
+
+        @org.springframework.context.event.EventListener
+        void on(AccessChanged changed) {
+            String armed = grant;
+            if (armed != null && changed.cause().contains(armed + " expired")) {
+                grant = null;
+                CLOCK.advance(by);
+            }
+        }
     }
 
     @LocalServerPort
@@ -123,6 +151,8 @@ class PolicyScenarioTests {
     Provisioning provisioning;
     @Autowired
     GrantExpiry expiry;
+    @Autowired
+    LongPass longPass;
     @Autowired
     AccountDeletion deletion;
     @Autowired
@@ -371,6 +401,25 @@ class PolicyScenarioTests {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !groups(refused).contains("prod-db"));
         assertThat(as(ADMIN).get("/api/v1/audit?identity=" + refused + "&size=200").body()).contains("EXPIRED");
+    }
+
+    @Test
+    void aGrantThatFallsDueWhileAPassRunsIsEndedAtOnce() throws Exception {
+        String first = newId();
+        String second = newId();
+        push(first, "Engineering", "employee", "Developer", "CC-1");
+        push(second, "Engineering", "employee", "Developer", "CC-1");
+        String firstGrant = jit(first, "PT1H");
+        jit(second, "PT2H");
+        settled();
+        // the pass that ends the first grant takes an hour: the second falls due while it runs
+        longPass.whenEnded(firstGrant, Duration.ofHours(1));
+
+        timePasses(Duration.ofHours(1).plusSeconds(1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !groups(first).contains("prod-db"));
+        // the loop's next pass starts at once, not a minute later: the wait counts from when the pass began
+        await().atMost(Duration.ofSeconds(10)).until(() -> !groups(second).contains("prod-db"));
     }
 
     /** A JIT grant of prod-db for this long, requested by alice and approved by bob; returns its id. */
