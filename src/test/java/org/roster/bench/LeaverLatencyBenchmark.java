@@ -66,6 +66,8 @@ class LeaverLatencyBenchmark {
     Provisioning provisioning;
     @Autowired
     org.roster.hr.SnapshotImport snapshots;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) throws IOException {
@@ -122,12 +124,18 @@ class LeaverLatencyBenchmark {
             pct(requestMs, 50), pct(requestMs, 95), pct(requestMs, 99), pct(requestMs, 100),
             pct(visibleMs, 50), pct(visibleMs, 95), pct(visibleMs, 99), pct(visibleMs, 100));
         if (background != null) {
-            report = report + background.finish(backlog, WARMUP);
+            report = report + background.finish(backlog, WARMUP) + String.format(Locale.ROOT,
+                "    its batches: alone %.0f, alongside %.0f, again %.0f (roster.hr.snapshot-import-threads)%n",
+                batches("alone"), batches("alongside"), batches("again"));
         }
         System.out.println(report);
         Files.createDirectories(Path.of("target/benchmarks"));
         Files.writeString(Path.of("target/benchmarks/leaver-latency-" + STORE + (BACKGROUND > 0 ? "-busy" : "") + ".txt"),
             report);
+    }
+
+    private double batches(String applied) {
+        return meters.counter("roster.hr.snapshot.batches", "applied", applied).count();
     }
 
     /**
