@@ -171,12 +171,31 @@ public final class HrRecords {
      */
     public Result upsert(String employeeNumber, Map<String, JsonNode> changes, String source, String actor,
                          Optional<StoredWorker> current) {
-        return inTransaction(() -> {
-            Worker next = WorkerFields.apply(current.map(StoredWorker::worker).orElse(null), employeeNumber, changes,
-                matchKey);
-            return current.isEmpty() ? create(next, source, actor, true)
-                : replace(current.get(), next, WorkerFields.stated(changes), source, actor, null);
-        });
+        return inTransaction(() -> upsert(WorkerFields.apply(current.map(StoredWorker::worker).orElse(null),
+            employeeNumber, changes, matchKey), changes, source, actor, current));
+    }
+
+    /**
+     * The worker {@link #upsert(String, Map, String, String, Optional)} would store for these changes,
+     * read and written nothing: fails with the {@link HrValidationException} it would throw before its
+     * first write (a value that cannot be read; a new worker's record that is not valid). A batch
+     * holds such rows before it applies any, so that one bad row does not make it apply every row
+     * again with a savepoint each. What only the store can tell (a userName taken, a cycle of
+     * managers) still fails the upsert.
+     */
+    public Worker prepare(String employeeNumber, Map<String, JsonNode> changes, Optional<StoredWorker> current) {
+        Worker next = WorkerFields.apply(current.map(StoredWorker::worker).orElse(null), employeeNumber, changes, matchKey);
+        if (current.isEmpty()) {
+            WorkerValidator.validate(next);
+        }
+        return next;
+    }
+
+    /** As {@link #upsert(String, Map, String, String, Optional)}, for the worker {@link #prepare} made of the changes. */
+    public Result upsert(Worker prepared, Map<String, JsonNode> changes, String source, String actor,
+                         Optional<StoredWorker> current) {
+        return inTransaction(() -> current.isEmpty() ? create(prepared, source, actor, true)
+            : replace(current.get(), prepared, WorkerFields.stated(changes), source, actor, null));
     }
 
     /**

@@ -341,6 +341,10 @@ public final class SnapshotImport {
      * earlier row named. {@code previousHash} is the stored row's, null for a worker the source did
      * not have.
      */
+    /** A row's worker as {@link HrRecords#prepare} made it, or why it could not be made. */
+    private record Prepared(@Nullable Worker worker, @Nullable HrValidationException invalid) {
+    }
+
     private record Pending(long number, Map<String, JsonNode> fields, @Nullable String en, String hash,
                            @Nullable String previousHash, boolean duplicate) {
     }
@@ -930,8 +934,28 @@ public final class SnapshotImport {
                 if (before != null && (!locked.isEmpty() || records.anyAwaited(changing.keySet()))) {
                     throw new NotAlongside(); // what the rows could not tell: after the batch before it, then
                 }
+                // each row's worker made before any is written: a row that cannot be is held without a savepoint
+                Map<Long, Prepared> prepared = new java.util.HashMap<>();
+                List<String> held = new ArrayList<>();
                 for (Pending p : pending) {
-                    applyRow(p, current, savepoints, into, stored);
+                    if (p.en() == null) {
+                        continue;
+                    }
+                    if (p.duplicate()) {
+                        held.add(p.en());
+                        continue;
+                    }
+                    try {
+                        prepared.put(p.number(), new Prepared(records.prepare(p.en(), p.fields(),
+                            java.util.Optional.ofNullable(current.get(p.en()))), null));
+                    } catch (HrValidationException e) {
+                        prepared.put(p.number(), new Prepared(null, e));
+                        held.add(p.en());
+                    }
+                }
+                quarantine.prefetchOpen(source.name(), held);
+                for (Pending p : pending) {
+                    applyRow(p, prepared.get(p.number()), current, savepoints, into, stored);
                 }
                 if (before != null) {
                     // this batch's rows go in while the one before commits; its own commit waits for that one's
@@ -942,8 +966,9 @@ public final class SnapshotImport {
             });
         }
 
-        private void applyRow(Pending p, Map<String, StoredWorker> current, boolean savepoints, Counts counts,
-                              List<String[]> stored) {
+        /** @param prepared the row's worker as {@link HrRecords#prepare} made it, or why it could not; null if not made */
+        private void applyRow(Pending p, @Nullable Prepared prepared, Map<String, StoredWorker> current, boolean savepoints,
+                              Counts counts, List<String[]> stored) {
             long number = p.number();
             String en = p.en();
             String eventId = "snapshot-" + snapshotId + "-row-" + number;
@@ -957,14 +982,21 @@ public final class SnapshotImport {
                     en + " appears twice in the snapshot (row " + number + ")"), actor, counts);
                 return;
             }
+            HrValidationException invalid = java.util.Objects.requireNonNull(prepared).invalid();
+            if (invalid != null) {
+                hold(source, eventId, en, p.fields(), new HrValidationException(source.column(invalid.field()),
+                    invalid.reason() + " (row " + number + ")"), actor, counts);
+                return;
+            }
+            Worker next = java.util.Objects.requireNonNull(prepared.worker());
             boolean exists = p.previousHash() != null;
             try {
                 java.util.Optional<StoredWorker> worker = java.util.Optional.ofNullable(current.get(en));
                 HrRecords.Result r = savepoints ? savepoint.execute(s -> {
-                    HrRecords.Result result = records.upsert(en, p.fields(), source.name(), actor, worker);
+                    HrRecords.Result result = records.upsert(next, p.fields(), source.name(), actor, worker);
                     snapshots.save(source.name(), en, p.hash(), snapshotId, exists);
                     return result;
-                }) : records.upsert(en, p.fields(), source.name(), actor, worker);
+                }) : records.upsert(next, p.fields(), source.name(), actor, worker);
                 if (!savepoints) {
                     snapshots.save(source.name(), en, p.hash(), snapshotId, exists);
                 }

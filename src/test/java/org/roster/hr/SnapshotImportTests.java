@@ -320,6 +320,46 @@ class SnapshotImportTests {
     }
 
     /**
+     * An export whose date format changed: two rows in three bad, over three batches. Each bad row
+     * is held once and the good ones applied; a file with the same rows (and one more) holds none of
+     * them again, counting each as held; a row of one of them that is bad in another column is held
+     * anew. The rows a batch holds are read and written together, not one statement a row.
+     */
+    @Test
+    void aFileOfBadRowsHoldsEachOnceAndNoneTwiceWhenSentAgain() {
+        String p = prefix();
+        String[] rows = new String[1200];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = "$" + i + ",$u" + i + ",Sales," + (i % 3 == 0 ? "" : "31.12.2027");
+        }
+        long open = openQuarantined();
+
+        JsonNode first = upload("sap", "text/csv", csv(p, rows));
+
+        assertThat(first.path("created").asLong()).isEqualTo(400);
+        assertThat(first.path("quarantined").asLong()).isEqualTo(800);
+        assertThat(openQuarantined()).isEqualTo(open + 800);
+        assertThat(api.get("/api/v1/identities/" + p + "1").status()).isEqualTo(404);
+        assertThat(state(p + "3")).isEqualTo("ACTIVE");
+
+        String[] more = java.util.Arrays.copyOf(rows, rows.length + 1);
+        more[rows.length] = "$new,$unew,Sales,";
+        more[4] = "$4,,Sales,31.12.2027"; // bad in another column too: the userName is required
+        JsonNode again = upload("sap", "text/csv", csv(p, more));
+
+        assertThat(again.path("created").asLong()).isEqualTo(1);
+        assertThat(again.path("unchanged").asLong()).isEqualTo(400);
+        assertThat(again.path("quarantined").asLong()).isEqualTo(800);
+        assertThat(openQuarantined()).as("only the row bad in another column is held again").isEqualTo(open + 801);
+        String audit = api.get("/api/v1/audit?identity=" + p + "2&size=200").json().toString();
+        assertThat(audit.split("\"QUARANTINED\"", -1).length - 1).as("held once: " + audit).isEqualTo(1);
+    }
+
+    private long openQuarantined() {
+        return api.get("/api/v1/quarantine?status=OPEN&size=1").json().path("total").asLong();
+    }
+
+    /**
      * A batch reads together what its rows would look up one by one (userNames taken, references
      * waiting, identities existing); what an earlier row of the same batch writes must still count.
      */

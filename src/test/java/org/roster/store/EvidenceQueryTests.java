@@ -99,7 +99,7 @@ class EvidenceQueryTests {
             .satisfies(r -> assertThat(r.latency()).isEqualTo(Duration.ofMillis(90)));
         assertThat(revocations.between(T0.plusSeconds(1), T0.plusSeconds(2), 10)).isEmpty();
 
-        QuarantineRepository quarantine = new QuarantineRepository(jdbc);
+        QuarantineRepository quarantine = new QuarantineRepository(jdbc, new org.springframework.jdbc.core.JdbcTemplate(ds));
         quarantine.insert(new QuarantinedRecord("q1", "feed", null, "E9", "{}", "endDate", "not a date",
             QuarantinedRecord.Status.OPEN, T0, null, null));
         assertThat(quarantine.receivedBetween(T0, T0.plusSeconds(1), 10)).hasSize(1);
