@@ -341,12 +341,12 @@ public final class SnapshotImport {
      * earlier row named. {@code previousHash} is the stored row's, null for a worker the source did
      * not have.
      */
-    /** A row's worker as {@link HrRecords#prepare} made it, or why it could not be made. */
-    private record Prepared(@Nullable Worker worker, @Nullable HrValidationException invalid) {
-    }
-
     private record Pending(long number, Map<String, JsonNode> fields, @Nullable String en, String hash,
                            @Nullable String previousHash, boolean duplicate) {
+    }
+
+    /** A row's worker as {@link HrRecords#prepare} made it, or why it could not be made. */
+    private record Prepared(@Nullable Worker worker, @Nullable HrValidationException invalid) {
     }
 
     private static final class Counts {
@@ -966,7 +966,10 @@ public final class SnapshotImport {
             });
         }
 
-        /** @param prepared the row's worker as {@link HrRecords#prepare} made it, or why it could not; null if not made */
+        /**
+         * @param prepared the row's worker as {@link HrRecords#prepare} made it, or why it could not; made for every
+         *                 row with an employee number that the file does not repeat, null for the others
+         */
         private void applyRow(Pending p, @Nullable Prepared prepared, Map<String, StoredWorker> current, boolean savepoints,
                               Counts counts, List<String[]> stored) {
             long number = p.number();
