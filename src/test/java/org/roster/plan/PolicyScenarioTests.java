@@ -379,15 +379,27 @@ class PolicyScenarioTests {
             .as("deleted once").hasSize(1);
     }
 
+    /** Two engineers given prod-db just in time: the first for an hour (grant {@code firstGrant}), the second for two. */
+    private record TwoGrants(String first, String second, String firstGrant) {
+    }
+
+    private TwoGrants twoJitGrants() throws Exception {
+        String first = newId();
+        String second = newId();
+        push(first, "Engineering", "employee", "Developer", "CC-1");
+        push(second, "Engineering", "employee", "Developer", "CC-1");
+        String firstGrant = jit(first, "PT1H");
+        jit(second, "PT2H");
+        settled();
+        return new TwoGrants(first, second, firstGrant);
+    }
+
     @Test
     void aGrantThatCannotBeEndedHoldsBackNoneDueAfterIt() throws Exception {
-        String refused = newId();
-        String next = newId();
-        push(refused, "Engineering", "employee", "Developer", "CC-1");
-        push(next, "Engineering", "employee", "Developer", "CC-1");
-        String first = jit(refused, "PT1H");
-        jit(next, "PT2H");
-        settled();
+        TwoGrants grants = twoJitGrants();
+        String refused = grants.first();
+        String next = grants.second();
+        String first = grants.firstGrant();
         // the store refuses to end the first one (as a fault or a constraint added by hand would)
         jdbc.sql("alter table access_grant add constraint refuses_end check (id <> '" + first + "'"
             + " or status <> 'EXPIRED')").update();
@@ -405,15 +417,11 @@ class PolicyScenarioTests {
 
     @Test
     void aGrantThatFallsDueWhileAPassRunsIsEndedAtOnce() throws Exception {
-        String first = newId();
-        String second = newId();
-        push(first, "Engineering", "employee", "Developer", "CC-1");
-        push(second, "Engineering", "employee", "Developer", "CC-1");
-        String firstGrant = jit(first, "PT1H");
-        jit(second, "PT2H");
-        settled();
+        TwoGrants grants = twoJitGrants();
+        String first = grants.first();
+        String second = grants.second();
         // the pass that ends the first grant takes an hour: the second falls due while it runs
-        longPass.whenEnded(firstGrant, Duration.ofHours(1));
+        longPass.whenEnded(grants.firstGrant(), Duration.ofHours(1));
 
         timePasses(Duration.ofHours(1).plusSeconds(1));
 
