@@ -37,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class QuarantineBenchmark {
 
     private static final int ROWS = Integer.getInteger("bench.rows", 50_000);
+    /** What is wrong with every row: {@code endDate} (not a date) or {@code employeeNumber} (empty). */
+    private static final String BAD = System.getProperty("bench.bad", "endDate");
     private static String store = "H2 file";
 
     @DynamicPropertySource
@@ -52,8 +54,9 @@ class QuarantineBenchmark {
         String first = file(0);
         String second = file(ROWS);
         StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
-            "quarantine: files whose every row fails validation (an end date that is not a date), %d rows each%n"
-                + "date %s, store %s, %d cores%n", ROWS, Instant.now(), store, Runtime.getRuntime().availableProcessors()));
+            "quarantine: files whose every row fails validation (%s), %d rows each%n"
+                + "date %s, store %s, %d cores%n", BAD.equals("employeeNumber") ? "no employee number"
+                : "an end date that is not a date", ROWS, Instant.now(), store, Runtime.getRuntime().availableProcessors()));
         report.append(timed("a first file, every row held", first, ROWS));
         report.append(timed("a second, other workers, with the first's rows held", second, ROWS));
         report.append(timed("the first again: every row found held already", first, ROWS));
@@ -76,8 +79,10 @@ class QuarantineBenchmark {
     private static String file(int from) {
         StringBuilder b = new StringBuilder("employeeNumber,userName,givenName,familyName,email,department,workerType,startDate,endDate\n");
         for (int i = from; i < from + ROWS; i++) {
-            b.append("Q").append(i).append(",q").append(i).append(",Given").append(i).append(",Held").append(i)
-                .append(",q").append(i).append("@example.com,Sales,contractor,2020-01-06,31.12.2027\n");
+            boolean noNumber = BAD.equals("employeeNumber");
+            b.append(noNumber ? "" : "Q" + i).append(",q").append(i).append(",Given").append(i).append(",Held").append(i)
+                .append(",q").append(i).append("@example.com,Sales,contractor,2020-01-06,")
+                .append(noNumber ? "2027-12-31" : "31.12.2027").append('\n');
         }
         return b.toString();
     }

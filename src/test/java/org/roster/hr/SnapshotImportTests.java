@@ -355,6 +355,28 @@ class SnapshotImportTests {
         assertThat(audit.split("\"QUARANTINED\"", -1).length - 1).as("held once: " + audit).isEqualTo(1);
     }
 
+    /**
+     * Rows without an employee number share no key: they are held once, and a later file with the
+     * same rows finds them among the newest held (read once a batch, not once a row).
+     */
+    @Test
+    void rowsWithoutAnEmployeeNumberAreHeldOnceAcrossFiles() {
+        String p = prefix();
+        long open = openQuarantined();
+
+        JsonNode first = upload("sap", "text/csv", csv(p, ",$u1,Sales,", ",$u2,Sales,", ",$u2,Sales,", "$3,$u3,Sales,"));
+
+        assertThat(first.path("created").asLong()).isEqualTo(1);
+        assertThat(first.path("quarantined").asLong()).isEqualTo(3);
+        assertThat(openQuarantined()).as("the repeated row held once").isEqualTo(open + 2);
+
+        JsonNode again = upload("sap", "text/csv", csv(p, ",$u1,Sales,", ",$u2,Sales,", "$3,$u3,Sales,", "$4,$u4,Sales,"));
+
+        assertThat(again.path("created").asLong()).isEqualTo(1);
+        assertThat(again.path("quarantined").asLong()).isEqualTo(2);
+        assertThat(openQuarantined()).as("found held already").isEqualTo(open + 2);
+    }
+
     private long openQuarantined() {
         return api.get("/api/v1/quarantine?status=OPEN&size=1").json().path("total").asLong();
     }

@@ -45,14 +45,15 @@ public class QuarantineRepository {
         TransactionBatch.append(batch, TABLE, "id, source, message_id, employee_number, record, field, reason, status, received_at",
             q.id(), q.source(), q.messageId(), q.employeeNumber(), q.record(), truncate(q.field(), 256),
             truncate(q.reason(), 2000), q.status().name(), Timestamp.from(q.receivedAt()));
-        String en = q.employeeNumber();
-        Map<String, List<String>> open = en == null ? null : TransactionBatch.known(OPEN, key(q.source(), en));
+        String key = key(q.source(), q.employeeNumber() == null ? "" : q.employeeNumber());
+        Map<String, List<String>> open = TransactionBatch.known(OPEN, key);
         if (open != null) {
             Map<String, List<String>> more = new HashMap<>(open);
             List<String> records = new ArrayList<>(List.of(q.record()));
-            records.addAll(open.getOrDefault(q.field(), List.of()));
+            List<String> before = open.getOrDefault(q.field(), List.of());
+            records.addAll(before.subList(0, Math.min(before.size(), MOST_OPEN - 1)));
             more.put(q.field(), records);
-            TransactionBatch.remember(OPEN, key(q.source(), en), more);
+            TransactionBatch.remember(OPEN, key, more);
         }
     }
 
@@ -89,18 +90,42 @@ public class QuarantineRepository {
         return source + '\u0000' + employeeNumber;
     }
 
-    /** The records still held from a source for a worker with this field in error, newest first. */
+    /**
+     * The records still held from a source for a worker with this field in error, newest first. For a
+     * record without an employee number, those among the {@value #RECENT} newest records held (of any
+     * source): rows without one share no key to look them up by, and reading every such record for
+     * each row made a file of them take time growing with its square. A transaction reads them once
+     * and counts what it holds since.
+     */
     public List<String> openRecords(String source, @Nullable String employeeNumber, String field) {
-        Map<String, List<String>> open = employeeNumber == null ? null : TransactionBatch.known(OPEN, key(source, employeeNumber));
-        if (open != null) {
-            return open.getOrDefault(field, List.of());
+        String key = key(source, employeeNumber == null ? "" : employeeNumber);
+        Map<String, List<String>> open = TransactionBatch.known(OPEN, key);
+        if (open == null && employeeNumber == null) {
+            open = recentUnnamed(source);
+            TransactionBatch.remember(OPEN, key, open);
         }
-        return employeeNumber == null
-            ? jdbc().sql("select record from hr_quarantine where status = 'OPEN' and source = ? and employee_number is null"
-                    + " and field = ? order by seq desc limit " + MOST_OPEN).params(source, field).query(String.class).list()
-            : jdbc().sql("select record from hr_quarantine where status = 'OPEN' and source = ? and employee_number = ?"
-                    + " and field = ? order by seq desc limit " + MOST_OPEN).params(source, employeeNumber, field)
-                .query(String.class).list();
+        if (open != null) {
+            List<String> held = open.getOrDefault(field, List.of());
+            return held.subList(0, Math.min(held.size(), MOST_OPEN));
+        }
+        return jdbc().sql("select record from hr_quarantine where status = 'OPEN' and source = ? and employee_number = ?"
+                + " and field = ? order by seq desc limit " + MOST_OPEN).params(source, employeeNumber, field)
+            .query(String.class).list();
+    }
+
+    private static final int RECENT = 500;
+
+    /** The open records without an employee number from this source among the newest held, by field, newest first. */
+    private Map<String, List<String>> recentUnnamed(String source) {
+        Map<String, List<String>> byField = new HashMap<>();
+        jdbc().sql("select source, employee_number, field, record from hr_quarantine where status = 'OPEN'"
+                + " order by seq desc limit " + RECENT)
+            .query(rs -> {
+                if (rs.getString("employee_number") == null && source.equals(rs.getString("source"))) {
+                    byField.computeIfAbsent(rs.getString("field"), f -> new ArrayList<>()).add(rs.getString("record"));
+                }
+            });
+        return byField;
     }
 
     /** The client, once what this transaction deferred for the table is written. */
