@@ -987,8 +987,7 @@ public final class SnapshotImport {
             }
             HrValidationException invalid = java.util.Objects.requireNonNull(prepared).invalid();
             if (invalid != null) {
-                hold(source, eventId, en, p.fields(), new HrValidationException(source.column(invalid.field()),
-                    invalid.reason() + " (row " + number + ")"), actor, counts);
+                hold(source, eventId, en, p.fields(), inRow(invalid, number), actor, counts);
                 return;
             }
             Worker next = java.util.Objects.requireNonNull(prepared.worker());
@@ -1015,9 +1014,13 @@ public final class SnapshotImport {
                 if (!savepoints) {
                     throw new RowFailed();
                 }
-                hold(source, eventId, en, p.fields(), new HrValidationException(source.column(e.field()),
-                    e.reason() + " (row " + number + ")"), actor, counts);
+                hold(source, eventId, en, p.fields(), inRow(e, number), actor, counts);
             }
+        }
+
+        /** The failure as the file shows it: the source's column, and the row. */
+        private HrValidationException inRow(HrValidationException e, long number) {
+            return new HrValidationException(source.column(e.field()), e.reason() + " (row " + number + ")");
         }
     }
 
