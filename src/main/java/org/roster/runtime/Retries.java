@@ -71,8 +71,8 @@ public final class Retries<K> {
      * Walks what is due once: page after page (a page shorter than {@code size} is the last), each item
      * that is {@linkplain #ready ready} done by {@code one} (in a transaction of its own), or a page's ready
      * items by {@code together} first (one transaction; each by {@code one} if it fails). An item is known
-     * by {@code key}. Returns how many were done. A store that cannot be reached ends the pass with its exception; any other
-     * failure of an item makes it wait. One pass at a time.
+     * by {@code key}. Returns how many were done. A store that cannot be reached ends the pass with its
+     * exception; any other failure of an item makes it wait. One pass at a time.
      */
     public synchronized <D> int walk(Pages<D> pages, int size, Function<D, K> key, Function<D, String> name,
                                      @Nullable Consumer<List<D>> together, Consumer<D> one) {

@@ -117,8 +117,9 @@ public class GrantRepository {
     }
 
     /**
-     * Up to {@code limit} live grants (active ones, open reviews) due by {@code now}, in (due, id) order, after {@code after} (null: from the
-     * first): a pass walks each once, whether or not those before it could be ended.
+     * Up to {@code limit} live grants (active ones, open reviews) due by {@code now}, in (due, id) order,
+     * after {@code after} (null: from the first): a pass walks each once, whether or not those before it
+     * could be ended.
      */
     public List<AccessGrant> due(Instant now, @Nullable AccessGrant after, int limit) {
         return org.roster.store.DuePages.after(jdbc,
