@@ -219,8 +219,11 @@ public final class Lifecycle {
         return repository.list(state, offset, limit);
     }
 
-    /** Identities in a state, in employee-number order, after a given one: for walking the whole population. */
-    public List<Identity> listAfter(LifecycleState state, String afterEmployeeNumber, int limit) {
+    /**
+     * Identities in a state (any, when null), in employee-number order, after a given one ({@code ""}:
+     * from the first): for walking the whole population.
+     */
+    public List<Identity> listAfter(@Nullable LifecycleState state, String afterEmployeeNumber, int limit) {
         return repository.listAfter(state, afterEmployeeNumber, limit);
     }
 

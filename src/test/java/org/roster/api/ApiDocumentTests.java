@@ -55,9 +55,62 @@ class ApiDocumentTests {
             assertThat(page.isObject()).as(list).isTrue();
             assertThat(page.has("items") && page.has("next")).as(list + ": " + page).isTrue();
         }
-        Api.Response bad = api.get("/api/v1/identities?cursor=nonsense");
-        assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.json().path("field").asString()).isEqualTo("cursor");
+        for (String list : java.util.List.of("/api/v1/identities", "/api/v1/exceptions", "/api/v1/jit-requests",
+                "/api/v1/access-reviews", "/api/v1/holds", "/api/v1/quarantine", "/api/v1/hr/reviews",
+                "/api/v1/hr/pending-references", "/api/v1/sponsored-identities", "/api/v1/principals",
+                "/api/v1/notifications", "/api/v1/nhi", "/api/v1/certifications", "/api/v1/tasks")) {
+            // page × size past what an int holds: an empty last page, not a negative offset sent to the store
+            for (String far : java.util.List.of("?page=4294968&size=500", "?cursor=p999999999&size=500")) {
+                Api.Response beyond = api.get(list + far);
+                assertThat(beyond.status()).as(list + far + ": " + beyond.body()).isEqualTo(200);
+                assertThat(beyond.json().path("items").size()).as(list + far).isZero();
+                assertThat(beyond.json().path("next").isNull()).as(list + far + ": " + beyond.body()).isTrue();
+            }
+        }
+        for (String nonsense : java.util.List.of("nonsense", "k", "k!!", "k" + "A".repeat(400), "p1234567890")) {
+            Api.Response bad = api.get("/api/v1/identities?cursor=" + nonsense);
+            assertThat(bad.status()).as(nonsense).isEqualTo(400);
+            assertThat(bad.json().path("field").asString()).isEqualTo("cursor");
+        }
+    }
+
+    @Test
+    void walkingTheIdentitiesPageByPageGivesEachOnceInEmployeeNumberOrder() {
+        Api api = new Api("http://127.0.0.1:" + port, TOKEN);
+        for (int i = 0; i < 7; i++) {
+            api.send("POST", "/scim/v2/Users", "application/scim+json", """
+                {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+                 "userName": "walk%1$d", "displayName": "Walk Er%1$d",
+                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"employeeNumber": "WK%1$d"}}""".formatted(i));
+        }
+        JsonNode first = api.get("/api/v1/identities?size=3").json();
+        long total = first.path("total").asLong();
+        java.util.List<String> seen = new java.util.ArrayList<>(first.path("items").findValuesAsString("employeeNumber"));
+        String next = first.path("next").asString();
+        while (next != null) {
+            JsonNode page = api.get("/api/v1/identities?size=3&cursor=" + next).json();
+            assertThat(page.path("total").isNull()).as("counted once, for the list asked without a cursor").isTrue();
+            seen.addAll(page.path("items").findValuesAsString("employeeNumber"));
+            next = page.path("next").isNull() ? null : page.path("next").asString();
+        }
+        assertThat(seen).hasSize((int) total).doesNotHaveDuplicates().isSorted()
+            .contains("WK0", "WK6");
+        assertThat(first.path("items").get(0).has("userName")).isTrue();
+        JsonNode walker = api.get("/api/v1/identities?size=500").json().path("items");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        walker.forEach(i -> {
+            if (i.path("employeeNumber").asString().startsWith("WK")) {
+                names.add(i.path("userName").asString() + " " + i.path("displayName").asString());
+            }
+        });
+        assertThat(names).containsExactly("walk0 Walk Er0", "walk1 Walk Er1", "walk2 Walk Er2", "walk3 Walk Er3",
+            "walk4 Walk Er4", "walk5 Walk Er5", "walk6 Walk Er6");
+        // page= still reads by offset, and its next goes on from there
+        JsonNode second = api.get("/api/v1/identities?size=3&page=1").json();
+        assertThat(second.path("items").findValuesAsString("employeeNumber")).isEqualTo(seen.subList(3, 6));
+        JsonNode third = api.get("/api/v1/identities?size=3&cursor=" + second.path("next").asString()).json();
+        assertThat(third.path("items").findValuesAsString("employeeNumber")).isEqualTo(seen.subList(6, Math.min(9, seen.size())));
     }
 
     @Test

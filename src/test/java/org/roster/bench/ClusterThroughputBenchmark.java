@@ -31,7 +31,12 @@ import org.roster.support.TestKafka;
  * Each run has its own PostgreSQL database and topics; the broker and PostgreSQL run in this JVM,
  * the instances in their own. Run with {@code mvn -B test -Pbenchmark -Dtest=ClusterThroughputBenchmark}
  * ({@code -Dbench.cluster.joiners=3000}; {@code -Dbench.cluster.latency-ms=0} for a target that
- * answers at once, where the machine is the limit).
+ * answers at once, where the machine is the limit). With {@code -Dbench.cluster.snapshot=true} the
+ * joiners come in one snapshot file sent to the first instance instead: intake is its import, and the
+ * other instance takes its share of the dispatch from Kafka. With {@code -Dbench.cluster.off=true}, one
+ * instance without cluster mode, twice, for what cluster mode costs. Each run prints the CPU time of
+ * each instance, of this JVM and of PostgreSQL's processes, until the last answer and then until the
+ * target had everything.
  */
 @Tag("benchmark")
 class ClusterThroughputBenchmark {
@@ -41,6 +46,8 @@ class ClusterThroughputBenchmark {
     private static final long LATENCY = Long.getLong("bench.cluster.latency-ms", 50);
     private static final int CONCURRENCY = Integer.getInteger("bench.cluster.concurrency", 2);
 
+    private static final boolean SNAPSHOT = Boolean.getBoolean("bench.cluster.snapshot");
+    private static final boolean OFF = Boolean.getBoolean("bench.cluster.off");
     private static final int LEAVERS = Integer.getInteger("bench.cluster.leavers", 200);
 
     private record Run(int instances, double intakeSeconds, double wholeSeconds, List<Double> leaverMillis) {
@@ -60,16 +67,16 @@ class ClusterThroughputBenchmark {
     void oneInstanceThenTwo() throws Exception {
         String brokers = TestKafka.shared().getBrokersAsString();
         List<Run> runs = new ArrayList<>();
-        for (int instances : List.of(1, 2)) {
+        for (int instances : OFF ? List.of(1, 1) : List.of(1, 2)) {
             runs.add(run(brokers, instances));
             System.out.println(runs.get(runs.size() - 1).line());
         }
-        String report = "Cluster throughput, %d joiners, target latency %d ms, concurrency %d per instance%n%s%n%s%n"
-            .formatted(JOINERS, LATENCY, CONCURRENCY, runs.get(0).line(), runs.get(1).line())
+        String report = "Cluster throughput, %d joiners%s, target latency %d ms, concurrency %d per instance%n%s%n%s%n"
+            .formatted(JOINERS, SNAPSHOT ? " in one snapshot" : "", LATENCY, CONCURRENCY, runs.get(0).line(), runs.get(1).line())
             + "two instances / one, whole way: %.2f%n".formatted(runs.get(0).wholeSeconds() / runs.get(1).wholeSeconds());
         System.out.print(report);
         Files.createDirectories(Path.of("target/benchmarks"));
-        Files.writeString(Path.of("target/benchmarks/cluster-throughput-" + LATENCY + "ms.txt"), report);
+        Files.writeString(Path.of("target/benchmarks/cluster-throughput-" + (SNAPSHOT ? "snapshot-" : "") + (OFF ? "off-" : "") + LATENCY + "ms.txt"), report);
     }
 
     private static Run run(String brokers, int instances) throws Exception {
@@ -82,6 +89,10 @@ class ClusterThroughputBenchmark {
             for (int i = 0; i < instances; i++) {
                 Path config = dir.resolve("i" + i + ".yml");
                 Files.writeString(config, receiver.clusterConfig(store, brokers, prefix, "instance-" + i, CONCURRENCY));
+                if (OFF) {
+                    // the same instance without cluster mode: its section gone (up to the next at its depth)
+                    Files.writeString(config, Files.readString(config).replaceAll("(?s)  cluster:.*?\\n(?=  [a-z])", ""));
+                }
                 String log = "i" + i + ".log";
                 starting.add(CompletableFuture.supplyAsync(() -> RosterProcess.start(config, RosterProcess.freePort(), env, log)));
             }
@@ -93,15 +104,25 @@ class ClusterThroughputBenchmark {
                     joiners.add("B" + instances + "X" + i);
                 }
                 long started = System.nanoTime();
-                Parallel.forEach(8, joiners, (i, en) -> {
-                    Api.Response r = apis.get(i % apis.size()).send("POST", "/scim/v2/Users", "application/scim+json",
-                        ScimWorkers.user(en, "Bench"));
-                    assertThat(r.status()).as(r.body()).isEqualTo(201);
-                });
+                Cpu before = Cpu.now(processes);
+                if (SNAPSHOT) {
+                    Api.Response r = apis.get(0).send("POST", "/api/v1/hr/snapshots?source=bulk", "text/csv", csv(joiners));
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                } else {
+                    Parallel.forEach(8, joiners, (i, en) -> {
+                        Api.Response r = apis.get(i % apis.size()).send("POST", "/scim/v2/Users", "application/scim+json",
+                            ScimWorkers.user(en, "Bench"));
+                        assertThat(r.status()).as(r.body()).isEqualTo(201);
+                    });
+                }
                 double intake = (System.nanoTime() - started) / 1e9;
+                Cpu answered = Cpu.now(processes);
                 await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> receiver.operations() >= JOINERS);
                 double whole = (System.nanoTime() - started) / 1e9;
+                Cpu done = Cpu.now(processes);
+                System.out.printf("%d instance(s), core-seconds: until answered %s; then until all at the target %s%n",
+                    instances, answered.since(before), done.since(answered));
                 // Then leavers, one at a time, each through the next instance: to the target through the relay
                 // and Kafka, whichever instance relays and whichever holds the person's partition.
                 List<Double> leavers = new ArrayList<>();
@@ -121,10 +142,51 @@ class ClusterThroughputBenchmark {
                     leavers.add((receiver.arrived(en, "account.disable").getAsLong() - sent) / 1e6);
                 }
                 leavers.sort(null);
+                assertThat(receiver.operations()).as("every operation at the target once").isEqualTo(JOINERS + leavers.size());
+                System.out.printf("%d instance(s): %d operations received again under a key already seen%n", instances,
+                    receiver.repeats());
                 return new Run(instances, intake, whole, leavers);
             } finally {
                 processes.forEach(RosterProcess::close);
             }
+        }
+    }
+
+    /** The joiners as one snapshot file, what {@link ScimWorkers#user} sends for each. */
+    private static String csv(List<String> joiners) {
+        StringBuilder b = new StringBuilder("employeeNumber,userName,givenName,familyName,email,department\n");
+        for (String en : joiners) {
+            String user = en.toLowerCase(java.util.Locale.ROOT);
+            b.append(en).append(',').append(user).append(",Given,").append(en).append(',').append(user)
+                .append("@example.com,Bench\n");
+        }
+        return b.toString();
+    }
+
+    /**
+     * CPU time so far of each Roster instance, of this JVM (the broker, the target, the client) and of
+     * the machine's PostgreSQL processes (those that ended meanwhile are not counted).
+     */
+    private record Cpu(List<Duration> instances, Duration self, Duration store) {
+        static Cpu now(List<RosterProcess> processes) {
+            Duration store = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().filter(c -> c.endsWith("/postgres")).isPresent())
+                .map(p -> p.info().totalCpuDuration().orElse(Duration.ZERO)).reduce(Duration.ZERO, Duration::plus);
+            return new Cpu(processes.stream().map(RosterProcess::cpu).toList(),
+                ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO), store);
+        }
+
+        String since(Cpu before) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < instances.size(); i++) {
+                b.append("instance %d %.1f, ".formatted(i, seconds(instances.get(i).minus(before.instances.get(i)))));
+            }
+            return b + "test JVM (broker, target) %.1f, PostgreSQL %.1f".formatted(seconds(self.minus(before.self)),
+                seconds(store.minus(before.store)));
+        }
+
+        private static double seconds(Duration d) {
+            return d.toMillis() / 1000.0;
         }
     }
 }

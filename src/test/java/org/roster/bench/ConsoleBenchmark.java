@@ -85,6 +85,26 @@ class ConsoleBenchmark {
             ms.sort(Double::compare);
             System.out.printf(Locale.ROOT, "[console] %-58s %8.1f %8.1f %8d%n", page, ms.get(49), ms.get(94), bytes);
         }
+        walk(api, "/api/v1/identities?size=500");
+        walk(api, "/api/v1/identities?state=ACTIVE&size=500");
+    }
+
+    /** Every page of a REST list, each from the last one's {@code next}, as a client copying it all does. */
+    private static void walk(Api api, String list) {
+        long started = System.nanoTime();
+        List<Double> ms = new ArrayList<>();
+        int items = 0;
+        String next = null;
+        do {
+            long s = System.nanoTime();
+            Api.Response r = api.get(list + (next == null ? "" : "&cursor=" + next));
+            ms.add((System.nanoTime() - s) / 1e6);
+            assertThat(r.status()).as(list + " " + next).isEqualTo(200);
+            items += r.json().path("items").size();
+            next = r.json().path("next").isNull() ? null : r.json().path("next").asString();
+        } while (next != null);
+        System.out.printf(Locale.ROOT, "[console] walk %s: %,d items in %d pages, %.1f s; first page %.1f ms, last %.1f ms%n",
+            list, items, ms.size(), (System.nanoTime() - started) / 1e9, ms.get(0), ms.get(ms.size() - 1));
     }
 
     private void fill() {

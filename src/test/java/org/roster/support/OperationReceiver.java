@@ -87,7 +87,7 @@ public final class OperationReceiver implements AutoCloseable {
 
     /**
      * A cluster instance's configuration over one PostgreSQL database and Kafka, with this receiver as
-     * its one target ({@code hook}) that everyone has an account on.
+     * its one target ({@code hook}) that everyone has an account on, and a snapshot source ({@code bulk}).
      */
     public String clusterConfig(String store, String brokers, String prefix, String instance, int concurrency) {
         return """
@@ -112,6 +112,10 @@ public final class OperationReceiver implements AutoCloseable {
                     webhook:
                       url: %s
                       secret: ${HOOK_SECRET}
+              hr:
+                sources:
+                  - name: bulk
+                    type: snapshot
               policy:
                 rules:
                   - name: everyone

@@ -109,6 +109,15 @@ public final class RosterProcess implements AutoCloseable {
         return log;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** CPU time (user and system) the process has used so far. */
+    public Duration cpu() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     /** {@code kill -9}: the process ends at once, mid-request, with whatever it had not written. */
     public void kill() {
         process.destroyForcibly();

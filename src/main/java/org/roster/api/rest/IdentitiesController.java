@@ -43,12 +43,19 @@ class IdentitiesController {
     }
 
     @GetMapping
-    @Operation(summary = "List identities, optionally only those in one lifecycle state")
+    @Operation(summary = "List identities, optionally only those in one lifecycle state, by employee number")
     Paged<Summary> list(@RequestParam(required = false) @Nullable LifecycleState state,
                         @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        List<Summary> items = lifecycle.list(state, p.offset(), p.size()).stream().map(this::summary).toList();
-        return Paged.of(items, p, lifecycle.count(state));
+        // Read after the last page's key (its 'next'), not by offset: a client walking a million identities
+        // reads each once. 'page=' still reads by offset. The total is counted for a list asked without a
+        // cursor, not again for each page after it.
+        String after = Paging.key(cursor);
+        Paging p = Paging.of(page, size, after == null ? cursor : null);
+        List<Identity> found = after != null || p.page() == 0 ? lifecycle.listAfter(state, after == null ? "" : after, p.size())
+            : lifecycle.list(state, p.offset(), p.size());
+        List<Summary> items = summaries(found);
+        String next = found.size() == p.size() ? Paging.keyCursor(found.get(found.size() - 1).employeeNumber()) : null;
+        return new Paged<>(items, next, after == null ? lifecycle.count(state) : null);
     }
 
     @GetMapping("/{employeeNumber}")
@@ -72,8 +79,15 @@ class IdentitiesController {
         }
     }
 
-    private Summary summary(Identity i) {
-        Worker w = hr.findByEmployeeNumber(i.employeeNumber()).map(StoredWorker::worker).orElse(null);
+    /** The identities' lines, their HR records read in one query. */
+    private List<Summary> summaries(List<Identity> identities) {
+        java.util.Map<String, Worker> workers = new java.util.HashMap<>();
+        hr.findByEmployeeNumbers(identities.stream().map(Identity::employeeNumber).toList())
+            .forEach(w -> workers.put(w.worker().employeeNumber(), w.worker()));
+        return identities.stream().map(i -> summary(i, workers.get(i.employeeNumber()))).toList();
+    }
+
+    private static Summary summary(Identity i, @Nullable Worker w) {
         return new Summary(i.employeeNumber(), w == null ? "" : w.userName(), w == null ? null : w.displayName(),
             i.state(), i.epoch(), i.updated());
     }

@@ -15,7 +15,7 @@ record Paging(int page, int size) {
     static Paging of(int page, int size, @Nullable String cursor) {
         if (cursor != null && !cursor.isBlank()) {
             if (!cursor.matches("p[0-9]{1,9}")) {
-                throw new BadParameter("cursor", "'" + cursor + "' is not a cursor this list gave (its 'next')");
+                throw new BadParameter("cursor", "'" + shown(cursor) + "' is not a cursor this list gave (its 'next')");
             }
             page = Integer.parseInt(cursor.substring(1));
         }
@@ -32,7 +32,45 @@ record Paging(int page, int size) {
         return "p" + page;
     }
 
+    /** The longest key a cursor carries: the longest employee number and then some. */
+    private static final int MAX_KEY = 256;
+
+    /** The cursor of the page after the one that ended with this key, for a list read after a key. */
+    static String keyCursor(String key) {
+        return "k" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+            key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The key a {@link #keyCursor} carries, or null for no cursor or a page's ({@code p3}, which
+     * {@link #of} reads). Anything else is refused, naming {@code cursor}.
+     */
+    static @Nullable String key(@Nullable String cursor) {
+        if (cursor == null || cursor.isBlank() || cursor.matches("p[0-9]{1,9}")) {
+            return null;
+        }
+        if (cursor.startsWith("k") && cursor.length() <= 1 + (MAX_KEY * 4 + 2) / 3 && cursor.length() > 1) {
+            try {
+                byte[] key = java.util.Base64.getUrlDecoder().decode(cursor.substring(1));
+                java.nio.charset.CharsetDecoder utf8 = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+                return utf8.decode(java.nio.ByteBuffer.wrap(key)).toString();
+            } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+                // not one this list gave: refused below
+            }
+        }
+        throw new BadParameter("cursor", "'" + shown(cursor) + "' is not a cursor this list gave (its 'next')");
+    }
+
+    private static String shown(String cursor) {
+        return cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor;
+    }
+
+    /**
+     * The rows before this page. A page past any list's end (page × size beyond what an {@code int}
+     * holds) reads from the largest offset the store takes, and finds nothing, rather than a product
+     * that wrapped round to a negative number.
+     */
     int offset() {
-        return page * size;
+        return (int) Math.min((long) page * size, Integer.MAX_VALUE);
     }
 }

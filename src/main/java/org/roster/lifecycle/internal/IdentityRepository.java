@@ -127,7 +127,12 @@ public class IdentityRepository {
     }
 
     /** Keyset paging along the identity_state index: each page costs its own rows, however deep. */
-    public List<Identity> listAfter(LifecycleState state, String after, int limit) {
+    /** In employee-number order after {@code after} ({@code ""}: from the first), of one state or of any. */
+    public List<Identity> listAfter(@Nullable LifecycleState state, String after, int limit) {
+        if (state == null) {
+            return jdbc().sql("select * from identity where employee_number > ? order by employee_number limit ?")
+                .params(after, limit).query(IdentityRepository::map).list();
+        }
         return jdbc().sql("select * from identity where state = ? and employee_number > ? order by state, employee_number limit ?")
             .params(state.name(), after, limit).query(IdentityRepository::map).list();
     }
