@@ -40,6 +40,14 @@ public final class Quarantine {
         return repository.list(status, offset, limit);
     }
 
+    /**
+     * Records in the order they were held, after the one with this id ({@code null}: from the first):
+     * each page read from where the last ended, however many are held. Nothing after an id never held.
+     */
+    public List<QuarantinedRecord> listAfter(QuarantinedRecord.@Nullable Status status, @Nullable String afterId, int limit) {
+        return repository.listAfter(status, afterId, limit);
+    }
+
     /** HR records quarantined in a period (at most {@code limit}), oldest first. */
     public List<QuarantinedRecord> receivedBetween(java.time.Instant from, java.time.Instant to, int limit) {
         return repository.receivedBetween(from, to, limit);

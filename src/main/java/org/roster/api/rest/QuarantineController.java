@@ -2,6 +2,7 @@ package org.roster.api.rest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.roster.hr.HrNotFoundException;
 import org.roster.hr.Quarantine;
@@ -32,8 +33,14 @@ class QuarantineController {
     @Operation(summary = "Quarantined HR records, oldest first; status OPEN, RELEASED or DISCARDED")
     Paged<QuarantinedRecord> list(@RequestParam(required = false) QuarantinedRecord.@Nullable Status status,
                                   @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(quarantine.list(status, p.offset(), p.size()), p, quarantine.count(status));
+        // As the identity list: after the last page's record, not by offset (a bad export can hold a million
+        // rows); counted for the list asked without a cursor.
+        String after = Paging.key(cursor);
+        Paging p = Paging.of(page, size, after == null ? cursor : null);
+        List<QuarantinedRecord> found = after != null || p.page() == 0 ? quarantine.listAfter(status, after, p.size())
+            : quarantine.list(status, p.offset(), p.size());
+        String next = found.size() == p.size() ? Paging.keyCursor(found.get(found.size() - 1).id()) : null;
+        return new Paged<>(found, next, after == null ? quarantine.count(status) : null);
     }
 
     @GetMapping("/{id}")

@@ -147,6 +147,14 @@ public class QuarantineRepository {
             .params(status.name(), limit, offset).query(QuarantineRepository::map).list();
     }
 
+    public List<QuarantinedRecord> listAfter(QuarantinedRecord.@Nullable Status status, @Nullable String afterId, int limit) {
+        String after = afterId == null ? "" : " seq > (select seq from hr_quarantine where id = :after) and";
+        String where = status == null ? "" : " status = :status and";
+        return jdbc().sql("select * from hr_quarantine where" + where + after + " true order by seq limit :limit")
+            .param("after", afterId == null ? "" : afterId).param("status", status == null ? "" : status.name())
+            .param("limit", limit).query(QuarantineRepository::map).list();
+    }
+
     /** Records quarantined in a period, oldest first. */
     public List<QuarantinedRecord> receivedBetween(Instant from, Instant to, int limit) {
         return jdbc().sql("select * from hr_quarantine where received_at >= ? and received_at < ? order by received_at limit ?")
