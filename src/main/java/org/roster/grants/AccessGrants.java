@@ -225,6 +225,12 @@ public class AccessGrants implements StandingGrants {
         return repository.list(kinds, status, owner, identity, offset, limit);
     }
 
+    /** The same list, newest first, after the grant with this id: a page after a page, however deep. */
+    public List<AccessGrant> listAfter(List<AccessGrant.Kind> kinds, AccessGrant.@Nullable Status status,
+                                       @Nullable String owner, @Nullable String identity, String after, int limit) {
+        return repository.list(kinds, status, owner, identity, after, 0, limit);
+    }
+
     @Override
     public List<StandingGrant> active(String identity, Instant now) {
         return repository.forIdentity(identity, List.of(AccessGrant.Status.ACTIVE)).stream()

@@ -498,7 +498,12 @@ public final class HrRecords {
     }
 
     public List<HrReview> reviews(HrReview.@Nullable Status status, int offset, int limit) {
-        return reviews.list(status, offset, limit);
+        return reviews.list(status, null, offset, limit);
+    }
+
+    /** Reviews, oldest first, after the one with this id: a page after a page, however deep. */
+    public List<HrReview> reviewsAfter(HrReview.@Nullable Status status, String after, int limit) {
+        return reviews.list(status, after, 0, limit);
     }
 
     public long countReviews(HrReview.@Nullable Status status) {

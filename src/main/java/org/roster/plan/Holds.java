@@ -294,7 +294,12 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
     }
 
     public List<Hold> list(Hold.@Nullable Status status, int offset, int limit) {
-        return repository.list(status, offset, limit);
+        return repository.list(status, null, offset, limit);
+    }
+
+    /** Newest first, after the hold with this id: a page after a page, however deep. */
+    public List<Hold> listAfter(Hold.@Nullable Status status, String after, int limit) {
+        return repository.list(status, after, 0, limit);
     }
 
     public long count(Hold.@Nullable Status status) {

@@ -469,6 +469,45 @@ class PolicyScenarioTests {
         assertThat(audit).contains("approved by network-team").contains("EXPIRED");
     }
 
+    /**
+     * An owner walks the requests waiting for them page by page and decides as they go: the next page
+     * starts after the last request they were given, so one decided (gone from the list) does not shift
+     * a request they have not seen onto the page they already read. The requests share one instant on
+     * the test's clock: the walk's order breaks the tie by id.
+     */
+    @Test
+    void walkingTheRequestsWhileDecidingMissesNone() throws Exception {
+        java.util.Set<String> mine = new java.util.HashSet<>();
+        for (int i = 0; i < 7; i++) {
+            String id = newId();
+            push(id, "Engineering", "employee", "Developer", "CC-1");
+            mine.add(post(as(ALICE), "/api/v1/exceptions", """
+                {"identity": "%s", "target": "directory", "entitlement": "vpn", "reason": "walk %d",
+                 "expiresAt": "%s"}""".formatted(id, i, CLOCK.instant().plus(Duration.ofDays(2))), 201).path("id").asString());
+        }
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String list = "/api/v1/exceptions?owner=network-team&status=REQUESTED&size=3";
+        JsonNode page = as(NETWORK).get(list).json();
+        boolean decided = false;
+        while (true) {
+            for (JsonNode request : page.path("items")) {
+                String id = request.path("id").asString();
+                if (mine.contains(id)) {
+                    seen.add(id);
+                    if (!decided) {
+                        post(as(NETWORK), "/api/v1/exceptions/" + id + "/approve", "{}", 200);
+                        decided = true;
+                    }
+                }
+            }
+            if (page.path("next").isNull()) {
+                break;
+            }
+            page = as(NETWORK).get(list + "&cursor=" + page.path("next").asString()).json();
+        }
+        assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(mine);
+    }
+
     @Test
     void anExceptionIsRefusedWithTheFieldAndReason() {
         String bad = post(as(ALICE), "/api/v1/exceptions", """

@@ -48,7 +48,7 @@ class GrantsController {
                                   @RequestParam(defaultValue = "0") int page,
                                   @RequestParam(required = false) @Nullable String cursor,
                                   @RequestParam(defaultValue = "50") int size) {
-        return page(AccessGrant.Kind.EXCEPTION, status, owner, identity, Paging.of(page, size, cursor));
+        return page(AccessGrant.Kind.EXCEPTION, status, owner, identity, page, size, cursor);
     }
 
     @PostMapping("/api/v1/jit-requests")
@@ -64,7 +64,7 @@ class GrantsController {
                            @RequestParam(defaultValue = "0") int page,
                            @RequestParam(required = false) @Nullable String cursor,
                            @RequestParam(defaultValue = "50") int size) {
-        return page(AccessGrant.Kind.JIT, status, null, identity, Paging.of(page, size, cursor));
+        return page(AccessGrant.Kind.JIT, status, null, identity, page, size, cursor);
     }
 
     @GetMapping("/api/v1/access-reviews")
@@ -74,12 +74,14 @@ class GrantsController {
                                @RequestParam(defaultValue = "0") int page,
                                @RequestParam(required = false) @Nullable String cursor,
                                @RequestParam(defaultValue = "50") int size) {
-        return page(AccessGrant.Kind.REVIEW, status, owner, null, Paging.of(page, size, cursor));
+        return page(AccessGrant.Kind.REVIEW, status, owner, null, page, size, cursor);
     }
 
     private Paged<AccessGrant> page(AccessGrant.Kind kind, AccessGrant.@Nullable Status status, @Nullable String owner,
-                                    @Nullable String identity, Paging p) {
-        return Paged.of(grants.list(List.of(kind), status, owner, identity, p.offset(), p.size()), p);
+                                    @Nullable String identity, int page, int size, @Nullable String cursor) {
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null
+            ? grants.listAfter(List.of(kind), status, owner, identity, after, limit)
+            : grants.list(List.of(kind), status, owner, identity, offset, limit), AccessGrant::id, null);
     }
 
     @GetMapping({"/api/v1/exceptions/{id}", "/api/v1/jit-requests/{id}", "/api/v1/access-reviews/{id}"})

@@ -46,16 +46,11 @@ class IdentitiesController {
     @Operation(summary = "List identities, optionally only those in one lifecycle state, by employee number")
     Paged<Summary> list(@RequestParam(required = false) @Nullable LifecycleState state,
                         @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
-        // Read after the last page's key (its 'next'), not by offset: a client walking a million identities
-        // reads each once. 'page=' still reads by offset. The total is counted for a list asked without a
-        // cursor, not again for each page after it.
-        String after = Paging.key(cursor);
-        Paging p = Paging.of(page, size, after == null ? cursor : null);
-        List<Identity> found = after != null || p.page() == 0 ? lifecycle.listAfter(state, after == null ? "" : after, p.size())
-            : lifecycle.list(state, p.offset(), p.size());
-        List<Summary> items = summaries(found);
-        String next = found.size() == p.size() ? Paging.keyCursor(found.get(found.size() - 1).employeeNumber()) : null;
-        return new Paged<>(items, next, after == null ? lifecycle.count(state) : null);
+        // Read after the last page's employee number: a client walking a million identities reads each once.
+        Paged<Identity> found = Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null || offset == 0
+            ? lifecycle.listAfter(state, after == null ? "" : after, limit) : lifecycle.list(state, offset, limit),
+            Identity::employeeNumber, () -> lifecycle.count(state));
+        return new Paged<>(summaries(found.items()), found.next(), found.total());
     }
 
     @GetMapping("/{employeeNumber}")

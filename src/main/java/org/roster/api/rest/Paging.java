@@ -61,6 +61,26 @@ record Paging(int page, int size) {
         throw new BadParameter("cursor", "'" + shown(cursor) + "' is not a cursor this list gave (its 'next')");
     }
 
+    /** How a list reads a page: after the item with this key, or (key null) from this offset. */
+    @FunctionalInterface
+    interface Reader<T> {
+        java.util.List<T> read(@Nullable String after, int offset, int limit);
+    }
+
+    /**
+     * A page of a list in a fixed order that reads after a key ({@code org.roster.store.Keyset}): after
+     * the item its cursor names, or from the offset {@code page=} gives. Its {@code next} names the
+     * page's last item; its total, where the list counts one, is counted when asked without a cursor.
+     */
+    static <T> Paged<T> keyed(int page, int size, @Nullable String cursor, Reader<T> reader,
+                              java.util.function.Function<T, String> key, java.util.function.@Nullable LongSupplier total) {
+        String after = key(cursor);
+        Paging p = of(page, size, after == null ? cursor : null);
+        java.util.List<T> found = reader.read(after, after == null ? p.offset() : 0, p.size());
+        String next = found.size() == p.size() ? keyCursor(key.apply(found.get(found.size() - 1))) : null;
+        return new Paged<>(found, next, after == null && total != null ? total.getAsLong() : null);
+    }
+
     private static String shown(String cursor) {
         return cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor;
     }

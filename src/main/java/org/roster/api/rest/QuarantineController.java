@@ -2,7 +2,6 @@ package org.roster.api.rest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.roster.hr.HrNotFoundException;
 import org.roster.hr.Quarantine;
@@ -33,14 +32,10 @@ class QuarantineController {
     @Operation(summary = "Quarantined HR records, oldest first; status OPEN, RELEASED or DISCARDED")
     Paged<QuarantinedRecord> list(@RequestParam(required = false) QuarantinedRecord.@Nullable Status status,
                                   @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
-        // As the identity list: after the last page's record, not by offset (a bad export can hold a million
-        // rows); counted for the list asked without a cursor.
-        String after = Paging.key(cursor);
-        Paging p = Paging.of(page, size, after == null ? cursor : null);
-        List<QuarantinedRecord> found = after != null || p.page() == 0 ? quarantine.listAfter(status, after, p.size())
-            : quarantine.list(status, p.offset(), p.size());
-        String next = found.size() == p.size() ? Paging.keyCursor(found.get(found.size() - 1).id()) : null;
-        return new Paged<>(found, next, after == null ? quarantine.count(status) : null);
+        // After the last page's record, not by offset: a bad export can hold a million rows
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null || offset == 0
+            ? quarantine.listAfter(status, after, limit) : quarantine.list(status, offset, limit),
+            QuarantinedRecord::id, () -> quarantine.count(status));
     }
 
     @GetMapping("/{id}")

@@ -41,8 +41,9 @@ class TasksController {
                            @RequestParam(defaultValue = "0") int page,
                            @RequestParam(required = false) @Nullable String cursor,
                            @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(provisioning.tasks(target, status, p.offset(), p.size()), p);
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null
+            ? provisioning.tasksAfter(target, status, after, limit) : provisioning.tasks(target, status, offset, limit),
+            ManualTask::id, null);
     }
 
     @GetMapping("/api/v1/tasks/{id}")

@@ -34,13 +34,13 @@ public class ReviewRepository {
         return jdbc.sql("select * from hr_review where id = ?").param(id).query(ReviewRepository::map).optional();
     }
 
-    public List<HrReview> list(HrReview.@Nullable Status status, int offset, int limit) {
-        if (status == null) {
-            return jdbc.sql("select * from hr_review order by seq limit ? offset ?").params(limit, offset)
-                .query(ReviewRepository::map).list();
-        }
-        return jdbc.sql("select * from hr_review where status = ? order by seq limit ? offset ?")
-            .params(status.name(), limit, offset).query(ReviewRepository::map).list();
+    /** Oldest first; after the review with id {@code after} when it is given (none after one not there). */
+    public List<HrReview> list(HrReview.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        String sql = "select * from hr_review where " + (status == null ? "true" : "status = :status")
+            + (after == null ? "" : " and seq > (select k.seq from hr_review k where k.id = :after)")
+            + " order by seq limit :limit offset :offset";
+        return jdbc.sql(sql).param("status", status == null ? "" : status.name()).param("after", after == null ? "" : after)
+            .param("limit", limit).param("offset", offset).query(ReviewRepository::map).list();
     }
 
     public long count(HrReview.@Nullable Status status) {

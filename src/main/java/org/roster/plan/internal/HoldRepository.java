@@ -122,12 +122,14 @@ public class HoldRepository {
             .map(this::withOperations);
     }
 
-    public List<Hold> list(Hold.@Nullable Status status, int offset, int limit) {
-        List<Hold> holds = status == null
-            ? jdbc.sql(SELECT + " order by h.opened_at desc, h.id limit ? offset ?").params(limit, offset)
-                .query(HoldRepository::map).list()
-            : jdbc.sql(SELECT + " where h.status = ? order by h.opened_at desc, h.id limit ? offset ?")
-                .params(status.name(), limit, offset).query(HoldRepository::map).list();
+    /** Newest first; after the hold with id {@code after} ({@code org.roster.store.Keyset}) when it is given. */
+    public List<Hold> list(Hold.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        String sql = SELECT + " where " + (status == null ? "true" : "h.status = :status")
+            + (after == null ? "" : org.roster.store.Keyset.after("plan_hold h", "opened_at", true))
+            + " order by h.opened_at desc, h.id limit :limit offset :offset";
+        List<Hold> holds = jdbc.sql(sql).param("status", status == null ? "" : status.name())
+            .param("after", after == null ? "" : after).param("limit", limit).param("offset", offset)
+            .query(HoldRepository::map).list();
         return holds.stream().map(this::withOperations).toList();
     }
 
