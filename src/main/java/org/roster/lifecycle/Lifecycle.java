@@ -148,12 +148,12 @@ public final class Lifecycle {
             outcome.kind() + ": " + (from == null ? "new" : from) + " -> " + to
                 + (changes.isEmpty() ? "" : " (" + String.join("; ", changes) + ")"),
             hrEventId));
-        // One line per transition, so the log tells the story without the audit API; once it is committed, so
-        // that a transition rolled back (a store that cannot write, a batch held) is not told as one that happened.
+        // A line per transition, so the log tells the story without the audit API, once it is committed; a
+        // batch's many in one line (TransitionLines)
         if (LOG.isInfoEnabled()) {
             String line = outcome.kind() + " " + id + ": " + (from == null ? "new" : from) + " -> " + to + " by " + actor
                 + " from source " + source + " (correlation " + hrEventId + ")" + (late == null ? "" : ", " + human(late) + " late");
-            AfterCommit.run(() -> LOG.info(line));
+            TransitionLines.add(LOG, outcome.kind(), id, source, line);
         }
         events.publishEvent(new IdentityTransitioned(id, outcome.kind(), from, to, epoch, current, changes, hrEventId,
             source, receivedAt, actor));

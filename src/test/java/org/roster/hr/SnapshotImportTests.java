@@ -356,6 +356,59 @@ class SnapshotImportTests {
     }
 
     /**
+     * A batch of many transitions is told in one INFO line that counts them, its leavers still one line
+     * each; a few are told one line each (a million-row first load wrote a million lines).
+     */
+    @Test
+    void aBatchOfManyTransitionsIsOneLogLineAndItsLeaversOneEach() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+            org.roster.lifecycle.Lifecycle.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+            new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            String p = prefix();
+            String[] rows = new String[25];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = "$" + (100 + i) + ",$u" + i + ",Sales,";
+            }
+            upload("sap", "text/csv", csv(p, rows));
+            java.util.List<String> mine = lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage())
+                .filter(l -> l.contains(p)).toList();
+            assertThat(mine).as(mine.toString()).hasSize(1);
+            assertThat(mine.get(0)).startsWith("INFO 25 transitions committed together from source sap (25 JOINER), "
+                + p + "100 to " + p + "124");
+
+            lines.list.clear();
+            String[] moved = rows.clone();
+            for (int i = 0; i < 21; i++) {
+                moved[i] = "$" + (100 + i) + ",$u" + i + ",Finance,";
+            }
+            moved[24] = "$124,$u24,Sales,2020-01-31";
+            upload("sap", "text/csv", csv(p, moved));
+            mine = lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).filter(l -> l.contains(p))
+                .toList();
+            assertThat(mine).as(mine.toString()).hasSize(2);
+            assertThat(mine).anySatisfy(l -> assertThat(l).startsWith("INFO LEAVER " + p + "124: ACTIVE -> TERMINATED"));
+            assertThat(mine).anySatisfy(l -> assertThat(l).startsWith(
+                "INFO 22 transitions committed together from source sap (21 MOVER, 1 LEAVER), " + p + "100 to " + p + "124"));
+
+            lines.list.clear();
+            String[] two = java.util.Arrays.copyOf(moved, 27);
+            two[25] = "$200,$u200,Sales,";
+            two[26] = "$201,$u201,Sales,";
+            upload("sap", "text/csv", csv(p, two));
+            mine = lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).filter(l -> l.contains(p))
+                .toList();
+            assertThat(mine).as("a few, each told").hasSize(2)
+                .allSatisfy(l -> assertThat(l).startsWith("INFO JOINER " + p + "20"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
+
+    /**
      * A steward walks the held records page by page while resolving some: the walk goes on from the
      * last record it was given, so one discarded meanwhile does not shift the next page past a record
      * (as reading by offset did).
