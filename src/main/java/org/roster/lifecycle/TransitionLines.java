@@ -40,6 +40,17 @@ final class TransitionLines {
             List<Line> mine = new ArrayList<>();
             TransactionSynchronizationManager.bindResource(TransitionLines.class, mine);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                // a transaction started apart from this one (REQUIRES_NEW) keeps its own lines
+                @Override
+                public void suspend() {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(TransitionLines.class);
+                }
+
+                @Override
+                public void resume() {
+                    TransactionSynchronizationManager.bindResource(TransitionLines.class, mine);
+                }
+
                 @Override
                 public void afterCommit() {
                     tell(log, mine);
