@@ -204,7 +204,7 @@ public class Certifications {
      * certification schedule's thread only.
      */
     public int generatePending() {
-        List<Campaign> starting = new ArrayList<>(repository.campaigns(Campaign.Status.STARTING, 0, 100));
+        List<Campaign> starting = new ArrayList<>(repository.campaigns(Campaign.Status.STARTING, null, 0, 100));
         java.util.Collections.reverse(starting);
         for (Campaign c : starting) {
             tx.executeWithoutResult(s -> repository.deleteItems(c.id()));
@@ -455,7 +455,12 @@ public class Certifications {
     }
 
     public List<Campaign> campaigns(Campaign.@Nullable Status status, int offset, int limit) {
-        return repository.campaigns(status, offset, limit);
+        return repository.campaigns(status, null, offset, limit);
+    }
+
+    /** Newest first, after the campaign with id {@code after} (null: from {@code offset}). */
+    public List<Campaign> campaigns(Campaign.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        return repository.campaigns(status, after, offset, limit);
     }
 
     /**

@@ -151,7 +151,13 @@ public class NonHumanIdentities {
 
     public List<Nhi> list(@Nullable String owner, Nhi.@Nullable Kind kind, @Nullable String target,
                           Nhi.@Nullable State state, int offset, int limit) {
-        return repository.list(owner, kind, target, state, offset, limit);
+        return repository.list(owner, kind, target, state, null, offset, limit);
+    }
+
+    /** By target and name, after the NHI with id {@code after} (null: from {@code offset}). */
+    public List<Nhi> list(@Nullable String owner, Nhi.@Nullable Kind kind, @Nullable String target,
+                          Nhi.@Nullable State state, @Nullable String after, int offset, int limit) {
+        return repository.list(owner, kind, target, state, after, offset, limit);
     }
 
     /** NHIs waiting for a person's review (handed over, or after they moved). */
@@ -502,7 +508,7 @@ public class NonHumanIdentities {
             });
         }
         for (Nhi.Kind kind : kinds.isEmpty() ? java.util.EnumSet.of(Nhi.Kind.OAUTH_CLIENT) : kinds) {
-            for (Nhi n : repository.list(null, kind, target, null, 0, 100_000)) {
+            for (Nhi n : repository.list(null, kind, target, null, null, 0, 100_000)) {
                 boolean live = n.state() == Nhi.State.ACTIVE || n.state() == Nhi.State.REVIEW || n.state() == Nhi.State.ORPHAN;
                 if (live && !names.contains(n.name())) {
                     tx.executeWithoutResult(s -> {

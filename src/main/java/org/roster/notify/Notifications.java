@@ -98,7 +98,12 @@ public class Notifications {
     }
 
     public List<Listed> recent(int offset, int limit) {
-        return repository.recent(offset, limit).stream().map(s -> new Listed(s.id(), s.event(), s.channel(),
+        return recent(null, offset, limit);
+    }
+
+    /** Newest first, after the one with id {@code after} (null: from {@code offset}). */
+    public List<Listed> recent(@Nullable String after, int offset, int limit) {
+        return repository.recent(after, offset, limit).stream().map(s -> new Listed(s.id(), s.event(), s.channel(),
             s.recipient(), s.subject(), s.createdAt(), s.status(), s.attempts(), s.sentAt(), s.lastError())).toList();
     }
 

@@ -108,7 +108,12 @@ public class Principals {
     }
 
     public List<Listed> list(int offset, int limit) {
-        return repository.all(offset, limit).stream().map(r -> new Listed(r.name(), r.identity(), r.email(),
+        return list(null, offset, limit);
+    }
+
+    /** By name, after the one named {@code after} (null: from {@code offset}). */
+    public List<Listed> list(@Nullable String after, int offset, int limit) {
+        return repository.all(after, offset, limit).stream().map(r -> new Listed(r.name(), r.identity(), r.email(),
             r.idpRoles(), repository.assigned(r.name()), r.firstSeen(), r.lastSeen(),
             r.identity() == null || active(r.identity()))).toList();
     }

@@ -186,7 +186,12 @@ public final class Sponsorships {
     }
 
     public List<Sponsorship> list(Sponsorship.@Nullable Status status, int offset, int limit) {
-        return repository.list(status, offset, limit);
+        return repository.list(status, null, offset, limit);
+    }
+
+    /** By employee number, after {@code after} (null: from {@code offset}). */
+    public List<Sponsorship> list(Sponsorship.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        return repository.list(status, after, offset, limit);
     }
 
     public long count(Sponsorship.@Nullable Status status) {

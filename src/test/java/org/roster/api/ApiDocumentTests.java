@@ -71,7 +71,9 @@ class ApiDocumentTests {
         String gone = "k" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("no-such-item".getBytes());
         for (String list : java.util.List.of("/api/v1/exceptions", "/api/v1/jit-requests", "/api/v1/access-reviews",
                 "/api/v1/holds", "/api/v1/holds?status=OPEN", "/api/v1/quarantine", "/api/v1/hr/reviews",
-                "/api/v1/tasks", "/api/v1/tasks?status=OPEN")) {
+                "/api/v1/tasks", "/api/v1/tasks?status=OPEN", "/api/v1/principals", "/api/v1/notifications",
+                "/api/v1/nhi", "/api/v1/nhi?state=ACTIVE", "/api/v1/sponsored-identities", "/api/v1/certifications",
+                "/api/v1/certifications?status=OPEN")) {
             Api.Response after = api.get(list + (list.contains("?") ? "&" : "?") + "cursor=" + gone);
             assertThat(after.status()).as(list + ": " + after.body()).isEqualTo(200);
             assertThat(after.json().path("items").size()).as(list).isZero();

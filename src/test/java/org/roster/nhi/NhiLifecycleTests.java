@@ -107,6 +107,28 @@ class NhiLifecycleTests {
         assertThat(admin().get("/api/v1/audit?kind=NHI_DECLARED").body()).contains("svc-a");
     }
 
+    /** An owner's NHIs walked page by page, in target and name order, each once. */
+    @Test
+    void anOwnersNhisAreWalkedPageByPageEachOnce() {
+        hire("W1", "wanda", null);
+        Instant in30 = Instant.now().plus(Duration.ofDays(30));
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            names.add("svc-walk-" + i);
+            assertThat(declare(nhi("svc-walk-" + i, "service-account", "W1", "", in30)).status()).isEqualTo(201);
+        }
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        JsonNode page = admin().get("/api/v1/nhi?owner=W1&size=3").json();
+        while (true) {
+            page.path("items").forEach(n -> seen.add(n.path("name").asString()));
+            if (page.path("next").isNull()) {
+                break;
+            }
+            page = admin().get("/api/v1/nhi?owner=W1&size=3&cursor=" + page.path("next").asString()).json();
+        }
+        assertThat(seen).isEqualTo(names);
+    }
+
     @Test
     void aLeaversNhisGoToTheirManagerAndTheirAgentsEnd() {
         hire("M2", "mona", null);

@@ -37,8 +37,8 @@ class CertificationsController {
                          @RequestParam(defaultValue = "0") int page,
                          @RequestParam(required = false) @Nullable String cursor,
                          @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(certifications.campaigns(status, p.offset(), p.size()), p);
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> certifications.campaigns(status, after, offset, limit),
+            Campaign::id, null);
     }
 
     @PostMapping("/api/v1/certifications")

@@ -39,8 +39,8 @@ class NhiController {
                     @RequestParam(defaultValue = "50") int size) {
         Nhi.Kind k = kind == null ? null : Nhi.Kind.fromWire(kind).orElseThrow(() -> new BadParameter("kind",
             "'" + kind + "' is not one of service-account, api-key, oauth-client, workload, ai-agent"));
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(nhis.list(owner, k, target, state, p.offset(), p.size()), p);
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> nhis.list(owner, k, target, state, after, offset, limit),
+            Nhi::id, null);
     }
 
     @PostMapping("/api/v1/nhi")

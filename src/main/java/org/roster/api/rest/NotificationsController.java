@@ -22,7 +22,6 @@ class NotificationsController {
     Paged<Notifications.Listed> list(@RequestParam(defaultValue = "0") int page,
                                      @RequestParam(required = false) @Nullable String cursor,
                                      @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(notifications.recent(p.offset(), p.size()), p);
+        return Paging.keyed(page, size, cursor, notifications::recent, Notifications.Listed::id, null);
     }
 }

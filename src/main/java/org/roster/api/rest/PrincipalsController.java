@@ -34,8 +34,7 @@ class PrincipalsController {
     Paged<Principals.Listed> list(@RequestParam(defaultValue = "0") int page,
                                   @RequestParam(required = false) @Nullable String cursor,
                                   @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(principals.list(p.offset(), p.size()), p);
+        return Paging.keyed(page, size, cursor, principals::list, Principals.Listed::name, null);
     }
 
     /** The roles an admin gives; replaces the previous assignment (an empty list removes them). */

@@ -42,8 +42,8 @@ class SponsoredIdentitiesController {
     @Operation(summary = "Sponsored identities; status ACTIVE or REVIEW (the sponsor left or moved)")
     Paged<Sponsorship> list(@RequestParam(required = false) Sponsorship.@Nullable Status status,
                             @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
-        Paging p = Paging.of(page, size, cursor);
-        return Paged.of(sponsorships.list(status, p.offset(), p.size()), p, sponsorships.count(status));
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> sponsorships.list(status, after, offset, limit),
+            Sponsorship::employeeNumber, () -> sponsorships.count(status));
     }
 
     @GetMapping("/{employeeNumber}")

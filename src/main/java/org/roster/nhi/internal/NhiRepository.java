@@ -156,10 +156,15 @@ public class NhiRepository {
             .param(person).query(NhiRepository::map).list();
     }
 
+    /** By target and name; after the NHI with id {@code after} when it is given (none after one not there). */
     public List<Nhi> list(@Nullable String owner, Nhi.@Nullable Kind kind, @Nullable String target, Nhi.@Nullable State state,
-                          int offset, int limit) {
+                          @Nullable String after, int offset, int limit) {
         StringBuilder sql = new StringBuilder(SELECT + " where 1 = 1");
         Map<String, Object> params = new HashMap<>();
+        if (after != null) {
+            sql.append(" and (n.target, n.name, n.id) > (select k.target, k.name, k.id from nhi k where k.id = :after)");
+            params.put("after", after);
+        }
         if (owner != null) {
             sql.append(" and n.owner = :owner");
             params.put("owner", owner);
@@ -176,7 +181,7 @@ public class NhiRepository {
             sql.append(" and n.state = :state");
             params.put("state", state.name());
         }
-        sql.append(" order by n.target, n.name limit :limit offset :offset");
+        sql.append(" order by n.target, n.name, n.id limit :limit offset :offset");
         params.put("limit", limit);
         params.put("offset", offset);
         return jdbc.sql(sql.toString()).params(params).query(NhiRepository::map).list();

@@ -55,8 +55,11 @@ public class NotificationRepository {
             .params(cut(error, 1000), Timestamp.from(next), giveUp ? "FAILED" : "PENDING", id).update();
     }
 
-    public List<Stored> recent(int offset, int limit) {
-        return jdbc.sql(SELECT + " order by created_at desc, id limit ? offset ?").params(limit, offset)
+    /** Newest first; after the one with id {@code after} ({@code org.roster.store.Keyset}) when it is given. */
+    public List<Stored> recent(@org.jspecify.annotations.Nullable String after, int offset, int limit) {
+        return jdbc.sql(SELECT + " where true" + (after == null ? "" : org.roster.store.Keyset.after("notification", "created_at", true))
+                + " order by created_at desc, id limit :limit offset :offset")
+            .param("after", after == null ? "" : after).param("limit", limit).param("offset", offset)
             .query(NotificationRepository::map).list();
     }
 

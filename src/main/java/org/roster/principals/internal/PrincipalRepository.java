@@ -49,8 +49,11 @@ public class PrincipalRepository {
             .query(PrincipalRepository::row).list();
     }
 
-    public List<Row> all(int offset, int limit) {
-        return jdbc.sql(SELECT + " order by name limit ? offset ?").params(limit, offset)
+    /** By name; after the one named {@code after} when it is given. */
+    public List<Row> all(@Nullable String after, int offset, int limit) {
+        return jdbc.sql(SELECT + (after == null ? " where true" : " where name > :after")
+                + " order by name limit :limit offset :offset")
+            .param("after", after == null ? "" : after).param("limit", limit).param("offset", offset)
             .query(PrincipalRepository::row).list();
     }
 

@@ -67,13 +67,12 @@ public class SponsorshipRepository {
             .query(SponsorshipRepository::map).list();
     }
 
-    public List<Sponsorship> list(Sponsorship.@Nullable Status status, int offset, int limit) {
-        if (status == null) {
-            return jdbc.sql("select * from sponsorship order by employee_number limit ? offset ?")
-                .params(limit, offset).query(SponsorshipRepository::map).list();
-        }
-        return jdbc.sql("select * from sponsorship where status = ? order by employee_number limit ? offset ?")
-            .params(status.name(), limit, offset).query(SponsorshipRepository::map).list();
+    /** By employee number; after {@code after} when it is given. */
+    public List<Sponsorship> list(Sponsorship.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        return jdbc.sql("select * from sponsorship where " + (status == null ? "true" : "status = :status")
+                + (after == null ? "" : " and employee_number > :after") + " order by employee_number limit :limit offset :offset")
+            .param("status", status == null ? "" : status.name()).param("after", after == null ? "" : after)
+            .param("limit", limit).param("offset", offset).query(SponsorshipRepository::map).list();
     }
 
     public long count(Sponsorship.@Nullable Status status) {
