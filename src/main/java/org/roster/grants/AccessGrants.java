@@ -225,10 +225,11 @@ public class AccessGrants implements StandingGrants {
         return repository.list(kinds, status, owner, identity, offset, limit);
     }
 
-    /** The same list, newest first, after the grant with this id: a page after a page, however deep. */
-    public List<AccessGrant> listAfter(List<AccessGrant.Kind> kinds, AccessGrant.@Nullable Status status,
-                                       @Nullable String owner, @Nullable String identity, String after, int limit) {
-        return repository.list(kinds, status, owner, identity, after, 0, limit);
+    /** The same list, newest first, after the grant with id {@code after} (null: from {@code offset}). */
+    public List<AccessGrant> list(List<AccessGrant.Kind> kinds, AccessGrant.@Nullable Status status,
+                                  @Nullable String owner, @Nullable String identity, @Nullable String after, int offset,
+                                  int limit) {
+        return repository.list(kinds, status, owner, identity, after, offset, limit);
     }
 
     @Override

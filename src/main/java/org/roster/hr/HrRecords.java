@@ -501,9 +501,9 @@ public final class HrRecords {
         return reviews.list(status, null, offset, limit);
     }
 
-    /** Reviews, oldest first, after the one with this id: a page after a page, however deep. */
-    public List<HrReview> reviewsAfter(HrReview.@Nullable Status status, String after, int limit) {
-        return reviews.list(status, after, 0, limit);
+    /** Reviews, oldest first, after the one with id {@code after} (null: from {@code offset}). */
+    public List<HrReview> reviews(HrReview.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        return reviews.list(status, after, offset, limit);
     }
 
     public long countReviews(HrReview.@Nullable Status status) {

@@ -37,15 +37,17 @@ public final class Quarantine {
     }
 
     public List<QuarantinedRecord> list(QuarantinedRecord.@Nullable Status status, int offset, int limit) {
-        return repository.list(status, offset, limit);
+        return repository.list(status, null, offset, limit);
     }
 
     /**
-     * Records in the order they were held, after the one with this id ({@code null}: from the first):
-     * each page read from where the last ended, however many are held. Nothing after an id never held.
+     * Records in the order they were held, after the one with id {@code after} (null: from
+     * {@code offset}): each page read from where the last ended, however many are held. Nothing after
+     * an id never held.
      */
-    public List<QuarantinedRecord> listAfter(QuarantinedRecord.@Nullable Status status, @Nullable String afterId, int limit) {
-        return repository.listAfter(status, afterId, limit);
+    public List<QuarantinedRecord> list(QuarantinedRecord.@Nullable Status status, @Nullable String after, int offset,
+                                        int limit) {
+        return repository.list(status, after, offset, limit);
     }
 
     /** HR records quarantined in a period (at most {@code limit}), oldest first. */

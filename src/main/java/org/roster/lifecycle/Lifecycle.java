@@ -219,6 +219,12 @@ public final class Lifecycle {
         return repository.list(state, offset, limit);
     }
 
+    /** In employee-number order, after {@code after} (null: from {@code offset}). */
+    public List<Identity> list(@Nullable LifecycleState state, @Nullable String after, int offset, int limit) {
+        return after != null || offset == 0 ? repository.listAfter(state, after == null ? "" : after, limit)
+            : repository.list(state, offset, limit);
+    }
+
     /**
      * Identities in a state (any, when null), in employee-number order, after a given one ({@code ""}:
      * from the first): for walking the whole population.

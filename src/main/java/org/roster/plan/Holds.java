@@ -297,9 +297,9 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
         return repository.list(status, null, offset, limit);
     }
 
-    /** Newest first, after the hold with this id: a page after a page, however deep. */
-    public List<Hold> listAfter(Hold.@Nullable Status status, String after, int limit) {
-        return repository.list(status, after, 0, limit);
+    /** Newest first, after the hold with id {@code after} (null: from {@code offset}). */
+    public List<Hold> list(Hold.@Nullable Status status, @Nullable String after, int offset, int limit) {
+        return repository.list(status, after, offset, limit);
     }
 
     public long count(Hold.@Nullable Status status) {

@@ -145,10 +145,11 @@ public final class Provisioning implements KnownAccounts {
         return tasks.list(target, status, clock.instant(), null, offset, limit);
     }
 
-    /** Manual tasks, soonest due first, after the task with this id: a page after a page, however deep. */
-    public List<ManualTask> tasksAfter(@org.jspecify.annotations.Nullable String target,
-                                       ManualTask.@org.jspecify.annotations.Nullable Status status, String after, int limit) {
-        return tasks.list(target, status, clock.instant(), after, 0, limit);
+    /** Manual tasks, soonest due first, after the task with id {@code after} (null: from {@code offset}). */
+    public List<ManualTask> tasks(@org.jspecify.annotations.Nullable String target,
+                                  ManualTask.@org.jspecify.annotations.Nullable Status status,
+                                  @org.jspecify.annotations.Nullable String after, int offset, int limit) {
+        return tasks.list(target, status, clock.instant(), after, offset, limit);
     }
 
     public java.util.Optional<ManualTask> task(String id) {

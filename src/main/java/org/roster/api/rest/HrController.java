@@ -28,9 +28,8 @@ class HrController {
     Paged<org.roster.hr.HrReview> reviews(@RequestParam(required = false) org.roster.hr.HrReview.@org.jspecify.annotations.Nullable Status status,
                                           @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @org.jspecify.annotations.Nullable String cursor,
                                           @RequestParam(defaultValue = "50") int size) {
-        return Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null
-            ? hr.reviewsAfter(status, after, limit) : hr.reviews(status, offset, limit), org.roster.hr.HrReview::id,
-            () -> hr.countReviews(status));
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> hr.reviews(status, after, offset, limit),
+            org.roster.hr.HrReview::id, () -> hr.countReviews(status));
     }
 
     @org.springframework.web.bind.annotation.PostMapping("/reviews/{id}/resolve")

@@ -47,9 +47,9 @@ class IdentitiesController {
     Paged<Summary> list(@RequestParam(required = false) @Nullable LifecycleState state,
                         @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
         // Read after the last page's employee number: a client walking a million identities reads each once.
-        Paged<Identity> found = Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null || offset == 0
-            ? lifecycle.listAfter(state, after == null ? "" : after, limit) : lifecycle.list(state, offset, limit),
-            Identity::employeeNumber, () -> lifecycle.count(state));
+        Paged<Identity> found = Paging.keyed(page, size, cursor,
+            (after, offset, limit) -> lifecycle.list(state, after, offset, limit), Identity::employeeNumber,
+            () -> lifecycle.count(state));
         return new Paged<>(summaries(found.items()), found.next(), found.total());
     }
 

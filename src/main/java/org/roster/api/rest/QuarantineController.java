@@ -33,8 +33,7 @@ class QuarantineController {
     Paged<QuarantinedRecord> list(@RequestParam(required = false) QuarantinedRecord.@Nullable Status status,
                                   @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
         // After the last page's record, not by offset: a bad export can hold a million rows
-        return Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null || offset == 0
-            ? quarantine.listAfter(status, after, limit) : quarantine.list(status, offset, limit),
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> quarantine.list(status, after, offset, limit),
             QuarantinedRecord::id, () -> quarantine.count(status));
     }
 

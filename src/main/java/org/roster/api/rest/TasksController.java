@@ -41,8 +41,7 @@ class TasksController {
                            @RequestParam(defaultValue = "0") int page,
                            @RequestParam(required = false) @Nullable String cursor,
                            @RequestParam(defaultValue = "50") int size) {
-        return Paging.keyed(page, size, cursor, (after, offset, limit) -> after != null
-            ? provisioning.tasksAfter(target, status, after, limit) : provisioning.tasks(target, status, offset, limit),
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> provisioning.tasks(target, status, after, offset, limit),
             ManualTask::id, null);
     }
 

@@ -138,21 +138,14 @@ public class QuarantineRepository {
         return jdbc().sql("select * from hr_quarantine where id = ?").param(id).query(QuarantineRepository::map).optional();
     }
 
-    public List<QuarantinedRecord> list(QuarantinedRecord.@Nullable Status status, int offset, int limit) {
-        if (status == null) {
-            return jdbc().sql("select * from hr_quarantine order by seq limit ? offset ?").params(limit, offset)
-                .query(QuarantineRepository::map).list();
-        }
-        return jdbc().sql("select * from hr_quarantine where status = ? order by seq limit ? offset ?")
-            .params(status.name(), limit, offset).query(QuarantineRepository::map).list();
-    }
-
-    public List<QuarantinedRecord> listAfter(QuarantinedRecord.@Nullable Status status, @Nullable String afterId, int limit) {
-        String after = afterId == null ? "" : " seq > (select seq from hr_quarantine where id = :after) and";
-        String where = status == null ? "" : " status = :status and";
-        return jdbc().sql("select * from hr_quarantine where" + where + after + " true order by seq limit :limit")
-            .param("after", afterId == null ? "" : afterId).param("status", status == null ? "" : status.name())
-            .param("limit", limit).query(QuarantineRepository::map).list();
+    /** In the order held; after the record with id {@code after} when it is given (none after one not there). */
+    public List<QuarantinedRecord> list(QuarantinedRecord.@Nullable Status status, @Nullable String after, int offset,
+                                        int limit) {
+        return jdbc().sql("select * from hr_quarantine where " + (status == null ? "true" : "status = :status")
+                + (after == null ? "" : " and seq > (select k.seq from hr_quarantine k where k.id = :after)")
+                + " order by seq limit :limit offset :offset")
+            .param("status", status == null ? "" : status.name()).param("after", after == null ? "" : after)
+            .param("limit", limit).param("offset", offset).query(QuarantineRepository::map).list();
     }
 
     /** Records quarantined in a period, oldest first. */
