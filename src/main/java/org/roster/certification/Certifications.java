@@ -458,8 +458,8 @@ public class Certifications {
         return repository.campaigns(status, null, offset, limit);
     }
 
-    /** Newest first, after the campaign with id {@code after} (null: from {@code offset}). */
-    public List<Campaign> campaigns(Campaign.@Nullable Status status, @Nullable String after, int offset, int limit) {
+    /** Newest first, after a position (null: from {@code offset}). */
+    public List<Campaign> campaigns(Campaign.@Nullable Status status, org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         return repository.campaigns(status, after, offset, limit);
     }
 

@@ -225,9 +225,9 @@ public class AccessGrants implements StandingGrants {
         return repository.list(kinds, status, owner, identity, offset, limit);
     }
 
-    /** The same list, newest first, after the grant with id {@code after} (null: from {@code offset}). */
+    /** The same list, newest first, after a position (null: from {@code offset}). */
     public List<AccessGrant> list(List<AccessGrant.Kind> kinds, AccessGrant.@Nullable Status status,
-                                  @Nullable String owner, @Nullable String identity, @Nullable String after, int offset,
+                                  @Nullable String owner, @Nullable String identity, org.roster.store.Keyset.@Nullable Position after, int offset,
                                   int limit) {
         return repository.list(kinds, status, owner, identity, after, offset, limit);
     }

@@ -98,11 +98,11 @@ public class Notifications {
     }
 
     public List<Listed> recent(int offset, int limit) {
-        return recent(null, offset, limit);
+        return recent((org.roster.store.Keyset.Position) null, offset, limit);
     }
 
-    /** Newest first, after the one with id {@code after} (null: from {@code offset}). */
-    public List<Listed> recent(@Nullable String after, int offset, int limit) {
+    /** Newest first, after a position (null: from {@code offset}). */
+    public List<Listed> recent(org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         return repository.recent(after, offset, limit).stream().map(s -> new Listed(s.id(), s.event(), s.channel(),
             s.recipient(), s.subject(), s.createdAt(), s.status(), s.attempts(), s.sentAt(), s.lastError())).toList();
     }

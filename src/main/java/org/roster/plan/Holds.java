@@ -297,8 +297,8 @@ public class Holds implements org.springframework.beans.factory.SmartInitializin
         return repository.list(status, null, offset, limit);
     }
 
-    /** Newest first, after the hold with id {@code after} (null: from {@code offset}). */
-    public List<Hold> list(Hold.@Nullable Status status, @Nullable String after, int offset, int limit) {
+    /** Newest first, after a position (null: from {@code offset}). */
+    public List<Hold> list(Hold.@Nullable Status status, org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         return repository.list(status, after, offset, limit);
     }
 

@@ -145,10 +145,10 @@ public final class Provisioning implements KnownAccounts {
         return tasks.list(target, status, clock.instant(), null, offset, limit);
     }
 
-    /** Manual tasks, soonest due first, after the task with id {@code after} (null: from {@code offset}). */
+    /** Manual tasks, soonest due first, after a position (null: from {@code offset}). */
     public List<ManualTask> tasks(@org.jspecify.annotations.Nullable String target,
                                   ManualTask.@org.jspecify.annotations.Nullable Status status,
-                                  @org.jspecify.annotations.Nullable String after, int offset, int limit) {
+                                  org.roster.store.Keyset.@org.jspecify.annotations.Nullable Position after, int offset, int limit) {
         return tasks.list(target, status, clock.instant(), after, offset, limit);
     }
 

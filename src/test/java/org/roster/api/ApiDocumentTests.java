@@ -68,22 +68,48 @@ class ApiDocumentTests {
             }
         }
         // a cursor naming an item no longer there (or never): the list ends there, read by each list's own query
-        String gone = "k" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("no-such-item".getBytes());
+        String gone = cursor("no-such-item");
+        for (String list : java.util.List.of("/api/v1/quarantine", "/api/v1/hr/reviews", "/api/v1/nhi",
+                "/api/v1/nhi?state=ACTIVE")) {
+            assertEmptyAfter(api, list, gone);
+        }
+        // lists in time order carry the last item's time and id: after the newest there is nothing, and
+        // before the oldest (the tasks, soonest due first) nothing either
+        String past = cursor("1970-01-01T00:00:00Z zzz");
+        String future = cursor("9999-01-01T00:00:00Z ");
         for (String list : java.util.List.of("/api/v1/exceptions", "/api/v1/jit-requests", "/api/v1/access-reviews",
-                "/api/v1/holds", "/api/v1/holds?status=OPEN", "/api/v1/quarantine", "/api/v1/hr/reviews",
-                "/api/v1/tasks", "/api/v1/tasks?status=OPEN", "/api/v1/principals", "/api/v1/notifications",
-                "/api/v1/nhi", "/api/v1/nhi?state=ACTIVE", "/api/v1/sponsored-identities", "/api/v1/certifications",
+                "/api/v1/holds", "/api/v1/holds?status=OPEN", "/api/v1/notifications", "/api/v1/certifications",
                 "/api/v1/certifications?status=OPEN")) {
-            Api.Response after = api.get(list + (list.contains("?") ? "&" : "?") + "cursor=" + gone);
-            assertThat(after.status()).as(list + ": " + after.body()).isEqualTo(200);
-            assertThat(after.json().path("items").size()).as(list).isZero();
-            assertThat(after.json().path("total").isNull()).as(list).isTrue();
+            assertEmptyAfter(api, list, past);
+            Api.Response malformed = api.get(list + (list.contains("?") ? "&" : "?") + "cursor=" + gone);
+            assertThat(malformed.status()).as(list).isEqualTo(400);
+            assertThat(malformed.json().path("field").asString()).isEqualTo("cursor");
+        }
+        for (String list : java.util.List.of("/api/v1/tasks", "/api/v1/tasks?status=OPEN")) {
+            assertEmptyAfter(api, list, cursor("9999-01-01T00:00:00Z zzz"));
+        }
+        assertThat(api.get("/api/v1/holds?cursor=" + future).status()).as("a position without an id").isEqualTo(400);
+        // lists by a name or an employee number: after the last one, nothing
+        for (String list : java.util.List.of("/api/v1/principals", "/api/v1/sponsored-identities")) {
+            assertEmptyAfter(api, list, cursor("\uffff"));
         }
         for (String nonsense : java.util.List.of("nonsense", "k", "k!!", "k" + "A".repeat(400), "p1234567890")) {
             Api.Response bad = api.get("/api/v1/identities?cursor=" + nonsense);
             assertThat(bad.status()).as(nonsense).isEqualTo(400);
             assertThat(bad.json().path("field").asString()).isEqualTo("cursor");
         }
+    }
+
+    private static String cursor(String key) {
+        return "k" + java.util.Base64.getUrlEncoder().withoutPadding()
+            .encodeToString(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void assertEmptyAfter(Api api, String list, String cursor) {
+        Api.Response after = api.get(list + (list.contains("?") ? "&" : "?") + "cursor=" + cursor);
+        assertThat(after.status()).as(list + ": " + after.body()).isEqualTo(200);
+        assertThat(after.json().path("items").size()).as(list).isZero();
+        assertThat(after.json().path("total").isNull()).as(list).isTrue();
     }
 
     @Test

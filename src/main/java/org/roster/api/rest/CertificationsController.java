@@ -37,8 +37,9 @@ class CertificationsController {
                          @RequestParam(defaultValue = "0") int page,
                          @RequestParam(required = false) @Nullable String cursor,
                          @RequestParam(defaultValue = "50") int size) {
-        return Paging.keyed(page, size, cursor, (after, offset, limit) -> certifications.campaigns(status, after, offset, limit),
-            Campaign::id, null);
+        return Paging.keyed(page, size, cursor,
+            (after, offset, limit) -> certifications.campaigns(status, Paging.position(after), offset, limit),
+            c -> Paging.position(c.startedAt(), c.id()), null);
     }
 
     @PostMapping("/api/v1/certifications")

@@ -80,8 +80,8 @@ class GrantsController {
     private Paged<AccessGrant> page(AccessGrant.Kind kind, AccessGrant.@Nullable Status status, @Nullable String owner,
                                     @Nullable String identity, int page, int size, @Nullable String cursor) {
         return Paging.keyed(page, size, cursor,
-            (after, offset, limit) -> grants.list(List.of(kind), status, owner, identity, after, offset, limit),
-            AccessGrant::id, null);
+            (after, offset, limit) -> grants.list(List.of(kind), status, owner, identity, Paging.position(after), offset, limit),
+            g -> Paging.position(g.requestedAt(), g.id()), null);
     }
 
     @GetMapping({"/api/v1/exceptions/{id}", "/api/v1/jit-requests/{id}", "/api/v1/access-reviews/{id}"})

@@ -38,8 +38,8 @@ class HoldsController {
     @Operation(summary = "Holds, newest first; status OPEN, APPROVED or REJECTED")
     Paged<Hold> list(@RequestParam(required = false) Hold.@Nullable Status status,
                      @RequestParam(defaultValue = "0") int page, @RequestParam(required = false) @Nullable String cursor, @RequestParam(defaultValue = "50") int size) {
-        return Paging.keyed(page, size, cursor, (after, offset, limit) -> holds.list(status, after, offset, limit), Hold::id,
-            () -> holds.count(status));
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> holds.list(status, Paging.position(after), offset, limit),
+            h -> Paging.position(h.openedAt(), h.id()), () -> holds.count(status));
     }
 
     @GetMapping("/{id}")

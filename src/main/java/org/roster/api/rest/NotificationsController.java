@@ -22,6 +22,7 @@ class NotificationsController {
     Paged<Notifications.Listed> list(@RequestParam(defaultValue = "0") int page,
                                      @RequestParam(required = false) @Nullable String cursor,
                                      @RequestParam(defaultValue = "50") int size) {
-        return Paging.keyed(page, size, cursor, notifications::recent, Notifications.Listed::id, null);
+        return Paging.keyed(page, size, cursor, (after, offset, limit) -> notifications.recent(Paging.position(after), offset, limit),
+            n -> Paging.position(n.createdAt(), n.id()), null);
     }
 }

@@ -61,6 +61,26 @@ record Paging(int page, int size) {
         throw new BadParameter("cursor", "'" + shown(cursor) + "' is not a cursor this list gave (its 'next')");
     }
 
+    /**
+     * The position a key cursor's text carries, for a list in the order (time, id), or null for none.
+     * Anything else is refused, naming {@code cursor}.
+     */
+    static org.roster.store.Keyset.@Nullable Position position(@Nullable String after) {
+        if (after == null) {
+            return null;
+        }
+        try {
+            return org.roster.store.Keyset.Position.parse(after);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameter("cursor", "not a cursor this list gave (its 'next')");
+        }
+    }
+
+    /** The key a list in the order (time, id) gives for its page's last item. */
+    static String position(java.time.Instant at, String id) {
+        return new org.roster.store.Keyset.Position(at, id).encode();
+    }
+
     /** How a list reads a page: after the item with this key, or (key null) from this offset. */
     @FunctionalInterface
     interface Reader<T> {

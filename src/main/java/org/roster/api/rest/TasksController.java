@@ -41,8 +41,9 @@ class TasksController {
                            @RequestParam(defaultValue = "0") int page,
                            @RequestParam(required = false) @Nullable String cursor,
                            @RequestParam(defaultValue = "50") int size) {
-        return Paging.keyed(page, size, cursor, (after, offset, limit) -> provisioning.tasks(target, status, after, offset, limit),
-            ManualTask::id, null);
+        return Paging.keyed(page, size, cursor,
+            (after, offset, limit) -> provisioning.tasks(target, status, Paging.position(after), offset, limit),
+            t -> Paging.position(t.dueAt(), t.id()), null);
     }
 
     @GetMapping("/api/v1/tasks/{id}")

@@ -86,12 +86,13 @@ public class CertificationRepository {
         return jdbc.sql(CAMPAIGN + " where c.id = ?").param(id).query(CertificationRepository::campaign).optional();
     }
 
-    /** Newest first; after the campaign with id {@code after} ({@code org.roster.store.Keyset}) when it is given. */
-    public List<Campaign> campaigns(Campaign.@Nullable Status status, @Nullable String after, int offset, int limit) {
+    /** Newest first; after a position ({@code org.roster.store.Keyset}) when it is given. */
+    public List<Campaign> campaigns(Campaign.@Nullable Status status, org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         return jdbc.sql(CAMPAIGN + (status == null ? " where 1 = 1" : " where c.status = '" + status.name() + "'")
-                + (after == null ? "" : org.roster.store.Keyset.after("certification_campaign c", "started_at", true))
+                + (after == null ? "" : org.roster.store.Keyset.after("c", "started_at", true))
                 + " order by c.started_at desc, c.id limit :limit offset :offset")
-            .param("after", after == null ? "" : after).param("limit", limit).param("offset", offset)
+            .param("afterAt", after == null ? null : after.timestamp()).param("afterId", after == null ? "" : after.id())
+            .param("limit", limit).param("offset", offset)
             .query(CertificationRepository::campaign).list();
     }
 

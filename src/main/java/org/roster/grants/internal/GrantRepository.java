@@ -94,9 +94,9 @@ public class GrantRepository {
         return list(kinds, status, owner, identity, null, offset, limit);
     }
 
-    /** The same list, after the grant with this id ({@code org.roster.store.Keyset}) when it is given. */
+    /** The same list, after a position ({@code org.roster.store.Keyset}) when it is given. */
     public List<AccessGrant> list(List<AccessGrant.Kind> kinds, AccessGrant.@Nullable Status status,
-                                  @Nullable String owner, @Nullable String identity, @Nullable String after, int offset,
+                                  @Nullable String owner, @Nullable String identity, org.roster.store.Keyset.@Nullable Position after, int offset,
                                   int limit) {
         StringBuilder sql = new StringBuilder("select * from access_grant where kind in (:kinds)");
         if (status != null) {
@@ -109,13 +109,13 @@ public class GrantRepository {
             sql.append(" and identity_key = :identity");
         }
         if (after != null) {
-            sql.append(org.roster.store.Keyset.after("access_grant", "requested_at", true));
+            sql.append(org.roster.store.Keyset.after("", "requested_at", true));
         }
         sql.append(" order by requested_at desc, id limit :limit offset :offset");
         var spec = jdbc.sql(sql.toString()).param("kinds", kinds.stream().map(Enum::name).toList())
             .param("limit", limit).param("offset", offset);
         if (after != null) {
-            spec = spec.param("after", after);
+            spec = spec.param("afterAt", after.timestamp()).param("afterId", after.id());
         }
         if (status != null) {
             spec = spec.param("status", status.name());

@@ -55,11 +55,12 @@ public class NotificationRepository {
             .params(cut(error, 1000), Timestamp.from(next), giveUp ? "FAILED" : "PENDING", id).update();
     }
 
-    /** Newest first; after the one with id {@code after} ({@code org.roster.store.Keyset}) when it is given. */
-    public List<Stored> recent(@org.jspecify.annotations.Nullable String after, int offset, int limit) {
-        return jdbc.sql(SELECT + " where true" + (after == null ? "" : org.roster.store.Keyset.after("notification", "created_at", true))
+    /** Newest first; after a position ({@code org.roster.store.Keyset}) when it is given. */
+    public List<Stored> recent(org.roster.store.Keyset.@org.jspecify.annotations.Nullable Position after, int offset, int limit) {
+        return jdbc.sql(SELECT + " where true" + (after == null ? "" : org.roster.store.Keyset.after("", "created_at", true))
                 + " order by created_at desc, id limit :limit offset :offset")
-            .param("after", after == null ? "" : after).param("limit", limit).param("offset", offset)
+            .param("afterAt", after == null ? null : after.timestamp()).param("afterId", after == null ? "" : after.id())
+            .param("limit", limit).param("offset", offset)
             .query(NotificationRepository::map).list();
     }
 

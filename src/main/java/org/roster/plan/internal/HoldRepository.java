@@ -122,13 +122,14 @@ public class HoldRepository {
             .map(this::withOperations);
     }
 
-    /** Newest first; after the hold with id {@code after} ({@code org.roster.store.Keyset}) when it is given. */
-    public List<Hold> list(Hold.@Nullable Status status, @Nullable String after, int offset, int limit) {
+    /** Newest first; after a position ({@code org.roster.store.Keyset}) when it is given. */
+    public List<Hold> list(Hold.@Nullable Status status, org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         String sql = SELECT + " where " + (status == null ? "true" : "h.status = :status")
-            + (after == null ? "" : org.roster.store.Keyset.after("plan_hold h", "opened_at", true))
+            + (after == null ? "" : org.roster.store.Keyset.after("h", "opened_at", true))
             + " order by h.opened_at desc, h.id limit :limit offset :offset";
         List<Hold> holds = jdbc.sql(sql).param("status", status == null ? "" : status.name())
-            .param("after", after == null ? "" : after).param("limit", limit).param("offset", offset)
+            .param("afterAt", after == null ? null : after.timestamp()).param("afterId", after == null ? "" : after.id())
+            .param("limit", limit).param("offset", offset)
             .query(HoldRepository::map).list();
         return holds.stream().map(this::withOperations).toList();
     }

@@ -49,9 +49,9 @@ public class TaskRepository {
         return jdbc.sql("select outbox_id from manual_task where id = ?").param(id).query(Long.class).optional();
     }
 
-    /** Soonest due first; after the task with id {@code after} ({@code org.roster.store.Keyset}) when it is given. */
+    /** Soonest due first; after a position ({@code org.roster.store.Keyset}) when it is given. */
     public List<ManualTask> list(@Nullable String target, ManualTask.@Nullable Status status, Instant now,
-                                 @Nullable String after, int offset, int limit) {
+                                 org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         StringBuilder sql = new StringBuilder("select * from manual_task where 1 = 1");
         if (target != null) {
             sql.append(" and target = :target");
@@ -60,12 +60,12 @@ public class TaskRepository {
             sql.append(" and status = :status");
         }
         if (after != null) {
-            sql.append(org.roster.store.Keyset.after("manual_task", "due_at", false));
+            sql.append(org.roster.store.Keyset.after("", "due_at", false));
         }
         sql.append(" order by due_at, id limit :limit offset :offset");
         var spec = jdbc.sql(sql.toString()).param("limit", limit).param("offset", offset);
         if (after != null) {
-            spec = spec.param("after", after);
+            spec = spec.param("afterAt", after.timestamp()).param("afterId", after.id());
         }
         if (target != null) {
             spec = spec.param("target", target);
