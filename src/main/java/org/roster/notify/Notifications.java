@@ -97,10 +97,6 @@ public class Notifications {
                          String status, int attempts, @Nullable Instant sentAt, @Nullable String lastError) {
     }
 
-    public List<Listed> recent(int offset, int limit) {
-        return recent((org.roster.store.Keyset.Position) null, offset, limit);
-    }
-
     /** Newest first, after a position (null: from {@code offset}). */
     public List<Listed> recent(org.roster.store.Keyset.@Nullable Position after, int offset, int limit) {
         return repository.recent(after, offset, limit).stream().map(s -> new Listed(s.id(), s.event(), s.channel(),

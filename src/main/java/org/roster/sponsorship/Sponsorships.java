@@ -185,10 +185,6 @@ public final class Sponsorships {
         return repository.find(employeeNumber);
     }
 
-    public List<Sponsorship> list(Sponsorship.@Nullable Status status, int offset, int limit) {
-        return repository.list(status, null, offset, limit);
-    }
-
     /** By employee number, after {@code after} (null: from {@code offset}). */
     public List<Sponsorship> list(Sponsorship.@Nullable Status status, @Nullable String after, int offset, int limit) {
         return repository.list(status, after, offset, limit);

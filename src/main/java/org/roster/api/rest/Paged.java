@@ -16,11 +16,6 @@ public record Paged<T>(List<T> items, @Nullable String next, @Nullable Long tota
         return new Paged<>(items, (long) p.offset() + items.size() < total ? Paging.cursor(p.page() + 1) : null, total);
     }
 
-    /** A page of a list read by offset, without a total: a full page may have one after it. */
-    static <T> Paged<T> of(List<T> items, Paging p) {
-        return new Paged<>(items, items.size() == p.size() ? Paging.cursor(p.page() + 1) : null, null);
-    }
-
     /** A page of a list read after a key (a sequence number, an id): the next starts after the last item's. */
     static <T> Paged<T> after(List<T> items, int limit, Function<T, String> key) {
         return new Paged<>(items, items.size() < limit || items.isEmpty() ? null : key.apply(items.get(items.size() - 1)),

@@ -96,9 +96,9 @@ record Paging(int page, int size) {
                               java.util.function.Function<T, String> key, java.util.function.@Nullable LongSupplier total) {
         String after = key(cursor);
         Paging p = of(page, size, after == null ? cursor : null);
-        java.util.List<T> found = reader.read(after, after == null ? p.offset() : 0, p.size());
-        String next = found.size() == p.size() ? keyCursor(key.apply(found.get(found.size() - 1))) : null;
-        return new Paged<>(found, next, after == null && total != null ? total.getAsLong() : null);
+        Paged<T> read = Paged.after(reader.read(after, after == null ? p.offset() : 0, p.size()), p.size(),
+            item -> keyCursor(key.apply(item)));
+        return new Paged<>(read.items(), read.next(), after == null && total != null ? total.getAsLong() : null);
     }
 
     private static String shown(String cursor) {
