@@ -4,9 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.roster.store.AfterCommit;
 import org.slf4j.Logger;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The log's line for each transition, written once its transaction commits, so that a transition
@@ -30,40 +29,9 @@ final class TransitionLines {
     }
 
     static void add(Logger log, TransitionKind kind, String employeeNumber, String source, String text) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            log.info(text);
-            return;
-        }
-        @SuppressWarnings("unchecked")
-        List<Line> lines = (List<Line>) TransactionSynchronizationManager.getResource(TransitionLines.class);
-        if (lines == null) {
-            List<Line> mine = new ArrayList<>();
-            TransactionSynchronizationManager.bindResource(TransitionLines.class, mine);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                // a transaction started apart from this one (REQUIRES_NEW) keeps its own lines
-                @Override
-                public void suspend() {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(TransitionLines.class);
-                }
-
-                @Override
-                public void resume() {
-                    TransactionSynchronizationManager.bindResource(TransitionLines.class, mine);
-                }
-
-                @Override
-                public void afterCommit() {
-                    tell(log, mine);
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(TransitionLines.class);
-                }
-            });
-            lines = mine;
-        }
-        lines.add(new Line(kind, employeeNumber, source, text));
+        // a transaction started apart from the current one (REQUIRES_NEW) keeps its own lines
+        AfterCommit.<List<Line>>gather(TransitionLines.class, ArrayList::new,
+            lines -> lines.add(new Line(kind, employeeNumber, source, text)), lines -> tell(log, lines));
     }
 
     private static void tell(Logger log, List<Line> lines) {

@@ -37,6 +37,8 @@ public final class Provisioning implements KnownAccounts {
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final ProvisioningSettings settings;
     private final java.time.Clock clock;
+    /** What a transaction's plans gather for the dispatcher's wake-up at its commit: the targets revoked on. */
+    private final Object wakeUp = new Object();
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
     public Provisioning(OutboxRepository outbox, AccountRepository accounts, Connectors connectors,
@@ -302,10 +304,19 @@ public final class Provisioning implements KnownAccounts {
         }
         outbox.insert(plan);
         plan.operations().forEach(op -> TransactionBatch.forget(PROJECTED, op.identity()));
-        Set<String> revoking = new java.util.TreeSet<>();
-        plan.operations().stream().filter(org.roster.plan.Operation::priority).forEach(op -> revoking.add(op.target()));
-        // a target's lane busy with routine work stops for a revocation at its next send
-        AfterCommit.run(revoking.isEmpty() ? dispatcher::wake : () -> dispatcher.revocationsPlanned(revoking));
+        // Once the transaction commits, the dispatcher is woken once for all its plans (in cluster mode each
+        // wake-up of a loop held elsewhere is a notification through the store: 500 a batch of a file), and
+        // a target's lane busy with routine work stops for a revocation at its next send.
+        AfterCommit.<Set<String>>gather(wakeUp, java.util.TreeSet::new,
+            revoking -> plan.operations().stream().filter(org.roster.plan.Operation::priority)
+                .forEach(op -> revoking.add(op.target())),
+            revoking -> {
+                if (revoking.isEmpty()) {
+                    dispatcher.wake();
+                } else {
+                    dispatcher.revocationsPlanned(revoking);
+                }
+            });
     }
 
     @Override

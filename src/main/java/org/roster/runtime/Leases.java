@@ -63,6 +63,14 @@ public class Leases {
     private final Map<String, Instant> held = new ConcurrentHashMap<>();
     /** Leases over this instance's share, let go when their loop next asks. */
     private final Set<String> givingUp = ConcurrentHashMap.newKeySet();
+    /**
+     * When this instance last asked the store for a lease another instance held, by name: it asks
+     * again {@link #retryMillis()} later, or at once when told the lease was let go ({@link #freed}),
+     * not at every wake-up of the loop (its holder has the work announced to it).
+     */
+    private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+    /** Leases another instance let go since this one last asked for them ({@link #release}'s announcement). */
+    private final Set<String> freed = ConcurrentHashMap.newKeySet();
     /** The loops of this instance, by name: what a wake-up from another instance wakes. */
     private final Map<String, Runnable> loops = new ConcurrentHashMap<>();
     private volatile int share = Integer.MAX_VALUE;
@@ -243,12 +251,18 @@ public class Leases {
             return false;
         }
         givingUp.remove(name);
+        Long refused = refusedAt.get(name);
+        if (refused != null && !freed.remove(name) && System.nanoTime() - refused < retryMillis() * 1_000_000) {
+            return false; // a wake-up for work, which the holder was told of: asked too recently to ask again
+        }
         // Over its share an instance takes only a lease nobody took for a whole time to live.
         Instant now = StoreClock.now(jdbc);
         Instant freeSince = held.size() < share ? now : now.minus(settings.leaseTtl());
         if (!take(name, now, freeSince) && (held.size() >= share || !takeFromKilled(name, now))) {
+            refusedAt.put(name, System.nanoTime());
             return false;
         }
+        refusedAt.remove(name);
         held.put(name, clock.instant());
         log.info("lease {} taken by {}", name, settings.instanceId());
         return true;
@@ -310,8 +324,11 @@ public class Leases {
         // time to live (were it still named the holder, its next look would take the lease back as a renewal)
         jdbc.sql("update lease set holder = '', expires_at = current_timestamp where name = ? and holder = ?")
             .params(name, settings.instanceId()).update();
-        announce(name); // whoever is under its share takes it now, not at its next look
+        announce(FREED + name); // whoever is under its share takes it now, not at its next look
     }
+
+    /** What an announcement of a lease let go starts with, before the lease's name. */
+    private static final String FREED = "freed:";
 
     /**
      * A loop of this instance, which wake-ups from other instances reach. Its lease is stored now, free,
@@ -369,7 +386,12 @@ public class Leases {
                     }
                     org.postgresql.PGNotification[] got = pg.getNotifications(1_000);
                     for (org.postgresql.PGNotification n : got == null ? new org.postgresql.PGNotification[0] : got) {
-                        Runnable wake = loops.get(n.getParameter());
+                        String name = n.getParameter();
+                        if (name.startsWith(FREED)) {
+                            name = name.substring(FREED.length());
+                            freed.add(name);
+                        }
+                        Runnable wake = loops.get(name);
                         if (wake != null) {
                             wake.run();
                         }

@@ -16,9 +16,12 @@ import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.OperationReceiver;
 import org.roster.support.Parallel;
+import org.roster.support.PgStatements;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
 import org.roster.support.TestKafka;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Cluster mode over Kafka with one instance, then two, on this machine: a burst of joiners sent to
@@ -103,6 +106,11 @@ class ClusterThroughputBenchmark {
                 for (int i = 0; i < JOINERS; i++) {
                     joiners.add("B" + instances + "X" + i);
                 }
+                JdbcClient statements = PgStatements.wanted()
+                    ? JdbcClient.create(new DriverManagerDataSource(store, "postgres", "")) : null;
+                if (statements != null) {
+                    PgStatements.reset(statements);
+                }
                 long started = System.nanoTime();
                 Cpu before = Cpu.now(processes);
                 if (SNAPSHOT) {
@@ -117,12 +125,21 @@ class ClusterThroughputBenchmark {
                 }
                 double intake = (System.nanoTime() - started) / 1e9;
                 Cpu answered = Cpu.now(processes);
+                if (statements != null) {
+                    System.out.println(instances + " instance(s), PostgreSQL's time by statement until answered:"
+                        + PgStatements.top(statements));
+                    PgStatements.reset(statements);
+                }
                 await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> receiver.operations() >= JOINERS);
                 double whole = (System.nanoTime() - started) / 1e9;
                 Cpu done = Cpu.now(processes);
                 System.out.printf("%d instance(s), core-seconds: until answered %s; then until all at the target %s%n",
                     instances, answered.since(before), done.since(answered));
+                if (statements != null) {
+                    System.out.println(instances + " instance(s), PostgreSQL's time by statement, then until all at the target:"
+                        + PgStatements.top(statements));
+                }
                 // Then leavers, one at a time, each through the next instance: to the target through the relay
                 // and Kafka, whichever instance relays and whichever holds the person's partition.
                 List<Double> leavers = new ArrayList<>();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.roster.hr.SnapshotFormat;
 import org.roster.hr.SnapshotImport;
 import org.roster.support.Databases;
+import org.roster.support.PgStatements;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -112,16 +113,15 @@ class SnapshotImportBenchmark {
         write(second, CHANGE_EVERY, false);
         write(third, CHANGE_EVERY, true);
 
-        boolean statements = store.startsWith("PostgreSQL") && Boolean.getBoolean("pg.stat_statements");
+        boolean statements = store.startsWith("PostgreSQL") && PgStatements.wanted();
         if (statements) {
-            jdbc.sql("create extension if not exists pg_stat_statements").update();
-            jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
+            PgStatements.reset(jdbc);
         }
         String walBefore = wal();
         Phase a = run(first);
         String walFirst = wal();
         long storeAfterFirst = storeBytes();
-        String firstStatements = statements ? topStatements() : "";
+        String firstStatements = statements ? PgStatements.top(jdbc) : "";
         // the first import's operations still on their way to the target when the delta starts: the
         // dispatcher sends them while the delta runs, on the same cores and the same store
         long backlog = pending();
@@ -140,14 +140,14 @@ class SnapshotImportBenchmark {
         java.util.Optional<org.roster.audit.Checkpoints.Checkpoint> signed = checkpoints.checkpoint();
         double checkpointed = (System.nanoTime() - c0) / 1e9;
         if (statements) {
-            jdbc.sql("select pg_stat_statements_reset()").query().singleValue();
+            PgStatements.reset(jdbc);
         }
         System.out.println("delta starts at " + Instant.now());
         String walDrained = wal();
         Phase b = run(second);
         String walDelta = wal();
         long storeAfterDelta = storeBytes();
-        String deltaStatements = statements ? topStatements() : "";
+        String deltaStatements = statements ? PgStatements.top(jdbc) : "";
         // The next day's delta: another 1 % of the workers change. The first delta was the first time this
         // JVM ran the changed-worker path (its JIT compiler took up to a fifth of the cores during it); a
         // Roster that runs for days has it compiled. Started, as the first, once the operations before it are sent.
@@ -333,25 +333,6 @@ class SnapshotImportBenchmark {
             return jdbc.sql("select pg_database_size(current_database())").query(Long.class).single();
         }
         return Files.size(Path.of(jdbc.sql("select database_path()").query(String.class).single() + ".mv.db"));
-    }
-
-    /**
-     * {@code -Dpg.stat_statements=true}: the statements PostgreSQL spent most time on since the last
-     * reset ({@code -Dpg.top=N} of them, 15 by default), after the sum over all of them.
-     */
-    private String topStatements() {
-        StringBuilder top = new StringBuilder();
-        // the longest single execution: what roster.store.socket-timeout must stay above
-        jdbc.sql("select sum(calls), sum(total_exec_time), sum(total_plan_time), max(max_exec_time) from pg_stat_statements")
-            .query((rs, n) -> String.format(Locale.ROOT, "%n    all: %d calls, %.0f ms executing + %.0f ms planning; the longest execution %.0f ms",
-                rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4))).list().forEach(top::append);
-        jdbc.sql("""
-                select calls, total_exec_time, rows, regexp_replace(query, '\\s+', ' ', 'g'), total_plan_time
-                from pg_stat_statements order by total_exec_time + total_plan_time desc limit ?""")
-            .param(Integer.getInteger("pg.top", 15))
-            .query((rs, n) -> String.format(Locale.ROOT, "%n    %9.0f ms + %6.0f ms planning %8d calls %9d rows  %.110s",
-                rs.getDouble(2), rs.getDouble(5), rs.getLong(1), rs.getLong(3), rs.getString(4))).list().forEach(top::append);
-        return top.toString();
     }
 
     /**

@@ -55,8 +55,15 @@ public final class RosterProcess implements AutoCloseable {
     private static RosterProcess start(Path dir, @org.jspecify.annotations.Nullable Path config, int port,
                                        Map<String, String> env, String logName) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-da:org.h2...", "-cp",
-            System.getProperty("java.class.path"), "org.roster.RosterApplication", "--server.port=" + port));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-da:org.h2..."));
+        // e.g. -Droster.process.jvm=-XX:StartFlightRecording=filename=roster.jfr,settings=profile: a benchmark's
+        // instances profiled (each writes to its own working directory)
+        String jvm = System.getProperty("roster.process.jvm", "");
+        if (!jvm.isBlank()) {
+            command.addAll(List.of(jvm.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.roster.RosterApplication",
+            "--server.port=" + port));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
             .redirectErrorStream(true);
         Path log = dir.resolve(logName);

@@ -158,23 +158,38 @@ public class OutboxRepository {
 
     /**
      * Every unfinished operation of these identities (at most a thousand or so), on every target, in
-     * order. On PostgreSQL one lookup of the identity's own index per identity, as {@link #pending(String)}
-     * does: given the identities as one list, the planner, its statistics behind a bulk load, read the
-     * whole table (130 ms a batch of 500 at 300 000 operations).
+     * order.
      */
     public List<OutboxEntry> pending(java.util.Collection<String> identities) {
+        return unfinished(null, identities);
+    }
+
+    /**
+     * Every unfinished operation of these identities (at most a thousand or so), on one target or on
+     * every one, in order. On PostgreSQL one lookup of the identity's own index per identity, as {@link
+     * #pending(String)} does: given the identities as one list, the planner, its statistics behind a
+     * bulk load, read the whole table (130 ms a batch of 500 at 300 000 operations), and a cluster
+     * lane's pass took 40 ms, 190 µs a row found, while a large import went on (docs/benchmarks.md).
+     */
+    private List<OutboxEntry> unfinished(@org.jspecify.annotations.Nullable String target,
+                                         java.util.Collection<String> identities) {
         if (identities.isEmpty()) {
             return List.of();
         }
+        String onTarget = target == null ? "" : " and target = :target";
         if (store.postgres()) {
-            return jdbc().sql("select o.* from unnest(?) as k (identity_key) cross join lateral (select * from outbox "
-                    + "where identity_key = k.identity_key and " + NOT_FINISHED + " order by id) o order by o.id")
-                .param(new org.springframework.jdbc.support.SqlArrayValue("varchar", identities.toArray()))
+            return jdbc().sql("select o.* from unnest(:identities) as k (identity_key) cross join lateral (select * from "
+                    + "outbox where identity_key = k.identity_key" + onTarget + " and " + NOT_FINISHED + " order by id) o "
+                    + "order by o.id")
+                .param("identities", new org.springframework.jdbc.support.SqlArrayValue("varchar", identities.toArray()))
+                .params(target == null ? java.util.Map.of() : java.util.Map.of("target", target))
                 .query(OutboxRepository::map).list();
         }
         List<OutboxEntry> found = new java.util.ArrayList<>(jdbc() // sorted here, lest H2 walk the primary key to sort
-            .sql("select * from outbox where identity_key in (:identities) and " + NOT_FINISHED)
-            .param("identities", List.copyOf(identities)).query(OutboxRepository::map).list());
+            .sql("select * from outbox where identity_key in (:identities)" + onTarget + " and " + NOT_FINISHED)
+            .param("identities", List.copyOf(identities))
+            .params(target == null ? java.util.Map.of() : java.util.Map.of("target", target))
+            .query(OutboxRepository::map).list());
         found.sort(java.util.Comparator.comparingLong(OutboxEntry::id));
         return found;
     }
@@ -225,15 +240,9 @@ public class OutboxRepository {
             .params(target, afterId, limit).query(OutboxRepository::map).list();
     }
 
-    /** Every unfinished operation of these identities on a target, in order. */
+    /** Every unfinished operation of these identities on a target (at most a thousand or so), in order. */
     public List<OutboxEntry> pending(String target, java.util.Collection<String> identities) {
-        if (identities.isEmpty()) {
-            return List.of();
-        }
-        return jdbc().sql("select * from outbox where target = :target and identity_key in (:identities) and "
-                + NOT_FINISHED + " order by id")
-            .param("target", target).param("identities", List.copyOf(identities))
-            .query(OutboxRepository::map).list();
+        return unfinished(target, identities);
     }
 
     /** An unfinished operation not yet handed to Kafka: what the relay produces, keyed by identity. */
