@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """CPU time by JVM thread and by PostgreSQL process during a benchmark (Linux, /proc).
 
-  cpu-by-thread.py record SAMPLES      # start before `mvn ... -Pbenchmark`; samples every 0.5 s
-                                       # until the surefire JVM it found exits
+  cpu-by-thread.py record SAMPLES [roster]
+                                       # start before `mvn ... -Pbenchmark`; samples every 0.5 s
+                                       # until the surefire JVM it found exits (with `roster`: the
+                                       # first Roster instance a benchmark starts, RosterProcess)
   cpu-by-thread.py window SAMPLES START END
                                        # core-seconds each thread / process used between two epoch
                                        # times, e.g. a "snapshot-1.csv ran from START to END" line
@@ -25,21 +27,21 @@ def ticks(path):
     return text[text.find('(') + 1:close], int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def surefire_jvm():
+def jvm(marker):
     for pid in filter(str.isdigit, os.listdir('/proc')):
         try:
             args = open(f'/proc/{pid}/cmdline', 'rb').read().split(b'\0')
         except OSError:
             continue
-        if args[0].endswith(b'java') and any(b'surefirebooter' in a for a in args):
+        if args[0].endswith(b'java') and any(marker in a for a in args):
             return pid
     return None
 
 
-def record(out_path):
+def record(out_path, marker=b'surefirebooter'):
     pid = None
     while pid is None:
-        pid = surefire_jvm()
+        pid = jvm(marker)
         time.sleep(0.5)
     with open(out_path, 'w') as out:
         while os.path.exists(f'/proc/{pid}'):
@@ -90,6 +92,8 @@ def window(path, start, end):
 if __name__ == '__main__':
     if len(sys.argv) == 3 and sys.argv[1] == 'record':
         record(sys.argv[2])
+    elif len(sys.argv) == 4 and sys.argv[1] == 'record' and sys.argv[3] == 'roster':
+        record(sys.argv[2], b'org.roster.RosterApplication')
     elif len(sys.argv) == 5 and sys.argv[1] == 'window':
         window(sys.argv[2], float(sys.argv[3]), float(sys.argv[4]))
     else:
