@@ -30,18 +30,38 @@ public final class StoreUnreachable {
     public static @Nullable Throwable in(@Nullable Throwable e) {
         Throwable t = e;
         for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
-            if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException
-                || t instanceof SQLNonTransientConnectionException) {
-                return t;
-            }
-            if (t instanceof CannotCreateTransactionException && t.getCause() instanceof SQLException) {
-                return t;
-            }
-            if (t instanceof SQLException sql && (connectionState(sql.getSQLState()) || cannotWrite(sql))) {
+            if (says(t) || t instanceof SQLException sql && batchFailedSo(sql)) {
                 return t;
             }
         }
         return null;
+    }
+
+    /** Whether this failure itself (not its causes) says the store cannot be reached or cannot write. */
+    private static boolean says(Throwable t) {
+        if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException
+            || t instanceof SQLNonTransientConnectionException) {
+            return true;
+        }
+        if (t instanceof CannotCreateTransactionException && t.getCause() instanceof SQLException) {
+            return true;
+        }
+        return t instanceof SQLException sql && (connectionState(sql.getSQLState()) || cannotWrite(sql));
+    }
+
+    /**
+     * A batch's failure carries the statement's own in its next exceptions, not in its cause: an
+     * embedded H2 store closed by a failed write of its file answered a batch insert with "The
+     * database has been closed" there, and the request was answered 500.
+     */
+    private static boolean batchFailedSo(SQLException sql) {
+        SQLException next = sql.getNextException();
+        for (int depth = 0; next != null && next != sql && depth < MAX_DEPTH; depth++, next = next.getNextException()) {
+            if (says(next)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -71,6 +71,20 @@ class StoreUnreachableTests {
     }
 
     @Test
+    void aBatchWhoseStatementFoundTheStoreGoneIsAnOutage() {
+        // H2 after a failed write of its file: the batch's own state is H2's, the statement's in its next exception
+        var closed = new java.sql.SQLNonTransientConnectionException("The database has been closed", "90098");
+        var batch = new java.sql.BatchUpdateException(closed.getMessage(), "90098", 90098, new int[0]);
+        batch.setNextException(closed);
+        var insert = new org.springframework.dao.DataAccessResourceFailureException("insert into audit_record", batch);
+        assertThat(StoreUnreachable.in(insert)).isSameAs(batch);
+
+        var duplicate = new java.sql.BatchUpdateException("duplicate key", "23505", 0, new int[0]);
+        duplicate.setNextException(new SQLException("duplicate key", "23505"));
+        assertThat(StoreUnreachable.in(duplicate)).as("a batch the store refused").isNull();
+    }
+
+    @Test
     void aStatementTheStoreRefusedIsNotAnOutage() {
         var duplicate = new DuplicateKeyException("duplicate", new SQLException("duplicate key", "23505"));
         var syntax = new UncategorizedSQLException("select", "select", new SQLException("syntax error", "42601"));
