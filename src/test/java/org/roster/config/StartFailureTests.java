@@ -67,6 +67,16 @@ class StartFailureTests {
             "is a secret in clear text");
         assertRefused(kafkaAlone, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "kafka-alone.log",
             "roster.cluster.kafka: needs roster.cluster.enabled: true");
+        Path kafkaOnH2 = dir.resolve("kafka-h2.yml");
+        Files.writeString(kafkaOnH2, base + """
+                    type: memory
+              cluster:
+                enabled: true
+                kafka:
+                  bootstrap-servers: 127.0.0.1:1
+            """);
+        assertRefused(kafkaOnH2, Map.of("ROSTER_BOOTSTRAP_TOKEN", "start-failure-token-0123456789"), "kafka-h2.log",
+            "roster.cluster.kafka: needs PostgreSQL as the store");
 
         Path misspelled = dir.resolve("misspelled.yml");
         Files.writeString(misspelled, base + "        type: memory\n  provisoning:\n    targets: []\n");

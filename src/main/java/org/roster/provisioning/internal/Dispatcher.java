@@ -44,6 +44,11 @@ public class Dispatcher implements SmartLifecycle {
                       org.roster.runtime.Leases leases, org.roster.runtime.ClusterSettings cluster, PartitionClaims claims) {
         this.outbox = outbox;
         this.outcomes = outcomes;
+        if (cluster.overKafka() && !outbox.onPostgres()) {
+            // the relay relies on the order PostgreSQL gives transaction and operation ids (OperationRelay)
+            throw new IllegalStateException("roster.cluster.kafka: needs PostgreSQL as the store (roster.store.url);"
+                + " the embedded H2 file is one instance's");
+        }
         this.topics = cluster.overKafka() ? new OperationTopics(cluster) : null;
         for (TargetSettings target : settings.targets()) {
             connectors.find(target.name()).ifPresent(c -> {

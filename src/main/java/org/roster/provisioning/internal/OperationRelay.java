@@ -21,23 +21,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster mode over Kafka: hands the outbox's new operations to their targets' topics, in the
- * order they were planned, keyed by the identity, and marks each relayed once the brokers have it
- * ({@code acks=all}, idempotent producer). One instance relays at a time (a lease). The outbox stays
- * the record of what is owed: a relay that dies between producing and marking produces the same
- * operations again, and the lanes, which check each operation's state in the store before sending
- * it, skip the ones already done. So a record may be read twice, an operation is acknowledged once.
+ * order they were planned, keyed by the identity ({@code acks=all}, idempotent producer). One
+ * instance relays at a time (a lease). The outbox stays the record of what is owed; the relay keeps
+ * only how far it got: {@code outbox_relay.next_id}, below which every operation was handed to Kafka
+ * or is finished. A relay that dies, or loses its lease, after producing and before moving that
+ * forward is followed by one that produces the same operations again, and the lanes, which check
+ * each operation's state in the store before sending it, skip the ones already done. So a record
+ * may be read twice, an operation is acknowledged once.
+ *
+ * <p>It reads what was planned since it last looked along the primary key (on PostgreSQL, where
+ * every transaction that writes operations has its transaction id before it draws their ids, and
+ * ids are drawn in order: {@link PendingFloor}). An id it read past without seeing it belongs to a
+ * transaction still running, or to one rolled back: a <em>gap</em>, looked up again at every pass
+ * until it is found (produced then) or every transaction that could hold it has ended without it.
+ * Where it starts after a restart is the lower of its first gap and what it has not read yet. It
+ * used to mark each operation relayed instead: an update of the operation's row PostgreSQL could not
+ * make in place, as much of its time as the rest of cluster mode's own statements (docs/benchmarks.md).
  */
 final class OperationRelay extends WorkerLoop {
 
     private static final Logger log = LoggerFactory.getLogger(OperationRelay.class);
     private static final int BATCH = 1_000;
     private static final long IDLE_MILLIS = 60_000;
+    /** Gaps held at most: past this, reads do not go further until some are resolved. */
+    static final int MAX_GAPS = 100_000;
 
     private final OutboxRepository outbox;
     private final OperationTopics topics;
     private final Set<String> targets;
-    /** Where the read of unrelayed operations starts, on PostgreSQL (this loop's own). */
-    private final PendingFloor floor = new PendingFloor();
+    /** The last id read past (every operation up to it produced, finished, or a gap); -1 until read from the store. */
+    private long read = -1;
+    /** Ids read past without being seen, each with the first transaction id not given out when it was: see the class. */
+    private final java.util.TreeMap<Long, Long> gaps = new java.util.TreeMap<>();
+    /** Where the store says the relay starts, as this relay last wrote or read it. */
+    private long recorded;
     private @Nullable KafkaProducer<String, String> producer;
     /** When the brokers last stopped taking operations, while they do not; null while they do. */
     private @Nullable Long refusedSince;
@@ -61,10 +78,6 @@ final class OperationRelay extends WorkerLoop {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer = new KafkaProducer<>(p);
-        int adopted = outbox.adoptForRelay();
-        if (adopted > 0) {
-            log.info("relay: {} unfinished operation(s) planned before Kafka mode are handed to Kafka", adopted);
-        }
         super.start();
     }
 
@@ -79,61 +92,120 @@ final class OperationRelay extends WorkerLoop {
 
     @Override
     protected long pass() throws InterruptedException {
-        List<OutboxRepository.Unrelayed> batch = outbox.unrelayed(targets, floor.start(), BATCH);
-        floor.read(batch.isEmpty() ? Long.MAX_VALUE : batch.get(0).id(), outbox);
-        if (batch.isEmpty()) {
-            clearWakeUps();
-            // looked at again after clearing, so that a wake-up between the read and the clearing is not lost
-            return outbox.unrelayed(targets, floor.start(), 1).isEmpty() ? IDLE_MILLIS : 0;
+        if (read < 0) {
+            recorded = outbox.relayStart(); // taken over, or started: from where the last relay got to
+            read = recorded - 1;
+            gaps.clear();
         }
-        KafkaProducer<String, String> p = java.util.Objects.requireNonNull(producer);
-        long producedAt = System.nanoTime();
-        List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
-        try {
-            for (OutboxRepository.Unrelayed op : batch) {
-                String topic = op.priority() ? topics.revocations(op.target()) : topics.routine(op.target());
-                sent.add(p.send(new ProducerRecord<>(topic, op.identity(), Long.toString(op.id()))));
+        List<OutboxRepository.Relayable> fresh = gaps.size() < MAX_GAPS ? outbox.relayAfter(read, BATCH) : List.of();
+        long[] bounds = java.util.Objects.requireNonNull(outbox.snapshotBounds(), "cluster mode over Kafka needs PostgreSQL");
+        // the gaps known before this read: those now committed are found, those whose transactions all ended are dropped
+        List<OutboxRepository.Relayable> late = outbox.relayByIds(gaps.keySet());
+        Set<Long> resolved = new HashSet<>();
+        late.forEach(op -> resolved.add(op.id()));
+        gaps.forEach((id, xmax) -> {
+            if (xmax <= bounds[0]) {
+                resolved.add(id); // every transaction that could hold it ended before the look-up, without it
             }
-            p.flush();
-        } catch (org.apache.kafka.common.KafkaException e) {
-            // the brokers are out of reach (metadata not available in time): nothing is marked, all goes again
-            return refused(batch.size(), batch.size(), e.getClass().getSimpleName(), producedAt);
-        }
-        // Marked relayed: what the brokers acknowledged, except anything behind a failure of the same
-        // identity, which goes again in order on the next pass.
-        List<Long> relayed = new ArrayList<>(batch.size());
-        Set<String> failed = new HashSet<>();
-        String error = null;
-        for (int i = 0; i < batch.size(); i++) {
-            OutboxRepository.Unrelayed op = batch.get(i);
-            try {
-                sent.get(i).get(30, TimeUnit.SECONDS);
-                if (!failed.contains(op.identity())) {
-                    relayed.add(op.id());
+        });
+        // this read's own gaps: the ids it went past without seeing
+        java.util.Map<Long, Long> found = new java.util.LinkedHashMap<>();
+        long last = read;
+        List<OutboxRepository.Relayable> taken = new ArrayList<>();
+        for (OutboxRepository.Relayable op : fresh) {
+            long room = MAX_GAPS - gaps.size() - found.size();
+            if (op.id() - last - 1 > room) {
+                // as many as there is room for; the rest is read once some gaps are resolved
+                for (long id = last + 1; id <= last + room; id++) {
+                    found.put(id, bounds[1]);
                 }
-            } catch (ExecutionException | TimeoutException e) {
-                failed.add(op.identity());
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                error = cause.getClass().getSimpleName();
+                last += room;
+                break;
+            }
+            for (long id = last + 1; id < op.id(); id++) {
+                found.put(id, bounds[1]);
+            }
+            taken.add(op);
+            last = op.id();
+        }
+        Long next = fresh.isEmpty() && gaps.size() < MAX_GAPS ? outbox.relayNext(read) : null;
+        if (next != null) {
+            // ids missing for longer than a read: the ids past them are read from there at the next pass
+            for (long id = read + 1; id < next && found.size() + gaps.size() < MAX_GAPS; id++) {
+                found.put(id, bounds[1]);
+                last = id;
             }
         }
-        if (!relayed.isEmpty()) {
-            outbox.markRelayed(relayed);
-        }
-        if (error != null) {
-            return refused(batch.size() - relayed.size(), batch.size(), error, producedAt);
+        List<OutboxRepository.Relayable> due = new ArrayList<>();
+        late.stream().filter(this::relayed).forEach(due::add);
+        taken.stream().filter(this::relayed).forEach(due::add);
+        if (!due.isEmpty()) {
+            long producedAt = System.nanoTime();
+            String error = produce(due);
+            if (error != null) {
+                return refused(due.size(), error, producedAt); // nothing recorded: all of it goes again
+            }
         }
         Long since = refusedSince;
         if (since != null) {
             refusedSince = null;
             log.info("relay: the brokers take operations again, after {} s", (System.nanoTime() - since) / 1_000_000_000);
         }
-        return 0;
+        resolved.forEach(gaps::remove);
+        gaps.putAll(found);
+        read = last;
+        long start = gaps.isEmpty() ? read + 1 : Math.min(gaps.firstKey(), read + 1);
+        if (start > recorded) {
+            outbox.relayedBelow(start);
+            recorded = start;
+        }
+        if (!fresh.isEmpty() || !late.isEmpty() || next != null) {
+            return 0;
+        }
+        clearWakeUps();
+        // Looked at again after clearing, so that a wake-up between the read and the clearing is not lost (a
+        // gap's transaction that committed meanwhile included): a gap committed later wakes the loop then.
+        return outbox.relayNext(read) == null && outbox.relayByIds(gaps.keySet()).isEmpty() ? IDLE_MILLIS : 0;
+    }
+
+    /** Whether the relay hands this operation to Kafka: still pending, on a target it relays. */
+    private boolean relayed(OutboxRepository.Relayable op) {
+        return op.pending() && targets.contains(op.target());
+    }
+
+    /**
+     * Produces the operations and waits until the brokers have every one.
+     *
+     * @return null when they do, else what stopped them
+     */
+    private @Nullable String produce(List<OutboxRepository.Relayable> due) throws InterruptedException {
+        KafkaProducer<String, String> p = java.util.Objects.requireNonNull(producer);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(due.size());
+        try {
+            for (OutboxRepository.Relayable op : due) {
+                String topic = op.priority() ? topics.revocations(op.target()) : topics.routine(op.target());
+                sent.add(p.send(new ProducerRecord<>(topic, op.identity(), Long.toString(op.id()))));
+            }
+            p.flush();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return e.getClass().getSimpleName(); // the brokers are out of reach (metadata not available in time)
+        }
+        String error = null;
+        for (Future<RecordMetadata> f : sent) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                error = cause.getClass().getSimpleName();
+            }
+        }
+        return error;
     }
 
     /** Another instance relays from now on: an outage said here is closed here, since that one may never see it. */
     @Override
     protected void handedOver() {
+        read = -1; // if it comes back here, it goes on from where the other instance got to
         Long since = refusedSince;
         if (since != null) {
             refusedSince = null;
@@ -143,17 +215,17 @@ final class OperationRelay extends WorkerLoop {
     }
 
     /**
-     * The brokers did not take {@code notTaken} of the {@code of} operations produced: said once while
-     * they go on refusing (Kafka's own client logs a line per connection attempt, which Roster's
-     * logging configuration leaves out), and tried again in a second. The outage is counted from
-     * {@code producedAt}, when the first operations they did not take were produced: the brokers'
-     * refusal may be known only once the producer gave up on them (30 s).
+     * The brokers did not take some of the {@code of} operations produced: said once while they go on
+     * refusing (Kafka's own client logs a line per connection attempt, which Roster's logging
+     * configuration leaves out), and tried again in a second, all of them. The outage is counted from
+     * {@code producedAt}, when the operations they did not take were produced: the brokers' refusal
+     * may be known only once the producer gave up on them (30 s).
      */
-    private long refused(int notTaken, int of, String error, long producedAt) {
+    private long refused(int of, String error, long producedAt) {
         if (refusedSince == null) {
             refusedSince = producedAt;
-            log.warn("relay: the brokers did not take {} of {} operations ({}); they wait in the store, revocations"
-                + " among them, and are produced again every second until the brokers take them", notTaken, of, error);
+            log.warn("relay: the brokers did not take {} operations ({}); they wait in the store, revocations"
+                + " among them, and are produced again every second until the brokers take them", of, error);
         }
         return 1_000;
     }

@@ -2,9 +2,8 @@ package org.roster.provisioning.internal;
 
 /**
  * Where a lane's read of its target's routine operations may start, on PostgreSQL: an id below which
- * no routine operation of the target is, or can become, unfinished. The cluster's relay keeps one
- * the same way for the operations it has not yet handed to Kafka (an operation relayed or finished
- * never becomes unrelayed again).
+ * no routine operation of the target is, or can become, unfinished. The cluster's relay relies on
+ * the same order of transaction ids and operation ids for its gaps ({@link OperationRelay}).
  *
  * <p>Why: the lane reads unfinished operations in id order through the partial index of pending
  * ones. An operation marked done leaves a dead entry in that index until vacuum removes it, and

@@ -3,6 +3,7 @@ package org.roster.provisioning.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,42 +28,120 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A store switched to Kafka: the operations its instances planned without Kafka, still unfinished,
- * reach the target's topic when the relay starts (a real broker, PostgreSQL).
+ * The relay hands every pending operation to its target's topic once, in the order planned, and
+ * records only how far it got (a real broker, PostgreSQL).
  */
 class OperationRelayTests {
 
     private static final Instant T0 = Instant.parse("2026-12-04T06:00:00Z");
 
+    /**
+     * Operations planned before the relay started (as by instances without Kafka) reach the topic,
+     * a finished one does not, and where the next relay starts moves past them.
+     */
     @Test
-    void operationsPlannedWithoutKafkaAreRelayedWhenTheRelayStarts() {
+    void pendingOperationsAreRelayedAndWhereTheNextRelayStartsMovesPastThem() {
         DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
         JdbcClient jdbc = JdbcClient.create(ds);
-        OutboxRepository alone = new OutboxRepository(jdbc, new JdbcTemplate(ds));
-        alone.insert(plan("A", op("A", OperationKind.CREATE), op("A", OperationKind.ADD_ENTITLEMENT)));
-        alone.insert(plan("B", op("B", OperationKind.CREATE)));
-        OutboxEntry done = alone.pending("B").get(0);
-        alone.markDone(List.of(new Outcomes.Acknowledged(done, T0, T0)));
-        alone.insert(plan("C", op("C", OperationKind.CREATE)));
+        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds));
+        outbox.insert(plan("A", op("A", OperationKind.CREATE), op("A", OperationKind.ADD_ENTITLEMENT)));
+        outbox.insert(plan("B", op("B", OperationKind.CREATE)));
+        OutboxEntry done = outbox.pending("B").get(0);
+        outbox.markDone(List.of(new Outcomes.Acknowledged(done, T0, T0)));
+        outbox.insert(plan("C", op("C", OperationKind.CREATE)));
+        long lastId = jdbc.sql("select max(id) from outbox").query(Long.class).single();
+        assertThat(outbox.relayStart()).as("a new store's relay starts at the first operation").isLessThanOrEqualTo(1);
 
-        String prefix = "relay" + Long.toString(System.nanoTime(), 36);
-        ClusterSettings cluster = new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
-            TestKafka.shared().getBrokersAsString(), prefix, 2, null, null, null));
+        ClusterSettings cluster = cluster("relay");
         OperationTopics topics = new OperationTopics(cluster);
         topics.ensure(List.of("dir"), Duration.ofSeconds(30));
-        OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
-        OperationRelay relay = new OperationRelay(overKafka, topics, Set.of("dir"));
+        OperationRelay relay = new OperationRelay(outbox, topics, Set.of("dir"));
         relay.start();
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
-                "select count(*) from outbox where relayed = 1").query(Long.class).single() == 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> outbox.relayStart() > lastId);
         } finally {
             relay.stop();
         }
+        assertThat(keys(cluster, topics.routine("dir"), 3)).as("the finished operation stays out of Kafka")
+            .containsExactlyInAnyOrder("A", "A", "C");
+    }
 
-        assertThat(jdbc.sql("select identity_key || ':' || relayed from outbox order by id").query(String.class).list())
-            .as("the finished operation stays out of Kafka").containsExactly("A:1", "A:1", "B:2", "C:1");
-        assertThat(keys(cluster, topics.routine("dir"))).containsExactlyInAnyOrder("A", "A", "C");
+    /**
+     * An operation whose transaction drew its id before others were planned and committed after the
+     * relay had read past it is still relayed; those rolled back hold nothing back, however many ids
+     * they drew; and where the next relay starts stays below the first until it is relayed
+     * (PostgreSQL: real transactions on connections of their own).
+     */
+    @Test
+    void anOperationCommittedAfterTheRelayReadPastItIsRelayedAndOneRolledBackHoldsNothingBack() throws Exception {
+        DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcClient jdbc = JdbcClient.create(ds);
+        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds));
+        ClusterSettings cluster = cluster("gaps");
+        OperationTopics topics = new OperationTopics(cluster);
+        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
+        OperationRelay relay = new OperationRelay(outbox, topics, Set.of("dir"));
+        relay.start();
+        try (Connection late = ds.getConnection(); Connection undone = ds.getConnection()) {
+            long lateId = drawn(late, "LATE");
+            long undoneId = drawn(undone, "UNDONE");
+            outbox.insert(plan("AFTER", op("AFTER", OperationKind.CREATE)));
+            long afterId = jdbc.sql("select id from outbox where identity_key = 'AFTER'").query(Long.class).single();
+            assertThat(afterId).isGreaterThan(Math.max(lateId, undoneId));
+            relay.wake();
+            List<String> first = keys(cluster, topics.routine("dir"), 1);
+            assertThat(first).as("what was committed goes at once").containsExactly("AFTER");
+            assertThat(outbox.relayStart()).as("not past what may still be committed").isLessThanOrEqualTo(lateId);
+
+            undone.rollback();
+            late.commit();
+            relay.wake();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                relay.wake();
+                return outbox.relayStart() > afterId;
+            });
+
+            // more ids rolled back than a read spans: what comes after them is still found
+            for (int i = 0; i < 1_500; i++) {
+                drawn(undone, "UNDONE" + i);
+            }
+            undone.rollback();
+            outbox.insert(plan("BEYOND", op("BEYOND", OperationKind.CREATE)));
+            long beyondId = jdbc.sql("select id from outbox where identity_key = 'BEYOND'").query(Long.class).single();
+            assertThat(beyondId).isGreaterThan(afterId + 1_500);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                relay.wake();
+                return outbox.relayStart() > beyondId;
+            });
+        } finally {
+            relay.stop();
+        }
+        assertThat(keys(cluster, topics.routine("dir"), 3)).as("each committed operation once, those rolled back never")
+            .containsExactlyInAnyOrder("AFTER", "LATE", "BEYOND");
+    }
+
+    /**
+     * Draws an operation's id in the connection's transaction, begun with its transaction id (as
+     * Roster's are before they draw operation ids).
+     */
+    private static long drawn(Connection c, String identity) throws java.sql.SQLException {
+        c.setAutoCommit(false);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("select pg_current_xact_id()");
+            try (java.sql.ResultSet rs = s.executeQuery("""
+                    insert into outbox (target, identity_key, kind, attributes, reason, priority, status, attempts,
+                        correlation_id, hr_received_at, planned_at, next_attempt_at)
+                    values ('dir', '%s', 'CREATE', '{}', 'test', 0, 'PENDING', 0, 'evt', now(), now(), now())
+                    returning id""".formatted(identity))) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static ClusterSettings cluster(String name) {
+        return new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
+            TestKafka.shared().getBrokersAsString(), name + Long.toString(System.nanoTime(), 36), 2, null, null, null));
     }
 
     /**
@@ -80,7 +159,7 @@ class OperationRelayTests {
         OperationTopics topics = new OperationTopics(cluster);
         topics.ensure(List.of("dir"), Duration.ofSeconds(30));
         assertThat(topics.partitions("dir")).isEqualTo(6);
-        OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
+        OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds));
         int identities = 40;
         for (int i = 0; i < identities; i++) {
             overKafka.insert(plan("W" + i, op("W" + i, OperationKind.CREATE)));
@@ -100,13 +179,14 @@ class OperationRelayTests {
         }
     }
 
-    private static List<String> keys(ClusterSettings cluster, String topic) {
-        return records(cluster, topic, 3).stream().map(ConsumerRecord::key).toList();
+    /** The keys of the topic's records, read from its start until {@code expected} (or 20 s). */
+    private static List<String> keys(ClusterSettings cluster, String topic, int expected) {
+        return records(cluster, topic, expected).stream().map(ConsumerRecord::key).toList();
     }
 
     private static List<ConsumerRecord<String, String>> records(ClusterSettings cluster, String topic, int expected) {
         Properties p = new OperationTopics(cluster).client("relay-test-reader");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, topic + ".reader");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, topic + ".reader." + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

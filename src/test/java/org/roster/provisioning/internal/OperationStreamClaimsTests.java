@@ -34,7 +34,7 @@ class OperationStreamClaimsTests {
         DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
         JdbcClient jdbc = JdbcClient.create(ds);
         ClusterSettings x = settings("x");
-        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds), x);
+        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds));
         new PartitionClaims(jdbc, x).hold("dir", Set.of(0, 1), 4);           // x's, from before it was started again
         new PartitionClaims(jdbc, settings("y")).hold("dir", Set.of(2, 3), 4); // y's, which y will not renew
         Set<String> all = new HashSet<>();

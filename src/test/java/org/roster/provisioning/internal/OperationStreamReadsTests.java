@@ -49,7 +49,7 @@ class OperationStreamReadsTests {
         OperationTopics topics = new OperationTopics(cluster);
         topics.ensure(List.of("dir"), Duration.ofSeconds(30));
         AtomicLong asked = new AtomicLong();
-        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster) {
+        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds)) {
             @Override
             public List<OutboxEntry> pending(String target, Collection<String> identities) {
                 asked.addAndGet(identities.size());

@@ -51,7 +51,7 @@ class OperationStreamRebalanceTests {
             TestKafka.shared().getBrokersAsString(), prefix, PARTITIONS, null, Duration.ofSeconds(6), null));
         OperationTopics topics = new OperationTopics(cluster);
         topics.ensure(List.of("dir"), Duration.ofSeconds(30));
-        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds), cluster);
+        OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds));
         String group = topics.group("dir");
         List<String> subscribed = List.of(topics.routine("dir"), topics.revocations("dir"));
 

@@ -209,38 +209,6 @@ class ReadyWorkTests {
             .containsExactly(List.of("A:CREATE", "A:ADD_ENTITLEMENT", "A:ADD_ENTITLEMENT"));
     }
 
-    /**
-     * Without Kafka an operation is written as dispatched where it was planned, out of the relay's
-     * sight (and of its partial index on PostgreSQL); the relay takes over the unfinished ones when it
-     * starts, and an outbox over Kafka writes them for the relay at once.
-     */
-    @ParameterizedTest
-    @EnumSource(Databases.Kind.class)
-    void theRelaySeesOnlyWhatGoesOverKafka(Databases.Kind kind) {
-        DataSource ds = Databases.fresh(kind);
-        OutboxRepository here = new OutboxRepository(JdbcClient.create(ds), new JdbcTemplate(ds));
-        here.insert(plan("A", op("A", OperationKind.CREATE, false), op("A", OperationKind.ADD_ENTITLEMENT, false)));
-        here.insert(plan("B", op("B", OperationKind.CREATE, false)));
-        OutboxEntry createB = here.pending("B").get(0);
-        here.markDone(List.of(new Outcomes.Acknowledged(createB, T0, T0)));
-
-        assertThat(here.unrelayed(List.of("dir"), 0, 10)).isEmpty();
-        assertThat(describe(ReadyWork.select(here, "dir", T0, 10).routine()))
-            .containsExactly(List.of("A:CREATE", "A:ADD_ENTITLEMENT"));
-
-        assertThat(here.adoptForRelay()).isEqualTo(2); // A's two, not B's finished one
-        assertThat(here.unrelayed(List.of("dir"), 0, 10)).extracting(OutboxRepository.Unrelayed::identity)
-            .containsExactly("A", "A");
-
-        OutboxRepository overKafka = new OutboxRepository(JdbcClient.create(ds), new JdbcTemplate(ds),
-            new org.roster.runtime.ClusterSettings(true, "one", null, new org.roster.runtime.ClusterSettings.Kafka(
-                "localhost:9", null, null, null, null, null)));
-        overKafka.insert(plan("C", op("C", OperationKind.CREATE, false)));
-        assertThat(overKafka.unrelayed(List.of("dir"), 0, 10)).extracting(OutboxRepository.Unrelayed::identity)
-            .containsExactly("A", "A", "C");
-        assertThat(overKafka.adoptForRelay()).isZero();
-    }
-
     private static List<List<String>> describe(List<List<OutboxEntry>> sequences) {
         return sequences.stream().map(seq -> seq.stream()
             .map(e -> e.operation().identity() + ":" + e.operation().kind()).toList()).toList();
