@@ -353,7 +353,7 @@ final class OperationStream implements ConsumerRebalanceListener {
      * order their records arrived, read a chunk at a time until {@code limit} operations are due or
      * every identity was looked at. Up to {@value #MAX_QUEUED} records wait here while at most {@code
      * limit} operations are sent a pass; reading every waiting identity's chain each pass read each
-     * operation five to ten times before it was sent (docs/benchmarks.md). The identities looked at are
+     * operation five to fourteen times before it was sent (docs/benchmarks.md). The identities looked at are
      * the map's keys, an empty chain for one with nothing unfinished.
      */
     private Map<String, List<OutboxEntry>> chainsToSend(Set<String> urgent, Set<String> routine, Instant now, int limit) {
