@@ -151,18 +151,17 @@ public class OutboxRepository {
             return List.of();
         }
         String onTarget = target == null ? "" : " and target = :target";
+        Map<String, ?> targetParam = target == null ? Map.of() : Map.of("target", target);
         if (store.postgres()) {
             return jdbc().sql("select o.* from unnest(:identities) as k (identity_key) cross join lateral (select * from "
                     + "outbox where identity_key = k.identity_key" + onTarget + " and " + NOT_FINISHED + " order by id) o "
                     + "order by o.id")
                 .param("identities", new org.springframework.jdbc.support.SqlArrayValue("varchar", identities.toArray()))
-                .params(target == null ? java.util.Map.of() : java.util.Map.of("target", target))
-                .query(OutboxRepository::map).list();
+                .params(targetParam).query(OutboxRepository::map).list();
         }
         List<OutboxEntry> found = new java.util.ArrayList<>(jdbc() // sorted here, lest H2 walk the primary key to sort
             .sql("select * from outbox where identity_key in (:identities)" + onTarget + " and " + NOT_FINISHED)
-            .param("identities", List.copyOf(identities))
-            .params(target == null ? java.util.Map.of() : java.util.Map.of("target", target))
+            .param("identities", List.copyOf(identities)).params(targetParam)
             .query(OutboxRepository::map).list());
         found.sort(java.util.Comparator.comparingLong(OutboxEntry::id));
         return found;
