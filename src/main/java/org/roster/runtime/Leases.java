@@ -235,6 +235,21 @@ public class Leases {
     }
 
     /**
+     * How long a loop that was just refused its lease waits before it asks again: what is left of the
+     * retry interval since this instance last asked the store ({@link #retryMillis()} when it has not
+     * asked). A loop woken just before its ask was due asks when it is due, not a whole interval later:
+     * a lease run out unannounced (its holder killed) is taken within one interval of running out.
+     */
+    public long askAgainIn(String name) {
+        Long refused = refusedAt.get(name);
+        if (refused == null) {
+            return retryMillis();
+        }
+        long left = retryMillis() - (System.nanoTime() - refused) / 1_000_000;
+        return Math.max(1, Math.min(retryMillis(), left));
+    }
+
+    /**
      * Whether this instance holds the lease now: when it does not, tries to take it if this instance
      * is under its share; when it holds one over its share, lets it go (the loop is between passes).
      */

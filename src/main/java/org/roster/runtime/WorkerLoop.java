@@ -142,7 +142,7 @@ public abstract class WorkerLoop implements SmartLifecycle {
                         held = false;
                         handedOver();
                     }
-                    signal.tryAcquire(l.retryMillis(), TimeUnit.MILLISECONDS); // another instance runs it
+                    signal.tryAcquire(l.askAgainIn(name), TimeUnit.MILLISECONDS); // another instance runs it
                     continue;
                 }
                 held = true;

@@ -61,6 +61,54 @@ class LeasesAskAgainTests {
         }
     }
 
+    /**
+     * A loop woken for work just before its next ask was due asks when it is due, not a whole retry
+     * interval after the wake-up: a lease whose holder was killed (run out, unannounced) is taken
+     * within one interval of the last ask. The loop waited a whole interval from each wake-up before,
+     * up to two intervals after the last ask (about 9.5 s here instead of 5).
+     */
+    @Test
+    void aLoopWokenJustBeforeItsAskIsDueAsksWhenDue() throws Exception {
+        DataSource store = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcClient jdbc = JdbcClient.create(store);
+        Leases a = leases(store, "a");
+        Leases b = leases(store, "b");
+        java.util.concurrent.atomic.AtomicLong firstPass = new java.util.concurrent.atomic.AtomicLong();
+        WorkerLoop loop = new WorkerLoop("roster-expiry") {
+            @Override
+            protected long pass() {
+                firstPass.compareAndSet(0, System.nanoTime());
+                return 60_000;
+            }
+        };
+        loop.setLeases(b);
+        try {
+            a.register("roster-expiry", () -> { });
+            assertThat(a.holds("roster-expiry")).isTrue();
+            long started = System.nanoTime();
+            loop.start(); // asks at once and is refused: a holds the lease
+            await().atMost(Duration.ofSeconds(3)).until(() -> b.askAgainIn("roster-expiry") < b.retryMillis());
+            long refused = System.nanoTime();
+
+            // a is killed: its lease runs out, and nobody announces it
+            a.close();
+            jdbc.sql("""
+                    update lease set holder = 'gone', expires_at = current_timestamp - interval '1 minute'
+                    where name = 'roster-expiry'""").update();
+            Thread.sleep(Math.max(0, b.retryMillis() - 700 - Duration.ofNanos(System.nanoTime() - refused).toMillis()));
+            loop.wake(); // work for the loop, 0.7 s before its next ask is due: too soon to ask
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> firstPass.get() != 0);
+            assertThat(Duration.ofNanos(firstPass.get() - started))
+                .as("taken at the ask due a retry interval after the first, not an interval after the wake-up")
+                .isLessThan(Duration.ofMillis(b.retryMillis() + 1_500))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(b.retryMillis() - 100));
+        } finally {
+            loop.stop();
+            a.close();
+            b.close();
+        }
+    }
+
     private static Leases leases(DataSource store, String instance) {
         ClusterSettings cluster = new ClusterSettings(true, instance, TTL, null);
         org.springframework.beans.factory.ObjectProvider<DataSource> provider =
