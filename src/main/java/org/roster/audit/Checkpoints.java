@@ -117,14 +117,32 @@ public class Checkpoints extends WorkerLoop {
         return keyId;
     }
 
+    /**
+     * Signs when the last checkpoint is a {@code checkpoint-interval} old (at once after a start, which
+     * checks the whole chain). In cluster mode every loop looks again every 2 s, whatever its pass
+     * asks: the interval is the last checkpoint's age, not the loop's sleep, or a cluster would sign
+     * every 2 s (and each checkpoint is verified at every pass after it).
+     */
     @Override
     protected long pass() {
+        long interval = settings.checkpointInterval().toMillis();
+        if (checkedWhole && refusal == null) {
+            Timestamp last = jdbc.sql("select max(signed_at) from audit_checkpoint").query(Timestamp.class).optional()
+                .orElse(null);
+            if (last != null) {
+                // a signing time ahead of this clock (another instance's, or a row changed) waits an interval at most
+                long left = Math.min(interval, last.toInstant().plusMillis(interval).toEpochMilli() - clock.millis());
+                if (left > 0) {
+                    return left;
+                }
+            }
+        }
         try {
             checkpoint();
         } catch (CheckpointRefused e) {
             // alerted when found
         }
-        return settings.checkpointInterval().toMillis();
+        return interval;
     }
 
     /**
@@ -231,25 +249,72 @@ public class Checkpoints extends WorkerLoop {
                     + (inStore == null ? "no longer in the store: checkpoints were deleted" : "differs in the store"), keys);
             }
         }
-        for (Checkpoint c : stored) {
+        // the first checkpoint whose record no longer has the signed hash (or is gone), in one statement
+        Map.Entry<Long, Optional<String>> unlike = jdbc.sql("""
+                select c.seq, r.hash from audit_checkpoint c left join audit_record r on r.seq = c.seq
+                where c.hash <> ? and (r.hash is null or r.hash <> c.hash) order by c.seq limit 1""")
+            .param(AuditHash.GENESIS)
+            .query((rs, n) -> Map.entry(rs.getLong(1), Optional.ofNullable(rs.getString(2)))).optional().orElse(null);
+        VerifiedSignatures known = verifiedSignatures;
+        int from = known.covers(stored) ? known.count() : 0;
+        for (int i = 0; i < stored.size(); i++) {
+            Checkpoint c = stored.get(i);
             keys.add(c.keyId());
-            if (!signatureHolds(c)) {
+            if (i >= from && !signatureHolds(c)) {
                 return new Result(checked, c.seq(), "checkpoint at record " + c.seq() + ": the signature does not verify",
                     keys);
             }
             if (coversNothing(c)) {
                 continue;
             }
-            Optional<String> now = jdbc.sql("select hash from audit_record where seq = ?").param(c.seq())
-                .query(String.class).optional();
-            if (now.isEmpty() || !now.get().equals(c.hash())) {
+            if (unlike != null && unlike.getKey() == c.seq()) {
                 return new Result(checked, c.seq(), "checkpoint at record " + c.seq() + ": the record "
-                    + (now.isEmpty() ? "is gone" : "no longer has the signed hash: the chain was rewritten"), keys);
+                    + (unlike.getValue().isEmpty() ? "is gone" : "no longer has the signed hash: the chain was rewritten"), keys);
             }
             checked++;
         }
+        verifiedSignatures = VerifiedSignatures.of(stored);
+        signaturesVerified.add(stored.size() - from);
         return new Result(checked, null, null, keys);
     }
+
+    /**
+     * The checkpoints whose signatures this process verified, as their number and a digest of them in
+     * order: a checkpoint's signature is verified once (Ed25519 in the JDK takes about a millisecond),
+     * not at every pass after it, for as long as the checkpoints before it are unchanged in the store.
+     * Any change to one of them (a field, a row deleted or added among them) changes the digest, and
+     * every signature is verified again.
+     */
+    private record VerifiedSignatures(int count, byte[] digest) {
+        static final VerifiedSignatures NONE = of(List.of());
+
+        static VerifiedSignatures of(List<Checkpoint> checkpoints) {
+            return new VerifiedSignatures(checkpoints.size(), digest(checkpoints, checkpoints.size()));
+        }
+
+        boolean covers(List<Checkpoint> stored) {
+            return stored.size() >= count && MessageDigest.isEqual(digest, digest(stored, count));
+        }
+
+        private static byte[] digest(List<Checkpoint> checkpoints, int count) {
+            MessageDigest sha;
+            try {
+                sha = MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("SHA-256 is always available", e);
+            }
+            for (int i = 0; i < count; i++) {
+                Checkpoint c = checkpoints.get(i);
+                sha.update((c.seq() + "\n" + c.hash() + "\n" + c.signedAt() + "\n" + c.keyId() + "\n" + c.publicKey() + "\n"
+                    + c.signature() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return sha.digest();
+        }
+    }
+
+    private volatile VerifiedSignatures verifiedSignatures = VerifiedSignatures.NONE;
+    /** How many checkpoint signatures were verified so far: each once, unless one before it changed. */
+    final java.util.concurrent.atomic.LongAdder signaturesVerified = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * Whether the checkpoint's signature verifies with the public key it carries, and its key id is

@@ -37,7 +37,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * answers at once, where the machine is the limit). With {@code -Dbench.cluster.snapshot=true} the
  * joiners come in one snapshot file sent to the first instance instead: intake is its import, and the
  * other instance takes its share of the dispatch from Kafka. With {@code -Dbench.cluster.off=true}, one
- * instance without cluster mode, twice, for what cluster mode costs. Each run prints the CPU time of
+ * instance without cluster mode, twice, for what cluster mode costs; {@code -Dbench.cluster.instances=1}
+ * (a list: {@code 1,2} by default) for the runs to make, e.g. one to profile. Each run prints the CPU time of
  * each instance, of this JVM and of PostgreSQL's processes, until the last answer and then until the
  * target had everything.
  */
@@ -52,6 +53,10 @@ class ClusterThroughputBenchmark {
     private static final boolean SNAPSHOT = Boolean.getBoolean("bench.cluster.snapshot");
     private static final boolean OFF = Boolean.getBoolean("bench.cluster.off");
     private static final int LEAVERS = Integer.getInteger("bench.cluster.leavers", 200);
+    /** The runs, by how many instances each has: {@code -Dbench.cluster.instances=1} for one run of one (a profile). */
+    private static final List<Integer> INSTANCES = java.util.Arrays.stream(
+            System.getProperty("bench.cluster.instances", OFF ? "1,1" : "1,2").split(","))
+        .map(String::trim).map(Integer::valueOf).toList();
 
     private record Run(int instances, double intakeSeconds, double wholeSeconds, List<Double> leaverMillis) {
         String line() {
@@ -70,16 +75,19 @@ class ClusterThroughputBenchmark {
     void oneInstanceThenTwo() throws Exception {
         String brokers = TestKafka.shared().getBrokersAsString();
         List<Run> runs = new ArrayList<>();
-        for (int instances : OFF ? List.of(1, 1) : List.of(1, 2)) {
+        for (int instances : INSTANCES) {
             runs.add(run(brokers, instances));
             System.out.println(runs.get(runs.size() - 1).line());
         }
-        String report = "Cluster throughput, %d joiners%s, target latency %d ms, concurrency %d per instance%n%s%n%s%n"
-            .formatted(JOINERS, SNAPSHOT ? " in one snapshot" : "", LATENCY, CONCURRENCY, runs.get(0).line(), runs.get(1).line())
-            + "two instances / one, whole way: %.2f%n".formatted(runs.get(0).wholeSeconds() / runs.get(1).wholeSeconds());
+        StringBuilder report = new StringBuilder("Cluster throughput, %d joiners%s, target latency %d ms, concurrency %d per instance%n"
+            .formatted(JOINERS, SNAPSHOT ? " in one snapshot" : "", LATENCY, CONCURRENCY));
+        runs.forEach(r -> report.append(r.line()).append('\n'));
+        if (runs.size() == 2) {
+            report.append("second run / first, whole way: %.2f%n".formatted(runs.get(0).wholeSeconds() / runs.get(1).wholeSeconds()));
+        }
         System.out.print(report);
         Files.createDirectories(Path.of("target/benchmarks"));
-        Files.writeString(Path.of("target/benchmarks/cluster-throughput-" + (SNAPSHOT ? "snapshot-" : "") + (OFF ? "off-" : "") + LATENCY + "ms.txt"), report);
+        Files.writeString(Path.of("target/benchmarks/cluster-throughput-" + (SNAPSHOT ? "snapshot-" : "") + (OFF ? "off-" : "") + LATENCY + "ms.txt"), report.toString());
     }
 
     private static Run run(String brokers, int instances) throws Exception {
