@@ -124,6 +124,11 @@ public class Checkpoints extends WorkerLoop {
      * every 2 s (and each checkpoint is verified at every pass after it).
      */
     @Override
+    protected boolean keepsOwnTime() {
+        return true;
+    }
+
+    @Override
     protected long pass() {
         long interval = settings.checkpointInterval().toMillis();
         if (checkedWhole && refusal == null) {

@@ -249,6 +249,11 @@ public class Leases {
         return Math.max(1, Math.min(retryMillis(), left));
     }
 
+    /** Whether this instance holds the lease and keeps it: not lost, and not one to give up between two passes. */
+    public boolean keeps(String name) {
+        return !settings.enabled() || (held.containsKey(name) && !givingUp.contains(name));
+    }
+
     /**
      * Whether this instance holds the lease now: when it does not, tries to take it if this instance
      * is under its share; when it holds one over its share, lets it go (the loop is between passes).

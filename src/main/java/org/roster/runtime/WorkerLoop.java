@@ -53,6 +53,16 @@ public abstract class WorkerLoop implements SmartLifecycle {
     }
 
     /**
+     * Whether the loop keeps a time of its own: its pass says when it next has work, and no work
+     * arriving wakes it. In cluster mode such a loop sleeps what its pass says; the others look again
+     * every {@link Leases#POLL_MILLIS} at least, for a wake-up from another instance they may have
+     * missed (a loop that keeps its own time and did so ran its pass every 2 s, whatever its interval).
+     */
+    protected boolean keepsOwnTime() {
+        return false;
+    }
+
+    /**
      * Work arrived, or may now be due earlier than the loop is waiting for. In cluster mode, when
      * another instance holds the loop's lease, that instance is told too.
      */
@@ -132,6 +142,22 @@ public abstract class WorkerLoop implements SmartLifecycle {
         return running;
     }
 
+    /**
+     * Sleeps until woken or {@code millis} have passed; with a lease, also stops when the lease is no
+     * longer this instance's to keep (lost, or to give up to share the loops out), looking every
+     * {@link Leases#POLL_MILLIS}, so that a long sleep does not hold a lease another instance should have.
+     */
+    private void sleep(long millis, @Nullable Leases lease) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (running) {
+            long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+            if (left <= 0 || signal.tryAcquire(lease == null ? left : Math.min(left, Leases.POLL_MILLIS), TimeUnit.MILLISECONDS)
+                || lease == null || !lease.keeps(name)) {
+                return;
+            }
+        }
+    }
+
     private void loop() {
         boolean held = false;
         while (running) {
@@ -149,12 +175,13 @@ public abstract class WorkerLoop implements SmartLifecycle {
                 long wait = pass();
                 outage.reached();
                 Leases any = leases;
-                if (any != null && any.enabled()) {
+                boolean cluster = any != null && any.enabled();
+                if (cluster && !keepsOwnTime()) {
                     // a wake-up from another instance can be missed (its listener reconnecting): look again
                     wait = Math.min(wait, Leases.POLL_MILLIS);
                 }
                 if (wait > 0) {
-                    signal.tryAcquire(wait, TimeUnit.MILLISECONDS);
+                    sleep(wait, cluster ? l : null);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

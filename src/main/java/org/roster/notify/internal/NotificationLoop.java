@@ -20,6 +20,11 @@ class NotificationLoop extends WorkerLoop {
     }
 
     @Override
+    protected boolean keepsOwnTime() {
+        return true; // nothing wakes it: every interval, in cluster mode too
+    }
+
+    @Override
     protected long pass() {
         if (!notifications.enabled()) {
             return 3_600_000;
