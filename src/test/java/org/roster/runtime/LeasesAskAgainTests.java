@@ -109,7 +109,8 @@ class LeasesAskAgainTests {
         }
     }
 
-    private static Leases leases(DataSource store, String instance) {
+    /** Leases of an instance in cluster mode on PostgreSQL, with a 30 s time to live (renewals every 5 s). */
+    static Leases leases(DataSource store, String instance) {
         ClusterSettings cluster = new ClusterSettings(true, instance, TTL, null);
         org.springframework.beans.factory.ObjectProvider<DataSource> provider =
             new StaticListableBeanFactory(Map.of("store", store)).getBeanProvider(DataSource.class);

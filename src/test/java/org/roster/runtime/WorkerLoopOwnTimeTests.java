@@ -3,15 +3,11 @@ package org.roster.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Databases;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * In cluster mode a loop looks again every 2 s at least, for a wake-up from another instance it may
@@ -24,7 +20,7 @@ class WorkerLoopOwnTimeTests {
     @Test
     void aLoopThatKeepsItsOwnTimeSleepsWhatItsPassSaysAndStillGivesItsLeaseUp() throws Exception {
         DataSource store = Databases.fresh(Databases.Kind.POSTGRESQL);
-        Leases a = leases(store, "a");
+        Leases a = LeasesAskAgainTests.leases(store, "a");
         Leases b = null;
         Counting own = new Counting("roster-own-time", true);
         Counting polled = new Counting("roster-a-polled", false);
@@ -41,7 +37,7 @@ class WorkerLoopOwnTimeTests {
 
             // another instance joins: a is over its share (three loops, two members) and gives one of them up
             // at its next renewal; a loop asleep for a minute lets it go within a look, not at its next pass
-            b = leases(store, "b");
+            b = LeasesAskAgainTests.leases(store, "b");
             Leases joined = b;
             Counting[] onB = {new Counting("roster-own-time", true), new Counting("roster-a-polled", false),
                 new Counting("roster-own-time-2", true)};
@@ -90,12 +86,5 @@ class WorkerLoopOwnTimeTests {
             passes.incrementAndGet();
             return 60_000;
         }
-    }
-
-    private static Leases leases(DataSource store, String instance) {
-        ClusterSettings cluster = new ClusterSettings(true, instance, Duration.ofSeconds(30), null);
-        org.springframework.beans.factory.ObjectProvider<DataSource> provider =
-            new StaticListableBeanFactory(Map.of("store", store)).getBeanProvider(DataSource.class);
-        return new Leases(JdbcClient.create(store), cluster, Clock.systemUTC(), provider, new StoreSharing(provider, cluster));
     }
 }
