@@ -117,17 +117,18 @@ public class Checkpoints extends WorkerLoop {
         return keyId;
     }
 
-    /**
-     * Signs when the last checkpoint is a {@code checkpoint-interval} old (at once after a start, which
-     * checks the whole chain). In cluster mode every loop looks again every 2 s, whatever its pass
-     * asks: the interval is the last checkpoint's age, not the loop's sleep, or a cluster would sign
-     * every 2 s (and each checkpoint is verified at every pass after it).
-     */
+    /** Nothing wakes the loop: it sleeps what its pass says, in cluster mode too. */
     @Override
     protected boolean keepsOwnTime() {
         return true;
     }
 
+    /**
+     * Signs when the last checkpoint is a {@code checkpoint-interval} old (at once after a start, which
+     * checks the whole chain). The interval is the last checkpoint's age, whoever signed it (another
+     * instance before it let the loop's lease go, or {@code POST /api/v1/audit/checkpoints}), not how
+     * long the loop slept.
+     */
     @Override
     protected long pass() {
         long interval = settings.checkpointInterval().toMillis();
