@@ -98,6 +98,12 @@ final class OperationRelay extends WorkerLoop {
             gaps.clear();
         }
         List<OutboxRepository.Relayable> fresh = gaps.size() < MAX_GAPS ? outbox.relayAfter(read, BATCH) : List.of();
+        // past an empty range, the next id there is: ids missing for longer than a read (a large rollback)
+        Long next = fresh.isEmpty() && gaps.size() < MAX_GAPS ? outbox.relayNext(read) : null;
+        // Read after both reads: an id they went past belongs to a transaction that took its id (and its
+        // transaction id) before the later of them, so below this snapshot's xmax. Read before the look for
+        // the next id, a transaction that began between the two could hold an id tagged below its own, and
+        // the gap would be dropped while it still ran (OperationRelayTests).
         long[] bounds = java.util.Objects.requireNonNull(outbox.snapshotBounds(), "cluster mode over Kafka needs PostgreSQL");
         // the gaps known before this read: those now committed are found, those whose transactions all ended are dropped
         List<OutboxRepository.Relayable> late = outbox.relayByIds(gaps.keySet());
@@ -128,7 +134,6 @@ final class OperationRelay extends WorkerLoop {
             taken.add(op);
             last = op.id();
         }
-        Long next = fresh.isEmpty() && gaps.size() < MAX_GAPS ? outbox.relayNext(read) : null;
         if (next != null) {
             // ids missing for longer than a read: the ids past them are read from there at the next pass
             for (long id = read + 1; id < next && found.size() + gaps.size() < MAX_GAPS; id++) {
