@@ -53,8 +53,7 @@ class OperationRelayTests {
         assertThat(outbox.relayStart()).as("a new store's relay starts at the first operation").isLessThanOrEqualTo(1);
 
         ClusterSettings cluster = cluster("relay");
-        OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
+        OperationTopics topics = topics(cluster);
         OperationRelay relay = new OperationRelay(outbox, topics, Set.of("dir"));
         relay.start();
         try {
@@ -78,8 +77,7 @@ class OperationRelayTests {
         JdbcClient jdbc = JdbcClient.create(ds);
         OutboxRepository outbox = new OutboxRepository(jdbc, new JdbcTemplate(ds));
         ClusterSettings cluster = cluster("gaps");
-        OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
+        OperationTopics topics = topics(cluster);
         OperationRelay relay = new OperationRelay(outbox, topics, Set.of("dir"));
         relay.start();
         try (Connection late = ds.getConnection(); Connection undone = ds.getConnection()) {
@@ -96,10 +94,7 @@ class OperationRelayTests {
             undone.rollback();
             late.commit();
             relay.wake();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                relay.wake();
-                return outbox.relayStart() > afterId;
-            });
+            awaitRelayedPast(relay, outbox, afterId);
 
             // more ids rolled back than a read spans: what comes after them is still found
             for (int i = 0; i < 1_500; i++) {
@@ -109,10 +104,7 @@ class OperationRelayTests {
             outbox.insert(plan("BEYOND", op("BEYOND", OperationKind.CREATE)));
             long beyondId = jdbc.sql("select id from outbox where identity_key = 'BEYOND'").query(Long.class).single();
             assertThat(beyondId).isGreaterThan(afterId + 1_500);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                relay.wake();
-                return outbox.relayStart() > beyondId;
-            });
+            awaitRelayedPast(relay, outbox, beyondId);
         } finally {
             relay.stop();
         }
@@ -144,8 +136,7 @@ class OperationRelayTests {
             }
         };
         ClusterSettings cluster = cluster("next");
-        OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
+        OperationTopics topics = topics(cluster);
         OperationRelay relay = new OperationRelay(outbox, topics, Set.of("dir"));
         try (Connection late = ds.getConnection()) {
             long[] lateId = new long[1];
@@ -168,10 +159,7 @@ class OperationRelayTests {
             assertThat(outbox.relayStart()).as("not past an operation whose transaction still runs").isLessThanOrEqualTo(lateId[0]);
 
             late.commit();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                relay.wake();
-                return outbox.relayStart() > afterId;
-            });
+            awaitRelayedPast(relay, outbox, afterId);
         } finally {
             relay.stop();
         }
@@ -198,6 +186,21 @@ class OperationRelayTests {
         }
     }
 
+    /** The target's topics, made on the test's broker. */
+    private static OperationTopics topics(ClusterSettings cluster) {
+        OperationTopics topics = new OperationTopics(cluster);
+        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
+        return topics;
+    }
+
+    /** Waits until the relay's recorded start is past the id, waking it at each look. */
+    private static void awaitRelayedPast(OperationRelay relay, OutboxRepository outbox, long id) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            relay.wake();
+            return outbox.relayStart() > id;
+        });
+    }
+
     private static ClusterSettings cluster(String name) {
         return new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
             TestKafka.shared().getBrokersAsString(), name + Long.toString(System.nanoTime(), 36), 2, null, null, null));
@@ -215,8 +218,7 @@ class OperationRelayTests {
         String prefix = "part" + Long.toString(System.nanoTime(), 36);
         ClusterSettings cluster = new ClusterSettings(true, "relay-test", null, new ClusterSettings.Kafka(
             TestKafka.shared().getBrokersAsString(), prefix, 6, null, null, null));
-        OperationTopics topics = new OperationTopics(cluster);
-        topics.ensure(List.of("dir"), Duration.ofSeconds(30));
+        OperationTopics topics = topics(cluster);
         assertThat(topics.partitions("dir")).isEqualTo(6);
         OutboxRepository overKafka = new OutboxRepository(jdbc, new JdbcTemplate(ds));
         int identities = 40;
