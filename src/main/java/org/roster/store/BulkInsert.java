@@ -65,11 +65,12 @@ public final class BulkInsert {
     }
 
     private static void copy(Connection c, String table, String columns, List<Object[]> rows) throws SQLException {
-        java.io.InputStream binary = BinaryCopy.rows(c, table, columns, rows);
-        String sql = "COPY " + table + " (" + columns + ") FROM STDIN" + (binary == null ? "" : " (FORMAT binary)");
+        if (BinaryCopy.copy(c, table, columns, rows)) {
+            return;
+        }
         try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, binary != null ? binary
-                : new ByteArrayInputStream(text(rows).getBytes(StandardCharsets.UTF_8)));
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN",
+                new ByteArrayInputStream(text(rows).getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

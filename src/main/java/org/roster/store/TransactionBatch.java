@@ -348,7 +348,13 @@ public final class TransactionBatch {
          * back undoes in the database what ran after it was taken, deferred before it or not.
          */
         private final List<Deferred> deferred = new ArrayList<>();
-        private final Map<String, Integer> waiting = new HashMap<>();
+        /**
+         * What waits to run, by table, in the order deferred: a flush takes its table's list rather
+         * than looking through everything deferred (a two-thread import's flush of a batch's dozen
+         * tables went through its thousands of statements once per table: a fourteenth of the
+         * applying threads' time, docs/benchmarks.md).
+         */
+        private final Map<String, List<Deferred>> waiting = new HashMap<>();
         private final Map<Object, Mark> marks = new IdentityHashMap<>();
         private final Map<String, Set<String>> absent = new HashMap<>();
         private final Map<String, Map<String, Object>> values = new HashMap<>();
@@ -360,26 +366,27 @@ public final class TransactionBatch {
                 run(jdbc, table, statement, List.<Object[]>of(params));
                 return;
             }
-            deferred.add(new Deferred(jdbc, table, statement, params));
-            if (waiting.merge(table, 1, Integer::sum) >= FLUSH_AT) {
+            Deferred d = new Deferred(jdbc, table, statement, params);
+            deferred.add(d);
+            List<Deferred> ofTable = waiting.computeIfAbsent(table, t -> new ArrayList<>());
+            ofTable.add(d);
+            if (ofTable.size() >= FLUSH_AT) {
                 flush(table);
             }
         }
 
         void flush(String table) {
-            if (waiting.getOrDefault(table, 0) == 0) {
+            List<Deferred> ofTable = waiting.remove(table);
+            if (ofTable == null) {
                 return;
             }
             flushes++;
             // grouped by statement, in the order each was first deferred
             Map<Object, Group> groups = new LinkedHashMap<>();
-            for (Deferred d : deferred) {
-                if (d.ranIn == 0 && d.table.equals(table)) {
-                    groups.computeIfAbsent(d.statement, k -> new Group(d.jdbc)).rows.add(d.params);
-                    d.ranIn = flushes;
-                }
+            for (Deferred d : ofTable) {
+                groups.computeIfAbsent(d.statement, k -> new Group(d.jdbc)).rows.add(d.params);
+                d.ranIn = flushes;
             }
-            waiting.remove(table);
             if (waiting.isEmpty() && marks.isEmpty()) {
                 deferred.clear(); // nothing waits and no savepoint could undo what ran: nothing to keep
             }
@@ -419,17 +426,15 @@ public final class TransactionBatch {
             }
             // deferred inside the savepoint: dropped, whether it ran (the database undid it) or not
             List<Deferred> dropped = deferred.subList(Math.min(mark.deferred(), deferred.size()), deferred.size());
-            for (Deferred d : dropped) {
-                if (d.ranIn == 0 && waiting.merge(d.table, -1, Integer::sum) == 0) {
-                    waiting.remove(d.table);
-                }
-            }
             dropped.clear();
             // deferred before it but run inside it: the database undid it, so it waits again
+            waiting.clear();
             for (Deferred d : deferred) {
                 if (d.ranIn > mark.flushes()) {
                     d.ranIn = 0;
-                    waiting.merge(d.table, 1, Integer::sum);
+                }
+                if (d.ranIn == 0) {
+                    waiting.computeIfAbsent(d.table, t -> new ArrayList<>()).add(d);
                 }
             }
         }
