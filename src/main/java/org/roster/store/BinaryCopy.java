@@ -24,8 +24,8 @@ import org.postgresql.copy.CopyIn;
  *
  * <p>Only what cannot be read differently is sent this way: columns of the types below, each value
  * of the Java type its column takes, and timestamps within the years 1 to 9999. Anything else (a
- * column of another type, a string for a number, a year the text form writes otherwise) makes the
- * whole call {@code null}, and the rows go as text, as before. A timestamp keeps exactly the
+ * column of another type, a string for a number, a year the text form writes otherwise) has
+ * {@link #copy} send nothing, and the rows go as text, as before. A timestamp keeps exactly the
  * microsecond PostgreSQL would have read from the text {@link BulkInsert#instant} writes.
  */
 final class BinaryCopy {
@@ -132,8 +132,10 @@ final class BinaryCopy {
         return switch (kind) {
             case INT8 -> value instanceof Long || value instanceof Integer;
             // out of the column's range: the server says so, from the text
-            case INT4 -> (value instanceof Long || value instanceof Integer) && ((Number) value).longValue() == ((Number) value).intValue();
-            case INT2 -> (value instanceof Long || value instanceof Integer) && ((Number) value).longValue() == ((Number) value).shortValue();
+            case INT4 -> (value instanceof Long || value instanceof Integer)
+                && ((Number) value).longValue() == ((Number) value).intValue();
+            case INT2 -> (value instanceof Long || value instanceof Integer)
+                && ((Number) value).longValue() == ((Number) value).shortValue();
             case BOOL -> value instanceof Boolean;
             case TEXT -> value instanceof String || value instanceof Long || value instanceof Integer || value instanceof Boolean
                 || value instanceof Timestamp || value instanceof Instant;
@@ -308,7 +310,7 @@ final class BinaryCopy {
             size += b.length;
         }
 
-        /** A text field: its length, then its UTF-8 (an unpaired surrogate as {@code ?}, as {@link String#getBytes} writes it). */
+        /** A text field: its length, then its UTF-8 (half a surrogate pair as {@code ?}, as {@code getBytes} writes it). */
         void text(String s) throws SQLException {
             // getBytes's own copy: a scan and a copy the JIT compiles to vector instructions, faster than
             // a loop that writes each character into the buffer (0.8 against 1.2 ns a character here)

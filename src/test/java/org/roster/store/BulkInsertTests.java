@@ -83,7 +83,8 @@ class BulkInsertTests {
                 record.append("名".repeat(BinaryCopy.CHUNK / 2)); // longer than a chunk once encoded
             }
             records.add(record.toString());
-            rows.add(new Object[] {"e" + i, "E" + i, "hr", "CREATE", Timestamp.from(Instant.EPOCH.plusSeconds(i)), record.toString()});
+            rows.add(new Object[] {"e" + i, "E" + i, "hr", "CREATE", Timestamp.from(Instant.EPOCH.plusSeconds(i)),
+                record.toString()});
         }
         BulkInsert.insert(jdbc, "hr_event", EVENT, rows);
 
