@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.roster.support.Acknowledgements;
 import org.roster.support.Api;
+import org.roster.support.MostlyWaits;
 import org.roster.support.Parallel;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
@@ -38,6 +39,7 @@ import tools.jackson.databind.JsonNode;
  * its write-ahead log elsewhere, so that its statements fail with "could not extend file" rather than
  * the server stopping, which is the outage {@link StoreOutageTests} drills.
  */
+@MostlyWaits
 class DiskFullTests {
 
     private static final String TOKEN = "disk-full-test-token-0123456789";

@@ -16,6 +16,7 @@ import org.roster.support.Acknowledgements;
 import org.roster.support.Api;
 import org.roster.support.Databases;
 import org.roster.support.KafkaProcess;
+import org.roster.support.MostlyWaits;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
 import org.roster.support.Slapd;
@@ -31,6 +32,7 @@ import tools.jackson.databind.JsonNode;
  * relayed late, send nothing again), and the instances' logs say once that the brokers did not take
  * operations and once that they do again, instead of a line per client and connection attempt.
  */
+@MostlyWaits
 class KafkaOutageTests {
 
     private static final String TOKEN = "kafka-outage-test-token-0123456789";

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.roster.support.Api;
+import org.roster.support.MostlyWaits;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
 import org.roster.support.Slapd;
@@ -33,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  * the audit chain is whole. Run with one instance, and with two in cluster mode (leases in the store,
  * every one of them run out during the outage), the HR system's requests spread over both.
  */
+@MostlyWaits
 class StoreOutageTests {
 
     private static final String TOKEN = "outage-test-token-0123456789";

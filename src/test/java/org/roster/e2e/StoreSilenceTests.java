@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.roster.support.Api;
+import org.roster.support.MostlyWaits;
 import org.roster.support.RosterProcess;
 import org.roster.support.ScimWorkers;
 import org.roster.support.Slapd;
@@ -42,6 +43,7 @@ import tools.jackson.databind.JsonNode;
  * audit chain verifies. Run with one instance, and with two in cluster mode, where the wake-up
  * listener's connection, silent for good, is found out and opened again.
  */
+@MostlyWaits
 class StoreSilenceTests {
 
     private static final String TOKEN = "silence-test-token-0123456789";

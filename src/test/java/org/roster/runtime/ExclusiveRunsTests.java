@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.roster.support.Databases;
+import org.roster.support.MostlyWaits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -17,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * instance or one started again under its name, after a time to live by another), and can commit no
  * further step.
  */
+@MostlyWaits
 class ExclusiveRunsTests {
 
     @ParameterizedTest

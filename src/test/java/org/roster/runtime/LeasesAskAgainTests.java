@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Databases;
+import org.roster.support.MostlyWaits;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -19,6 +20,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * let go is still taken at once: its release is announced as such. Real PostgreSQL and its
  * notifications; renewals every 5 s, so a retry interval of 5 s.
  */
+@MostlyWaits
 class LeasesAskAgainTests {
 
     private static final Duration TTL = Duration.ofSeconds(30);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Databases;
+import org.roster.support.MostlyWaits;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -21,6 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * an instance whose session lives on (slow, or cut off from the store) is not. Real PostgreSQL, whose
  * advisory locks the instance lock is; the default time to live, renewals every 5 s.
  */
+@MostlyWaits
 class LeasesKilledHolderTests {
 
     private static final Duration TTL = Duration.ofSeconds(30);

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Databases;
+import org.roster.support.MostlyWaits;
 
 /**
  * In cluster mode a loop looks again every 2 s at least, for a wake-up from another instance it may
@@ -15,6 +16,7 @@ import org.roster.support.Databases;
  * notifications every 30 s) ran its pass at each such look. It now sleeps what its pass says, and
  * still lets its lease go within a look when its instance is over its share. Real PostgreSQL.
  */
+@MostlyWaits
 class WorkerLoopOwnTimeTests {
 
     @Test

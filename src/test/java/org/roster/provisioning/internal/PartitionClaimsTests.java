@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.roster.runtime.ClusterSettings;
 import org.roster.runtime.StoreSharing;
 import org.roster.support.Databases;
+import org.roster.support.MostlyWaits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -17,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * brokers gave it, whatever was claimed before; another once its holder stopped renewing its claim;
  * the same instance again when it starts under its name (both stores, time to live 1 s).
  */
+@MostlyWaits
 class PartitionClaimsTests {
 
     @ParameterizedTest
