@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -121,6 +122,15 @@ class ConsoleTests {
         return browser.findElement(By.cssSelector("p.done, p.refused")).getText();
     }
 
+    /**
+     * The text of an element of the dashboard, whose live part the page swaps for a fresh one
+     * whenever something changes (htmx on a Server-Sent Event): found and read again if it was
+     * swapped out between the two.
+     */
+    private String liveText(By by) {
+        return waitFor().ignoring(StaleElementReferenceException.class).until(d -> d.findElement(by).getText());
+    }
+
     private void follow(WebElement link) {
         Browser.follow(browser, link);
     }
@@ -137,17 +147,21 @@ class ConsoleTests {
 
         signIn("olga");
         browser.get(base() + "/");
-        assertThat(browser.findElement(By.id("targets")).getText()).contains("directory").contains("wiki");
+        assertThat(liveText(By.id("targets"))).contains("directory").contains("wiki");
         assertThat(browser.findElements(By.linkText("E21"))).isEmpty();
 
         // HR terminates leo while the dashboard is open: it updates itself (Server-Sent Events), no reload
         browser.executeScript("document.body.dataset.marker = 'same page'");
         assertThat(admin.send("DELETE", "/scim/v2/Users/" + leo, "application/scim+json", "").status()).isEqualTo(204);
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.linkText("E21")).isEmpty()
-            && d.findElement(By.id("revocations")).getText().split("E21", -1).length == 3);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+            .until(d -> !d.findElements(By.linkText("E21")).isEmpty()
+                && d.findElement(By.id("revocations")).getText().split("E21", -1).length == 3);
         assertThat(browser.executeScript("return document.body.dataset.marker")).isEqualTo("same page");
         Browser.screenshot(browser, "dashboard");
-        follow(browser.findElement(By.id("revocations")).findElement(By.linkText("E21")));
+        waitFor().ignoring(StaleElementReferenceException.class).until(d -> {
+            follow(d.findElement(By.id("revocations")).findElement(By.linkText("E21")));
+            return true;
+        });
 
         assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("TERMINATED");
         String timeline = browser.findElement(By.id("timeline")).getText();
