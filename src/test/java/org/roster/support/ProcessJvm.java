@@ -26,8 +26,8 @@ import org.springframework.util.FileSystemUtils;
  *
  * <p>The whole-process tests start some thirty Roster JVMs in a run, each of which spent 13 to 16
  * core-seconds to start on two cores (2026-12-07), most of it compiling with C2 and loading and
- * verifying classes: a fifth of the suite's CPU. With {@code -Droster.process.quick=true} (the
- * tests' default in the pom; the benchmarks' profile turns it off, as their figures are of a
+ * verifying classes: about a quarter of the suite's CPU. With {@code -Droster.process.quick=true}
+ * (the tests' default in the pom; the benchmarks' profile turns it off, as their figures are of a
  * production JVM) a process is started
  * <ul>
  *   <li>with the client compiler only ({@code -XX:TieredStopAtLevel=1}): a process that lives a
@@ -89,7 +89,8 @@ final class ProcessJvm {
     /** The folder holding this classpath's archive and jars, made now if no earlier run made it. */
     private static Path archived(String java, List<String> common, List<String> c1, String classpath)
         throws IOException, InterruptedException {
-        List<Path> entries = Stream.of(classpath.split(File.pathSeparator)).filter(e -> !e.isEmpty()).map(Path::of).toList();
+        List<Path> entries = Stream.of(classpath.split(File.pathSeparator)).filter(e -> !e.isEmpty())
+            .map(Path::of).toList();
         Path root = Path.of("target", "process-jvm").toAbsolutePath();
         Path dir = root.resolve(digest(entries));
         if (Files.isRegularFile(dir.resolve("roster.jsa"))) {
@@ -147,7 +148,8 @@ final class ProcessJvm {
         Process training = pb.start();
         if (!training.waitFor(TRAINING.toMillis(), TimeUnit.MILLISECONDS)) {
             training.destroyForcibly();
-            throw new IllegalStateException("the training start did not end within " + TRAINING + ": " + work.resolve("training.log"));
+            throw new IllegalStateException("the training start did not end within " + TRAINING + ": "
+                + work.resolve("training.log"));
         }
         if (training.exitValue() != 0 || !Files.isRegularFile(partial)) {
             throw new IllegalStateException("the training start ended with " + training.exitValue() + ": "
@@ -200,7 +202,8 @@ final class ProcessJvm {
             try (Stream<Path> files = Files.walk(entry)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                     BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
-                    sha.update((f + " " + a.size() + " " + a.lastModifiedTime().toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+                    String line = f + " " + a.size() + " " + a.lastModifiedTime().toMillis() + "\n";
+                    sha.update(line.getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
@@ -210,7 +213,9 @@ final class ProcessJvm {
     /** Archives of other classpaths (builds before this one) are of no more use. */
     private static void removeOthers(Path root, Path keep) {
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path d : dirs.filter(d -> !d.equals(keep) && !d.getFileName().toString().startsWith("making-")).toList()) {
+            List<Path> others = dirs.filter(d -> !d.equals(keep) && !d.getFileName().toString().startsWith("making-"))
+                .toList();
+            for (Path d : others) {
                 FileSystemUtils.deleteRecursively(d);
             }
         } catch (IOException e) {
