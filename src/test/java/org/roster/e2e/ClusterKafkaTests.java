@@ -7,16 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.roster.support.Acknowledgements;
 import org.roster.support.Api;
@@ -79,8 +88,9 @@ class ClusterKafkaTests {
                 assertThat(r.status()).as(r.body()).isEqualTo(201);
                 ids.put(en, r.json().path("id").asString());
             });
-            await().atMost(CONVERGE).pollInterval(Duration.ofMillis(500))
-                .until(() -> everyone.stream().allMatch(en -> receiver.of(en).size() == 1));
+            converge("the joiners' accounts", store, brokers, prefix, () -> await().atMost(CONVERGE)
+                .pollInterval(Duration.ofMillis(500)).until(() -> everyone.stream().allMatch(en -> receiver.of(en).size() == 1)),
+                () -> everyone.stream().filter(en -> receiver.of(en).size() == 1).count() + " of " + PEOPLE + " arrived");
             assertThat(members(brokers, prefix + ".dispatch.hook")).as("both instances send the target's work").isEqualTo(2);
             String relay = holder(store, "roster-relay");
             RosterProcess victim = byId.get(relay);
@@ -139,12 +149,13 @@ class ClusterKafkaTests {
             assertThat(answered.get()).isEqualTo(PEOPLE * CHANGES_EACH);
 
             // Every person's operations, once each, in the order HR made the changes.
-            await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                for (int i = 0; i < PEOPLE; i++) {
-                    assertThat(receiver.of(everyone.get(i))).as("operations received for " + everyone.get(i))
-                        .containsExactlyElementsOf(expected(i));
-                }
-            });
+            converge("the burst's operations", store, brokers, prefix, () -> await().atMost(CONVERGE)
+                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    for (int i = 0; i < PEOPLE; i++) {
+                        assertThat(receiver.of(everyone.get(i))).as("operations received for " + everyone.get(i))
+                            .containsExactlyElementsOf(expected(i));
+                    }
+                }), () -> receiver.operations() + " of " + PEOPLE * (CHANGES_EACH + 1) + " operations arrived");
             System.out.printf("%d operations received, %d of them again under the same key%n", receiver.operations(),
                 receiver.repeats());
             assertThat(holder(store, "roster-relay")).as("another instance relays").isNotEqualTo(relay);
@@ -180,6 +191,59 @@ class ClusterKafkaTests {
         }
         ops.add(i % 2 == 1 ? "account.update T" + CHANGES_EACH : "account.disable");
         return ops;
+    }
+
+    /**
+     * Runs an await; when it times out, fails with what the store and the brokers hold, on one line, so
+     * that a run that did not converge (in CI, where only the summary is at hand) says where it stopped.
+     */
+    private static void converge(String what, String store, String brokers, String prefix, Runnable await,
+                                 Supplier<String> progress) {
+        try {
+            await.run();
+        } catch (ConditionTimeoutException | AssertionError e) {
+            String state;
+            try {
+                state = state(store, brokers, prefix);
+            } catch (Exception | AssertionError unread) {
+                state = "state not read: " + unread;
+            }
+            throw new AssertionError(what + " did not converge within " + CONVERGE + ": " + progress.get() + "; "
+                + state, e);
+        }
+    }
+
+    /**
+     * The outbox by status, the relay's progress and lease, the instances alive in the store and the
+     * dispatch group's lag per partition.
+     */
+    private static String state(String store, String brokers, String prefix) throws Exception {
+        String outbox = Databases.queryPairs(store, "select status, count(*) from outbox group by status").toString();
+        String relay = Databases.queryOne(store, "select next_id || ', highest id ' || coalesce((select max(id) from outbox), 0)"
+            + " from outbox_relay");
+        String leases = Databases.queryPairs(store,
+            "select name, holder from lease where name = 'roster-relay' or name like 'member:%' order by name").toString();
+        String group = prefix + ".dispatch.hook";
+        Map<String, Long> lag = new TreeMap<>();
+        ConsumerGroupDescription described;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (String topic : List.of(prefix + ".operations.hook", prefix + ".revocations.hook")) {
+                for (int p = 0; p < 6; p++) {
+                    ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                }
+            }
+            Map<TopicPartition, ListOffsetsResultInfo> latest = admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
+            latest.forEach((tp, end) -> {
+                OffsetAndMetadata at = committed.get(tp);
+                lag.put(tp.toString(), end.offset() - (at == null ? 0 : at.offset()));
+            });
+            described = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        }
+        return "outbox " + outbox + "; relay's next id " + relay + "; leases " + leases + "; lag " + lag + "; group "
+            + described.groupState() + " with " + described.members().size() + " members";
     }
 
     private static int members(String brokers, String group) throws Exception {
