@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import org.roster.RosterApplication;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -46,7 +47,8 @@ import org.springframework.util.FileSystemUtils;
 final class ProcessJvm {
 
     private static final String QUICK = "roster.process.quick";
-    private static final String MAIN = "org.roster.RosterApplication";
+    /** What a quick start adds: the client compiler only. */
+    private static final List<String> C1 = List.of("-XX:TieredStopAtLevel=1");
     private static final Duration TRAINING = Duration.ofMinutes(3);
 
     /** A start's JVM options (besides the heap and those every start has) and classpath. */
@@ -70,24 +72,23 @@ final class ProcessJvm {
         if (!Boolean.getBoolean(QUICK)) {
             return new Launch(List.of(), classpath);
         }
-        List<String> c1 = List.of("-XX:TieredStopAtLevel=1");
         try {
-            Path dir = archived(java, common, c1, classpath);
-            List<String> options = new ArrayList<>(c1);
+            Path dir = archived(java, common, classpath);
+            List<String> options = new ArrayList<>(C1);
             options.add("-XX:SharedArchiveFile=" + dir.resolve("roster.jsa"));
             return new Launch(options, Files.readString(dir.resolve("classpath")));
         } catch (IOException | RuntimeException e) {
             System.err.println("ProcessJvm: no class-data-sharing archive for Roster's processes, started without one: "
                 + e.getMessage());
-            return new Launch(c1, classpath);
+            return new Launch(C1, classpath);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Launch(c1, classpath);
+            return new Launch(C1, classpath);
         }
     }
 
     /** The folder holding this classpath's archive and jars, made now if no earlier run made it. */
-    private static Path archived(String java, List<String> common, List<String> c1, String classpath)
+    private static Path archived(String java, List<String> common, String classpath)
         throws IOException, InterruptedException {
         List<Path> entries = Stream.of(classpath.split(File.pathSeparator)).filter(e -> !e.isEmpty())
             .map(Path::of).toList();
@@ -124,7 +125,7 @@ final class ProcessJvm {
             FileSystemUtils.deleteRecursively(making);
         }
         try {
-            train(java, common, c1, Files.readString(dir.resolve("classpath")), dir);
+            train(java, common, Files.readString(dir.resolve("classpath")), dir);
         } catch (IOException | RuntimeException | InterruptedException e) {
             FileSystemUtils.deleteRecursively(dir); // the next run tries again
             throw e;
@@ -133,15 +134,15 @@ final class ProcessJvm {
     }
 
     /** Starts Roster once with its embedded defaults, and has the JVM archive what it loaded when the context is up. */
-    private static void train(String java, List<String> common, List<String> c1, String classpath, Path dir)
+    private static void train(String java, List<String> common, String classpath, Path dir)
         throws IOException, InterruptedException {
         Path work = Files.createDirectories(dir.resolve("training"));
         Path partial = dir.resolve("roster.jsa.partial");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(common);
-        command.addAll(c1);
+        command.addAll(C1);
         command.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, "-Dspring.context.exit=onRefresh",
-            "-cp", classpath, MAIN, "--server.port=0"));
+            "-cp", classpath, RosterApplication.class.getName(), "--server.port=0"));
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
             .redirectOutput(work.resolve("training.log").toFile());
         pb.environment().remove("ROSTER_CONFIG");

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.roster.RosterApplication;
 
 /**
  * Roster as a real, separate JVM (the test's own classpath, {@code org.roster.RosterApplication}),
@@ -68,7 +69,7 @@ public final class RosterProcess implements AutoCloseable {
         if (!jvm.isBlank()) {
             command.addAll(List.of(jvm.trim().split("\\s+")));
         }
-        command.addAll(List.of("-cp", launch.classpath(), "org.roster.RosterApplication",
+        command.addAll(List.of("-cp", launch.classpath(), RosterApplication.class.getName(),
             "--server.port=" + port));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
             .redirectErrorStream(true);
