@@ -238,13 +238,15 @@ class ClusterKafkaTests {
     }
 
     /**
-     * The outbox by status, the relay's progress and lease, the instances alive in the store and the
-     * dispatch group's lag per partition.
+     * The outbox by status, the relay's progress and lease, the instances alive in the store, the
+     * connections the (shared) PostgreSQL has open and the dispatch group's lag per partition.
      */
     private static String state(String store, String brokers, String prefix) throws Exception {
         String outbox = Databases.queryPairs(store, "select status, count(*) from outbox group by status").toString();
         String relay = Databases.queryOne(store, "select next_id || ', highest id ' || coalesce((select max(id) from outbox), 0)"
             + " from outbox_relay");
+        String connections = Databases.queryOne(store, "select count(*) || ' of ' || current_setting('max_connections')"
+            + " from pg_stat_activity");
         String leases = Databases.queryPairs(store,
             "select name, holder from lease where name = 'roster-relay' or name like 'member:%' order by name").toString();
         String group = prefix + ".dispatch.hook";
@@ -266,7 +268,8 @@ class ClusterKafkaTests {
             });
             described = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
         }
-        return "outbox " + outbox + "; relay's next id " + relay + "; leases " + leases + "; lag " + lag + "; group "
+        return "outbox " + outbox + "; relay's next id " + relay + "; leases " + leases + "; PostgreSQL connections "
+            + connections + "; lag " + lag + "; group "
             + described.groupState() + " with " + described.members().size() + " members";
     }
 
