@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -93,7 +94,7 @@ class ClusterKafkaTests {
                 ids.put(en, r.json().path("id").asString());
             });
             long created = System.nanoTime();
-            converge("the joiners' accounts", store, brokers, prefix, receiver::operations, PEOPLE, () ->
+            converge("the joiners' accounts", store, brokers, prefix, () -> List.of(a, b), receiver::operations, PEOPLE, () ->
                 assertThat(everyone).allMatch(en -> receiver.of(en).size() == 1, "one operation received"));
             System.out.printf("%d joiners' accounts created at the target in %.1f s after the last was answered%n", PEOPLE,
                 (System.nanoTime() - created) / 1e9);
@@ -155,7 +156,8 @@ class ClusterKafkaTests {
             assertThat(answered.get()).isEqualTo(PEOPLE * CHANGES_EACH);
 
             // Every person's operations, once each, in the order HR made the changes.
-            converge("the burst's operations", store, brokers, prefix, receiver::operations, PEOPLE * (CHANGES_EACH + 1), () -> {
+            converge("the burst's operations", store, brokers, prefix, () -> List.of(a, b, joined.join()), receiver::operations,
+                PEOPLE * (CHANGES_EACH + 1), () -> {
                 for (int i = 0; i < PEOPLE; i++) {
                     assertThat(receiver.of(everyone.get(i))).as("operations received for " + everyone.get(i))
                         .containsExactlyElementsOf(expected(i));
@@ -204,7 +206,8 @@ class ClusterKafkaTests {
      * machine's speed) or all of it took longer than {@link #CONVERGE}, with what the store and the
      * brokers hold on the one line CI shows.
      */
-    private static void converge(String what, String store, String brokers, String prefix, IntSupplier arrived, int expected,
+    private static void converge(String what, String store, String brokers, String prefix,
+                                 Supplier<List<RosterProcess>> instances, IntSupplier arrived, int expected,
                                  ThrowingRunnable check) {
         long start = System.nanoTime();
         long movedAt = start;
@@ -232,6 +235,7 @@ class ClusterKafkaTests {
             } catch (Exception | AssertionError unread) {
                 state = "state not read: " + unread;
             }
+            state += "; " + whereTheyAre(instances.get());
             throw new AssertionError(what + " did not arrive: " + arrived.getAsInt() + " of " + expected + " operations after "
                 + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s (" + e.getMessage() + "); " + state, e);
         }
@@ -271,6 +275,39 @@ class ClusterKafkaTests {
         return "outbox " + outbox + "; relay's next id " + relay + "; leases " + leases + "; PostgreSQL connections "
             + connections + "; lag " + lag + "; group "
             + described.groupState() + " with " + described.members().size() + " members";
+    }
+
+    /**
+     * Where each live instance's relay, lane and busy senders are: per thread its state, its innermost
+     * frame and its two innermost of Roster's (the whole dumps are written beside the logs).
+     */
+    private static String whereTheyAre(List<RosterProcess> instances) {
+        StringBuilder where = new StringBuilder("threads:");
+        for (RosterProcess p : instances) {
+            if (!p.alive()) {
+                continue;
+            }
+            where.append(' ').append(p.log().getFileName()).append(" [");
+            for (String thread : p.threads().split("\n\n")) {
+                String name = thread.startsWith("\"") ? thread.substring(1, thread.indexOf('"', 1)) : "";
+                if (!name.equals("roster-relay") && !name.startsWith("roster-dispatch-hook") && !name.startsWith("roster-send-hook")) {
+                    continue;
+                }
+                String state = thread.lines().filter(l -> l.contains("java.lang.Thread.State:")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+                List<String> frames = thread.lines().map(String::trim).filter(l -> l.startsWith("at ")).map(l -> l.substring(3))
+                    .toList();
+                List<String> roster = frames.stream().filter(f -> f.startsWith("org.roster.") && !f.contains("$$Lambda"))
+                    .limit(2).toList();
+                if (roster.isEmpty() && name.startsWith("roster-send-")) {
+                    continue; // an idle sender
+                }
+                where.append(name).append(' ').append(state).append(" at ").append(frames.isEmpty() ? "?" : frames.get(0))
+                    .append(" in ").append(roster).append("; ");
+            }
+            where.append(']');
+        }
+        return where.toString();
     }
 
     private static int members(String brokers, String group) throws Exception {

@@ -127,6 +127,35 @@ public final class RosterProcess implements AutoCloseable {
         return process.pid();
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /**
+     * The process's threads and where each is now ({@code jcmd <pid> Thread.print}), also written
+     * beside its log ({@code <log>.threads}) for a test that found it stuck to point at.
+     *
+     * @return the dump, or what stopped it being taken
+     */
+    public String threads() {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
+            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!jcmd.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return "jcmd did not end within 20 s";
+            }
+            Files.writeString(log.resolveSibling(log.getFileName() + ".threads"), dump);
+            return dump;
+        } catch (IOException e) {
+            return "no thread dump: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump: interrupted";
+        }
+    }
+
     /** CPU time (user and system) the process has used so far. */
     public Duration cpu() {
         return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
