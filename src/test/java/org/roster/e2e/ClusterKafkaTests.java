@@ -48,7 +48,10 @@ import org.roster.support.TestKafka;
  * relay's lease, the partitions move twice, and at the receiver, which deduplicates on the
  * operation's {@code Idempotency-Key} as a careful target does, every person's operations have
  * arrived once each, in the order HR made the changes; in the store every operation is acknowledged
- * once.
+ * once. What it waits for must keep arriving: nothing new at the receiver for 90 s is a stuck cluster
+ * on any machine (the joiners' accounts arrive within two seconds of the last answer here), and the
+ * failure says where it stopped: the outbox, the relay, the dispatch group's lag, each live
+ * instance's threads.
  */
 class ClusterKafkaTests {
 
@@ -94,10 +97,10 @@ class ClusterKafkaTests {
                 ids.put(en, r.json().path("id").asString());
             });
             long created = System.nanoTime();
-            converge("the joiners' accounts", store, brokers, prefix, () -> List.of(a, b), receiver::operations, PEOPLE, () ->
-                assertThat(everyone).allMatch(en -> receiver.of(en).size() == 1, "one operation received"));
-            System.out.printf("%d joiners' accounts created at the target in %.1f s after the last was answered%n", PEOPLE,
-                (System.nanoTime() - created) / 1e9);
+            converge("the joiners' accounts", store, brokers, prefix, () -> List.of(a, b), receiver::operations, PEOPLE,
+                () -> assertThat(everyone).allMatch(en -> receiver.of(en).size() == 1, "one operation received"));
+            System.out.printf("%d joiners' accounts created at the target in %.1f s after the last was answered%n",
+                PEOPLE, (System.nanoTime() - created) / 1e9);
             assertThat(members(brokers, prefix + ".dispatch.hook")).as("both instances send the target's work").isEqualTo(2);
             String relay = holder(store, "roster-relay");
             RosterProcess victim = byId.get(relay);
@@ -156,13 +159,14 @@ class ClusterKafkaTests {
             assertThat(answered.get()).isEqualTo(PEOPLE * CHANGES_EACH);
 
             // Every person's operations, once each, in the order HR made the changes.
-            converge("the burst's operations", store, brokers, prefix, () -> List.of(a, b, joined.join()), receiver::operations,
-                PEOPLE * (CHANGES_EACH + 1), () -> {
+            ThrowingRunnable inOrder = () -> {
                 for (int i = 0; i < PEOPLE; i++) {
                     assertThat(receiver.of(everyone.get(i))).as("operations received for " + everyone.get(i))
                         .containsExactlyElementsOf(expected(i));
                 }
-            });
+            };
+            converge("the burst's operations", store, brokers, prefix, () -> List.of(a, b, joined.join()),
+                receiver::operations, PEOPLE * (CHANGES_EACH + 1), inOrder);
             System.out.printf("%d operations received, %d of them again under the same key%n", receiver.operations(),
                 receiver.repeats());
             assertThat(holder(store, "roster-relay")).as("another instance relays").isNotEqualTo(relay);
@@ -220,7 +224,7 @@ class ClusterKafkaTests {
                     last = now;
                     movedAt = t;
                 } else if (t - movedAt > STALL.toNanos() || t - start > CONVERGE.toNanos()) {
-                    throw new AssertionError("stuck: nothing new for " + Duration.ofNanos(t - movedAt).toSeconds() + " s");
+                    throw new AssertionError("stuck: nothing new for " + (t - movedAt) / 1_000_000_000 + " s");
                 }
                 Thread.sleep(500);
             }
@@ -236,8 +240,9 @@ class ClusterKafkaTests {
                 state = "state not read: " + unread;
             }
             state += "; " + whereTheyAre(instances.get());
-            throw new AssertionError(what + " did not arrive: " + arrived.getAsInt() + " of " + expected + " operations after "
-                + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s (" + e.getMessage() + "); " + state, e);
+            throw new AssertionError(what + " did not arrive: " + arrived.getAsInt() + " of " + expected
+                + " operations after " + (System.nanoTime() - start) / 1_000_000_000 + " s (" + e.getMessage() + "); "
+                + state, e);
         }
     }
 
@@ -247,8 +252,8 @@ class ClusterKafkaTests {
      */
     private static String state(String store, String brokers, String prefix) throws Exception {
         String outbox = Databases.queryPairs(store, "select status, count(*) from outbox group by status").toString();
-        String relay = Databases.queryOne(store, "select next_id || ', highest id ' || coalesce((select max(id) from outbox), 0)"
-            + " from outbox_relay");
+        String relay = Databases.queryOne(store,
+            "select next_id || ', highest id ' || coalesce((select max(id) from outbox), 0) from outbox_relay");
         String connections = Databases.queryOne(store, "select count(*) || ' of ' || current_setting('max_connections')"
             + " from pg_stat_activity");
         String leases = Databases.queryPairs(store,
@@ -273,8 +278,8 @@ class ClusterKafkaTests {
             described = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
         }
         return "outbox " + outbox + "; relay's next id " + relay + "; leases " + leases + "; PostgreSQL connections "
-            + connections + "; lag " + lag + "; group "
-            + described.groupState() + " with " + described.members().size() + " members";
+            + connections + "; lag " + lag + "; group " + described.groupState() + " with " + described.members().size()
+            + " members";
     }
 
     /**
@@ -290,20 +295,21 @@ class ClusterKafkaTests {
             where.append(' ').append(p.log().getFileName()).append(" [");
             for (String thread : p.threads().split("\n\n")) {
                 String name = thread.startsWith("\"") ? thread.substring(1, thread.indexOf('"', 1)) : "";
-                if (!name.equals("roster-relay") && !name.startsWith("roster-dispatch-hook") && !name.startsWith("roster-send-hook")) {
+                if (!name.equals("roster-relay") && !name.startsWith("roster-dispatch-hook")
+                    && !name.startsWith("roster-send-hook")) {
                     continue;
                 }
                 String state = thread.lines().filter(l -> l.contains("java.lang.Thread.State:")).findFirst()
                     .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-                List<String> frames = thread.lines().map(String::trim).filter(l -> l.startsWith("at ")).map(l -> l.substring(3))
-                    .toList();
+                List<String> frames = thread.lines().map(String::trim).filter(l -> l.startsWith("at "))
+                    .map(l -> l.substring(3)).toList();
                 List<String> roster = frames.stream().filter(f -> f.startsWith("org.roster.") && !f.contains("$$Lambda"))
                     .limit(2).toList();
                 if (roster.isEmpty() && name.startsWith("roster-send-")) {
                     continue; // an idle sender
                 }
-                where.append(name).append(' ').append(state).append(" at ").append(frames.isEmpty() ? "?" : frames.get(0))
-                    .append(" in ").append(roster).append("; ");
+                where.append(name).append(' ').append(state).append(" at ")
+                    .append(frames.isEmpty() ? "?" : frames.get(0)).append(" in ").append(roster).append("; ");
             }
             where.append(']');
         }
