@@ -138,16 +138,15 @@ public final class RosterProcess implements AutoCloseable {
      * @return the dump, or what stopped it being taken
      */
     public String threads() {
+        Path dump = log.resolveSibling(log.getFileName() + ".threads");
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
-            String dump = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                Long.toString(pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile()).start();
             if (!jcmd.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                 jcmd.destroyForcibly();
                 return "jcmd did not end within 20 s";
             }
-            Files.writeString(log.resolveSibling(log.getFileName() + ".threads"), dump);
-            return dump;
+            return Files.readString(dump);
         } catch (IOException e) {
             return "no thread dump: " + e.getMessage();
         } catch (InterruptedException e) {
