@@ -217,14 +217,17 @@ class ClusterKafkaTests {
         long movedAt = start;
         int last = -1;
         try {
-            while (arrived.getAsInt() < expected) {
-                int now = arrived.getAsInt();
+            for (int now = arrived.getAsInt(); now < expected; now = arrived.getAsInt()) {
                 long t = System.nanoTime();
                 if (now != last) {
                     last = now;
                     movedAt = t;
-                } else if (t - movedAt > STALL.toNanos() || t - start > CONVERGE.toNanos()) {
+                }
+                if (t - movedAt > STALL.toNanos()) {
                     throw new AssertionError("stuck: nothing new for " + (t - movedAt) / 1_000_000_000 + " s");
+                }
+                if (t - start > CONVERGE.toNanos()) {
+                    throw new AssertionError("still arriving after " + CONVERGE.toMinutes() + " minutes");
                 }
                 Thread.sleep(500);
             }
