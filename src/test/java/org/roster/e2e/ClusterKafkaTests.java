@@ -268,11 +268,9 @@ class ClusterKafkaTests {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            for (String topic : List.of(prefix + ".operations.hook", prefix + ".revocations.hook")) {
-                for (int p = 0; p < 6; p++) {
-                    ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-            }
+            admin.describeTopics(List.of(prefix + ".operations.hook", prefix + ".revocations.hook")).allTopicNames()
+                .get(30, TimeUnit.SECONDS).forEach((topic, description) -> description.partitions().forEach(p ->
+                    ends.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
             Map<TopicPartition, ListOffsetsResultInfo> latest = admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
             latest.forEach((tp, end) -> {
                 OffsetAndMetadata at = committed.get(tp);
