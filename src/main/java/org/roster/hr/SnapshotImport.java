@@ -83,6 +83,8 @@ public final class SnapshotImport {
      * The tables an import writes, whose statistics it brings up to date when it has grown them
      * (the next import's plans, and the dispatcher's, depend on them).
      */
+    /** How long an import waits for the statistics the one before it left to be brought up to date. */
+    private static final Duration STATISTICS_WAIT = Duration.ofMinutes(2);
     private static final List<String> WRITTEN = List.of("hr_snapshot_row", "hr_worker", "hr_worker_search", "hr_event",
         "identity", "lifecycle_event", "outbox", "target_account", "audit_record");
 
@@ -146,6 +148,7 @@ public final class SnapshotImport {
             throw e;
         }
         try (running; org.roster.store.BulkWork.Running busy = bulk.begin()) { // the store's housekeeping waits if it can
+            awaitStatistics();
             snapshots.start(id, source.name(), started);
             running.replaced().ifPresent(stopped -> snapshots.interrupted(stopped.runId(), clock.instant(), "interrupted: "
                 + stopped.instance() + " stopped while importing it (last seen " + stopped.aliveAt() + "); the batches it"
@@ -157,7 +160,23 @@ public final class SnapshotImport {
                 () -> importRows(source, id, description, started, body, format, actor, progress, running));
         } finally {
             importing.decrementAndGet();
-            statistics.refresh(WRITTEN);
+            statistics.refreshSoon(WRITTEN); // after the answer: the work is committed
+        }
+    }
+
+    /**
+     * Waits for the statistics an import before this one (on this instance) left to be brought up to
+     * date: this import's reads are planned with them. At most {@link #STATISTICS_WAIT}.
+     */
+    private void awaitStatistics() {
+        try {
+            if (!statistics.awaitRefreshed(STATISTICS_WAIT)) {
+                log.info("snapshot: the store's statistics are still being brought up to date after {} s; importing"
+                    + " without waiting further", STATISTICS_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HrUnavailableException("Roster is stopping: nothing of this file was applied, send it again later");
         }
     }
 

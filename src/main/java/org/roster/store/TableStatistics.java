@@ -1,7 +1,20 @@
 package org.roster.store;
 
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,6 +33,12 @@ import org.springframework.stereotype.Component;
  * autovacuum would have. {@code ANALYZE} reads a sample (a few hundred pages), takes no lock that
  * stops reads or writes, and needs only the table's owner, which Roster's user is (it created them).
  * On H2 nothing is done: it keeps no statistics a plan depends on this way.
+ *
+ * <p>An import has this done after it answered ({@link #refreshSoon}), on a thread of its own: the
+ * import's work is committed by then, and a sender of a daily delta should not wait for a sample of
+ * tables that others (the dispatcher marking a first load's operations done) made stale. The next
+ * import on this instance waits for it first ({@link #awaitRefreshed}), since that is what plans with
+ * the statistics.
  */
 @Component
 public class TableStatistics {
@@ -32,14 +51,103 @@ public class TableStatistics {
     /** Fewer changed rows than this never make a table stale (autovacuum's own threshold is 50). */
     static final long MIN_CHANGES = 1000;
 
+    /**
+     * How long a refresh asked for waits before it looks: PostgreSQL sends a session's counts of changed
+     * rows to {@code pg_stat} at most once a second, and within a second of its going idle.
+     */
+    static final Duration SETTLE = Duration.ofMillis(1_500);
+
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private final JdbcTemplate jdbc;
     private final StoreKind store;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "roster-statistics");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Tables asked for and not yet looked at by the worker. */
+    private final Set<String> queued = new LinkedHashSet<>();
+    /** The worker's run while it has tables to look at, else null; guarded by {@link #queued}. */
+    private @Nullable Future<?> running;
 
     public TableStatistics(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         this.store = new StoreKind(jdbc);
+    }
+
+    /**
+     * {@link #refresh} of these tables on this instance's statistics thread, returning at once; tables
+     * asked for while a refresh runs are looked at once it ends, together. Nothing on H2.
+     */
+    public void refreshSoon(List<String> tables) {
+        if (!store.postgres() || tables.isEmpty()) {
+            return;
+        }
+        checkNames(tables);
+        synchronized (queued) {
+            queued.addAll(tables);
+            if (running == null) {
+                try {
+                    running = worker.submit(this::drain);
+                } catch (RejectedExecutionException e) {
+                    queued.clear(); // shutting down: autovacuum will
+                }
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            // what the import's sessions counted reaches pg_stat within a second of their last commit
+            Thread.sleep(SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            synchronized (queued) {
+                queued.clear();
+                running = null;
+            }
+            return;
+        }
+        while (true) {
+            List<String> tables;
+            synchronized (queued) {
+                if (queued.isEmpty()) {
+                    running = null;
+                    return;
+                }
+                tables = List.copyOf(queued);
+                queued.clear();
+            }
+            refresh(tables);
+        }
+    }
+
+    /**
+     * Waits, at most {@code max}, for the refreshes asked for so far on this instance to end.
+     *
+     * @return whether none is left running
+     */
+    public boolean awaitRefreshed(Duration max) throws InterruptedException {
+        Future<?> f;
+        synchronized (queued) {
+            f = running;
+        }
+        if (f == null) {
+            return true;
+        }
+        try {
+            f.get(max.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException | CancellationException e) {
+            return true; // refresh() logs its own failures; nothing is left to wait for
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        worker.shutdownNow();
     }
 
     /**
@@ -53,11 +161,7 @@ public class TableStatistics {
         if (!store.postgres() || tables.isEmpty()) {
             return List.of();
         }
-        tables.forEach(t -> {
-            if (!NAME.matcher(t).matches()) {
-                throw new IllegalArgumentException("not a table name: " + t);
-            }
-        });
+        checkNames(tables);
         try {
             List<String> stale = jdbc.queryForList("""
                     select relname from pg_stat_user_tables
@@ -74,8 +178,20 @@ public class TableStatistics {
             }
             return stale;
         } catch (RuntimeException e) {
-            log.warn("store: could not bring the statistics of {} up to date ({}); autovacuum will", tables, e.toString());
+            if (worker.isShutdown()) {
+                log.debug("store: statistics of {} not brought up to date: stopping", tables);
+            } else {
+                log.warn("store: could not bring the statistics of {} up to date ({}); autovacuum will", tables, e.toString());
+            }
             return List.of();
         }
+    }
+
+    private static void checkNames(List<String> tables) {
+        tables.forEach(t -> {
+            if (!NAME.matcher(t).matches()) {
+                throw new IllegalArgumentException("not a table name: " + t);
+            }
+        });
     }
 }

@@ -62,11 +62,11 @@ class SnapshotImportTests {
         return r.json();
     }
 
-    private static String prefix() {
+    static String prefix() {
         return "S" + UUID.randomUUID().toString().substring(0, 5).toUpperCase(java.util.Locale.ROOT);
     }
 
-    private static String csv(String p, String... rows) {
+    static String csv(String p, String... rows) {
         StringBuilder b = new StringBuilder("PERNR,USERID,ORGEH,ENDDA\n");
         for (String row : rows) {
             b.append(row.replace("$", p)).append('\n');
@@ -117,7 +117,7 @@ class SnapshotImportTests {
     @org.springframework.beans.factory.annotation.Value("${roster.hr.snapshot-memory-rows:2000000}")
     int memoryRows;
 
-    private SnapshotImport.Summary importing(String source, String body, SnapshotImport.@org.jspecify.annotations.Nullable Progress progress) {
+    SnapshotImport.Summary importing(String source, String body, SnapshotImport.@org.jspecify.annotations.Nullable Progress progress) {
         return imports.importSnapshot(source, new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
             SnapshotFormat.CSV, "test", progress);
     }

@@ -44,10 +44,61 @@ class TableStatisticsTests {
         assertThat(statistics.refresh(List.of("hr_snapshot_row"))).as("up to date now").isEmpty();
     }
 
+    /**
+     * An import has the statistics brought up to date after it answered: the refresh runs on a thread of
+     * its own, and the next import waits for it. Shown with the table locked as {@code ANALYZE} locks it
+     * (which stops no read or write): the caller is back while the analysis waits.
+     */
+    @Test
+    void aRefreshAskedForRunsOnItsOwnThreadAndCanBeWaitedFor() throws Exception {
+        javax.sql.DataSource ds = Databases.fresh(Databases.Kind.POSTGRESQL);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        TableStatistics statistics = new TableStatistics(jdbc);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            rows.add(new Object[] {"hr", String.format("E%07d", i), "h" + i, "s1"});
+        }
+        BulkInsert.insert(jdbc, "hr_snapshot_row", "source, employee_number, row_hash, seen_in", rows);
+        String counts = "select n_mod_since_analyze from pg_stat_user_tables where relname = 'hr_snapshot_row'";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (jdbc.queryForObject(counts, Long.class) < 20_000 && System.nanoTime() < deadline) {
+            Thread.sleep(100); // the counters reach pg_stat within a second
+        }
+        String analyses = "select analyze_count from pg_stat_user_tables where relname = 'hr_snapshot_row'";
+        try {
+            try (java.sql.Connection holder = ds.getConnection()) {
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("lock table hr_snapshot_row in share update exclusive mode");
+                statistics.refreshSoon(List.of("hr_snapshot_row"));
+                assertThat(statistics.awaitRefreshed(java.time.Duration.ofSeconds(3)))
+                    .as("returned while its ANALYZE waits for the lock").isFalse();
+                statistics.refreshSoon(List.of("hr_event")); // asked for meanwhile: looked at after it
+                assertThat(jdbc.queryForObject(analyses, Long.class)).isZero();
+                holder.commit();
+            }
+            assertThat(statistics.awaitRefreshed(java.time.Duration.ofSeconds(30))).as("done once the lock went").isTrue();
+            assertThat(jdbc.queryForObject(analyses, Long.class)).isEqualTo(1);
+            assertThat(statistics.awaitRefreshed(java.time.Duration.ZERO)).as("nothing left running").isTrue();
+            assertThatThrownBy(() -> statistics.refreshSoon(List.of("outbox; drop table outbox")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a table name");
+        } finally {
+            statistics.stop();
+        }
+    }
+
     @Test
     void nothingIsDoneOnH2AndNamesAreChecked() {
         JdbcTemplate h2 = new JdbcTemplate(Databases.fresh(Databases.Kind.H2));
-        assertThat(new TableStatistics(h2).refresh(List.of("hr_snapshot_row"))).isEmpty();
+        TableStatistics onH2 = new TableStatistics(h2);
+        assertThat(onH2.refresh(List.of("hr_snapshot_row"))).isEmpty();
+        onH2.refreshSoon(List.of("hr_snapshot_row"));
+        try {
+            assertThat(onH2.awaitRefreshed(java.time.Duration.ZERO)).as("nothing started").isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            onH2.stop();
+        }
         JdbcTemplate pg = new JdbcTemplate(Databases.fresh(Databases.Kind.POSTGRESQL));
         assertThatThrownBy(() -> new TableStatistics(pg).refresh(List.of("outbox; drop table outbox")))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a table name");
