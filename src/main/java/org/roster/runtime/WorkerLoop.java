@@ -23,7 +23,10 @@ public abstract class WorkerLoop implements SmartLifecycle {
     private @Nullable Leases leases;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean running;
-    private @Nullable Thread worker;
+    private volatile @Nullable Thread worker;
+    private @Nullable LoopWatch watch;
+    /** When the pass under way began ({@link System#nanoTime()}, never 0), or 0 between passes. */
+    private volatile long passSince;
 
     protected WorkerLoop(String name) {
         this.name = name;
@@ -45,6 +48,28 @@ public abstract class WorkerLoop implements SmartLifecycle {
     @org.springframework.beans.factory.annotation.Autowired(required = false)
     public void setLeases(Leases leases) {
         this.leases = leases;
+    }
+
+    /** Watches this loop's passes; set by Spring for loops that are beans, by their owner for the others. */
+    @org.springframework.beans.factory.annotation.Autowired(required = false)
+    public void setWatch(LoopWatch watch) {
+        this.watch = watch;
+    }
+
+    /** The loop's name, which is its thread's. */
+    public String name() {
+        return name;
+    }
+
+    /** When the pass under way began, in {@link System#nanoTime()}; 0 between passes. */
+    long passSince() {
+        return passSince;
+    }
+
+    /** Where the loop's thread is now: empty when it is not running. */
+    StackTraceElement[] stack() {
+        Thread t = worker;
+        return t == null ? new StackTraceElement[0] : t.getStackTrace();
     }
 
     /** Whether one instance of the cluster runs this loop (true), or every instance its own (false). */
@@ -113,11 +138,19 @@ public abstract class WorkerLoop implements SmartLifecycle {
         t.setDaemon(true);
         worker = t;
         t.start();
+        LoopWatch w = watch;
+        if (w != null) {
+            w.add(this);
+        }
     }
 
     @Override
     public void stop() {
         running = false;
+        LoopWatch w = watch;
+        if (w != null) {
+            w.remove(this);
+        }
         Thread t = worker;
         if (t != null) {
             t.interrupt();
@@ -172,7 +205,14 @@ public abstract class WorkerLoop implements SmartLifecycle {
                     continue;
                 }
                 held = true;
-                long wait = pass();
+                long wait;
+                long began = System.nanoTime();
+                passSince = began == 0 ? 1 : began;
+                try {
+                    wait = pass();
+                } finally {
+                    passSince = 0;
+                }
                 outage.reached();
                 Leases any = leases;
                 boolean cluster = any != null && any.enabled();

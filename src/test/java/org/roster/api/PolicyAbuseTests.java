@@ -106,7 +106,10 @@ class PolicyAbuseTests {
         assertThat(metrics).contains("roster_operations_dead_total{target=\"directory\"} 0.0")
             .contains("roster_slo_breaches_total{target=\"directory\"} 0.0")
             .contains("roster_circuit_open{target=\"directory\"} 0.0")
-            .contains("roster_guard_holds_total{source=\"scim\",target=\"directory\"} 0.0");
+            .contains("roster_guard_holds_total{source=\"scim\",target=\"directory\"} 0.0")
+            // how long each background loop's pass under way has run: a lane stuck in one is seen
+            .containsPattern("roster_worker_pass_seconds\\{loop=\"roster-dispatch-directory\"} [0-9.E-]+")
+            .containsPattern("roster_worker_pass_seconds\\{loop=\"roster-lifecycle-scheduler\"} [0-9.E-]+");
     }
 
     @Test

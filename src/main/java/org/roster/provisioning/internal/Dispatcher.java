@@ -41,7 +41,8 @@ public class Dispatcher implements SmartLifecycle {
     public Dispatcher(Connectors connectors, ProvisioningSettings settings, OutboxRepository outbox, Outcomes outcomes,
                       RevocationCheck revocations, TaskRepository tasks, Clock clock,
                       org.springframework.beans.factory.ObjectProvider<org.roster.provisioning.SecretDelivery> secrets,
-                      org.roster.runtime.Leases leases, org.roster.runtime.ClusterSettings cluster, PartitionClaims claims) {
+                      org.roster.runtime.Leases leases, org.roster.runtime.ClusterSettings cluster, PartitionClaims claims,
+                      org.roster.runtime.LoopWatch watch) {
         this.outbox = outbox;
         this.outcomes = outcomes;
         if (cluster.overKafka() && !outbox.onPostgres()) {
@@ -56,6 +57,7 @@ public class Dispatcher implements SmartLifecycle {
                     secrets::getIfAvailable);
                 // in cluster mode one instance dispatches to each target, or over Kafka each its share
                 lane.setLeases(leases);
+                lane.setWatch(watch);
                 lane.clustered(cluster.enabled());
                 if (topics != null) {
                     lane.overKafka(new OperationStream(target.name(), topics, outbox, claims));
@@ -66,6 +68,7 @@ public class Dispatcher implements SmartLifecycle {
         this.relay = topics == null ? null : new OperationRelay(outbox, topics, lanes.keySet());
         if (relay != null) {
             relay.setLeases(leases); // one instance relays
+            relay.setWatch(watch);
         }
     }
 
