@@ -79,12 +79,12 @@ public final class SnapshotImport {
     /** Imports running on this instance now: at most {@code roster.hr.max-snapshot-imports}. */
     private final java.util.concurrent.atomic.AtomicInteger importing = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** How long an import waits for the statistics the one before it left to be brought up to date. */
+    private static final Duration STATISTICS_WAIT = Duration.ofMinutes(2);
     /**
      * The tables an import writes, whose statistics it brings up to date when it has grown them
      * (the next import's plans, and the dispatcher's, depend on them).
      */
-    /** How long an import waits for the statistics the one before it left to be brought up to date. */
-    private static final Duration STATISTICS_WAIT = Duration.ofMinutes(2);
     private static final List<String> WRITTEN = List.of("hr_snapshot_row", "hr_worker", "hr_worker_search", "hr_event",
         "identity", "lifecycle_event", "outbox", "target_account", "audit_record");
 

@@ -87,7 +87,8 @@ public class TableStatistics {
         checkNames(tables);
         synchronized (queued) {
             queued.addAll(tables);
-            if (running == null) {
+            Future<?> r = running;
+            if (r == null || r.isDone()) { // done with tables still queued only if its run failed
                 try {
                     running = worker.submit(this::drain);
                 } catch (RejectedExecutionException e) {
