@@ -70,6 +70,8 @@ public class TableStatistics {
     private final Set<String> queued = new LinkedHashSet<>();
     /** The worker's run while it has tables to look at, else null; guarded by {@link #queued}. */
     private @Nullable Future<?> running;
+    /** Counted down to end the run's {@link #SETTLE} early: someone waits for it; guarded by {@link #queued}. */
+    private java.util.concurrent.CountDownLatch settle = new java.util.concurrent.CountDownLatch(0);
 
     public TableStatistics(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -90,7 +92,9 @@ public class TableStatistics {
             Future<?> r = running;
             if (r == null || r.isDone()) { // done with tables still queued only if its run failed
                 try {
-                    running = worker.submit(this::drain);
+                    java.util.concurrent.CountDownLatch early = new java.util.concurrent.CountDownLatch(1);
+                    settle = early;
+                    running = worker.submit(() -> drain(early));
                 } catch (RejectedExecutionException e) {
                     queued.clear(); // shutting down: autovacuum will
                 }
@@ -98,10 +102,11 @@ public class TableStatistics {
         }
     }
 
-    private void drain() {
+    private void drain(java.util.concurrent.CountDownLatch early) {
         try {
-            // what the import's sessions counted reaches pg_stat within a second of their last commit
-            Thread.sleep(SETTLE.toMillis());
+            // what the import's sessions counted reaches pg_stat within a second of their last commit; a
+            // next import does not wait for that, only for the analysis (as when it ran before the answer)
+            early.await(SETTLE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             synchronized (queued) {
                 queued.clear();
@@ -124,7 +129,8 @@ public class TableStatistics {
     }
 
     /**
-     * Waits, at most {@code max}, for the refreshes asked for so far on this instance to end.
+     * Waits, at most {@code max}, for the refreshes asked for so far on this instance to end; one that
+     * has not started looks at once (without waiting the rest of its {@link #SETTLE}).
      *
      * @return whether none is left running
      */
@@ -132,6 +138,7 @@ public class TableStatistics {
         Future<?> f;
         synchronized (queued) {
             f = running;
+            settle.countDown();
         }
         if (f == null) {
             return true;

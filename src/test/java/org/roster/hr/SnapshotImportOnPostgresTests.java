@@ -58,7 +58,15 @@ class SnapshotImportOnPostgresTests extends SnapshotImportTests {
                 }
             });
             assertThat(importing("sap", csv(p, rows), null).created()).isEqualTo(rows.length);
-            assertThat(statistics.awaitRefreshed(Duration.ofSeconds(4))).as("analysing after the answer").isFalse();
+            // answered; the analysis starts after it, and waits for the lock
+            String waiting = "select count(*) from pg_stat_activity where query = 'analyze hr_snapshot_row'"
+                + " and wait_event_type = 'Lock'";
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (template.queryForObject(waiting, Long.class) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(template.queryForObject(waiting, Long.class)).as("analysing after the answer").isEqualTo(1);
+            assertThat(statistics.awaitRefreshed(Duration.ofSeconds(1))).isFalse();
             assertThat(template.queryForObject(analyses, Long.class)).isEqualTo(before);
             holder.rollback();
         }
