@@ -38,9 +38,17 @@ public class LoopWatch {
 
     private final MeterRegistry meters;
     private final Duration longPass;
-    /** The loops started, each with the start of the pass last said to be long (0: none). */
-    private final Map<WorkerLoop, Long> loops = new IdentityHashMap<>();
-    private final Map<WorkerLoop, Gauge> gauges = new IdentityHashMap<>();
+    /** A loop started: its gauge, and the start of its pass last said to be long (0: none). */
+    private static final class Watched {
+        final Gauge gauge;
+        long said;
+
+        Watched(Gauge gauge) {
+            this.gauge = gauge;
+        }
+    }
+
+    private final Map<WorkerLoop, Watched> loops = new IdentityHashMap<>();
     private final ScheduledExecutorService executor;
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -60,17 +68,15 @@ public class LoopWatch {
     }
 
     synchronized void add(WorkerLoop loop) {
-        loops.put(loop, 0L);
-        gauges.computeIfAbsent(loop, l -> Gauge.builder("roster.worker.pass", l, LoopWatch::seconds)
+        loops.computeIfAbsent(loop, l -> new Watched(Gauge.builder("roster.worker.pass", l, LoopWatch::seconds)
             .description("how long the pass under way of a background loop has run (0 between passes)")
-            .baseUnit("seconds").tag("loop", l.name()).register(meters));
+            .baseUnit("seconds").tag("loop", l.name()).register(meters)));
     }
 
     synchronized void remove(WorkerLoop loop) {
-        loops.remove(loop);
-        Gauge g = gauges.remove(loop);
-        if (g != null) {
-            meters.remove(g);
+        Watched w = loops.remove(loop);
+        if (w != null) {
+            meters.remove(w.gauge);
         }
     }
 
@@ -89,19 +95,19 @@ public class LoopWatch {
         List<String> longRunning = new ArrayList<>();
         try {
             long now = System.nanoTime();
-            for (Map.Entry<WorkerLoop, Long> e : loops.entrySet()) {
+            for (Map.Entry<WorkerLoop, Watched> e : loops.entrySet()) {
                 WorkerLoop loop = e.getKey();
-                long said = e.getValue();
+                Watched w = e.getValue();
                 long since = loop.passSince();
-                if (said != 0 && since != said) {
+                if (w.said != 0 && since != w.said) {
                     log.info("{}: the pass said to be long ended after about {} s", loop.name(),
-                        Duration.ofNanos(now - said).toSeconds());
-                    e.setValue(0L);
+                        Duration.ofNanos(now - w.said).toSeconds());
+                    w.said = 0;
                 }
                 if (since != 0 && now - since >= longPass.toNanos()) {
                     longRunning.add(loop.name());
-                    if (since != said) {
-                        e.setValue(since);
+                    if (since != w.said) {
+                        w.said = since;
                         log.warn("{}: a pass has run for {} s and not ended; it is at {}", loop.name(),
                             Duration.ofNanos(now - since).toSeconds(), where(loop.stack()));
                     }

@@ -1,6 +1,7 @@
 package org.roster.hr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -61,11 +62,8 @@ class SnapshotImportOnPostgresTests extends SnapshotImportTests {
             // answered; the analysis starts after it, and waits for the lock
             String waiting = "select count(*) from pg_stat_activity where query = 'analyze hr_snapshot_row'"
                 + " and wait_event_type = 'Lock'";
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (template.queryForObject(waiting, Long.class) == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(template.queryForObject(waiting, Long.class)).as("analysing after the answer").isEqualTo(1);
+            await("analysing after the answer").atMost(Duration.ofSeconds(20))
+                .until(() -> template.queryForObject(waiting, Long.class) == 1);
             assertThat(statistics.awaitRefreshed(Duration.ofSeconds(1))).isFalse();
             assertThat(template.queryForObject(analyses, Long.class)).isEqualTo(before);
             holder.rollback();

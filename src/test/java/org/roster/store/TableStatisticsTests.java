@@ -2,8 +2,10 @@ package org.roster.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,25 +62,23 @@ class TableStatisticsTests {
         }
         BulkInsert.insert(jdbc, "hr_snapshot_row", "source, employee_number, row_hash, seen_in", rows);
         String counts = "select n_mod_since_analyze from pg_stat_user_tables where relname = 'hr_snapshot_row'";
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (jdbc.queryForObject(counts, Long.class) < 20_000 && System.nanoTime() < deadline) {
-            Thread.sleep(100); // the counters reach pg_stat within a second
-        }
+        await("the counters reach pg_stat within a second").atMost(Duration.ofSeconds(10))
+            .until(() -> jdbc.queryForObject(counts, Long.class) >= 20_000);
         String analyses = "select analyze_count from pg_stat_user_tables where relname = 'hr_snapshot_row'";
         try {
             try (java.sql.Connection holder = ds.getConnection()) {
                 holder.setAutoCommit(false);
                 holder.createStatement().execute("lock table hr_snapshot_row in share update exclusive mode");
                 statistics.refreshSoon(List.of("hr_snapshot_row"));
-                assertThat(statistics.awaitRefreshed(java.time.Duration.ofSeconds(3)))
+                assertThat(statistics.awaitRefreshed(Duration.ofSeconds(3)))
                     .as("returned while its ANALYZE waits for the lock").isFalse();
                 statistics.refreshSoon(List.of("hr_event")); // asked for meanwhile: looked at after it
                 assertThat(jdbc.queryForObject(analyses, Long.class)).isZero();
                 holder.commit();
             }
-            assertThat(statistics.awaitRefreshed(java.time.Duration.ofSeconds(30))).as("done once the lock went").isTrue();
+            assertThat(statistics.awaitRefreshed(Duration.ofSeconds(30))).as("done once the lock went").isTrue();
             assertThat(jdbc.queryForObject(analyses, Long.class)).isEqualTo(1);
-            assertThat(statistics.awaitRefreshed(java.time.Duration.ZERO)).as("nothing left running").isTrue();
+            assertThat(statistics.awaitRefreshed(Duration.ZERO)).as("nothing left running").isTrue();
             assertThatThrownBy(() -> statistics.refreshSoon(List.of("outbox; drop table outbox")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a table name");
         } finally {
@@ -93,7 +93,7 @@ class TableStatisticsTests {
         assertThat(onH2.refresh(List.of("hr_snapshot_row"))).isEmpty();
         onH2.refreshSoon(List.of("hr_snapshot_row"));
         try {
-            assertThat(onH2.awaitRefreshed(java.time.Duration.ZERO)).as("nothing started").isTrue();
+            assertThat(onH2.awaitRefreshed(Duration.ZERO)).as("nothing started").isTrue();
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         } finally {
